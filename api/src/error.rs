@@ -1,0 +1,176 @@
+//! Stable error codes and the error body every transport returns.
+
+use serde::{Deserialize, Serialize};
+
+/// A stable, machine-readable error code. Clients branch on this, never on
+/// the message, so a variant's serialized name must never change.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// No valid credential came with the request.
+    Unauthenticated,
+    /// The session reached its idle or absolute end.
+    SessionExpired,
+    /// A rotated-out session token was used again; the session was ended.
+    SessionTaken,
+    /// The caller is signed in but may not do this.
+    Forbidden,
+    /// The request was understood but a parameter is missing or wrong.
+    InvalidParams,
+    /// The request body is larger than the server accepts.
+    PayloadTooLarge,
+    /// The thing asked for does not exist (for this caller).
+    NotFound,
+    /// Too many attempts; try again later.
+    RateLimited,
+    /// The request conflicts with the current state (for example a taken email).
+    Conflict,
+    /// Something failed on the server; details are in the server log only.
+    Internal,
+}
+
+impl ErrorCode {
+    /// Every code, for exhaustive tests and documentation.
+    pub const ALL: [ErrorCode; 10] = [
+        ErrorCode::Unauthenticated,
+        ErrorCode::SessionExpired,
+        ErrorCode::SessionTaken,
+        ErrorCode::Forbidden,
+        ErrorCode::InvalidParams,
+        ErrorCode::PayloadTooLarge,
+        ErrorCode::NotFound,
+        ErrorCode::RateLimited,
+        ErrorCode::Conflict,
+        ErrorCode::Internal,
+    ];
+
+    /// The code's wire name, as in `error.data.code` and `{code}` bodies.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::Unauthenticated => "unauthenticated",
+            ErrorCode::SessionExpired => "session_expired",
+            ErrorCode::SessionTaken => "session_taken",
+            ErrorCode::Forbidden => "forbidden",
+            ErrorCode::InvalidParams => "invalid_params",
+            ErrorCode::PayloadTooLarge => "payload_too_large",
+            ErrorCode::NotFound => "not_found",
+            ErrorCode::RateLimited => "rate_limited",
+            ErrorCode::Conflict => "conflict",
+            ErrorCode::Internal => "internal",
+        }
+    }
+
+    /// The HTTP status that goes with the code.
+    pub const fn http_status(self) -> u16 {
+        match self {
+            ErrorCode::Unauthenticated | ErrorCode::SessionExpired | ErrorCode::SessionTaken => 401,
+            ErrorCode::Forbidden => 403,
+            ErrorCode::InvalidParams => 400,
+            ErrorCode::PayloadTooLarge => 413,
+            ErrorCode::NotFound => 404,
+            ErrorCode::RateLimited => 429,
+            ErrorCode::Conflict => 409,
+            ErrorCode::Internal => 500,
+        }
+    }
+}
+
+impl std::fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The error body of every API answer: a stable code and a message meant for
+/// people, plus the offending field for `invalid_params` when there is one.
+/// The message never carries internal detail.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[error("{message} ({code})")]
+pub struct ApiError {
+    pub code: ErrorCode,
+    pub message: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+}
+
+impl ApiError {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            message: message.into(),
+            field: None,
+        }
+    }
+
+    pub fn invalid_params(message: impl Into<String>) -> Self {
+        Self::new(ErrorCode::InvalidParams, message)
+    }
+
+    pub fn unauthenticated() -> Self {
+        Self::new(ErrorCode::Unauthenticated, "Please sign in to continue.")
+    }
+
+    pub fn internal() -> Self {
+        Self::new(
+            ErrorCode::Internal,
+            "Something went wrong on our side. Please try again.",
+        )
+    }
+}
+
+#[cfg(feature = "server-fn")]
+mod server_fn_support {
+    use super::{ApiError, ErrorCode};
+    use server_fn::codec::JsonEncoding;
+    use server_fn::error::{FromServerFnError, ServerFnErrorErr};
+
+    impl FromServerFnError for ApiError {
+        type Encoder = JsonEncoding;
+
+        fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+            match value {
+                ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => {
+                    ApiError::invalid_params("The request was missing a value or had a wrong one.")
+                }
+                ServerFnErrorErr::Request(_) => ApiError::new(
+                    ErrorCode::Internal,
+                    "Could not reach the server. Check your connection and try again.",
+                ),
+                _ => ApiError::internal(),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_code_serializes_to_its_wire_name() {
+        for code in ErrorCode::ALL {
+            let json = serde_json::to_string(&code).unwrap();
+            assert_eq!(json, format!("\"{}\"", code.as_str()));
+        }
+    }
+
+    #[test]
+    fn error_body_has_code_and_message_and_no_empty_field() {
+        let body = serde_json::to_value(ApiError::unauthenticated()).unwrap();
+        let keys: Vec<_> = body.as_object().unwrap().keys().cloned().collect();
+        assert_eq!(keys, vec!["code".to_string(), "message".to_string()]);
+        assert_eq!(body["code"], "unauthenticated");
+    }
+
+    #[test]
+    fn statuses_are_client_errors_except_internal() {
+        for code in ErrorCode::ALL {
+            let status = code.http_status();
+            if code == ErrorCode::Internal {
+                assert_eq!(status, 500);
+            } else {
+                assert!((400..500).contains(&status), "{code} -> {status}");
+            }
+        }
+    }
+}

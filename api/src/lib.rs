@@ -1,0 +1,20 @@
+//! Types shared by the browser (WASM) and the server.
+//!
+//! Everything here is plain data and pure functions: no I/O, no async, so the
+//! same validation runs in the browser as the user types and on the server
+//! before anything is stored.
+
+mod error;
+mod ids;
+mod inputs;
+mod me;
+mod time;
+
+pub use error::{ApiError, ErrorCode};
+pub use ids::{AccountId, IdError, SessionId, UserId};
+pub use inputs::{
+    DisplayName, EmailAddress, InputError, LoginRequest, PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS,
+    Password, SignupRequest,
+};
+pub use me::{Me, Role, SignedIn};
+pub use time::Timestamp;
