@@ -1,0 +1,74 @@
+//! Where every time decision reads "now". Tests move a [`TestClock`] instead
+//! of sleeping.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use api::Timestamp;
+
+pub trait Clock: Send + Sync + 'static {
+    fn now(&self) -> Timestamp;
+}
+
+/// The operating system's wall clock.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> Timestamp {
+        let millis = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |since| {
+                i64::try_from(since.as_millis()).unwrap_or(i64::MAX)
+            });
+        Timestamp::from_millis(millis)
+    }
+}
+
+/// A clock that stands still until a test moves it. Clones share one time.
+#[derive(Clone, Debug)]
+pub struct TestClock(Arc<AtomicI64>);
+
+impl TestClock {
+    /// Starts at a fixed, realistic time (2026-01-01T00:00:00Z).
+    pub fn new() -> Self {
+        Self(Arc::new(AtomicI64::new(1_767_225_600_000)))
+    }
+
+    pub fn advance(&self, by: Duration) {
+        let millis = i64::try_from(by.as_millis()).unwrap_or(i64::MAX);
+        self.0.fetch_add(millis, Ordering::SeqCst);
+    }
+}
+
+impl Default for TestClock {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Clock for TestClock {
+    fn now(&self) -> Timestamp {
+        Timestamp::from_millis(self.0.load(Ordering::SeqCst))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn test_clock_moves_only_when_told_and_clones_share_it() {
+        let clock = TestClock::new();
+        let shared = clock.clone();
+        let start = clock.now();
+        clock.advance(Duration::from_secs(90));
+        assert_eq!(shared.now().millis_since(start), 90_000);
+    }
+
+    #[test]
+    fn system_clock_is_after_2025() {
+        assert!(SystemClock.now().as_millis() > 1_735_689_600_000);
+    }
+}

@@ -1,0 +1,176 @@
+//! The database: one query layer over SQLite (embedded default) and
+//! PostgreSQL (several instances), through sqlx's `Any` driver.
+
+use std::path::Path;
+use std::str::FromStr as _;
+use std::time::Duration;
+
+use sqlx::any::{AnyPoolOptions, install_default_drivers};
+use sqlx::migrate::Migrator;
+use sqlx::{AnyPool, Executor as _};
+
+static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/sqlite");
+static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/postgres");
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Connection pools. On SQLite all writes go through one connection, so
+/// write transactions queue instead of failing with `SQLITE_BUSY`, while
+/// reads use several; on PostgreSQL both are the same pool.
+#[derive(Clone, Debug)]
+pub struct Db {
+    reader: AnyPool,
+    writer: AnyPool,
+    backend: Backend,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error("unsupported DATABASE_URL {0:?}: use sqlite://PATH or postgres://...")]
+    UnsupportedUrl(String),
+    #[error("could not create the directory for the SQLite file: {0}")]
+    CreateDir(#[from] std::io::Error),
+    #[error(transparent)]
+    Connect(#[from] sqlx::Error),
+    #[error(transparent)]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+impl Db {
+    /// Connects, creating and migrating the database as needed.
+    pub async fn connect(url: &str) -> Result<Self, DbError> {
+        install_default_drivers();
+        let db = if let Some(path) = sqlite_path(url) {
+            Self::connect_sqlite(path).await?
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Self::connect_postgres(url).await?
+        } else {
+            return Err(DbError::UnsupportedUrl(url.to_owned()));
+        };
+        db.migrate().await?;
+        Ok(db)
+    }
+
+    async fn connect_sqlite(path: &str) -> Result<Self, DbError> {
+        if let Some(parent) = Path::new(path)
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+        {
+            std::fs::create_dir_all(parent)?;
+        }
+        let url = format!("sqlite://{path}?mode=rwc");
+        let options = sqlx::any::AnyConnectOptions::from_str(&url)?;
+        let pool = |max: u32| {
+            AnyPoolOptions::new()
+                .max_connections(max)
+                .acquire_timeout(Duration::from_secs(30))
+                .after_connect(|conn, _meta| {
+                    Box::pin(async move {
+                        conn.execute(
+                            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+                             PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;",
+                        )
+                        .await?;
+                        Ok(())
+                    })
+                })
+                .connect_with(options.clone())
+        };
+        let writer = pool(1).await?;
+        let reader = pool(8).await?;
+        Ok(Self {
+            reader,
+            writer,
+            backend: Backend::Sqlite,
+        })
+    }
+
+    async fn connect_postgres(url: &str) -> Result<Self, DbError> {
+        let pool = AnyPoolOptions::new()
+            .max_connections(16)
+            .acquire_timeout(Duration::from_secs(30))
+            .connect(url)
+            .await?;
+        Ok(Self {
+            reader: pool.clone(),
+            writer: pool,
+            backend: Backend::Postgres,
+        })
+    }
+
+    /// Connects to a PostgreSQL server without migrating (test set-up only).
+    #[cfg(feature = "testing")]
+    pub(crate) async fn connect_unmigrated(url: &str) -> Result<Self, DbError> {
+        install_default_drivers();
+        Self::connect_postgres(url).await
+    }
+
+    /// Creates a database named `name` (test set-up only; `name` is made by
+    /// the test helper from hex digits, never from input).
+    #[cfg(feature = "testing")]
+    pub(crate) async fn create_database(&self, name: &str) -> Result<(), sqlx::Error> {
+        let sql = format!("CREATE DATABASE \"{name}\"");
+        self.writer.execute(sqlx::AssertSqlSafe(sql)).await?;
+        Ok(())
+    }
+
+    async fn migrate(&self) -> Result<(), sqlx::migrate::MigrateError> {
+        match self.backend {
+            Backend::Sqlite => SQLITE_MIGRATIONS.run(&self.writer).await,
+            Backend::Postgres => POSTGRES_MIGRATIONS.run(&self.writer).await,
+        }
+    }
+
+    /// For queries that only read.
+    pub fn reader(&self) -> &AnyPool {
+        &self.reader
+    }
+
+    /// For anything that writes, including read-then-write transactions.
+    pub fn writer(&self) -> &AnyPool {
+        &self.writer
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    pub async fn close(&self) {
+        self.writer.close().await;
+        self.reader.close().await;
+    }
+}
+
+/// The file path in a `sqlite:` URL (`sqlite://data/x.db`, `sqlite:x.db`),
+/// without any query string.
+fn sqlite_path(url: &str) -> Option<&str> {
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
+    let path = rest.split_once('?').map_or(rest, |(path, _)| path);
+    (!path.is_empty()).then_some(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sqlite_urls_name_a_file() {
+        assert_eq!(
+            sqlite_path("sqlite://data/latchkey.db"),
+            Some("data/latchkey.db")
+        );
+        assert_eq!(
+            sqlite_path("sqlite:///tmp/x.db?mode=rwc"),
+            Some("/tmp/x.db")
+        );
+        assert_eq!(sqlite_path("sqlite:x.db"), Some("x.db"));
+        assert_eq!(sqlite_path("sqlite://"), None);
+        assert_eq!(sqlite_path("postgres://localhost/x"), None);
+    }
+}

@@ -1,0 +1,56 @@
+//! The domain's error type and its one mapping onto API error codes.
+
+use api::{ApiError, ErrorCode, InputError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum AuthError {
+    #[error(transparent)]
+    Input(#[from] InputError),
+    #[error("email or password is incorrect")]
+    InvalidCredentials,
+    #[error("an account with this email already exists")]
+    EmailTaken,
+    #[error("no valid credential")]
+    Unauthenticated,
+    #[error("the session has ended")]
+    SessionExpired,
+    #[error("storage failed: {0}")]
+    Storage(#[from] sqlx::Error),
+    #[error("password hashing failed: {0}")]
+    PasswordHashing(String),
+    #[error("the operating system's random number generator failed: {0}")]
+    Random(#[from] getrandom::Error),
+}
+
+impl From<AuthError> for ApiError {
+    /// The single place where domain errors become what clients see. Internal
+    /// failures are logged here with their detail and leave as an opaque
+    /// `internal` error.
+    fn from(err: AuthError) -> Self {
+        match err {
+            AuthError::Input(input) => input.into(),
+            AuthError::InvalidCredentials => ApiError::new(
+                ErrorCode::Unauthenticated,
+                "That email and password don't match. Check both and try again.",
+            ),
+            AuthError::EmailTaken => ApiError::new(
+                ErrorCode::Conflict,
+                "An account with this email already exists. Sign in instead.",
+            ),
+            AuthError::Unauthenticated => ApiError::unauthenticated(),
+            AuthError::SessionExpired => ApiError::new(
+                ErrorCode::SessionExpired,
+                "Your session has ended. Please sign in again.",
+            ),
+            AuthError::Storage(_) | AuthError::PasswordHashing(_) | AuthError::Random(_) => {
+                tracing::error!(error = %err, "internal error");
+                ApiError::internal()
+            }
+        }
+    }
+}
+
+/// True when a database error is a UNIQUE constraint violation.
+pub(crate) fn is_unique_violation(err: &sqlx::Error) -> bool {
+    matches!(err, sqlx::Error::Database(db) if db.is_unique_violation())
+}

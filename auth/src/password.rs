@@ -1,0 +1,123 @@
+//! Password hashing with argon2id, run off the async runtime and bounded in
+//! how many run at once (each takes about 19 MiB).
+
+use std::sync::Arc;
+
+use api::Password;
+use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher as _, PasswordVerifier as _, SaltString};
+use tokio::sync::Semaphore;
+
+use crate::AuthError;
+use crate::secret::random_bytes;
+
+/// Hashes and verifies passwords. Cheap to clone.
+#[derive(Clone)]
+pub struct PasswordHasher {
+    permits: Arc<Semaphore>,
+    /// A real hash of a random password, verified against when the email is
+    /// unknown so that a failed sign-in takes the same time either way.
+    dummy_hash: Arc<str>,
+}
+
+impl PasswordHasher {
+    /// `max_parallel` bounds concurrent hashes (and so their memory).
+    pub async fn new(max_parallel: usize) -> Result<Self, AuthError> {
+        let permits = Arc::new(Semaphore::new(max_parallel.max(1)));
+        let unguessable = Password::new(hex::encode(random_bytes::<32>()?));
+        let dummy_hash = hash_blocking(&permits, unguessable).await?;
+        Ok(Self {
+            permits,
+            dummy_hash: dummy_hash.into(),
+        })
+    }
+
+    /// The argon2id PHC string for a password being set now.
+    #[tracing::instrument(skip_all)]
+    pub async fn hash(&self, password: Password) -> Result<String, AuthError> {
+        hash_blocking(&self.permits, password).await
+    }
+
+    /// Verifies `password` against `stored`, or against a dummy hash when the
+    /// user does not exist, so both cases cost the same.
+    #[tracing::instrument(skip_all)]
+    pub async fn verify(
+        &self,
+        password: Password,
+        stored: Option<&str>,
+    ) -> Result<bool, AuthError> {
+        let known = stored.is_some();
+        let phc = stored.map_or_else(|| self.dummy_hash.to_string(), str::to_owned);
+        let _permit = self.permits.acquire().await.map_err(|e| closed(&e))?;
+        let matches = tokio::task::spawn_blocking(move || verify_sync(&password, &phc))
+            .await
+            .map_err(|e| AuthError::PasswordHashing(e.to_string()))??;
+        Ok(known && matches)
+    }
+}
+
+async fn hash_blocking(permits: &Semaphore, password: Password) -> Result<String, AuthError> {
+    let salt = SaltString::encode_b64(&random_bytes::<16>()?)
+        .map_err(|e| AuthError::PasswordHashing(e.to_string()))?;
+    let _permit = permits.acquire().await.map_err(|e| closed(&e))?;
+    tokio::task::spawn_blocking(move || {
+        Argon2::default()
+            .hash_password(password.expose().as_bytes(), &salt)
+            .map(|hash| hash.to_string())
+            .map_err(|e| AuthError::PasswordHashing(e.to_string()))
+    })
+    .await
+    .map_err(|e| AuthError::PasswordHashing(e.to_string()))?
+}
+
+fn verify_sync(password: &Password, phc: &str) -> Result<bool, AuthError> {
+    let parsed = PasswordHash::new(phc).map_err(|e| AuthError::PasswordHashing(e.to_string()))?;
+    match Argon2::default().verify_password(password.expose().as_bytes(), &parsed) {
+        Ok(()) => Ok(true),
+        Err(argon2::password_hash::Error::Password) => Ok(false),
+        Err(e) => Err(AuthError::PasswordHashing(e.to_string())),
+    }
+}
+
+fn closed(e: &tokio::sync::AcquireError) -> AuthError {
+    AuthError::PasswordHashing(e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_hashed_password_verifies_and_a_wrong_one_does_not() {
+        let hasher = PasswordHasher::new(2).await.unwrap();
+        let phc = hasher
+            .hash(Password::new("correct horse".into()))
+            .await
+            .unwrap();
+        assert!(phc.starts_with("$argon2id$"));
+        assert!(!phc.contains("correct horse"));
+        assert!(
+            hasher
+                .verify(Password::new("correct horse".into()), Some(&phc))
+                .await
+                .unwrap()
+        );
+        assert!(
+            !hasher
+                .verify(Password::new("wrong horse".into()), Some(&phc))
+                .await
+                .unwrap()
+        );
+    }
+
+    #[tokio::test]
+    async fn an_unknown_user_never_verifies() {
+        let hasher = PasswordHasher::new(1).await.unwrap();
+        assert!(
+            !hasher
+                .verify(Password::new("anything".into()), None)
+                .await
+                .unwrap()
+        );
+    }
+}

@@ -1,0 +1,30 @@
+//! The timing and limit knobs of sessions. Everything is a `Duration` so the
+//! server can accept seconds, which tests use to run expiry and rotation for
+//! real.
+
+use std::time::Duration;
+
+#[derive(Clone, Debug)]
+pub struct SessionSettings {
+    /// Live sessions one user may hold; signing in past it ends the oldest.
+    pub max_sessions_per_user: usize,
+    /// Idle timeout for accounts without their own policy.
+    pub default_idle_timeout: Duration,
+    /// Absolute timeout for accounts without their own policy.
+    pub default_absolute_timeout: Duration,
+}
+
+impl Default for SessionSettings {
+    fn default() -> Self {
+        Self {
+            max_sessions_per_user: 10,
+            default_idle_timeout: Duration::from_hours(1),
+            default_absolute_timeout: Duration::from_hours(24),
+        }
+    }
+}
+
+/// A duration as whole milliseconds for storage, saturating.
+pub(crate) fn millis(duration: Duration) -> i64 {
+    i64::try_from(duration.as_millis()).unwrap_or(i64::MAX)
+}

@@ -1,0 +1,144 @@
+//! Accounts and users in storage.
+
+use api::{AccountId, DisplayName, EmailAddress, Me, Role, Timestamp, UserId};
+use sqlx::{AnyConnection, AnyPool, FromRow};
+
+use crate::AuthError;
+use crate::error::is_unique_violation;
+
+/// A user row joined with its account, as sign-in needs it.
+#[derive(FromRow)]
+pub(crate) struct UserRow {
+    pub id: String,
+    pub account_id: String,
+    pub role: String,
+    pub name: String,
+    pub email: String,
+    pub password_hash: String,
+    pub account_name: String,
+    pub idle_timeout_min: Option<i64>,
+    pub absolute_timeout_min: Option<i64>,
+}
+
+impl UserRow {
+    pub fn me(&self) -> Result<Me, AuthError> {
+        me_from_columns(
+            &self.id,
+            &self.account_id,
+            &self.role,
+            &self.name,
+            &self.email,
+            &self.account_name,
+        )
+    }
+}
+
+/// Builds `Me` from stored columns; a malformed row is a storage fault.
+pub(crate) fn me_from_columns(
+    user_id: &str,
+    account_id: &str,
+    role: &str,
+    name: &str,
+    email: &str,
+    account_name: &str,
+) -> Result<Me, AuthError> {
+    let corrupt = |what: &str| {
+        AuthError::Storage(sqlx::Error::Protocol(format!("stored {what} is malformed")))
+    };
+    Ok(Me {
+        user_id: UserId::parse(user_id).map_err(|_| corrupt("user id"))?,
+        account_id: AccountId::parse(account_id).map_err(|_| corrupt("account id"))?,
+        role: Role::parse(role).ok_or_else(|| corrupt("role"))?,
+        name: name.to_owned(),
+        email: email.to_owned(),
+        account_name: account_name.to_owned(),
+    })
+}
+
+pub(crate) async fn find_by_email(
+    pool: &AnyPool,
+    email: &EmailAddress,
+) -> Result<Option<UserRow>, AuthError> {
+    Ok(sqlx::query_as::<_, UserRow>(
+        "SELECT u.id, u.account_id, u.role, u.name, u.email, u.password_hash, \
+         a.name AS account_name, a.idle_timeout_min, a.absolute_timeout_min \
+         FROM users u JOIN accounts a ON a.id = u.account_id WHERE u.email = $1",
+    )
+    .bind(email.as_str())
+    .fetch_optional(pool)
+    .await?)
+}
+
+pub(crate) struct NewUser<'a> {
+    pub id: &'a UserId,
+    pub account_id: &'a AccountId,
+    pub role: Role,
+    pub name: &'a DisplayName,
+    pub email: &'a EmailAddress,
+    pub password_hash: &'a str,
+}
+
+pub(crate) async fn insert_account(
+    conn: &mut AnyConnection,
+    id: &AccountId,
+    name: &DisplayName,
+    now: Timestamp,
+) -> Result<(), AuthError> {
+    sqlx::query("INSERT INTO accounts (id, name, created_at) VALUES ($1, $2, $3)")
+        .bind(id.as_str())
+        .bind(name.as_str())
+        .bind(now.as_millis())
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Inserts a user; a taken email is [`AuthError::EmailTaken`].
+pub(crate) async fn insert_user(
+    conn: &mut AnyConnection,
+    user: &NewUser<'_>,
+    now: Timestamp,
+) -> Result<(), AuthError> {
+    let result = sqlx::query(
+        "INSERT INTO users (id, account_id, role, name, email, password_hash, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(user.id.as_str())
+    .bind(user.account_id.as_str())
+    .bind(user.role.as_str())
+    .bind(user.name.as_str())
+    .bind(user.email.as_str())
+    .bind(user.password_hash)
+    .bind(now.as_millis())
+    .execute(conn)
+    .await;
+    match result {
+        Ok(_) => Ok(()),
+        Err(e) if is_unique_violation(&e) => Err(AuthError::EmailTaken),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Records a sign-in. As the first write of the sign-in transaction it also
+/// locks the user's row, so concurrent sign-ins of one user queue up and the
+/// session cap holds.
+pub(crate) async fn record_login(
+    conn: &mut AnyConnection,
+    id: &UserId,
+    now: Timestamp,
+) -> Result<(), AuthError> {
+    sqlx::query("UPDATE users SET last_login_at = $1 WHERE id = $2")
+        .bind(now.as_millis())
+        .bind(id.as_str())
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Whether any user exists (the demo account is made only on an empty database).
+pub(crate) async fn any_exist(pool: &AnyPool) -> Result<bool, AuthError> {
+    let found: Option<String> = sqlx::query_scalar("SELECT id FROM users LIMIT 1")
+        .fetch_optional(pool)
+        .await?;
+    Ok(found.is_some())
+}

@@ -1,0 +1,156 @@
+use std::time::Duration;
+
+use auth::AuthError;
+
+use crate::helpers::{PASSWORD, login_request, meta, signed_up, signup_request, test_auth};
+
+#[tokio::test]
+async fn signup_creates_an_owner_who_is_signed_in() {
+    // Arrange
+    let t = test_auth().await;
+    // Act
+    let session = signed_up(&t, "Ada@Example.com").await;
+    // Assert
+    let caller = t.auth.authenticate(&session.token).await.unwrap();
+    assert_eq!(caller.me.email, "ada@example.com");
+    assert_eq!(caller.me.role, api::Role::Owner);
+    assert_eq!(caller.session_id, session.signed_in.session_id);
+}
+
+#[tokio::test]
+async fn signup_with_a_taken_email_is_a_conflict() {
+    let t = test_auth().await;
+    signed_up(&t, "ada@example.com").await;
+
+    let err = t
+        .auth
+        .signup(signup_request("ADA@example.com"), meta())
+        .await
+        .unwrap_err();
+
+    assert!(matches!(err, AuthError::EmailTaken), "{err:?}");
+}
+
+#[tokio::test]
+async fn signup_rejects_a_short_password_before_storing_anything() {
+    let t = test_auth().await;
+    let mut request = signup_request("ada@example.com");
+    request.password = api::Password::new("short".into());
+
+    let err = t.auth.signup(request, meta()).await.unwrap_err();
+
+    assert!(
+        matches!(err, AuthError::Input(ref e) if e.field == "password"),
+        "{err:?}"
+    );
+    let login = t
+        .auth
+        .login(login_request("ada@example.com", "short"), meta())
+        .await;
+    assert!(matches!(login, Err(AuthError::InvalidCredentials)));
+}
+
+#[tokio::test]
+async fn login_with_the_right_password_starts_a_new_session() {
+    let t = test_auth().await;
+    let first = signed_up(&t, "ada@example.com").await;
+
+    let second = t
+        .auth
+        .login(login_request("ada@example.com", PASSWORD), meta())
+        .await
+        .unwrap();
+
+    assert_ne!(first.signed_in.session_id, second.signed_in.session_id);
+    assert!(t.auth.authenticate(&first.token).await.is_ok());
+    assert!(t.auth.authenticate(&second.token).await.is_ok());
+}
+
+#[tokio::test]
+async fn wrong_password_and_unknown_email_fail_the_same_way() {
+    let t = test_auth().await;
+    signed_up(&t, "ada@example.com").await;
+
+    let wrong = t
+        .auth
+        .login(login_request("ada@example.com", "not the password"), meta())
+        .await;
+    let unknown = t
+        .auth
+        .login(login_request("nobody@example.com", PASSWORD), meta())
+        .await;
+    let malformed = t
+        .auth
+        .login(login_request("not an email", PASSWORD), meta())
+        .await;
+
+    for result in [wrong, unknown, malformed] {
+        assert!(
+            matches!(result, Err(AuthError::InvalidCredentials)),
+            "{result:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn logout_ends_the_session() {
+    let t = test_auth().await;
+    let session = signed_up(&t, "ada@example.com").await;
+    let caller = t.auth.authenticate(&session.token).await.unwrap();
+
+    t.auth.logout(&caller).await.unwrap();
+
+    let after = t.auth.authenticate(&session.token).await;
+    assert!(
+        matches!(after, Err(AuthError::Unauthenticated)),
+        "{after:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_session_unused_for_the_idle_timeout_has_expired() {
+    let t = test_auth().await;
+    let session = signed_up(&t, "ada@example.com").await;
+
+    t.clock.advance(Duration::from_hours(1));
+
+    let after = t.auth.authenticate(&session.token).await;
+    assert!(matches!(after, Err(AuthError::SessionExpired)), "{after:?}");
+}
+
+#[tokio::test]
+async fn the_demo_account_is_created_once_and_its_owner_can_sign_in() {
+    let t = test_auth().await;
+
+    let demo = t
+        .auth
+        .create_demo_account_if_empty()
+        .await
+        .unwrap()
+        .expect("created");
+    let again = t.auth.create_demo_account_if_empty().await.unwrap();
+
+    assert!(again.is_none());
+    let owner = t
+        .auth
+        .login(
+            login_request(&demo.owner_email, demo.owner_password.expose()),
+            meta(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(owner.signed_in.me.role, api::Role::Owner);
+    let member = t
+        .auth
+        .login(
+            login_request(&demo.member_email, demo.member_password.expose()),
+            meta(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(member.signed_in.me.role, api::Role::Member);
+    assert_eq!(
+        member.signed_in.me.account_id,
+        owner.signed_in.me.account_id
+    );
+}
