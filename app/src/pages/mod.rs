@@ -1,0 +1,11 @@
+//! One module per page.
+
+mod login;
+mod not_found;
+mod security;
+mod signup;
+
+pub use login::LoginPage;
+pub use not_found::NotFound;
+pub use security::SecurityPage;
+pub use signup::SignupPage;

@@ -1,0 +1,78 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+/// Creates an account with its first user as owner. The form posts straight
+/// to `/api/auth/signup`, which redirects back here with `?error=` on failure.
+#[component]
+pub fn SignupPage() -> impl IntoView {
+    let query = use_query_map();
+    let error = move || {
+        let query = query.read();
+        query
+            .get("error")
+            .map(|code| signup_error(&code, query.get_str("field")))
+    };
+    view! {
+        <Title text="Create an account" />
+        <main class="auth-page">
+            <section class="card auth-card">
+                <h1>"Create your team's account"</h1>
+                <p class="muted">"You will be its owner and can add members later."</p>
+                {move || {
+                    error()
+                        .map(|message| {
+                            view! {
+                                <p class="form-error" role="alert">
+                                    {message}
+                                </p>
+                            }
+                        })
+                }}
+                <form method="post" action="/api/auth/signup" class="stack">
+                    <label for="account_name">"Team name"</label>
+                    <input id="account_name" name="account_name" type="text" maxlength="100" required />
+                    <label for="name">"Your name"</label>
+                    <input id="name" name="name" type="text" autocomplete="name" maxlength="100" required />
+                    <label for="email">"Email"</label>
+                    <input id="email" name="email" type="email" autocomplete="username" required />
+                    <label for="password">"Password"</label>
+                    <input
+                        id="password"
+                        name="password"
+                        type="password"
+                        autocomplete="new-password"
+                        minlength=api::PASSWORD_MIN_CHARS
+                        maxlength=api::PASSWORD_MAX_CHARS
+                        aria-describedby="password-hint"
+                        required
+                    />
+                    <p id="password-hint" class="hint">
+                        {format!("At least {} characters.", api::PASSWORD_MIN_CHARS)}
+                    </p>
+                    <button type="submit" class="button primary">
+                        "Create account"
+                    </button>
+                </form>
+                <p class="muted">"Already have an account? " <a href="/login">"Sign in"</a></p>
+            </section>
+        </main>
+    }
+}
+
+fn signup_error(code: &str, field: Option<&str>) -> String {
+    match (code, field) {
+        ("conflict", _) => "An account with this email already exists. Sign in instead.".into(),
+        ("invalid_params", Some("email")) => "Enter an email address like name@example.com.".into(),
+        ("invalid_params", Some("password")) => format!(
+            "Choose a password of {} to {} characters.",
+            api::PASSWORD_MIN_CHARS,
+            api::PASSWORD_MAX_CHARS
+        ),
+        ("invalid_params", Some("name" | "account_name")) => {
+            "Names must be 1 to 100 characters.".into()
+        }
+        ("invalid_params", _) => "Fill in every field.".into(),
+        _ => "Something went wrong on our side. Please try again.".into(),
+    }
+}
