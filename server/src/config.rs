@@ -1,0 +1,74 @@
+//! Command-line flags, each also settable by an environment variable.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{ArgAction, Parser};
+
+#[derive(Clone, Debug, Parser)]
+#[command(
+    name = "latchkey",
+    version,
+    about = "Session security for your team's web app"
+)]
+pub struct Config {
+    /// Address and port to listen on.
+    #[arg(long, env = "LATCHKEY_LISTEN", default_value = "127.0.0.1:3000")]
+    pub listen: SocketAddr,
+
+    /// Database: `sqlite://PATH` (created if missing) or `postgres://...`
+    /// (for several instances).
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "sqlite://data/latchkey.db"
+    )]
+    pub database_url: String,
+
+    /// Folder with the built front end (`pkg/` with the WASM, JS and CSS).
+    #[arg(long, env = "LATCHKEY_SITE_ROOT", default_value = "target/site")]
+    pub site_root: PathBuf,
+
+    /// Development mode: send the session cookie over plain HTTP (no
+    /// `__Host-` prefix, no `Secure`). Only allowed on a loopback address.
+    #[arg(long, env = "LATCHKEY_DEV", default_value_t = false, action = ArgAction::Set)]
+    pub dev: bool,
+
+    /// On an empty database, create a demo account and print how to sign in.
+    #[arg(long, env = "LATCHKEY_DEMO", default_value_t = true, action = ArgAction::Set)]
+    pub demo: bool,
+
+    /// Origins besides this server's own that may send state-changing
+    /// requests, e.g. `https://latchkey.example.com` behind a proxy that
+    /// rewrites `Host`. Comma-separated.
+    #[arg(long, env = "LATCHKEY_TRUSTED_ORIGINS", value_delimiter = ',')]
+    pub trusted_origins: Vec<String>,
+
+    /// Live sessions one user may have; signing in past it ends the oldest.
+    #[arg(long, env = "LATCHKEY_MAX_SESSIONS", default_value_t = 10)]
+    pub max_sessions_per_user: usize,
+
+    /// Idle timeout for accounts without their own policy (e.g. `60m`, `90s`).
+    #[arg(long, env = "LATCHKEY_DEFAULT_IDLE_TIMEOUT", default_value = "60m", value_parser = humantime::parse_duration)]
+    pub default_idle_timeout: Duration,
+
+    /// Absolute timeout for accounts without their own policy (e.g. `24h`).
+    #[arg(long, env = "LATCHKEY_DEFAULT_ABSOLUTE_TIMEOUT", default_value = "24h", value_parser = humantime::parse_duration)]
+    pub default_absolute_timeout: Duration,
+}
+
+impl Config {
+    /// The defaults, as if started with no flags and no environment.
+    pub fn defaults() -> Self {
+        Self::parse_from(["latchkey"])
+    }
+
+    pub fn session_settings(&self) -> auth::SessionSettings {
+        auth::SessionSettings {
+            max_sessions_per_user: self.max_sessions_per_user,
+            default_idle_timeout: self.default_idle_timeout,
+            default_absolute_timeout: self.default_absolute_timeout,
+        }
+    }
+}

@@ -1,0 +1,125 @@
+//! The session cookie: its name, attributes, and reading it back.
+
+use auth::SessionToken;
+use axum::http::{HeaderMap, HeaderValue, header};
+use cookie::{Cookie, SameSite};
+
+/// How the session cookie is sent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CookieMode {
+    /// `__Host-session` with `HttpOnly`, `Secure`, `SameSite=Lax`, `Path=/`. The default.
+    Secure,
+    /// `session` without `Secure`, for plain-HTTP development on loopback.
+    Development,
+}
+
+impl CookieMode {
+    pub fn name(self) -> &'static str {
+        match self {
+            CookieMode::Secure => "__Host-session",
+            CookieMode::Development => "session",
+        }
+    }
+
+    /// `Set-Cookie` for a session token that the browser keeps for `max_age_secs`.
+    pub fn set(self, token: &SessionToken, max_age_secs: i64) -> HeaderValue {
+        let cookie = self
+            .builder(token.expose().to_owned())
+            .max_age(cookie::time::Duration::seconds(max_age_secs.max(0)));
+        header_value(&cookie.build())
+    }
+
+    /// `Set-Cookie` that removes the session cookie.
+    pub fn clear(self) -> HeaderValue {
+        let cookie = self
+            .builder(String::new())
+            .max_age(cookie::time::Duration::ZERO);
+        header_value(&cookie.build())
+    }
+
+    /// The session token in the request's cookies, if one of the right shape.
+    pub fn read(self, headers: &HeaderMap) -> Option<SessionToken> {
+        headers
+            .get_all(header::COOKIE)
+            .iter()
+            .filter_map(|value| value.to_str().ok())
+            .flat_map(Cookie::split_parse)
+            .filter_map(Result::ok)
+            .find(|cookie| cookie.name() == self.name())
+            .and_then(|cookie| SessionToken::from_cookie_value(cookie.value()))
+    }
+
+    fn builder(self, value: String) -> cookie::CookieBuilder<'static> {
+        Cookie::build((self.name(), value))
+            .http_only(true)
+            .secure(self == CookieMode::Secure)
+            .same_site(SameSite::Lax)
+            .path("/")
+    }
+}
+
+fn header_value(cookie: &Cookie<'_>) -> HeaderValue {
+    // A cookie built from a base64url token and fixed attributes is always a
+    // valid header value; an empty value is the safe fallback.
+    HeaderValue::from_str(&cookie.to_string()).unwrap_or_else(|_| HeaderValue::from_static(""))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(cookie: &str) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::COOKIE, HeaderValue::from_str(cookie).unwrap());
+        headers
+    }
+
+    #[test]
+    fn secure_cookie_has_every_protective_attribute() {
+        let token = SessionToken::from_cookie_value(&"a".repeat(43)).unwrap();
+        let value = CookieMode::Secure.set(&token, 60);
+        let text = value.to_str().unwrap();
+        assert!(text.starts_with("__Host-session="), "{text}");
+        for attribute in ["HttpOnly", "Secure", "SameSite=Lax", "Path=/", "Max-Age=60"] {
+            assert!(text.contains(attribute), "{attribute} missing in {text}");
+        }
+        assert!(!text.contains("Domain"), "{text}");
+    }
+
+    #[test]
+    fn development_cookie_drops_the_prefix_and_secure() {
+        let token = SessionToken::from_cookie_value(&"a".repeat(43)).unwrap();
+        let text = CookieMode::Development
+            .set(&token, 60)
+            .to_str()
+            .unwrap()
+            .to_owned();
+        assert!(text.starts_with("session="), "{text}");
+        assert!(!text.contains("Secure"), "{text}");
+        assert!(text.contains("HttpOnly"), "{text}");
+    }
+
+    #[test]
+    fn reads_only_its_own_well_formed_cookie() {
+        let good = "b".repeat(43);
+        let found =
+            CookieMode::Secure.read(&headers(&format!("theme=dark; __Host-session={good}")));
+        assert_eq!(found.unwrap().expose(), good);
+        assert!(
+            CookieMode::Secure
+                .read(&headers(&format!("session={good}")))
+                .is_none()
+        );
+        assert!(
+            CookieMode::Secure
+                .read(&headers("__Host-session=short"))
+                .is_none()
+        );
+        assert!(
+            CookieMode::Secure
+                .read(&headers(&format!("__Host-session={}", "x".repeat(5000))))
+                .is_none()
+        );
+        assert!(CookieMode::Secure.read(&HeaderMap::new()).is_none());
+    }
+}

@@ -1,0 +1,31 @@
+//! The one place where errors become HTTP responses.
+
+use api::ApiError;
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+
+/// An API error on its way out: a `{code, message}` JSON body with the
+/// status that belongs to the code.
+#[derive(Debug)]
+pub struct HttpError(pub ApiError);
+
+impl From<ApiError> for HttpError {
+    fn from(err: ApiError) -> Self {
+        Self(err)
+    }
+}
+
+impl From<auth::AuthError> for HttpError {
+    fn from(err: auth::AuthError) -> Self {
+        Self(err.into())
+    }
+}
+
+impl IntoResponse for HttpError {
+    fn into_response(self) -> Response {
+        let status = StatusCode::from_u16(self.0.code.http_status())
+            .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        (status, Json(self.0)).into_response()
+    }
+}

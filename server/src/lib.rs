@@ -1,0 +1,14 @@
+//! The Latchkey server: axum routes, Leptos rendering and configuration,
+//! over the `auth` domain.
+
+pub mod config;
+mod cookies;
+mod error;
+mod extract;
+mod middleware;
+mod routes;
+pub mod startup;
+mod state;
+
+pub use config::Config;
+pub use startup::{Application, StartupError};

@@ -1,0 +1,58 @@
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use auth::{DemoAccount, SystemClock};
+use clap::Parser as _;
+use server::{Application, Config};
+use tracing_subscriber::EnvFilter;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let config = Config::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")),
+        )
+        .init();
+
+    let mut app = match Application::build(&config, Arc::new(SystemClock)).await {
+        Ok(app) => app,
+        Err(err) => {
+            eprintln!("latchkey: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    if config.dev {
+        tracing::warn!(
+            "development mode: the session cookie is sent over plain HTTP without the \
+             __Host- prefix and the Secure flag; never use this outside your own machine"
+        );
+    }
+    if let Some(demo) = app.take_demo_account() {
+        print_demo_account(&demo);
+    }
+    println!("Latchkey is running at http://{}", app.addr());
+    match app.run_until_stopped().await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("latchkey: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn print_demo_account(demo: &DemoAccount) {
+    println!();
+    println!("A demo account was created. Sign in with (shown only this once):");
+    println!(
+        "  owner   {:<20} {}",
+        demo.owner_email,
+        demo.owner_password.expose()
+    );
+    println!(
+        "  member  {:<20} {}",
+        demo.member_email,
+        demo.member_password.expose()
+    );
+    println!();
+}

@@ -1,0 +1,105 @@
+//! `POST /api/auth/{signup,login,logout}`: JSON bodies or HTML form posts.
+//! JSON gets JSON back; a form post is redirected to the next page, or back
+//! to its own page with `?error=CODE`.
+
+use api::{ApiError, LoginRequest, SignupRequest};
+use auth::{Authentication, NewSession};
+use axum::Json;
+use axum::extract::{Request, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+
+use crate::error::HttpError;
+use crate::extract::{Client, Reply, Submission};
+use crate::state::AppState;
+
+/// Where a browser lands after signing in.
+const HOME: &str = "/account/security";
+
+pub async fn signup(
+    State(state): State<AppState>,
+    Client(meta): Client,
+    Submission { reply, body }: Submission<SignupRequest>,
+) -> Response {
+    let result = match body {
+        Ok(request) => state
+            .auth
+            .signup(request, meta)
+            .await
+            .map_err(ApiError::from),
+        Err(err) => Err(err),
+    };
+    match result {
+        Ok(session) => signed_in(&state, reply, StatusCode::CREATED, &session),
+        Err(err) => failed(reply, err, "/signup"),
+    }
+}
+
+pub async fn login(
+    State(state): State<AppState>,
+    Client(meta): Client,
+    Submission { reply, body }: Submission<LoginRequest>,
+) -> Response {
+    let result = match body {
+        Ok(request) => state
+            .auth
+            .login(request, meta)
+            .await
+            .map_err(ApiError::from),
+        Err(err) => Err(err),
+    };
+    match result {
+        Ok(session) => signed_in(&state, reply, StatusCode::OK, &session),
+        Err(err) => failed(reply, err, "/login"),
+    }
+}
+
+/// Ends this browser's session if it has one, and always clears the cookie,
+/// so signing out never fails from the user's point of view.
+pub async fn logout(State(state): State<AppState>, req: Request) -> Response {
+    let reply = Reply::for_request(req.headers());
+    if let Some(Ok(caller)) = req
+        .extensions()
+        .get::<Authentication>()
+        .map(Authentication::caller)
+        && let Err(err) = state.auth.logout(caller).await
+    {
+        return failed(reply, err.into(), HOME);
+    }
+    let mut response = match reply {
+        Reply::Json => StatusCode::NO_CONTENT.into_response(),
+        Reply::Page => Redirect::to("/login").into_response(),
+    };
+    response
+        .headers_mut()
+        .insert(header::SET_COOKIE, state.cookies.clear());
+    response
+}
+
+fn signed_in(state: &AppState, reply: Reply, status: StatusCode, session: &NewSession) -> Response {
+    let now = state.auth.now();
+    let max_age_secs = session.signed_in.absolute_ends_at.millis_since(now) / 1000;
+    let mut response = match reply {
+        Reply::Json => (status, Json(&session.signed_in)).into_response(),
+        Reply::Page => Redirect::to(HOME).into_response(),
+    };
+    response.headers_mut().insert(
+        header::SET_COOKIE,
+        state.cookies.set(&session.token, max_age_secs),
+    );
+    response
+}
+
+fn failed(reply: Reply, err: ApiError, page: &str) -> Response {
+    match reply {
+        Reply::Json => HttpError(err).into_response(),
+        Reply::Page => {
+            let mut target = format!("{page}?error={}", err.code);
+            if let Some(field) = err.field {
+                target.push_str("&field=");
+                target.push_str(&field);
+            }
+            Redirect::to(&target).into_response()
+        }
+    }
+}

@@ -1,0 +1,21 @@
+//! HTTP routes outside Leptos: the sign-in lifecycle and API fallbacks.
+
+pub mod auth;
+
+use api::{ApiError, ErrorCode};
+use axum::response::{IntoResponse, Redirect};
+
+use crate::error::HttpError;
+
+/// `GET /`: the security page is the home page.
+pub async fn home() -> Redirect {
+    Redirect::to("/account/security")
+}
+
+/// Any unknown `/api/...` path: a JSON 404, not an HTML page.
+pub async fn api_not_found() -> impl IntoResponse {
+    HttpError(ApiError::new(
+        ErrorCode::NotFound,
+        "There is no API at this path.",
+    ))
+}

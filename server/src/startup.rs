@@ -1,0 +1,218 @@
+//! Building the app as a value: `Application::build` binds the port (0 for
+//! any free one) so tests can run the real server side by side.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use app::{App, shell};
+use auth::{Auth, Clock, Db, DemoAccount};
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{any, get, post};
+use leptos::config::LeptosOptions;
+use leptos::prelude::provide_context;
+use leptos_axum::{LeptosRoutes, file_and_error_handler_with_context, generate_route_list};
+use tokio::net::TcpListener;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::config::Config;
+use crate::cookies::CookieMode;
+use crate::error::HttpError;
+use crate::extract::payload_too_large;
+use crate::middleware;
+use crate::routes;
+use crate::state::AppState;
+
+/// Largest request body accepted anywhere.
+pub const BODY_LIMIT_BYTES: usize = 64 * 1024;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error(
+        "development mode sends the session cookie over plain HTTP, so it may only listen on a loopback address, not {0}"
+    )]
+    DevelopmentNotOnLoopback(SocketAddr),
+    #[error("database: {0}")]
+    Database(#[from] auth::DbError),
+    #[error("{0}")]
+    Auth(#[from] auth::AuthError),
+    #[error("could not listen on {addr}: {source}")]
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+}
+
+pub struct Application {
+    listener: TcpListener,
+    router: Router,
+    addr: SocketAddr,
+    auth: Auth,
+    demo: Option<DemoAccount>,
+}
+
+impl Application {
+    pub async fn build(config: &Config, clock: Arc<dyn Clock>) -> Result<Self, StartupError> {
+        if config.dev && !config.listen.ip().is_loopback() {
+            return Err(StartupError::DevelopmentNotOnLoopback(config.listen));
+        }
+        let db = Db::connect(&config.database_url).await?;
+        let auth = Auth::new(db, clock, config.session_settings()).await?;
+        let demo = if config.demo {
+            auth.create_demo_account_if_empty().await?
+        } else {
+            None
+        };
+        let listener =
+            TcpListener::bind(config.listen)
+                .await
+                .map_err(|source| StartupError::Bind {
+                    addr: config.listen,
+                    source,
+                })?;
+        let addr = listener.local_addr().map_err(|source| StartupError::Bind {
+            addr: config.listen,
+            source,
+        })?;
+        let cookies = if config.dev {
+            CookieMode::Development
+        } else {
+            CookieMode::Secure
+        };
+        let state = AppState {
+            auth: auth.clone(),
+            cookies,
+            trusted_origins: config.trusted_origins.clone().into(),
+            leptos_options: leptos_options(config, addr),
+        };
+        Ok(Self {
+            listener,
+            router: router(state),
+            addr,
+            auth,
+            demo,
+        })
+    }
+
+    /// The address actually bound (the real port when asked for port 0).
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The demo account's sign-in details, when one was just created.
+    pub fn take_demo_account(&mut self) -> Option<DemoAccount> {
+        self.demo.take()
+    }
+
+    pub fn auth(&self) -> &Auth {
+        &self.auth
+    }
+
+    /// Serves until the process is asked to stop (Ctrl-C or SIGTERM).
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let db = self.auth.db().clone();
+        axum::serve(
+            self.listener,
+            self.router
+                .into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+        db.close().await;
+        Ok(())
+    }
+}
+
+fn leptos_options(config: &Config, addr: SocketAddr) -> LeptosOptions {
+    LeptosOptions::builder()
+        .output_name("latchkey")
+        .site_root(config.site_root.to_string_lossy().into_owned())
+        .site_pkg_dir("pkg")
+        .site_addr(addr)
+        .build()
+}
+
+fn router(state: AppState) -> Router {
+    let auth_for_pages = state.auth.clone();
+    let leptos_context = move || provide_context(auth_for_pages.clone());
+    let options = state.leptos_options.clone();
+    let render_shell = move |options: LeptosOptions| shell(options);
+
+    Router::new()
+        .route("/", get(routes::home))
+        .route("/api/auth/signup", post(routes::auth::signup))
+        .route("/api/auth/login", post(routes::auth::login))
+        .route("/api/auth/logout", post(routes::auth::logout))
+        .route("/api/{*rest}", any(routes::api_not_found))
+        .leptos_routes_with_context(
+            &state,
+            generate_route_list(App),
+            leptos_context.clone(),
+            move || shell(options.clone()),
+        )
+        .fallback(file_and_error_handler_with_context::<AppState, _>(
+            leptos_context,
+            render_shell,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            middleware::guard_signed_in_pages,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            middleware::authenticate,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            middleware::refuse_cross_origin,
+        ))
+        .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))
+        .layer(RequestBodyLimitLayer::new(BODY_LIMIT_BYTES))
+        .layer(axum::middleware::map_response(payload_too_large_as_json))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// The body-limit layer answers in plain text; API clients get JSON.
+async fn payload_too_large_as_json(response: Response) -> Response {
+    let is_json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|value| value.as_bytes().starts_with(b"application/json"));
+    if response.status() == StatusCode::PAYLOAD_TOO_LARGE && !is_json {
+        HttpError(payload_too_large()).into_response()
+    } else {
+        response
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(err) = tokio::signal::ctrl_c().await {
+            tracing::error!(%err, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(err) => {
+                tracing::error!(%err, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}

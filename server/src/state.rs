@@ -1,0 +1,24 @@
+//! What every handler can reach.
+
+use std::sync::Arc;
+
+use auth::Auth;
+use axum::extract::FromRef;
+use leptos::config::LeptosOptions;
+
+use crate::cookies::CookieMode;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub auth: Auth,
+    pub cookies: CookieMode,
+    /// Origins besides our own allowed to send state-changing requests.
+    pub trusted_origins: Arc<[String]>,
+    pub leptos_options: LeptosOptions,
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
+}

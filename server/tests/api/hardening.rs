@@ -1,0 +1,157 @@
+use reqwest::StatusCode;
+use reqwest::header::CONTENT_TYPE;
+use serde_json::json;
+
+use crate::helpers::{TestUser, assert_api_error, spawn_app};
+
+const STATE_CHANGING_ROUTES: [&str; 3] =
+    ["/api/auth/signup", "/api/auth/login", "/api/auth/logout"];
+
+#[tokio::test]
+async fn a_cross_origin_post_is_refused_with_403() {
+    let app = spawn_app().await;
+    let user = TestUser::generate();
+    let token = app.signed_up(&user).await;
+
+    for path in STATE_CHANGING_ROUTES {
+        for (header, value) in [
+            ("origin", "https://evil.example"),
+            ("sec-fetch-site", "cross-site"),
+        ] {
+            let response = app
+                .client
+                .post(app.url(path))
+                .header(header, value)
+                .header("cookie", format!("__Host-session={token}"))
+                .json(&user.signup_body())
+                .send()
+                .await
+                .unwrap();
+            assert_api_error(response, StatusCode::FORBIDDEN, "forbidden").await;
+        }
+    }
+    let still_signed_in = app.get("/account/security", Some(&token)).await;
+    assert_eq!(still_signed_in.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn a_same_origin_browser_post_is_accepted() {
+    let app = spawn_app().await;
+    let user = TestUser::generate();
+
+    let response = app
+        .client
+        .post(app.url("/api/auth/signup"))
+        .header("origin", format!("http://{}", app.addr))
+        .json(&user.signup_body())
+        .send()
+        .await
+        .unwrap();
+
+    assert_eq!(response.status(), StatusCode::CREATED);
+}
+
+#[tokio::test]
+async fn bad_bodies_get_a_4xx_json_error_never_a_500() {
+    let app = spawn_app().await;
+    let too_large = "x".repeat(65 * 1024);
+    let cases: [(&str, &str, StatusCode, &str); 6] = [
+        (
+            "application/json",
+            "{not json",
+            StatusCode::BAD_REQUEST,
+            "invalid_params",
+        ),
+        (
+            "application/json",
+            r#"{"email": 42}"#,
+            StatusCode::BAD_REQUEST,
+            "invalid_params",
+        ),
+        (
+            "application/json",
+            "{}",
+            StatusCode::BAD_REQUEST,
+            "invalid_params",
+        ),
+        (
+            "application/json",
+            "[]",
+            StatusCode::BAD_REQUEST,
+            "invalid_params",
+        ),
+        (
+            "text/plain",
+            "email=a",
+            StatusCode::BAD_REQUEST,
+            "invalid_params",
+        ),
+        (
+            "application/json",
+            &too_large,
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payload_too_large",
+        ),
+    ];
+
+    for path in ["/api/auth/signup", "/api/auth/login"] {
+        for (content_type, body, status, code) in &cases {
+            let response = app
+                .client
+                .post(app.url(path))
+                .header(CONTENT_TYPE, *content_type)
+                .body(body.to_string())
+                .send()
+                .await
+                .unwrap();
+            assert_api_error(response, *status, code).await;
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_chunked_body_over_the_limit_is_refused_too() {
+    let app = spawn_app().await;
+    let chunks: Vec<Result<Vec<u8>, std::io::Error>> =
+        (0..80).map(|_| Ok(vec![b' '; 1024])).collect();
+
+    let response = app
+        .client
+        .post(app.url("/api/auth/login"))
+        .header(CONTENT_TYPE, "application/json")
+        .body(reqwest::Body::wrap_stream(futures_util::stream::iter(
+            chunks,
+        )))
+        .send()
+        .await
+        .unwrap();
+
+    assert_api_error(response, StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large").await;
+}
+
+#[tokio::test]
+async fn fields_with_invalid_values_are_named_in_the_error() {
+    let app = spawn_app().await;
+
+    let response = app
+        .post_json(
+            "/api/auth/signup",
+            &json!({"account_name": "Acme", "name": "Ada", "email": "not-an-email", "password": "long enough password"}),
+            None,
+        )
+        .await;
+
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(body["code"], "invalid_params");
+    assert_eq!(body["field"], "email");
+}
+
+#[tokio::test]
+async fn unknown_api_paths_are_a_json_404() {
+    let app = spawn_app().await;
+
+    let response = app.get("/api/nothing/here", None).await;
+
+    assert_api_error(response, StatusCode::NOT_FOUND, "not_found").await;
+}

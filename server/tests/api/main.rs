@@ -1,0 +1,12 @@
+//! Black-box tests of the HTTP server on a random loopback port, against
+//! SQLite, or PostgreSQL when `LATCHKEY_TEST_POSTGRES_URL` is set.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "tests fail by panicking"
+)]
+
+mod hardening;
+mod helpers;
+mod pages;
+mod sign_in;

@@ -1,0 +1,191 @@
+use reqwest::StatusCode;
+use serde_json::json;
+
+use crate::helpers::{TestUser, assert_api_error, session_set_cookie, session_token, spawn_app};
+
+#[tokio::test]
+async fn signup_sets_a_host_only_secure_http_only_lax_cookie() {
+    // Arrange
+    let app = spawn_app().await;
+    // Act
+    let response = app.signup(&TestUser::generate()).await;
+    // Assert
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let cookie = session_set_cookie(response.headers()).expect("a session cookie");
+    let attributes: Vec<&str> = cookie.split(';').map(str::trim).collect();
+    for expected in ["HttpOnly", "Secure", "SameSite=Lax", "Path=/"] {
+        assert!(
+            attributes.contains(&expected),
+            "{expected} missing from {cookie}"
+        );
+    }
+    assert!(
+        !cookie.contains("Domain"),
+        "a __Host- cookie has no Domain: {cookie}"
+    );
+}
+
+#[tokio::test]
+async fn signup_answers_with_the_new_owner_and_session() {
+    let app = spawn_app().await;
+    let user = TestUser::generate();
+
+    let response = app.signup(&user).await;
+
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(body["me"]["email"], user.email);
+    assert_eq!(body["me"]["role"], "owner");
+    assert!(body["session_id"].as_str().is_some_and(|id| id.len() == 32));
+}
+
+#[tokio::test]
+async fn the_database_holds_only_the_hash_of_the_session_token() {
+    let app = spawn_app().await;
+    let token = app.signed_up(&TestUser::generate()).await;
+
+    let rows: Vec<(String, String)> = sqlx::query_as("SELECT session_id, token_hash FROM sessions")
+        .fetch_all(app.db.db.reader())
+        .await
+        .unwrap();
+
+    assert_eq!(rows.len(), 1);
+    let (session_id, token_hash) = &rows[0];
+    assert_eq!(
+        token_hash,
+        &blake3::hash(token.as_bytes()).to_hex().to_string()
+    );
+    assert_ne!(session_id, &token);
+    if let Some(path) = app.db.url.strip_prefix("sqlite://") {
+        for file in [path.to_owned(), format!("{path}-wal")] {
+            let bytes = std::fs::read(&file).unwrap_or_default();
+            let raw = token.as_bytes();
+            assert!(
+                !bytes.windows(raw.len()).any(|window| window == raw),
+                "the raw token is stored in {file}"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn login_with_the_right_password_sets_a_new_session_cookie() {
+    let app = spawn_app().await;
+    let user = TestUser::generate();
+    let first = app.signed_up(&user).await;
+
+    let response = app
+        .post_json(
+            "/api/auth/login",
+            &json!({"email": user.email, "password": user.password}),
+            None,
+        )
+        .await;
+
+    assert_eq!(response.status(), StatusCode::OK);
+    let second = session_token(response.headers()).expect("a session cookie");
+    assert_ne!(first, second);
+}
+
+#[tokio::test]
+async fn a_wrong_password_and_an_unknown_email_get_the_same_answer_and_no_cookie() {
+    let app = spawn_app().await;
+    let user = TestUser::generate();
+    app.signed_up(&user).await;
+
+    for (email, password) in [
+        (user.email.as_str(), "wrong password!"),
+        ("nobody@example.com", user.password.as_str()),
+    ] {
+        let response = app
+            .post_json(
+                "/api/auth/login",
+                &json!({"email": email, "password": password}),
+                None,
+            )
+            .await;
+        assert!(session_set_cookie(response.headers()).is_none());
+        assert_api_error(response, StatusCode::UNAUTHORIZED, "unauthenticated").await;
+    }
+}
+
+#[tokio::test]
+async fn a_form_login_redirects_to_the_security_page_or_back_with_an_error() {
+    let app = spawn_app().await;
+    let user = TestUser::generate();
+    app.signed_up(&user).await;
+
+    let good = app
+        .post_form(
+            "/api/auth/login",
+            &[("email", &user.email), ("password", &user.password)],
+        )
+        .await;
+    let bad = app
+        .post_form(
+            "/api/auth/login",
+            &[("email", &user.email), ("password", "nope nope nope")],
+        )
+        .await;
+
+    assert_eq!(good.status(), StatusCode::SEE_OTHER);
+    assert_eq!(good.headers()["location"], "/account/security");
+    assert!(session_token(good.headers()).is_some());
+    assert_eq!(bad.status(), StatusCode::SEE_OTHER);
+    assert_eq!(bad.headers()["location"], "/login?error=unauthenticated");
+    assert!(session_set_cookie(bad.headers()).is_none());
+}
+
+#[tokio::test]
+async fn a_form_signup_with_a_short_password_goes_back_naming_the_field() {
+    let app = spawn_app().await;
+
+    let response = app
+        .post_form(
+            "/api/auth/signup",
+            &[
+                ("account_name", "Acme"),
+                ("name", "Ada"),
+                ("email", "ada@example.com"),
+                ("password", "short"),
+            ],
+        )
+        .await;
+
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        response.headers()["location"],
+        "/signup?error=invalid_params&field=password"
+    );
+}
+
+#[tokio::test]
+async fn signing_up_twice_with_one_email_is_a_conflict() {
+    let app = spawn_app().await;
+    let user = TestUser::generate();
+    app.signed_up(&user).await;
+
+    let again = app.signup(&user).await;
+
+    assert_api_error(again, StatusCode::CONFLICT, "conflict").await;
+}
+
+#[tokio::test]
+async fn logout_deletes_the_session_and_clears_the_cookie() {
+    let app = spawn_app().await;
+    let token = app.signed_up(&TestUser::generate()).await;
+
+    let response = app
+        .post_json("/api/auth/logout", &json!({}), Some(&token))
+        .await;
+
+    assert_eq!(response.status(), StatusCode::NO_CONTENT);
+    let cleared = session_set_cookie(response.headers()).expect("the cookie is cleared");
+    assert!(cleared.contains("Max-Age=0"), "{cleared}");
+    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sessions")
+        .fetch_one(app.db.db.reader())
+        .await
+        .unwrap();
+    assert_eq!(count, 0);
+    let page = app.get("/account/security", Some(&token)).await;
+    assert_eq!(page.status(), StatusCode::SEE_OTHER);
+}
