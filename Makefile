@@ -1,0 +1,56 @@
+# The two commands: `make run` and `make test`. Both install what is missing
+# first (see scripts/install-*.sh) and skip what is already there.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+
+# wasm-opt (binaryen from npm) lives here, next to the project.
+export PATH := $(CURDIR)/.tools/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+# cargo-leptos builds with this set; setting it for every cargo command lets
+# `cargo test` and `cargo clippy` reuse the dependencies it compiled.
+export LEPTOS_OUTPUT_NAME := latchkey
+
+.PHONY: help run test tools test-deps build build-release lint test-rust test-postgres test-e2e clean
+
+help:
+	@echo "make run    build (release) and serve on http://127.0.0.1:3000 with SQLite"
+	@echo "make test   formatting, lints, unit + integration tests (SQLite and PostgreSQL), browser tests"
+
+run: tools build-release
+	LATCHKEY_DEV=true LATCHKEY_SITE_ROOT=target/site ./target/release/latchkey
+
+test: tools test-deps lint build test-rust test-postgres test-e2e
+	@echo "All tests passed."
+
+tools:
+	@scripts/install-tools.sh
+
+test-deps:
+	@scripts/install-test-deps.sh
+
+build:
+	cargo leptos build
+
+build-release:
+	cargo leptos build --release
+
+lint:
+	cargo fmt --all --check
+	cargo clippy --workspace --exclude frontend --all-targets -- -D warnings
+	cargo clippy -p app -p frontend --features app/hydrate --target wasm32-unknown-unknown --target-dir target/front -- -D warnings
+
+# Unit and integration tests on SQLite.
+test-rust:
+	cargo test --workspace --exclude frontend
+
+# The integration suites again, on a throw-away PostgreSQL server.
+test-postgres:
+	scripts/with-postgres.sh cargo test -p auth -p server --tests
+
+test-e2e:
+	scripts/e2e.sh
+
+clean:
+	cargo clean
+	rm -rf end2end/node_modules end2end/test-results .tools

@@ -1,0 +1,59 @@
+import { test, expect } from '@playwright/test';
+import path from 'node:path';
+import { PASSWORD, signInWithForm, signUpViaApi, uniqueEmail, waitForHydration } from './helpers';
+
+const screenshots = path.resolve(__dirname, '../../docs/screenshots');
+
+test('a new user signs up and lands on the security page', async ({ page }) => {
+  const email = uniqueEmail('signup');
+
+  await page.goto('/signup');
+  await page.getByLabel('Team name').fill('E2E Team');
+  await page.getByLabel('Your name').fill('Erin Example');
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+  await page.getByRole('button', { name: 'Create account' }).click();
+
+  await expect(page).toHaveURL(/\/account\/security$/);
+  await expect(page.getByTestId('me-email')).toHaveText(email);
+  await waitForHydration(page);
+  await page.screenshot({ path: path.join(screenshots, 'security-page.png'), fullPage: true });
+});
+
+test('signing out ends the session and signing in again works', async ({ page, context }) => {
+  const email = uniqueEmail('again');
+  await signUpViaApi(page.request, email);
+  await page.goto('/account/security');
+  await expect(page.getByTestId('me-email')).toHaveText(email);
+
+  await page.getByRole('button', { name: 'Sign out' }).click();
+
+  await expect(page).toHaveURL(/\/login$/);
+  expect(await context.cookies()).toEqual([]);
+  await page.goto('/account/security');
+  await expect(page).toHaveURL(/\/login$/);
+
+  await signInWithForm(page, email, PASSWORD);
+
+  await expect(page).toHaveURL(/\/account\/security$/);
+  await expect(page.getByTestId('me-email')).toHaveText(email);
+});
+
+test('a wrong password shows an error and sets no cookie', async ({ page, context }) => {
+  const email = uniqueEmail('wrong');
+  await signUpViaApi(page.request, email);
+  await context.clearCookies();
+
+  await signInWithForm(page, email, 'not the right password');
+
+  await expect(page).toHaveURL(/\/login\?error=unauthenticated$/);
+  await expect(page.getByRole('alert')).toContainText("That email and password don't match");
+  expect(await context.cookies()).toEqual([]);
+});
+
+test('an unknown email gets exactly the same error as a wrong password', async ({ page }) => {
+  await signInWithForm(page, uniqueEmail('nobody'), PASSWORD);
+
+  await expect(page).toHaveURL(/\/login\?error=unauthenticated$/);
+  await expect(page.getByRole('alert')).toContainText("That email and password don't match");
+});

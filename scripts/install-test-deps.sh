@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Installs what the tests need besides the build tools, skipping what is
+# already there: Debian's Chromium and PostgreSQL, and the end-to-end npm
+# packages (without Playwright's own browser download, which cannot work here).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+
+packages=()
+[ -x /usr/bin/chromium ] || packages+=(chromium)
+compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || packages+=(postgresql)
+if [ ${#packages[@]} -gt 0 ]; then
+  sudo=""
+  [ "$(id -u)" = 0 ] || sudo=sudo
+  step "installing ${packages[*]} from Debian"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${packages[@]}" >/dev/null
+fi
+
+if [ ! -d end2end/node_modules/@playwright/test ]; then
+  step "installing the end-to-end test packages"
+  (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)
+fi
