@@ -13,6 +13,9 @@ pub enum ErrorCode {
     SessionExpired,
     /// A rotated-out session token was used again; the session was ended.
     SessionTaken,
+    /// The session was ended: signed out elsewhere, by the owner, or by a
+    /// password change.
+    SessionRevoked,
     /// The caller is signed in but may not do this.
     Forbidden,
     /// The request was understood but a parameter is missing or wrong.
@@ -31,10 +34,11 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code, for exhaustive tests and documentation.
-    pub const ALL: [ErrorCode; 10] = [
+    pub const ALL: [ErrorCode; 11] = [
         ErrorCode::Unauthenticated,
         ErrorCode::SessionExpired,
         ErrorCode::SessionTaken,
+        ErrorCode::SessionRevoked,
         ErrorCode::Forbidden,
         ErrorCode::InvalidParams,
         ErrorCode::PayloadTooLarge,
@@ -50,6 +54,7 @@ impl ErrorCode {
             ErrorCode::Unauthenticated => "unauthenticated",
             ErrorCode::SessionExpired => "session_expired",
             ErrorCode::SessionTaken => "session_taken",
+            ErrorCode::SessionRevoked => "session_revoked",
             ErrorCode::Forbidden => "forbidden",
             ErrorCode::InvalidParams => "invalid_params",
             ErrorCode::PayloadTooLarge => "payload_too_large",
@@ -63,7 +68,10 @@ impl ErrorCode {
     /// The HTTP status that goes with the code.
     pub const fn http_status(self) -> u16 {
         match self {
-            ErrorCode::Unauthenticated | ErrorCode::SessionExpired | ErrorCode::SessionTaken => 401,
+            ErrorCode::Unauthenticated
+            | ErrorCode::SessionExpired
+            | ErrorCode::SessionTaken
+            | ErrorCode::SessionRevoked => 401,
             ErrorCode::Forbidden => 403,
             ErrorCode::InvalidParams => 400,
             ErrorCode::PayloadTooLarge => 413,

@@ -7,7 +7,10 @@
 mod error;
 mod ids;
 mod inputs;
+mod live;
 mod me;
+mod policy;
+mod session;
 mod time;
 
 pub use error::{ApiError, ErrorCode};
@@ -16,5 +19,8 @@ pub use inputs::{
     DisplayName, EmailAddress, InputError, LoginRequest, PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS,
     Password, SignupRequest,
 };
+pub use live::LiveEvent;
 pub use me::{Me, Role, SignedIn};
+pub use policy::{ABSOLUTE_MINUTES, IDLE_MINUTES, PolicyErrors, Preset, SessionPolicy};
+pub use session::{NoticeKind, RevokeReason, SecurityNotice};
 pub use time::Timestamp;
