@@ -14,6 +14,14 @@ pub enum AuthError {
     Unauthenticated,
     #[error("the session has ended")]
     SessionExpired,
+    #[error("a rotated-out token of this session was used again")]
+    SessionTaken,
+    #[error("the session was revoked: {}", .0.as_str())]
+    SessionRevoked(api::RevokeReason),
+    #[error("only the account owner may do this")]
+    Forbidden,
+    #[error("the current password is wrong")]
+    WrongPassword,
     #[error("storage failed: {0}")]
     Storage(#[from] sqlx::Error),
     #[error("password hashing failed: {0}")]
@@ -42,6 +50,22 @@ impl From<AuthError> for ApiError {
                 ErrorCode::SessionExpired,
                 "Your session has ended. Please sign in again.",
             ),
+            AuthError::SessionTaken => ApiError::new(
+                ErrorCode::SessionTaken,
+                "Your session was used from somewhere else, so we ended it. Sign in again, \
+                 and change your password if that was not you.",
+            ),
+            AuthError::SessionRevoked(_) => ApiError::new(
+                ErrorCode::SessionRevoked,
+                "You were signed out. Please sign in again.",
+            ),
+            AuthError::Forbidden => {
+                ApiError::new(ErrorCode::Forbidden, "Only the account owner can do this.")
+            }
+            AuthError::WrongPassword => ApiError {
+                field: Some("current_password".into()),
+                ..ApiError::invalid_params("Your current password is not correct.")
+            },
             AuthError::Storage(_) | AuthError::PasswordHashing(_) | AuthError::Random(_) => {
                 tracing::error!(error = %err, "internal error");
                 ApiError::internal()

@@ -1,25 +1,10 @@
 //! Sessions in storage, and the rule for when one ends.
 
-use api::{SessionId, Timestamp, UserId};
+use api::{RevokeReason, SessionId, Timestamp, UserId};
 use sqlx::{AnyConnection, AnyPool, FromRow};
 
 use crate::secret::TokenHash;
 use crate::{AuthError, ClientMeta};
-
-/// Why a session was ended; stored in `revoke_reason`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum RevokeReason {
-    /// The user signed in on more devices than the cap allows.
-    SessionCap,
-}
-
-impl RevokeReason {
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            RevokeReason::SessionCap => "session_cap",
-        }
-    }
-}
 
 /// A session's two deadlines. It ends at the earlier one.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -41,15 +26,18 @@ impl Deadlines {
 }
 
 /// A session row joined with its user and account.
-#[derive(FromRow)]
+#[derive(Clone, FromRow)]
 pub(crate) struct SessionRow {
     pub session_id: String,
     pub user_id: String,
+    pub previous_token_hash: Option<String>,
+    pub rotated_at: i64,
     pub created_at: i64,
     pub last_seen_at: i64,
     pub idle_timeout_ms: i64,
     pub absolute_timeout_ms: i64,
     pub revoked_at: Option<i64>,
+    pub revoke_reason: Option<String>,
     pub account_id: String,
     pub role: String,
     pub name: String,
@@ -63,24 +51,59 @@ impl SessionRow {
             idle_ends_at: Timestamp::from_millis(
                 self.last_seen_at.saturating_add(self.idle_timeout_ms),
             ),
-            absolute_ends_at: Timestamp::from_millis(
-                self.created_at.saturating_add(self.absolute_timeout_ms),
-            ),
+            absolute_ends_at: self.absolute_end(),
         }
+    }
+
+    pub fn absolute_end(&self) -> Timestamp {
+        Timestamp::from_millis(self.created_at.saturating_add(self.absolute_timeout_ms))
+    }
+
+    pub fn revoke_reason(&self) -> Option<RevokeReason> {
+        self.revoked_at?;
+        // An unknown stored reason still means revoked.
+        Some(
+            self.revoke_reason
+                .as_deref()
+                .and_then(RevokeReason::parse)
+                .unwrap_or(RevokeReason::Revoked),
+        )
     }
 }
 
+macro_rules! select_session {
+    ($where:literal) => {
+        concat!(
+            "SELECT s.session_id, s.user_id, s.previous_token_hash, s.rotated_at, s.created_at, \
+             s.last_seen_at, s.idle_timeout_ms, s.absolute_timeout_ms, s.revoked_at, s.revoke_reason, \
+             u.account_id, u.role, u.name, u.email, a.name AS account_name \
+             FROM sessions s JOIN users u ON u.id = s.user_id JOIN accounts a ON a.id = u.account_id ",
+            $where
+        )
+    };
+}
+
+/// The session whose current token has this hash.
 pub(crate) async fn find_by_token_hash(
     pool: &AnyPool,
     hash: &TokenHash,
 ) -> Result<Option<SessionRow>, AuthError> {
-    Ok(sqlx::query_as::<_, SessionRow>(
-        "SELECT s.session_id, s.user_id, s.created_at, s.last_seen_at, s.idle_timeout_ms, \
-         s.absolute_timeout_ms, s.revoked_at, u.account_id, u.role, u.name, u.email, \
-         a.name AS account_name \
-         FROM sessions s JOIN users u ON u.id = s.user_id JOIN accounts a ON a.id = u.account_id \
-         WHERE s.token_hash = $1",
+    Ok(
+        sqlx::query_as::<_, SessionRow>(select_session!("WHERE s.token_hash = $1"))
+            .bind(hash.as_str())
+            .fetch_optional(pool)
+            .await?,
     )
+}
+
+/// The session that once had a token with this hash (rotated out since).
+pub(crate) async fn find_by_retired_hash(
+    pool: &AnyPool,
+    hash: &TokenHash,
+) -> Result<Option<SessionRow>, AuthError> {
+    Ok(sqlx::query_as::<_, SessionRow>(select_session!(
+        "JOIN retired_session_tokens r ON r.session_id = s.session_id WHERE r.token_hash = $1"
+    ))
     .bind(hash.as_str())
     .fetch_optional(pool)
     .await?)
@@ -127,7 +150,22 @@ pub(crate) async fn enforce_cap(
     cap: usize,
     now: Timestamp,
 ) -> Result<Vec<SessionId>, AuthError> {
-    let live: Vec<String> = sqlx::query_scalar(
+    let live = live_ids_newest_first(&mut *conn, user_id, now).await?;
+    let mut evicted = Vec::new();
+    for id in live.into_iter().skip(cap) {
+        if revoke(&mut *conn, &id, RevokeReason::SessionCap, now).await? {
+            evicted.push(id);
+        }
+    }
+    Ok(evicted)
+}
+
+async fn live_ids_newest_first(
+    conn: &mut AnyConnection,
+    user_id: &UserId,
+    now: Timestamp,
+) -> Result<Vec<SessionId>, AuthError> {
+    let ids: Vec<String> = sqlx::query_scalar(
         "SELECT session_id FROM sessions \
          WHERE user_id = $1 AND revoked_at IS NULL \
            AND last_seen_at + idle_timeout_ms > $2 AND created_at + absolute_timeout_ms > $2 \
@@ -135,21 +173,18 @@ pub(crate) async fn enforce_cap(
     )
     .bind(user_id.as_str())
     .bind(now.as_millis())
-    .fetch_all(&mut *conn)
+    .fetch_all(conn)
     .await?;
-    let mut evicted = Vec::new();
-    for id in live.into_iter().skip(cap) {
-        revoke(&mut *conn, &id, RevokeReason::SessionCap, now).await?;
-        if let Ok(id) = SessionId::parse(&id) {
-            evicted.push(id);
-        }
-    }
-    Ok(evicted)
+    Ok(ids
+        .iter()
+        .filter_map(|id| SessionId::parse(id).ok())
+        .collect())
 }
 
-async fn revoke(
+/// Marks a live session revoked; false when it already was (or is gone).
+pub(crate) async fn revoke(
     conn: &mut AnyConnection,
-    session_id: &str,
+    session_id: &SessionId,
     reason: RevokeReason,
     now: Timestamp,
 ) -> Result<bool, AuthError> {
@@ -159,19 +194,148 @@ async fn revoke(
     )
     .bind(now.as_millis())
     .bind(reason.as_str())
-    .bind(session_id)
+    .bind(session_id.as_str())
     .execute(conn)
     .await?;
     Ok(done.rows_affected() > 0)
 }
 
+/// Revokes every live session of a user except `keep`, returning their ids.
+pub(crate) async fn revoke_all_of_user(
+    conn: &mut AnyConnection,
+    user_id: &UserId,
+    keep: Option<&SessionId>,
+    reason: RevokeReason,
+    now: Timestamp,
+) -> Result<Vec<SessionId>, AuthError> {
+    let live = live_ids_newest_first(&mut *conn, user_id, now).await?;
+    let mut ended = Vec::new();
+    for id in live.into_iter().filter(|id| Some(id) != keep) {
+        if revoke(&mut *conn, &id, reason, now).await? {
+            ended.push(id);
+        }
+    }
+    Ok(ended)
+}
+
+/// Replaces the current token, but only if it is still `old` (a parallel
+/// request may have rotated first). The old hash is kept as retired until
+/// the session's absolute end. Returns whether this call rotated.
+pub(crate) async fn rotate(
+    conn: &mut AnyConnection,
+    session: &SessionRow,
+    old: &TokenHash,
+    new: &TokenHash,
+    now: Timestamp,
+) -> Result<bool, AuthError> {
+    let done = sqlx::query(
+        "UPDATE sessions SET token_hash = $1, previous_token_hash = $2, rotated_at = $3 \
+         WHERE session_id = $4 AND token_hash = $2 AND revoked_at IS NULL",
+    )
+    .bind(new.as_str())
+    .bind(old.as_str())
+    .bind(now.as_millis())
+    .bind(&session.session_id)
+    .execute(&mut *conn)
+    .await?;
+    if done.rows_affected() == 0 {
+        return Ok(false);
+    }
+    sqlx::query(
+        "INSERT INTO retired_session_tokens (token_hash, session_id, retired_at, expires_at) \
+         VALUES ($1, $2, $3, $4)",
+    )
+    .bind(old.as_str())
+    .bind(&session.session_id)
+    .bind(now.as_millis())
+    .bind(session.absolute_end().as_millis())
+    .execute(conn)
+    .await?;
+    Ok(true)
+}
+
+/// Moves `last_seen` forward (never back, never on a revoked session).
+pub(crate) async fn touch(
+    pool: &AnyPool,
+    session_id: &SessionId,
+    at: Timestamp,
+) -> Result<(), AuthError> {
+    sqlx::query(
+        "UPDATE sessions SET last_seen_at = $1 \
+         WHERE session_id = $2 AND last_seen_at < $1 AND revoked_at IS NULL",
+    )
+    .bind(at.as_millis())
+    .bind(session_id.as_str())
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+/// Shortens the live sessions of an account to at most these timeouts.
+/// Never lengthens one. Returns how many changed.
+pub(crate) async fn shorten_for_account(
+    conn: &mut AnyConnection,
+    account_id: &api::AccountId,
+    idle_timeout_ms: i64,
+    absolute_timeout_ms: i64,
+) -> Result<u64, AuthError> {
+    let done = sqlx::query(
+        "UPDATE sessions SET \
+           idle_timeout_ms = CASE WHEN idle_timeout_ms > $1 THEN $1 ELSE idle_timeout_ms END, \
+           absolute_timeout_ms = CASE WHEN absolute_timeout_ms > $2 THEN $2 ELSE absolute_timeout_ms END \
+         WHERE revoked_at IS NULL AND (idle_timeout_ms > $1 OR absolute_timeout_ms > $2) \
+           AND user_id IN (SELECT id FROM users WHERE account_id = $3)",
+    )
+    .bind(idle_timeout_ms)
+    .bind(absolute_timeout_ms)
+    .bind(account_id.as_str())
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected())
+}
+
 /// Removes a session outright (sign-out: nothing about it is worth keeping).
-pub(crate) async fn delete(pool: &AnyPool, session_id: &SessionId) -> Result<bool, AuthError> {
+pub(crate) async fn delete(
+    conn: &mut AnyConnection,
+    session_id: &SessionId,
+) -> Result<bool, AuthError> {
     let done = sqlx::query("DELETE FROM sessions WHERE session_id = $1")
         .bind(session_id.as_str())
-        .execute(pool)
+        .execute(conn)
         .await?;
     Ok(done.rows_affected() > 0)
+}
+
+/// What a cleanup pass removed.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Cleanup {
+    pub sessions: u64,
+    pub retired_tokens: u64,
+}
+
+/// Deletes retired token hashes past their session's absolute end, and
+/// sessions that ended (by time or revocation) more than `retention_ms` ago.
+pub(crate) async fn delete_ended(
+    pool: &AnyPool,
+    now: Timestamp,
+    retention_ms: i64,
+) -> Result<Cleanup, AuthError> {
+    let retired = sqlx::query("DELETE FROM retired_session_tokens WHERE expires_at <= $1")
+        .bind(now.as_millis())
+        .execute(pool)
+        .await?;
+    let cutoff = now.plus_millis(-retention_ms).as_millis();
+    let sessions = sqlx::query(
+        "DELETE FROM sessions WHERE created_at + absolute_timeout_ms <= $1 \
+           OR last_seen_at + idle_timeout_ms <= $1 OR revoked_at <= $1",
+    )
+    .bind(cutoff)
+    .execute(pool)
+    .await?;
+    Ok(Cleanup {
+        sessions: sessions.rows_affected(),
+        retired_tokens: retired.rows_affected(),
+    })
 }
 
 #[cfg(test)]

@@ -12,6 +12,14 @@ pub struct SessionSettings {
     pub default_idle_timeout: Duration,
     /// Absolute timeout for accounts without their own policy.
     pub default_absolute_timeout: Duration,
+    /// A session's token is replaced when it is older than this.
+    pub rotation_interval: Duration,
+    /// How long a replaced token still works (parallel requests, other tabs).
+    pub rotation_grace: Duration,
+    /// Activity moves `last_seen` only when it is older than this.
+    pub touch_threshold: Duration,
+    /// How long an ended session is kept, so its browser can be told why.
+    pub ended_session_retention: Duration,
 }
 
 impl Default for SessionSettings {
@@ -20,6 +28,10 @@ impl Default for SessionSettings {
             max_sessions_per_user: 10,
             default_idle_timeout: Duration::from_hours(1),
             default_absolute_timeout: Duration::from_hours(24),
+            rotation_interval: Duration::from_mins(10),
+            rotation_grace: Duration::from_mins(1),
+            touch_threshold: Duration::from_mins(1),
+            ended_session_retention: Duration::from_hours(24 * 7),
         }
     }
 }

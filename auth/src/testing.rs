@@ -1,12 +1,19 @@
 //! Test helpers: a fresh database per test, on SQLite by default or on the
 //! PostgreSQL server named by `LATCHKEY_TEST_POSTGRES_URL` (which `make test`
-//! starts).
+//! starts), and a connection closer that records its calls.
 //!
 //! Helpers here panic when set-up fails: a test cannot go on without its
 //! database.
 #![allow(clippy::expect_used)]
 
-use crate::{Backend, Db};
+use std::sync::{Arc, Mutex, PoisonError};
+
+use api::{RevokeReason, SessionId, UserId};
+use tokio::sync::broadcast;
+
+use crate::{
+    AuditEvent, AuditKind, Auth, Backend, ConnectionCloser, Db, SessionSettings, TestClock,
+};
 
 /// The variable that switches tests to PostgreSQL.
 pub const POSTGRES_URL_VAR: &str = "LATCHKEY_TEST_POSTGRES_URL";
@@ -23,7 +30,7 @@ impl TestDb {
     /// A fresh, migrated database.
     ///
     /// # Panics
-    /// When the database cannot be created: a test cannot go on without it.
+    /// When the database cannot be created.
     pub async fn new() -> Self {
         match std::env::var(POSTGRES_URL_VAR) {
             Ok(server) if !server.is_empty() => Self::postgres(&server).await,
@@ -61,6 +68,7 @@ impl TestDb {
         let db = Db::connect(&url)
             .await
             .expect("open PostgreSQL test database");
+        assert_eq!(db.backend(), Backend::Postgres);
         Self {
             db,
             url,
@@ -69,22 +77,103 @@ impl TestDb {
     }
 }
 
-/// An `Auth` on a fresh database with a clock that tests move.
+/// One call to a [`RecordingCloser`].
+#[derive(Clone, Debug)]
+pub struct CloseCall {
+    pub session_id: Option<SessionId>,
+    pub user_id: Option<UserId>,
+    pub reason: RevokeReason,
+    /// Audit events already recorded when the closer was called.
+    pub audited_before: Vec<AuditKind>,
+}
+
+/// A connection closer that remembers every call, and which audit events
+/// had been recorded by then.
+#[derive(Default)]
+pub struct RecordingCloser {
+    calls: Mutex<Vec<CloseCall>>,
+    audit: Mutex<Option<broadcast::Receiver<AuditEvent>>>,
+    audited: Mutex<Vec<AuditKind>>,
+}
+
+impl RecordingCloser {
+    pub fn watch_audit(&self, events: broadcast::Receiver<AuditEvent>) {
+        *self.audit.lock().unwrap_or_else(PoisonError::into_inner) = Some(events);
+    }
+
+    pub fn calls(&self) -> Vec<CloseCall> {
+        self.calls
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    fn record(&self, session_id: Option<SessionId>, user_id: Option<UserId>, reason: RevokeReason) {
+        let mut audited = self.audited.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(events) = self
+            .audit
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .as_mut()
+        {
+            while let Ok(event) = events.try_recv() {
+                audited.push(event.kind);
+            }
+        }
+        self.calls
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(CloseCall {
+                session_id,
+                user_id,
+                reason,
+                audited_before: audited.clone(),
+            });
+    }
+}
+
+impl ConnectionCloser for RecordingCloser {
+    fn close_for_session(&self, session_id: &SessionId, reason: RevokeReason) -> usize {
+        self.record(Some(session_id.clone()), None, reason);
+        0
+    }
+
+    fn close_for_user(&self, user_id: &UserId, reason: RevokeReason) -> usize {
+        self.record(None, Some(user_id.clone()), reason);
+        0
+    }
+}
+
+/// An `Auth` on a fresh database with a clock that tests move and a
+/// recording connection closer.
 pub struct TestAuth {
-    pub auth: crate::Auth,
-    pub clock: crate::TestClock,
+    pub auth: Auth,
+    pub clock: TestClock,
+    pub closer: Arc<RecordingCloser>,
     pub db: TestDb,
 }
 
 impl TestAuth {
     /// # Panics
     /// When the database cannot be created.
-    pub async fn new(settings: crate::SessionSettings) -> Self {
+    pub async fn new(settings: SessionSettings) -> Self {
         let db = TestDb::new().await;
-        let clock = crate::TestClock::new();
-        let auth = crate::Auth::new(db.db.clone(), std::sync::Arc::new(clock.clone()), settings)
-            .await
-            .expect("build Auth");
-        Self { auth, clock, db }
+        let clock = TestClock::new();
+        let closer = Arc::new(RecordingCloser::default());
+        let auth = Auth::new(
+            db.db.clone(),
+            Arc::new(clock.clone()),
+            settings,
+            closer.clone(),
+        )
+        .await
+        .expect("build Auth");
+        closer.watch_audit(auth.subscribe_audit());
+        Self {
+            auth,
+            clock,
+            closer,
+            db,
+        }
     }
 }

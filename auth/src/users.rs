@@ -55,18 +55,79 @@ pub(crate) fn me_from_columns(
     })
 }
 
+macro_rules! select_user {
+    ($where:literal) => {
+        concat!(
+            "SELECT u.id, u.account_id, u.role, u.name, u.email, u.password_hash, \
+             a.name AS account_name, a.idle_timeout_min, a.absolute_timeout_min \
+             FROM users u JOIN accounts a ON a.id = u.account_id ",
+            $where
+        )
+    };
+}
+
 pub(crate) async fn find_by_email(
     pool: &AnyPool,
     email: &EmailAddress,
 ) -> Result<Option<UserRow>, AuthError> {
-    Ok(sqlx::query_as::<_, UserRow>(
-        "SELECT u.id, u.account_id, u.role, u.name, u.email, u.password_hash, \
-         a.name AS account_name, a.idle_timeout_min, a.absolute_timeout_min \
-         FROM users u JOIN accounts a ON a.id = u.account_id WHERE u.email = $1",
+    Ok(
+        sqlx::query_as::<_, UserRow>(select_user!("WHERE u.email = $1"))
+            .bind(email.as_str())
+            .fetch_optional(pool)
+            .await?,
     )
-    .bind(email.as_str())
-    .fetch_optional(pool)
-    .await?)
+}
+
+pub(crate) async fn find_by_id(pool: &AnyPool, id: &UserId) -> Result<Option<UserRow>, AuthError> {
+    Ok(
+        sqlx::query_as::<_, UserRow>(select_user!("WHERE u.id = $1"))
+            .bind(id.as_str())
+            .fetch_optional(pool)
+            .await?,
+    )
+}
+
+pub(crate) async fn set_password_hash(
+    conn: &mut AnyConnection,
+    id: &UserId,
+    hash: &str,
+) -> Result<(), AuthError> {
+    sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+        .bind(hash)
+        .bind(id.as_str())
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// The account's policy override in minutes: `(idle, absolute)`, both `None`
+/// when there is none.
+pub(crate) async fn policy_override(
+    conn: &mut AnyConnection,
+    account_id: &AccountId,
+) -> Result<(Option<i64>, Option<i64>), AuthError> {
+    Ok(
+        sqlx::query_as("SELECT idle_timeout_min, absolute_timeout_min FROM accounts WHERE id = $1")
+            .bind(account_id.as_str())
+            .fetch_one(conn)
+            .await?,
+    )
+}
+
+pub(crate) async fn set_policy_override(
+    conn: &mut AnyConnection,
+    account_id: &AccountId,
+    policy: Option<api::SessionPolicy>,
+) -> Result<(), AuthError> {
+    sqlx::query(
+        "UPDATE accounts SET idle_timeout_min = $1, absolute_timeout_min = $2 WHERE id = $3",
+    )
+    .bind(policy.map(|p| i64::from(p.idle_minutes())))
+    .bind(policy.map(|p| i64::from(p.absolute_minutes())))
+    .bind(account_id.as_str())
+    .execute(conn)
+    .await?;
+    Ok(())
 }
 
 pub(crate) struct NewUser<'a> {

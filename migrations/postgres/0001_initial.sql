@@ -13,7 +13,9 @@ CREATE TABLE accounts (
     CONSTRAINT accounts_policy_check CHECK (
         (idle_timeout_min IS NULL AND absolute_timeout_min IS NULL)
         OR (
-            idle_timeout_min BETWEEN 5 AND 1440
+            -- spelled out: a CHECK that evaluates to NULL would pass
+            idle_timeout_min IS NOT NULL AND absolute_timeout_min IS NOT NULL
+            AND idle_timeout_min BETWEEN 5 AND 1440
             AND absolute_timeout_min BETWEEN 15 AND 43200
             AND idle_timeout_min <= absolute_timeout_min
         )
@@ -50,3 +52,39 @@ CREATE TABLE sessions (
 );
 CREATE INDEX sessions_user_idx ON sessions (user_id, created_at);
 CREATE INDEX sessions_previous_token_idx ON sessions (previous_token_hash);
+
+-- Every token a session has rotated out, kept until the session's absolute
+-- end: presenting one after the grace period is taken as theft.
+CREATE TABLE retired_session_tokens (
+    token_hash TEXT    PRIMARY KEY,
+    session_id TEXT    NOT NULL REFERENCES sessions (session_id) ON DELETE CASCADE,
+    retired_at BIGINT NOT NULL,
+    expires_at BIGINT NOT NULL
+);
+CREATE INDEX retired_session_tokens_session_idx ON retired_session_tokens (session_id);
+CREATE INDEX retired_session_tokens_expiry_idx ON retired_session_tokens (expires_at);
+
+-- Who did what, from where. account_id is NULL for a failed sign-in with an
+-- unknown email.
+CREATE TABLE audit_events (
+    id            TEXT    PRIMARY KEY,
+    at            BIGINT NOT NULL,
+    account_id    TEXT    NULL,
+    actor_user_id TEXT    NULL,
+    event         TEXT    NOT NULL,
+    target        TEXT    NULL,
+    ip            TEXT    NULL,
+    user_agent    TEXT    NULL,
+    detail        TEXT    NOT NULL
+);
+CREATE INDEX audit_events_account_idx ON audit_events (account_id, at);
+
+-- Things a user must be told at their next sign-in, shown once.
+CREATE TABLE security_notices (
+    id      TEXT    PRIMARY KEY,
+    user_id TEXT    NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    kind    TEXT    NOT NULL,
+    at      BIGINT NOT NULL,
+    seen_at BIGINT NULL
+);
+CREATE INDEX security_notices_user_idx ON security_notices (user_id, seen_at);

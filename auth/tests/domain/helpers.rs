@@ -1,6 +1,6 @@
 use api::{LoginRequest, Password, SignupRequest};
 use auth::testing::TestAuth;
-use auth::{ClientMeta, NewSession, SessionSettings};
+use auth::{Access, Caller, ClientMeta, NewSession, Resolved, SessionSettings, SessionToken};
 
 pub const PASSWORD: &str = "a long enough password";
 
@@ -36,4 +36,47 @@ pub async fn signed_up(t: &TestAuth, email: &str) -> NewSession {
         .signup(signup_request(email), meta())
         .await
         .expect("signup")
+}
+
+pub async fn logged_in(t: &TestAuth, email: &str) -> NewSession {
+    t.auth
+        .login(login_request(email, PASSWORD), meta())
+        .await
+        .expect("login")
+}
+
+pub async fn resolve(
+    t: &TestAuth,
+    token: &SessionToken,
+    access: Access,
+) -> Result<Resolved, auth::AuthError> {
+    t.auth.authenticate(token, access, &meta()).await
+}
+
+pub async fn caller(t: &TestAuth, token: &SessionToken) -> Caller {
+    resolve(t, token, Access::Api)
+        .await
+        .expect("a valid session")
+        .caller
+}
+
+/// Live (not revoked) session rows of the user with this email.
+pub async fn live_sessions(t: &TestAuth, email: &str) -> i64 {
+    sqlx::query_scalar(
+        "SELECT COUNT(*) FROM sessions s JOIN users u ON u.id = s.user_id \
+         WHERE u.email = $1 AND s.revoked_at IS NULL",
+    )
+    .bind(email)
+    .fetch_one(t.db.db.reader())
+    .await
+    .unwrap()
+}
+
+/// The stored `last_seen_at` of a session.
+pub async fn last_seen(t: &TestAuth, session_id: &api::SessionId) -> i64 {
+    sqlx::query_scalar("SELECT last_seen_at FROM sessions WHERE session_id = $1")
+        .bind(session_id.as_str())
+        .fetch_one(t.db.db.reader())
+        .await
+        .unwrap()
 }

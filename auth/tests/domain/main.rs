@@ -1,10 +1,18 @@
 //! The domain's rules, run against SQLite, or PostgreSQL when
-//! `LATCHKEY_TEST_POSTGRES_URL` is set.
+//! `LATCHKEY_TEST_POSTGRES_URL` is set. Time moves with the test clock;
+//! nothing sleeps.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
     reason = "tests fail by panicking"
 )]
 
+mod audit;
+mod cap;
+mod cleanup;
+mod expiry;
 mod helpers;
+mod password;
+mod policy;
+mod rotation;
 mod sign_in;

@@ -1,0 +1,187 @@
+//! Resolving a session cookie to its caller: expiry, activity, rotation and
+//! the detection of reused tokens.
+
+use api::{NoticeKind, RevokeReason, SessionId, Timestamp};
+use serde_json::json;
+
+use super::{Auth, Caller, ClientMeta};
+use crate::AuthError;
+use crate::audit::{AuditEvent, AuditKind};
+use crate::notices;
+use crate::secret::{SessionToken, TokenHash};
+use crate::sessions::{self, SessionRow};
+use crate::settings::millis;
+use crate::users::me_from_columns;
+
+/// What kind of request presents the credential.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Access {
+    /// A page load or a server function: activity, and the token may rotate.
+    Interactive,
+    /// An API call: activity, but the token never rotates.
+    Api,
+    /// A status read or a live stream: neither activity nor rotation.
+    Passive,
+}
+
+/// A resolved caller, and the new token when this request rotated it.
+#[derive(Debug)]
+pub struct Resolved {
+    pub caller: Caller,
+    pub rotated: Option<SessionToken>,
+}
+
+impl Auth {
+    /// Resolves a session token, or says why it cannot be used.
+    pub async fn authenticate(
+        &self,
+        token: &SessionToken,
+        access: Access,
+        meta: &ClientMeta,
+    ) -> Result<Resolved, AuthError> {
+        let hash = token.hash();
+        let now = self.now();
+        if let Some(row) = sessions::find_by_token_hash(self.0.db.reader(), &hash).await? {
+            return self.resolve_current(row, &hash, access, now).await;
+        }
+        let Some(row) = sessions::find_by_retired_hash(self.0.db.reader(), &hash).await? else {
+            return Err(AuthError::Unauthenticated);
+        };
+        let in_grace = row.previous_token_hash.as_deref() == Some(hash.as_str())
+            && now.millis_since(Timestamp::from_millis(row.rotated_at))
+                < millis(self.0.settings.rotation_grace);
+        if in_grace {
+            // A parallel request or another tab still holding the token this
+            // session just replaced: fine, but it does not rotate again.
+            let access = if access == Access::Interactive {
+                Access::Api
+            } else {
+                access
+            };
+            return self.resolve_current(row, &hash, access, now).await;
+        }
+        if let Some(reason) = row.revoke_reason() {
+            return Err(refusal(reason));
+        }
+        self.end_taken_session(&row, meta, now).await?;
+        Err(AuthError::SessionTaken)
+    }
+
+    async fn resolve_current(
+        &self,
+        row: SessionRow,
+        hash: &TokenHash,
+        access: Access,
+        now: Timestamp,
+    ) -> Result<Resolved, AuthError> {
+        if let Some(reason) = row.revoke_reason() {
+            return Err(refusal(reason));
+        }
+        if row.deadlines().has_ended(now) {
+            return Err(AuthError::SessionExpired);
+        }
+        let session_id = parse_session_id(&row.session_id)?;
+        let mut row = row;
+        if access != Access::Passive
+            && now.millis_since(Timestamp::from_millis(row.last_seen_at))
+                >= millis(self.0.settings.touch_threshold)
+        {
+            self.0.toucher.touch(session_id.clone(), now);
+            row.last_seen_at = now.as_millis();
+        }
+        let rotated = if access == Access::Interactive
+            && now.millis_since(Timestamp::from_millis(row.rotated_at))
+                >= millis(self.0.settings.rotation_interval)
+        {
+            self.rotate(&row, hash, now).await?
+        } else {
+            None
+        };
+        let me = me_from_columns(
+            &row.user_id,
+            &row.account_id,
+            &row.role,
+            &row.name,
+            &row.email,
+            &row.account_name,
+        )?;
+        Ok(Resolved {
+            caller: Caller {
+                me,
+                session_id,
+                deadlines: row.deadlines(),
+            },
+            rotated,
+        })
+    }
+
+    /// Gives the session a new token, unless a parallel request just did.
+    async fn rotate(
+        &self,
+        row: &SessionRow,
+        old: &TokenHash,
+        now: Timestamp,
+    ) -> Result<Option<SessionToken>, AuthError> {
+        let token = SessionToken::generate()?;
+        let mut tx = self.0.db.writer().begin().await?;
+        let rotated = sessions::rotate(&mut tx, row, old, &token.hash(), now).await?;
+        tx.commit().await?;
+        Ok(rotated.then_some(token))
+    }
+
+    /// A rotated-out token came back after its grace: someone else holds a
+    /// copy. End the session everywhere and tell its owner at next sign-in.
+    async fn end_taken_session(
+        &self,
+        row: &SessionRow,
+        meta: &ClientMeta,
+        now: Timestamp,
+    ) -> Result<(), AuthError> {
+        let session_id = parse_session_id(&row.session_id)?;
+        let me = me_from_columns(
+            &row.user_id,
+            &row.account_id,
+            &row.role,
+            &row.name,
+            &row.email,
+            &row.account_name,
+        )?;
+        let mut tx = self.0.db.writer().begin().await?;
+        let revoked = sessions::revoke(&mut tx, &session_id, RevokeReason::TokenReuse, now).await?;
+        if revoked {
+            notices::insert(&mut tx, &me.user_id, NoticeKind::SessionTaken, now).await?;
+        }
+        tx.commit().await?;
+        if revoked {
+            tracing::warn!(session_id = %session_id, user_id = %me.user_id, "a rotated-out session token was reused; session ended");
+            let event = AuditEvent::new(AuditKind::TokenReuse, now, meta)
+                .by(&me.account_id, &me.user_id)
+                .target(session_id.as_str())
+                .detail(json!({"reason": RevokeReason::TokenReuse, "count": 1}));
+            self.after_revoke(
+                std::slice::from_ref(&session_id),
+                RevokeReason::TokenReuse,
+                event,
+            )
+            .await;
+        }
+        Ok(())
+    }
+}
+
+/// The error for a session that was revoked for `reason`.
+fn refusal(reason: RevokeReason) -> AuthError {
+    if reason == RevokeReason::TokenReuse {
+        AuthError::SessionTaken
+    } else {
+        AuthError::SessionRevoked(reason)
+    }
+}
+
+fn parse_session_id(raw: &str) -> Result<SessionId, AuthError> {
+    SessionId::parse(raw).map_err(|_| {
+        AuthError::Storage(sqlx::Error::Protocol(
+            "stored session id is malformed".into(),
+        ))
+    })
+}

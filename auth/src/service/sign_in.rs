@@ -1,0 +1,252 @@
+//! Signing up, in and out, and changing the password.
+
+use api::{
+    AccountId, DisplayName, EmailAddress, LoginRequest, Me, Password, RevokeReason, Role,
+    SecurityNotice, SignupRequest, UserId,
+};
+use serde::Deserialize;
+use serde_json::json;
+
+use super::{Auth, Caller, ClientMeta, NewSession};
+use crate::audit::{AuditEvent, AuditKind};
+use crate::notices;
+use crate::secret::random_bytes;
+use crate::users::{self, NewUser};
+use crate::{AuthError, sessions};
+
+/// `POST /api/auth/password`.
+#[derive(Debug, Deserialize)]
+pub struct PasswordChange {
+    pub current_password: Password,
+    pub new_password: Password,
+}
+
+/// Sign-in details of the demo account, printed once when it is created.
+#[derive(Debug)]
+pub struct DemoAccount {
+    pub owner_email: String,
+    pub member_email: String,
+    pub owner_password: Password,
+    pub member_password: Password,
+}
+
+impl Auth {
+    /// Creates an account with its first user as owner, and signs them in.
+    #[tracing::instrument(skip_all)]
+    pub async fn signup(
+        &self,
+        request: SignupRequest,
+        meta: ClientMeta,
+    ) -> Result<NewSession, AuthError> {
+        let account_name = DisplayName::parse(&request.account_name, "account_name")?;
+        let name = DisplayName::parse(&request.name, "name")?;
+        let email = EmailAddress::parse(&request.email)?;
+        request.password.check_new("password")?;
+        let password_hash = self.0.passwords.hash(request.password).await?;
+
+        let account_id = AccountId::from_random_bytes(random_bytes()?);
+        let user_id = UserId::from_random_bytes(random_bytes()?);
+        let now = self.now();
+        let mut tx = self.0.db.writer().begin().await?;
+        users::insert_account(&mut tx, &account_id, &account_name, now).await?;
+        let owner = NewUser {
+            id: &user_id,
+            account_id: &account_id,
+            role: Role::Owner,
+            name: &name,
+            email: &email,
+            password_hash: &password_hash,
+        };
+        users::insert_user(&mut tx, &owner, now).await?;
+        let me = Me {
+            user_id,
+            name: name.as_str().to_owned(),
+            email: email.as_str().to_owned(),
+            role: Role::Owner,
+            account_id,
+            account_name: account_name.as_str().to_owned(),
+        };
+        let (session, _) = self
+            .start_session(&mut tx, me, self.timeouts_for(None, None), &meta, now)
+            .await?;
+        tx.commit().await?;
+        let me = &session.signed_in.me;
+        self.0
+            .audit
+            .record(
+                AuditEvent::new(AuditKind::SignedUp, now, &meta).by(&me.account_id, &me.user_id),
+            )
+            .await;
+        Ok(session)
+    }
+
+    /// Signs in with email and password. A wrong password and an unknown
+    /// email fail the same way, in the same time.
+    #[tracing::instrument(skip_all)]
+    pub async fn login(
+        &self,
+        request: LoginRequest,
+        meta: ClientMeta,
+    ) -> Result<NewSession, AuthError> {
+        let email = EmailAddress::parse(&request.email).ok();
+        let user = match &email {
+            Some(email) => users::find_by_email(self.0.db.reader(), email).await?,
+            None => None,
+        };
+        let stored = user.as_ref().map(|u| u.password_hash.as_str());
+        let verified = self.0.passwords.verify(request.password, stored).await?;
+        let now = self.now();
+        let Some(user) = user.filter(|_| verified) else {
+            let mut event = AuditEvent::new(AuditKind::SignInFailed, now, &meta);
+            if let Some(email) = &email {
+                event = event.target(email.as_str());
+            }
+            self.0.audit.record(event).await;
+            return Err(AuthError::InvalidCredentials);
+        };
+        let timeouts = self.timeouts_for(user.idle_timeout_min, user.absolute_timeout_min);
+        let me = user.me()?;
+        let mut tx = self.0.db.writer().begin().await?;
+        users::record_login(&mut tx, &me.user_id, now).await?;
+        let (session, evicted) = self
+            .start_session(&mut tx, me, timeouts, &meta, now)
+            .await?;
+        tx.commit().await?;
+
+        let me = &session.signed_in.me;
+        if !evicted.is_empty() {
+            let event = AuditEvent::new(AuditKind::SessionsRevoked, now, &meta)
+                .by(&me.account_id, &me.user_id)
+                .target(me.user_id.as_str())
+                .detail(json!({"reason": RevokeReason::SessionCap, "count": evicted.len()}));
+            self.after_revoke(&evicted, RevokeReason::SessionCap, event)
+                .await;
+        }
+        self.0
+            .audit
+            .record(
+                AuditEvent::new(AuditKind::SignedIn, now, &meta)
+                    .by(&me.account_id, &me.user_id)
+                    .target(session.signed_in.session_id.as_str()),
+            )
+            .await;
+        Ok(session)
+    }
+
+    /// Ends the caller's own session.
+    #[tracing::instrument(skip_all, fields(session_id = %caller.session_id))]
+    pub async fn logout(&self, caller: &Caller, meta: &ClientMeta) -> Result<(), AuthError> {
+        let mut conn = self.0.db.writer().acquire().await?;
+        sessions::delete(&mut conn, &caller.session_id).await?;
+        drop(conn);
+        let event = AuditEvent::new(AuditKind::SignedOut, self.now(), meta)
+            .by(&caller.me.account_id, &caller.me.user_id)
+            .target(caller.session_id.as_str());
+        self.after_revoke(
+            std::slice::from_ref(&caller.session_id),
+            RevokeReason::SignedOut,
+            event,
+        )
+        .await;
+        Ok(())
+    }
+
+    /// Changes the caller's password after checking the current one, and
+    /// ends every other session of theirs, in one transaction. Returns how
+    /// many sessions ended.
+    #[tracing::instrument(skip_all, fields(user_id = %caller.me.user_id))]
+    pub async fn change_password(
+        &self,
+        caller: &Caller,
+        change: PasswordChange,
+        meta: &ClientMeta,
+    ) -> Result<usize, AuthError> {
+        change.new_password.check_new("new_password")?;
+        let user = users::find_by_id(self.0.db.reader(), &caller.me.user_id)
+            .await?
+            .ok_or(AuthError::Unauthenticated)?;
+        if !self
+            .0
+            .passwords
+            .verify(change.current_password, Some(&user.password_hash))
+            .await?
+        {
+            return Err(AuthError::WrongPassword);
+        }
+        let new_hash = self.0.passwords.hash(change.new_password).await?;
+        let now = self.now();
+        let mut tx = self.0.db.writer().begin().await?;
+        users::set_password_hash(&mut tx, &caller.me.user_id, &new_hash).await?;
+        let ended = sessions::revoke_all_of_user(
+            &mut tx,
+            &caller.me.user_id,
+            Some(&caller.session_id),
+            RevokeReason::PasswordChanged,
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        let event = AuditEvent::new(AuditKind::PasswordChanged, now, meta)
+            .by(&caller.me.account_id, &caller.me.user_id)
+            .target(caller.me.user_id.as_str())
+            .detail(json!({"sessions_ended": ended.len()}));
+        self.after_revoke(&ended, RevokeReason::PasswordChanged, event)
+            .await;
+        Ok(ended.len())
+    }
+
+    /// The caller's unseen security notices, now marked seen: each is shown once.
+    pub async fn take_security_notices(
+        &self,
+        caller: &Caller,
+    ) -> Result<Vec<SecurityNotice>, AuthError> {
+        let mut tx = self.0.db.writer().begin().await?;
+        let unseen = notices::take_unseen(&mut tx, &caller.me.user_id, self.now()).await?;
+        tx.commit().await?;
+        Ok(unseen)
+    }
+
+    /// On an empty database, creates a demo account (an owner and a member
+    /// with random passwords) and returns its sign-in details; otherwise `None`.
+    pub async fn create_demo_account_if_empty(&self) -> Result<Option<DemoAccount>, AuthError> {
+        if users::any_exist(self.0.db.reader()).await? {
+            return Ok(None);
+        }
+        let owner_password = Password::new(hex::encode(random_bytes::<8>()?));
+        let member_password = Password::new(hex::encode(random_bytes::<8>()?));
+        let owner_hash = self.0.passwords.hash(owner_password.clone()).await?;
+        let member_hash = self.0.passwords.hash(member_password.clone()).await?;
+        let account_id = AccountId::from_random_bytes(random_bytes()?);
+        let now = self.now();
+        let mut tx = self.0.db.writer().begin().await?;
+        users::insert_account(
+            &mut tx,
+            &account_id,
+            &DisplayName::parse("Demo Team", "account_name")?,
+            now,
+        )
+        .await?;
+        let people = [
+            (Role::Owner, "Olivia Owner", "owner@demo.test", &owner_hash),
+            (Role::Member, "Max Member", "member@demo.test", &member_hash),
+        ];
+        for (role, name, email, password_hash) in people {
+            let user = NewUser {
+                id: &UserId::from_random_bytes(random_bytes()?),
+                account_id: &account_id,
+                role,
+                name: &DisplayName::parse(name, "name")?,
+                email: &EmailAddress::parse(email)?,
+                password_hash,
+            };
+            users::insert_user(&mut tx, &user, now).await?;
+        }
+        tx.commit().await?;
+        Ok(Some(DemoAccount {
+            owner_email: people[0].2.to_owned(),
+            member_email: people[1].2.to_owned(),
+            owner_password,
+            member_password,
+        }))
+    }
+}

@@ -1,0 +1,104 @@
+use std::time::Duration;
+
+use auth::{Access, AuditKind, PolicyChange};
+
+use crate::helpers::{caller, login_request, meta, resolve, signed_up, test_auth};
+
+async fn stored_kinds(t: &auth::testing::TestAuth) -> Vec<String> {
+    sqlx::query_scalar("SELECT event FROM audit_events ORDER BY at, event")
+        .fetch_all(t.db.db.reader())
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn sign_ins_failures_sign_outs_and_policy_changes_are_audited_with_their_origin() {
+    let t = test_auth().await;
+    let owner = signed_up(&t, "ada@example.com").await;
+    let _ = t
+        .auth
+        .login(login_request("ada@example.com", "wrong password!"), meta())
+        .await;
+    let _ = t
+        .auth
+        .login(
+            login_request("nobody@example.com", "wrong password!"),
+            meta(),
+        )
+        .await;
+    let me = caller(&t, &owner.token).await;
+    t.auth
+        .set_policy(
+            &me,
+            PolicyChange::Preset(api::Preset::Strict),
+            false,
+            &meta(),
+        )
+        .await
+        .unwrap();
+    t.auth.logout(&me, &meta()).await.unwrap();
+
+    let kinds = stored_kinds(&t).await;
+
+    for expected in [
+        "signed_up",
+        "sign_in_failed",
+        "policy_changed",
+        "signed_out",
+    ] {
+        assert!(
+            kinds.iter().any(|k| k == expected),
+            "{expected} missing from {kinds:?}"
+        );
+    }
+    assert_eq!(kinds.iter().filter(|k| *k == "sign_in_failed").count(), 2);
+    let origin: (Option<String>, Option<String>) =
+        sqlx::query_as("SELECT ip, user_agent FROM audit_events WHERE event = 'signed_out'")
+            .fetch_one(t.db.db.reader())
+            .await
+            .unwrap();
+    assert_eq!(origin.0.as_deref(), Some("127.0.0.1"));
+    assert!(origin.1.unwrap().contains("Firefox"));
+}
+
+#[tokio::test]
+async fn a_failing_audit_write_never_stops_a_revoke() {
+    let t = test_auth().await;
+    let session = signed_up(&t, "ada@example.com").await;
+    t.clock.advance(Duration::from_mins(10));
+    resolve(&t, &session.token, Access::Interactive)
+        .await
+        .unwrap();
+    t.clock.advance(Duration::from_mins(1));
+    sqlx::query("DROP TABLE audit_events")
+        .execute(t.db.db.writer())
+        .await
+        .unwrap();
+
+    let reuse = resolve(&t, &session.token, Access::Api).await;
+
+    assert!(
+        matches!(reuse, Err(auth::AuthError::SessionTaken)),
+        "{reuse:?}"
+    );
+    assert_eq!(t.closer.calls().len(), 1, "the connections were closed");
+    let revoked: Option<i64> =
+        sqlx::query_scalar("SELECT revoked_at FROM sessions WHERE session_id = $1")
+            .bind(session.signed_in.session_id.as_str())
+            .fetch_one(t.db.db.reader())
+            .await
+            .unwrap();
+    assert!(revoked.is_some());
+}
+
+#[tokio::test]
+async fn listeners_hear_each_recorded_event() {
+    let t = test_auth().await;
+    let mut events = t.auth.subscribe_audit();
+
+    signed_up(&t, "ada@example.com").await;
+
+    let event = events.recv().await.unwrap();
+    assert_eq!(event.kind, AuditKind::SignedUp);
+    assert!(event.account_id.is_some());
+}

@@ -1,0 +1,134 @@
+use api::{Password, RevokeReason};
+use auth::{Access, AuditKind, AuthError, PasswordChange};
+
+use crate::helpers::{
+    PASSWORD, caller, logged_in, login_request, meta, resolve, signed_up, test_auth,
+};
+
+fn change(current: &str, new: &str) -> PasswordChange {
+    PasswordChange {
+        current_password: Password::new(current.into()),
+        new_password: Password::new(new.into()),
+    }
+}
+
+#[tokio::test]
+async fn a_password_change_ends_every_other_session_and_keeps_this_one() {
+    let t = test_auth().await;
+    let here = signed_up(&t, "ada@example.com").await;
+    let laptop = logged_in(&t, "ada@example.com").await;
+    let phone = logged_in(&t, "ada@example.com").await;
+    let me = caller(&t, &here.token).await;
+
+    let ended = t
+        .auth
+        .change_password(&me, change(PASSWORD, "a brand new passphrase"), &meta())
+        .await
+        .unwrap();
+
+    assert_eq!(ended, 2);
+    assert!(resolve(&t, &here.token, Access::Api).await.is_ok());
+    for other in [&laptop, &phone] {
+        let result = resolve(&t, &other.token, Access::Api).await;
+        assert!(
+            matches!(
+                result,
+                Err(AuthError::SessionRevoked(RevokeReason::PasswordChanged))
+            ),
+            "{result:?}"
+        );
+    }
+    let closed: Vec<_> = t
+        .closer
+        .calls()
+        .into_iter()
+        .filter_map(|call| call.session_id)
+        .collect();
+    assert_eq!(closed.len(), 2);
+    assert!(!closed.contains(&here.signed_in.session_id));
+    assert!(
+        t.auth
+            .login(login_request("ada@example.com", PASSWORD), meta())
+            .await
+            .is_err()
+    );
+    assert!(
+        t.auth
+            .login(
+                login_request("ada@example.com", "a brand new passphrase"),
+                meta()
+            )
+            .await
+            .is_ok()
+    );
+}
+
+#[tokio::test]
+async fn a_wrong_current_password_changes_nothing() {
+    let t = test_auth().await;
+    let here = signed_up(&t, "ada@example.com").await;
+    let other = logged_in(&t, "ada@example.com").await;
+    let me = caller(&t, &here.token).await;
+
+    let result = t
+        .auth
+        .change_password(
+            &me,
+            change("not my password", "a brand new passphrase"),
+            &meta(),
+        )
+        .await;
+
+    assert!(
+        matches!(result, Err(AuthError::WrongPassword)),
+        "{result:?}"
+    );
+    assert!(resolve(&t, &other.token, Access::Api).await.is_ok());
+    assert!(
+        t.auth
+            .login(login_request("ada@example.com", PASSWORD), meta())
+            .await
+            .is_ok()
+    );
+}
+
+#[tokio::test]
+async fn a_new_password_must_follow_the_rules() {
+    let t = test_auth().await;
+    let here = signed_up(&t, "ada@example.com").await;
+    let me = caller(&t, &here.token).await;
+
+    let result = t
+        .auth
+        .change_password(&me, change(PASSWORD, "short"), &meta())
+        .await;
+
+    assert!(
+        matches!(result, Err(AuthError::Input(ref e)) if e.field == "new_password"),
+        "{result:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_password_change_is_audited_with_the_count() {
+    let t = test_auth().await;
+    let mut audit = t.auth.subscribe_audit();
+    let here = signed_up(&t, "ada@example.com").await;
+    logged_in(&t, "ada@example.com").await;
+    let me = caller(&t, &here.token).await;
+
+    t.auth
+        .change_password(&me, change(PASSWORD, "a brand new passphrase"), &meta())
+        .await
+        .unwrap();
+
+    let mut changed = None;
+    while let Ok(event) = audit.try_recv() {
+        if event.kind == AuditKind::PasswordChanged {
+            changed = Some(event);
+        }
+    }
+    let event = changed.expect("a password_changed event");
+    assert_eq!(event.detail["sessions_ended"], 1);
+    assert_eq!(event.actor.as_ref(), Some(&me.me.user_id));
+}
