@@ -56,6 +56,29 @@ pub struct Config {
     /// Absolute timeout for accounts without their own policy (e.g. `24h`).
     #[arg(long, env = "LATCHKEY_DEFAULT_ABSOLUTE_TIMEOUT", default_value = "24h", value_parser = humantime::parse_duration)]
     pub default_absolute_timeout: Duration,
+
+    /// A session's token is replaced on its next page load or server
+    /// function once it is older than this.
+    #[arg(long, env = "LATCHKEY_ROTATION_INTERVAL", default_value = "10m", value_parser = humantime::parse_duration)]
+    pub rotation_interval: Duration,
+
+    /// How long a replaced token keeps working, for parallel requests and
+    /// other tabs. Used after that, it is taken as stolen.
+    #[arg(long, env = "LATCHKEY_ROTATION_GRACE", default_value = "60s", value_parser = humantime::parse_duration)]
+    pub rotation_grace: Duration,
+
+    /// Activity moves a session's "last active" only when it is older than
+    /// this, so a busy user costs few writes.
+    #[arg(long, env = "LATCHKEY_TOUCH_THRESHOLD", default_value = "60s", value_parser = humantime::parse_duration)]
+    pub touch_threshold: Duration,
+
+    /// How long ended sessions are kept, so their browsers can be told why.
+    #[arg(long, env = "LATCHKEY_ENDED_SESSION_RETENTION", default_value = "7days", value_parser = humantime::parse_duration)]
+    pub ended_session_retention: Duration,
+
+    /// How often ended sessions and retired tokens are cleaned up.
+    #[arg(long, env = "LATCHKEY_CLEANUP_INTERVAL", default_value = "10m", value_parser = humantime::parse_duration)]
+    pub cleanup_interval: Duration,
 }
 
 impl Config {
@@ -69,6 +92,10 @@ impl Config {
             max_sessions_per_user: self.max_sessions_per_user,
             default_idle_timeout: self.default_idle_timeout,
             default_absolute_timeout: self.default_absolute_timeout,
+            rotation_interval: self.rotation_interval,
+            rotation_grace: self.rotation_grace,
+            touch_threshold: self.touch_threshold,
+            ended_session_retention: self.ended_session_retention,
         }
     }
 }

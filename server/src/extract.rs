@@ -5,13 +5,15 @@ use std::convert::Infallible;
 use std::net::SocketAddr;
 
 use api::{ApiError, ErrorCode};
-use auth::ClientMeta;
+use auth::{Authentication, Caller, ClientMeta};
 use axum::extract::rejection::{FormRejection, JsonRejection};
 use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::{Form, Json};
 use serde::de::DeserializeOwned;
+
+use crate::error::HttpError;
 
 /// How to answer: with JSON, or, for a plain HTML form post from a page,
 /// with a redirect to the next page.
@@ -104,14 +106,36 @@ impl<S: Send + Sync> FromRequestParts<S> for Client {
     type Rejection = Infallible;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Infallible> {
-        let ip = parts
+        Ok(Self(meta_from(&parts.extensions, &parts.headers)))
+    }
+}
+
+/// Where a request came from, read from the request itself.
+pub fn client_meta(req: &Request) -> ClientMeta {
+    meta_from(req.extensions(), req.headers())
+}
+
+fn meta_from(extensions: &axum::http::Extensions, headers: &HeaderMap) -> ClientMeta {
+    let ip = extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ConnectInfo(addr)| addr.ip().to_string());
+    let user_agent = headers
+        .get(header::USER_AGENT)
+        .and_then(|value| value.to_str().ok());
+    ClientMeta::new(ip, user_agent)
+}
+
+/// The signed-in caller; answers with the reason when there is none.
+pub struct SignedIn(pub Caller);
+
+impl<S: Send + Sync> FromRequestParts<S> for SignedIn {
+    type Rejection = HttpError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, HttpError> {
+        let authentication = parts
             .extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|ConnectInfo(addr)| addr.ip().to_string());
-        let user_agent = parts
-            .headers
-            .get(header::USER_AGENT)
-            .and_then(|value| value.to_str().ok());
-        Ok(Self(ClientMeta::new(ip, user_agent)))
+            .get::<Authentication>()
+            .ok_or_else(ApiError::unauthenticated)?;
+        Ok(Self(authentication.caller()?.clone()))
     }
 }

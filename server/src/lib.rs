@@ -5,6 +5,8 @@ pub mod config;
 mod cookies;
 mod error;
 mod extract;
+mod hub;
+mod jobs;
 mod middleware;
 mod routes;
 pub mod startup;

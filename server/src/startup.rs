@@ -22,6 +22,8 @@ use crate::config::Config;
 use crate::cookies::CookieMode;
 use crate::error::HttpError;
 use crate::extract::payload_too_large;
+use crate::hub::ConnectionHub;
+use crate::jobs;
 use crate::middleware;
 use crate::routes;
 use crate::state::AppState;
@@ -52,6 +54,7 @@ pub struct Application {
     addr: SocketAddr,
     auth: Auth,
     demo: Option<DemoAccount>,
+    cleanup_interval: std::time::Duration,
 }
 
 impl Application {
@@ -60,7 +63,8 @@ impl Application {
             return Err(StartupError::DevelopmentNotOnLoopback(config.listen));
         }
         let db = Db::connect(&config.database_url).await?;
-        let auth = Auth::new(db, clock, config.session_settings()).await?;
+        let hub = ConnectionHub::default();
+        let auth = Auth::new(db, clock, config.session_settings(), Arc::new(hub.clone())).await?;
         let demo = if config.demo {
             auth.create_demo_account_if_empty().await?
         } else {
@@ -84,6 +88,7 @@ impl Application {
         };
         let state = AppState {
             auth: auth.clone(),
+            hub,
             cookies,
             trusted_origins: config.trusted_origins.clone().into(),
             leptos_options: leptos_options(config, addr),
@@ -94,6 +99,7 @@ impl Application {
             addr,
             auth,
             demo,
+            cleanup_interval: config.cleanup_interval,
         })
     }
 
@@ -111,18 +117,25 @@ impl Application {
         &self.auth
     }
 
-    /// Serves until the process is asked to stop (Ctrl-C or SIGTERM).
+    /// Serves, with the background jobs, until the process is asked to stop
+    /// (Ctrl-C or SIGTERM); then writes pending activity and closes the
+    /// database.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        let db = self.auth.db().clone();
-        axum::serve(
+        let cleanup = tokio::spawn(jobs::clean_up_periodically(
+            self.auth.clone(),
+            self.cleanup_interval,
+        ));
+        let served = axum::serve(
             self.listener,
             self.router
                 .into_make_service_with_connect_info::<SocketAddr>(),
         )
         .with_graceful_shutdown(shutdown_signal())
-        .await?;
-        db.close().await;
-        Ok(())
+        .await;
+        cleanup.abort();
+        self.auth.flush().await;
+        self.auth.db().close().await;
+        served
     }
 }
 
@@ -146,6 +159,7 @@ fn router(state: AppState) -> Router {
         .route("/api/auth/signup", post(routes::auth::signup))
         .route("/api/auth/login", post(routes::auth::login))
         .route("/api/auth/logout", post(routes::auth::logout))
+        .route("/api/auth/password", post(routes::auth::change_password))
         .route("/api/{*rest}", any(routes::api_not_found))
         .leptos_routes_with_context(
             &state,
@@ -157,10 +171,7 @@ fn router(state: AppState) -> Router {
             leptos_context,
             render_shell,
         ))
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            middleware::guard_signed_in_pages,
-        ))
+        .layer(axum::middleware::from_fn(middleware::guard_signed_in_pages))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             middleware::authenticate,

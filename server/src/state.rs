@@ -7,10 +7,12 @@ use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 
 use crate::cookies::CookieMode;
+use crate::hub::ConnectionHub;
 
 #[derive(Clone)]
 pub struct AppState {
     pub auth: Auth,
+    pub hub: ConnectionHub,
     pub cookies: CookieMode,
     /// Origins besides our own allowed to send state-changing requests.
     pub trusted_origins: Arc<[String]>,

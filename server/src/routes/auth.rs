@@ -3,14 +3,15 @@
 //! to its own page with `?error=CODE`.
 
 use api::{ApiError, LoginRequest, SignupRequest};
-use auth::{Authentication, NewSession};
+use auth::{Authentication, NewSession, PasswordChange};
 use axum::Json;
 use axum::extract::{Request, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
+use serde_json::json;
 
 use crate::error::HttpError;
-use crate::extract::{Client, Reply, Submission};
+use crate::extract::{Client, Reply, SignedIn, Submission, client_meta};
 use crate::state::AppState;
 
 /// Where a browser lands after signing in.
@@ -58,11 +59,12 @@ pub async fn login(
 /// so signing out never fails from the user's point of view.
 pub async fn logout(State(state): State<AppState>, req: Request) -> Response {
     let reply = Reply::for_request(req.headers());
+    let meta = client_meta(&req);
     if let Some(Ok(caller)) = req
         .extensions()
         .get::<Authentication>()
         .map(Authentication::caller)
-        && let Err(err) = state.auth.logout(caller).await
+        && let Err(err) = state.auth.logout(caller, &meta).await
     {
         return failed(reply, err.into(), HOME);
     }
@@ -74,6 +76,28 @@ pub async fn logout(State(state): State<AppState>, req: Request) -> Response {
         .headers_mut()
         .insert(header::SET_COOKIE, state.cookies.clear());
     response
+}
+
+/// Changes the password and ends every other session of the user.
+pub async fn change_password(
+    State(state): State<AppState>,
+    Client(meta): Client,
+    SignedIn(caller): SignedIn,
+    Submission { reply, body }: Submission<PasswordChange>,
+) -> Response {
+    let result = match body {
+        Ok(change) => state
+            .auth
+            .change_password(&caller, change, &meta)
+            .await
+            .map_err(ApiError::from),
+        Err(err) => Err(err),
+    };
+    match (result, reply) {
+        (Ok(ended), Reply::Json) => Json(json!({"other_sessions_ended": ended})).into_response(),
+        (Ok(_), Reply::Page) => Redirect::to("/account/security?password=changed").into_response(),
+        (Err(err), _) => failed(reply, err, HOME),
+    }
 }
 
 fn signed_in(state: &AppState, reply: Reply, status: StatusCode, session: &NewSession) -> Response {

@@ -19,6 +19,11 @@ pub struct TestApp {
 }
 
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+/// A server whose configuration the test adjusts first.
+pub async fn spawn_app_with(configure: impl FnOnce(&mut Config)) -> TestApp {
     let db = TestDb::new().await;
     let clock = TestClock::new();
     let mut config = Config::defaults();
@@ -27,6 +32,7 @@ pub async fn spawn_app() -> TestApp {
     config.dev = false;
     config.demo = false;
     config.trusted_origins = Vec::new();
+    configure(&mut config);
     let app = Application::build(&config, Arc::new(clock.clone()))
         .await
         .expect("build the application");

@@ -9,4 +9,5 @@
 mod hardening;
 mod helpers;
 mod pages;
+mod sessions;
 mod sign_in;

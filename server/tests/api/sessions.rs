@@ -1,0 +1,190 @@
+use std::time::Duration;
+
+use reqwest::StatusCode;
+use serde_json::json;
+
+use crate::helpers::{
+    TestApp, TestUser, assert_api_error, session_set_cookie, session_token, spawn_app_with,
+};
+
+/// A server that rotates tokens after 1 s and honours old ones for 1 s.
+async fn fast_rotating_app() -> TestApp {
+    spawn_app_with(|config| {
+        config.rotation_interval = Duration::from_secs(1);
+        config.rotation_grace = Duration::from_secs(1);
+    })
+    .await
+}
+
+#[tokio::test]
+async fn a_page_load_after_the_rotation_interval_sets_a_new_cookie() {
+    let app = fast_rotating_app().await;
+    let old = app.signed_up(&TestUser::generate()).await;
+    app.clock.advance(Duration::from_secs(1));
+
+    let page = app.get("/account/security", Some(&old)).await;
+
+    assert_eq!(page.status(), StatusCode::OK);
+    let new = session_token(page.headers()).expect("a rotated cookie");
+    assert_ne!(new, old);
+    let cookie = session_set_cookie(page.headers()).unwrap();
+    for attribute in ["HttpOnly", "Secure", "SameSite=Lax", "Path=/"] {
+        assert!(
+            cookie.contains(attribute),
+            "{attribute} missing from {cookie}"
+        );
+    }
+    let with_new = app.get("/account/security", Some(&new)).await;
+    assert_eq!(with_new.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn the_old_cookie_after_the_grace_gets_session_taken_and_the_new_one_is_signed_out_too() {
+    // Arrange: rotate once, then let the grace period pass.
+    let app = fast_rotating_app().await;
+    let old = app.signed_up(&TestUser::generate()).await;
+    app.clock.advance(Duration::from_secs(1));
+    let page = app.get("/account/security", Some(&old)).await;
+    let new = session_token(page.headers()).expect("a rotated cookie");
+    app.clock.advance(Duration::from_millis(1500));
+
+    // Act: someone presents the old cookie.
+    let reuse = app
+        .post_json("/api/auth/password", &json!({}), Some(&old))
+        .await;
+
+    // Assert
+    assert_api_error(reuse, StatusCode::UNAUTHORIZED, "session_taken").await;
+    let holder = app.get("/account/security", Some(&new)).await;
+    assert_eq!(holder.status(), StatusCode::SEE_OTHER);
+    assert_eq!(holder.headers()["location"], "/login?reason=session_taken");
+    let cleared = session_set_cookie(holder.headers()).expect("the dead cookie is cleared");
+    assert!(cleared.contains("Max-Age=0"), "{cleared}");
+}
+
+#[tokio::test]
+async fn the_old_cookie_within_the_grace_still_works() {
+    let app = fast_rotating_app().await;
+    let old = app.signed_up(&TestUser::generate()).await;
+    app.clock.advance(Duration::from_secs(1));
+    let page = app.get("/account/security", Some(&old)).await;
+    assert!(session_token(page.headers()).is_some());
+    app.clock.advance(Duration::from_millis(500));
+
+    let parallel = app.get("/account/security", Some(&old)).await;
+
+    assert_eq!(parallel.status(), StatusCode::OK);
+    assert!(
+        session_set_cookie(parallel.headers()).is_none(),
+        "no second rotation, no clearing"
+    );
+}
+
+#[tokio::test]
+async fn after_a_stolen_session_the_next_sign_in_shows_the_notice_once() {
+    let app = fast_rotating_app().await;
+    let user = TestUser::generate();
+    let old = app.signed_up(&user).await;
+    app.clock.advance(Duration::from_secs(1));
+    app.get("/account/security", Some(&old)).await;
+    app.clock.advance(Duration::from_secs(2));
+    app.get("/account/security", Some(&old)).await;
+
+    let login = app
+        .post_json(
+            "/api/auth/login",
+            &json!({"email": user.email, "password": user.password}),
+            None,
+        )
+        .await;
+    let token = session_token(login.headers()).unwrap();
+    let first = app
+        .get("/account/security", Some(&token))
+        .await
+        .text()
+        .await
+        .unwrap();
+    let second = app
+        .get("/account/security", Some(&token))
+        .await
+        .text()
+        .await
+        .unwrap();
+
+    assert!(
+        first.contains("used from somewhere else"),
+        "no notice after sign-in"
+    );
+    assert!(
+        !second.contains("used from somewhere else"),
+        "the notice was shown twice"
+    );
+}
+
+#[tokio::test]
+async fn changing_the_password_signs_out_the_other_sessions() {
+    let app = spawn_app_with(|_| {}).await;
+    let user = TestUser::generate();
+    let here = app.signed_up(&user).await;
+    let login = app
+        .post_json(
+            "/api/auth/login",
+            &json!({"email": user.email, "password": user.password}),
+            None,
+        )
+        .await;
+    let other = session_token(login.headers()).unwrap();
+
+    let response = app
+        .post_json(
+            "/api/auth/password",
+            &json!({"current_password": user.password, "new_password": "a new and long passphrase"}),
+            Some(&here),
+        )
+        .await;
+
+    assert_eq!(response.status(), StatusCode::OK);
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(body["other_sessions_ended"], 1);
+    assert_eq!(
+        app.get("/account/security", Some(&here)).await.status(),
+        StatusCode::OK
+    );
+    let ended = app.get("/account/security", Some(&other)).await;
+    assert_eq!(ended.headers()["location"], "/login?reason=revoked");
+}
+
+#[tokio::test]
+async fn a_wrong_current_password_is_refused_naming_the_field() {
+    let app = spawn_app_with(|_| {}).await;
+    let user = TestUser::generate();
+    let here = app.signed_up(&user).await;
+
+    let response = app
+        .post_json(
+            "/api/auth/password",
+            &json!({"current_password": "not it at all", "new_password": "a new and long passphrase"}),
+            Some(&here),
+        )
+        .await;
+
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(body["code"], "invalid_params");
+    assert_eq!(body["field"], "current_password");
+}
+
+#[tokio::test]
+async fn changing_the_password_needs_a_session() {
+    let app = spawn_app_with(|_| {}).await;
+
+    let response = app
+        .post_json(
+            "/api/auth/password",
+            &json!({"current_password": "x", "new_password": "a new and long passphrase"}),
+            None,
+        )
+        .await;
+
+    assert_api_error(response, StatusCode::UNAUTHORIZED, "unauthenticated").await;
+}
