@@ -2,7 +2,7 @@ use api::Me;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::components::SignedInHeader;
+use crate::components::{SecurityNotices, SignedInHeader};
 use crate::server_fns::current_user;
 
 /// `/account/security`: the signed-in user's security settings.
@@ -14,6 +14,7 @@ pub fn SecurityPage() -> impl IntoView {
         <SignedInHeader />
         <main class="page">
             <h1>"Security"</h1>
+            <SecurityNotices />
             <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match me.await {
