@@ -6,7 +6,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 # wasm-opt (binaryen from npm) lives here, next to the project.
-export PATH := $(CURDIR)/.tools/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+export PATH := $(CURDIR)/.tools/node_modules/.bin:$(or $(CARGO_HOME),$(HOME)/.cargo)/bin:$(PATH)
 # cargo-leptos builds with this set; setting it for every cargo command lets
 # `cargo test` and `cargo clippy` reuse the dependencies it compiled.
 export LEPTOS_OUTPUT_NAME := latchkey
