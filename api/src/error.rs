@@ -65,6 +65,23 @@ impl ErrorCode {
         }
     }
 
+    /// The JSON-RPC error code: one per name, in the server range.
+    pub const fn rpc_code(self) -> i32 {
+        match self {
+            ErrorCode::Unauthenticated => -32_001,
+            ErrorCode::SessionExpired => -32_002,
+            ErrorCode::SessionTaken => -32_003,
+            ErrorCode::SessionRevoked => -32_004,
+            ErrorCode::Forbidden => -32_005,
+            ErrorCode::InvalidParams => -32_006,
+            ErrorCode::PayloadTooLarge => -32_007,
+            ErrorCode::NotFound => -32_008,
+            ErrorCode::RateLimited => -32_009,
+            ErrorCode::Conflict => -32_010,
+            ErrorCode::Internal => -32_011,
+        }
+    }
+
     /// The HTTP status that goes with the code.
     pub const fn http_status(self) -> u16 {
         match self {

@@ -85,6 +85,11 @@ hex_id!(
     AccountId,
     "an account id"
 );
+hex_id!(
+    /// The public id of an API token (never its secret).
+    TokenId,
+    "a token id"
+);
 
 #[cfg(test)]
 mod tests {

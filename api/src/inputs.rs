@@ -147,6 +147,14 @@ pub struct SignupRequest {
     pub password: Password,
 }
 
+/// `POST /api/account/members`: the owner adds a member with a first password.
+#[derive(Debug, Deserialize)]
+pub struct NewMemberRequest {
+    pub name: String,
+    pub email: String,
+    pub password: Password,
+}
+
 /// `POST /api/auth/login`.
 #[derive(Debug, Deserialize)]
 pub struct LoginRequest {

@@ -4,20 +4,30 @@
 //! same validation runs in the browser as the user types and on the server
 //! before anything is stored.
 
+mod account;
+mod display;
 mod error;
 mod ids;
 mod inputs;
 mod live;
 mod me;
 mod policy;
+pub mod rpc;
 mod session;
 mod time;
 
+pub use account::{
+    ActiveUser, Count, CreatedToken, CredentialKind, PolicyBounds, PolicySet, PolicySetParams,
+    PolicyView, RevokeScope, Revoked, SecurityOverview, SessionInfo, SessionRevokeAllParams,
+    SessionRevokeParams, SessionsRevokeParams, TOKEN_MAX_DAYS, TOKEN_NAME_MAX_CHARS,
+    TokenCreateParams, TokenInfo, TokenRevokeParams, Verified,
+};
+pub use display::{ago, countdown, remaining};
 pub use error::{ApiError, ErrorCode};
-pub use ids::{AccountId, IdError, SessionId, UserId};
+pub use ids::{AccountId, IdError, SessionId, TokenId, UserId};
 pub use inputs::{
-    DisplayName, EmailAddress, InputError, LoginRequest, PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS,
-    Password, SignupRequest,
+    DisplayName, EmailAddress, InputError, LoginRequest, NewMemberRequest, PASSWORD_MAX_CHARS,
+    PASSWORD_MIN_CHARS, Password, SignupRequest,
 };
 pub use live::LiveEvent;
 pub use me::{Me, Role, SignedIn};

@@ -21,6 +21,9 @@ pub enum AuditKind {
     TokenReuse,
     PasswordChanged,
     PolicyChanged,
+    TokenCreated,
+    TokensRevoked,
+    MemberAdded,
 }
 
 impl AuditKind {
@@ -34,6 +37,9 @@ impl AuditKind {
             AuditKind::TokenReuse => "token_reuse",
             AuditKind::PasswordChanged => "password_changed",
             AuditKind::PolicyChanged => "policy_changed",
+            AuditKind::TokenCreated => "token_created",
+            AuditKind::TokensRevoked => "tokens_revoked",
+            AuditKind::MemberAdded => "member_added",
         }
     }
 }

@@ -6,6 +6,9 @@ use api::{ApiError, ErrorCode, InputError};
 pub enum AuthError {
     #[error(transparent)]
     Input(#[from] InputError),
+    /// A request refused with a message already written for the client.
+    #[error(transparent)]
+    Rejected(#[from] ApiError),
     #[error("email or password is incorrect")]
     InvalidCredentials,
     #[error("an account with this email already exists")]
@@ -20,6 +23,8 @@ pub enum AuthError {
     SessionRevoked(api::RevokeReason),
     #[error("only the account owner may do this")]
     Forbidden,
+    #[error("this needs a signed-in browser session, not an API token")]
+    SessionRequired,
     #[error("the current password is wrong")]
     WrongPassword,
     #[error("storage failed: {0}")]
@@ -37,6 +42,7 @@ impl From<AuthError> for ApiError {
     fn from(err: AuthError) -> Self {
         match err {
             AuthError::Input(input) => input.into(),
+            AuthError::Rejected(api) => api,
             AuthError::InvalidCredentials => ApiError::new(
                 ErrorCode::Unauthenticated,
                 "That email and password don't match. Check both and try again.",
@@ -59,6 +65,10 @@ impl From<AuthError> for ApiError {
                 ErrorCode::SessionRevoked,
                 "You were signed out. Please sign in again.",
             ),
+            AuthError::SessionRequired => ApiError::new(
+                ErrorCode::Forbidden,
+                "This needs a signed-in browser session; an API token cannot do it.",
+            ),
             AuthError::Forbidden => {
                 ApiError::new(ErrorCode::Forbidden, "Only the account owner can do this.")
             }
@@ -72,6 +82,11 @@ impl From<AuthError> for ApiError {
             }
         }
     }
+}
+
+/// A stored value that should always parse did not: a storage fault.
+pub(crate) fn corrupt(what: &str) -> AuthError {
+    AuthError::Storage(sqlx::Error::Protocol(format!("stored {what} is malformed")))
 }
 
 /// True when a database error is a UNIQUE constraint violation.

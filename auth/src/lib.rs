@@ -5,6 +5,7 @@ mod audit;
 mod clock;
 mod closer;
 mod db;
+mod device;
 mod error;
 mod notices;
 mod password;
@@ -12,6 +13,7 @@ mod secret;
 mod service;
 mod sessions;
 mod settings;
+mod tokens;
 mod touch;
 mod users;
 
@@ -22,11 +24,12 @@ pub use audit::{AuditEvent, AuditKind};
 pub use clock::{Clock, SystemClock, TestClock};
 pub use closer::ConnectionCloser;
 pub use db::{Backend, Db, DbError};
+pub use device::describe_device;
 pub use error::AuthError;
-pub use secret::{SessionToken, TokenHash};
+pub use secret::{API_TOKEN_PREFIX, ApiTokenSecret, SessionToken, TokenHash};
 pub use service::{
-    Access, AccountPolicy, Auth, Authentication, Caller, ClientMeta, DemoAccount, NewSession,
-    PasswordChange, PolicyChange, PolicyUpdate, Resolved,
+    Access, AccountPolicy, Auth, Authentication, Caller, ClientMeta, Credential, DemoAccount,
+    NewSession, PasswordChange, PolicyChange, PolicyUpdate, Resolved,
 };
 pub use sessions::{Cleanup, Deadlines};
 pub use settings::SessionSettings;

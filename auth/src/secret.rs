@@ -6,10 +6,24 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
 use crate::AuthError;
 
-/// Bytes of entropy in a session token.
+/// Bytes of entropy in a session or API token.
 const TOKEN_BYTES: usize = 32;
 /// Length of a token's base64url text (no padding).
 const TOKEN_TEXT_LEN: usize = 43;
+/// What every API token starts with, so people and secret scanners can
+/// recognise one.
+pub const API_TOKEN_PREFIX: &str = "lk_";
+
+fn random_token_text() -> Result<String, AuthError> {
+    Ok(URL_SAFE_NO_PAD.encode(random_bytes::<TOKEN_BYTES>()?))
+}
+
+fn is_token_text(raw: &str) -> bool {
+    raw.len() == TOKEN_TEXT_LEN
+        && raw
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
 
 /// `N` bytes from the operating system's random number generator.
 pub(crate) fn random_bytes<const N: usize>() -> Result<[u8; N], AuthError> {
@@ -23,17 +37,13 @@ pub struct SessionToken(String);
 
 impl SessionToken {
     pub(crate) fn generate() -> Result<Self, AuthError> {
-        Ok(Self(URL_SAFE_NO_PAD.encode(random_bytes::<TOKEN_BYTES>()?)))
+        random_token_text().map(Self)
     }
 
     /// Accepts a cookie value only if it has the exact shape of a token, so
     /// junk never reaches the database.
     pub fn from_cookie_value(raw: &str) -> Option<Self> {
-        let well_formed = raw.len() == TOKEN_TEXT_LEN
-            && raw
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
-        well_formed.then(|| Self(raw.to_owned()))
+        is_token_text(raw).then(|| Self(raw.to_owned()))
     }
 
     /// The value to put in the cookie.
@@ -49,6 +59,36 @@ impl SessionToken {
 impl std::fmt::Debug for SessionToken {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("SessionToken([redacted])")
+    }
+}
+
+/// The secret of a personal API token: `lk_` and 43 base64url characters.
+pub struct ApiTokenSecret(String);
+
+impl ApiTokenSecret {
+    pub(crate) fn generate() -> Result<Self, AuthError> {
+        Ok(Self(format!("{API_TOKEN_PREFIX}{}", random_token_text()?)))
+    }
+
+    /// Accepts an `Authorization: Bearer` value only if it has the exact
+    /// shape of an API token.
+    pub fn from_bearer(raw: &str) -> Option<Self> {
+        let body = raw.strip_prefix(API_TOKEN_PREFIX)?;
+        is_token_text(body).then(|| Self(raw.to_owned()))
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    pub fn hash(&self) -> TokenHash {
+        TokenHash::of(&self.0)
+    }
+}
+
+impl std::fmt::Debug for ApiTokenSecret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ApiTokenSecret([redacted])")
     }
 }
 
@@ -106,6 +146,27 @@ mod tests {
         ] {
             assert!(SessionToken::from_cookie_value(bad).is_none(), "{bad:?}");
         }
+    }
+
+    #[test]
+    fn api_tokens_are_prefixed_and_parse_back_only_in_shape() {
+        let token = ApiTokenSecret::generate().unwrap();
+        assert!(token.expose().starts_with("lk_"));
+        assert_eq!(token.expose().len(), 46);
+        assert_eq!(
+            ApiTokenSecret::from_bearer(token.expose()).unwrap().hash(),
+            token.hash()
+        );
+        for bad in [
+            "",
+            "lk_",
+            "lk_short",
+            &token.expose()[3..],
+            &format!("{}x", token.expose()),
+        ] {
+            assert!(ApiTokenSecret::from_bearer(bad).is_none(), "{bad:?}");
+        }
+        assert!(!format!("{token:?}").contains(token.expose()));
     }
 
     #[test]

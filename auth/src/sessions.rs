@@ -109,6 +109,126 @@ pub(crate) async fn find_by_retired_hash(
     .await?)
 }
 
+/// The session with this public id.
+pub(crate) async fn find_by_id(
+    pool: &AnyPool,
+    id: &SessionId,
+) -> Result<Option<SessionRow>, AuthError> {
+    Ok(
+        sqlx::query_as::<_, SessionRow>(select_session!("WHERE s.session_id = $1"))
+            .bind(id.as_str())
+            .fetch_optional(pool)
+            .await?,
+    )
+}
+
+/// A live session as the "your sessions" list shows it.
+#[derive(FromRow)]
+pub(crate) struct ListedSession {
+    pub session_id: String,
+    pub user_agent: Option<String>,
+    pub ip: Option<String>,
+    pub created_at: i64,
+    pub last_seen_at: i64,
+    pub idle_timeout_ms: i64,
+    pub absolute_timeout_ms: i64,
+}
+
+/// The user's live sessions, newest first.
+pub(crate) async fn list_live(
+    pool: &AnyPool,
+    user_id: &UserId,
+    now: Timestamp,
+) -> Result<Vec<ListedSession>, AuthError> {
+    Ok(sqlx::query_as::<_, ListedSession>(
+        "SELECT session_id, user_agent, ip, created_at, last_seen_at, idle_timeout_ms, absolute_timeout_ms \
+         FROM sessions WHERE user_id = $1 AND revoked_at IS NULL \
+           AND last_seen_at + idle_timeout_ms > $2 AND created_at + absolute_timeout_ms > $2 \
+         ORDER BY created_at DESC, session_id DESC",
+    )
+    .bind(user_id.as_str())
+    .bind(now.as_millis())
+    .fetch_all(pool)
+    .await?)
+}
+
+/// A user of an account with live sessions, and their latest activity.
+#[derive(FromRow)]
+pub(crate) struct ActiveUserRow {
+    pub id: String,
+    pub name: String,
+    pub email: String,
+    pub last_active_at: i64,
+}
+
+/// Users of the account with at least one live session, most recently active first.
+pub(crate) async fn active_users(
+    pool: &AnyPool,
+    account_id: &api::AccountId,
+    now: Timestamp,
+) -> Result<Vec<ActiveUserRow>, AuthError> {
+    Ok(sqlx::query_as::<_, ActiveUserRow>(
+        "SELECT u.id, u.name, u.email, MAX(s.last_seen_at) AS last_active_at \
+         FROM users u JOIN sessions s ON s.user_id = u.id \
+         WHERE u.account_id = $1 AND s.revoked_at IS NULL \
+           AND s.last_seen_at + s.idle_timeout_ms > $2 AND s.created_at + s.absolute_timeout_ms > $2 \
+         GROUP BY u.id, u.name, u.email \
+         ORDER BY last_active_at DESC, u.id",
+    )
+    .bind(account_id.as_str())
+    .bind(now.as_millis())
+    .fetch_all(pool)
+    .await?)
+}
+
+/// Revokes every live session in the account except `keep`; returns their ids.
+pub(crate) async fn revoke_all_in_account(
+    conn: &mut AnyConnection,
+    account_id: &api::AccountId,
+    keep: Option<&SessionId>,
+    reason: RevokeReason,
+    now: Timestamp,
+) -> Result<Vec<SessionId>, AuthError> {
+    let live: Vec<String> = sqlx::query_scalar(
+        "SELECT s.session_id FROM sessions s JOIN users u ON u.id = s.user_id \
+         WHERE u.account_id = $1 AND s.revoked_at IS NULL \
+           AND s.last_seen_at + s.idle_timeout_ms > $2 AND s.created_at + s.absolute_timeout_ms > $2",
+    )
+    .bind(account_id.as_str())
+    .bind(now.as_millis())
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut ended = Vec::new();
+    for id in live.iter().filter_map(|id| SessionId::parse(id).ok()) {
+        if Some(&id) != keep && revoke(&mut *conn, &id, reason, now).await? {
+            ended.push(id);
+        }
+    }
+    Ok(ended)
+}
+
+/// Revokes one of the user's sessions; false when the user has no such live
+/// session (whether or not it exists for someone else).
+pub(crate) async fn revoke_own(
+    conn: &mut AnyConnection,
+    session_id: &SessionId,
+    user_id: &UserId,
+    reason: RevokeReason,
+    now: Timestamp,
+) -> Result<bool, AuthError> {
+    let done = sqlx::query(
+        "UPDATE sessions SET revoked_at = $1, revoke_reason = $2 \
+         WHERE session_id = $3 AND user_id = $4 AND revoked_at IS NULL",
+    )
+    .bind(now.as_millis())
+    .bind(reason.as_str())
+    .bind(session_id.as_str())
+    .bind(user_id.as_str())
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() > 0)
+}
+
 /// What a new session row holds besides its user.
 pub(crate) struct NewSessionRow<'a> {
     pub id: &'a SessionId,

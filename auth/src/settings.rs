@@ -8,6 +8,8 @@ use std::time::Duration;
 pub struct SessionSettings {
     /// Live sessions one user may hold; signing in past it ends the oldest.
     pub max_sessions_per_user: usize,
+    /// Usable API tokens one user may hold; creating one past it revokes the oldest.
+    pub max_tokens_per_user: usize,
     /// Idle timeout for accounts without their own policy.
     pub default_idle_timeout: Duration,
     /// Absolute timeout for accounts without their own policy.
@@ -26,6 +28,7 @@ impl Default for SessionSettings {
     fn default() -> Self {
         Self {
             max_sessions_per_user: 10,
+            max_tokens_per_user: 10,
             default_idle_timeout: Duration::from_hours(1),
             default_absolute_timeout: Duration::from_hours(24),
             rotation_interval: Duration::from_mins(10),

@@ -8,7 +8,7 @@
 
 use std::sync::{Arc, Mutex, PoisonError};
 
-use api::{RevokeReason, SessionId, UserId};
+use api::{AccountId, LiveEvent, RevokeReason, SessionId, TokenId, UserId};
 use tokio::sync::broadcast;
 
 use crate::{
@@ -92,6 +92,8 @@ pub struct CloseCall {
 #[derive(Default)]
 pub struct RecordingCloser {
     calls: Mutex<Vec<CloseCall>>,
+    tokens: Mutex<Vec<TokenId>>,
+    notified: Mutex<Vec<LiveEvent>>,
     audit: Mutex<Option<broadcast::Receiver<AuditEvent>>>,
     audited: Mutex<Vec<AuditKind>>,
 }
@@ -99,6 +101,22 @@ pub struct RecordingCloser {
 impl RecordingCloser {
     pub fn watch_audit(&self, events: broadcast::Receiver<AuditEvent>) {
         *self.audit.lock().unwrap_or_else(PoisonError::into_inner) = Some(events);
+    }
+
+    /// API tokens whose connections were closed, in order.
+    pub fn closed_tokens(&self) -> Vec<TokenId> {
+        self.tokens
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    /// Events sent to live connections, in order.
+    pub fn notified(&self) -> Vec<LiveEvent> {
+        self.notified
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
     }
 
     pub fn calls(&self) -> Vec<CloseCall> {
@@ -138,9 +156,31 @@ impl ConnectionCloser for RecordingCloser {
         0
     }
 
+    fn close_for_token(&self, token_id: &TokenId) -> usize {
+        self.tokens
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(token_id.clone());
+        0
+    }
+
     fn close_for_user(&self, user_id: &UserId, reason: RevokeReason) -> usize {
         self.record(None, Some(user_id.clone()), reason);
         0
+    }
+
+    fn notify_session(&self, _session_id: &SessionId, event: &LiveEvent) {
+        self.notified
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(event.clone());
+    }
+
+    fn notify_account(&self, _account_id: &AccountId, event: &LiveEvent) {
+        self.notified
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(event.clone());
     }
 }
 

@@ -1,18 +1,25 @@
 //! Recording activity without making requests wait: `touch` queues the new
-//! `last_seen`, and one background task writes the queue, coalescing many
-//! touches of a session into one write. `flush` waits for everything queued
+//! "last seen" of a session or "last used" of an API token, and one
+//! background task writes the queue, coalescing many touches into one write. `flush` waits for everything queued
 //! so far (tests, and shutdown).
 
 use std::collections::HashMap;
 
-use api::{SessionId, Timestamp};
+use api::{SessionId, Timestamp, TokenId};
 use tokio::sync::{mpsc, oneshot};
 
 use crate::Db;
-use crate::sessions;
+use crate::{sessions, tokens};
+
+/// What was used.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub(crate) enum Used {
+    Session(SessionId),
+    Token(TokenId),
+}
 
 enum Message {
-    Touch(SessionId, Timestamp),
+    Touch(Used, Timestamp),
     Flush(oneshot::Sender<()>),
 }
 
@@ -29,8 +36,8 @@ impl Toucher {
         Self { queue }
     }
 
-    pub fn touch(&self, session_id: SessionId, at: Timestamp) {
-        if self.queue.send(Message::Touch(session_id, at)).is_err() {
+    pub fn touch(&self, used: Used, at: Timestamp) {
+        if self.queue.send(Message::Touch(used, at)).is_err() {
             tracing::warn!("the touch writer has stopped; activity was not recorded");
         }
     }
@@ -45,7 +52,7 @@ impl Toucher {
 }
 
 async fn write_touches(db: Db, mut inbox: mpsc::UnboundedReceiver<Message>) {
-    let mut pending: HashMap<SessionId, Timestamp> = HashMap::new();
+    let mut pending: HashMap<Used, Timestamp> = HashMap::new();
     let mut waiting: Vec<oneshot::Sender<()>> = Vec::new();
     while let Some(first) = inbox.recv().await {
         // Take everything already queued so repeated touches become one write.
@@ -60,9 +67,13 @@ async fn write_touches(db: Db, mut inbox: mpsc::UnboundedReceiver<Message>) {
             }
             next = inbox.try_recv().ok();
         }
-        for (id, at) in pending.drain() {
-            if let Err(err) = sessions::touch(db.writer(), &id, at).await {
-                tracing::warn!(error = %err, session_id = %id, "could not record session activity");
+        for (used, at) in pending.drain() {
+            let written = match &used {
+                Used::Session(id) => sessions::touch(db.writer(), id, at).await,
+                Used::Token(id) => tokens::touch(db.writer(), id, at).await,
+            };
+            if let Err(err) = written {
+                tracing::warn!(error = %err, ?used, "could not record activity");
             }
         }
         for done in waiting.drain(..) {

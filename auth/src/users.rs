@@ -4,7 +4,7 @@ use api::{AccountId, DisplayName, EmailAddress, Me, Role, Timestamp, UserId};
 use sqlx::{AnyConnection, AnyPool, FromRow};
 
 use crate::AuthError;
-use crate::error::is_unique_violation;
+use crate::error::{corrupt, is_unique_violation};
 
 /// A user row joined with its account, as sign-in needs it.
 #[derive(FromRow)]
@@ -42,9 +42,6 @@ pub(crate) fn me_from_columns(
     email: &str,
     account_name: &str,
 ) -> Result<Me, AuthError> {
-    let corrupt = |what: &str| {
-        AuthError::Storage(sqlx::Error::Protocol(format!("stored {what} is malformed")))
-    };
     Ok(Me {
         user_id: UserId::parse(user_id).map_err(|_| corrupt("user id"))?,
         account_id: AccountId::parse(account_id).map_err(|_| corrupt("account id"))?,
@@ -190,6 +187,16 @@ pub(crate) async fn record_login(
 ) -> Result<(), AuthError> {
     sqlx::query("UPDATE users SET last_login_at = $1 WHERE id = $2")
         .bind(now.as_millis())
+        .bind(id.as_str())
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Locks the user's row until the transaction ends (a no-op update takes the
+/// row lock on PostgreSQL; SQLite has one writer anyway).
+pub(crate) async fn lock(conn: &mut AnyConnection, id: &UserId) -> Result<(), AuthError> {
+    sqlx::query("UPDATE users SET id = id WHERE id = $1")
         .bind(id.as_str())
         .execute(conn)
         .await?;

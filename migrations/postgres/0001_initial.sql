@@ -88,3 +88,16 @@ CREATE TABLE security_notices (
     seen_at BIGINT NULL
 );
 CREATE INDEX security_notices_user_idx ON security_notices (user_id, seen_at);
+
+-- Personal API tokens for scripts, stored hashed; the secret is shown once.
+CREATE TABLE api_tokens (
+    id           TEXT PRIMARY KEY,
+    user_id      TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    name         TEXT NOT NULL,
+    token_hash   TEXT NOT NULL UNIQUE,
+    created_at   BIGINT NOT NULL,
+    last_used_at BIGINT NULL,
+    expires_at   BIGINT NULL,
+    revoked_at   BIGINT NULL
+);
+CREATE INDEX api_tokens_user_idx ON api_tokens (user_id, created_at);

@@ -1,6 +1,7 @@
 //! Command-line flags, each also settable by an environment variable.
 
 use std::net::SocketAddr;
+use std::num::NonZeroU32;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -76,6 +77,18 @@ pub struct Config {
     #[arg(long, env = "LATCHKEY_ENDED_SESSION_RETENTION", default_value = "7days", value_parser = humantime::parse_duration)]
     pub ended_session_retention: Duration,
 
+    /// Usable API tokens one user may hold; creating one past it revokes the oldest.
+    #[arg(long, env = "LATCHKEY_MAX_TOKENS", default_value_t = 10)]
+    pub max_tokens_per_user: usize,
+
+    /// Sign-in and sign-up attempts allowed per minute from one IP address.
+    #[arg(long, env = "LATCHKEY_LOGIN_RATE_PER_IP", default_value = "30")]
+    pub login_rate_per_ip: NonZeroU32,
+
+    /// Sign-in attempts allowed per minute for one email address.
+    #[arg(long, env = "LATCHKEY_LOGIN_RATE_PER_EMAIL", default_value = "5")]
+    pub login_rate_per_email: NonZeroU32,
+
     /// How often ended sessions and retired tokens are cleaned up.
     #[arg(long, env = "LATCHKEY_CLEANUP_INTERVAL", default_value = "10m", value_parser = humantime::parse_duration)]
     pub cleanup_interval: Duration,
@@ -90,6 +103,7 @@ impl Config {
     pub fn session_settings(&self) -> auth::SessionSettings {
         auth::SessionSettings {
             max_sessions_per_user: self.max_sessions_per_user,
+            max_tokens_per_user: self.max_tokens_per_user,
             default_idle_timeout: self.default_idle_timeout,
             default_absolute_timeout: self.default_absolute_timeout,
             rotation_interval: self.rotation_interval,

@@ -5,7 +5,7 @@ use std::convert::Infallible;
 use std::net::SocketAddr;
 
 use api::{ApiError, ErrorCode};
-use auth::{Authentication, Caller, ClientMeta};
+use auth::{ApiTokenSecret, Authentication, Caller, ClientMeta};
 use axum::extract::rejection::{FormRejection, JsonRejection};
 use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
@@ -97,6 +97,16 @@ pub fn payload_too_large() -> ApiError {
             crate::startup::BODY_LIMIT_BYTES / 1024
         ),
     )
+}
+
+/// The API token in `Authorization: Bearer ...`, if one of the right shape.
+pub fn bearer_token(headers: &HeaderMap) -> Option<ApiTokenSecret> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    if !scheme.eq_ignore_ascii_case("bearer") {
+        return None;
+    }
+    ApiTokenSecret::from_bearer(token.trim())
 }
 
 /// Where the request came from, for sessions and audit records.

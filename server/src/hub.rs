@@ -1,23 +1,33 @@
 //! The connection hub: every live connection (event stream, RPC WebSocket)
-//! registered under its session, user and account. Closing removes the
-//! entry and fires its close signal; the connection's loop then sends its
-//! last event and ends. Dropping a [`Registration`] unregisters it.
+//! registered under its session or API token, its user and its account.
+//! Closing removes the entry and fires its close signal; the connection's
+//! loop then sends its last word and ends. Dropping a [`Registration`]
+//! unregisters it.
 
 use std::collections::{HashMap, HashSet};
 use std::hash::Hash;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
-use api::{AccountId, LiveEvent, RevokeReason, SessionId, UserId};
-use auth::ConnectionCloser;
+use api::{AccountId, LiveEvent, RevokeReason, SessionId, TokenId, UserId};
+use auth::{ConnectionCloser, Credential};
 use tokio::sync::{mpsc, oneshot};
 
 /// Events a connection may fall behind by before further ones are dropped.
 const EVENT_BUFFER: usize = 16;
 
+/// Why a connection is closed by the hub.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Closed {
+    /// Its session was ended.
+    Session(RevokeReason),
+    /// Its API token was revoked.
+    Token,
+}
+
 /// Who a connection belongs to.
 #[derive(Clone, Debug)]
 pub struct Owner {
-    pub session: SessionId,
+    pub credential: Credential,
     pub user: UserId,
     pub account: AccountId,
 }
@@ -27,13 +37,13 @@ pub struct Inbox {
     /// Events to pass on to the client.
     pub events: mpsc::Receiver<LiveEvent>,
     /// Fires (or is dropped) when the connection must close.
-    pub closed: oneshot::Receiver<RevokeReason>,
+    pub closed: oneshot::Receiver<Closed>,
 }
 
 struct Entry {
     owner: Owner,
     events: mpsc::Sender<LiveEvent>,
-    close: oneshot::Sender<RevokeReason>,
+    close: oneshot::Sender<Closed>,
 }
 
 #[derive(Default)]
@@ -41,34 +51,55 @@ struct Registry {
     next_id: u64,
     entries: HashMap<u64, Entry>,
     by_session: HashMap<SessionId, HashSet<u64>>,
+    by_token: HashMap<TokenId, HashSet<u64>>,
     by_user: HashMap<UserId, HashSet<u64>>,
     by_account: HashMap<AccountId, HashSet<u64>>,
 }
 
 impl Registry {
+    fn insert(&mut self, entry: Entry) -> u64 {
+        self.next_id += 1;
+        let id = self.next_id;
+        match &entry.owner.credential {
+            Credential::Session { session_id, .. } => index(&mut self.by_session, session_id, id),
+            Credential::ApiToken { token_id } => index(&mut self.by_token, token_id, id),
+        }
+        index(&mut self.by_user, &entry.owner.user, id);
+        index(&mut self.by_account, &entry.owner.account, id);
+        self.entries.insert(id, entry);
+        id
+    }
+
     fn remove(&mut self, id: u64) -> Option<Entry> {
         let entry = self.entries.remove(&id)?;
-        unindex(&mut self.by_session, &entry.owner.session, id);
+        match &entry.owner.credential {
+            Credential::Session { session_id, .. } => unindex(&mut self.by_session, session_id, id),
+            Credential::ApiToken { token_id } => unindex(&mut self.by_token, token_id, id),
+        }
         unindex(&mut self.by_user, &entry.owner.user, id);
         unindex(&mut self.by_account, &entry.owner.account, id);
         Some(entry)
     }
-
-    fn ids<K: Eq + Hash>(index: &HashMap<K, HashSet<u64>>, key: &K) -> Vec<u64> {
-        index
-            .get(key)
-            .map(|ids| ids.iter().copied().collect())
-            .unwrap_or_default()
-    }
 }
 
-fn unindex<K: Eq + Hash + Clone>(index: &mut HashMap<K, HashSet<u64>>, key: &K, id: u64) {
+fn index<K: Eq + Hash + Clone>(index: &mut HashMap<K, HashSet<u64>>, key: &K, id: u64) {
+    index.entry(key.clone()).or_default().insert(id);
+}
+
+fn unindex<K: Eq + Hash>(index: &mut HashMap<K, HashSet<u64>>, key: &K, id: u64) {
     if let Some(ids) = index.get_mut(key) {
         ids.remove(&id);
         if ids.is_empty() {
             index.remove(key);
         }
     }
+}
+
+fn ids_of<K: Eq + Hash>(index: &HashMap<K, HashSet<u64>>, key: &K) -> Vec<u64> {
+    index
+        .get(key)
+        .map(|ids| ids.iter().copied().collect())
+        .unwrap_or_default()
 }
 
 #[derive(Clone, Default)]
@@ -97,33 +128,11 @@ impl ConnectionHub {
     pub fn register(&self, owner: Owner) -> (Registration, Inbox) {
         let (events_tx, events) = mpsc::channel(EVENT_BUFFER);
         let (close, closed) = oneshot::channel();
-        let mut registry = self.lock();
-        registry.next_id += 1;
-        let id = registry.next_id;
-        registry
-            .by_session
-            .entry(owner.session.clone())
-            .or_default()
-            .insert(id);
-        registry
-            .by_user
-            .entry(owner.user.clone())
-            .or_default()
-            .insert(id);
-        registry
-            .by_account
-            .entry(owner.account.clone())
-            .or_default()
-            .insert(id);
-        registry.entries.insert(
-            id,
-            Entry {
-                owner,
-                events: events_tx,
-                close,
-            },
-        );
-        drop(registry);
+        let id = self.lock().insert(Entry {
+            owner,
+            events: events_tx,
+            close,
+        });
         (
             Registration {
                 hub: self.clone(),
@@ -138,40 +147,28 @@ impl ConnectionHub {
         self.lock().entries.len()
     }
 
-    /// Sends an event to every connection of a session.
-    pub fn publish_to_session(&self, session_id: &SessionId, event: &LiveEvent) {
+    fn publish(&self, pick: impl FnOnce(&Registry) -> Vec<u64>, event: &LiveEvent) {
         let registry = self.lock();
-        for id in Registry::ids(&registry.by_session, session_id) {
-            Self::offer(&registry, id, event);
+        for id in pick(&registry) {
+            let Some(entry) = registry.entries.get(&id) else {
+                continue;
+            };
+            if entry.events.try_send(event.clone()).is_err() {
+                tracing::debug!(
+                    connection = id,
+                    "a live connection is behind; dropped an event"
+                );
+            }
         }
     }
 
-    /// Sends an event to every connection in an account.
-    pub fn publish_to_account(&self, account_id: &AccountId, event: &LiveEvent) {
-        let registry = self.lock();
-        for id in Registry::ids(&registry.by_account, account_id) {
-            Self::offer(&registry, id, event);
-        }
-    }
-
-    fn offer(registry: &Registry, id: u64, event: &LiveEvent) {
-        if let Some(entry) = registry.entries.get(&id)
-            && entry.events.try_send(event.clone()).is_err()
-        {
-            tracing::debug!(
-                connection = id,
-                "a live connection is behind; dropped an event"
-            );
-        }
-    }
-
-    fn close(&self, ids: Vec<u64>, reason: RevokeReason) -> usize {
+    fn close(&self, pick: impl FnOnce(&Registry) -> Vec<u64>, why: Closed) -> usize {
         let mut registry = self.lock();
         let mut closed = 0;
-        for id in ids {
+        for id in pick(&registry) {
             if let Some(entry) = registry.remove(id) {
                 // The receiver may be gone already; it is closed either way.
-                let _ = entry.close.send(reason);
+                let _ = entry.close.send(why);
                 closed += 1;
             }
         }
@@ -181,79 +178,132 @@ impl ConnectionHub {
 
 impl ConnectionCloser for ConnectionHub {
     fn close_for_session(&self, session_id: &SessionId, reason: RevokeReason) -> usize {
-        let ids = Registry::ids(&self.lock().by_session, session_id);
-        self.close(ids, reason)
+        self.close(
+            |r| ids_of(&r.by_session, session_id),
+            Closed::Session(reason),
+        )
+    }
+
+    fn close_for_token(&self, token_id: &TokenId) -> usize {
+        self.close(|r| ids_of(&r.by_token, token_id), Closed::Token)
     }
 
     fn close_for_user(&self, user_id: &UserId, reason: RevokeReason) -> usize {
-        let ids = Registry::ids(&self.lock().by_user, user_id);
-        self.close(ids, reason)
+        self.close(|r| ids_of(&r.by_user, user_id), Closed::Session(reason))
+    }
+
+    fn notify_session(&self, session_id: &SessionId, event: &LiveEvent) {
+        self.publish(|r| ids_of(&r.by_session, session_id), event);
+    }
+
+    fn notify_account(&self, account_id: &AccountId, event: &LiveEvent) {
+        self.publish(|r| ids_of(&r.by_account, account_id), event);
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use api::Timestamp;
+    use auth::Deadlines;
 
-    fn owner(session: u8, user: u8) -> Owner {
+    fn session(n: u8) -> SessionId {
+        SessionId::from_random_bytes([n; 16])
+    }
+
+    fn by_session(session_n: u8, user_n: u8) -> Owner {
+        let far = Timestamp::from_millis(i64::MAX);
         Owner {
-            session: SessionId::from_random_bytes([session; 16]),
-            user: UserId::from_random_bytes([user; 16]),
+            credential: Credential::Session {
+                session_id: session(session_n),
+                deadlines: Deadlines {
+                    idle_ends_at: far,
+                    absolute_ends_at: far,
+                },
+            },
+            user: UserId::from_random_bytes([user_n; 16]),
             account: AccountId::from_random_bytes([1; 16]),
+        }
+    }
+
+    fn by_token(token_n: u8, user_n: u8) -> Owner {
+        Owner {
+            credential: Credential::ApiToken {
+                token_id: TokenId::from_random_bytes([token_n; 16]),
+            },
+            ..by_session(0, user_n)
         }
     }
 
     #[tokio::test]
     async fn closing_a_session_closes_only_its_connections_once() {
         let hub = ConnectionHub::default();
-        let (_a, inbox_a) = hub.register(owner(1, 1));
-        let (_b, inbox_b) = hub.register(owner(2, 1));
+        let (_a, inbox_a) = hub.register(by_session(1, 1));
+        let (_b, _inbox_b) = hub.register(by_session(2, 1));
 
-        let first = hub.close_for_session(&owner(1, 1).session, RevokeReason::Revoked);
-        let again = hub.close_for_session(&owner(1, 1).session, RevokeReason::Revoked);
+        let first = hub.close_for_session(&session(1), RevokeReason::Revoked);
+        let again = hub.close_for_session(&session(1), RevokeReason::Revoked);
 
         assert_eq!((first, again), (1, 0));
-        assert_eq!(inbox_a.closed.await, Ok(RevokeReason::Revoked));
+        assert_eq!(
+            inbox_a.closed.await,
+            Ok(Closed::Session(RevokeReason::Revoked))
+        );
         assert_eq!(hub.len(), 1);
-        drop(inbox_b);
     }
 
     #[tokio::test]
-    async fn closing_a_user_closes_all_their_sessions() {
+    async fn closing_a_token_closes_only_connections_made_with_it() {
         let hub = ConnectionHub::default();
-        let (_a, _inbox_a) = hub.register(owner(1, 7));
-        let (_b, _inbox_b) = hub.register(owner(2, 7));
-        let (_c, _inbox_c) = hub.register(owner(3, 8));
+        let (_a, inbox) = hub.register(by_token(5, 1));
+        let (_b, _other) = hub.register(by_session(1, 1));
 
-        assert_eq!(
-            hub.close_for_user(&owner(0, 7).user, RevokeReason::SignedOutByOwner),
-            2
+        assert_eq!(hub.close_for_token(&TokenId::from_random_bytes([5; 16])), 1);
+        assert_eq!(hub.close_for_token(&TokenId::from_random_bytes([5; 16])), 0);
+        assert_eq!(inbox.closed.await, Ok(Closed::Token));
+        assert_eq!(hub.len(), 1);
+    }
+
+    #[tokio::test]
+    async fn closing_a_user_closes_all_their_connections() {
+        let hub = ConnectionHub::default();
+        let (_a, _inbox_a) = hub.register(by_session(1, 7));
+        let (_b, _inbox_b) = hub.register(by_token(2, 7));
+        let (_c, _inbox_c) = hub.register(by_session(3, 8));
+
+        let closed = hub.close_for_user(
+            &UserId::from_random_bytes([7; 16]),
+            RevokeReason::SignedOutByOwner,
         );
+
+        assert_eq!(closed, 2);
         assert_eq!(hub.len(), 1);
     }
 
     #[test]
     fn dropping_the_registration_unregisters() {
         let hub = ConnectionHub::default();
-        let (registration, _inbox) = hub.register(owner(1, 1));
+        let (registration, _inbox) = hub.register(by_session(1, 1));
         assert_eq!(hub.len(), 1);
         drop(registration);
         assert_eq!(hub.len(), 0);
-        assert_eq!(
-            hub.close_for_session(&owner(1, 1).session, RevokeReason::Revoked),
-            0
-        );
+        assert_eq!(hub.close_for_session(&session(1), RevokeReason::Revoked), 0);
     }
 
     #[tokio::test]
     async fn events_reach_the_session_and_the_account() {
         let hub = ConnectionHub::default();
-        let (_a, mut inbox) = hub.register(owner(1, 1));
+        let (_a, mut inbox) = hub.register(by_session(1, 1));
 
-        hub.publish_to_account(&owner(1, 1).account, &LiveEvent::PolicyUpdated);
-        hub.publish_to_session(&owner(1, 1).session, &LiveEvent::SessionExpired);
+        hub.notify_account(
+            &AccountId::from_random_bytes([1; 16]),
+            &LiveEvent::PolicyUpdated,
+        );
+        hub.notify_session(&session(1), &LiveEvent::SessionExpired);
+        hub.notify_session(&session(2), &LiveEvent::PolicyUpdated);
 
         assert_eq!(inbox.events.recv().await, Some(LiveEvent::PolicyUpdated));
         assert_eq!(inbox.events.recv().await, Some(LiveEvent::SessionExpired));
+        assert!(inbox.events.try_recv().is_err());
     }
 }

@@ -7,8 +7,11 @@ mod error;
 mod extract;
 mod hub;
 mod jobs;
+mod limits;
+mod live;
 mod middleware;
 mod routes;
+mod rpc;
 pub mod startup;
 mod state;
 

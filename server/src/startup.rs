@@ -4,11 +4,13 @@
 use std::net::SocketAddr;
 use std::sync::Arc;
 
+use api::rpc::RpcError;
 use app::{App, shell};
 use auth::{Auth, Clock, Db, DemoAccount};
 use axum::Router;
-use axum::extract::DefaultBodyLimit;
+use axum::extract::{DefaultBodyLimit, Request};
 use axum::http::{StatusCode, header};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get, post};
 use leptos::config::LeptosOptions;
@@ -24,9 +26,11 @@ use crate::error::HttpError;
 use crate::extract::payload_too_large;
 use crate::hub::ConnectionHub;
 use crate::jobs;
+use crate::limits::SignInLimits;
 use crate::middleware;
 use crate::routes;
 use crate::state::AppState;
+use crate::{live, rpc};
 
 /// Largest request body accepted anywhere.
 pub const BODY_LIMIT_BYTES: usize = 64 * 1024;
@@ -55,6 +59,7 @@ pub struct Application {
     auth: Auth,
     demo: Option<DemoAccount>,
     cleanup_interval: std::time::Duration,
+    limits: Arc<SignInLimits>,
 }
 
 impl Application {
@@ -86,9 +91,14 @@ impl Application {
         } else {
             CookieMode::Secure
         };
+        let limits = Arc::new(SignInLimits::new(
+            config.login_rate_per_ip,
+            config.login_rate_per_email,
+        ));
         let state = AppState {
             auth: auth.clone(),
             hub,
+            limits: limits.clone(),
             cookies,
             trusted_origins: config.trusted_origins.clone().into(),
             leptos_options: leptos_options(config, addr),
@@ -100,6 +110,7 @@ impl Application {
             auth,
             demo,
             cleanup_interval: config.cleanup_interval,
+            limits,
         })
     }
 
@@ -123,6 +134,7 @@ impl Application {
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let cleanup = tokio::spawn(jobs::clean_up_periodically(
             self.auth.clone(),
+            self.limits.clone(),
             self.cleanup_interval,
         ));
         let served = axum::serve(
@@ -160,6 +172,10 @@ fn router(state: AppState) -> Router {
         .route("/api/auth/login", post(routes::auth::login))
         .route("/api/auth/logout", post(routes::auth::logout))
         .route("/api/auth/password", post(routes::auth::change_password))
+        .route("/api/account/members", post(routes::auth::add_member))
+        .route("/api/rpc", post(rpc::rpc_over_http))
+        .route("/api/ws", get(rpc::rpc_over_websocket))
+        .route("/api/events", get(live::events))
         .route("/api/{*rest}", any(routes::api_not_found))
         .leptos_routes_with_context(
             &state,
@@ -182,21 +198,26 @@ fn router(state: AppState) -> Router {
         ))
         .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT_BYTES))
-        .layer(axum::middleware::map_response(payload_too_large_as_json))
+        .layer(axum::middleware::from_fn(payload_too_large_as_json))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }
 
-/// The body-limit layer answers in plain text; API clients get JSON.
-async fn payload_too_large_as_json(response: Response) -> Response {
+/// The body-limit layer answers in plain text; API clients get JSON, and
+/// JSON-RPC clients a JSON-RPC error.
+async fn payload_too_large_as_json(req: Request, next: Next) -> Response {
+    let is_rpc = req.uri().path() == "/api/rpc";
+    let response = next.run(req).await;
     let is_json = response
         .headers()
         .get(header::CONTENT_TYPE)
         .is_some_and(|value| value.as_bytes().starts_with(b"application/json"));
-    if response.status() == StatusCode::PAYLOAD_TOO_LARGE && !is_json {
-        HttpError(payload_too_large()).into_response()
-    } else {
+    if response.status() != StatusCode::PAYLOAD_TOO_LARGE || is_json {
         response
+    } else if is_rpc {
+        rpc::rpc_error_response(RpcError::from_api(payload_too_large()))
+    } else {
+        HttpError(payload_too_large()).into_response()
     }
 }
 

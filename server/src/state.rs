@@ -8,11 +8,13 @@ use leptos::config::LeptosOptions;
 
 use crate::cookies::CookieMode;
 use crate::hub::ConnectionHub;
+use crate::limits::SignInLimits;
 
 #[derive(Clone)]
 pub struct AppState {
     pub auth: Auth,
     pub hub: ConnectionHub,
+    pub limits: Arc<SignInLimits>,
     pub cookies: CookieMode,
     /// Origins besides our own allowed to send state-changing requests.
     pub trusted_origins: Arc<[String]>,

@@ -1,7 +1,9 @@
 //! `Auth`: the domain's front door. Every transport (REST, server functions,
 //! JSON-RPC) calls these methods and nothing below them.
 
+mod actions;
 mod maintenance;
+mod members;
 mod policy;
 mod resolve;
 mod sign_in;
@@ -9,7 +11,7 @@ mod sign_in;
 use std::sync::Arc;
 use std::time::Duration;
 
-use api::{Me, RevokeReason, SessionId, SignedIn, Timestamp};
+use api::{Me, RevokeReason, SessionId, SignedIn, Timestamp, TokenId};
 use tokio::sync::broadcast;
 
 use crate::AuthError;
@@ -53,12 +55,47 @@ pub struct NewSession {
     pub signed_in: SignedIn,
 }
 
+/// What authenticated a request.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Credential {
+    /// A browser's session cookie.
+    Session {
+        session_id: SessionId,
+        deadlines: Deadlines,
+    },
+    /// A personal API token.
+    ApiToken { token_id: TokenId },
+}
+
 /// The authenticated caller of a request.
 #[derive(Clone, Debug)]
 pub struct Caller {
     pub me: Me,
-    pub session_id: SessionId,
-    pub deadlines: Deadlines,
+    pub credential: Credential,
+}
+
+impl Caller {
+    /// The session making the request, if it is a session.
+    pub fn session_id(&self) -> Option<&SessionId> {
+        match &self.credential {
+            Credential::Session { session_id, .. } => Some(session_id),
+            Credential::ApiToken { .. } => None,
+        }
+    }
+
+    /// The session's deadlines, if it is a session.
+    pub fn deadlines(&self) -> Option<Deadlines> {
+        match &self.credential {
+            Credential::Session { deadlines, .. } => Some(*deadlines),
+            Credential::ApiToken { .. } => None,
+        }
+    }
+
+    /// The session making the request, or `Forbidden` for an API token: some
+    /// actions need a person at a browser.
+    pub fn require_session(&self) -> Result<&SessionId, AuthError> {
+        self.session_id().ok_or(AuthError::SessionRequired)
+    }
 }
 
 /// What the credential on a request resolved to: the caller, or the error to
@@ -133,6 +170,14 @@ impl Auth {
     /// Waits until all activity recorded so far is written (for shutdown and tests).
     pub async fn flush(&self) {
         self.0.toucher.flush().await;
+    }
+
+    /// Closes the connections of API tokens that were just revoked, then audits.
+    async fn after_token_revoke(&self, revoked: &[TokenId], event: AuditEvent) {
+        for id in revoked {
+            self.0.closer.close_for_token(id);
+        }
+        self.0.audit.record(event).await;
     }
 
     /// Closes the connections of sessions that were just ended, then audits

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use api::{AccountId, Preset, Role, SessionPolicy};
+use api::{AccountId, LiveEvent, Preset, Role, SessionPolicy};
 use serde_json::json;
 
 use super::{Auth, Caller, ClientMeta, Timeouts};
@@ -97,6 +97,9 @@ impl Auth {
                 "sessions_shortened": sessions_shortened,
             }));
         self.0.audit.record(event).await;
+        self.0
+            .closer
+            .notify_account(account_id, &LiveEvent::PolicyUpdated);
         Ok(PolicyUpdate {
             policy,
             sessions_shortened,

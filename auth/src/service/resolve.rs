@@ -1,16 +1,20 @@
 //! Resolving a session cookie to its caller: expiry, activity, rotation and
 //! the detection of reused tokens.
 
-use api::{NoticeKind, RevokeReason, SessionId, Timestamp};
+use api::{LiveEvent, NoticeKind, RevokeReason, SessionId, Timestamp, TokenId};
 use serde_json::json;
 
-use super::{Auth, Caller, ClientMeta};
+use super::{Auth, Caller, ClientMeta, Credential};
 use crate::AuthError;
 use crate::audit::{AuditEvent, AuditKind};
+use crate::error::corrupt;
 use crate::notices;
-use crate::secret::{SessionToken, TokenHash};
+use crate::secret::{ApiTokenSecret, SessionToken, TokenHash};
+use crate::sessions::Deadlines;
 use crate::sessions::{self, SessionRow};
 use crate::settings::millis;
+use crate::tokens;
+use crate::touch::Used;
 use crate::users::me_from_columns;
 
 /// What kind of request presents the credential.
@@ -24,11 +28,14 @@ pub enum Access {
     Passive,
 }
 
-/// A resolved caller, and the new token when this request rotated it.
+/// A resolved caller, and what resolving it changed.
 #[derive(Debug)]
 pub struct Resolved {
     pub caller: Caller,
+    /// The new token, when this request rotated it.
     pub rotated: Option<SessionToken>,
+    /// Whether this request moved the session's idle end.
+    pub touched: bool,
 }
 
 impl Auth {
@@ -67,6 +74,62 @@ impl Auth {
         Err(AuthError::SessionTaken)
     }
 
+    /// Resolves an API token (`Authorization: Bearer`), recording its use.
+    pub async fn authenticate_api_token(
+        &self,
+        secret: &ApiTokenSecret,
+    ) -> Result<Caller, AuthError> {
+        let row = tokens::find_by_hash(self.0.db.reader(), &secret.hash())
+            .await?
+            .ok_or(AuthError::Unauthenticated)?;
+        let now = self.now();
+        let usable =
+            row.revoked_at.is_none() && row.expires_at.is_none_or(|end| now.as_millis() < end);
+        if !usable {
+            return Err(AuthError::Unauthenticated);
+        }
+        let token_id = TokenId::parse(&row.id).map_err(|_| corrupt("token id"))?;
+        self.0.toucher.touch(Used::Token(token_id.clone()), now);
+        let me = me_from_columns(
+            &row.user_id,
+            &row.account_id,
+            &row.role,
+            &row.name,
+            &row.email,
+            &row.account_name,
+        )?;
+        Ok(Caller {
+            me,
+            credential: Credential::ApiToken { token_id },
+        })
+    }
+
+    /// Records activity on a long-lived connection (an RPC WebSocket), which
+    /// has no requests of its own to carry it.
+    pub fn record_activity(&self, caller: &Caller) {
+        let used = match &caller.credential {
+            Credential::Session { session_id, .. } => Used::Session(session_id.clone()),
+            Credential::ApiToken { token_id } => Used::Token(token_id.clone()),
+        };
+        self.0.toucher.touch(used, self.now());
+    }
+
+    /// A session's deadlines as stored now, or why it no longer counts.
+    /// Reads only: this is how live connections re-check their session.
+    pub async fn session_deadlines(&self, session_id: &SessionId) -> Result<Deadlines, AuthError> {
+        let row = sessions::find_by_id(self.0.db.reader(), session_id)
+            .await?
+            .ok_or(AuthError::SessionRevoked(RevokeReason::SignedOut))?;
+        if let Some(reason) = row.revoke_reason() {
+            return Err(refusal(reason));
+        }
+        let deadlines = row.deadlines();
+        if deadlines.has_ended(self.now()) {
+            return Err(AuthError::SessionExpired);
+        }
+        Ok(deadlines)
+    }
+
     async fn resolve_current(
         &self,
         row: SessionRow,
@@ -82,12 +145,20 @@ impl Auth {
         }
         let session_id = parse_session_id(&row.session_id)?;
         let mut row = row;
-        if access != Access::Passive
+        let touched = access != Access::Passive
             && now.millis_since(Timestamp::from_millis(row.last_seen_at))
-                >= millis(self.0.settings.touch_threshold)
-        {
-            self.0.toucher.touch(session_id.clone(), now);
+                >= millis(self.0.settings.touch_threshold);
+        if touched {
+            self.0.toucher.touch(Used::Session(session_id.clone()), now);
             row.last_seen_at = now.as_millis();
+            let deadlines = row.deadlines();
+            self.0.closer.notify_session(
+                &session_id,
+                &LiveEvent::SessionUpdated {
+                    idle_ends_at: deadlines.idle_ends_at,
+                    absolute_ends_at: deadlines.absolute_ends_at,
+                },
+            );
         }
         let rotated = if access == Access::Interactive
             && now.millis_since(Timestamp::from_millis(row.rotated_at))
@@ -108,10 +179,13 @@ impl Auth {
         Ok(Resolved {
             caller: Caller {
                 me,
-                session_id,
-                deadlines: row.deadlines(),
+                credential: Credential::Session {
+                    session_id,
+                    deadlines: row.deadlines(),
+                },
             },
             rotated,
+            touched,
         })
     }
 
@@ -179,9 +253,5 @@ fn refusal(reason: RevokeReason) -> AuthError {
 }
 
 fn parse_session_id(raw: &str) -> Result<SessionId, AuthError> {
-    SessionId::parse(raw).map_err(|_| {
-        AuthError::Storage(sqlx::Error::Protocol(
-            "stored session id is malformed".into(),
-        ))
-    })
+    SessionId::parse(raw).map_err(|_| corrupt("session id"))
 }

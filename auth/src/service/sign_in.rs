@@ -133,17 +133,20 @@ impl Auth {
         Ok(session)
     }
 
-    /// Ends the caller's own session.
-    #[tracing::instrument(skip_all, fields(session_id = %caller.session_id))]
+    /// Ends the caller's own session (nothing to do for an API token).
+    #[tracing::instrument(skip_all)]
     pub async fn logout(&self, caller: &Caller, meta: &ClientMeta) -> Result<(), AuthError> {
+        let Some(session_id) = caller.session_id() else {
+            return Ok(());
+        };
         let mut conn = self.0.db.writer().acquire().await?;
-        sessions::delete(&mut conn, &caller.session_id).await?;
+        sessions::delete(&mut conn, session_id).await?;
         drop(conn);
         let event = AuditEvent::new(AuditKind::SignedOut, self.now(), meta)
             .by(&caller.me.account_id, &caller.me.user_id)
-            .target(caller.session_id.as_str());
+            .target(session_id.as_str());
         self.after_revoke(
-            std::slice::from_ref(&caller.session_id),
+            std::slice::from_ref(session_id),
             RevokeReason::SignedOut,
             event,
         )
@@ -161,6 +164,7 @@ impl Auth {
         change: PasswordChange,
         meta: &ClientMeta,
     ) -> Result<usize, AuthError> {
+        let current_session = caller.require_session()?;
         change.new_password.check_new("new_password")?;
         let user = users::find_by_id(self.0.db.reader(), &caller.me.user_id)
             .await?
@@ -180,7 +184,7 @@ impl Auth {
         let ended = sessions::revoke_all_of_user(
             &mut tx,
             &caller.me.user_id,
-            Some(&caller.session_id),
+            Some(current_session),
             RevokeReason::PasswordChanged,
             now,
         )

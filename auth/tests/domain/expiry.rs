@@ -31,7 +31,7 @@ async fn activity_keeps_a_session_alive_until_its_absolute_end() {
         t.auth.flush().await;
     }
     // 23h20m in; the absolute end (24h) is 40 minutes away.
-    let deadlines = caller(&t, &session.token).await.deadlines;
+    let deadlines = caller(&t, &session.token).await.deadlines().unwrap();
     assert_eq!(deadlines.ends_at(), deadlines.absolute_ends_at);
     t.clock.advance(Duration::from_mins(40));
 
@@ -70,7 +70,8 @@ async fn status_reads_and_live_streams_are_not_activity() {
 
     assert_eq!(last_seen(&t, id).await, signed_in_at);
     assert_eq!(
-        resolved.caller.deadlines.idle_ends_at, session.signed_in.idle_ends_at,
+        resolved.caller.deadlines().unwrap().idle_ends_at,
+        session.signed_in.idle_ends_at,
         "a passive read must not move the idle end"
     );
 }
@@ -84,7 +85,28 @@ async fn the_deadlines_a_touch_reports_are_the_new_ones() {
     let resolved = resolve(&t, &session.token, Access::Api).await.unwrap();
 
     assert_eq!(
-        resolved.caller.deadlines.idle_ends_at,
+        resolved.caller.deadlines().unwrap().idle_ends_at,
         t.auth.now().plus_millis(3_600_000)
+    );
+}
+
+#[tokio::test]
+async fn activity_that_moves_the_idle_end_tells_the_sessions_live_connections() {
+    let t = test_auth().await;
+    let session = signed_up(&t, "ada@example.com").await;
+
+    t.clock.advance(Duration::from_secs(30));
+    resolve(&t, &session.token, Access::Api).await.unwrap();
+    assert!(t.closer.notified().is_empty(), "no write, no news");
+    t.clock.advance(Duration::from_secs(30));
+    let resolved = resolve(&t, &session.token, Access::Api).await.unwrap();
+
+    let deadlines = resolved.caller.deadlines().unwrap();
+    assert_eq!(
+        t.closer.notified(),
+        vec![api::LiveEvent::SessionUpdated {
+            idle_ends_at: deadlines.idle_ends_at,
+            absolute_ends_at: deadlines.absolute_ends_at,
+        }]
     );
 }

@@ -7,6 +7,7 @@
     reason = "tests fail by panicking"
 )]
 
+mod actions;
 mod audit;
 mod cap;
 mod cleanup;
@@ -16,3 +17,4 @@ mod password;
 mod policy;
 mod rotation;
 mod sign_in;
+mod tokens;

@@ -44,7 +44,7 @@ async fn a_preset_applies_to_new_sign_ins_but_not_to_live_sessions() {
         later.signed_in.absolute_ends_at,
         now.plus_millis(480 * 60_000)
     );
-    let live = caller(&t, &owner.token).await.deadlines;
+    let live = caller(&t, &owner.token).await.deadlines().unwrap();
     assert_eq!(live.idle_ends_at, owner.signed_in.idle_ends_at);
 }
 
@@ -61,7 +61,7 @@ async fn tightening_can_be_applied_to_sessions_signed_in_now() {
         .unwrap();
 
     assert_eq!(update.sessions_shortened, 1);
-    let deadlines = caller(&t, &owner.token).await.deadlines;
+    let deadlines = caller(&t, &owner.token).await.deadlines().unwrap();
     assert_eq!(
         deadlines.idle_ends_at,
         owner.signed_in.idle_ends_at.plus_millis(-45 * 60_000)
@@ -85,7 +85,7 @@ async fn loosening_never_extends_a_live_session() {
         .unwrap();
 
     assert_eq!(update.sessions_shortened, 0);
-    let deadlines = caller(&t, &owner.token).await.deadlines;
+    let deadlines = caller(&t, &owner.token).await.deadlines().unwrap();
     assert_eq!(deadlines.idle_ends_at, owner.signed_in.idle_ends_at);
     assert_eq!(deadlines.absolute_ends_at, owner.signed_in.absolute_ends_at);
 }
@@ -168,4 +168,18 @@ async fn the_database_refuses_a_policy_out_of_bounds_even_by_direct_update() {
         half.is_err(),
         "an override must set both timeouts or neither"
     );
+}
+
+#[tokio::test]
+async fn a_policy_change_is_announced_to_the_accounts_live_connections() {
+    let t = test_auth().await;
+    let owner = signed_up(&t, "ada@example.com").await;
+    let me = caller(&t, &owner.token).await;
+
+    t.auth
+        .set_policy(&me, PolicyChange::Preset(Preset::Strict), false, &meta())
+        .await
+        .unwrap();
+
+    assert_eq!(t.closer.notified(), vec![api::LiveEvent::PolicyUpdated]);
 }

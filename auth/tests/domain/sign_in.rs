@@ -27,7 +27,7 @@ async fn signup_creates_an_owner_who_is_signed_in() {
     let caller = caller(&t, &session.token).await;
     assert_eq!(caller.me.email, "ada@example.com");
     assert_eq!(caller.me.role, api::Role::Owner);
-    assert_eq!(caller.session_id, session.signed_in.session_id);
+    assert_eq!(caller.session_id(), Some(&session.signed_in.session_id));
 }
 
 #[tokio::test]

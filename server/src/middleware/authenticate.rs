@@ -1,54 +1,90 @@
-//! Resolves the caller once per request and attaches the answer for every
-//! handler and server function to read. This is also where a session's token
-//! rotates: the new cookie goes out on this response, before any Leptos
-//! handler streams a page (which could no longer add headers).
+//! Resolves the caller once per request, in a fixed order (session cookie,
+//! then API token), and attaches the answer for every handler and server
+//! function to read. This is also where a session's token rotates: the new
+//! cookie goes out on this response, before any Leptos handler streams a
+//! page (which could no longer add headers).
 
-use api::ApiError;
-use auth::{Access, Authentication};
+use api::{ApiError, ErrorCode};
+use auth::{Access, ApiTokenSecret, Authentication, ClientMeta, SessionToken};
 use axum::extract::{Request, State};
-use axum::http::{Method, header};
+use axum::http::{HeaderValue, Method, header};
 use axum::middleware::Next;
 use axum::response::Response;
 
-use crate::extract::client_meta;
+use super::origin_is_foreign;
+use crate::extract::{bearer_token, client_meta};
 use crate::state::AppState;
 
 pub async fn authenticate(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     if is_static_asset(req.uri().path()) {
         return next.run(req).await;
     }
-    let Some(token) = state.cookies.read(req.headers()) else {
-        req.extensions_mut()
-            .insert(Authentication::new(Err(ApiError::unauthenticated())));
-        return next.run(req).await;
-    };
-    let access = access_for(req.method(), req.uri().path());
     let meta = client_meta(&req);
-    let resolved = state.auth.authenticate(&token, access, &meta).await;
-    let (authentication, set_cookie) = match resolved {
-        Ok(resolved) => {
-            let set_cookie = resolved.rotated.map(|new_token| {
-                let remaining = resolved
-                    .caller
-                    .deadlines
-                    .absolute_ends_at
-                    .millis_since(state.auth.now());
-                state.cookies.set(&new_token, remaining / 1000)
-            });
-            (Authentication::new(Ok(resolved.caller)), set_cookie)
-        }
-        // The cookie is no good any more: tell the browser to drop it.
-        Err(err) => (
-            Authentication::new(Err(err.into())),
-            Some(state.cookies.clear()),
-        ),
+    let (authentication, set_cookie) = if let Some(token) = state.cookies.read(req.headers()) {
+        let access = access_for(req.method(), req.uri().path());
+        by_session(&state, &token, access, &meta).await
+    } else {
+        let bearer = bearer_token(req.headers());
+        let foreign = origin_is_foreign(req.headers(), &state.trusted_origins);
+        (by_api_token(&state, bearer, foreign).await, None)
     };
     req.extensions_mut().insert(authentication);
+    req.extensions_mut().insert(meta);
     let mut response = next.run(req).await;
     if let Some(cookie) = set_cookie {
         response.headers_mut().append(header::SET_COOKIE, cookie);
     }
     response
+}
+
+/// The session cookie's caller, and the `Set-Cookie` to send: the rotated
+/// token, or a removal when the cookie no longer works.
+async fn by_session(
+    state: &AppState,
+    token: &SessionToken,
+    access: Access,
+    meta: &ClientMeta,
+) -> (Authentication, Option<HeaderValue>) {
+    match state.auth.authenticate(token, access, meta).await {
+        Ok(resolved) => {
+            let set_cookie = resolved.rotated.map(|new_token| {
+                let absolute_end = resolved.caller.deadlines().map(|d| d.absolute_ends_at);
+                let remaining = absolute_end.map_or(0, |end| end.millis_since(state.auth.now()));
+                state.cookies.set(&new_token, remaining / 1000)
+            });
+            (Authentication::new(Ok(resolved.caller)), set_cookie)
+        }
+        Err(err) => (
+            Authentication::new(Err(err.into())),
+            Some(state.cookies.clear()),
+        ),
+    }
+}
+
+/// The API token's caller. A token sent by a page of another site is
+/// ignored: browsers use the cookie, and a token pasted into some page must
+/// not work there.
+async fn by_api_token(
+    state: &AppState,
+    bearer: Option<ApiTokenSecret>,
+    from_foreign_page: bool,
+) -> Authentication {
+    let Some(secret) = bearer else {
+        return Authentication::new(Err(ApiError::unauthenticated()));
+    };
+    if from_foreign_page {
+        return Authentication::new(Err(ApiError::new(
+            ErrorCode::Unauthenticated,
+            "API tokens are not accepted from other sites' pages.",
+        )));
+    }
+    Authentication::new(
+        state
+            .auth
+            .authenticate_api_token(&secret)
+            .await
+            .map_err(Into::into),
+    )
 }
 
 /// Page loads and server functions are activity and may rotate the token;
@@ -85,6 +121,7 @@ mod tests {
             Access::Interactive
         );
         assert_eq!(access_for(&Method::POST, "/api/rpc"), Access::Api);
+        assert_eq!(access_for(&Method::GET, "/api/ws"), Access::Api);
         assert_eq!(access_for(&Method::POST, "/api/auth/logout"), Access::Api);
         assert_eq!(access_for(&Method::GET, "/api/events"), Access::Passive);
     }

@@ -6,5 +6,5 @@ mod origin;
 mod pages;
 
 pub use authenticate::authenticate;
-pub use origin::refuse_cross_origin;
+pub use origin::{origin_is_foreign, refuse_cross_origin};
 pub use pages::guard_signed_in_pages;

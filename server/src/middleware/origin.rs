@@ -33,9 +33,14 @@ pub async fn refuse_cross_origin(
 /// True for a state-changing request that a browser sent from a page that
 /// is not ours.
 pub fn is_cross_origin(method: &Method, headers: &HeaderMap, trusted_origins: &[String]) -> bool {
-    if matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS) {
-        return false;
-    }
+    !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
+        && origin_is_foreign(headers, trusted_origins)
+}
+
+/// True when a browser marked the request as coming from a page of another
+/// site (by `Sec-Fetch-Site`, else by an `Origin` that is not this host).
+/// Requests without either come from scripts, not pages.
+pub fn origin_is_foreign(headers: &HeaderMap, trusted_origins: &[String]) -> bool {
     let origin = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok());
     if origin.is_some_and(|origin| trusted_origins.iter().any(|trusted| trusted == origin)) {
         return false;

@@ -2,11 +2,14 @@
 //! JSON gets JSON back; a form post is redirected to the next page, or back
 //! to its own page with `?error=CODE`.
 
-use api::{ApiError, LoginRequest, SignupRequest};
-use auth::{Authentication, NewSession, PasswordChange};
+use std::net::IpAddr;
+use std::time::Duration;
+
+use api::{ApiError, ErrorCode, LoginRequest, NewMemberRequest, SignupRequest};
+use auth::{Authentication, ClientMeta, NewSession, PasswordChange};
 use axum::Json;
 use axum::extract::{Request, State};
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde_json::json;
 
@@ -22,6 +25,9 @@ pub async fn signup(
     Client(meta): Client,
     Submission { reply, body }: Submission<SignupRequest>,
 ) -> Response {
+    if let Err(wait) = state.limits.check(ip_of(&meta), None) {
+        return rate_limited(reply, wait, "/signup");
+    }
     let result = match body {
         Ok(request) => state
             .auth
@@ -41,6 +47,10 @@ pub async fn login(
     Client(meta): Client,
     Submission { reply, body }: Submission<LoginRequest>,
 ) -> Response {
+    let email = body.as_ref().ok().map(|request| request.email.as_str());
+    if let Err(wait) = state.limits.check(ip_of(&meta), email) {
+        return rate_limited(reply, wait, "/login");
+    }
     let result = match body {
         Ok(request) => state
             .auth
@@ -100,6 +110,28 @@ pub async fn change_password(
     }
 }
 
+/// The owner adds a member with a first password.
+pub async fn add_member(
+    State(state): State<AppState>,
+    Client(meta): Client,
+    SignedIn(caller): SignedIn,
+    Submission { reply, body }: Submission<NewMemberRequest>,
+) -> Response {
+    let result = match body {
+        Ok(request) => state
+            .auth
+            .add_member(&caller, request, &meta)
+            .await
+            .map_err(ApiError::from),
+        Err(err) => Err(err),
+    };
+    match (result, reply) {
+        (Ok(member), Reply::Json) => (StatusCode::CREATED, Json(member)).into_response(),
+        (Ok(_), Reply::Page) => Redirect::to("/account/security?member=added").into_response(),
+        (Err(err), _) => failed(reply, err, HOME),
+    }
+}
+
 fn signed_in(state: &AppState, reply: Reply, status: StatusCode, session: &NewSession) -> Response {
     let now = state.auth.now();
     let max_age_secs = session.signed_in.absolute_ends_at.millis_since(now) / 1000;
@@ -111,6 +143,26 @@ fn signed_in(state: &AppState, reply: Reply, status: StatusCode, session: &NewSe
         header::SET_COOKIE,
         state.cookies.set(&session.token, max_age_secs),
     );
+    response
+}
+
+fn ip_of(meta: &ClientMeta) -> Option<IpAddr> {
+    meta.ip.as_deref().and_then(|ip| ip.parse().ok())
+}
+
+/// Too many attempts: `429` with `Retry-After`, or back to the page.
+fn rate_limited(reply: Reply, wait: Duration, page: &str) -> Response {
+    let seconds = wait.as_secs().max(1);
+    let err = ApiError::new(
+        ErrorCode::RateLimited,
+        format!("Too many attempts. Try again in {seconds} seconds."),
+    );
+    let mut response = failed(reply, err, page);
+    if reply == Reply::Json {
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+    }
     response
 }
 

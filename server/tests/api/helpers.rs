@@ -1,9 +1,11 @@
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use auth::TestClock;
+use std::num::NonZeroU32;
+
 use auth::testing::TestDb;
-use reqwest::header::{CONTENT_TYPE, COOKIE, HeaderMap, SET_COOKIE};
+use auth::{Clock, SystemClock, TestClock};
+use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, COOKIE, HeaderMap, SET_COOKIE};
 use reqwest::{Response, StatusCode, redirect};
 use serde_json::{Value, json};
 use server::{Application, Config};
@@ -24,16 +26,33 @@ pub async fn spawn_app() -> TestApp {
 
 /// A server whose configuration the test adjusts first.
 pub async fn spawn_app_with(configure: impl FnOnce(&mut Config)) -> TestApp {
-    let db = TestDb::new().await;
     let clock = TestClock::new();
+    spawn(configure, Arc::new(clock.clone()), clock).await
+}
+
+/// A server on the real clock, for the few tests that need time to pass
+/// on the server by itself (a session expiring while its stream is open).
+pub async fn spawn_app_on_real_time(configure: impl FnOnce(&mut Config)) -> TestApp {
+    spawn(configure, Arc::new(SystemClock), TestClock::new()).await
+}
+
+async fn spawn(
+    configure: impl FnOnce(&mut Config),
+    server_clock: Arc<dyn Clock>,
+    clock: TestClock,
+) -> TestApp {
+    let db = TestDb::new().await;
     let mut config = Config::defaults();
     config.listen = "127.0.0.1:0".parse().unwrap();
     config.database_url = db.url.clone();
     config.dev = false;
     config.demo = false;
     config.trusted_origins = Vec::new();
+    // Generous limits, so only the rate-limit tests meet them.
+    config.login_rate_per_ip = NonZeroU32::new(10_000).unwrap();
+    config.login_rate_per_email = NonZeroU32::new(10_000).unwrap();
     configure(&mut config);
-    let app = Application::build(&config, Arc::new(clock.clone()))
+    let app = Application::build(&config, server_clock)
         .await
         .expect("build the application");
     let addr = app.addr();
@@ -51,6 +70,11 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Config)) -> TestApp {
 }
 
 impl TestApp {
+    /// The test clock's time, as the server reads it.
+    pub fn clock_now(&self) -> i64 {
+        self.clock.now().as_millis()
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{path}", self.addr)
     }
@@ -92,6 +116,90 @@ impl TestApp {
         assert_eq!(response.status(), StatusCode::CREATED);
         session_token(response.headers()).expect("session cookie")
     }
+}
+
+/// What a request authenticates with.
+#[derive(Clone, Copy, Debug)]
+pub enum Cred<'a> {
+    Cookie(&'a str),
+    Bearer(&'a str),
+    Nothing,
+}
+
+impl TestApp {
+    /// Calls a JSON-RPC method over HTTP; returns the status and the body.
+    pub async fn rpc(&self, method: &str, params: Value, cred: Cred<'_>) -> (StatusCode, Value) {
+        let body = json!({"jsonrpc": "2.0", "id": 1, "method": method, "params": params});
+        let response = self.post_rpc_body(&body.to_string(), cred).await;
+        let status = response.status();
+        (status, response.json().await.expect("a JSON-RPC response"))
+    }
+
+    /// Posts a raw JSON-RPC body.
+    pub async fn post_rpc_body(&self, body: &str, cred: Cred<'_>) -> Response {
+        let request = self
+            .client
+            .post(self.url("/api/rpc"))
+            .header(CONTENT_TYPE, "application/json")
+            .body(body.to_owned());
+        with_cred(request, cred).send().await.expect("request")
+    }
+
+    /// Calls a method that must succeed and returns its result.
+    pub async fn rpc_ok(&self, method: &str, params: Value, cred: Cred<'_>) -> Value {
+        let (status, body) = self.rpc(method, params, cred).await;
+        assert_eq!(status, StatusCode::OK, "{method}: {body}");
+        body["result"].clone()
+    }
+
+    /// Signs the user in again (a second device) and returns the token.
+    pub async fn logged_in(&self, user: &TestUser) -> String {
+        let response = self
+            .post_json(
+                "/api/auth/login",
+                &json!({"email": user.email, "password": user.password}),
+                None,
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::OK);
+        session_token(response.headers()).expect("session cookie")
+    }
+
+    /// Creates an API token for the session's user; returns (id, secret).
+    pub async fn api_token(&self, session: &str, name: &str) -> (String, String) {
+        let created = self
+            .rpc_ok(
+                "account_token_create",
+                json!({"name": name}),
+                Cred::Cookie(session),
+            )
+            .await;
+        (
+            created["id"].as_str().unwrap().to_owned(),
+            created["token"].as_str().unwrap().to_owned(),
+        )
+    }
+}
+
+pub fn with_cred(request: reqwest::RequestBuilder, cred: Cred<'_>) -> reqwest::RequestBuilder {
+    match cred {
+        Cred::Cookie(token) => request.header(COOKIE, format!("{SESSION_COOKIE}={token}")),
+        Cred::Bearer(token) => request.header(AUTHORIZATION, format!("Bearer {token}")),
+        Cred::Nothing => request,
+    }
+}
+
+/// Asserts a JSON-RPC error: the status, `error.data.code`, and the
+/// numeric code in the server range.
+pub fn assert_rpc_error(status: StatusCode, body: &Value, want_status: StatusCode, code: &str) {
+    assert_eq!(status, want_status, "{body}");
+    assert_eq!(body["jsonrpc"], "2.0", "{body}");
+    assert_eq!(body["error"]["data"]["code"], code, "{body}");
+    assert!(
+        body["error"]["code"].as_i64().is_some_and(|c| c <= -32_000),
+        "{body}"
+    );
+    assert!(body.get("result").is_none(), "{body}");
 }
 
 /// A person to sign up, unique per call.

@@ -8,6 +8,11 @@
 
 mod hardening;
 mod helpers;
+mod idor;
+mod limits;
+mod live;
+mod live_client;
 mod pages;
+mod rpc;
 mod sessions;
 mod sign_in;

@@ -1,0 +1,210 @@
+//! Parameters and results of the account actions, shared by JSON-RPC, the
+//! server functions and the UI.
+
+use serde::{Deserialize, Serialize};
+
+use crate::{
+    ABSOLUTE_MINUTES, IDLE_MINUTES, Me, Preset, SessionId, SessionPolicy, Timestamp, TokenId,
+    UserId,
+};
+
+/// What authenticated a request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CredentialKind {
+    Session,
+    ApiToken,
+}
+
+/// `account_verify`: who is calling.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Verified {
+    pub me: Me,
+    pub credential: CredentialKind,
+    /// For a session: its id and deadlines.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session_id: Option<SessionId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub idle_ends_at: Option<Timestamp>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub absolute_ends_at: Option<Timestamp>,
+    /// For an API token: its id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token_id: Option<TokenId>,
+}
+
+/// One of the caller's live sessions (`account_session_list`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionInfo {
+    pub session_id: SessionId,
+    /// "Firefox on Linux", from the user agent.
+    pub device: String,
+    pub ip: Option<String>,
+    pub signed_in_at: Timestamp,
+    pub last_active_at: Timestamp,
+    pub idle_ends_at: Timestamp,
+    pub absolute_ends_at: Timestamp,
+    /// The session making this request.
+    pub current: bool,
+}
+
+/// `account_session_revoke`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionRevokeParams {
+    pub session_id: SessionId,
+}
+
+/// `account_session_revoke_all`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionRevokeAllParams {
+    /// Keep the session making the request (default: false, end all).
+    #[serde(default)]
+    pub except_current: bool,
+}
+
+/// The answer of a single revoke: `false` when there was nothing of the
+/// caller's to revoke, never an error that would reveal whether it exists.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Revoked {
+    pub revoked: bool,
+}
+
+/// How many things an action ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Count {
+    pub count: u64,
+}
+
+/// Longest expiry for an API token.
+pub const TOKEN_MAX_DAYS: u32 = 365;
+/// Longest API token name.
+pub const TOKEN_NAME_MAX_CHARS: usize = 100;
+
+/// `account_token_create`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TokenCreateParams {
+    pub name: String,
+    /// Days until it stops working (1..=365); none for no expiry.
+    #[serde(default)]
+    pub expires_in_days: Option<u32>,
+}
+
+/// A newly created API token. `token` is the secret, shown this once.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreatedToken {
+    pub id: TokenId,
+    pub name: String,
+    pub token: String,
+    pub created_at: Timestamp,
+    pub expires_at: Option<Timestamp>,
+}
+
+/// An API token as listed (`account_token_list`); never the secret.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TokenInfo {
+    pub id: TokenId,
+    pub name: String,
+    pub created_at: Timestamp,
+    pub last_used_at: Option<Timestamp>,
+    pub expires_at: Option<Timestamp>,
+}
+
+/// `account_token_revoke`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TokenRevokeParams {
+    pub token_id: TokenId,
+}
+
+/// Policy limits, for the custom inputs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PolicyBounds {
+    pub idle_minutes_min: u32,
+    pub idle_minutes_max: u32,
+    pub absolute_minutes_min: u32,
+    pub absolute_minutes_max: u32,
+}
+
+impl PolicyBounds {
+    pub const fn current() -> Self {
+        Self {
+            idle_minutes_min: *IDLE_MINUTES.start(),
+            idle_minutes_max: *IDLE_MINUTES.end(),
+            absolute_minutes_min: *ABSOLUTE_MINUTES.start(),
+            absolute_minutes_max: *ABSOLUTE_MINUTES.end(),
+        }
+    }
+}
+
+/// An account's session policy: the owner's override (if any), the system
+/// default, and what applies. Defaults and effective values are in seconds,
+/// because the operator may configure defaults shorter than a minute.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PolicyView {
+    #[serde(rename = "override")]
+    pub policy_override: Option<SessionPolicy>,
+    /// The preset the override equals, if any.
+    pub preset: Option<Preset>,
+    pub default_idle_seconds: u64,
+    pub default_absolute_seconds: u64,
+    pub effective_idle_seconds: u64,
+    pub effective_absolute_seconds: u64,
+    pub bounds: PolicyBounds,
+}
+
+/// Someone in the account with at least one live session.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActiveUser {
+    pub user_id: UserId,
+    pub name: String,
+    pub email: String,
+    pub last_active_at: Timestamp,
+    /// The caller.
+    pub you: bool,
+}
+
+/// `account_security_get` (owner only).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SecurityOverview {
+    pub policy: PolicyView,
+    pub active_users: Vec<ActiveUser>,
+}
+
+/// `account_policy_set` (owner only): exactly one of `preset`, the two
+/// minute values, or `clear: true`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PolicySetParams {
+    #[serde(default)]
+    pub preset: Option<Preset>,
+    #[serde(default)]
+    pub idle_minutes: Option<i64>,
+    #[serde(default)]
+    pub absolute_minutes: Option<i64>,
+    #[serde(default)]
+    pub clear: bool,
+    /// Also shorten sessions signed in now (never lengthens them).
+    #[serde(default)]
+    pub apply_to_live_sessions: bool,
+}
+
+/// The result of `account_policy_set`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PolicySet {
+    pub policy: PolicyView,
+    pub sessions_shortened: u64,
+}
+
+/// Whose sessions `account_sessions_revoke` ends.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RevokeScope {
+    /// Everyone in the account, the caller included.
+    All,
+    /// Everyone but the caller's current session.
+    Others,
+}
+
+/// `account_sessions_revoke` (owner only).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionsRevokeParams {
+    pub scope: RevokeScope,
+}

@@ -1,0 +1,310 @@
+//! JSON-RPC 2.0: the account actions' method names, decoding a request, and
+//! the response envelope. Pure, so it can be fuzzed without a server.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::{ApiError, ErrorCode};
+
+/// The account actions, by JSON-RPC method name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Method {
+    Verify,
+    SessionList,
+    SessionRevoke,
+    SessionRevokeAll,
+    TokenCreate,
+    TokenList,
+    TokenRevoke,
+    SecurityGet,
+    PolicySet,
+    SessionsRevoke,
+}
+
+impl Method {
+    pub const ALL: [Method; 10] = [
+        Method::Verify,
+        Method::SessionList,
+        Method::SessionRevoke,
+        Method::SessionRevokeAll,
+        Method::TokenCreate,
+        Method::TokenList,
+        Method::TokenRevoke,
+        Method::SecurityGet,
+        Method::PolicySet,
+        Method::SessionsRevoke,
+    ];
+
+    pub const fn name(self) -> &'static str {
+        match self {
+            Method::Verify => "account_verify",
+            Method::SessionList => "account_session_list",
+            Method::SessionRevoke => "account_session_revoke",
+            Method::SessionRevokeAll => "account_session_revoke_all",
+            Method::TokenCreate => "account_token_create",
+            Method::TokenList => "account_token_list",
+            Method::TokenRevoke => "account_token_revoke",
+            Method::SecurityGet => "account_security_get",
+            Method::PolicySet => "account_policy_set",
+            Method::SessionsRevoke => "account_sessions_revoke",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|method| method.name() == name)
+    }
+}
+
+/// A decoded call: which action, its raw params (an object), and the id to
+/// answer with (`None` for a notification, which gets no answer).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Call {
+    pub id: Option<Value>,
+    pub method: Method,
+    pub params: Value,
+}
+
+/// A request that could not be decoded, with the id to answer with.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Refused {
+    pub id: Value,
+    pub error: RpcError,
+}
+
+/// The `error` member of a response.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RpcError {
+    pub code: i32,
+    pub message: String,
+    pub data: RpcErrorData,
+}
+
+/// `error.data`: the stable error code name (and the offending field).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RpcErrorData {
+    pub code: ErrorCode,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+}
+
+/// JSON-RPC's own codes for requests that are not JSON-RPC at all.
+const PARSE_ERROR: i32 = -32_700;
+const INVALID_REQUEST: i32 = -32_600;
+const METHOD_NOT_FOUND: i32 = -32_601;
+
+impl RpcError {
+    /// The code used for an API error: one per error code name, in the
+    /// server range (-32001 and down).
+    pub fn from_api(error: ApiError) -> Self {
+        Self {
+            code: error.code.rpc_code(),
+            message: error.message,
+            data: RpcErrorData {
+                code: error.code,
+                field: error.field,
+            },
+        }
+    }
+
+    fn protocol(code: i32, data: ErrorCode, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            message: message.into(),
+            data: RpcErrorData {
+                code: data,
+                field: None,
+            },
+        }
+    }
+
+    /// The HTTP status that goes with this error.
+    pub fn http_status(&self) -> u16 {
+        match self.code {
+            PARSE_ERROR | INVALID_REQUEST => 400,
+            METHOD_NOT_FOUND => 404,
+            _ => self.data.code.http_status(),
+        }
+    }
+}
+
+/// A response: exactly one of `result` and `error`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Response {
+    pub jsonrpc: String,
+    pub id: Value,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub result: Option<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<RpcError>,
+}
+
+impl Response {
+    pub fn success(id: Value, result: Value) -> Self {
+        Self {
+            jsonrpc: "2.0".into(),
+            id,
+            result: Some(result),
+            error: None,
+        }
+    }
+
+    pub fn failure(id: Value, error: RpcError) -> Self {
+        Self {
+            jsonrpc: "2.0".into(),
+            id,
+            result: None,
+            error: Some(error),
+        }
+    }
+}
+
+/// Decodes one JSON-RPC request from raw bytes. Never panics: anything that
+/// is not a well-formed single request is refused with the matching error.
+pub fn decode(bytes: &[u8]) -> Result<Call, Refused> {
+    let value: Value = serde_json::from_slice(bytes).map_err(|_| Refused {
+        id: Value::Null,
+        error: RpcError::protocol(
+            PARSE_ERROR,
+            ErrorCode::InvalidParams,
+            "The body is not valid JSON.",
+        ),
+    })?;
+    decode_value(value)
+}
+
+/// Decodes one JSON-RPC request from parsed JSON.
+pub fn decode_value(value: Value) -> Result<Call, Refused> {
+    let invalid = |id: Value, message: &str| Refused {
+        id,
+        error: RpcError::protocol(INVALID_REQUEST, ErrorCode::InvalidParams, message),
+    };
+    let Value::Object(mut request) = value else {
+        return Err(invalid(
+            Value::Null,
+            "Send one JSON-RPC 2.0 request object (batches are not supported).",
+        ));
+    };
+    let id = match request.remove("id") {
+        None => None,
+        Some(id @ (Value::Null | Value::String(_) | Value::Number(_))) => Some(id),
+        Some(_) => {
+            return Err(invalid(
+                Value::Null,
+                "`id` must be a string, a number or null.",
+            ));
+        }
+    };
+    let answer_id = id.clone().unwrap_or(Value::Null);
+    if request.get("jsonrpc").and_then(Value::as_str) != Some("2.0") {
+        return Err(invalid(answer_id, "`jsonrpc` must be \"2.0\"."));
+    }
+    let Some(Value::String(name)) = request.remove("method") else {
+        return Err(invalid(answer_id, "`method` must be a string."));
+    };
+    let Some(method) = Method::parse(&name) else {
+        return Err(Refused {
+            id: answer_id,
+            error: RpcError::protocol(
+                METHOD_NOT_FOUND,
+                ErrorCode::NotFound,
+                "There is no method with this name.",
+            ),
+        });
+    };
+    let params = match request.remove("params") {
+        None | Some(Value::Null) => Value::Object(serde_json::Map::new()),
+        Some(params @ Value::Object(_)) => params,
+        Some(_) => {
+            return Err(Refused {
+                id: answer_id,
+                error: RpcError::from_api(ApiError::invalid_params(
+                    "`params` must be an object with named members.",
+                )),
+            });
+        }
+    };
+    Ok(Call { id, method, params })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn a_well_formed_request_decodes() {
+        let call = decode(br#"{"jsonrpc":"2.0","id":7,"method":"account_session_list"}"#).unwrap();
+        assert_eq!(call.method, Method::SessionList);
+        assert_eq!(call.id, Some(json!(7)));
+        assert_eq!(call.params, json!({}));
+    }
+
+    #[test]
+    fn a_request_without_id_is_a_notification() {
+        let call = decode(br#"{"jsonrpc":"2.0","method":"account_verify","params":{}}"#).unwrap();
+        assert_eq!(call.id, None);
+    }
+
+    #[test]
+    fn malformed_requests_get_the_matching_error() {
+        let cases: [(&[u8], i32); 7] = [
+            (b"{not json", PARSE_ERROR),
+            (b"[]", INVALID_REQUEST),
+            (b"42", INVALID_REQUEST),
+            (br#"{"method":"account_verify","id":1}"#, INVALID_REQUEST),
+            (
+                br#"{"jsonrpc":"2.0","id":{},"method":"account_verify"}"#,
+                INVALID_REQUEST,
+            ),
+            (br#"{"jsonrpc":"2.0","id":1,"method":7}"#, INVALID_REQUEST),
+            (
+                br#"{"jsonrpc":"2.0","id":1,"method":"rm_rf"}"#,
+                METHOD_NOT_FOUND,
+            ),
+        ];
+        for (bytes, code) in cases {
+            let refused = decode(bytes).unwrap_err();
+            assert_eq!(
+                refused.error.code,
+                code,
+                "{}",
+                String::from_utf8_lossy(bytes)
+            );
+        }
+    }
+
+    #[test]
+    fn positional_params_are_invalid_params_with_the_request_id() {
+        let refused =
+            decode(br#"{"jsonrpc":"2.0","id":"a","method":"account_verify","params":[1]}"#)
+                .unwrap_err();
+        assert_eq!(refused.id, json!("a"));
+        assert_eq!(refused.error.data.code, ErrorCode::InvalidParams);
+        assert_eq!(refused.error.code, ErrorCode::InvalidParams.rpc_code());
+    }
+
+    #[test]
+    fn every_method_name_round_trips() {
+        for method in Method::ALL {
+            assert_eq!(Method::parse(method.name()), Some(method));
+        }
+    }
+
+    #[test]
+    fn error_codes_are_distinct_and_in_the_server_range() {
+        let codes: Vec<i32> = ErrorCode::ALL.iter().map(|c| c.rpc_code()).collect();
+        for (i, code) in codes.iter().enumerate() {
+            assert!((-32_099..=-32_001).contains(code), "{code}");
+            assert!(!codes[i + 1..].contains(code), "duplicate {code}");
+        }
+    }
+
+    #[test]
+    fn a_failure_response_carries_the_code_name_in_data() {
+        let response = Response::failure(json!(1), RpcError::from_api(ApiError::unauthenticated()));
+        let json = serde_json::to_value(&response).unwrap();
+        assert_eq!(json["error"]["data"]["code"], "unauthenticated");
+        assert_eq!(json["error"]["code"], -32_001);
+        assert!(json.get("result").is_none());
+    }
+}

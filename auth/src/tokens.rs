@@ -1,0 +1,157 @@
+//! Personal API tokens in storage. Every query that changes or lists tokens
+//! is scoped to the owning user.
+
+use api::{Timestamp, TokenId, TokenInfo, UserId};
+use sqlx::{AnyConnection, AnyPool, FromRow};
+
+use crate::AuthError;
+use crate::secret::TokenHash;
+
+/// A token row joined with its user and account, for authentication.
+#[derive(FromRow)]
+pub(crate) struct TokenOwnerRow {
+    pub id: String,
+    pub expires_at: Option<i64>,
+    pub revoked_at: Option<i64>,
+    pub user_id: String,
+    pub account_id: String,
+    pub role: String,
+    pub name: String,
+    pub email: String,
+    pub account_name: String,
+}
+
+pub(crate) async fn find_by_hash(
+    pool: &AnyPool,
+    hash: &TokenHash,
+) -> Result<Option<TokenOwnerRow>, AuthError> {
+    Ok(sqlx::query_as::<_, TokenOwnerRow>(
+        "SELECT t.id, t.expires_at, t.revoked_at, t.user_id, u.account_id, u.role, u.name, u.email, \
+         a.name AS account_name \
+         FROM api_tokens t JOIN users u ON u.id = t.user_id JOIN accounts a ON a.id = u.account_id \
+         WHERE t.token_hash = $1",
+    )
+    .bind(hash.as_str())
+    .fetch_optional(pool)
+    .await?)
+}
+
+pub(crate) struct NewToken<'a> {
+    pub id: &'a TokenId,
+    pub user_id: &'a UserId,
+    pub name: &'a str,
+    pub hash: &'a TokenHash,
+    pub expires_at: Option<Timestamp>,
+}
+
+pub(crate) async fn insert(
+    conn: &mut AnyConnection,
+    token: &NewToken<'_>,
+    now: Timestamp,
+) -> Result<(), AuthError> {
+    sqlx::query(
+        "INSERT INTO api_tokens (id, user_id, name, token_hash, created_at, expires_at) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(token.id.as_str())
+    .bind(token.user_id.as_str())
+    .bind(token.name)
+    .bind(token.hash.as_str())
+    .bind(now.as_millis())
+    .bind(token.expires_at.map(Timestamp::as_millis))
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+#[derive(FromRow)]
+struct TokenRow {
+    id: String,
+    name: String,
+    created_at: i64,
+    last_used_at: Option<i64>,
+    expires_at: Option<i64>,
+}
+
+const LIVE_TOKENS: &str = "SELECT id, name, created_at, last_used_at, expires_at FROM api_tokens \
+     WHERE user_id = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > $2) \
+     ORDER BY created_at DESC, id DESC";
+
+/// The user's usable tokens, newest first.
+pub(crate) async fn list_live(
+    conn: &mut AnyConnection,
+    user_id: &UserId,
+    now: Timestamp,
+) -> Result<Vec<TokenInfo>, AuthError> {
+    let rows: Vec<TokenRow> = sqlx::query_as(LIVE_TOKENS)
+        .bind(user_id.as_str())
+        .bind(now.as_millis())
+        .fetch_all(conn)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|row| {
+            Some(TokenInfo {
+                id: TokenId::parse(&row.id).ok()?,
+                name: row.name,
+                created_at: Timestamp::from_millis(row.created_at),
+                last_used_at: row.last_used_at.map(Timestamp::from_millis),
+                expires_at: row.expires_at.map(Timestamp::from_millis),
+            })
+        })
+        .collect())
+}
+
+/// Revokes the user's oldest usable tokens so at most `cap` remain; returns
+/// their ids. Run it in the creating transaction, after the insert.
+pub(crate) async fn enforce_cap(
+    conn: &mut AnyConnection,
+    user_id: &UserId,
+    cap: usize,
+    now: Timestamp,
+) -> Result<Vec<TokenId>, AuthError> {
+    let live = list_live(&mut *conn, user_id, now).await?;
+    let mut evicted = Vec::new();
+    for token in live.into_iter().skip(cap) {
+        if revoke(&mut *conn, &token.id, user_id, now).await? {
+            evicted.push(token.id);
+        }
+    }
+    Ok(evicted)
+}
+
+/// Revokes one of the user's tokens; false when the user has no such live
+/// token (whether or not it exists for someone else).
+pub(crate) async fn revoke(
+    conn: &mut AnyConnection,
+    token_id: &TokenId,
+    user_id: &UserId,
+    now: Timestamp,
+) -> Result<bool, AuthError> {
+    let done = sqlx::query(
+        "UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND user_id = $3 AND revoked_at IS NULL",
+    )
+    .bind(now.as_millis())
+    .bind(token_id.as_str())
+    .bind(user_id.as_str())
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() > 0)
+}
+
+/// Records use of a token (never moves `last_used_at` back).
+pub(crate) async fn touch(
+    pool: &AnyPool,
+    token_id: &TokenId,
+    at: Timestamp,
+) -> Result<(), AuthError> {
+    sqlx::query(
+        "UPDATE api_tokens SET last_used_at = $1 \
+         WHERE id = $2 AND (last_used_at IS NULL OR last_used_at < $1)",
+    )
+    .bind(at.as_millis())
+    .bind(token_id.as_str())
+    .execute(pool)
+    .await?;
+    Ok(())
+}

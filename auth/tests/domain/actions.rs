@@ -1,0 +1,335 @@
+use std::time::Duration;
+
+use api::{
+    CredentialKind, PolicySetParams, Preset, RevokeReason, RevokeScope, SessionId,
+    SessionRevokeAllParams, SessionRevokeParams, SessionsRevokeParams,
+};
+use auth::{Access, AuthError};
+
+use crate::helpers::{caller, logged_in, login_request, meta, resolve, signed_up, test_auth};
+
+#[tokio::test]
+async fn verify_names_the_caller_and_their_session() {
+    let t = test_auth().await;
+    let session = signed_up(&t, "ada@example.com").await;
+
+    let verified = t.auth.verify(&caller(&t, &session.token).await);
+
+    assert_eq!(verified.credential, CredentialKind::Session);
+    assert_eq!(verified.session_id, Some(session.signed_in.session_id));
+    assert_eq!(verified.me.email, "ada@example.com");
+    assert_eq!(
+        verified.absolute_ends_at,
+        Some(session.signed_in.absolute_ends_at)
+    );
+}
+
+#[tokio::test]
+async fn the_session_list_is_newest_first_with_this_device_marked() {
+    let t = test_auth().await;
+    let first = signed_up(&t, "ada@example.com").await;
+    t.clock.advance(Duration::from_secs(5));
+    let second = logged_in(&t, "ada@example.com").await;
+
+    let list = t
+        .auth
+        .list_sessions(&caller(&t, &first.token).await)
+        .await
+        .unwrap();
+
+    let ids: Vec<_> = list.iter().map(|s| s.session_id.clone()).collect();
+    assert_eq!(
+        ids,
+        vec![second.signed_in.session_id, first.signed_in.session_id]
+    );
+    assert!(list[1].current && !list[0].current);
+    assert_eq!(list[0].device, "Firefox on Linux");
+    assert_eq!(list[0].ip.as_deref(), Some("127.0.0.1"));
+}
+
+#[tokio::test]
+async fn revoking_a_session_ends_it_and_closes_its_connections() {
+    let t = test_auth().await;
+    let here = signed_up(&t, "ada@example.com").await;
+    let there = logged_in(&t, "ada@example.com").await;
+    let me = caller(&t, &here.token).await;
+
+    let result = t
+        .auth
+        .revoke_session(
+            &me,
+            SessionRevokeParams {
+                session_id: there.signed_in.session_id.clone(),
+            },
+            &meta(),
+        )
+        .await
+        .unwrap();
+
+    assert!(result.revoked);
+    let ended = resolve(&t, &there.token, Access::Api).await;
+    assert!(
+        matches!(ended, Err(AuthError::SessionRevoked(RevokeReason::Revoked))),
+        "{ended:?}"
+    );
+    let closed: Vec<_> = t
+        .closer
+        .calls()
+        .into_iter()
+        .filter_map(|c| c.session_id)
+        .collect();
+    assert_eq!(closed, vec![there.signed_in.session_id]);
+}
+
+#[tokio::test]
+async fn another_users_session_id_answers_false_exactly_like_a_made_up_one() {
+    let t = test_auth().await;
+    let ada = signed_up(&t, "ada@example.com").await;
+    let bob = signed_up(&t, "bob@example.com").await;
+    let ada_caller = caller(&t, &ada.token).await;
+
+    let theirs = t
+        .auth
+        .revoke_session(
+            &ada_caller,
+            SessionRevokeParams {
+                session_id: bob.signed_in.session_id,
+            },
+            &meta(),
+        )
+        .await
+        .unwrap();
+    let made_up = t
+        .auth
+        .revoke_session(
+            &ada_caller,
+            SessionRevokeParams {
+                session_id: SessionId::from_random_bytes([9; 16]),
+            },
+            &meta(),
+        )
+        .await
+        .unwrap();
+
+    assert_eq!(theirs, made_up);
+    assert!(!theirs.revoked);
+    assert!(resolve(&t, &bob.token, Access::Api).await.is_ok());
+    assert!(t.closer.calls().is_empty());
+}
+
+#[tokio::test]
+async fn revoke_all_can_keep_the_current_session() {
+    let t = test_auth().await;
+    let here = signed_up(&t, "ada@example.com").await;
+    let a = logged_in(&t, "ada@example.com").await;
+    let b = logged_in(&t, "ada@example.com").await;
+    let me = caller(&t, &here.token).await;
+
+    let count = t
+        .auth
+        .revoke_all_sessions(
+            &me,
+            SessionRevokeAllParams {
+                except_current: true,
+            },
+            &meta(),
+        )
+        .await
+        .unwrap();
+
+    assert_eq!(count.count, 2);
+    assert!(resolve(&t, &here.token, Access::Api).await.is_ok());
+    assert!(resolve(&t, &a.token, Access::Api).await.is_err());
+    assert!(resolve(&t, &b.token, Access::Api).await.is_err());
+    let all = t
+        .auth
+        .revoke_all_sessions(&me, SessionRevokeAllParams::default(), &meta())
+        .await
+        .unwrap();
+    assert_eq!(all.count, 1);
+    assert!(resolve(&t, &here.token, Access::Api).await.is_err());
+}
+
+/// The demo account with its owner and member signed in once each.
+struct Demo {
+    account: auth::DemoAccount,
+    owner: auth::NewSession,
+    member: auth::NewSession,
+}
+
+async fn demo(t: &auth::testing::TestAuth) -> Demo {
+    let account = t
+        .auth
+        .create_demo_account_if_empty()
+        .await
+        .unwrap()
+        .unwrap();
+    let owner = sign_in_owner(t, &account).await;
+    let member = t
+        .auth
+        .login(
+            login_request(&account.member_email, account.member_password.expose()),
+            meta(),
+        )
+        .await
+        .unwrap();
+    Demo {
+        account,
+        owner,
+        member,
+    }
+}
+
+async fn sign_in_owner(
+    t: &auth::testing::TestAuth,
+    account: &auth::DemoAccount,
+) -> auth::NewSession {
+    t.auth
+        .login(
+            login_request(&account.owner_email, account.owner_password.expose()),
+            meta(),
+        )
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn the_owner_sees_who_is_signed_in_and_a_member_may_not() {
+    let t = test_auth().await;
+    let Demo { owner, member, .. } = demo(&t).await;
+
+    let overview = t
+        .auth
+        .security_overview(&caller(&t, &owner.token).await)
+        .await
+        .unwrap();
+    let refused = t
+        .auth
+        .security_overview(&caller(&t, &member.token).await)
+        .await;
+
+    assert_eq!(overview.active_users.len(), 2);
+    let you: Vec<_> = overview.active_users.iter().filter(|u| u.you).collect();
+    assert_eq!(you.len(), 1);
+    assert_eq!(you[0].user_id, owner.signed_in.me.user_id);
+    assert_eq!(overview.policy.effective_idle_seconds, 3600);
+    assert!(matches!(refused, Err(AuthError::Forbidden)), "{refused:?}");
+}
+
+#[tokio::test]
+async fn signing_out_others_leaves_only_the_owners_current_session() {
+    let t = test_auth().await;
+    let Demo {
+        account,
+        owner,
+        member,
+    } = demo(&t).await;
+    let owner_laptop = sign_in_owner(&t, &account).await;
+    let me = caller(&t, &owner.token).await;
+
+    let count = t
+        .auth
+        .revoke_account_sessions(
+            &me,
+            SessionsRevokeParams {
+                scope: RevokeScope::Others,
+            },
+            &meta(),
+        )
+        .await
+        .unwrap();
+
+    assert_eq!(count.count, 2);
+    assert!(resolve(&t, &owner.token, Access::Api).await.is_ok());
+    for ended in [&member.token, &owner_laptop.token] {
+        let result = resolve(&t, ended, Access::Api).await;
+        assert!(
+            matches!(
+                result,
+                Err(AuthError::SessionRevoked(RevokeReason::SignedOutByOwner))
+            ),
+            "{result:?}"
+        );
+    }
+    let overview = t.auth.security_overview(&me).await.unwrap();
+    assert_eq!(overview.active_users.len(), 1);
+}
+
+#[tokio::test]
+async fn signing_out_everyone_includes_the_owner() {
+    let t = test_auth().await;
+    let Demo { owner, member, .. } = demo(&t).await;
+    let me = caller(&t, &owner.token).await;
+
+    let count = t
+        .auth
+        .revoke_account_sessions(
+            &me,
+            SessionsRevokeParams {
+                scope: RevokeScope::All,
+            },
+            &meta(),
+        )
+        .await
+        .unwrap();
+
+    assert_eq!(count.count, 2);
+    assert!(resolve(&t, &owner.token, Access::Api).await.is_err());
+    assert!(resolve(&t, &member.token, Access::Api).await.is_err());
+}
+
+#[tokio::test]
+async fn a_member_may_not_sign_out_the_account() {
+    let t = test_auth().await;
+    let Demo { owner, member, .. } = demo(&t).await;
+
+    let result = t
+        .auth
+        .revoke_account_sessions(
+            &caller(&t, &member.token).await,
+            SessionsRevokeParams {
+                scope: RevokeScope::All,
+            },
+            &meta(),
+        )
+        .await;
+
+    assert!(matches!(result, Err(AuthError::Forbidden)), "{result:?}");
+    assert!(resolve(&t, &owner.token, Access::Api).await.is_ok());
+}
+
+#[tokio::test]
+async fn policy_set_takes_exactly_one_kind_of_change() {
+    let t = test_auth().await;
+    let owner = signed_up(&t, "ada@example.com").await;
+    let me = caller(&t, &owner.token).await;
+    let both = PolicySetParams {
+        preset: Some(Preset::Strict),
+        clear: true,
+        ..PolicySetParams::default()
+    };
+    let none = PolicySetParams::default();
+    let half = PolicySetParams {
+        idle_minutes: Some(30),
+        ..PolicySetParams::default()
+    };
+    let out_of_bounds = PolicySetParams {
+        idle_minutes: Some(2),
+        absolute_minutes: Some(60),
+        ..PolicySetParams::default()
+    };
+
+    for params in [both, none, half, out_of_bounds] {
+        let result = t.auth.policy_set(&me, params.clone(), &meta()).await;
+        let err = api::ApiError::from(result.expect_err(&format!("{params:?} was accepted")));
+        assert_eq!(err.code, api::ErrorCode::InvalidParams);
+    }
+    let custom = PolicySetParams {
+        idle_minutes: Some(30),
+        absolute_minutes: Some(600),
+        ..PolicySetParams::default()
+    };
+    let set = t.auth.policy_set(&me, custom, &meta()).await.unwrap();
+    assert_eq!(set.policy.effective_idle_seconds, 1800);
+    assert_eq!(set.policy.preset, None);
+}

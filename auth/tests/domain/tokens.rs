@@ -1,0 +1,225 @@
+use std::time::Duration;
+
+use api::{CredentialKind, TokenCreateParams, TokenId, TokenRevokeParams};
+use auth::{ApiTokenSecret, AuthError};
+
+use crate::helpers::{caller, meta, signed_up, test_auth};
+
+fn named(name: &str) -> TokenCreateParams {
+    TokenCreateParams {
+        name: name.into(),
+        expires_in_days: None,
+    }
+}
+
+#[tokio::test]
+async fn a_created_token_is_shown_once_and_authenticates_as_its_user() {
+    let t = test_auth().await;
+    let session = signed_up(&t, "ada@example.com").await;
+    let me = caller(&t, &session.token).await;
+
+    let created = t
+        .auth
+        .create_token(&me, named("deploy script"), &meta())
+        .await
+        .unwrap();
+
+    assert!(created.token.starts_with("lk_"));
+    let secret = ApiTokenSecret::from_bearer(&created.token).unwrap();
+    let by_token = t.auth.authenticate_api_token(&secret).await.unwrap();
+    assert_eq!(by_token.me.user_id, me.me.user_id);
+    assert_eq!(
+        t.auth.verify(&by_token).credential,
+        CredentialKind::ApiToken
+    );
+    let listed = t.auth.list_tokens(&me).await.unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0].name, "deploy script");
+    let stored: String = sqlx::query_scalar("SELECT token_hash FROM api_tokens")
+        .fetch_one(t.db.db.reader())
+        .await
+        .unwrap();
+    assert_ne!(stored, created.token);
+    assert!(!stored.contains(&created.token[3..]));
+}
+
+#[tokio::test]
+async fn a_token_cannot_create_more_tokens() {
+    let t = test_auth().await;
+    let session = signed_up(&t, "ada@example.com").await;
+    let created = t
+        .auth
+        .create_token(&caller(&t, &session.token).await, named("ci"), &meta())
+        .await
+        .unwrap();
+    let by_token = t
+        .auth
+        .authenticate_api_token(&ApiTokenSecret::from_bearer(&created.token).unwrap())
+        .await
+        .unwrap();
+
+    let result = t.auth.create_token(&by_token, named("more"), &meta()).await;
+
+    assert!(
+        matches!(result, Err(AuthError::SessionRequired)),
+        "{result:?}"
+    );
+}
+
+#[tokio::test]
+async fn the_eleventh_token_evicts_the_oldest() {
+    let t = test_auth().await;
+    let session = signed_up(&t, "ada@example.com").await;
+    let me = caller(&t, &session.token).await;
+    let mut created = Vec::new();
+    for n in 0..11 {
+        t.clock.advance(Duration::from_secs(1));
+        created.push(
+            t.auth
+                .create_token(&me, named(&format!("token {n}")), &meta())
+                .await
+                .unwrap(),
+        );
+    }
+
+    let listed = t.auth.list_tokens(&me).await.unwrap();
+
+    assert_eq!(listed.len(), 10);
+    assert!(listed.iter().all(|token| token.id != created[0].id));
+    let oldest = ApiTokenSecret::from_bearer(&created[0].token).unwrap();
+    assert!(t.auth.authenticate_api_token(&oldest).await.is_err());
+    assert_eq!(t.closer.closed_tokens(), vec![created[0].id.clone()]);
+}
+
+#[tokio::test]
+async fn revoking_a_token_stops_it_and_another_users_token_answers_false() {
+    let t = test_auth().await;
+    let ada = caller(&t, &signed_up(&t, "ada@example.com").await.token).await;
+    let bob = caller(&t, &signed_up(&t, "bob@example.com").await.token).await;
+    let adas = t
+        .auth
+        .create_token(&ada, named("ada's"), &meta())
+        .await
+        .unwrap();
+    let bobs = t
+        .auth
+        .create_token(&bob, named("bob's"), &meta())
+        .await
+        .unwrap();
+
+    let theirs = t
+        .auth
+        .revoke_token(
+            &ada,
+            TokenRevokeParams {
+                token_id: bobs.id.clone(),
+            },
+            &meta(),
+        )
+        .await
+        .unwrap();
+    let made_up = t
+        .auth
+        .revoke_token(
+            &ada,
+            TokenRevokeParams {
+                token_id: TokenId::from_random_bytes([3; 16]),
+            },
+            &meta(),
+        )
+        .await
+        .unwrap();
+    let own = t
+        .auth
+        .revoke_token(
+            &ada,
+            TokenRevokeParams {
+                token_id: adas.id.clone(),
+            },
+            &meta(),
+        )
+        .await
+        .unwrap();
+
+    assert_eq!(theirs, made_up);
+    assert!(!theirs.revoked);
+    assert!(own.revoked);
+    let bobs_secret = ApiTokenSecret::from_bearer(&bobs.token).unwrap();
+    assert!(t.auth.authenticate_api_token(&bobs_secret).await.is_ok());
+    let adas_secret = ApiTokenSecret::from_bearer(&adas.token).unwrap();
+    assert!(t.auth.authenticate_api_token(&adas_secret).await.is_err());
+    assert_eq!(t.closer.closed_tokens(), vec![adas.id]);
+}
+
+#[tokio::test]
+async fn an_expired_token_stops_working_and_leaves_the_list() {
+    let t = test_auth().await;
+    let me = caller(&t, &signed_up(&t, "ada@example.com").await.token).await;
+    let created = t
+        .auth
+        .create_token(
+            &me,
+            TokenCreateParams {
+                name: "short".into(),
+                expires_in_days: Some(1),
+            },
+            &meta(),
+        )
+        .await
+        .unwrap();
+    let secret = ApiTokenSecret::from_bearer(&created.token).unwrap();
+
+    t.clock.advance(Duration::from_hours(24));
+
+    assert!(t.auth.authenticate_api_token(&secret).await.is_err());
+    assert!(t.auth.list_tokens(&me).await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn token_names_and_expiry_are_validated() {
+    let t = test_auth().await;
+    let me = caller(&t, &signed_up(&t, "ada@example.com").await.token).await;
+
+    let blank = t.auth.create_token(&me, named("  "), &meta()).await;
+    let too_long = t
+        .auth
+        .create_token(
+            &me,
+            TokenCreateParams {
+                name: "x".into(),
+                expires_in_days: Some(366),
+            },
+            &meta(),
+        )
+        .await;
+
+    assert!(
+        matches!(blank, Err(AuthError::Input(ref e)) if e.field == "name"),
+        "{blank:?}"
+    );
+    assert!(
+        matches!(too_long, Err(AuthError::Input(ref e)) if e.field == "expires_in_days"),
+        "{too_long:?}"
+    );
+}
+
+#[tokio::test]
+async fn using_a_token_records_when_it_was_last_used() {
+    let t = test_auth().await;
+    let me = caller(&t, &signed_up(&t, "ada@example.com").await.token).await;
+    let created = t
+        .auth
+        .create_token(&me, named("ci"), &meta())
+        .await
+        .unwrap();
+    t.clock.advance(Duration::from_mins(5));
+
+    t.auth
+        .authenticate_api_token(&ApiTokenSecret::from_bearer(&created.token).unwrap())
+        .await
+        .unwrap();
+    t.auth.flush().await;
+
+    let listed = t.auth.list_tokens(&me).await.unwrap();
+    assert_eq!(listed[0].last_used_at, Some(t.auth.now()));
+}

@@ -1,0 +1,239 @@
+//! Following a live connection's credential. The event stream and the RPC
+//! WebSocket both run on a [`ConnectionWatch`]: it passes on events for the
+//! connection and says when and why it must close, with no request needed:
+//! at once on a revoke, and by a timer at the session's end.
+
+use std::convert::Infallible;
+use std::time::Duration;
+
+use api::{ApiError, ErrorCode, LiveEvent, RevokeReason};
+use auth::{Auth, AuthError, Caller, Credential, Deadlines};
+use axum::extract::State;
+use axum::response::sse::{Event, KeepAlive, Sse};
+use futures_util::stream::{self, Stream, StreamExt};
+
+use crate::error::HttpError;
+use crate::extract::SignedIn;
+use crate::hub::{Closed, ConnectionHub, Inbox, Owner, Registration};
+use crate::state::AppState;
+
+/// How often an idle stream sends a comment so proxies keep it open.
+const KEEP_ALIVE: Duration = Duration::from_secs(15);
+/// How long to wait before re-checking a session after a storage error.
+const RECHECK_AFTER_ERROR: Duration = Duration::from_secs(5);
+
+/// Why a connection ends.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Ending {
+    Revoked(RevokeReason),
+    Expired,
+    TokenRevoked,
+}
+
+impl Ending {
+    /// The last event to send on the stream.
+    pub fn last_event(self) -> LiveEvent {
+        match self {
+            Ending::Revoked(reason) => LiveEvent::SessionRevoked { reason },
+            Ending::Expired => LiveEvent::SessionExpired,
+            Ending::TokenRevoked => LiveEvent::SessionRevoked {
+                reason: RevokeReason::Revoked,
+            },
+        }
+    }
+
+    /// The short reason sent with a WebSocket close frame.
+    pub fn close_reason(self) -> &'static str {
+        match self {
+            Ending::Revoked(_) => "session revoked",
+            Ending::Expired => "session expired",
+            Ending::TokenRevoked => "token revoked",
+        }
+    }
+
+    fn from_refusal(err: &AuthError) -> Option<Self> {
+        match err {
+            AuthError::SessionExpired => Some(Ending::Expired),
+            AuthError::SessionRevoked(reason) => Some(Ending::Revoked(*reason)),
+            AuthError::SessionTaken => Some(Ending::Revoked(RevokeReason::TokenReuse)),
+            _ => None,
+        }
+    }
+}
+
+/// What happens next on a live connection.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Step {
+    /// Pass this event on.
+    Pass(LiveEvent),
+    /// Close the connection.
+    Close(Ending),
+}
+
+/// One registered live connection and the session it follows.
+pub struct ConnectionWatch {
+    auth: Auth,
+    session: Option<(api::SessionId, Deadlines)>,
+    inbox: Inbox,
+    _registration: Registration,
+}
+
+impl ConnectionWatch {
+    /// Registers a connection of `caller` with the hub.
+    pub fn start(auth: Auth, hub: &ConnectionHub, caller: &Caller) -> Self {
+        let (registration, inbox) = hub.register(Owner {
+            credential: caller.credential.clone(),
+            user: caller.me.user_id.clone(),
+            account: caller.me.account_id.clone(),
+        });
+        let session = match &caller.credential {
+            Credential::Session {
+                session_id,
+                deadlines,
+            } => Some((session_id.clone(), *deadlines)),
+            Credential::ApiToken { .. } => None,
+        };
+        Self {
+            auth,
+            session,
+            inbox,
+            _registration: registration,
+        }
+    }
+
+    /// Waits for the next event or the end. After `Step::Close`, do not call
+    /// it again.
+    pub async fn next(&mut self) -> Step {
+        loop {
+            let until_end = self.until_session_end();
+            tokio::select! {
+                biased;
+                closed = &mut self.inbox.closed => {
+                    return Step::Close(match closed {
+                        Ok(Closed::Session(reason)) => Ending::Revoked(reason),
+                        Ok(Closed::Token) => Ending::TokenRevoked,
+                        Err(_) => Ending::Revoked(RevokeReason::Revoked),
+                    });
+                }
+                event = self.inbox.events.recv() => match event {
+                    Some(event) => {
+                        if let Some(ending) = self.follow(&event).await {
+                            return Step::Close(ending);
+                        }
+                        return Step::Pass(event);
+                    }
+                    None => return Step::Close(Ending::Revoked(RevokeReason::Revoked)),
+                },
+                () = sleep_for(until_end) => {
+                    if let Some(ending) = self.recheck().await {
+                        return Step::Close(ending);
+                    }
+                }
+            }
+        }
+    }
+
+    fn until_session_end(&self) -> Option<Duration> {
+        let (_, deadlines) = self.session.as_ref()?;
+        let millis = deadlines.ends_at().millis_since(self.auth.now()).max(0);
+        Some(Duration::from_millis(u64::try_from(millis).unwrap_or(0)))
+    }
+
+    /// Keeps the deadlines current as events arrive.
+    async fn follow(&mut self, event: &LiveEvent) -> Option<Ending> {
+        match event {
+            LiveEvent::SessionUpdated {
+                idle_ends_at,
+                absolute_ends_at,
+            } => {
+                if let Some((_, deadlines)) = self.session.as_mut() {
+                    *deadlines = Deadlines {
+                        idle_ends_at: *idle_ends_at,
+                        absolute_ends_at: *absolute_ends_at,
+                    };
+                }
+                None
+            }
+            // Applying a policy may have shortened this session.
+            LiveEvent::PolicyUpdated => self.recheck().await,
+            _ => None,
+        }
+    }
+
+    /// Reads the session's state from storage: new deadlines, or the end.
+    async fn recheck(&mut self) -> Option<Ending> {
+        let (session_id, deadlines) = self.session.as_mut()?;
+        match self.auth.session_deadlines(session_id).await {
+            Ok(current) => {
+                *deadlines = current;
+                None
+            }
+            Err(err) => Ending::from_refusal(&err).or_else(|| {
+                tracing::warn!(error = %err, "could not re-check a live session; trying again");
+                let retry = self
+                    .auth
+                    .now()
+                    .plus_millis(duration_millis(RECHECK_AFTER_ERROR));
+                deadlines.idle_ends_at = deadlines.idle_ends_at.min(retry);
+                None
+            }),
+        }
+    }
+}
+
+fn duration_millis(duration: Duration) -> i64 {
+    i64::try_from(duration.as_millis()).unwrap_or(i64::MAX)
+}
+
+async fn sleep_for(duration: Option<Duration>) {
+    match duration {
+        Some(duration) => tokio::time::sleep(duration).await,
+        None => std::future::pending().await,
+    }
+}
+
+/// The stream's events: `first`, then whatever the watch passes on, then
+/// its last event, then the end.
+pub fn live_events(first: LiveEvent, watch: ConnectionWatch) -> impl Stream<Item = LiveEvent> {
+    stream::once(async move { first }).chain(stream::unfold(Some(watch), |state| async move {
+        let mut watch = state?;
+        match watch.next().await {
+            Step::Pass(event) => Some((event, Some(watch))),
+            Step::Close(ending) => Some((ending.last_event(), None)),
+        }
+    }))
+}
+
+/// `GET /api/events`: Server-Sent Events for the signed-in browser session.
+pub async fn events(
+    State(state): State<AppState>,
+    SignedIn(caller): SignedIn,
+) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, HttpError> {
+    let Credential::Session {
+        session_id,
+        deadlines,
+    } = &caller.credential
+    else {
+        return Err(ApiError::new(
+            ErrorCode::Forbidden,
+            "The live stream is for browser sessions.",
+        )
+        .into());
+    };
+    let first = LiveEvent::Session {
+        session_id: session_id.clone(),
+        idle_ends_at: deadlines.idle_ends_at,
+        absolute_ends_at: deadlines.absolute_ends_at,
+        server_time: state.auth.now(),
+    };
+    let watch = ConnectionWatch::start(state.auth.clone(), &state.hub, &caller);
+    let stream = live_events(first, watch).map(|event| Ok(sse_event(&event)));
+    Ok(Sse::new(stream).keep_alive(KeepAlive::new().interval(KEEP_ALIVE)))
+}
+
+fn sse_event(event: &LiveEvent) -> Event {
+    Event::default()
+        .event(event.name())
+        .json_data(event)
+        .unwrap_or_else(|_| Event::default().comment("an event could not be encoded"))
+}

@@ -1,0 +1,227 @@
+//! Runs decoded calls. Every outcome is a JSON-RPC response; nothing a
+//! client sends can make this panic.
+
+use api::ApiError;
+use api::rpc::{Method, Response, RpcError, decode};
+use auth::{Auth, Caller, ClientMeta};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+/// Decodes and runs one request body. `None` for a notification (a request
+/// without an id), which gets no answer; otherwise the HTTP status and the
+/// response.
+pub async fn answer(
+    auth: &Auth,
+    caller: Result<&Caller, ApiError>,
+    meta: &ClientMeta,
+    body: &[u8],
+) -> Option<(u16, Response)> {
+    let call = match decode(body) {
+        Ok(call) => call,
+        Err(refused) => {
+            return Some((
+                refused.error.http_status(),
+                Response::failure(refused.id, refused.error),
+            ));
+        }
+    };
+    let outcome = match caller {
+        Ok(caller) => dispatch(auth, caller, meta, call.method, call.params).await,
+        Err(refusal) => Err(refusal),
+    };
+    let id = call.id?;
+    Some(match outcome {
+        Ok(result) => (200, Response::success(id, result)),
+        Err(error) => {
+            let error = RpcError::from_api(error);
+            (error.http_status(), Response::failure(id, error))
+        }
+    })
+}
+
+/// Runs one account action for the caller.
+async fn dispatch(
+    auth: &Auth,
+    caller: &Caller,
+    meta: &ClientMeta,
+    method: Method,
+    params: Value,
+) -> Result<Value, ApiError> {
+    match method {
+        Method::Verify => to_json(auth.verify(caller)),
+        Method::SessionList => to_json(auth.list_sessions(caller).await?),
+        Method::SessionRevoke => to_json(
+            auth.revoke_session(caller, params_of(params)?, meta)
+                .await?,
+        ),
+        Method::SessionRevokeAll => to_json(
+            auth.revoke_all_sessions(caller, params_of(params)?, meta)
+                .await?,
+        ),
+        Method::TokenCreate => to_json(auth.create_token(caller, params_of(params)?, meta).await?),
+        Method::TokenList => to_json(auth.list_tokens(caller).await?),
+        Method::TokenRevoke => to_json(auth.revoke_token(caller, params_of(params)?, meta).await?),
+        Method::SecurityGet => to_json(auth.security_overview(caller).await?),
+        Method::PolicySet => to_json(auth.policy_set(caller, params_of(params)?, meta).await?),
+        Method::SessionsRevoke => to_json(
+            auth.revoke_account_sessions(caller, params_of(params)?, meta)
+                .await?,
+        ),
+    }
+}
+
+fn params_of<T: DeserializeOwned>(params: Value) -> Result<T, ApiError> {
+    serde_json::from_value(params)
+        .map_err(|err| ApiError::invalid_params(format!("The params are not right: {err}.")))
+}
+
+fn to_json<T: Serialize>(value: T) -> Result<Value, ApiError> {
+    serde_json::to_value(value).map_err(|err| {
+        tracing::error!(%err, "could not encode an RPC result");
+        ApiError::internal()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::OnceLock;
+
+    use api::rpc::Method;
+    use api::{ErrorCode, Password, SignupRequest};
+    use auth::testing::TestAuth;
+    use auth::{Access, SessionSettings};
+    use proptest::prelude::*;
+    use serde_json::{Map, Value, json};
+
+    use super::*;
+
+    /// One database, runtime and signed-in caller for every case.
+    struct Fixture {
+        runtime: tokio::runtime::Runtime,
+        test: TestAuth,
+        caller: Caller,
+    }
+
+    fn fixture() -> &'static Fixture {
+        static FIXTURE: OnceLock<Fixture> = OnceLock::new();
+        FIXTURE.get_or_init(|| {
+            let runtime = tokio::runtime::Runtime::new().unwrap();
+            let (test, caller) = runtime.block_on(async {
+                let test = TestAuth::new(SessionSettings::default()).await;
+                let request = SignupRequest {
+                    account_name: "Fuzz".into(),
+                    name: "Fuzz".into(),
+                    email: "fuzz@example.com".into(),
+                    password: Password::new("a long enough password".into()),
+                };
+                let session = test
+                    .auth
+                    .signup(request, ClientMeta::default())
+                    .await
+                    .unwrap();
+                let resolved = test
+                    .auth
+                    .authenticate(&session.token, Access::Api, &ClientMeta::default())
+                    .await
+                    .unwrap();
+                (test, resolved.caller)
+            });
+            Fixture {
+                runtime,
+                test,
+                caller,
+            }
+        })
+    }
+
+    /// Runs a body and checks the answer is well-formed JSON-RPC.
+    fn check(body: &[u8]) -> Result<(), TestCaseError> {
+        let f = fixture();
+        let answered = f.runtime.block_on(answer(
+            &f.test.auth,
+            Ok(&f.caller),
+            &ClientMeta::default(),
+            body,
+        ));
+        let Some((status, response)) = answered else {
+            // Only a well-formed request without an id goes unanswered.
+            let call = decode(body);
+            prop_assert!(matches!(call, Ok(ref call) if call.id.is_none()));
+            return Ok(());
+        };
+        prop_assert_eq!(response.jsonrpc.as_str(), "2.0");
+        prop_assert!(response.result.is_some() != response.error.is_some());
+        if let Some(error) = &response.error {
+            prop_assert!(ErrorCode::ALL.contains(&error.data.code));
+            prop_assert!(error.code < -32_000);
+            prop_assert!(status >= 400);
+            prop_assert!(!error.message.is_empty());
+        } else {
+            prop_assert_eq!(status, 200);
+        }
+        Ok(())
+    }
+
+    fn any_json() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i64>().prop_map(Value::from),
+            any::<f64>().prop_map(Value::from),
+            ".{0,40}".prop_map(Value::String),
+            "[0-9a-f]{32}".prop_map(Value::String),
+        ];
+        leaf.prop_recursive(4, 64, 8, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..8).prop_map(Value::Array),
+                prop::collection::btree_map(
+                    prop_oneof![
+                        ".{0,12}",
+                        Just("session_id".to_owned()),
+                        Just("token_id".to_owned()),
+                        Just("scope".to_owned()),
+                        Just("preset".to_owned()),
+                        Just("name".to_owned()),
+                        Just("idle_minutes".to_owned()),
+                        Just("absolute_minutes".to_owned()),
+                    ],
+                    inner,
+                    0..6
+                )
+                .prop_map(|map| Value::Object(map.into_iter().collect::<Map<_, _>>())),
+            ]
+        })
+    }
+
+    fn any_method() -> impl Strategy<Value = String> {
+        prop_oneof![
+            prop::sample::select(Method::ALL.to_vec()).prop_map(|m| m.name().to_owned()),
+            ".{0,30}",
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        #[test]
+        fn arbitrary_bytes_never_panic_and_get_a_json_rpc_answer(bytes in prop::collection::vec(any::<u8>(), 0..512)) {
+            check(&bytes)?;
+        }
+
+        #[test]
+        fn arbitrary_json_never_panics_and_gets_a_json_rpc_answer(value in any_json()) {
+            check(value.to_string().as_bytes())?;
+        }
+
+        #[test]
+        fn requests_with_arbitrary_methods_and_params_get_a_json_rpc_answer(
+            method in any_method(),
+            params in any_json(),
+            id in prop_oneof![Just(json!(1)), Just(Value::Null), ".{0,8}".prop_map(Value::String)],
+        ) {
+            let request = json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params});
+            check(request.to_string().as_bytes())?;
+        }
+    }
+}

@@ -1,0 +1,172 @@
+//! `GET /api/ws`: JSON-RPC over a WebSocket. Each text message is one
+//! request; each answer is one text message. When the credential ends, the
+//! socket is closed with code 4001 and a short reason, which clients treat
+//! as final.
+
+use std::time::Duration;
+
+use api::{ApiError, ErrorCode, Timestamp};
+use auth::{ApiTokenSecret, Auth, Authentication, Caller, ClientMeta, Credential};
+use axum::Extension;
+use axum::extract::State;
+use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
+use futures_util::{Sink, SinkExt, Stream, StreamExt};
+use tokio::sync::oneshot;
+
+use super::answer;
+use crate::error::HttpError;
+use crate::extract::{Client, bearer_token};
+use crate::live::{ConnectionWatch, Ending, Step};
+use crate::middleware::origin_is_foreign;
+use crate::startup::BODY_LIMIT_BYTES;
+use crate::state::AppState;
+
+/// The close code for "your credential ended; do not reconnect".
+pub const CLOSE_CREDENTIAL_ENDED: u16 = 4001;
+
+pub async fn rpc_over_websocket(
+    upgrade: WebSocketUpgrade,
+    State(state): State<AppState>,
+    Client(meta): Client,
+    Extension(authentication): Extension<Authentication>,
+    headers: HeaderMap,
+) -> Response {
+    // A page on another site must not open a socket with our cookie.
+    if origin_is_foreign(&headers, &state.trusted_origins) {
+        return HttpError(ApiError::new(
+            ErrorCode::Forbidden,
+            "This WebSocket was opened from another site and was refused.",
+        ))
+        .into_response();
+    }
+    let caller = match authentication.caller() {
+        Ok(caller) => caller.clone(),
+        Err(refusal) => return HttpError(refusal).into_response(),
+    };
+    let bearer = bearer_token(&headers);
+    upgrade
+        .max_message_size(BODY_LIMIT_BYTES)
+        .on_upgrade(move |socket: WebSocket| async move {
+            let watch = ConnectionWatch::start(state.auth.clone(), &state.hub, &caller);
+            let connection = Connection {
+                auth: state.auth.clone(),
+                caller,
+                bearer,
+                meta,
+                activity_every: state.auth.settings().touch_threshold,
+            };
+            connection.serve(socket, watch).await;
+        })
+}
+
+/// What one socket needs to answer requests.
+struct Connection {
+    auth: Auth,
+    caller: Caller,
+    /// The API token the socket was opened with, re-checked per request.
+    bearer: Option<ApiTokenSecret>,
+    meta: ClientMeta,
+    activity_every: Duration,
+}
+
+impl Connection {
+    /// Answers requests until the client leaves or the credential ends.
+    /// Generic over the socket so it can be tested with channels.
+    async fn serve<S, E>(self, socket: S, watch: ConnectionWatch)
+    where
+        S: Stream<Item = Result<Message, E>> + Sink<Message> + Unpin,
+    {
+        let (mut outgoing, mut incoming) = socket.split();
+        let mut ended = watch_until_closed(watch);
+        let mut last_activity = Timestamp::from_millis(0);
+        loop {
+            tokio::select! {
+                ending = &mut ended.ending => {
+                    let ending = ending.unwrap_or(Ending::Revoked(api::RevokeReason::Revoked));
+                    let _ = outgoing.send(close_frame(ending)).await;
+                    return;
+                }
+                message = incoming.next() => {
+                    let body = match message {
+                        Some(Ok(Message::Text(text))) => text.as_bytes().to_vec(),
+                        Some(Ok(Message::Binary(bytes))) => bytes.to_vec(),
+                        Some(Ok(Message::Ping(_) | Message::Pong(_))) => continue,
+                        Some(Ok(Message::Close(_)) | Err(_)) | None => return,
+                    };
+                    if let Some(ending) = self.still_valid().await {
+                        let _ = outgoing.send(close_frame(ending)).await;
+                        return;
+                    }
+                    self.note_activity(&mut last_activity);
+                    let answered = answer(&self.auth, Ok(&self.caller), &self.meta, &body).await;
+                    if let Some((_, response)) = answered {
+                        let text = serde_json::to_string(&response).unwrap_or_default();
+                        if outgoing.send(Message::Text(text.into())).await.is_err() {
+                            return;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// An API token may have expired since the socket opened; sessions are
+    /// followed by the watch.
+    async fn still_valid(&self) -> Option<Ending> {
+        let secret = self.bearer.as_ref()?;
+        match self.auth.authenticate_api_token(secret).await {
+            Ok(_) => None,
+            Err(_) => Some(Ending::TokenRevoked),
+        }
+    }
+
+    /// Requests over the socket are activity, recorded at most once per
+    /// touch threshold (token use is recorded by re-checking it).
+    fn note_activity(&self, last: &mut Timestamp) {
+        if !matches!(self.caller.credential, Credential::Session { .. }) {
+            return;
+        }
+        let now = self.auth.now();
+        let every = i64::try_from(self.activity_every.as_millis()).unwrap_or(i64::MAX);
+        if now.millis_since(*last) >= every {
+            self.auth.record_activity(&self.caller);
+            *last = now;
+        }
+    }
+}
+
+/// The watch, run in its own task so that a request arriving while it
+/// re-checks the session cannot cut that short. Dropping this stops the
+/// task, which unregisters the connection.
+struct WatchTask {
+    ending: oneshot::Receiver<Ending>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for WatchTask {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+fn watch_until_closed(mut watch: ConnectionWatch) -> WatchTask {
+    let (tell, ending) = oneshot::channel();
+    let task = tokio::spawn(async move {
+        loop {
+            if let Step::Close(why) = watch.next().await {
+                let _ = tell.send(why);
+                return;
+            }
+        }
+    });
+    WatchTask { ending, task }
+}
+
+fn close_frame(ending: Ending) -> Message {
+    Message::Close(Some(CloseFrame {
+        code: CLOSE_CREDENTIAL_ENDED,
+        reason: ending.close_reason().into(),
+    }))
+}

@@ -1,0 +1,72 @@
+use std::num::NonZeroU32;
+
+use reqwest::StatusCode;
+use serde_json::json;
+
+use crate::helpers::{TestUser, assert_api_error, spawn_app_with};
+
+#[tokio::test]
+async fn too_many_sign_ins_for_one_email_are_rate_limited_with_retry_after() {
+    let app =
+        spawn_app_with(|config| config.login_rate_per_email = NonZeroU32::new(3).unwrap()).await;
+    let user = TestUser::generate();
+    app.signed_up(&user).await;
+    let attempt = json!({"email": user.email, "password": "wrong password!"});
+    for _ in 0..3 {
+        let response = app.post_json("/api/auth/login", &attempt, None).await;
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    }
+
+    let limited = app.post_json("/api/auth/login", &attempt, None).await;
+
+    let retry_after: u64 = limited.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=20).contains(&retry_after), "{retry_after}");
+    assert_api_error(limited, StatusCode::TOO_MANY_REQUESTS, "rate_limited").await;
+    let right_password = app
+        .post_json(
+            "/api/auth/login",
+            &json!({"email": user.email, "password": user.password}),
+            None,
+        )
+        .await;
+    assert_eq!(
+        right_password.status(),
+        StatusCode::TOO_MANY_REQUESTS,
+        "the limit holds for the right password too"
+    );
+}
+
+#[tokio::test]
+async fn too_many_attempts_from_one_address_are_rate_limited() {
+    let app = spawn_app_with(|config| config.login_rate_per_ip = NonZeroU32::new(2).unwrap()).await;
+
+    for n in 0..2 {
+        let attempt =
+            json!({"email": format!("nobody{n}@example.com"), "password": "wrong password!"});
+        let response = app.post_json("/api/auth/login", &attempt, None).await;
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    }
+    let limited = app.signup(&TestUser::generate()).await;
+
+    assert_api_error(limited, StatusCode::TOO_MANY_REQUESTS, "rate_limited").await;
+}
+
+#[tokio::test]
+async fn a_rate_limited_form_goes_back_with_the_reason() {
+    let app =
+        spawn_app_with(|config| config.login_rate_per_email = NonZeroU32::new(1).unwrap()).await;
+    let form = [
+        ("email", "ada@example.com"),
+        ("password", "wrong password!"),
+    ];
+    app.post_form("/api/auth/login", &form).await;
+
+    let limited = app.post_form("/api/auth/login", &form).await;
+
+    assert_eq!(limited.status(), StatusCode::SEE_OTHER);
+    assert_eq!(limited.headers()["location"], "/login?error=rate_limited");
+}

@@ -1,0 +1,240 @@
+use std::time::Duration;
+
+use serde_json::json;
+
+use crate::helpers::{Cred, TestUser, spawn_app, spawn_app_on_real_time};
+use crate::live_client::PROMPTLY;
+
+#[tokio::test]
+async fn the_stream_starts_with_the_session_state_and_the_server_time() {
+    let app = spawn_app().await;
+    let cookie = app.signed_up(&TestUser::generate()).await;
+
+    let mut events = app.open_events(Cred::Cookie(&cookie)).await;
+    let first = events.next_event(PROMPTLY).await.expect("a first event");
+
+    assert_eq!(first.name, "session");
+    assert_eq!(first.data["server_time"], app.clock_now());
+    assert!(first.data["idle_ends_at"].as_i64().unwrap() > app.clock_now());
+    assert_eq!(first.data["session_id"].as_str().unwrap().len(), 32);
+}
+
+#[tokio::test]
+async fn revoking_a_session_closes_its_stream_and_socket_but_not_the_others() {
+    // Arrange: two sessions of one user, each with a stream; one socket.
+    let app = spawn_app().await;
+    let user = TestUser::generate();
+    let here = app.signed_up(&user).await;
+    let there = app.logged_in(&user).await;
+    let mut here_events = app.open_events(Cred::Cookie(&here)).await;
+    let mut there_events = app.open_events(Cred::Cookie(&there)).await;
+    let mut there_socket = app.open_socket(Cred::Cookie(&there), None).await.unwrap();
+    here_events.next_event(PROMPTLY).await;
+    there_events.next_event(PROMPTLY).await;
+    let there_id =
+        there_socket.call("account_verify", json!({})).await["result"]["session_id"].clone();
+
+    // Act
+    app.rpc_ok(
+        "account_session_revoke",
+        json!({"session_id": there_id}),
+        Cred::Cookie(&here),
+    )
+    .await;
+
+    // Assert
+    let last = there_events
+        .next_event(PROMPTLY)
+        .await
+        .expect("a last event");
+    assert_eq!(last.name, "session_revoked");
+    assert_eq!(last.data["reason"], "revoked");
+    assert_eq!(
+        there_events.next_event(PROMPTLY).await,
+        None,
+        "the stream ended"
+    );
+    let closed = there_socket.closed(PROMPTLY).await;
+    assert_eq!(
+        (closed.code, closed.reason.as_str()),
+        (4001, "session revoked")
+    );
+    assert!(
+        here_events.stays_quiet(Duration::from_millis(300)).await,
+        "the other stream was touched"
+    );
+}
+
+#[tokio::test]
+async fn signing_out_others_closes_every_stream_but_the_owners_current_one() {
+    let app = spawn_app().await;
+    let owner = TestUser::generate();
+    let owner_cookie = app.signed_up(&owner).await;
+    let member = TestUser::generate();
+    app.post_json(
+        "/api/account/members",
+        &json!({"name": "M", "email": member.email, "password": member.password}),
+        Some(&owner_cookie),
+    )
+    .await;
+    let member_cookie = app.logged_in(&member).await;
+    let owner_laptop = app.logged_in(&owner).await;
+    let mut owner_events = app.open_events(Cred::Cookie(&owner_cookie)).await;
+    let mut member_events = app.open_events(Cred::Cookie(&member_cookie)).await;
+    let mut laptop_events = app.open_events(Cred::Cookie(&owner_laptop)).await;
+    for events in [&mut owner_events, &mut member_events, &mut laptop_events] {
+        events.next_event(PROMPTLY).await;
+    }
+
+    let count = app
+        .rpc_ok(
+            "account_sessions_revoke",
+            json!({"scope": "others"}),
+            Cred::Cookie(&owner_cookie),
+        )
+        .await;
+
+    assert_eq!(count, json!({"count": 2}));
+    for events in [&mut member_events, &mut laptop_events] {
+        let last = events.next_event(PROMPTLY).await.unwrap();
+        assert_eq!(
+            (last.name.as_str(), &last.data["reason"]),
+            ("session_revoked", &json!("signed_out_by_owner"))
+        );
+    }
+    assert!(owner_events.stays_quiet(Duration::from_millis(300)).await);
+    let list = app
+        .rpc_ok(
+            "account_session_list",
+            json!({}),
+            Cred::Cookie(&owner_cookie),
+        )
+        .await;
+    assert_eq!(list.as_array().unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn revoking_an_api_token_closes_its_socket() {
+    let app = spawn_app().await;
+    let cookie = app.signed_up(&TestUser::generate()).await;
+    let (id, secret) = app.api_token(&cookie, "socket script").await;
+    let mut socket = app.open_socket(Cred::Bearer(&secret), None).await.unwrap();
+    let verified = socket.call("account_verify", json!({})).await;
+    assert_eq!(verified["result"]["credential"], "api_token");
+
+    app.rpc_ok(
+        "account_token_revoke",
+        json!({"token_id": id}),
+        Cred::Cookie(&cookie),
+    )
+    .await;
+
+    let closed = socket.closed(PROMPTLY).await;
+    assert_eq!(
+        (closed.code, closed.reason.as_str()),
+        (4001, "token revoked")
+    );
+}
+
+#[tokio::test]
+async fn a_policy_change_reaches_the_accounts_streams() {
+    let app = spawn_app().await;
+    let cookie = app.signed_up(&TestUser::generate()).await;
+    let mut events = app.open_events(Cred::Cookie(&cookie)).await;
+    events.next_event(PROMPTLY).await;
+
+    app.rpc_ok(
+        "account_policy_set",
+        json!({"preset": "strict"}),
+        Cred::Cookie(&cookie),
+    )
+    .await;
+
+    assert_eq!(
+        events.next_event(PROMPTLY).await.unwrap().name,
+        "policy_updated"
+    );
+}
+
+#[tokio::test]
+async fn activity_in_one_tab_updates_the_other_tabs_stream() {
+    let app = spawn_app().await;
+    let cookie = app.signed_up(&TestUser::generate()).await;
+    let mut events = app.open_events(Cred::Cookie(&cookie)).await;
+    let first = events.next_event(PROMPTLY).await.unwrap();
+    app.clock.advance(Duration::from_mins(2));
+
+    app.get("/account/security", Some(&cookie)).await;
+
+    let updated = events.next_event(PROMPTLY).await.unwrap();
+    assert_eq!(updated.name, "session_updated");
+    let moved = updated.data["idle_ends_at"].as_i64().unwrap()
+        - first.data["idle_ends_at"].as_i64().unwrap();
+    assert_eq!(moved, 120_000);
+}
+
+#[tokio::test]
+async fn the_stream_of_an_expiring_session_ends_at_its_end_with_session_expired() {
+    // The server's own clock, and a 2 s idle timeout: the session ends while
+    // the stream is open, with no request to notice it.
+    let app =
+        spawn_app_on_real_time(|config| config.default_idle_timeout = Duration::from_secs(2)).await;
+    let cookie = app.signed_up(&TestUser::generate()).await;
+    let mut events = app.open_events(Cred::Cookie(&cookie)).await;
+    let first = events.next_event(PROMPTLY).await.unwrap();
+    let mut socket = app.open_socket(Cred::Cookie(&cookie), None).await.unwrap();
+
+    let last = events
+        .next_event(Duration::from_secs(4))
+        .await
+        .expect("a last event");
+
+    assert_eq!(last.name, "session_expired");
+    assert_eq!(events.next_event(PROMPTLY).await, None, "the stream ended");
+    let ended_at = first.data["idle_ends_at"].as_i64().unwrap();
+    assert!(now_millis() >= ended_at, "ended early");
+    let closed = socket.closed(PROMPTLY).await;
+    assert_eq!(
+        (closed.code, closed.reason.as_str()),
+        (4001, "session expired")
+    );
+}
+
+#[tokio::test]
+async fn the_stream_needs_a_browser_session() {
+    let app = spawn_app().await;
+    let cookie = app.signed_up(&TestUser::generate()).await;
+    let (_, secret) = app.api_token(&cookie, "script").await;
+
+    let by_token = app.try_open_events(Cred::Bearer(&secret)).await;
+    let anonymous = app.try_open_events(Cred::Nothing).await;
+
+    assert_eq!(by_token.status(), reqwest::StatusCode::FORBIDDEN);
+    assert_eq!(anonymous.status(), reqwest::StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn a_socket_from_another_sites_page_is_refused() {
+    let app = spawn_app().await;
+    let cookie = app.signed_up(&TestUser::generate()).await;
+
+    let refused = app
+        .open_socket(Cred::Cookie(&cookie), Some("https://evil.example"))
+        .await;
+    let same_site = app
+        .open_socket(Cred::Cookie(&cookie), Some(&format!("http://{}", app.addr)))
+        .await;
+
+    assert!(refused.is_err());
+    assert!(same_site.is_ok());
+}
+
+fn now_millis() -> i64 {
+    i64::try_from(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_millis(),
+    )
+    .unwrap()
+}
