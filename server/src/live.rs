@@ -6,7 +6,7 @@
 use std::convert::Infallible;
 use std::time::Duration;
 
-use api::{ApiError, ErrorCode, LiveEvent, RevokeReason};
+use api::{ApiError, ErrorCode, LiveEvent, RevokeReason, Timestamp};
 use auth::{Auth, AuthError, Caller, Credential, Deadlines};
 use axum::extract::State;
 use axum::response::sse::{Event, KeepAlive, Sse};
@@ -70,10 +70,25 @@ pub enum Step {
     Close(Ending),
 }
 
+/// The session a connection follows, and when to look at it next.
+struct Followed {
+    id: api::SessionId,
+    deadlines: Deadlines,
+    /// Set after a failed re-check, to try again before the deadline.
+    retry_at: Option<Timestamp>,
+}
+
+impl Followed {
+    fn check_at(&self) -> Timestamp {
+        let end = self.deadlines.ends_at();
+        self.retry_at.map_or(end, |retry| retry.min(end))
+    }
+}
+
 /// One registered live connection and the session it follows.
 pub struct ConnectionWatch {
     auth: Auth,
-    session: Option<(api::SessionId, Deadlines)>,
+    session: Option<Followed>,
     inbox: Inbox,
     _registration: Registration,
 }
@@ -90,7 +105,11 @@ impl ConnectionWatch {
             Credential::Session {
                 session_id,
                 deadlines,
-            } => Some((session_id.clone(), *deadlines)),
+            } => Some(Followed {
+                id: session_id.clone(),
+                deadlines: *deadlines,
+                retry_at: None,
+            }),
             Credential::ApiToken { .. } => None,
         };
         Self {
@@ -134,8 +153,8 @@ impl ConnectionWatch {
     }
 
     fn until_session_end(&self) -> Option<Duration> {
-        let (_, deadlines) = self.session.as_ref()?;
-        let millis = deadlines.ends_at().millis_since(self.auth.now()).max(0);
+        let check_at = self.session.as_ref()?.check_at();
+        let millis = check_at.millis_since(self.auth.now()).max(0);
         Some(Duration::from_millis(u64::try_from(millis).unwrap_or(0)))
     }
 
@@ -146,8 +165,8 @@ impl ConnectionWatch {
                 idle_ends_at,
                 absolute_ends_at,
             } => {
-                if let Some((_, deadlines)) = self.session.as_mut() {
-                    *deadlines = Deadlines {
+                if let Some(session) = self.session.as_mut() {
+                    session.deadlines = Deadlines {
                         idle_ends_at: *idle_ends_at,
                         absolute_ends_at: *absolute_ends_at,
                     };
@@ -162,19 +181,20 @@ impl ConnectionWatch {
 
     /// Reads the session's state from storage: new deadlines, or the end.
     async fn recheck(&mut self) -> Option<Ending> {
-        let (session_id, deadlines) = self.session.as_mut()?;
-        match self.auth.session_deadlines(session_id).await {
+        let session = self.session.as_mut()?;
+        match self.auth.session_deadlines(&session.id).await {
             Ok(current) => {
-                *deadlines = current;
+                session.deadlines = current;
+                session.retry_at = None;
                 None
             }
             Err(err) => Ending::from_refusal(&err).or_else(|| {
                 tracing::warn!(error = %err, "could not re-check a live session; trying again");
-                let retry = self
-                    .auth
-                    .now()
-                    .plus_millis(duration_millis(RECHECK_AFTER_ERROR));
-                deadlines.idle_ends_at = deadlines.idle_ends_at.min(retry);
+                session.retry_at = Some(
+                    self.auth
+                        .now()
+                        .plus_millis(duration_millis(RECHECK_AFTER_ERROR)),
+                );
                 None
             }),
         }

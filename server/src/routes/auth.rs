@@ -5,7 +5,7 @@
 use std::net::IpAddr;
 use std::time::Duration;
 
-use api::{ApiError, ErrorCode, LoginRequest, NewMemberRequest, SignupRequest};
+use api::{ApiError, ErrorCode, LoginRequest, SignupRequest};
 use auth::{Authentication, ClientMeta, NewSession, PasswordChange};
 use axum::Json;
 use axum::extract::{Request, State};
@@ -18,7 +18,7 @@ use crate::extract::{Client, Reply, SignedIn, Submission, client_meta};
 use crate::state::AppState;
 
 /// Where a browser lands after signing in.
-const HOME: &str = "/account/security";
+pub(super) const HOME: &str = "/account/security";
 
 pub async fn signup(
     State(state): State<AppState>,
@@ -110,28 +110,6 @@ pub async fn change_password(
     }
 }
 
-/// The owner adds a member with a first password.
-pub async fn add_member(
-    State(state): State<AppState>,
-    Client(meta): Client,
-    SignedIn(caller): SignedIn,
-    Submission { reply, body }: Submission<NewMemberRequest>,
-) -> Response {
-    let result = match body {
-        Ok(request) => state
-            .auth
-            .add_member(&caller, request, &meta)
-            .await
-            .map_err(ApiError::from),
-        Err(err) => Err(err),
-    };
-    match (result, reply) {
-        (Ok(member), Reply::Json) => (StatusCode::CREATED, Json(member)).into_response(),
-        (Ok(_), Reply::Page) => Redirect::to("/account/security?member=added").into_response(),
-        (Err(err), _) => failed(reply, err, HOME),
-    }
-}
-
 fn signed_in(state: &AppState, reply: Reply, status: StatusCode, session: &NewSession) -> Response {
     let now = state.auth.now();
     let max_age_secs = session.signed_in.absolute_ends_at.millis_since(now) / 1000;
@@ -166,7 +144,8 @@ fn rate_limited(reply: Reply, wait: Duration, page: &str) -> Response {
     response
 }
 
-fn failed(reply: Reply, err: ApiError, page: &str) -> Response {
+/// Answers a failure: the JSON error, or back to `page` with `?error=`.
+pub(super) fn failed(reply: Reply, err: ApiError, page: &str) -> Response {
     match reply {
         Reply::Json => HttpError(err).into_response(),
         Reply::Page => {

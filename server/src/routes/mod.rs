@@ -1,5 +1,6 @@
 //! HTTP routes outside Leptos: the sign-in lifecycle and API fallbacks.
 
+pub mod account;
 pub mod auth;
 
 use api::{ApiError, ErrorCode};

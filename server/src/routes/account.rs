@@ -1,0 +1,33 @@
+//! `/api/account/...`: what the owner does for the account over REST.
+
+use api::{ApiError, NewMemberRequest};
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+
+use super::auth::{HOME, failed};
+use crate::extract::{Client, Reply, SignedIn, Submission};
+use crate::state::AppState;
+
+/// The owner adds a member with a first password.
+pub async fn add_member(
+    State(state): State<AppState>,
+    Client(meta): Client,
+    SignedIn(caller): SignedIn,
+    Submission { reply, body }: Submission<NewMemberRequest>,
+) -> Response {
+    let result = match body {
+        Ok(request) => state
+            .auth
+            .add_member(&caller, request, &meta)
+            .await
+            .map_err(ApiError::from),
+        Err(err) => Err(err),
+    };
+    match (result, reply) {
+        (Ok(member), Reply::Json) => (StatusCode::CREATED, Json(member)).into_response(),
+        (Ok(_), Reply::Page) => Redirect::to("/account/security?member=added").into_response(),
+        (Err(err), _) => failed(reply, err, HOME),
+    }
+}
