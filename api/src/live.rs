@@ -17,10 +17,12 @@ pub enum LiveEvent {
         absolute_ends_at: Timestamp,
         server_time: Timestamp,
     },
-    /// Activity in another tab moved the idle end.
+    /// Activity (in this tab or another) moved the idle end. Carries the
+    /// server's clock so the browser can re-sync its offset.
     SessionUpdated {
         idle_ends_at: Timestamp,
         absolute_ends_at: Timestamp,
+        server_time: Timestamp,
     },
     /// The owner changed the account's session policy.
     PolicyUpdated,

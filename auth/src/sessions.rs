@@ -4,6 +4,7 @@ use api::{RevokeReason, SessionId, Timestamp, UserId};
 use sqlx::{AnyConnection, AnyPool, FromRow};
 
 use crate::secret::TokenHash;
+use crate::users::UserColumns;
 use crate::{AuthError, ClientMeta};
 
 /// A session's two deadlines. It ends at the earlier one.
@@ -29,7 +30,6 @@ impl Deadlines {
 #[derive(Clone, FromRow)]
 pub(crate) struct SessionRow {
     pub session_id: String,
-    pub user_id: String,
     pub previous_token_hash: Option<String>,
     pub rotated_at: i64,
     pub created_at: i64,
@@ -38,11 +38,8 @@ pub(crate) struct SessionRow {
     pub absolute_timeout_ms: i64,
     pub revoked_at: Option<i64>,
     pub revoke_reason: Option<String>,
-    pub account_id: String,
-    pub role: String,
-    pub name: String,
-    pub email: String,
-    pub account_name: String,
+    #[sqlx(flatten)]
+    pub user: UserColumns,
 }
 
 impl SessionRow {

@@ -6,6 +6,7 @@ use sqlx::{AnyConnection, AnyPool, FromRow};
 
 use crate::AuthError;
 use crate::secret::TokenHash;
+use crate::users::UserColumns;
 
 /// A token row joined with its user and account, for authentication.
 #[derive(FromRow)]
@@ -13,12 +14,8 @@ pub(crate) struct TokenOwnerRow {
     pub id: String,
     pub expires_at: Option<i64>,
     pub revoked_at: Option<i64>,
-    pub user_id: String,
-    pub account_id: String,
-    pub role: String,
-    pub name: String,
-    pub email: String,
-    pub account_name: String,
+    #[sqlx(flatten)]
+    pub user: UserColumns,
 }
 
 pub(crate) async fn find_by_hash(

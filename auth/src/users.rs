@@ -6,56 +6,46 @@ use sqlx::{AnyConnection, AnyPool, FromRow};
 use crate::AuthError;
 use crate::error::{corrupt, is_unique_violation};
 
-/// A user row joined with its account, as sign-in needs it.
-#[derive(FromRow)]
-pub(crate) struct UserRow {
-    pub id: String,
+/// Who a row belongs to: a user's columns joined with their account's
+/// name, as every query that resolves a caller selects them.
+#[derive(Clone, FromRow)]
+pub(crate) struct UserColumns {
+    pub user_id: String,
     pub account_id: String,
     pub role: String,
     pub name: String,
     pub email: String,
-    pub password_hash: String,
     pub account_name: String,
-    pub idle_timeout_min: Option<i64>,
-    pub absolute_timeout_min: Option<i64>,
 }
 
-impl UserRow {
+impl UserColumns {
+    /// The user as the API shows them; a malformed row is a storage fault.
     pub fn me(&self) -> Result<Me, AuthError> {
-        me_from_columns(
-            &self.id,
-            &self.account_id,
-            &self.role,
-            &self.name,
-            &self.email,
-            &self.account_name,
-        )
+        Ok(Me {
+            user_id: UserId::parse(&self.user_id).map_err(|_| corrupt("user id"))?,
+            account_id: AccountId::parse(&self.account_id).map_err(|_| corrupt("account id"))?,
+            role: Role::parse(&self.role).ok_or_else(|| corrupt("role"))?,
+            name: self.name.clone(),
+            email: self.email.clone(),
+            account_name: self.account_name.clone(),
+        })
     }
 }
 
-/// Builds `Me` from stored columns; a malformed row is a storage fault.
-pub(crate) fn me_from_columns(
-    user_id: &str,
-    account_id: &str,
-    role: &str,
-    name: &str,
-    email: &str,
-    account_name: &str,
-) -> Result<Me, AuthError> {
-    Ok(Me {
-        user_id: UserId::parse(user_id).map_err(|_| corrupt("user id"))?,
-        account_id: AccountId::parse(account_id).map_err(|_| corrupt("account id"))?,
-        role: Role::parse(role).ok_or_else(|| corrupt("role"))?,
-        name: name.to_owned(),
-        email: email.to_owned(),
-        account_name: account_name.to_owned(),
-    })
+/// A user row joined with its account, as sign-in needs it.
+#[derive(FromRow)]
+pub(crate) struct UserRow {
+    #[sqlx(flatten)]
+    pub user: UserColumns,
+    pub password_hash: String,
+    pub idle_timeout_min: Option<i64>,
+    pub absolute_timeout_min: Option<i64>,
 }
 
 macro_rules! select_user {
     ($where:literal) => {
         concat!(
-            "SELECT u.id, u.account_id, u.role, u.name, u.email, u.password_hash, \
+            "SELECT u.id AS user_id, u.account_id, u.role, u.name, u.email, u.password_hash, \
              a.name AS account_name, a.idle_timeout_min, a.absolute_timeout_min \
              FROM users u JOIN accounts a ON a.id = u.account_id ",
             $where

@@ -259,6 +259,12 @@ impl Auth {
         })
     }
 
+    /// The policy of the caller's account, read-only (any member may see it).
+    pub async fn policy_view(&self, caller: &Caller) -> Result<PolicyView, AuthError> {
+        let policy = self.account_policy(&caller.me.account_id).await?;
+        Ok(policy_view(&policy))
+    }
+
     /// `account_policy_set` (owner): a preset, custom minutes, or clear.
     pub async fn policy_set(
         &self,

@@ -15,7 +15,6 @@ use crate::sessions::{self, SessionRow};
 use crate::settings::millis;
 use crate::tokens;
 use crate::touch::Used;
-use crate::users::me_from_columns;
 
 /// What kind of request presents the credential.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -90,14 +89,7 @@ impl Auth {
         }
         let token_id = TokenId::parse(&row.id).map_err(|_| corrupt("token id"))?;
         self.0.toucher.touch(Used::Token(token_id.clone()), now);
-        let me = me_from_columns(
-            &row.user_id,
-            &row.account_id,
-            &row.role,
-            &row.name,
-            &row.email,
-            &row.account_name,
-        )?;
+        let me = row.user.me()?;
         Ok(Caller {
             me,
             credential: Credential::ApiToken { token_id },
@@ -157,6 +149,7 @@ impl Auth {
                 &LiveEvent::SessionUpdated {
                     idle_ends_at: deadlines.idle_ends_at,
                     absolute_ends_at: deadlines.absolute_ends_at,
+                    server_time: now,
                 },
             );
         }
@@ -168,14 +161,7 @@ impl Auth {
         } else {
             None
         };
-        let me = me_from_columns(
-            &row.user_id,
-            &row.account_id,
-            &row.role,
-            &row.name,
-            &row.email,
-            &row.account_name,
-        )?;
+        let me = row.user.me()?;
         Ok(Resolved {
             caller: Caller {
                 me,
@@ -212,14 +198,7 @@ impl Auth {
         now: Timestamp,
     ) -> Result<(), AuthError> {
         let session_id = parse_session_id(&row.session_id)?;
-        let me = me_from_columns(
-            &row.user_id,
-            &row.account_id,
-            &row.role,
-            &row.name,
-            &row.email,
-            &row.account_name,
-        )?;
+        let me = row.user.me()?;
         let mut tx = self.0.db.writer().begin().await?;
         let revoked = sessions::revoke(&mut tx, &session_id, RevokeReason::TokenReuse, now).await?;
         if revoked {

@@ -105,7 +105,7 @@ impl Auth {
             return Err(AuthError::InvalidCredentials);
         };
         let timeouts = self.timeouts_for(user.idle_timeout_min, user.absolute_timeout_min);
-        let me = user.me()?;
+        let me = user.user.me()?;
         let mut tx = self.0.db.writer().begin().await?;
         users::record_login(&mut tx, &me.user_id, now).await?;
         let (session, evicted) = self

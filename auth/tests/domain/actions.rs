@@ -333,3 +333,18 @@ async fn policy_set_takes_exactly_one_kind_of_change() {
     assert_eq!(set.policy.effective_idle_seconds, 1800);
     assert_eq!(set.policy.preset, None);
 }
+
+#[tokio::test]
+async fn a_member_may_read_the_policy() {
+    let t = test_auth().await;
+    let Demo { member, .. } = demo(&t).await;
+
+    let view = t
+        .auth
+        .policy_view(&caller(&t, &member.token).await)
+        .await
+        .unwrap();
+
+    assert_eq!(view.effective_idle_seconds, 3600);
+    assert_eq!(view.policy_override, None);
+}

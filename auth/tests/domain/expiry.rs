@@ -107,6 +107,7 @@ async fn activity_that_moves_the_idle_end_tells_the_sessions_live_connections() 
         vec![api::LiveEvent::SessionUpdated {
             idle_ends_at: deadlines.idle_ends_at,
             absolute_ends_at: deadlines.absolute_ends_at,
+            server_time: t.auth.now(),
         }]
     );
 }
