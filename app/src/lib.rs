@@ -1,12 +1,16 @@
 //! The Leptos UI. Pages render on the server and hydrate in the browser; the
 //! server functions here only decode, call `auth`, and map errors.
 
+// Leptos views are deeply nested types; the hydrate build needs more room.
+#![recursion_limit = "256"]
+
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
 mod components;
+mod live;
 mod pages;
 pub mod server_fns;
 #[cfg(feature = "ssr")]
@@ -22,6 +26,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+
                 <HydrationScripts options />
                 <MetaTags />
             </head>

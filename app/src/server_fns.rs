@@ -7,56 +7,72 @@
 )]
 
 use api::{
-    ApiError, Count, CreatedToken, Me, PolicySet, PolicySetParams, RevokeScope, Revoked,
-    SecurityNotice, SecurityOverview, SessionId, SessionInfo, TokenId, TokenInfo, Verified,
+    ApiError, Count, CreatedToken, Me, PolicySet, PolicySetParams, PolicyView, RevokeScope,
+    Revoked, SecurityNotice, SecurityOverview, SessionId, SessionInfo, TokenId, TokenInfo,
+    Verified,
 };
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
-use crate::ssr::acting;
+use crate::ssr::{acting, answer};
 
 /// Who is signed in on this browser.
 #[server(prefix = "/api/fn")]
 pub async fn current_user() -> Result<Me, ApiError> {
-    Ok(crate::ssr::caller()?.me)
+    answer(async move { Ok(crate::ssr::caller()?.me) }).await
 }
 
 /// The caller and their session's deadlines. Calling it is activity: it
 /// moves the idle end ("Stay signed in").
 #[server(prefix = "/api/fn")]
 pub async fn verify() -> Result<Verified, ApiError> {
-    let (auth, caller, _) = acting()?;
-    Ok(auth.verify(&caller))
+    answer(async move {
+        let (auth, caller, _) = acting()?;
+        Ok(auth.verify(&caller))
+    })
+    .await
 }
 
 /// The signed-in user's unseen security notices; each is returned once.
 #[server(prefix = "/api/fn")]
 pub async fn take_security_notices() -> Result<Vec<SecurityNotice>, ApiError> {
-    let (auth, caller, _) = acting()?;
-    Ok(auth.take_security_notices(&caller).await?)
+    answer(async move {
+        let (auth, caller, _) = acting()?;
+        Ok(auth.take_security_notices(&caller).await?)
+    })
+    .await
 }
 
 #[server(prefix = "/api/fn")]
 pub async fn list_sessions() -> Result<Vec<SessionInfo>, ApiError> {
-    let (auth, caller, _) = acting()?;
-    Ok(auth.list_sessions(&caller).await?)
+    answer(async move {
+        let (auth, caller, _) = acting()?;
+        Ok(auth.list_sessions(&caller).await?)
+    })
+    .await
 }
 
 #[server(prefix = "/api/fn")]
 pub async fn revoke_session(session_id: SessionId) -> Result<Revoked, ApiError> {
-    let (auth, caller, meta) = acting()?;
-    Ok(auth
-        .revoke_session(&caller, api::SessionRevokeParams { session_id }, &meta)
-        .await?)
+    answer(async move {
+        let (auth, caller, meta) = acting()?;
+        Ok(auth
+            .revoke_session(&caller, api::SessionRevokeParams { session_id }, &meta)
+            .await?)
+    })
+    .await
 }
 
 #[server(prefix = "/api/fn")]
 pub async fn revoke_other_sessions() -> Result<Count, ApiError> {
-    let (auth, caller, meta) = acting()?;
-    let params = api::SessionRevokeAllParams {
-        except_current: true,
-    };
-    Ok(auth.revoke_all_sessions(&caller, params, &meta).await?)
+    answer(async move {
+        let (auth, caller, meta) = acting()?;
+        let params = api::SessionRevokeAllParams {
+            except_current: true,
+        };
+        Ok(auth.revoke_all_sessions(&caller, params, &meta).await?)
+    })
+    .await
 }
 
 #[server(prefix = "/api/fn")]
@@ -64,46 +80,74 @@ pub async fn create_token(
     name: String,
     expires_in_days: Option<u32>,
 ) -> Result<CreatedToken, ApiError> {
-    let (auth, caller, meta) = acting()?;
-    let params = api::TokenCreateParams {
-        name,
-        expires_in_days,
-    };
-    Ok(auth.create_token(&caller, params, &meta).await?)
+    answer(async move {
+        let (auth, caller, meta) = acting()?;
+        let params = api::TokenCreateParams {
+            name,
+            expires_in_days,
+        };
+        Ok(auth.create_token(&caller, params, &meta).await?)
+    })
+    .await
 }
 
 #[server(prefix = "/api/fn")]
 pub async fn list_tokens() -> Result<Vec<TokenInfo>, ApiError> {
-    let (auth, caller, _) = acting()?;
-    Ok(auth.list_tokens(&caller).await?)
+    answer(async move {
+        let (auth, caller, _) = acting()?;
+        Ok(auth.list_tokens(&caller).await?)
+    })
+    .await
 }
 
 #[server(prefix = "/api/fn")]
 pub async fn revoke_token(token_id: TokenId) -> Result<Revoked, ApiError> {
-    let (auth, caller, meta) = acting()?;
-    Ok(auth
-        .revoke_token(&caller, api::TokenRevokeParams { token_id }, &meta)
-        .await?)
+    answer(async move {
+        let (auth, caller, meta) = acting()?;
+        Ok(auth
+            .revoke_token(&caller, api::TokenRevokeParams { token_id }, &meta)
+            .await?)
+    })
+    .await
+}
+
+/// The account's session policy, read-only (any member).
+#[server(prefix = "/api/fn")]
+pub async fn load_policy() -> Result<PolicyView, ApiError> {
+    answer(async move {
+        let (auth, caller, _) = acting()?;
+        Ok(auth.policy_view(&caller).await?)
+    })
+    .await
 }
 
 /// The account's policy and who is signed in (owner only).
 #[server(prefix = "/api/fn")]
 pub async fn load_security_overview() -> Result<SecurityOverview, ApiError> {
-    let (auth, caller, _) = acting()?;
-    Ok(auth.security_overview(&caller).await?)
+    answer(async move {
+        let (auth, caller, _) = acting()?;
+        Ok(auth.security_overview(&caller).await?)
+    })
+    .await
 }
 
 #[server(prefix = "/api/fn")]
 pub async fn set_policy(params: PolicySetParams) -> Result<PolicySet, ApiError> {
-    let (auth, caller, meta) = acting()?;
-    Ok(auth.policy_set(&caller, params, &meta).await?)
+    answer(async move {
+        let (auth, caller, meta) = acting()?;
+        Ok(auth.policy_set(&caller, params, &meta).await?)
+    })
+    .await
 }
 
 /// Signs out everyone in the account but this session, or everyone (owner only).
 #[server(prefix = "/api/fn")]
 pub async fn revoke_account_sessions(scope: RevokeScope) -> Result<Count, ApiError> {
-    let (auth, caller, meta) = acting()?;
-    Ok(auth
-        .revoke_account_sessions(&caller, api::SessionsRevokeParams { scope }, &meta)
-        .await?)
+    answer(async move {
+        let (auth, caller, meta) = acting()?;
+        Ok(auth
+            .revoke_account_sessions(&caller, api::SessionsRevokeParams { scope }, &meta)
+            .await?)
+    })
+    .await
 }

@@ -1,7 +1,16 @@
 //! Pieces shared by several pages.
 
+mod form_error;
 mod header;
+mod hydrated;
+mod modal;
 mod notices;
+mod toast;
 
+pub use form_error::FormError;
 pub use header::SignedInHeader;
+pub use hydrated::use_hydrated;
+
+pub use modal::ConfirmModal;
 pub use notices::SecurityNotices;
+pub use toast::ExpiryToast;

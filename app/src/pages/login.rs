@@ -2,29 +2,27 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
+use crate::components::FormError;
+
 /// The sign-in page. The form posts straight to `/api/auth/login`, which
 /// redirects back here with `?error=` on failure.
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let query = use_query_map();
     let banner = move || query.read().get("reason").and_then(|r| reason_banner(&r));
-    let error = move || query.read().get("error").map(|code| login_error(&code));
+    let error = move || {
+        query
+            .read()
+            .get("error")
+            .map(|code| login_error(&code).to_owned())
+    };
     view! {
         <Title text="Sign in" />
         <main class="auth-page">
             <section class="card auth-card">
                 <h1>"Sign in to Latchkey"</h1>
                 {banner}
-                {move || {
-                    error()
-                        .map(|message| {
-                            view! {
-                                <p class="form-error" role="alert">
-                                    {message}
-                                </p>
-                            }
-                        })
-                }}
+                <FormError message=Signal::derive(error) />
                 <form method="post" action="/api/auth/login" class="stack">
                     <label for="email">"Email"</label>
                     <input id="email" name="email" type="email" autocomplete="username" required />

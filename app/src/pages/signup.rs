@@ -2,6 +2,8 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
+use crate::components::FormError;
+
 /// Creates an account with its first user as owner. The form posts straight
 /// to `/api/auth/signup`, which redirects back here with `?error=` on failure.
 #[component]
@@ -19,16 +21,7 @@ pub fn SignupPage() -> impl IntoView {
             <section class="card auth-card">
                 <h1>"Create your team's account"</h1>
                 <p class="muted">"You will be its owner and can add members later."</p>
-                {move || {
-                    error()
-                        .map(|message| {
-                            view! {
-                                <p class="form-error" role="alert">
-                                    {message}
-                                </p>
-                            }
-                        })
-                }}
+                <FormError message=Signal::derive(error) />
                 <form method="post" action="/api/auth/signup" class="stack">
                     <label for="account_name">"Team name"</label>
                     <input id="account_name" name="account_name" type="text" maxlength="100" required />

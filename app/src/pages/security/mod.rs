@@ -1,0 +1,142 @@
+//! `/account/security`: where the user manages their sessions and tokens,
+//! and the owner the account's policy and who is signed in.
+
+mod members;
+mod policy;
+mod sessions;
+mod tokens;
+mod users;
+
+use api::{Me, Role};
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use crate::components::{ExpiryToast, SecurityNotices, SignedInHeader};
+use crate::live::provide_live;
+use crate::server_fns::current_user;
+
+#[component]
+pub fn SecurityPage() -> impl IntoView {
+    provide_live();
+    let me = OnceResource::new(current_user());
+    view! {
+        <Title text="Security" />
+        <SignedInHeader />
+        <ExpiryToast />
+        <main class="page">
+            <h1>"Security"</h1>
+            <p class="lead">
+                "Where you are signed in, how long sessions last, and the keys your scripts use."
+            </p>
+            <SecurityNotices />
+            <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match me.await {
+                        Ok(me) => view! { <Cards me /> }.into_any(),
+                        Err(err) => {
+                            view! {
+                                <p class="form-error" role="alert">
+                                    {err.message}
+                                </p>
+                            }
+                                .into_any()
+                        }
+                    }
+                })}
+            </Suspense>
+        </main>
+    }
+}
+
+#[component]
+fn Cards(me: Me) -> impl IntoView {
+    let owner = me.role == Role::Owner;
+    let account_name = me.account_name.clone();
+    // Each card's view type is erased: nested, they would be too deep a
+    // type for the compiler.
+    let cards = [
+        view! { <WhoAmI me /> }.into_any(),
+        view! { <policy::PolicyCard owner /> }.into_any(),
+        view! { <sessions::SessionsCard /> }.into_any(),
+        owner
+            .then(|| view! { <users::ActiveUsersCard account_name /> })
+            .into_any(),
+        view! { <tokens::TokensCard /> }.into_any(),
+        owner.then(|| view! { <members::MembersCard /> }).into_any(),
+    ];
+    cards.into_iter().collect_view()
+}
+
+#[component]
+fn WhoAmI(me: Me) -> impl IntoView {
+    let role = match me.role {
+        Role::Owner => "Owner",
+        Role::Member => "Member",
+    };
+    view! {
+        <section class="card" aria-labelledby="you-heading">
+            <h2 id="you-heading">"You"</h2>
+            <dl class="facts">
+                <dt>"Name"</dt>
+                <dd data-testid="me-name">{me.name}</dd>
+                <dt>"Email"</dt>
+                <dd data-testid="me-email">{me.email}</dd>
+                <dt>"Account"</dt>
+                <dd>{me.account_name}</dd>
+                <dt>"Role"</dt>
+                <dd data-testid="me-role">{role}</dd>
+            </dl>
+        </section>
+    }
+}
+
+/// A result line under an action: success or error, announced politely.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Outcome {
+    Done(String),
+    Failed(String),
+}
+
+pub(crate) fn outcome_view(outcome: RwSignal<Option<Outcome>>) -> impl IntoView {
+    move || {
+        outcome.get().map(|outcome| match outcome {
+            Outcome::Done(text) => view! {
+                <p class="success" role="status">
+                    {text}
+                </p>
+            }
+            .into_any(),
+            Outcome::Failed(text) => view! {
+                <p class="form-error" role="alert">
+                    {text}
+                </p>
+            }
+            .into_any(),
+        })
+    }
+}
+
+/// A resource's part of a card: "Loading…" at first, then `ready(value)` or
+/// the error. While it reloads, the old content stays (a transition).
+pub(crate) fn loaded<T, V>(
+    resource: Resource<Result<T, api::ApiError>>,
+    ready: impl Fn(T) -> V + Clone + Send + Sync + 'static,
+) -> impl IntoView
+where
+    T: Clone + Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static,
+    V: IntoView + 'static,
+{
+    view! {
+        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            {move || {
+                let ready = ready.clone();
+                Suspend::new(async move {
+                    match resource.await {
+                        Ok(value) => ready(value).into_any(),
+                        Err(err) => view! { <p class="form-error">{err.message}</p> }.into_any(),
+                    }
+                })
+            }}
+        </Transition>
+    }
+}

@@ -1,0 +1,295 @@
+//! The policy card: how long sessions last. The owner picks Strict,
+//! Standard or custom minutes, validated as they type by the same function
+//! the server uses; members see the policy read-only.
+
+use api::{PolicySetParams, PolicyView, Preset, SessionPolicy};
+use leptos::prelude::*;
+
+use super::{Outcome, loaded, outcome_view};
+use crate::components::use_hydrated;
+use crate::live::use_live;
+
+use crate::server_fns::{load_policy, set_policy};
+
+/// The radio the owner chose.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Choice {
+    Preset(Preset),
+    Custom,
+}
+
+#[component]
+pub fn PolicyCard(owner: bool) -> impl IntoView {
+    let live = use_live();
+    let policy = Resource::new(move || live.policy_changes.get(), |_| load_policy());
+    // Kept here, not in the form: a policy change re-creates the form, and
+    // the result of saving must outlive that.
+    let outcome = RwSignal::new(None::<Outcome>);
+    view! {
+        <section class="card" aria-labelledby="policy-heading">
+            <h2 id="policy-heading">"Session policy"</h2>
+            {loaded(
+                policy,
+                move |view| {
+                    if owner {
+                        view! { <PolicyForm view outcome /> }.into_any()
+                    } else {
+                        view! { <PolicySummary view /> }.into_any()
+                    }
+                },
+            )}
+        </section>
+    }
+}
+
+/// What applies now, in whole minutes.
+fn effective(view: &PolicyView) -> (u64, u64) {
+    (
+        view.effective_idle_seconds / 60,
+        view.effective_absolute_seconds / 60,
+    )
+}
+
+#[component]
+fn PolicySummary(view: PolicyView) -> impl IntoView {
+    let (idle, absolute) = (view.effective_idle_seconds, view.effective_absolute_seconds);
+    let name = match view.preset {
+        Some(Preset::Strict) => "Strict",
+        Some(Preset::Standard) => "Standard",
+        None if view.policy_override.is_some() => "Custom",
+        None => "Default",
+    };
+    view! {
+        <p data-testid="policy-summary">
+            <strong>{name}</strong>
+            {format!(
+                ": sessions end after {} without activity, and {} after signing in at the latest.",
+                duration_words(idle),
+                duration_words(absolute),
+            )}
+        </p>
+        <p class="muted">"Only the account owner can change this."</p>
+    }
+}
+
+#[component]
+fn PolicyForm(view: PolicyView, outcome: RwSignal<Option<Outcome>>) -> impl IntoView {
+    let current = RwSignal::new(effective(&view));
+    let (idle_now, absolute_now) = current.get_untracked();
+    let initial = match view.preset {
+        Some(preset) => Choice::Preset(preset),
+        None => Preset::ALL
+            .into_iter()
+            .find(|p| {
+                let policy = p.policy();
+                (
+                    u64::from(policy.idle_minutes()),
+                    u64::from(policy.absolute_minutes()),
+                ) == (idle_now, absolute_now)
+            })
+            .map_or(Choice::Custom, Choice::Preset),
+    };
+    let choice = RwSignal::new(initial);
+    let idle_text = RwSignal::new(idle_now.to_string());
+    let absolute_text = RwSignal::new(absolute_now.to_string());
+    let apply_now = RwSignal::new(false);
+    let ready = use_hydrated();
+
+    let custom = move || choice.get() == Choice::Custom;
+    let parsed = Memo::new(move |_| match choice.get() {
+        Choice::Preset(preset) => Ok(preset.policy()),
+        Choice::Custom => SessionPolicy::parse(&idle_text.get(), &absolute_text.get()),
+    });
+    let idle_error = move || custom().then(|| parsed.get().err()?.idle).flatten();
+    let absolute_error = move || custom().then(|| parsed.get().err()?.absolute).flatten();
+    let unchanged = move || {
+        parsed.get().is_ok_and(|p| {
+            (u64::from(p.idle_minutes()), u64::from(p.absolute_minutes())) == current.get()
+        })
+    };
+    let tightens = move || {
+        parsed.get().is_ok_and(|p| {
+            let (idle, absolute) = current.get();
+            u64::from(p.idle_minutes()) < idle || u64::from(p.absolute_minutes()) < absolute
+        })
+    };
+
+    let save = Action::new(|params: &PolicySetParams| set_policy(params.clone()));
+    Effect::new(move |_| match save.value().get() {
+        Some(Ok(set)) => {
+            current.set(effective(&set.policy));
+            let shortened = match set.sessions_shortened {
+                0 => String::new(),
+                1 => " 1 session signed in now was shortened.".to_owned(),
+                n => format!(" {n} sessions signed in now were shortened."),
+            };
+            outcome.set(Some(Outcome::Done(format!(
+                "Saved. New sign-ins use this policy.{shortened}"
+            ))));
+            apply_now.set(false);
+        }
+        Some(Err(err)) => outcome.set(Some(Outcome::Failed(err.message))),
+        None => {}
+    });
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Ok(policy) = parsed.get_untracked() else {
+            return;
+        };
+        let mut params = PolicySetParams {
+            apply_to_live_sessions: apply_now.get_untracked() && tightens(),
+            ..PolicySetParams::default()
+        };
+        match choice.get_untracked() {
+            Choice::Preset(preset) => params.preset = Some(preset),
+            Choice::Custom => {
+                params.idle_minutes = Some(i64::from(policy.idle_minutes()));
+                params.absolute_minutes = Some(i64::from(policy.absolute_minutes()));
+            }
+        }
+        outcome.set(None);
+        save.dispatch(params);
+    };
+
+    let radio = move |value: Choice, id: &'static str, label: &'static str, hint: &'static str| {
+        view! {
+            <div class="radio">
+                <input
+                    type="radio"
+                    name="preset"
+                    id=id
+                    prop:checked=move || choice.get() == value
+                    on:change=move |_| {
+                        choice.set(value);
+                        outcome.set(None);
+                    }
+                />
+                <label for=id>{label} <span class="muted">{hint}</span></label>
+            </div>
+        }
+    };
+    let bounds = view.bounds;
+    view! {
+        <form class="policy-form" on:submit=on_submit>
+            <fieldset>
+                <legend>"How long may people stay signed in?"</legend>
+                {radio(Choice::Preset(Preset::Strict), "preset-strict", "Strict", " 15 min idle, 8 h at most")}
+                {radio(Choice::Preset(Preset::Standard), "preset-standard", "Standard", " 1 h idle, 24 h at most")}
+                {radio(Choice::Custom, "preset-custom", "Custom", "")}
+            </fieldset>
+            <div class="minutes">
+                <MinutesField
+                    id="idle"
+                    label="Idle timeout (minutes)"
+                    range=(bounds.idle_minutes_min, bounds.idle_minutes_max)
+                    text=idle_text
+                    enabled=Signal::derive(custom)
+                    error=Signal::derive(idle_error)
+                    edited=move || outcome.set(None)
+                />
+                <MinutesField
+                    id="absolute"
+                    label="Absolute timeout (minutes)"
+                    range=(bounds.absolute_minutes_min, bounds.absolute_minutes_max)
+                    text=absolute_text
+                    enabled=Signal::derive(custom)
+                    error=Signal::derive(absolute_error)
+                    edited=move || outcome.set(None)
+                />
+            </div>
+            <p class="note">
+                "Changes apply to sign-ins from now on; sessions signed in now keep their times."
+            </p>
+            <Show when=tightens>
+                <div class="checkbox">
+                    <input
+                        type="checkbox"
+                        id="apply-now"
+                        prop:checked=move || apply_now.get()
+                        on:change=move |ev| apply_now.set(event_target_checked(&ev))
+                    />
+                    <label for="apply-now">"Also shorten sessions signed in now"</label>
+                </div>
+            </Show>
+            <button
+                type="submit"
+                class="button primary-inline"
+                disabled=move || !ready.get() || parsed.get().is_err() || unchanged() || save.pending().get()
+            >
+                "Save policy"
+            </button>
+            {outcome_view(outcome)}
+        </form>
+    }
+}
+
+/// A minutes input with its label and its inline error.
+#[component]
+fn MinutesField(
+    id: &'static str,
+    label: &'static str,
+    range: (u32, u32),
+    text: RwSignal<String>,
+    enabled: Signal<bool>,
+    error: Signal<Option<String>>,
+    edited: impl Fn() + Send + Sync + 'static,
+) -> impl IntoView {
+    let input_id = format!("{id}-minutes");
+    let error_id = format!("{id}-error");
+    view! {
+        <div class="field">
+            <label for=input_id.clone()>{label}</label>
+            <input
+                id=input_id
+                type="number"
+                inputmode="numeric"
+                min=range.0
+                max=range.1
+                prop:value=move || text.get()
+                prop:disabled=move || !enabled.get()
+                aria-invalid=move || error.get().is_some().to_string()
+                aria-describedby=error_id.clone()
+                on:input=move |ev| {
+                    text.set(event_target_value(&ev));
+                    edited();
+                }
+            />
+            <p id=error_id.clone() class="field-error" data-testid=error_id>
+                {move || error.get()}
+            </p>
+        </div>
+    }
+}
+
+/// "15 min", "8 h", "1 h 30 min", "30 days", "45 s".
+fn duration_words(seconds: u64) -> String {
+    const MINUTE: u64 = 60;
+    const HOUR: u64 = 60 * MINUTE;
+    const DAY: u64 = 24 * HOUR;
+    if seconds < MINUTE {
+        format!("{seconds} s")
+    } else if seconds < HOUR {
+        format!("{} min", seconds / MINUTE)
+    } else if seconds.is_multiple_of(DAY) && seconds >= 2 * DAY {
+        format!("{} days", seconds / DAY)
+    } else if seconds.is_multiple_of(HOUR) {
+        format!("{} h", seconds / HOUR)
+    } else {
+        format!("{} h {} min", seconds / HOUR, (seconds % HOUR) / MINUTE)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::duration_words;
+
+    #[test]
+    fn durations_read_naturally() {
+        assert_eq!(duration_words(45), "45 s");
+        assert_eq!(duration_words(15 * 60), "15 min");
+        assert_eq!(duration_words(8 * 3600), "8 h");
+        assert_eq!(duration_words(24 * 3600), "24 h");
+        assert_eq!(duration_words(90 * 60), "1 h 30 min");
+        assert_eq!(duration_words(30 * 86_400), "30 days");
+    }
+}

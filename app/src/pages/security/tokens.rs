@@ -1,0 +1,228 @@
+//! "API tokens": personal tokens for scripts. A new token's secret is shown
+//! once, with a copy button; tokens can be revoked.
+
+use api::{CreatedToken, TokenId, TokenInfo, ago, remaining};
+use leptos::prelude::*;
+
+use super::{Outcome, loaded, outcome_view};
+use crate::components::{ConfirmModal, use_hydrated};
+
+use crate::live::use_live;
+use crate::server_fns::{create_token, list_tokens, revoke_token};
+
+#[component]
+pub fn TokensCard() -> impl IntoView {
+    let live = use_live();
+    let changes = RwSignal::new(0_u32);
+    let tokens = Resource::new(move || changes.get(), |_| list_tokens());
+    let outcome = RwSignal::new(None::<Outcome>);
+    let revoking = RwSignal::new(None::<TokenInfo>);
+    let confirm = RwSignal::new(false);
+    let revoke = Action::new(|id: &TokenId| revoke_token(id.clone()));
+
+    Effect::new(move |_| {
+        if let Some(result) = revoke.value().get() {
+            outcome.set(Some(match result {
+                Ok(_) => Outcome::Done(
+                    "The token was revoked. Scripts using it stop working now.".to_owned(),
+                ),
+                Err(err) => Outcome::Failed(err.message),
+            }));
+            changes.update(|n| *n += 1);
+        }
+    });
+    let revoke_body = Signal::derive(move || {
+        revoking.get().map_or_else(String::new, |t| {
+            format!(
+                "Scripts using “{}” will stop working at once. This cannot be undone.",
+                t.name
+            )
+        })
+    });
+
+    view! {
+        <section class="card" aria-labelledby="tokens-heading">
+            <h2 id="tokens-heading">"API tokens"</h2>
+            <p class="muted">
+                "For scripts that call the API as you. Send one as "
+                <code>"Authorization: Bearer lk_…"</code> "."
+            </p>
+            <NewToken created=move || changes.update(|n| *n += 1) outcome />
+            {loaded(tokens, move |list| tokens_view(list, live.server_now(), revoking, confirm))}
+            {outcome_view(outcome)}
+        </section>
+        <ConfirmModal
+            open=confirm
+            id="revoke-token"
+            title="Revoke this token?"
+            body=revoke_body
+            confirm_label="Revoke token"
+            danger=true
+            on_confirm=Callback::new(move |()| {
+                if let Some(token) = revoking.get_untracked() {
+                    revoke.dispatch(token.id);
+                }
+            })
+        />
+    }
+}
+
+/// The form that creates a token, and the new secret, shown once.
+#[component]
+fn NewToken(
+    created: impl Fn() + Copy + Send + Sync + 'static,
+    outcome: RwSignal<Option<Outcome>>,
+) -> impl IntoView {
+    let name = RwSignal::new(String::new());
+    let ready = use_hydrated();
+
+    let days = RwSignal::new("90".to_owned());
+    let create =
+        Action::new(|(name, days): &(String, Option<u32>)| create_token(name.clone(), *days));
+    let secret = RwSignal::new(None::<CreatedToken>);
+
+    Effect::new(move |_| match create.value().get() {
+        Some(Ok(token)) => {
+            name.set(String::new());
+            secret.set(Some(token));
+            outcome.set(None);
+            created();
+        }
+        Some(Err(err)) => outcome.set(Some(Outcome::Failed(err.message))),
+        None => {}
+    });
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let expires = days.get_untracked().parse::<u32>().ok();
+        create.dispatch((name.get_untracked(), expires));
+    };
+    view! {
+        <form class="inline-form" on:submit=on_submit>
+            <div class="field">
+                <label for="token-name">"Token name"</label>
+                <input
+                    id="token-name"
+                    type="text"
+                    maxlength=api::TOKEN_NAME_MAX_CHARS
+                    required
+                    placeholder="deploy script"
+                    prop:value=move || name.get()
+                    on:input=move |ev| name.set(event_target_value(&ev))
+                />
+            </div>
+            <div class="field">
+                <label for="token-expiry">"Expires"</label>
+                <select
+                    id="token-expiry"
+                    prop:value=move || days.get()
+                    on:change=move |ev| days.set(event_target_value(&ev))
+                >
+                    <option value="30">"in 30 days"</option>
+                    <option value="90" selected>"in 90 days"</option>
+                    <option value="365">"in a year"</option>
+                    <option value="never">"never"</option>
+                </select>
+            </div>
+            <button
+                type="submit"
+                class="button primary-inline"
+                disabled=move || !ready.get() || name.get().trim().is_empty() || create.pending().get()
+            >
+                "Create token"
+            </button>
+        </form>
+        {move || secret.get().map(|token| view! { <NewSecret token secret /> })}
+    }
+}
+
+/// A just-created token's secret, with a copy button and a warning.
+#[component]
+fn NewSecret(token: CreatedToken, secret: RwSignal<Option<CreatedToken>>) -> impl IntoView {
+    let copied = RwSignal::new(false);
+    let value = token.token;
+    let to_copy = value.clone();
+    view! {
+        <div class="secret" role="status">
+            <p>
+                <strong>"Copy your new token now."</strong>
+                " You will not be able to see it again."
+            </p>
+            <code data-testid="token-secret">{value}</code>
+            <div class="actions">
+                <button
+                    type="button"
+                    class="button"
+                    on:click=move |_| {
+                        let _ = window().navigator().clipboard().write_text(&to_copy);
+                        copied.set(true);
+                    }
+                >
+                    {move || if copied.get() { "Copied" } else { "Copy" }}
+                </button>
+                <button type="button" class="button" on:click=move |_| secret.set(None)>
+                    "Done"
+                </button>
+            </div>
+        </div>
+    }
+}
+
+/// The list of tokens, or a word that there are none.
+fn tokens_view(
+    list: Vec<TokenInfo>,
+    now: api::Timestamp,
+    revoking: RwSignal<Option<TokenInfo>>,
+    confirm: RwSignal<bool>,
+) -> impl IntoView {
+    if list.is_empty() {
+        return view! { <p class="muted">"No tokens yet."</p> }.into_any();
+    }
+    let ready = use_hydrated();
+    view! {
+        <ul class="rows" data-testid="token-list">
+            {list.into_iter().map(|t| token_row(t, now, ready, revoking, confirm)).collect_view()}
+        </ul>
+    }
+    .into_any()
+}
+
+fn token_row(
+    token: TokenInfo,
+    now: api::Timestamp,
+    ready: Signal<bool>,
+    revoking: RwSignal<Option<TokenInfo>>,
+    confirm: RwSignal<bool>,
+) -> impl IntoView {
+    let used = token.last_used_at.map_or_else(
+        || "never used".to_owned(),
+        |at| format!("last used {}", ago(at, now)),
+    );
+    let expires = token.expires_at.map_or_else(
+        || "never expires".to_owned(),
+        |at| format!("expires {}", remaining(at, now)),
+    );
+    let details = format!(
+        "created {} · {used} · {expires}",
+        ago(token.created_at, now)
+    );
+    let name = token.name.clone();
+    view! {
+        <li class="row">
+            <div>
+                <strong>{name}</strong>
+                <p class="muted">{details}</p>
+            </div>
+            <button
+                type="button"
+                class="button"
+                disabled=move || !ready.get()
+                on:click=move |_| {
+                    revoking.set(Some(token.clone()));
+                    confirm.set(true);
+                }
+            >
+                "Revoke"
+            </button>
+        </li>
+    }
+}

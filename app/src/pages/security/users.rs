@@ -1,0 +1,173 @@
+//! "Who is signed in" (owner): the account's active users, and signing out
+//! everyone but yourself, or everyone including yourself.
+
+use std::time::Duration;
+
+use api::{ActiveUser, RevokeScope, ago};
+use leptos::prelude::*;
+
+use super::{Outcome, loaded, outcome_view};
+use crate::components::{ConfirmModal, use_hydrated};
+
+use crate::live::{go_to, use_live};
+use crate::server_fns::{load_security_overview, revoke_account_sessions};
+
+/// How long the count stays on screen before signing out after "everyone".
+const GOODBYE: Duration = Duration::from_millis(1500);
+
+#[component]
+pub fn ActiveUsersCard(account_name: String) -> impl IntoView {
+    let live = use_live();
+    let changes = RwSignal::new(0_u32);
+    let overview = Resource::new(
+        move || (changes.get(), live.policy_changes.get()),
+        |_| load_security_overview(),
+    );
+    let outcome = RwSignal::new(None::<Outcome>);
+    let confirm_others = RwSignal::new(false);
+    let confirm_all = RwSignal::new(false);
+    let revoke = Action::new(|scope: &RevokeScope| {
+        let scope = *scope;
+        async move { (scope, revoke_account_sessions(scope).await) }
+    });
+
+    Effect::new(move |_| {
+        let Some((scope, result)) = revoke.value().get() else {
+            return;
+        };
+        match (result, scope) {
+            (Ok(count), RevokeScope::All) => {
+                outcome.set(Some(Outcome::Done(format!(
+                    "{} Signing you out…",
+                    sessions_signed_out(count.count)
+                ))));
+                set_timeout(move || go_to("/login"), GOODBYE);
+            }
+            (Ok(count), RevokeScope::Others) => {
+                outcome.set(Some(Outcome::Done(sessions_signed_out(count.count))));
+                changes.update(|n| *n += 1);
+            }
+            (Err(err), _) => {
+                live.leaving.set(false);
+                outcome.set(Some(Outcome::Failed(err.message)));
+            }
+        }
+    });
+
+    let others_body = Signal::derive({
+        let account = account_name.clone();
+        move || {
+            format!(
+                "Everyone else in {account} will be signed out of every device at once. \
+                 You stay signed in here."
+            )
+        }
+    });
+    let all_body = Signal::derive(move || {
+        format!(
+            "Everyone in {account_name}, you included, will be signed out of every device at once. \
+             You will have to sign in again."
+        )
+    });
+    view! {
+        <section class="card" aria-labelledby="users-heading">
+            <h2 id="users-heading">"Who is signed in"</h2>
+            {loaded(
+                overview,
+                move |overview| users_view(overview.active_users, live.server_now(), confirm_others, confirm_all),
+            )}
+            {outcome_view(outcome)}
+        </section>
+        <ConfirmModal
+            open=confirm_others
+            id="sign-out-others"
+            title="Sign out everyone except you?"
+            body=others_body
+            confirm_label="Sign out everyone else"
+            danger=true
+            on_confirm=Callback::new(move |()| {
+                revoke.dispatch(RevokeScope::Others);
+            })
+        />
+        <ConfirmModal
+            open=confirm_all
+            id="sign-out-all"
+            title="Sign out everyone, including you?"
+            body=all_body
+            confirm_label="Sign everyone out"
+            danger=true
+            on_confirm=Callback::new(move |()| {
+                // This page's own session ends too: not a surprise to report.
+                live.leaving.set(true);
+                revoke.dispatch(RevokeScope::All);
+            })
+        />
+    }
+}
+
+/// The count, the list, and the two buttons (the first hidden when only
+/// the owner is signed in).
+fn users_view(
+    users: Vec<ActiveUser>,
+    now: api::Timestamp,
+    confirm_others: RwSignal<bool>,
+    confirm_all: RwSignal<bool>,
+) -> impl IntoView {
+    let only_you = users.iter().all(|u| u.you);
+    let ready = use_hydrated();
+    view! {
+        <p data-testid="users-count">{signed_in_copy(&users)}</p>
+        <ul class="rows">{users.into_iter().map(|user| user_row(user, now)).collect_view()}</ul>
+        <div class="actions">
+            <Show when=move || !only_you>
+                <button
+                    type="button"
+                    class="button"
+                    disabled=move || !ready.get()
+                    on:click=move |_| confirm_others.set(true)
+                >
+                    "Sign out everyone except me"
+                </button>
+            </Show>
+            <button
+                type="button"
+                class="button danger-outline"
+                disabled=move || !ready.get()
+                on:click=move |_| confirm_all.set(true)
+            >
+                "Sign me out and everyone else"
+            </button>
+        </div>
+    }
+}
+
+fn signed_in_copy(users: &[ActiveUser]) -> String {
+    match users.len() {
+        0 => "Nobody is signed in.".to_owned(),
+        1 if users[0].you => "Only you are signed in.".to_owned(),
+        1 => "1 user is signed in.".to_owned(),
+        n => format!("{n} users are signed in."),
+    }
+}
+
+fn sessions_signed_out(count: u64) -> String {
+    match count {
+        1 => "Signed out 1 session.".to_owned(),
+        n => format!("Signed out {n} sessions."),
+    }
+}
+
+fn user_row(user: ActiveUser, now: api::Timestamp) -> impl IntoView {
+    let you = user.you;
+    view! {
+        <li class="row">
+            <div>
+                <strong>{user.name}</strong>
+                {you.then(|| view! { <span class="tag">"(you)"</span> })}
+                <p class="muted">
+                    {format!("{} · last active {}", user.email, ago(user.last_active_at, now))}
+                </p>
+            </div>
+        </li>
+    }
+}
