@@ -11,11 +11,15 @@ export PATH := $(CURDIR)/.tools/node_modules/.bin:$(or $(CARGO_HOME),$(HOME)/.ca
 # `cargo test` and `cargo clippy` reuse the dependencies it compiled.
 export LEPTOS_OUTPUT_NAME := latchkey
 
-.PHONY: help run test tools test-deps build build-release lint test-rust test-postgres test-e2e clean
+.PHONY: help run test tools test-deps build build-release wasm-size lint test-rust test-postgres test-e2e clean
 
 help:
-	@echo "make run    build (release) and serve on http://127.0.0.1:3000 with SQLite"
-	@echo "make test   formatting, lints, unit + integration tests (SQLite and PostgreSQL), browser tests"
+	@echo "make run        build (release) and serve on http://127.0.0.1:3000 with SQLite"
+	@echo "make test       formatting, lints, unit + integration tests (SQLite and PostgreSQL), browser tests"
+	@echo "make wasm-size  release build, then the WASM bundle's size"
+
+wasm-size: tools build-release
+
 
 run: tools build-release
 	LATCHKEY_DEV=true LATCHKEY_SITE_ROOT=target/site ./target/release/latchkey
@@ -34,6 +38,7 @@ build:
 
 build-release:
 	cargo leptos build --release
+	@scripts/wasm-size.sh
 
 lint:
 	cargo fmt --all --check

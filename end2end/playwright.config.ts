@@ -1,15 +1,41 @@
 import { defineConfig } from '@playwright/test';
 import path from 'node:path';
 
-// scripts/e2e.sh picks a free port and a throw-away database, and passes
-// them here; every Playwright process reads the same values.
+// scripts/e2e.sh picks free ports and throw-away databases and passes them
+// here; every Playwright process reads the same values.
 const port = Number(process.env.E2E_PORT ?? 3100);
-const baseURL = `http://127.0.0.1:${port}`;
+const fastPort = Number(process.env.E2E_FAST_PORT ?? 3101);
 const root = path.resolve(__dirname, '..');
+const binary = process.env.E2E_SERVER_BIN ?? path.join(root, 'target/debug/latchkey');
+
+/** The server binary with test settings on a port and database. */
+function server(listen: number, database: string | undefined, extra: Record<string, string>) {
+  return {
+    command: binary,
+    cwd: root,
+    url: `http://127.0.0.1:${listen}/login`,
+    reuseExistingServer: false,
+    timeout: 120_000,
+    stdout: 'pipe' as const,
+    stderr: 'pipe' as const,
+    env: {
+      LATCHKEY_LISTEN: `127.0.0.1:${listen}`,
+      DATABASE_URL: database ?? `sqlite://target/e2e/${listen}.db`,
+      LATCHKEY_SITE_ROOT: path.join(root, 'target/site'),
+      LATCHKEY_DEV: 'true',
+      LATCHKEY_DEMO: 'false',
+      // Many sign-ins from one address, in a short time, are the point here.
+      LATCHKEY_LOGIN_RATE_PER_IP: '10000',
+      LATCHKEY_LOGIN_RATE_PER_EMAIL: '10000',
+      RUST_LOG: 'warn',
+      ...extra,
+    },
+  };
+}
 
 export default defineConfig({
   testDir: './tests',
-  timeout: 30_000,
+  timeout: 45_000,
   expect: { timeout: 5_000 },
   fullyParallel: true,
   workers: 2,
@@ -17,8 +43,9 @@ export default defineConfig({
   forbidOnly: !!process.env.CI,
   reporter: [['list']],
   use: {
-    baseURL,
+    baseURL: `http://127.0.0.1:${port}`,
     browserName: 'chromium',
+    viewport: { width: 1100, height: 900 },
     trace: 'retain-on-failure',
     launchOptions: {
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
@@ -33,21 +60,12 @@ export default defineConfig({
       ],
     },
   },
-  webServer: {
-    command: process.env.E2E_SERVER_BIN ?? path.join(root, 'target/debug/latchkey'),
-    cwd: root,
-    url: `${baseURL}/login`,
-    reuseExistingServer: false,
-    timeout: 120_000,
-    stdout: 'pipe',
-    stderr: 'pipe',
-    env: {
-      LATCHKEY_LISTEN: `127.0.0.1:${port}`,
-      DATABASE_URL: process.env.E2E_DATABASE_URL ?? 'sqlite://target/e2e/latchkey.db',
-      LATCHKEY_SITE_ROOT: path.join(root, 'target/site'),
-      LATCHKEY_DEV: 'true',
-      LATCHKEY_DEMO: 'false',
-      RUST_LOG: 'warn',
-    },
-  },
+  webServer: [
+    // Activity counts after a second, so "Stay signed in" works right away.
+    server(port, process.env.E2E_DATABASE_URL, { LATCHKEY_TOUCH_THRESHOLD: '1s' }),
+    // Sessions end after 6 s without activity: expiry happens for real.
+    server(fastPort, process.env.E2E_FAST_DATABASE_URL, { LATCHKEY_DEFAULT_IDLE_TIMEOUT: '6s' }),
+  ],
 });
+
+export const fastBaseURL = `http://127.0.0.1:${fastPort}`;

@@ -1,13 +1,18 @@
 #!/usr/bin/env bash
 # Runs the Playwright suite in headless Chromium against the server built by
-# `cargo leptos build`, on a free loopback port with a throw-away database.
+# `cargo leptos build`: two instances (normal, and with very short sessions)
+# on free loopback ports, each with a throw-away database.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 dir=$(mktemp -d /tmp/latchkey-e2e.XXXXXX)
 trap 'rm -rf "$dir"' EXIT
 
-export E2E_PORT=$(scripts/free-port.sh)
+E2E_PORT=$(scripts/free-port.sh)
+E2E_FAST_PORT=$(scripts/free-port.sh)
+while [ "$E2E_FAST_PORT" = "$E2E_PORT" ]; do E2E_FAST_PORT=$(scripts/free-port.sh); done
+export E2E_PORT E2E_FAST_PORT
 export E2E_DATABASE_URL="sqlite://$dir/latchkey.db"
+export E2E_FAST_DATABASE_URL="sqlite://$dir/fast.db"
 cd end2end
 npx playwright test "$@"

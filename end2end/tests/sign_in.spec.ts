@@ -1,8 +1,6 @@
 import { test, expect } from '@playwright/test';
-import path from 'node:path';
 import { PASSWORD, signInWithForm, signUpViaApi, uniqueEmail, waitForHydration } from './helpers';
 
-const screenshots = path.resolve(__dirname, '../../docs/screenshots');
 
 test('a new user signs up and lands on the security page', async ({ page }) => {
   const email = uniqueEmail('signup');
@@ -17,7 +15,6 @@ test('a new user signs up and lands on the security page', async ({ page }) => {
   await expect(page).toHaveURL(/\/account\/security$/);
   await expect(page.getByTestId('me-email')).toHaveText(email);
   await waitForHydration(page);
-  await page.screenshot({ path: path.join(screenshots, 'security-page.png'), fullPage: true });
 });
 
 test('signing out ends the session and signing in again works', async ({ page, context }) => {

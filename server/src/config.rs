@@ -33,11 +33,11 @@ pub struct Config {
 
     /// Development mode: send the session cookie over plain HTTP (no
     /// `__Host-` prefix, no `Secure`). Only allowed on a loopback address.
-    #[arg(long, env = "LATCHKEY_DEV", default_value_t = false, action = ArgAction::Set)]
+    #[arg(long, env = "LATCHKEY_DEV", default_value_t = false, action = ArgAction::Set, num_args = 0..=1, default_missing_value = "true")]
     pub dev: bool,
 
     /// On an empty database, create a demo account and print how to sign in.
-    #[arg(long, env = "LATCHKEY_DEMO", default_value_t = true, action = ArgAction::Set)]
+    #[arg(long, env = "LATCHKEY_DEMO", default_value_t = true, action = ArgAction::Set, num_args = 0..=1, default_missing_value = "true")]
     pub demo: bool,
 
     /// Origins besides this server's own that may send state-changing
@@ -111,5 +111,35 @@ impl Config {
             touch_threshold: self.touch_threshold,
             ended_session_retention: self.ended_session_retention,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn switches_work_bare_or_with_a_value() {
+        assert!(!Config::try_parse_from(["latchkey"]).unwrap().dev);
+        assert!(Config::try_parse_from(["latchkey", "--dev"]).unwrap().dev);
+        assert!(
+            !Config::try_parse_from(["latchkey", "--demo=false"])
+                .unwrap()
+                .demo
+        );
+    }
+
+    #[test]
+    fn durations_take_units_including_seconds() {
+        let config = Config::try_parse_from([
+            "latchkey",
+            "--rotation-interval",
+            "1s",
+            "--default-idle-timeout",
+            "90s",
+        ])
+        .unwrap();
+        assert_eq!(config.rotation_interval, Duration::from_secs(1));
+        assert_eq!(config.default_idle_timeout, Duration::from_secs(90));
     }
 }

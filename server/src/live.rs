@@ -164,6 +164,7 @@ impl ConnectionWatch {
             LiveEvent::SessionUpdated {
                 idle_ends_at,
                 absolute_ends_at,
+                ..
             } => {
                 if let Some(session) = self.session.as_mut() {
                     session.deadlines = Deadlines {

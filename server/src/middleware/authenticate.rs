@@ -103,7 +103,7 @@ fn access_for(method: &Method, path: &str) -> Access {
 
 /// Files of the built front end need no caller.
 fn is_static_asset(path: &str) -> bool {
-    path.starts_with("/pkg/") || path == "/favicon.ico"
+    path.starts_with("/pkg/") || path == "/favicon.ico" || path == "/favicon.svg"
 }
 
 #[cfg(test)]

@@ -1,0 +1,57 @@
+import { test, expect } from '@playwright/test';
+import { addMember, newPage, openSecurityPage, signInViaApi, signUpViaApi, uniqueEmail } from './helpers';
+
+test('ending another session sends that browser to sign in at once', async ({ page, browser, baseURL }) => {
+  const email = uniqueEmail('two-tabs');
+  await signUpViaApi(page.request, email);
+  const other = await newPage(browser, baseURL!);
+  await signInViaApi(other.request, email);
+  await openSecurityPage(other);
+  await openSecurityPage(page);
+
+  const otherRow = page.getByTestId('session-other');
+  await expect(otherRow).toHaveCount(1);
+  await otherRow.getByRole('button', { name: 'End session' }).click();
+  await page.getByTestId('end-session').getByRole('button', { name: 'End session' }).click();
+
+  // Nothing happens in the other browser; it is told.
+  await expect(other).toHaveURL(/\/login\?reason=revoked$/, { timeout: 2_000 });
+  await expect(other.getByRole('status')).toContainText('signed out from another device');
+  await expect(page.getByText('The session was ended.')).toBeVisible();
+  await expect(page.getByTestId('session-other')).toHaveCount(0);
+});
+
+test('the owner signs out everyone else and a member\'s open page leaves', async ({ page, browser, baseURL }) => {
+  const memberEmail = uniqueEmail('member');
+  await signUpViaApi(page.request, uniqueEmail('owner'));
+  await addMember(page.request, memberEmail);
+  const member = await newPage(browser, baseURL!);
+  await signInViaApi(member.request, memberEmail);
+  await openSecurityPage(member);
+  await openSecurityPage(page);
+  await expect(page.getByTestId('users-count')).toHaveText('2 users are signed in.');
+
+  await page.getByRole('button', { name: 'Sign out everyone except me' }).click();
+  const modal = page.getByTestId('sign-out-others');
+  await expect(modal).toContainText('You stay signed in here.');
+  await modal.getByRole('button', { name: 'Sign out everyone else' }).click();
+
+  await expect(member).toHaveURL(/\/login\?reason=revoked$/, { timeout: 2_000 });
+  await expect(page.getByText('Signed out 1 session.')).toBeVisible();
+  await expect(page.getByTestId('users-count')).toHaveText('Only you are signed in.');
+  await expect(page).toHaveURL(/\/account\/security$/);
+});
+
+test('signing out everyone shows the count, then lands on sign-in with no banner', async ({ page }) => {
+  await signUpViaApi(page.request, uniqueEmail('everyone'));
+  await openSecurityPage(page);
+
+  await page.getByRole('button', { name: 'Sign me out and everyone else' }).click();
+  await page.getByTestId('sign-out-all').getByRole('button', { name: 'Sign everyone out' }).click();
+
+  await expect(page.getByText('Signed out 1 session. Signing you out…')).toBeVisible();
+  await expect(page).toHaveURL(/\/login$/, { timeout: 5_000 });
+  await expect(page.locator('.banner')).toHaveCount(0);
+  await page.goto('/account/security');
+  await expect(page).toHaveURL(/\/login$/);
+});

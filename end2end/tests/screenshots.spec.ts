@@ -1,0 +1,29 @@
+import { test, expect } from '@playwright/test';
+import path from 'node:path';
+import { PASSWORD, addMember, newPage, openSecurityPage, rpc, signUpViaApi } from './helpers';
+
+const screenshots = path.resolve(__dirname, '../../docs/screenshots');
+
+test('the owner page shows other devices, members and tokens (README screenshots)', async ({ page, browser, baseURL }) => {
+  await signUpViaApi(page.request, 'ada@example.com', 'Ada Lovelace');
+  await addMember(page.request, 'max@example.com', 'Max Member');
+  await rpc(page.request, 'account_token_create', { name: 'nightly backup', expires_in_days: 90 });
+  // Ada on a second device, and Max signed in.
+  const laptop = await browser.newContext({
+    baseURL,
+    userAgent: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:140.0) Gecko/20100101 Firefox/140.0',
+  });
+  const login = await laptop.request.post('/api/auth/login', { data: { email: 'ada@example.com', password: PASSWORD } });
+  expect(login.status()).toBe(200);
+  const member = await newPage(browser, baseURL!);
+  const memberLogin = await member.request.post('/api/auth/login', { data: { email: 'max@example.com', password: PASSWORD } });
+  expect(memberLogin.status()).toBe(200);
+
+  await openSecurityPage(page);
+  await expect(page.getByTestId('users-count')).toHaveText('2 users are signed in.');
+  await expect(page.getByTestId('session-other')).toContainText('Firefox on Windows');
+  await page.screenshot({ path: path.join(screenshots, 'security-owner.png'), fullPage: true });
+
+  await openSecurityPage(member);
+  await member.screenshot({ path: path.join(screenshots, 'security-member.png'), fullPage: true });
+});
