@@ -17,9 +17,9 @@ help:
 	@echo "make run        build (release) and serve on http://127.0.0.1:3000 with SQLite"
 	@echo "make test       formatting, lints, unit + integration tests (SQLite and PostgreSQL), browser tests"
 	@echo "make wasm-size  release build, then the WASM bundle's size"
+	@echo "make bench-instances  revoke on one instance -> stream closed on another (PostgreSQL)"
 
 wasm-size: tools build-release
-
 
 run: tools build-release
 	LATCHKEY_DEV=true LATCHKEY_SITE_ROOT=target/site ./target/release/latchkey
@@ -59,3 +59,8 @@ test-e2e:
 clean:
 	cargo clean
 	rm -rf end2end/node_modules end2end/test-results .tools
+
+# Benchmarks (not tests), on a release build.
+.PHONY: bench-instances
+bench-instances: test-deps
+	scripts/with-postgres.sh cargo run --release -p bench --bin cross_instance

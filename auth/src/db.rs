@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::migrate::Migrator;
+use sqlx::postgres::{PgConnectOptions, PgListener, PgPoolOptions};
 use sqlx::{AnyPool, Executor as _};
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/sqlite");
@@ -142,6 +143,47 @@ impl Db {
     pub async fn close(&self) {
         self.writer.close().await;
         self.reader.close().await;
+    }
+}
+
+impl Db {
+    /// Sends `payload` to everyone listening on `channel` (PostgreSQL `NOTIFY`).
+    pub async fn notify(&self, channel: &str, payload: &str) -> Result<(), sqlx::Error> {
+        sqlx::query("SELECT pg_notify($1, $2)")
+            .bind(channel)
+            .bind(payload)
+            .execute(&self.writer)
+            .await?;
+        Ok(())
+    }
+}
+
+/// A dedicated PostgreSQL connection that `LISTEN`s on one channel.
+pub struct Notifications(PgListener);
+
+impl Notifications {
+    /// Connects to `url` as `application_name` and listens on `channel`.
+    pub async fn listen(
+        url: &str,
+        channel: &str,
+        application_name: &str,
+    ) -> Result<Self, sqlx::Error> {
+        let options = PgConnectOptions::from_str(url)?.application_name(application_name);
+        let pool = PgPoolOptions::new()
+            .max_connections(1)
+            .max_lifetime(None)
+            .idle_timeout(None)
+            .connect_with(options)
+            .await?;
+        let mut listener = PgListener::connect_with(&pool).await?;
+        listener.listen(channel).await?;
+        Ok(Self(listener))
+    }
+
+    /// The next payload; `None` when the connection was lost (notifications
+    /// sent meanwhile are gone).
+    pub async fn next(&mut self) -> Result<Option<String>, sqlx::Error> {
+        Ok(self.0.try_recv().await?.map(|n| n.payload().to_owned()))
     }
 }
 

@@ -23,7 +23,7 @@ pub mod testing;
 pub use audit::{AuditEvent, AuditKind};
 pub use clock::{Clock, SystemClock, TestClock};
 pub use closer::ConnectionCloser;
-pub use db::{Backend, Db, DbError};
+pub use db::{Backend, Db, DbError, Notifications};
 pub use device::describe_device;
 pub use error::AuthError;
 pub use secret::{API_TOKEN_PREFIX, ApiTokenSecret, SessionToken, TokenHash};

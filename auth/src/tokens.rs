@@ -152,3 +152,20 @@ pub(crate) async fn touch(
     .await?;
     Ok(())
 }
+
+/// Whether the token exists and is neither revoked nor expired.
+pub(crate) async fn usable(
+    pool: &AnyPool,
+    token_id: &TokenId,
+    now: Timestamp,
+) -> Result<bool, AuthError> {
+    let found: Option<String> = sqlx::query_scalar(
+        "SELECT id FROM api_tokens WHERE id = $1 AND revoked_at IS NULL \
+         AND (expires_at IS NULL OR expires_at > $2)",
+    )
+    .bind(token_id.as_str())
+    .bind(now.as_millis())
+    .fetch_optional(pool)
+    .await?;
+    Ok(found.is_some())
+}

@@ -1,7 +1,6 @@
 import { test, expect } from '@playwright/test';
 import { PASSWORD, signInWithForm, signUpViaApi, uniqueEmail, waitForHydration } from './helpers';
 
-
 test('a new user signs up and lands on the security page', async ({ page }) => {
   const email = uniqueEmail('signup');
 

@@ -1,6 +1,6 @@
 //! Command-line flags, each also settable by an environment variable.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::num::NonZeroU32;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -46,6 +46,12 @@ pub struct Config {
     #[arg(long, env = "LATCHKEY_TRUSTED_ORIGINS", value_delimiter = ',')]
     pub trusted_origins: Vec<String>,
 
+    /// Reverse proxies in front of this server, by IP address. Requests
+    /// from them take the client's address from `X-Forwarded-For`; from
+    /// anyone else the header is ignored. Comma-separated.
+    #[arg(long, env = "LATCHKEY_TRUSTED_PROXIES", value_delimiter = ',')]
+    pub trusted_proxies: Vec<IpAddr>,
+
     /// Live sessions one user may have; signing in past it ends the oldest.
     #[arg(long, env = "LATCHKEY_MAX_SESSIONS", default_value_t = 10)]
     pub max_sessions_per_user: usize,
@@ -88,6 +94,11 @@ pub struct Config {
     /// Sign-in attempts allowed per minute for one email address.
     #[arg(long, env = "LATCHKEY_LOGIN_RATE_PER_EMAIL", default_value = "5")]
     pub login_rate_per_email: NonZeroU32,
+
+    /// With PostgreSQL: the first wait before reconnecting the change feed
+    /// after its connection drops; it doubles up to 10 s.
+    #[arg(long, env = "LATCHKEY_FEED_RETRY", default_value = "500ms", value_parser = humantime::parse_duration)]
+    pub feed_retry: Duration,
 
     /// How often ended sessions and retired tokens are cleaned up.
     #[arg(long, env = "LATCHKEY_CLEANUP_INTERVAL", default_value = "10m", value_parser = humantime::parse_duration)]

@@ -2,18 +2,18 @@
 //! came from, and the signed-in caller.
 
 use std::convert::Infallible;
-use std::net::SocketAddr;
 
 use api::{ApiError, ErrorCode};
 use auth::{ApiTokenSecret, Authentication, Caller, ClientMeta};
 use axum::extract::rejection::{FormRejection, JsonRejection};
-use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
+use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::{Form, Json};
 use serde::de::DeserializeOwned;
 
 use crate::error::HttpError;
+use crate::middleware::ClientAddr;
 
 /// How to answer: with JSON, or, for a plain HTML form post from a page,
 /// with a redirect to the next page.
@@ -127,8 +127,8 @@ pub fn client_meta(req: &Request) -> ClientMeta {
 
 fn meta_from(extensions: &axum::http::Extensions, headers: &HeaderMap) -> ClientMeta {
     let ip = extensions
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|ConnectInfo(addr)| addr.ip().to_string());
+        .get::<ClientAddr>()
+        .map(|ClientAddr(addr)| addr.to_string());
     let user_agent = headers
         .get(header::USER_AGENT)
         .and_then(|value| value.to_str().ok());

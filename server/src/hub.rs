@@ -20,6 +20,8 @@ const EVENT_BUFFER: usize = 16;
 pub enum Closed {
     /// Its session was ended.
     Session(RevokeReason),
+    /// Its session reached its end.
+    Expired,
     /// Its API token was revoked.
     Token,
 }
@@ -145,6 +147,20 @@ impl ConnectionHub {
     /// How many connections are open.
     pub fn len(&self) -> usize {
         self.lock().entries.len()
+    }
+
+    /// The sessions and API tokens that have open connections, each once.
+    pub fn credentials(&self) -> (Vec<SessionId>, Vec<TokenId>) {
+        let registry = self.lock();
+        (
+            registry.by_session.keys().cloned().collect(),
+            registry.by_token.keys().cloned().collect(),
+        )
+    }
+
+    /// Closes every connection of a session that has reached its end.
+    pub fn close_expired(&self, session_id: &SessionId) -> usize {
+        self.close(|r| ids_of(&r.by_session, session_id), Closed::Expired)
     }
 
     fn publish(&self, pick: impl FnOnce(&Registry) -> Vec<u64>, event: &LiveEvent) {

@@ -5,6 +5,8 @@ pub mod config;
 mod cookies;
 mod error;
 mod extract;
+pub mod feed;
+
 mod hub;
 mod jobs;
 mod limits;

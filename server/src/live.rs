@@ -51,7 +51,8 @@ impl Ending {
         }
     }
 
-    fn from_refusal(err: &AuthError) -> Option<Self> {
+    /// The ending a refused session means; `None` for other errors.
+    pub fn from_refusal(err: &AuthError) -> Option<Self> {
         match err {
             AuthError::SessionExpired => Some(Ending::Expired),
             AuthError::SessionRevoked(reason) => Some(Ending::Revoked(*reason)),
@@ -130,6 +131,8 @@ impl ConnectionWatch {
                 closed = &mut self.inbox.closed => {
                     return Step::Close(match closed {
                         Ok(Closed::Session(reason)) => Ending::Revoked(reason),
+                        Ok(Closed::Expired) => Ending::Expired,
+
                         Ok(Closed::Token) => Ending::TokenRevoked,
                         Err(_) => Ending::Revoked(RevokeReason::Revoked),
                     });

@@ -6,13 +6,14 @@ use std::sync::Arc;
 
 use api::rpc::RpcError;
 use app::{App, shell};
-use auth::{Auth, Clock, Db, DemoAccount};
+use auth::{Auth, Backend, Clock, Db, DemoAccount};
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Request};
 use axum::http::{StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get, post};
+use axum::serve::ListenerExt as _;
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
 use leptos_axum::{LeptosRoutes, file_and_error_handler_with_context, generate_route_list};
@@ -24,6 +25,7 @@ use crate::config::Config;
 use crate::cookies::CookieMode;
 use crate::error::HttpError;
 use crate::extract::payload_too_large;
+use crate::feed::ChangeFeed;
 use crate::hub::ConnectionHub;
 use crate::jobs;
 use crate::limits::SignInLimits;
@@ -69,7 +71,14 @@ impl Application {
         }
         let db = Db::connect(&config.database_url).await?;
         let hub = ConnectionHub::default();
-        let auth = Auth::new(db, clock, config.session_settings(), Arc::new(hub.clone())).await?;
+        let feed = match db.backend() {
+            Backend::Sqlite => ChangeFeed::local(hub.clone()),
+            Backend::Postgres => ChangeFeed::publishing(hub.clone(), db.clone(), instance_id()),
+        };
+        let auth = Auth::new(db, clock, config.session_settings(), Arc::new(feed.clone())).await?;
+        if auth.db().backend() == Backend::Postgres {
+            tokio::spawn(feed.listen(auth.clone(), config.database_url.clone(), config.feed_retry));
+        }
         let demo = if config.demo {
             auth.create_demo_account_if_empty().await?
         } else {
@@ -101,6 +110,7 @@ impl Application {
             limits: limits.clone(),
             cookies,
             trusted_origins: config.trusted_origins.clone().into(),
+            trusted_proxies: config.trusted_proxies.clone().into(),
             leptos_options: leptos_options(config, addr),
         };
         Ok(Self {
@@ -137,8 +147,15 @@ impl Application {
             self.limits.clone(),
             self.cleanup_interval,
         ));
+        // Small answers and the live stream's last event go out at once,
+        // not after the peer's delayed ACK (Nagle's algorithm).
+        let listener = self.listener.tap_io(|tcp| {
+            if let Err(err) = tcp.set_nodelay(true) {
+                tracing::debug!(%err, "could not set TCP_NODELAY");
+            }
+        });
         let served = axum::serve(
-            self.listener,
+            listener,
             self.router
                 .into_make_service_with_connect_info::<SocketAddr>(),
         )
@@ -149,6 +166,14 @@ impl Application {
         self.auth.db().close().await;
         served
     }
+}
+
+/// Tells this process apart from the other instances on the change feed.
+fn instance_id() -> String {
+    let started = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    format!("{:x}-{:x}", std::process::id(), started.as_nanos())
 }
 
 fn leptos_options(config: &Config, addr: SocketAddr) -> LeptosOptions {
@@ -195,6 +220,10 @@ fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             middleware::refuse_cross_origin,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            middleware::resolve_client_address,
         ))
         .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT_BYTES))

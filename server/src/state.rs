@@ -1,5 +1,6 @@
 //! What every handler can reach.
 
+use std::net::IpAddr;
 use std::sync::Arc;
 
 use auth::Auth;
@@ -18,6 +19,8 @@ pub struct AppState {
     pub cookies: CookieMode,
     /// Origins besides our own allowed to send state-changing requests.
     pub trusted_origins: Arc<[String]>,
+    /// Reverse proxies whose `X-Forwarded-For` names the client.
+    pub trusted_proxies: Arc<[IpAddr]>,
     pub leptos_options: LeptosOptions,
 }
 

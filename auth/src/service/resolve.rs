@@ -106,6 +106,12 @@ impl Auth {
         self.0.toucher.touch(used, self.now());
     }
 
+    /// Whether an API token still works (not revoked, not expired). Reads
+    /// only: this is how live connections re-check their token.
+    pub async fn token_usable(&self, token_id: &TokenId) -> Result<bool, AuthError> {
+        tokens::usable(self.0.db.reader(), token_id, self.now()).await
+    }
+
     /// A session's deadlines as stored now, or why it no longer counts.
     /// Reads only: this is how live connections re-check their session.
     pub async fn session_deadlines(&self, session_id: &SessionId) -> Result<Deadlines, AuthError> {

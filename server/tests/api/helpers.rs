@@ -17,7 +17,7 @@ pub struct TestApp {
     pub addr: SocketAddr,
     pub client: reqwest::Client,
     pub clock: TestClock,
-    pub db: TestDb,
+    pub db: Arc<TestDb>,
 }
 
 pub async fn spawn_app() -> TestApp {
@@ -41,7 +41,17 @@ async fn spawn(
     server_clock: Arc<dyn Clock>,
     clock: TestClock,
 ) -> TestApp {
-    let db = TestDb::new().await;
+    let db = Arc::new(TestDb::new().await);
+    start(db, configure, server_clock, clock).await
+}
+
+/// Starts a server on `db` with test settings, adjusted by `configure`.
+async fn start(
+    db: Arc<TestDb>,
+    configure: impl FnOnce(&mut Config),
+    server_clock: Arc<dyn Clock>,
+    clock: TestClock,
+) -> TestApp {
     let mut config = Config::defaults();
     config.listen = "127.0.0.1:0".parse().unwrap();
     config.database_url = db.url.clone();
@@ -66,6 +76,20 @@ async fn spawn(
         client,
         clock,
         db,
+    }
+}
+
+impl TestApp {
+    /// A second server instance on the same database and clock, as when
+    /// several instances share one PostgreSQL.
+    pub async fn another_instance(&self, configure: impl FnOnce(&mut Config)) -> TestApp {
+        start(
+            self.db.clone(),
+            configure,
+            Arc::new(self.clock.clone()),
+            self.clock.clone(),
+        )
+        .await
     }
 }
 

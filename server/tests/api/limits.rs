@@ -1,9 +1,10 @@
+use std::net::IpAddr;
 use std::num::NonZeroU32;
 
 use reqwest::StatusCode;
 use serde_json::json;
 
-use crate::helpers::{TestUser, assert_api_error, spawn_app_with};
+use crate::helpers::{TestApp, TestUser, assert_api_error, spawn_app_with};
 
 #[tokio::test]
 async fn too_many_sign_ins_for_one_email_are_rate_limited_with_retry_after() {
@@ -69,4 +70,48 @@ async fn a_rate_limited_form_goes_back_with_the_reason() {
 
     assert_eq!(limited.status(), StatusCode::SEE_OTHER);
     assert_eq!(limited.headers()["location"], "/login?error=rate_limited");
+}
+
+/// Two failed sign-ins "from" `client` (as the proxy would forward them).
+async fn failed_sign_ins_forwarded_for(app: &TestApp, client: &str) -> Vec<StatusCode> {
+    let mut statuses = Vec::new();
+    for n in 0..2 {
+        let attempt =
+            json!({"email": format!("nobody{n}@example.com"), "password": "wrong password!"});
+        let response = app
+            .client
+            .post(app.url("/api/auth/login"))
+            .header("x-forwarded-for", client)
+            .json(&attempt)
+            .send()
+            .await
+            .expect("request");
+        statuses.push(response.status());
+    }
+    statuses
+}
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_each_forwarded_client_has_its_own_limit() {
+    let app = spawn_app_with(|config| {
+        config.login_rate_per_ip = NonZeroU32::new(2).unwrap();
+        config.trusted_proxies = vec![IpAddr::from([127, 0, 0, 1])];
+    })
+    .await;
+
+    let first = failed_sign_ins_forwarded_for(&app, "203.0.113.7").await;
+    let second = failed_sign_ins_forwarded_for(&app, "203.0.113.8").await;
+
+    assert_eq!(first, [StatusCode::UNAUTHORIZED; 2]);
+    assert_eq!(second, [StatusCode::UNAUTHORIZED; 2]);
+}
+
+#[tokio::test]
+async fn a_forwarded_address_from_an_untrusted_peer_does_not_escape_the_limit() {
+    let app = spawn_app_with(|config| config.login_rate_per_ip = NonZeroU32::new(2).unwrap()).await;
+
+    failed_sign_ins_forwarded_for(&app, "203.0.113.7").await;
+    let second = failed_sign_ins_forwarded_for(&app, "203.0.113.8").await;
+
+    assert_eq!(second, [StatusCode::TOO_MANY_REQUESTS; 2]);
 }

@@ -9,6 +9,7 @@
 mod hardening;
 mod helpers;
 mod idor;
+mod instances;
 mod limits;
 mod live;
 mod live_client;

@@ -4,7 +4,7 @@ use reqwest::StatusCode;
 use serde_json::json;
 
 use crate::helpers::{
-    TestApp, TestUser, assert_api_error, session_set_cookie, session_token, spawn_app_with,
+    Cred, TestApp, TestUser, assert_api_error, session_set_cookie, session_token, spawn_app_with,
 };
 
 /// A server that rotates tokens after 1 s and honours old ones for 1 s.
@@ -187,4 +187,28 @@ async fn changing_the_password_needs_a_session() {
         .await;
 
     assert_api_error(response, StatusCode::UNAUTHORIZED, "unauthenticated").await;
+}
+
+#[tokio::test]
+async fn the_sessions_list_shows_the_client_a_trusted_proxy_forwarded() {
+    let app = spawn_app_with(|config| {
+        config.trusted_proxies = vec![std::net::IpAddr::from([127, 0, 0, 1])];
+    })
+    .await;
+    let user = TestUser::generate();
+    let response = app
+        .client
+        .post(app.url("/api/auth/signup"))
+        .header("x-forwarded-for", "198.51.100.1, 203.0.113.7")
+        .json(&user.signup_body())
+        .send()
+        .await
+        .expect("request");
+    let cookie = session_token(response.headers()).expect("session cookie");
+
+    let sessions = app
+        .rpc_ok("account_session_list", json!({}), Cred::Cookie(&cookie))
+        .await;
+
+    assert_eq!(sessions[0]["ip"], "203.0.113.7", "{sessions}");
 }

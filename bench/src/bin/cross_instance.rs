@@ -1,0 +1,99 @@
+//! Revoke on instance A → live stream closed on instance B, over one
+//! PostgreSQL (LISTEN/NOTIFY). Run by `make bench-instances`, which starts a
+//! throw-away PostgreSQL. Prints p50, p99 and max over the revokes.
+
+use std::time::{Duration, Instant};
+
+use auth::testing::TestDb;
+use bench::{millis, percentile, start_instance};
+use futures_util::StreamExt;
+use serde_json::{Value, json};
+
+/// Revokes measured (after a few warm-up ones).
+const REVOKES: usize = 1_000;
+const WARM_UP: usize = 20;
+const PASSWORD: &str = "benchmark password 1";
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    if std::env::var(auth::testing::POSTGRES_URL_VAR).is_err() {
+        return Err(format!(
+            "set {} (make bench-instances does)",
+            auth::testing::POSTGRES_URL_VAR
+        )
+        .into());
+    }
+    let db = TestDb::new().await;
+    let a = start_instance(&db.url, |_| {}).await?;
+    let b = start_instance(&db.url, |_| {}).await?;
+    let client = reqwest::Client::new();
+    let signup = client
+        .post(format!("http://{a}/api/auth/signup"))
+        .json(&json!({"account_name": "Bench", "name": "Bench", "email": "bench@example.com", "password": PASSWORD}))
+        .send()
+        .await?;
+    let actor = session_cookie(&signup).ok_or("no session cookie")?;
+
+    let mut samples = Vec::with_capacity(REVOKES);
+    for round in 0..WARM_UP + REVOKES {
+        // A session signed in on B, with its stream open on B.
+        let login = client
+            .post(format!("http://{b}/api/auth/login"))
+            .json(&json!({"email": "bench@example.com", "password": PASSWORD}))
+            .send()
+            .await?;
+        let cookie = session_cookie(&login).ok_or("no session cookie")?;
+        let session_id = login.json::<Value>().await?["session_id"].clone();
+        let stream = client
+            .get(format!("http://{b}/api/events"))
+            .header("cookie", &cookie)
+            .send()
+            .await?;
+        let mut body = stream.bytes_stream();
+        body.next().await.ok_or("no first event")??;
+
+        let started = Instant::now();
+        let revoke = client
+            .post(format!("http://{a}/api/rpc"))
+            .header("cookie", &actor)
+            .json(&json!({"jsonrpc": "2.0", "id": round, "method": "account_session_revoke", "params": {"session_id": session_id}}))
+            .send();
+        let (revoked, elapsed) = tokio::join!(revoke, async {
+            // Read to the end of the stream: B closed it.
+            while let Ok(Some(Ok(_))) =
+                tokio::time::timeout(Duration::from_secs(5), body.next()).await
+            {}
+            started.elapsed()
+        });
+        revoked?.error_for_status()?;
+
+        if round >= WARM_UP {
+            samples.push(elapsed);
+        }
+    }
+    samples.sort();
+    println!(
+        "Revoke on instance A -> stream closed on instance B (PostgreSQL LISTEN/NOTIFY), {REVOKES} revokes:"
+    );
+    println!("| p50 | p99 | max |");
+    println!("|---|---|---|");
+    println!(
+        "| {} | {} | {} |",
+        millis(percentile(&samples, 50)),
+        millis(percentile(&samples, 99)),
+        millis(percentile(&samples, 100))
+    );
+    Ok(())
+}
+
+/// `name=value` of the session cookie a response set.
+fn session_cookie(response: &reqwest::Response) -> Option<String> {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("__Host-session="))
+        .and_then(|v| v.split(';').next())
+        .map(str::to_owned)
+}

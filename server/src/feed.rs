@@ -1,0 +1,314 @@
+//! The change feed: how a revoke, a password change, a reuse detection or a
+//! policy change on one server instance reaches the live connections on
+//! every instance.
+//!
+//! Every change is applied to this instance's hub at once. On PostgreSQL it
+//! is also published with `NOTIFY` on one channel, as a small JSON payload of
+//! ids and reasons (never a secret); every instance `LISTEN`s on its own
+//! connection and applies what the others publish. When that connection
+//! drops, the instance reconnects with backoff and then re-checks its open
+//! connections against the database, so a change missed meanwhile still
+//! takes effect. On SQLite (one instance) the feed is this process alone.
+
+use std::time::Duration;
+
+use api::{AccountId, LiveEvent, RevokeReason, SessionId, TokenId, UserId};
+use auth::{Auth, AuthError, ConnectionCloser, Db, Notifications};
+use serde::{Deserialize, Serialize};
+use tokio::sync::mpsc;
+
+use crate::hub::ConnectionHub;
+
+/// The PostgreSQL channel every instance listens on.
+const CHANNEL: &str = "latchkey_changes";
+/// The listener's `application_name`, to find it in `pg_stat_activity`.
+pub const LISTENER_NAME: &str = "latchkey-feed";
+/// The longest wait between reconnection attempts.
+const MAX_RETRY: Duration = Duration::from_secs(10);
+
+/// One change, as published.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+enum Change {
+    CloseSession {
+        session_id: SessionId,
+        reason: RevokeReason,
+    },
+    CloseToken {
+        token_id: TokenId,
+    },
+    CloseUser {
+        user_id: UserId,
+        reason: RevokeReason,
+    },
+    NotifySession {
+        session_id: SessionId,
+        event: LiveEvent,
+    },
+    NotifyAccount {
+        account_id: AccountId,
+        event: LiveEvent,
+    },
+}
+
+/// A change and the instance it came from.
+#[derive(Serialize, Deserialize)]
+struct Envelope {
+    from: String,
+    change: Change,
+}
+
+/// The live connections of every instance, as the domain sees them.
+#[derive(Clone)]
+pub struct ChangeFeed {
+    hub: ConnectionHub,
+    /// Set on PostgreSQL: this instance's id and the queue of changes to publish.
+    remote: Option<(String, mpsc::UnboundedSender<Change>)>,
+}
+
+impl ChangeFeed {
+    /// This instance alone (SQLite).
+    pub fn local(hub: ConnectionHub) -> Self {
+        Self { hub, remote: None }
+    }
+
+    /// Publishes changes to the other instances through `db` (PostgreSQL),
+    /// from a background task.
+    pub fn publishing(hub: ConnectionHub, db: Db, instance: String) -> Self {
+        let (outbox, queue) = mpsc::unbounded_channel();
+        tokio::spawn(publish(db, instance.clone(), queue));
+        Self {
+            hub,
+            remote: Some((instance, outbox)),
+        }
+    }
+
+    /// Applies a change to this instance's hub; how many connections closed.
+    fn apply(&self, change: &Change) -> usize {
+        match change {
+            Change::CloseSession { session_id, reason } => {
+                self.hub.close_for_session(session_id, *reason)
+            }
+            Change::CloseToken { token_id } => self.hub.close_for_token(token_id),
+            Change::CloseUser { user_id, reason } => self.hub.close_for_user(user_id, *reason),
+            Change::NotifySession { session_id, event } => {
+                self.hub.notify_session(session_id, event);
+                0
+            }
+            Change::NotifyAccount { account_id, event } => {
+                self.hub.notify_account(account_id, event);
+                0
+            }
+        }
+    }
+
+    /// Applies a change here and queues it for the other instances; how
+    /// many of this instance's connections closed.
+    fn spread(&self, change: Change) -> usize {
+        let closed = self.apply(&change);
+        if let Some((_, outbox)) = &self.remote
+            && outbox.send(change).is_err()
+        {
+            tracing::error!("the change feed publisher has stopped; other instances were not told");
+        }
+        closed
+    }
+
+    /// Listens for the other instances' changes, for as long as the process
+    /// runs (PostgreSQL only). `first_retry` is the first wait after losing
+    /// the connection; it doubles up to ten seconds.
+    pub async fn listen(self, auth: Auth, url: String, first_retry: Duration) {
+        let Some((instance, _)) = self.remote.clone() else {
+            return;
+        };
+        let mut retry = first_retry;
+        let mut reconnecting = false;
+        loop {
+            match Notifications::listen(&url, CHANNEL, LISTENER_NAME).await {
+                Ok(mut listener) => {
+                    retry = first_retry;
+                    if reconnecting {
+                        tracing::info!("change feed reconnected; re-checking live connections");
+                        recheck(&self.hub, &auth).await;
+                    }
+                    reconnecting = true;
+                    loop {
+                        match listener.next().await {
+                            Ok(Some(payload)) => self.receive(&instance, &payload),
+                            Ok(None) => break,
+                            Err(err) => {
+                                tracing::warn!(error = %err, "change feed connection failed");
+                                break;
+                            }
+                        }
+                    }
+                    tracing::warn!("lost the change feed connection; reconnecting");
+                }
+                Err(err) => tracing::warn!(error = %err, "could not listen for changes; retrying"),
+            }
+            tokio::time::sleep(retry).await;
+            retry = (retry * 2).min(MAX_RETRY);
+        }
+    }
+
+    fn receive(&self, instance: &str, payload: &str) {
+        match serde_json::from_str::<Envelope>(payload) {
+            Ok(envelope) if envelope.from == instance => {}
+            Ok(envelope) => {
+                self.apply(&envelope.change);
+            }
+            Err(err) => tracing::warn!(error = %err, "ignored a malformed change"),
+        }
+    }
+}
+
+impl ConnectionCloser for ChangeFeed {
+    fn close_for_session(&self, session_id: &SessionId, reason: RevokeReason) -> usize {
+        self.spread(Change::CloseSession {
+            session_id: session_id.clone(),
+            reason,
+        })
+    }
+
+    fn close_for_token(&self, token_id: &TokenId) -> usize {
+        self.spread(Change::CloseToken {
+            token_id: token_id.clone(),
+        })
+    }
+
+    fn close_for_user(&self, user_id: &UserId, reason: RevokeReason) -> usize {
+        self.spread(Change::CloseUser {
+            user_id: user_id.clone(),
+            reason,
+        })
+    }
+
+    fn notify_session(&self, session_id: &SessionId, event: &LiveEvent) {
+        self.spread(Change::NotifySession {
+            session_id: session_id.clone(),
+            event: event.clone(),
+        });
+    }
+
+    fn notify_account(&self, account_id: &AccountId, event: &LiveEvent) {
+        self.spread(Change::NotifyAccount {
+            account_id: account_id.clone(),
+            event: event.clone(),
+        });
+    }
+}
+
+/// Sends queued changes with `NOTIFY`, one at a time, in order.
+async fn publish(db: Db, instance: String, mut queue: mpsc::UnboundedReceiver<Change>) {
+    while let Some(change) = queue.recv().await {
+        let envelope = Envelope {
+            from: instance.clone(),
+            change,
+        };
+        let Ok(payload) = serde_json::to_string(&envelope) else {
+            continue;
+        };
+        if let Err(err) = db.notify(CHANNEL, &payload).await {
+            tracing::error!(error = %err, "could not publish a change to the other instances");
+        }
+    }
+}
+
+/// After a gap in the feed: closes what ended meanwhile, and brings the
+/// deadlines of the others up to date.
+async fn recheck(hub: &ConnectionHub, auth: &Auth) {
+    let (sessions, tokens) = hub.credentials();
+    for session_id in sessions {
+        match auth.session_deadlines(&session_id).await {
+            Ok(deadlines) => hub.notify_session(
+                &session_id,
+                &LiveEvent::SessionUpdated {
+                    idle_ends_at: deadlines.idle_ends_at,
+                    absolute_ends_at: deadlines.absolute_ends_at,
+                    server_time: auth.now(),
+                },
+            ),
+            Err(AuthError::SessionExpired) => {
+                hub.close_expired(&session_id);
+            }
+            Err(AuthError::SessionRevoked(reason)) => {
+                hub.close_for_session(&session_id, reason);
+            }
+            Err(AuthError::SessionTaken) => {
+                hub.close_for_session(&session_id, RevokeReason::TokenReuse);
+            }
+            Err(err) => tracing::warn!(error = %err, "could not re-check a live session"),
+        }
+    }
+    for token_id in tokens {
+        match auth.token_usable(&token_id).await {
+            Ok(true) => {}
+            Ok(false) => {
+                hub.close_for_token(&token_id);
+            }
+            Err(err) => tracing::warn!(error = %err, "could not re-check an API token"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use auth::Credential;
+
+    use super::*;
+    use crate::hub::{Closed, Owner};
+
+    #[test]
+    fn a_change_round_trips_as_small_json_without_secrets() {
+        let envelope = Envelope {
+            from: "a1".into(),
+            change: Change::CloseSession {
+                session_id: SessionId::from_random_bytes([7; 16]),
+                reason: RevokeReason::PasswordChanged,
+            },
+        };
+        let json = serde_json::to_string(&envelope).unwrap();
+        assert!(json.len() < 200, "{json}");
+        let back: Envelope = serde_json::from_str(&json).unwrap();
+        assert_eq!(back.change, envelope.change);
+        assert!(json.contains(r#""kind":"close_session""#), "{json}");
+    }
+
+    #[tokio::test]
+    async fn only_other_instances_changes_are_applied_and_junk_is_ignored() {
+        let hub = ConnectionHub::default();
+        let session_id = SessionId::from_random_bytes([3; 16]);
+        let far = api::Timestamp::from_millis(i64::MAX);
+        let (_registration, inbox) = hub.register(Owner {
+            credential: Credential::Session {
+                session_id: session_id.clone(),
+                deadlines: auth::Deadlines {
+                    idle_ends_at: far,
+                    absolute_ends_at: far,
+                },
+            },
+            user: UserId::from_random_bytes([1; 16]),
+            account: AccountId::from_random_bytes([1; 16]),
+        });
+        let feed = ChangeFeed::local(hub.clone());
+        let payload = serde_json::to_string(&Envelope {
+            from: "me".into(),
+            change: Change::CloseSession {
+                session_id,
+                reason: RevokeReason::Revoked,
+            },
+        })
+        .unwrap();
+
+        feed.receive("me", &payload);
+        feed.receive("other", "not json");
+        assert_eq!(hub.len(), 1, "our own change was already applied when made");
+
+        feed.receive("other", &payload);
+        assert_eq!(hub.len(), 0);
+        assert_eq!(
+            inbox.closed.await,
+            Ok(Closed::Session(RevokeReason::Revoked))
+        );
+    }
+}
