@@ -112,13 +112,24 @@ impl Connection {
         }
     }
 
-    /// An API token may have expired since the socket opened; sessions are
-    /// followed by the watch.
+    /// Every request re-checks the credential, as an HTTP request would. The
+    /// watch closes a socket at once on a revoke it hears of; this catches a
+    /// token that expired and a change this instance missed (another
+    /// instance that could not publish it). A storage error is left to the
+    /// request itself to answer.
     async fn still_valid(&self) -> Option<Ending> {
-        let secret = self.bearer.as_ref()?;
-        match self.auth.authenticate_api_token(secret).await {
+        if let Some(secret) = &self.bearer {
+            return match self.auth.authenticate_api_token(secret).await {
+                Ok(_) => None,
+                Err(_) => Some(Ending::TokenRevoked),
+            };
+        }
+        let Credential::Session { session_id, .. } = &self.caller.credential else {
+            return None;
+        };
+        match self.auth.session_deadlines(session_id).await {
             Ok(_) => None,
-            Err(_) => Some(Ending::TokenRevoked),
+            Err(err) => Ending::from_refusal(&err),
         }
     }
 

@@ -238,3 +238,22 @@ fn now_millis() -> i64 {
     )
     .unwrap()
 }
+
+#[tokio::test]
+async fn a_socket_rechecks_its_session_on_every_request() {
+    // A revoke this instance was never told of, as when another instance
+    // could not publish it, still stops the socket at its next request.
+    let app = spawn_app().await;
+    let cookie = app.signed_up(&TestUser::generate()).await;
+    let mut socket = app.open_socket(Cred::Cookie(&cookie), None).await.unwrap();
+    socket.call("account_verify", json!({})).await;
+    sqlx::query("UPDATE sessions SET revoked_at = $1, revoke_reason = 'revoked'")
+        .bind(app.clock_now())
+        .execute(app.db.db.writer())
+        .await
+        .unwrap();
+
+    socket.send("account_session_list", json!({})).await;
+
+    assert_eq!(socket.closed(PROMPTLY).await.reason, "session revoked");
+}

@@ -136,12 +136,7 @@ pub struct Closed {
 impl Socket {
     /// Sends a request and returns the response.
     pub async fn call(&mut self, method: &str, params: Value) -> Value {
-        self.next_id += 1;
-        let request = serde_json::json!({"jsonrpc": "2.0", "id": self.next_id, "method": method, "params": params});
-        self.socket
-            .send(Message::Text(request.to_string().into()))
-            .await
-            .unwrap();
+        self.send(method, params).await;
         loop {
             let message = tokio::time::timeout(PROMPTLY, self.socket.next())
                 .await
@@ -152,6 +147,16 @@ impl Socket {
                 return serde_json::from_str(&text).unwrap();
             }
         }
+    }
+
+    /// Sends a request without waiting for the answer.
+    pub async fn send(&mut self, method: &str, params: Value) {
+        self.next_id += 1;
+        let request = serde_json::json!({"jsonrpc": "2.0", "id": self.next_id, "method": method, "params": params});
+        self.socket
+            .send(Message::Text(request.to_string().into()))
+            .await
+            .unwrap();
     }
 
     /// Waits for the server to close the socket; its close code and reason.
