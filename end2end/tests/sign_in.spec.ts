@@ -53,3 +53,22 @@ test('an unknown email gets exactly the same error as a wrong password', async (
   await expect(page).toHaveURL(/\/login\?error=unauthenticated$/);
   await expect(page.getByRole('alert')).toContainText("That email and password don't match");
 });
+
+test('pages hydrate under the Content-Security-Policy with no violation', async ({ page }) => {
+  const violations: string[] = [];
+  page.on('console', (message) => {
+    if (message.text().includes('Content Security Policy')) {
+      violations.push(message.text());
+    }
+  });
+  const email = uniqueEmail('csp');
+  await signUpViaApi(page.request, email);
+
+  const response = await page.goto('/account/security');
+
+  expect(response?.headers()['content-security-policy']).toContain("frame-ancestors 'none'");
+  await waitForHydration(page);
+  await expect(page.getByTestId('me-email')).toHaveText(email);
+  await page.goto('/login');
+  expect(violations).toEqual([]);
+});

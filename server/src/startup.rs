@@ -9,16 +9,18 @@ use app::{App, shell};
 use auth::{Auth, Backend, Clock, Db, DemoAccount};
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Request};
-use axum::http::{StatusCode, header};
+use axum::http::request::Parts;
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get, post};
 use axum::serve::ListenerExt as _;
 use leptos::config::LeptosOptions;
-use leptos::prelude::provide_context;
+use leptos::prelude::{provide_context, use_context};
 use leptos_axum::{LeptosRoutes, file_and_error_handler_with_context, generate_route_list};
 use tokio::net::TcpListener;
 use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::config::Config;
@@ -29,7 +31,7 @@ use crate::feed::ChangeFeed;
 use crate::hub::ConnectionHub;
 use crate::jobs;
 use crate::limits::SignInLimits;
-use crate::middleware;
+use crate::middleware::{self, PageNonce};
 use crate::routes;
 use crate::state::AppState;
 use crate::{live, rpc};
@@ -187,7 +189,15 @@ fn leptos_options(config: &Config, addr: SocketAddr) -> LeptosOptions {
 
 fn router(state: AppState) -> Router {
     let auth_for_pages = state.auth.clone();
-    let leptos_context = move || provide_context(auth_for_pages.clone());
+    let leptos_context = move || {
+        provide_context(auth_for_pages.clone());
+        // The nonce named in this response's Content-Security-Policy.
+        if let Some(PageNonce(nonce)) =
+            use_context::<Parts>().and_then(|parts| parts.extensions.get::<PageNonce>().cloned())
+        {
+            provide_context(nonce);
+        }
+    };
     let options = state.leptos_options.clone();
     let render_shell = move |options: LeptosOptions| shell(options);
 
@@ -228,6 +238,19 @@ fn router(state: AppState) -> Router {
         .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT_BYTES))
         .layer(axum::middleware::from_fn(payload_too_large_as_json))
+        .layer(axum::middleware::from_fn(middleware::security_headers))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

@@ -7,6 +7,7 @@
 )]
 
 mod hardening;
+mod headers;
 mod helpers;
 mod idor;
 mod instances;

@@ -1,0 +1,71 @@
+//! Response headers that tell browsers what a page may do: a Content
+//! Security Policy with a fresh nonce for the page's own inline scripts, no
+//! framing, no MIME sniffing, no referrer, and no caching of anything but
+//! the built front end.
+
+use axum::extract::Request;
+use axum::http::{HeaderValue, header};
+use axum::middleware::Next;
+use axum::response::Response;
+use leptos::nonce::Nonce;
+
+/// Where the built front end (WASM, JS, CSS) is served; the only responses
+/// that may be cached.
+const ASSETS: &str = "/pkg/";
+
+/// For everything that is not a page (JSON, the live stream, files): load
+/// nothing, be framed by nobody.
+const NOT_A_PAGE_POLICY: &str = "default-src 'none'; frame-ancestors 'none'";
+
+/// The nonce of this request's page, for its inline hydration scripts.
+#[derive(Clone, Debug)]
+pub struct PageNonce(pub Nonce);
+
+pub async fn security_headers(mut req: Request, next: Next) -> Response {
+    let nonce = Nonce::new();
+    let cacheable = req.uri().path().starts_with(ASSETS);
+    req.extensions_mut().insert(PageNonce(nonce.clone()));
+    let mut response = next.run(req).await;
+    let is_page = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|value| value.as_bytes().starts_with(b"text/html"));
+    let policy = if is_page {
+        page_policy(&nonce)
+    } else {
+        NOT_A_PAGE_POLICY.to_owned()
+    };
+    let headers = response.headers_mut();
+    if let Ok(policy) = HeaderValue::from_str(&policy) {
+        headers.insert(header::CONTENT_SECURITY_POLICY, policy);
+    }
+    if !cacheable {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    response
+}
+
+/// A page runs its own scripts (the WASM bundle and the inline hydration
+/// scripts carrying the nonce) and talks only to this server.
+fn page_policy(nonce: &Nonce) -> String {
+    format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
+         style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; \
+         base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_page_policy_allows_no_inline_script_without_the_nonce() {
+        let nonce = Nonce::from_value("abc123");
+        let policy = page_policy(&nonce);
+        assert!(policy.contains("script-src 'self' 'nonce-abc123' 'wasm-unsafe-eval';"));
+        assert!(!policy.contains("unsafe-inline"));
+        assert!(policy.contains("frame-ancestors 'none'"));
+        assert!(HeaderValue::from_str(&policy).is_ok());
+    }
+}

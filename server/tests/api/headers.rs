@@ -1,0 +1,74 @@
+//! Security headers on every response.
+
+use reqwest::header::{CACHE_CONTROL, CONTENT_SECURITY_POLICY};
+use serde_json::json;
+
+use crate::helpers::{Cred, TestUser, spawn_app};
+
+fn header<'a>(response: &'a reqwest::Response, name: &str) -> &'a str {
+    response
+        .headers()
+        .get(name)
+        .unwrap_or_else(|| panic!("no {name} header"))
+        .to_str()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_page_allows_only_its_own_scripts_and_the_inline_ones_with_its_nonce() {
+    let app = spawn_app().await;
+
+    let response = app.get("/login", None).await;
+
+    let policy = header(&response, CONTENT_SECURITY_POLICY.as_str()).to_owned();
+    assert!(!policy.contains("unsafe-inline"), "{policy}");
+    assert!(policy.contains("frame-ancestors 'none'"), "{policy}");
+    let nonce = policy
+        .split("'nonce-")
+        .nth(1)
+        .and_then(|rest| rest.split('\'').next())
+        .expect("a nonce in the policy")
+        .to_owned();
+    assert!(nonce.len() >= 22, "at least 128 bits: {nonce}");
+    assert_eq!(header(&response, "x-content-type-options"), "nosniff");
+    assert_eq!(header(&response, "referrer-policy"), "no-referrer");
+    assert_eq!(header(&response, "x-frame-options"), "DENY");
+    let html = response.text().await.unwrap();
+    let inline_scripts = html.matches("<script").count();
+    assert!(
+        inline_scripts > 0,
+        "the page hydrates with an inline script"
+    );
+    assert_eq!(
+        html.matches(&format!("nonce=\"{nonce}\"")).count(),
+        inline_scripts,
+        "every script carries the response's nonce"
+    );
+
+    let again = app.get("/login", None).await;
+    assert!(
+        !header(&again, CONTENT_SECURITY_POLICY.as_str()).contains(&nonce),
+        "a fresh nonce per response"
+    );
+}
+
+#[tokio::test]
+async fn signed_in_pages_and_api_answers_are_not_stored() {
+    let app = spawn_app().await;
+    let cookie = app.signed_up(&TestUser::generate()).await;
+
+    let page = app.get("/account/security", Some(&cookie)).await;
+    let (status, _) = app
+        .rpc("account_verify", json!({}), Cred::Cookie(&cookie))
+        .await;
+    let api = app.get("/api/nothing-here", Some(&cookie)).await;
+
+    assert_eq!(page.status(), 200);
+    assert_eq!(header(&page, CACHE_CONTROL.as_str()), "no-store");
+    assert_eq!(status, 200);
+    assert_eq!(header(&api, CACHE_CONTROL.as_str()), "no-store");
+    assert_eq!(
+        header(&api, CONTENT_SECURITY_POLICY.as_str()),
+        "default-src 'none'; frame-ancestors 'none'"
+    );
+}
