@@ -89,12 +89,17 @@ pub async fn logout(State(state): State<AppState>, req: Request) -> Response {
 }
 
 /// Changes the password and ends every other session of the user.
+/// Checking the current password is a sign-in attempt and is rate limited
+/// like one, so a stolen cookie cannot be used to guess the password.
 pub async fn change_password(
     State(state): State<AppState>,
     Client(meta): Client,
     SignedIn(caller): SignedIn,
     Submission { reply, body }: Submission<PasswordChange>,
 ) -> Response {
+    if let Err(wait) = state.limits.check(ip_of(&meta), Some(&caller.me.email)) {
+        return rate_limited(reply, wait, HOME);
+    }
     let result = match body {
         Ok(change) => state
             .auth

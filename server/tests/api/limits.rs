@@ -115,3 +115,25 @@ async fn a_forwarded_address_from_an_untrusted_peer_does_not_escape_the_limit() 
 
     assert_eq!(second, [StatusCode::TOO_MANY_REQUESTS; 2]);
 }
+
+#[tokio::test]
+async fn guessing_the_current_password_is_rate_limited_like_signing_in() {
+    let app =
+        spawn_app_with(|config| config.login_rate_per_email = NonZeroU32::new(3).unwrap()).await;
+    let user = TestUser::generate();
+    let cookie = app.signed_up(&user).await;
+    let guess =
+        json!({"current_password": "a wrong guess", "new_password": "a new and long passphrase"});
+    for _ in 0..3 {
+        let response = app
+            .post_json("/api/auth/password", &guess, Some(&cookie))
+            .await;
+        assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    }
+
+    let limited = app
+        .post_json("/api/auth/password", &guess, Some(&cookie))
+        .await;
+
+    assert_api_error(limited, StatusCode::TOO_MANY_REQUESTS, "rate_limited").await;
+}
