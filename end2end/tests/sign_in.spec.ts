@@ -72,3 +72,16 @@ test('pages hydrate under the Content-Security-Policy with no violation', async 
   await page.goto('/login');
   expect(violations).toEqual([]);
 });
+
+test('page script cannot read the session cookie (HttpOnly)', async ({ page, context }) => {
+  const email = uniqueEmail('httponly');
+  await signUpViaApi(page.request, email);
+  await page.goto('/account/security');
+  await waitForHydration(page);
+
+  const session = (await context.cookies()).find((cookie) => cookie.name === 'session');
+  const visibleToScript = await page.evaluate(() => document.cookie);
+
+  expect(session?.httpOnly).toBe(true);
+  expect(visibleToScript).not.toContain(session?.value ?? 'no session cookie');
+});

@@ -2,10 +2,19 @@ use reqwest::StatusCode;
 use reqwest::header::CONTENT_TYPE;
 use serde_json::json;
 
-use crate::helpers::{TestUser, assert_api_error, spawn_app};
+use crate::helpers::{Cred, TestUser, assert_api_error, spawn_app};
 
-const STATE_CHANGING_ROUTES: [&str; 3] =
-    ["/api/auth/signup", "/api/auth/login", "/api/auth/logout"];
+/// Every kind of state-changing route; the server-function path is refused
+/// by the router-wide layer before any route is matched.
+const STATE_CHANGING_ROUTES: [&str; 7] = [
+    "/api/auth/signup",
+    "/api/auth/login",
+    "/api/auth/logout",
+    "/api/auth/password",
+    "/api/account/members",
+    "/api/rpc",
+    "/api/fn/any_server_function",
+];
 
 #[tokio::test]
 async fn a_cross_origin_post_is_refused_with_403() {
@@ -154,4 +163,82 @@ async fn unknown_api_paths_are_a_json_404() {
     let response = app.get("/api/nothing/here", None).await;
 
     assert_api_error(response, StatusCode::NOT_FOUND, "not_found").await;
+}
+
+#[tokio::test]
+async fn a_token_in_the_query_string_authenticates_nothing() {
+    let app = spawn_app().await;
+    let user = TestUser::generate();
+    let session = app.signed_up(&user).await;
+    let (_, api_token) = app.api_token(&session, "query").await;
+
+    for query in [
+        format!("session={session}"),
+        format!("__Host-session={session}"),
+        format!("token={api_token}"),
+        format!("access_token={api_token}"),
+    ] {
+        let page = app.get(&format!("/account/security?{query}"), None).await;
+        assert_eq!(page.status(), StatusCode::SEE_OTHER, "{query}");
+        let events = app.get(&format!("/api/events?{query}"), None).await;
+        assert_eq!(events.status(), StatusCode::UNAUTHORIZED, "{query}");
+        let rpc = app
+            .client
+            .post(app.url(&format!("/api/rpc?{query}")))
+            .json(&json!({"jsonrpc": "2.0", "id": 1, "method": "account_verify"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(rpc.status(), StatusCode::UNAUTHORIZED, "{query}");
+    }
+}
+
+#[tokio::test]
+async fn signing_in_with_a_planted_cookie_starts_a_fresh_session() {
+    // Session fixation: the attacker plants their own valid cookie in the
+    // victim's browser before the victim signs in.
+    let app = spawn_app().await;
+    let attacker = TestUser::generate();
+    let planted = app.signed_up(&attacker).await;
+    let victim = TestUser::generate();
+    app.signed_up(&victim).await;
+
+    let response = app
+        .client
+        .post(app.url("/api/auth/login"))
+        .header("cookie", format!("__Host-session={planted}"))
+        .json(&json!({"email": victim.email, "password": victim.password}))
+        .send()
+        .await
+        .unwrap();
+
+    assert_eq!(response.status(), StatusCode::OK);
+    let issued = crate::helpers::session_token(response.headers()).expect("a new cookie");
+    assert_ne!(issued, planted);
+    let planted_is = app
+        .rpc_ok("account_verify", json!({}), Cred::Cookie(&planted))
+        .await;
+    assert_eq!(
+        planted_is["me"]["email"], attacker.email,
+        "still the attacker's own"
+    );
+    let issued_is = app
+        .rpc_ok("account_verify", json!({}), Cred::Cookie(&issued))
+        .await;
+    assert_eq!(issued_is["me"]["email"], victim.email);
+}
+
+#[tokio::test]
+async fn development_mode_refuses_to_listen_beyond_loopback() {
+    let mut config = server::config::Config::defaults();
+    config.dev = true;
+    config.listen = "0.0.0.0:0".parse().unwrap();
+
+    let built =
+        server::startup::Application::build(&config, std::sync::Arc::new(auth::SystemClock)).await;
+
+    assert!(matches!(
+        built,
+        Err(server::startup::StartupError::DevelopmentNotOnLoopback(_))
+    ));
 }
