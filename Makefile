@@ -18,6 +18,7 @@ help:
 	@echo "make test       formatting, lints, unit + integration tests (SQLite and PostgreSQL), browser tests"
 	@echo "make wasm-size  release build, then the WASM bundle's size"
 	@echo "make bench-instances  revoke on one instance -> stream closed on another (PostgreSQL)"
+	@echo "make fuzz       random inputs for the RPC decoder, cookie parser and policy validator (FUZZ_SECONDS per target, default 60)"
 
 wasm-size: tools build-release
 
@@ -64,3 +65,8 @@ clean:
 .PHONY: bench-instances
 bench-instances: test-deps
 	scripts/with-postgres.sh cargo run --release -p bench --bin cross_instance
+
+# Fuzzing by property tests, FUZZ_SECONDS (default 60) per target.
+.PHONY: fuzz
+fuzz:
+	scripts/fuzz.sh

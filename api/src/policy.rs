@@ -236,4 +236,56 @@ mod tests {
         assert!(!standard.tightens(strict));
         assert!(SessionPolicy::new(60, 600).unwrap().tightens(standard));
     }
+
+    /// What a valid policy is, said once more, independently.
+    fn in_bounds(idle: i64, absolute: i64) -> bool {
+        (5..=1440).contains(&idle) && (15..=43_200).contains(&absolute) && idle <= absolute
+    }
+
+    fn minutes() -> impl proptest::strategy::Strategy<Value = i64> {
+        proptest::prop_oneof![proptest::prelude::any::<i64>(), -10_i64..50_000]
+    }
+
+    // `make fuzz` runs these (`fuzz_` in the name) with many more cases.
+    proptest::proptest! {
+        #[test]
+        fn fuzz_policy_numbers_are_valid_exactly_when_in_bounds(idle in minutes(), absolute in minutes()) {
+            let policy = SessionPolicy::new(idle, absolute);
+            proptest::prop_assert_eq!(policy.is_ok(), in_bounds(idle, absolute));
+            if let Err(errors) = policy {
+                proptest::prop_assert!(errors.idle.is_some() || errors.absolute.is_some());
+            }
+        }
+
+        #[test]
+        fn fuzz_policy_text_never_panics_and_accepts_only_valid_policies(
+            idle in "[ 0-9a-z+-.]{0,12}",
+            absolute in "\\PC{0,12}",
+        ) {
+            if let Ok(policy) = SessionPolicy::parse(&idle, &absolute) {
+                proptest::prop_assert!(in_bounds(
+                    i64::from(policy.idle_minutes()),
+                    i64::from(policy.absolute_minutes())
+                ));
+            }
+        }
+
+        #[test]
+        fn fuzz_policy_json_decodes_only_valid_policies_and_round_trips(
+            idle in minutes(),
+            absolute in minutes(),
+        ) {
+            let wire = serde_json::json!({"idle_minutes": idle, "absolute_minutes": absolute});
+            let decoded = serde_json::from_value::<SessionPolicy>(wire.clone());
+            proptest::prop_assert_eq!(decoded.is_ok(), in_bounds(idle, absolute));
+            if let Ok(policy) = decoded {
+                proptest::prop_assert_eq!(serde_json::to_value(policy).unwrap(), wire);
+            }
+        }
+
+        #[test]
+        fn fuzz_policy_arbitrary_json_text_never_panics(text in "\\PC{0,80}") {
+            let _ = serde_json::from_str::<SessionPolicy>(&text);
+        }
+    }
 }

@@ -122,4 +122,52 @@ mod tests {
         );
         assert!(CookieMode::Secure.read(&HeaderMap::new()).is_none());
     }
+
+    fn is_token_shaped(text: &str) -> bool {
+        text.len() == 43
+            && text
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    }
+
+    // `make fuzz` runs these (`fuzz_` in the name) with many more cases.
+    proptest::proptest! {
+        #[test]
+        fn fuzz_cookie_header_bytes_never_panic_and_yield_only_token_shaped_values(
+            bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..6000),
+        ) {
+            if let Ok(value) = HeaderValue::from_bytes(&bytes) {
+                let mut headers = HeaderMap::new();
+                headers.insert(header::COOKIE, value);
+                for mode in [CookieMode::Secure, CookieMode::Development] {
+                    if let Some(token) = mode.read(&headers) {
+                        proptest::prop_assert!(is_token_shaped(token.expose()));
+                    }
+                }
+            }
+        }
+
+        #[test]
+        fn fuzz_cookie_pairs_find_the_session_only_under_its_own_name(
+            before in "[ -~]{0,40}",
+            name in proptest::prop_oneof![
+                proptest::strategy::Just("__Host-session".to_owned()),
+                proptest::strategy::Just("session".to_owned()),
+                "[!-~]{0,16}",
+            ],
+            value in proptest::prop_oneof!["[A-Za-z0-9_-]{43}", "[ -~]{0,60}"],
+        ) {
+            let text = format!("{before}; {name}={value}");
+            let Ok(value_header) = HeaderValue::from_str(&text) else {
+                return Ok(());
+            };
+            let mut headers = HeaderMap::new();
+            headers.insert(header::COOKIE, value_header);
+            if let Some(token) = CookieMode::Secure.read(&headers) {
+                proptest::prop_assert!(is_token_shaped(token.expose()));
+                let pair = format!("__Host-session={}", token.expose());
+                proptest::prop_assert!(text.contains(&pair));
+            }
+        }
+    }
 }

@@ -201,21 +201,21 @@ mod tests {
         ]
     }
 
+    // `make fuzz` runs these (`fuzz_` in the name) with many more cases;
+    // PROPTEST_CASES sets how many, 256 by default.
     proptest! {
-        #![proptest_config(ProptestConfig::with_cases(256))]
-
         #[test]
-        fn arbitrary_bytes_never_panic_and_get_a_json_rpc_answer(bytes in prop::collection::vec(any::<u8>(), 0..512)) {
+        fn fuzz_rpc_arbitrary_bytes_never_panic_and_get_a_json_rpc_answer(bytes in prop::collection::vec(any::<u8>(), 0..512)) {
             check(&bytes)?;
         }
 
         #[test]
-        fn arbitrary_json_never_panics_and_gets_a_json_rpc_answer(value in any_json()) {
+        fn fuzz_rpc_arbitrary_json_never_panics_and_gets_a_json_rpc_answer(value in any_json()) {
             check(value.to_string().as_bytes())?;
         }
 
         #[test]
-        fn requests_with_arbitrary_methods_and_params_get_a_json_rpc_answer(
+        fn fuzz_rpc_requests_with_arbitrary_methods_and_params_get_a_json_rpc_answer(
             method in any_method(),
             params in any_json(),
             id in prop_oneof![Just(json!(1)), Just(Value::Null), ".{0,8}".prop_map(Value::String)],
