@@ -13,11 +13,12 @@
 use std::time::Duration;
 
 use api::{AccountId, LiveEvent, RevokeReason, SessionId, TokenId, UserId};
-use auth::{Auth, AuthError, ConnectionCloser, Db, Notifications};
+use auth::{Auth, ConnectionCloser, Db, Notifications};
 use serde::{Deserialize, Serialize};
 use tokio::sync::mpsc;
 
 use crate::hub::ConnectionHub;
+use crate::live::Ending;
 
 /// The PostgreSQL channel every instance listens on.
 const CHANNEL: &str = "latchkey_changes";
@@ -228,16 +229,17 @@ async fn recheck(hub: &ConnectionHub, auth: &Auth) {
                     server_time: auth.now(),
                 },
             ),
-            Err(AuthError::SessionExpired) => {
-                hub.close_expired(&session_id);
-            }
-            Err(AuthError::SessionRevoked(reason)) => {
-                hub.close_for_session(&session_id, reason);
-            }
-            Err(AuthError::SessionTaken) => {
-                hub.close_for_session(&session_id, RevokeReason::TokenReuse);
-            }
-            Err(err) => tracing::warn!(error = %err, "could not re-check a live session"),
+            Err(err) => match Ending::from_refusal(&err) {
+                Some(Ending::Expired) => {
+                    hub.close_expired(&session_id);
+                }
+                Some(Ending::Revoked(reason)) => {
+                    hub.close_for_session(&session_id, reason);
+                }
+                Some(Ending::TokenRevoked) | None => {
+                    tracing::warn!(error = %err, "could not re-check a live session");
+                }
+            },
         }
     }
     for token_id in tokens {

@@ -36,15 +36,15 @@ pub fn client_address(peer: IpAddr, headers: &HeaderMap, trusted_proxies: &[IpAd
     if !trusted_proxies.contains(&peer) {
         return peer;
     }
-    let hops: Vec<&str> = headers
+    let hops_nearest_first = headers
         .get_all("x-forwarded-for")
         .iter()
+        .rev()
         .filter_map(|value| value.to_str().ok())
-        .flat_map(|value| value.split(','))
-        .map(str::trim)
-        .collect();
+        .flat_map(|value| value.rsplit(','))
+        .map(str::trim);
     let mut client = peer;
-    for hop in hops.iter().rev() {
+    for hop in hops_nearest_first {
         match hop.parse::<IpAddr>() {
             Ok(addr) if trusted_proxies.contains(&addr) => client = addr,
             Ok(addr) => return addr,

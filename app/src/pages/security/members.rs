@@ -46,7 +46,6 @@ pub fn MembersCard() -> impl IntoView {
                 <div class="field">
                     <label for="member-email">"Email"</label>
                     <input id="member-email" name="email" type="email" autocomplete="off" required />
-
                 </div>
                 <div class="field">
                     <label for="member-password">"First password"</label>
