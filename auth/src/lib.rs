@@ -29,7 +29,7 @@ pub use error::AuthError;
 pub use secret::{API_TOKEN_PREFIX, ApiTokenSecret, SessionToken, TokenHash};
 pub use service::{
     Access, AccountPolicy, Auth, Authentication, Caller, ClientMeta, Credential, DemoAccount,
-    NewSession, PasswordChange, PolicyChange, PolicyUpdate, Resolved,
+    NewSession, PasswordChange, PasswordChanged, PolicyChange, PolicyUpdate, Resolved,
 };
 pub use sessions::{Cleanup, Deadlines};
 pub use settings::SessionSettings;

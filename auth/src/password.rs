@@ -120,4 +120,23 @@ mod tests {
                 .unwrap()
         );
     }
+
+    /// The time argon2 takes is set by its algorithm and parameters alone;
+    /// an unknown email is verified against a hash made the same way as a
+    /// real one, so both failed sign-ins cost the same.
+    #[tokio::test]
+    async fn the_dummy_hash_for_unknown_emails_costs_what_a_real_hash_costs() {
+        let hasher = PasswordHasher::new(1).await.unwrap();
+        let real = hasher
+            .hash(Password::new("correct horse".into()))
+            .await
+            .unwrap();
+        let real = PasswordHash::new(&real).unwrap();
+        let dummy = PasswordHash::new(&hasher.dummy_hash).unwrap();
+
+        assert_eq!(dummy.algorithm, real.algorithm);
+        assert_eq!(dummy.version, real.version);
+        assert_eq!(dummy.params, real.params);
+        assert_eq!(dummy.hash.map(|h| h.len()), real.hash.map(|h| h.len()));
+    }
 }

@@ -117,6 +117,15 @@ pub(crate) async fn enforce_cap(
     Ok(evicted)
 }
 
+/// Revokes every usable token of the user; returns their ids.
+pub(crate) async fn revoke_all_of_user(
+    conn: &mut AnyConnection,
+    user_id: &UserId,
+    now: Timestamp,
+) -> Result<Vec<TokenId>, AuthError> {
+    enforce_cap(conn, user_id, 0, now).await
+}
+
 /// Revokes one of the user's tokens; false when the user has no such live
 /// token (whether or not it exists for someone else).
 pub(crate) async fn revoke(

@@ -27,7 +27,7 @@ use crate::touch::Toucher;
 
 pub use policy::{AccountPolicy, PolicyChange, PolicyUpdate};
 pub use resolve::{Access, Resolved};
-pub use sign_in::{DemoAccount, PasswordChange};
+pub use sign_in::{DemoAccount, PasswordChange, PasswordChanged};
 
 /// Where a request came from, as recorded with sessions and audit events.
 #[derive(Clone, Debug, Default)]

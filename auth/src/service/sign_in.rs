@@ -4,7 +4,7 @@ use api::{
     AccountId, DisplayName, EmailAddress, LoginRequest, Me, Password, RevokeReason, Role,
     SecurityNotice, SignupRequest, UserId,
 };
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use super::{Auth, Caller, ClientMeta, NewSession};
@@ -12,13 +12,24 @@ use crate::audit::{AuditEvent, AuditKind};
 use crate::notices;
 use crate::secret::random_bytes;
 use crate::users::{self, NewUser};
-use crate::{AuthError, sessions};
+use crate::{AuthError, sessions, tokens};
 
 /// `POST /api/auth/password`.
 #[derive(Debug, Deserialize)]
 pub struct PasswordChange {
     pub current_password: Password,
     pub new_password: Password,
+    /// Also revoke every API token of the user (for a password that may
+    /// have leaked together with them).
+    #[serde(default)]
+    pub revoke_api_tokens: bool,
+}
+
+/// What a password change ended besides the old password.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct PasswordChanged {
+    pub other_sessions_ended: usize,
+    pub api_tokens_revoked: usize,
 }
 
 /// Sign-in details of the demo account, printed once when it is created.
@@ -155,15 +166,15 @@ impl Auth {
     }
 
     /// Changes the caller's password after checking the current one, and
-    /// ends every other session of theirs, in one transaction. Returns how
-    /// many sessions ended.
+    /// ends every other session of theirs (and, when asked, revokes their
+    /// API tokens), in one transaction.
     #[tracing::instrument(skip_all, fields(user_id = %caller.me.user_id))]
     pub async fn change_password(
         &self,
         caller: &Caller,
         change: PasswordChange,
         meta: &ClientMeta,
-    ) -> Result<usize, AuthError> {
+    ) -> Result<PasswordChanged, AuthError> {
         let current_session = caller.require_session()?;
         change.new_password.check_new("new_password")?;
         let user = users::find_by_id(self.0.db.reader(), &caller.me.user_id)
@@ -189,14 +200,29 @@ impl Auth {
             now,
         )
         .await?;
+        let revoked_tokens = if change.revoke_api_tokens {
+            tokens::revoke_all_of_user(&mut tx, &caller.me.user_id, now).await?
+        } else {
+            Vec::new()
+        };
         tx.commit().await?;
+        let changed = PasswordChanged {
+            other_sessions_ended: ended.len(),
+            api_tokens_revoked: revoked_tokens.len(),
+        };
+        for id in &revoked_tokens {
+            self.0.closer.close_for_token(id);
+        }
         let event = AuditEvent::new(AuditKind::PasswordChanged, now, meta)
             .by(&caller.me.account_id, &caller.me.user_id)
             .target(caller.me.user_id.as_str())
-            .detail(json!({"sessions_ended": ended.len()}));
+            .detail(json!({
+                "sessions_ended": changed.other_sessions_ended,
+                "api_tokens_revoked": changed.api_tokens_revoked,
+            }));
         self.after_revoke(&ended, RevokeReason::PasswordChanged, event)
             .await;
-        Ok(ended.len())
+        Ok(changed)
     }
 
     /// The caller's unseen security notices, now marked seen: each is shown once.

@@ -1,5 +1,5 @@
-use api::{Password, RevokeReason};
-use auth::{Access, AuditKind, AuthError, PasswordChange};
+use api::{Password, RevokeReason, TokenCreateParams};
+use auth::{Access, ApiTokenSecret, AuditKind, AuthError, PasswordChange};
 
 use crate::helpers::{
     PASSWORD, caller, logged_in, login_request, meta, resolve, signed_up, test_auth,
@@ -9,6 +9,7 @@ fn change(current: &str, new: &str) -> PasswordChange {
     PasswordChange {
         current_password: Password::new(current.into()),
         new_password: Password::new(new.into()),
+        revoke_api_tokens: false,
     }
 }
 
@@ -20,13 +21,14 @@ async fn a_password_change_ends_every_other_session_and_keeps_this_one() {
     let phone = logged_in(&t, "ada@example.com").await;
     let me = caller(&t, &here.token).await;
 
-    let ended = t
+    let changed = t
         .auth
         .change_password(&me, change(PASSWORD, "a brand new passphrase"), &meta())
         .await
         .unwrap();
 
-    assert_eq!(ended, 2);
+    assert_eq!(changed.other_sessions_ended, 2);
+    assert_eq!(changed.api_tokens_revoked, 0);
     assert!(resolve(&t, &here.token, Access::Api).await.is_ok());
     for other in [&laptop, &phone] {
         let result = resolve(&t, &other.token, Access::Api).await;
@@ -131,4 +133,49 @@ async fn a_password_change_is_audited_with_the_count() {
     let event = changed.expect("a password_changed event");
     assert_eq!(event.detail["sessions_ended"], 1);
     assert_eq!(event.actor.as_ref(), Some(&me.me.user_id));
+}
+
+#[tokio::test]
+async fn a_password_change_keeps_api_tokens_unless_asked_to_revoke_them() {
+    let t = test_auth().await;
+    let here = signed_up(&t, "ada@example.com").await;
+    let me = caller(&t, &here.token).await;
+    let mut secrets = Vec::new();
+    for name in ["deploy", "backup", "ci"] {
+        let params = TokenCreateParams {
+            name: name.into(),
+            expires_in_days: None,
+        };
+        let created = t.auth.create_token(&me, params, &meta()).await.unwrap();
+        secrets.push(ApiTokenSecret::from_bearer(&created.token).unwrap());
+    }
+    t.auth
+        .change_password(&me, change(PASSWORD, "a first new passphrase"), &meta())
+        .await
+        .unwrap();
+    assert!(t.auth.authenticate_api_token(&secrets[0]).await.is_ok());
+
+    let changed = t
+        .auth
+        .change_password(
+            &me,
+            PasswordChange {
+                revoke_api_tokens: true,
+                ..change("a first new passphrase", "a second new passphrase")
+            },
+            &meta(),
+        )
+        .await
+        .unwrap();
+
+    assert_eq!(changed.api_tokens_revoked, 3);
+    for secret in &secrets {
+        assert!(t.auth.authenticate_api_token(secret).await.is_err());
+    }
+    assert_eq!(
+        t.closer.closed_tokens().len(),
+        3,
+        "their connections were closed"
+    );
+    assert!(t.auth.list_tokens(&me).await.unwrap().is_empty());
 }

@@ -11,7 +11,6 @@ use axum::Json;
 use axum::extract::{Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use serde_json::json;
 
 use crate::error::HttpError;
 use crate::extract::{Client, Reply, SignedIn, Submission, client_meta};
@@ -88,7 +87,8 @@ pub async fn logout(State(state): State<AppState>, req: Request) -> Response {
     response
 }
 
-/// Changes the password and ends every other session of the user.
+/// Changes the password and ends every other session of the user (and,
+/// with `revoke_api_tokens`, their API tokens).
 /// Checking the current password is a sign-in attempt and is rate limited
 /// like one, so a stolen cookie cannot be used to guess the password.
 pub async fn change_password(
@@ -109,7 +109,7 @@ pub async fn change_password(
         Err(err) => Err(err),
     };
     match (result, reply) {
-        (Ok(ended), Reply::Json) => Json(json!({"other_sessions_ended": ended})).into_response(),
+        (Ok(changed), Reply::Json) => Json(changed).into_response(),
         (Ok(_), Reply::Page) => Redirect::to("/account/security?password=changed").into_response(),
         (Err(err), _) => failed(reply, err, HOME),
     }

@@ -6,6 +6,7 @@ use serde_json::json;
 use crate::helpers::{
     Cred, TestApp, TestUser, assert_api_error, session_set_cookie, session_token, spawn_app_with,
 };
+use crate::live_client::PROMPTLY;
 
 /// A server that rotates tokens after 1 s and honours old ones for 1 s.
 async fn fast_rotating_app() -> TestApp {
@@ -146,12 +147,47 @@ async fn changing_the_password_signs_out_the_other_sessions() {
     assert_eq!(response.status(), StatusCode::OK);
     let body: serde_json::Value = response.json().await.unwrap();
     assert_eq!(body["other_sessions_ended"], 1);
+    assert_eq!(body["api_tokens_revoked"], 0);
     assert_eq!(
         app.get("/account/security", Some(&here)).await.status(),
         StatusCode::OK
     );
     let ended = app.get("/account/security", Some(&other)).await;
     assert_eq!(ended.headers()["location"], "/login?reason=revoked");
+}
+
+#[tokio::test]
+async fn a_password_change_can_revoke_the_api_tokens_and_close_their_sockets() {
+    let app = spawn_app_with(|_| {}).await;
+    let user = TestUser::generate();
+    let here = app.signed_up(&user).await;
+    let (_, secret) = app.api_token(&here, "deploy").await;
+    let mut socket = app.open_socket(Cred::Bearer(&secret), None).await.unwrap();
+
+    let response = app
+        .post_json(
+            "/api/auth/password",
+            &json!({
+                "current_password": user.password,
+                "new_password": "a new and long passphrase",
+                "revoke_api_tokens": true,
+            }),
+            Some(&here),
+        )
+        .await;
+
+    assert_eq!(response.status(), StatusCode::OK);
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(body["api_tokens_revoked"], 1);
+    let closed = socket.closed(PROMPTLY).await;
+    assert_eq!(
+        (closed.code, closed.reason.as_str()),
+        (4001, "token revoked")
+    );
+    let (status, _) = app
+        .rpc("account_verify", json!({}), Cred::Bearer(&secret))
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
 }
 
 #[tokio::test]
