@@ -26,7 +26,7 @@ function server(listen: number, database: string | undefined, extra: Record<stri
       LATCHKEY_DEMO: 'false',
       // Many sign-ins from one address, in a short time, are the point here.
       LATCHKEY_LOGIN_RATE_PER_IP: '10000',
-      LATCHKEY_LOGIN_RATE_PER_EMAIL: '10000',
+      LATCHKEY_LOGIN_RATE_PER_EMAIL_HOUR: '10000',
       RUST_LOG: 'warn',
       ...extra,
     },

@@ -24,6 +24,8 @@ pub enum ErrorCode {
     PayloadTooLarge,
     /// The thing asked for does not exist (for this caller).
     NotFound,
+    /// The address exists but does not take this HTTP method.
+    MethodNotAllowed,
     /// Too many attempts; try again later.
     RateLimited,
     /// The request conflicts with the current state (for example a taken email).
@@ -34,7 +36,7 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code, for exhaustive tests and documentation.
-    pub const ALL: [ErrorCode; 11] = [
+    pub const ALL: [ErrorCode; 12] = [
         ErrorCode::Unauthenticated,
         ErrorCode::SessionExpired,
         ErrorCode::SessionTaken,
@@ -43,6 +45,7 @@ impl ErrorCode {
         ErrorCode::InvalidParams,
         ErrorCode::PayloadTooLarge,
         ErrorCode::NotFound,
+        ErrorCode::MethodNotAllowed,
         ErrorCode::RateLimited,
         ErrorCode::Conflict,
         ErrorCode::Internal,
@@ -59,6 +62,7 @@ impl ErrorCode {
             ErrorCode::InvalidParams => "invalid_params",
             ErrorCode::PayloadTooLarge => "payload_too_large",
             ErrorCode::NotFound => "not_found",
+            ErrorCode::MethodNotAllowed => "method_not_allowed",
             ErrorCode::RateLimited => "rate_limited",
             ErrorCode::Conflict => "conflict",
             ErrorCode::Internal => "internal",
@@ -79,6 +83,7 @@ impl ErrorCode {
             ErrorCode::RateLimited => -32_009,
             ErrorCode::Conflict => -32_010,
             ErrorCode::Internal => -32_011,
+            ErrorCode::MethodNotAllowed => -32_012,
         }
     }
 
@@ -93,6 +98,7 @@ impl ErrorCode {
             ErrorCode::InvalidParams => 400,
             ErrorCode::PayloadTooLarge => 413,
             ErrorCode::NotFound => 404,
+            ErrorCode::MethodNotAllowed => 405,
             ErrorCode::RateLimited => 429,
             ErrorCode::Conflict => 409,
             ErrorCode::Internal => 500,
@@ -156,6 +162,10 @@ mod server_fn_support {
             match value {
                 ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => {
                     ApiError::invalid_params("The request was missing a value or had a wrong one.")
+                }
+                // On the server: a request body that is not text at all.
+                ServerFnErrorErr::Deserialization(_) => {
+                    ApiError::invalid_params("The request could not be read.")
                 }
                 ServerFnErrorErr::Request(_) => ApiError::new(
                     ErrorCode::Internal,

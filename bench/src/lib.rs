@@ -20,7 +20,7 @@ pub async fn start_instance(
     config.demo = false;
     config.dev = false;
     config.login_rate_per_ip = NonZeroU32::MAX;
-    config.login_rate_per_email = NonZeroU32::MAX;
+    config.login_rate_per_email_hour = NonZeroU32::MAX;
     config.max_sessions_per_user = 100_000;
     configure(&mut config);
     let app = Application::build(&config, Arc::new(SystemClock)).await?;

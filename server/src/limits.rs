@@ -2,31 +2,55 @@
 //! passwords cannot be guessed quickly and password hashing cannot be used
 //! to exhaust the server. Built on governor's keyed GCRA limiters.
 
+use std::hash::Hash;
 use std::net::IpAddr;
 use std::num::NonZeroU32;
 use std::time::Duration;
 
 use governor::clock::{Clock, DefaultClock};
-use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use governor::middleware::NoOpMiddleware;
+use governor::state::keyed::DefaultKeyedStateStore;
+use governor::{Quota, RateLimiter};
 
-pub struct SignInLimits {
-    per_ip: DefaultKeyedRateLimiter<IpAddr>,
-    per_email: DefaultKeyedRateLimiter<String>,
+/// One email may use this share of its hourly attempts at once (five of
+/// the default sixty); the rest come one by one as time passes.
+const EMAIL_BURST_DIVISOR: u32 = 12;
+
+type Limiter<K, C> =
+    RateLimiter<K, DefaultKeyedStateStore<K>, C, NoOpMiddleware<<C as Clock>::Instant>>;
+
+pub struct SignInLimits<C: Clock + Clone = DefaultClock> {
+    per_ip: Limiter<IpAddr, C>,
+    per_email: Limiter<String, C>,
+    clock: C,
 }
 
 impl SignInLimits {
-    /// Allows `per_ip` attempts a minute from one address and `per_email`
-    /// a minute for one email, each as a burst that refills evenly.
-    pub fn new(per_ip: NonZeroU32, per_email: NonZeroU32) -> Self {
+    /// Allows `per_ip_minute` attempts a minute from one address, as a burst
+    /// that refills evenly, and `per_email_hour` an hour for one email, of
+    /// which a twelfth at once.
+    pub fn new(per_ip_minute: NonZeroU32, per_email_hour: NonZeroU32) -> Self {
+        Self::with_clock(per_ip_minute, per_email_hour, DefaultClock::default())
+    }
+}
+
+impl<C: Clock + Clone> SignInLimits<C> {
+    fn with_clock(per_ip_minute: NonZeroU32, per_email_hour: NonZeroU32, clock: C) -> Self {
+        let email_burst =
+            NonZeroU32::new(per_email_hour.get() / EMAIL_BURST_DIVISOR).unwrap_or(NonZeroU32::MIN);
         Self {
-            per_ip: RateLimiter::keyed(Quota::per_minute(per_ip)),
-            per_email: RateLimiter::keyed(Quota::per_minute(per_email)),
+            per_ip: keyed(Quota::per_minute(per_ip_minute), &clock),
+            per_email: keyed(
+                Quota::per_hour(per_email_hour).allow_burst(email_burst),
+                &clock,
+            ),
+            clock,
         }
     }
 
     /// Counts an attempt; `Err` holds how long to wait before the next one.
     pub fn check(&self, ip: Option<IpAddr>, email: Option<&str>) -> Result<(), Duration> {
-        let now = DefaultClock::default().now();
+        let now = self.clock.now();
         if let Some(ip) = ip {
             self.per_ip
                 .check_key(&ip)
@@ -50,30 +74,40 @@ impl SignInLimits {
     }
 }
 
+fn keyed<K: Hash + Eq + Clone, C: Clock + Clone>(quota: Quota, clock: &C) -> Limiter<K, C> {
+    RateLimiter::new(quota, DefaultKeyedStateStore::default(), clock.clone())
+}
+
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use governor::clock::FakeRelativeClock;
 
-    fn limits(per_ip: u32, per_email: u32) -> SignInLimits {
-        SignInLimits::new(
+    use super::*;
+    use crate::Config;
+
+    fn limits(per_ip: u32, per_email: u32) -> SignInLimits<FakeRelativeClock> {
+        SignInLimits::with_clock(
             NonZeroU32::new(per_ip).unwrap(),
             NonZeroU32::new(per_email).unwrap(),
+            FakeRelativeClock::default(),
         )
     }
 
     #[test]
     fn an_email_gets_its_burst_then_waits() {
-        let limits = limits(100, 3);
+        let limits = limits(100, 60);
         let ip = Some(IpAddr::from([127, 0, 0, 1]));
-        for _ in 0..3 {
+        for _ in 0..5 {
             assert!(limits.check(ip, Some("ada@example.com")).is_ok());
         }
         let wait = limits.check(ip, Some("ADA@example.com ")).unwrap_err();
         assert!(
-            wait > Duration::ZERO && wait <= Duration::from_secs(20),
+            wait > Duration::ZERO && wait <= Duration::from_mins(1),
             "{wait:?}"
         );
         assert!(limits.check(ip, Some("bob@example.com")).is_ok());
+        limits.clock.advance(wait);
+        assert!(limits.check(ip, Some("ada@example.com")).is_ok());
     }
 
     #[test]
@@ -87,6 +121,32 @@ mod tests {
             limits
                 .check(Some(IpAddr::from([10, 0, 0, 2])), Some("c@x.io"))
                 .is_ok()
+        );
+    }
+
+    /// ASVS V2.2.1: no more than 100 failed attempts an hour on one account,
+    /// with the defaults, from any number of addresses, however they are
+    /// spread over the hour.
+    #[test]
+    fn the_defaults_allow_at_most_100_attempts_an_hour_on_one_email() {
+        let config = Config::defaults();
+        let limits = SignInLimits::with_clock(
+            config.login_rate_per_ip,
+            config.login_rate_per_email_hour,
+            FakeRelativeClock::default(),
+        );
+        let mut allowed = 0;
+        for second in 0..3600u32 {
+            let ip = Some(IpAddr::from(second.to_be_bytes()));
+            if limits.check(ip, Some("ada@example.com")).is_ok() {
+                allowed += 1;
+            }
+            limits.clock.advance(Duration::from_secs(1));
+        }
+        assert!(allowed <= 100, "{allowed} attempts in an hour");
+        assert!(
+            allowed >= 50,
+            "a person who mistypes is not locked out: {allowed}"
         );
     }
 }

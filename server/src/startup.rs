@@ -4,15 +4,12 @@
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use api::rpc::RpcError;
 use app::{App, shell};
 use auth::{Auth, Backend, Clock, Db, DemoAccount};
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, Request};
+use axum::extract::DefaultBodyLimit;
 use axum::http::request::Parts;
-use axum::http::{HeaderValue, StatusCode, header};
-use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use axum::http::{HeaderValue, header};
 use axum::routing::{any, get, post};
 use axum::serve::ListenerExt as _;
 use leptos::config::LeptosOptions;
@@ -25,8 +22,6 @@ use tower_http::trace::TraceLayer;
 
 use crate::config::Config;
 use crate::cookies::CookieMode;
-use crate::error::HttpError;
-use crate::extract::payload_too_large;
 use crate::feed::ChangeFeed;
 use crate::hub::ConnectionHub;
 use crate::jobs;
@@ -104,7 +99,7 @@ impl Application {
         };
         let limits = Arc::new(SignInLimits::new(
             config.login_rate_per_ip,
-            config.login_rate_per_email,
+            config.login_rate_per_email_hour,
         ));
         let state = AppState {
             auth: auth.clone(),
@@ -237,7 +232,7 @@ fn router(state: AppState) -> Router {
         ))
         .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT_BYTES))
-        .layer(axum::middleware::from_fn(payload_too_large_as_json))
+        .layer(axum::middleware::from_fn(middleware::uniform_error_answers))
         .layer(axum::middleware::from_fn(middleware::security_headers))
         .layer(SetResponseHeaderLayer::overriding(
             header::X_CONTENT_TYPE_OPTIONS,
@@ -253,24 +248,6 @@ fn router(state: AppState) -> Router {
         ))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
-}
-
-/// The body-limit layer answers in plain text; API clients get JSON, and
-/// JSON-RPC clients a JSON-RPC error.
-async fn payload_too_large_as_json(req: Request, next: Next) -> Response {
-    let is_rpc = req.uri().path() == "/api/rpc";
-    let response = next.run(req).await;
-    let is_json = response
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .is_some_and(|value| value.as_bytes().starts_with(b"application/json"));
-    if response.status() != StatusCode::PAYLOAD_TOO_LARGE || is_json {
-        response
-    } else if is_rpc {
-        rpc::rpc_error_response(RpcError::from_api(payload_too_large()))
-    } else {
-        HttpError(payload_too_large()).into_response()
-    }
 }
 
 async fn shutdown_signal() {

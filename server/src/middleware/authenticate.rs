@@ -54,10 +54,13 @@ async fn by_session(
             });
             (Authentication::new(Ok(resolved.caller)), set_cookie)
         }
-        Err(err) => (
-            Authentication::new(Err(err.into())),
-            Some(state.cookies.clear()),
-        ),
+        Err(err) => {
+            let refusal = ApiError::from(err);
+            // A cookie is removed only when its session is surely gone, never
+            // because the database could not be asked.
+            let set_cookie = (refusal.code != ErrorCode::Internal).then(|| state.cookies.clear());
+            (Authentication::new(Err(refusal)), set_cookie)
+        }
     }
 }
 

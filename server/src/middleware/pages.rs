@@ -4,9 +4,9 @@
 use api::ErrorCode;
 use auth::Authentication;
 use axum::extract::Request;
-use axum::http::Method;
+use axum::http::{Method, StatusCode};
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{Html, IntoResponse, Redirect, Response};
 
 /// Pages under this prefix need a signed-in caller.
 const SIGNED_IN_PREFIX: &str = "/account/";
@@ -21,8 +21,24 @@ pub async fn guard_signed_in_pages(req: Request, next: Next) -> Response {
         .and_then(|found| found.caller().err());
     match refusal {
         None => next.run(req).await,
+        Some(refusal) if refusal.code == ErrorCode::Internal => could_not_check().into_response(),
         Some(refusal) => Redirect::to(login_for(refusal.code)).into_response(),
     }
+}
+
+/// When the session could not be looked up, the visitor is still signed in
+/// as far as anyone knows: say so instead of sending them to sign in.
+fn could_not_check() -> impl IntoResponse {
+    (
+        StatusCode::INTERNAL_SERVER_ERROR,
+        Html(
+            "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+             <title>Try again - latchkey</title></head><body><main>\
+             <h1>Something went wrong on our side</h1>\
+             <p>Your session could not be checked just now. You are still signed in; \
+             reload the page in a moment.</p></main></body></html>",
+        ),
+    )
 }
 
 /// The sign-in page, with a banner saying why when there is one to say.

@@ -9,6 +9,7 @@ use api::{ApiError, ErrorCode, Timestamp};
 use auth::{ApiTokenSecret, Auth, Authentication, Caller, ClientMeta, Credential};
 use axum::Extension;
 use axum::extract::State;
+use axum::extract::ws::rejection::WebSocketUpgradeRejection;
 use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
@@ -27,7 +28,7 @@ use crate::state::AppState;
 pub const CLOSE_CREDENTIAL_ENDED: u16 = 4001;
 
 pub async fn rpc_over_websocket(
-    upgrade: WebSocketUpgrade,
+    upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
     State(state): State<AppState>,
     Client(meta): Client,
     Extension(authentication): Extension<Authentication>,
@@ -44,6 +45,12 @@ pub async fn rpc_over_websocket(
     let caller = match authentication.caller() {
         Ok(caller) => caller.clone(),
         Err(refusal) => return HttpError(refusal).into_response(),
+    };
+    let Ok(upgrade) = upgrade else {
+        return HttpError(ApiError::invalid_params(
+            "This address takes WebSocket connections only.",
+        ))
+        .into_response();
     };
     let bearer = bearer_token(&headers);
     upgrade

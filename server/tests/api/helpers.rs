@@ -18,6 +18,9 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub clock: TestClock,
     pub db: Arc<TestDb>,
+    /// The server's own connection pools, for tests that take them away;
+    /// `None` when the server runs in another process.
+    pub server_db: Option<auth::Db>,
 }
 
 pub async fn spawn_app() -> TestApp {
@@ -60,26 +63,42 @@ async fn start(
     config.trusted_origins = Vec::new();
     // Generous limits, so only the rate-limit tests meet them.
     config.login_rate_per_ip = NonZeroU32::new(10_000).unwrap();
-    config.login_rate_per_email = NonZeroU32::new(10_000).unwrap();
+    config.login_rate_per_email_hour = NonZeroU32::new(10_000).unwrap();
     configure(&mut config);
     let app = Application::build(&config, server_clock)
         .await
         .expect("build the application");
     let addr = app.addr();
+    let server_db = Some(app.auth().db().clone());
     tokio::spawn(app.run_until_stopped());
-    let client = reqwest::Client::builder()
-        .redirect(redirect::Policy::none())
-        .build()
-        .unwrap();
     TestApp {
         addr,
-        client,
+        client: test_client(),
         clock,
         db,
+        server_db,
     }
 }
 
+fn test_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
 impl TestApp {
+    /// A server running in another process at `addr`, on `db`.
+    pub fn of_process(addr: SocketAddr, db: Arc<TestDb>) -> TestApp {
+        TestApp {
+            addr,
+            client: test_client(),
+            clock: TestClock::new(),
+            db,
+            server_db: None,
+        }
+    }
+
     /// A second server instance on the same database and clock, as when
     /// several instances share one PostgreSQL.
     pub async fn another_instance(&self, configure: impl FnOnce(&mut Config)) -> TestApp {
@@ -202,6 +221,25 @@ impl TestApp {
             created["id"].as_str().unwrap().to_owned(),
             created["token"].as_str().unwrap().to_owned(),
         )
+    }
+}
+
+impl TestApp {
+    /// The id of the session behind `cookie`.
+    pub async fn session_id_of(&self, cookie: &str) -> Value {
+        self.rpc_ok("account_verify", json!({}), Cred::Cookie(cookie))
+            .await["session_id"]
+            .clone()
+    }
+
+    /// Revokes a session as the user of `cookie`; the answer.
+    pub async fn revoke_session(&self, cookie: &str, session_id: &Value) -> Value {
+        self.rpc_ok(
+            "account_session_revoke",
+            json!({"session_id": session_id}),
+            Cred::Cookie(cookie),
+        )
+        .await
     }
 }
 

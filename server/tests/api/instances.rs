@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use serde_json::{Value, json};
+use serde_json::json;
 
 use crate::helpers::{Cred, TestApp, TestUser, spawn_app_with};
 use crate::live_client::{EventStream, PROMPTLY};
@@ -32,23 +32,6 @@ async fn user_on_both(a: &TestApp, b: &TestApp) -> (TestUser, String, String, Ev
     (user, on_a, on_b, stream)
 }
 
-/// The id of the session a cookie belongs to.
-async fn session_id_of(app: &TestApp, cookie: &str) -> Value {
-    app.rpc_ok("account_verify", json!({}), Cred::Cookie(cookie))
-        .await["session_id"]
-        .clone()
-}
-
-/// Revokes a session through `app`, as the user of `cookie`; the answer.
-async fn revoke_on(app: &TestApp, cookie: &str, session_id: &Value) -> Value {
-    app.rpc_ok(
-        "account_session_revoke",
-        json!({"session_id": session_id}),
-        Cred::Cookie(cookie),
-    )
-    .await
-}
-
 /// Within a second, the stream's last event and its reason.
 async fn ends_with_revoke(stream: &mut EventStream) -> String {
     let last = stream
@@ -66,9 +49,9 @@ async fn a_revoke_on_one_instance_closes_the_stream_on_the_other() {
         return;
     };
     let (_, on_a, on_b, mut stream) = user_on_both(&a, &b).await;
-    let id_on_b = session_id_of(&b, &on_b).await;
+    let id_on_b = b.session_id_of(&on_b).await;
 
-    revoke_on(&a, &on_a, &id_on_b).await;
+    a.revoke_session(&on_a, &id_on_b).await;
 
     assert_eq!(ends_with_revoke(&mut stream).await, "revoked");
 }
@@ -80,9 +63,11 @@ async fn the_same_revoke_on_both_instances_at_once_acts_once() {
     };
     let (user, on_a, on_b, _) = user_on_both(&a, &b).await;
     let on_b_too = b.logged_in(&user).await;
-    let target = session_id_of(&a, &on_b_too).await;
-    let (from_a, from_b) =
-        tokio::join!(revoke_on(&a, &on_a, &target), revoke_on(&b, &on_b, &target));
+    let target = a.session_id_of(&on_b_too).await;
+    let (from_a, from_b) = tokio::join!(
+        a.revoke_session(&on_a, &target),
+        b.revoke_session(&on_b, &target)
+    );
 
     let revoked = [&from_a, &from_b]
         .iter()
@@ -177,12 +162,12 @@ async fn a_revoke_made_while_the_feed_was_down_still_closes_the_stream_after_rec
         return;
     };
     let (_, on_a, on_b, mut stream) = user_on_both(&a, &b).await;
-    let id_on_b = session_id_of(&b, &on_b).await;
+    let id_on_b = b.session_id_of(&on_b).await;
 
     // Cut every instance's feed connection and wait until it is gone, so
     // the revoke's notification reaches nobody; B reconnects after 2 s.
     kill_feed_connections(&a).await;
-    revoke_on(&a, &on_a, &id_on_b).await;
+    a.revoke_session(&on_a, &id_on_b).await;
 
     let last = stream
         .next_event(Duration::from_secs(6))

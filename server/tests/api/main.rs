@@ -6,6 +6,8 @@
     reason = "tests fail by panicking"
 )]
 
+mod bad_input;
+mod faults;
 mod hardening;
 mod headers;
 mod helpers;
