@@ -80,9 +80,13 @@ async fn start(
     }
 }
 
+/// A client that follows no redirects. Every request, a live stream's
+/// body included, must finish within a minute: a server that stops answering
+/// fails the test with the request named instead of hanging the suite.
 fn test_client() -> reqwest::Client {
     reqwest::Client::builder()
         .redirect(redirect::Policy::none())
+        .timeout(std::time::Duration::from_mins(1))
         .build()
         .unwrap()
 }
