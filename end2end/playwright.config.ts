@@ -5,6 +5,7 @@ import path from 'node:path';
 // here; every Playwright process reads the same values.
 const port = Number(process.env.E2E_PORT ?? 3100);
 const fastPort = Number(process.env.E2E_FAST_PORT ?? 3101);
+const reauthPort = Number(process.env.E2E_REAUTH_PORT ?? 3102);
 const root = path.resolve(__dirname, '..');
 const binary = process.env.E2E_SERVER_BIN ?? path.join(root, 'target/debug/latchkey');
 
@@ -65,7 +66,11 @@ export default defineConfig({
     server(port, process.env.E2E_DATABASE_URL, { LATCHKEY_TOUCH_THRESHOLD: '1s' }),
     // Sessions end after 6 s without activity: expiry happens for real.
     server(fastPort, process.env.E2E_FAST_DATABASE_URL, { LATCHKEY_DEFAULT_IDLE_TIMEOUT: '6s' }),
+    // The password is asked for again 2 s after signing in.
+    server(reauthPort, process.env.E2E_REAUTH_DATABASE_URL, { LATCHKEY_REAUTH_WINDOW: '2s' }),
   ],
 });
 
 export const fastBaseURL = `http://127.0.0.1:${fastPort}`;
+export const reauthBaseURL = `http://127.0.0.1:${reauthPort}`;
+export const reauthWindowMs = 2_000;

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the Playwright suite in headless Chromium against the server built by
-# `cargo leptos build`: two instances (normal, and with very short sessions)
-# on free loopback ports, each with a throw-away database.
+# `cargo leptos build`: three instances (normal, with very short sessions,
+# and with a very short re-authentication window) on free loopback ports,
+# each with a throw-away database.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,8 +12,13 @@ trap 'rm -rf "$dir"' EXIT
 E2E_PORT=$(scripts/free-port.sh)
 E2E_FAST_PORT=$(scripts/free-port.sh)
 while [ "$E2E_FAST_PORT" = "$E2E_PORT" ]; do E2E_FAST_PORT=$(scripts/free-port.sh); done
-export E2E_PORT E2E_FAST_PORT
+E2E_REAUTH_PORT=$(scripts/free-port.sh)
+while [ "$E2E_REAUTH_PORT" = "$E2E_PORT" ] || [ "$E2E_REAUTH_PORT" = "$E2E_FAST_PORT" ]; do
+  E2E_REAUTH_PORT=$(scripts/free-port.sh)
+done
+export E2E_PORT E2E_FAST_PORT E2E_REAUTH_PORT
 export E2E_DATABASE_URL="sqlite://$dir/latchkey.db"
 export E2E_FAST_DATABASE_URL="sqlite://$dir/fast.db"
+export E2E_REAUTH_DATABASE_URL="sqlite://$dir/reauth.db"
 cd end2end
 npx playwright test "$@"

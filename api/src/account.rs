@@ -4,8 +4,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    ABSOLUTE_MINUTES, IDLE_MINUTES, Me, Preset, SessionId, SessionPolicy, Timestamp, TokenId,
-    UserId,
+    ABSOLUTE_MINUTES, IDLE_MINUTES, Me, Password, Preset, SessionId, SessionPolicy, Timestamp,
+    TokenId, UserId,
 };
 
 /// What authenticated a request.
@@ -14,6 +14,21 @@ use crate::{
 pub enum CredentialKind {
     Session,
     ApiToken,
+}
+
+/// `account_password_confirm`: the caller's password, entered again before
+/// a sensitive action (creating an API token, adding a member, changing the
+/// policy, signing out the account).
+#[derive(Clone, Deserialize)]
+pub struct PasswordConfirmParams {
+    pub password: Password,
+}
+
+/// Until when sensitive actions in this session go through without asking
+/// for the password again.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PasswordConfirmed {
+    pub until: Timestamp,
 }
 
 /// `account_verify`: who is calling.

@@ -26,6 +26,9 @@ pub enum ErrorCode {
     NotFound,
     /// The address exists but does not take this HTTP method.
     MethodNotAllowed,
+    /// A sensitive action needs the password entered again
+    /// (`account_password_confirm`), then the same request again.
+    ReauthRequired,
     /// Too many attempts; try again later.
     RateLimited,
     /// The request conflicts with the current state (for example a taken email).
@@ -36,7 +39,7 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code, for exhaustive tests and documentation.
-    pub const ALL: [ErrorCode; 12] = [
+    pub const ALL: [ErrorCode; 13] = [
         ErrorCode::Unauthenticated,
         ErrorCode::SessionExpired,
         ErrorCode::SessionTaken,
@@ -46,6 +49,7 @@ impl ErrorCode {
         ErrorCode::PayloadTooLarge,
         ErrorCode::NotFound,
         ErrorCode::MethodNotAllowed,
+        ErrorCode::ReauthRequired,
         ErrorCode::RateLimited,
         ErrorCode::Conflict,
         ErrorCode::Internal,
@@ -63,6 +67,7 @@ impl ErrorCode {
             ErrorCode::PayloadTooLarge => "payload_too_large",
             ErrorCode::NotFound => "not_found",
             ErrorCode::MethodNotAllowed => "method_not_allowed",
+            ErrorCode::ReauthRequired => "reauth_required",
             ErrorCode::RateLimited => "rate_limited",
             ErrorCode::Conflict => "conflict",
             ErrorCode::Internal => "internal",
@@ -84,6 +89,7 @@ impl ErrorCode {
             ErrorCode::Conflict => -32_010,
             ErrorCode::Internal => -32_011,
             ErrorCode::MethodNotAllowed => -32_012,
+            ErrorCode::ReauthRequired => -32_013,
         }
     }
 
@@ -94,7 +100,7 @@ impl ErrorCode {
             | ErrorCode::SessionExpired
             | ErrorCode::SessionTaken
             | ErrorCode::SessionRevoked => 401,
-            ErrorCode::Forbidden => 403,
+            ErrorCode::Forbidden | ErrorCode::ReauthRequired => 403,
             ErrorCode::InvalidParams => 400,
             ErrorCode::PayloadTooLarge => 413,
             ErrorCode::NotFound => 404,

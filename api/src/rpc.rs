@@ -19,10 +19,11 @@ pub enum Method {
     SecurityGet,
     PolicySet,
     SessionsRevoke,
+    PasswordConfirm,
 }
 
 impl Method {
-    pub const ALL: [Method; 10] = [
+    pub const ALL: [Method; 11] = [
         Method::Verify,
         Method::SessionList,
         Method::SessionRevoke,
@@ -33,6 +34,7 @@ impl Method {
         Method::SecurityGet,
         Method::PolicySet,
         Method::SessionsRevoke,
+        Method::PasswordConfirm,
     ];
 
     pub const fn name(self) -> &'static str {
@@ -47,6 +49,7 @@ impl Method {
             Method::SecurityGet => "account_security_get",
             Method::PolicySet => "account_policy_set",
             Method::SessionsRevoke => "account_sessions_revoke",
+            Method::PasswordConfirm => "account_password_confirm",
         }
     }
 

@@ -7,9 +7,9 @@
 )]
 
 use api::{
-    ApiError, Count, CreatedToken, Me, PolicySet, PolicySetParams, PolicyView, RevokeScope,
-    Revoked, SecurityNotice, SecurityOverview, SessionId, SessionInfo, TokenId, TokenInfo,
-    Verified,
+    ApiError, Count, CreatedToken, Me, PasswordConfirmed, PolicySet, PolicySetParams, PolicyView,
+    RevokeScope, Revoked, SecurityNotice, SecurityOverview, SessionId, SessionInfo, TokenId,
+    TokenInfo, Verified,
 };
 use leptos::prelude::*;
 
@@ -39,6 +39,21 @@ pub async fn take_security_notices() -> Result<Vec<SecurityNotice>, ApiError> {
     answer(async move {
         let (auth, caller, _) = acting()?;
         Ok(auth.take_security_notices(&caller).await?)
+    })
+    .await
+}
+
+/// Checks the password again before a sensitive action; counted like a
+/// sign-in attempt.
+#[server(prefix = "/api/fn")]
+pub async fn confirm_password(password: String) -> Result<PasswordConfirmed, ApiError> {
+    answer(async move {
+        let (auth, caller, meta) = acting()?;
+        crate::ssr::limits()?.check_password_attempt(&meta, &caller.me.email)?;
+        let params = api::PasswordConfirmParams {
+            password: api::Password::new(password),
+        };
+        Ok(auth.confirm_password(&caller, params, &meta).await?)
     })
     .await
 }

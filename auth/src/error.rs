@@ -27,6 +27,8 @@ pub enum AuthError {
     SessionRequired,
     #[error("the current password is wrong")]
     WrongPassword,
+    #[error("the password must be entered again first")]
+    ReauthRequired,
     #[error("storage failed: {0}")]
     Storage(#[from] sqlx::Error),
     #[error("password hashing failed: {0}")]
@@ -72,6 +74,10 @@ impl From<AuthError> for ApiError {
             AuthError::Forbidden => {
                 ApiError::new(ErrorCode::Forbidden, "Only the account owner can do this.")
             }
+            AuthError::ReauthRequired => ApiError::new(
+                ErrorCode::ReauthRequired,
+                "Enter your password again to do this.",
+            ),
             AuthError::WrongPassword => ApiError {
                 field: Some("current_password".into()),
                 ..ApiError::invalid_params("Your current password is not correct.")

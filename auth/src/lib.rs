@@ -7,6 +7,7 @@ mod closer;
 mod db;
 mod device;
 mod error;
+mod limits;
 mod notices;
 mod password;
 mod secret;
@@ -26,6 +27,10 @@ pub use closer::ConnectionCloser;
 pub use db::{Backend, Db, DbError, Notifications};
 pub use device::describe_device;
 pub use error::AuthError;
+pub use limits::{
+    DEFAULT_ATTEMPTS_PER_EMAIL_HOUR, DEFAULT_ATTEMPTS_PER_IP_MINUTE, SignInLimits,
+    too_many_attempts,
+};
 pub use secret::{API_TOKEN_PREFIX, ApiTokenSecret, SessionToken, TokenHash};
 pub use service::{
     Access, AccountPolicy, Auth, Authentication, Caller, ClientMeta, Credential, DemoAccount,

@@ -7,10 +7,20 @@ use std::net::IpAddr;
 use std::num::NonZeroU32;
 use std::time::Duration;
 
+use api::{ApiError, ErrorCode};
 use governor::clock::{Clock, DefaultClock};
 use governor::middleware::NoOpMiddleware;
 use governor::state::keyed::DefaultKeyedStateStore;
 use governor::{Quota, RateLimiter};
+
+use crate::ClientMeta;
+
+/// Sign-in attempts a minute from one address, by default.
+pub const DEFAULT_ATTEMPTS_PER_IP_MINUTE: NonZeroU32 = NonZeroU32::new(30).unwrap();
+
+/// Sign-in attempts an hour for one email, by default: with the burst, at
+/// most 65 in any hour (OWASP ASVS V2.2.1 asks for no more than 100).
+pub const DEFAULT_ATTEMPTS_PER_EMAIL_HOUR: NonZeroU32 = NonZeroU32::new(60).unwrap();
 
 /// One email may use this share of its hourly attempts at once (five of
 /// the default sixty); the rest come one by one as time passes.
@@ -65,6 +75,13 @@ impl<C: Clock + Clone> SignInLimits<C> {
         Ok(())
     }
 
+    /// Counts a password check of a signed-in user (entering it again before
+    /// a sensitive action) against the same limits as signing in.
+    pub fn check_password_attempt(&self, meta: &ClientMeta, email: &str) -> Result<(), ApiError> {
+        let ip = meta.ip.as_deref().and_then(|ip| ip.parse().ok());
+        self.check(ip, Some(email)).map_err(too_many_attempts)
+    }
+
     /// Forgets keys that are back to a full allowance (call periodically).
     pub fn forget_idle_keys(&self) {
         self.per_ip.retain_recent();
@@ -72,6 +89,15 @@ impl<C: Clock + Clone> SignInLimits<C> {
         self.per_ip.shrink_to_fit();
         self.per_email.shrink_to_fit();
     }
+}
+
+/// The answer to an attempt over the limit, naming the wait.
+pub fn too_many_attempts(wait: Duration) -> ApiError {
+    let seconds = wait.as_secs().max(1);
+    ApiError::new(
+        ErrorCode::RateLimited,
+        format!("Too many attempts. Try again in {seconds} seconds."),
+    )
 }
 
 fn keyed<K: Hash + Eq + Clone, C: Clock + Clone>(quota: Quota, clock: &C) -> Limiter<K, C> {
@@ -83,7 +109,6 @@ mod tests {
     use governor::clock::FakeRelativeClock;
 
     use super::*;
-    use crate::Config;
 
     fn limits(per_ip: u32, per_email: u32) -> SignInLimits<FakeRelativeClock> {
         SignInLimits::with_clock(
@@ -129,10 +154,9 @@ mod tests {
     /// spread over the hour.
     #[test]
     fn the_defaults_allow_at_most_100_attempts_an_hour_on_one_email() {
-        let config = Config::defaults();
         let limits = SignInLimits::with_clock(
-            config.login_rate_per_ip,
-            config.login_rate_per_email_hour,
+            DEFAULT_ATTEMPTS_PER_IP_MINUTE,
+            DEFAULT_ATTEMPTS_PER_EMAIL_HOUR,
             FakeRelativeClock::default(),
         );
         let mut allowed = 0;

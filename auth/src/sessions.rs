@@ -455,6 +455,35 @@ pub(crate) async fn delete_ended(
     })
 }
 
+/// When the user last entered their password in this session: at sign-in,
+/// or when they confirmed it since. `None` when there is no such session.
+pub(crate) async fn password_entered_at(
+    pool: &AnyPool,
+    session_id: &SessionId,
+) -> Result<Option<Timestamp>, AuthError> {
+    let row: Option<(Option<i64>, i64)> =
+        sqlx::query_as("SELECT password_at, created_at FROM sessions WHERE session_id = $1")
+            .bind(session_id.as_str())
+            .fetch_optional(pool)
+            .await?;
+    Ok(row
+        .map(|(password_at, created_at)| Timestamp::from_millis(password_at.unwrap_or(created_at))))
+}
+
+/// Records that the user just entered their password in this session.
+pub(crate) async fn set_password_entered(
+    pool: &AnyPool,
+    session_id: &SessionId,
+    now: Timestamp,
+) -> Result<(), AuthError> {
+    sqlx::query("UPDATE sessions SET password_at = $1 WHERE session_id = $2")
+        .bind(now.as_millis())
+        .bind(session_id.as_str())
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

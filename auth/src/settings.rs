@@ -22,6 +22,8 @@ pub struct SessionSettings {
     pub touch_threshold: Duration,
     /// How long an ended session is kept, so its browser can be told why.
     pub ended_session_retention: Duration,
+    /// Sensitive actions in a session need the password entered within this.
+    pub reauth_window: Duration,
 }
 
 impl Default for SessionSettings {
@@ -35,6 +37,7 @@ impl Default for SessionSettings {
             rotation_grace: Duration::from_mins(1),
             touch_threshold: Duration::from_mins(1),
             ended_session_retention: Duration::from_hours(24 * 7),
+            reauth_window: Duration::from_mins(15),
         }
     }
 }

@@ -79,6 +79,12 @@ pub struct Config {
     #[arg(long, env = "LATCHKEY_TOUCH_THRESHOLD", default_value = "60s", value_parser = humantime::parse_duration)]
     pub touch_threshold: Duration,
 
+    /// Creating an API token, adding a member, changing the policy and
+    /// signing out the account need the password entered within this; after
+    /// it, the browser asks for the password again.
+    #[arg(long, env = "LATCHKEY_REAUTH_WINDOW", default_value = "15m", value_parser = humantime::parse_duration)]
+    pub reauth_window: Duration,
+
     /// How long ended sessions are kept, so their browsers can be told why.
     #[arg(long, env = "LATCHKEY_ENDED_SESSION_RETENTION", default_value = "7days", value_parser = humantime::parse_duration)]
     pub ended_session_retention: Duration,
@@ -88,12 +94,12 @@ pub struct Config {
     pub max_tokens_per_user: usize,
 
     /// Sign-in and sign-up attempts allowed per minute from one IP address.
-    #[arg(long, env = "LATCHKEY_LOGIN_RATE_PER_IP", default_value = "30")]
+    #[arg(long, env = "LATCHKEY_LOGIN_RATE_PER_IP", default_value_t = auth::DEFAULT_ATTEMPTS_PER_IP_MINUTE)]
     pub login_rate_per_ip: NonZeroU32,
 
     /// Sign-in attempts allowed per hour for one email address, a twelfth of
     /// them at once (OWASP ASVS V2.2.1 asks for no more than 100 an hour).
-    #[arg(long, env = "LATCHKEY_LOGIN_RATE_PER_EMAIL_HOUR", default_value = "60")]
+    #[arg(long, env = "LATCHKEY_LOGIN_RATE_PER_EMAIL_HOUR", default_value_t = auth::DEFAULT_ATTEMPTS_PER_EMAIL_HOUR)]
     pub login_rate_per_email_hour: NonZeroU32,
 
     /// With PostgreSQL: the first wait before reconnecting the change feed
@@ -122,6 +128,7 @@ impl Config {
             rotation_grace: self.rotation_grace,
             touch_threshold: self.touch_threshold,
             ended_session_retention: self.ended_session_retention,
+            reauth_window: self.reauth_window,
         }
     }
 }

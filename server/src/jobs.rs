@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use auth::Auth;
 
-use crate::limits::SignInLimits;
+use auth::SignInLimits;
 
 /// Cleans up ended sessions, retired tokens and idle rate-limit keys every
 /// `interval`, forever.

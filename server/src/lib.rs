@@ -6,10 +6,8 @@ mod cookies;
 mod error;
 mod extract;
 pub mod feed;
-
 mod hub;
 mod jobs;
-mod limits;
 mod live;
 mod middleware;
 mod routes;

@@ -25,11 +25,11 @@ use crate::cookies::CookieMode;
 use crate::feed::ChangeFeed;
 use crate::hub::ConnectionHub;
 use crate::jobs;
-use crate::limits::SignInLimits;
 use crate::middleware::{self, PageNonce};
 use crate::routes;
 use crate::state::AppState;
 use crate::{live, rpc};
+use auth::SignInLimits;
 
 /// Largest request body accepted anywhere.
 pub const BODY_LIMIT_BYTES: usize = 64 * 1024;
@@ -184,8 +184,10 @@ fn leptos_options(config: &Config, addr: SocketAddr) -> LeptosOptions {
 
 fn router(state: AppState) -> Router {
     let auth_for_pages = state.auth.clone();
+    let limits_for_pages = state.limits.clone();
     let leptos_context = move || {
         provide_context(auth_for_pages.clone());
+        provide_context(limits_for_pages.clone());
         // The nonce named in this response's Content-Security-Policy.
         if let Some(PageNonce(nonce)) =
             use_context::<Parts>().and_then(|parts| parts.extensions.get::<PageNonce>().cloned())

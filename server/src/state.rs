@@ -9,7 +9,7 @@ use leptos::config::LeptosOptions;
 
 use crate::cookies::CookieMode;
 use crate::hub::ConnectionHub;
-use crate::limits::SignInLimits;
+use auth::SignInLimits;
 
 #[derive(Clone)]
 pub struct AppState {

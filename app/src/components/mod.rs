@@ -5,6 +5,7 @@ mod header;
 mod hydrated;
 mod modal;
 mod notices;
+mod reauth;
 mod toast;
 
 pub use form_error::FormError;
@@ -13,4 +14,5 @@ pub use hydrated::use_hydrated;
 
 pub use modal::ConfirmModal;
 pub use notices::SecurityNotices;
+pub use reauth::{ReauthDialog, provide_reauth, use_reauth};
 pub use toast::ExpiryToast;

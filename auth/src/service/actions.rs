@@ -152,6 +152,7 @@ impl Auth {
         meta: &ClientMeta,
     ) -> Result<CreatedToken, AuthError> {
         caller.require_session()?;
+        self.require_recent_password(caller).await?;
         let name = DisplayName::parse(&params.name, "name")?;
         let now = self.now();
         let expires_at = match params.expires_in_days {
@@ -291,6 +292,7 @@ impl Auth {
         meta: &ClientMeta,
     ) -> Result<Count, AuthError> {
         require_owner(caller)?;
+        self.require_recent_password(caller).await?;
         let keep = match params.scope {
             RevokeScope::Others => caller.session_id(),
             RevokeScope::All => None,

@@ -22,6 +22,7 @@ impl Auth {
         if caller.me.role != Role::Owner {
             return Err(AuthError::Forbidden);
         }
+        self.require_recent_password(caller).await?;
         let name = DisplayName::parse(&request.name, "name")?;
         let email = EmailAddress::parse(&request.email)?;
         request.password.check_new("password")?;

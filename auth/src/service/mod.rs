@@ -167,6 +167,24 @@ impl Auth {
         self.0.audit.subscribe()
     }
 
+    /// Sensitive actions from a browser need the password entered within the
+    /// re-authentication window. An API token passes: creating one already
+    /// needed a browser session with a fresh password.
+    /// It is read from the database each time, so a confirmation counts at
+    /// once for every connection of the session.
+    async fn require_recent_password(&self, caller: &Caller) -> Result<(), AuthError> {
+        let Some(session_id) = caller.session_id() else {
+            return Ok(());
+        };
+        let entered = sessions::password_entered_at(self.0.db.reader(), session_id)
+            .await?
+            .ok_or(AuthError::Unauthenticated)?;
+        if self.now().millis_since(entered) > millis(self.0.settings.reauth_window) {
+            return Err(AuthError::ReauthRequired);
+        }
+        Ok(())
+    }
+
     /// Waits until all activity recorded so far is written (for shutdown and tests).
     pub async fn flush(&self) {
         self.0.toucher.flush().await;

@@ -60,6 +60,7 @@ impl Auth {
         if caller.me.role != Role::Owner {
             return Err(AuthError::Forbidden);
         }
+        self.require_recent_password(caller).await?;
         let policy_override = match change {
             PolicyChange::Preset(preset) => Some(preset.policy()),
             PolicyChange::Custom(policy) => Some(policy),

@@ -1,8 +1,9 @@
 //! Signing up, in and out, and changing the password.
 
 use api::{
-    AccountId, DisplayName, EmailAddress, LoginRequest, Me, Password, RevokeReason, Role,
-    SecurityNotice, SignupRequest, UserId,
+    AccountId, ApiError, DisplayName, EmailAddress, LoginRequest, Me, Password,
+    PasswordConfirmParams, PasswordConfirmed, RevokeReason, Role, SecurityNotice, SignupRequest,
+    UserId,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -11,6 +12,7 @@ use super::{Auth, Caller, ClientMeta, NewSession};
 use crate::audit::{AuditEvent, AuditKind};
 use crate::notices;
 use crate::secret::random_bytes;
+use crate::settings::millis;
 use crate::users::{self, NewUser};
 use crate::{AuthError, sessions, tokens};
 
@@ -223,6 +225,48 @@ impl Auth {
         self.after_revoke(&ended, RevokeReason::PasswordChanged, event)
             .await;
         Ok(changed)
+    }
+
+    /// Checks the caller's password again, for the sensitive actions that
+    /// follow in this session during the re-authentication window. A wrong
+    /// password is audited like a failed sign-in.
+    #[tracing::instrument(skip_all, fields(user_id = %caller.me.user_id))]
+    pub async fn confirm_password(
+        &self,
+        caller: &Caller,
+        params: PasswordConfirmParams,
+        meta: &ClientMeta,
+    ) -> Result<PasswordConfirmed, AuthError> {
+        let session_id = caller.require_session()?;
+        let user = users::find_by_id(self.0.db.reader(), &caller.me.user_id)
+            .await?
+            .ok_or(AuthError::Unauthenticated)?;
+        let verified = self
+            .0
+            .passwords
+            .verify(params.password, Some(&user.password_hash))
+            .await?;
+        let now = self.now();
+        let by = |kind| {
+            AuditEvent::new(kind, now, meta)
+                .by(&caller.me.account_id, &caller.me.user_id)
+                .target(session_id.as_str())
+        };
+        if !verified {
+            self.0
+                .audit
+                .record(by(AuditKind::PasswordConfirmFailed))
+                .await;
+            return Err(AuthError::Rejected(ApiError {
+                field: Some("password".into()),
+                ..ApiError::invalid_params("That password is not correct.")
+            }));
+        }
+        sessions::set_password_entered(self.0.db.writer(), session_id, now).await?;
+        self.0.audit.record(by(AuditKind::PasswordConfirmed)).await;
+        Ok(PasswordConfirmed {
+            until: now.plus_millis(millis(self.0.settings.reauth_window)),
+        })
     }
 
     /// The caller's unseen security notices, now marked seen: each is shown once.

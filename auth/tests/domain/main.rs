@@ -15,6 +15,7 @@ mod expiry;
 mod helpers;
 mod password;
 mod policy;
+mod reauth;
 mod rotation;
 mod sign_in;
 mod tokens;

@@ -5,7 +5,7 @@
 use std::net::IpAddr;
 use std::time::Duration;
 
-use api::{ApiError, ErrorCode, LoginRequest, SignupRequest};
+use api::{ApiError, LoginRequest, SignupRequest};
 use auth::{Authentication, ClientMeta, NewSession, PasswordChange};
 use axum::Json;
 use axum::extract::{Request, State};
@@ -136,11 +136,7 @@ fn ip_of(meta: &ClientMeta) -> Option<IpAddr> {
 /// Too many attempts: `429` with `Retry-After`, or back to the page.
 fn rate_limited(reply: Reply, wait: Duration, page: &str) -> Response {
     let seconds = wait.as_secs().max(1);
-    let err = ApiError::new(
-        ErrorCode::RateLimited,
-        format!("Too many attempts. Try again in {seconds} seconds."),
-    );
-    let mut response = failed(reply, err, page);
+    let mut response = failed(reply, auth::too_many_attempts(wait), page);
     if reply == Reply::Json {
         response
             .headers_mut()

@@ -3,7 +3,7 @@
 
 use api::ApiError;
 use api::rpc::{Method, Response, RpcError, decode};
-use auth::{Auth, Caller, ClientMeta};
+use auth::{Auth, Caller, ClientMeta, SignInLimits};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -13,6 +13,7 @@ use serde_json::Value;
 /// response.
 pub async fn answer(
     auth: &Auth,
+    limits: &SignInLimits,
     caller: Result<&Caller, ApiError>,
     meta: &ClientMeta,
     body: &[u8],
@@ -27,7 +28,7 @@ pub async fn answer(
         }
     };
     let outcome = match caller {
-        Ok(caller) => dispatch(auth, caller, meta, call.method, call.params).await,
+        Ok(caller) => dispatch(auth, limits, caller, meta, call.method, call.params).await,
         Err(refusal) => Err(refusal),
     };
     let id = call.id?;
@@ -43,6 +44,7 @@ pub async fn answer(
 /// Runs one account action for the caller.
 async fn dispatch(
     auth: &Auth,
+    limits: &SignInLimits,
     caller: &Caller,
     meta: &ClientMeta,
     method: Method,
@@ -68,6 +70,13 @@ async fn dispatch(
             auth.revoke_account_sessions(caller, params_of(params)?, meta)
                 .await?,
         ),
+        Method::PasswordConfirm => {
+            limits.check_password_attempt(meta, &caller.me.email)?;
+            to_json(
+                auth.confirm_password(caller, params_of(params)?, meta)
+                    .await?,
+            )
+        }
     }
 }
 
@@ -100,6 +109,7 @@ mod tests {
     struct Fixture {
         runtime: tokio::runtime::Runtime,
         test: TestAuth,
+        limits: SignInLimits,
         caller: Caller,
     }
 
@@ -130,6 +140,10 @@ mod tests {
             Fixture {
                 runtime,
                 test,
+                limits: SignInLimits::new(
+                    auth::DEFAULT_ATTEMPTS_PER_IP_MINUTE,
+                    auth::DEFAULT_ATTEMPTS_PER_EMAIL_HOUR,
+                ),
                 caller,
             }
         })
@@ -140,6 +154,7 @@ mod tests {
         let f = fixture();
         let answered = f.runtime.block_on(answer(
             &f.test.auth,
+            &f.limits,
             Ok(&f.caller),
             &ClientMeta::default(),
             body,

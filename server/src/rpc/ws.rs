@@ -3,10 +3,11 @@
 //! socket is closed with code 4001 and a short reason, which clients treat
 //! as final.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use api::{ApiError, ErrorCode, Timestamp};
-use auth::{ApiTokenSecret, Auth, Authentication, Caller, ClientMeta, Credential};
+use auth::{ApiTokenSecret, Auth, Authentication, Caller, ClientMeta, Credential, SignInLimits};
 use axum::Extension;
 use axum::extract::State;
 use axum::extract::ws::rejection::WebSocketUpgradeRejection;
@@ -59,6 +60,7 @@ pub async fn rpc_over_websocket(
             let watch = ConnectionWatch::start(state.auth.clone(), &state.hub, &caller);
             let connection = Connection {
                 auth: state.auth.clone(),
+                limits: state.limits.clone(),
                 caller,
                 bearer,
                 meta,
@@ -71,6 +73,7 @@ pub async fn rpc_over_websocket(
 /// What one socket needs to answer requests.
 struct Connection {
     auth: Auth,
+    limits: Arc<SignInLimits>,
     caller: Caller,
     /// The API token the socket was opened with, re-checked per request.
     bearer: Option<ApiTokenSecret>,
@@ -107,7 +110,13 @@ impl Connection {
                         return;
                     }
                     self.note_activity(&mut last_activity);
-                    let answered = answer(&self.auth, Ok(&self.caller), &self.meta, &body).await;
+                    let answered = answer(
+                        &self.auth,
+                        &self.limits,
+                        Ok(&self.caller),
+                        &self.meta,
+                        &body,
+                    ).await;
                     if let Some((_, response)) = answered {
                         let text = serde_json::to_string(&response).unwrap_or_default();
                         if outgoing.send(Message::Text(text.into())).await.is_err() {

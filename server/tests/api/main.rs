@@ -17,6 +17,7 @@ mod limits;
 mod live;
 mod live_client;
 mod pages;
+mod reauth;
 mod rpc;
 mod sessions;
 mod sign_in;

@@ -1,7 +1,14 @@
 //! "Add a member" (owner): a plain form, so it works before the page's
 //! WASM has loaded; the server redirects back with the outcome.
 
+use api::{ApiError, ErrorCode};
 use leptos::prelude::*;
+
+use crate::components::use_reauth;
+
+const REAUTH_FIRST: &str =
+    "Adding a member changes who can get in, so enter your password again first.";
+const CONFIRMED: &str = "Thanks. Now fill in the form again to add the member.";
 use leptos_router::hooks::use_query_map;
 
 #[component]
@@ -14,6 +21,9 @@ pub fn MembersCard() -> impl IntoView {
         }
         let message = match (query.get_str("error")?, query.get_str("field")) {
             ("conflict", _) => "Someone with this email already has an account.".to_owned(),
+            ("reauth_required", _) => {
+                return Some(("form-error", REAUTH_FIRST.to_owned()));
+            }
             ("invalid_params", Some("email")) => {
                 "Enter an email address like name@example.com.".to_owned()
             }
@@ -27,10 +37,31 @@ pub fn MembersCard() -> impl IntoView {
         };
         Some(("form-error", message))
     };
+    let reauth = use_reauth();
+    let confirmed = RwSignal::new(false);
+    let needs_password =
+        move || !confirmed.get() && query.read().get_str("error") == Some("reauth_required");
     view! {
         <section class="card" aria-labelledby="members-heading">
             <h2 id="members-heading">"Add a member"</h2>
-            {move || outcome().map(|(class, text)| view! { <p class=class role="status">{text}</p> })}
+            {move || {
+                if confirmed.get() {
+                    return Some(view! { <p class="success" role="status">{CONFIRMED}</p> }.into_any());
+                }
+                outcome().map(|(class, text)| view! { <p class=class role="status">{text}</p> }.into_any())
+            }}
+            <Show when=needs_password>
+                <button
+                    type="button"
+                    class="button"
+                    on:click=move |_| {
+                        let asked = ApiError::new(ErrorCode::ReauthRequired, REAUTH_FIRST);
+                        reauth.handles(&asked, move || confirmed.set(true));
+                    }
+                >
+                    "Enter your password"
+                </button>
+            </Show>
             <form method="post" action="/api/account/members" class="inline-form">
                 <div class="field">
                     <label for="member-name">"Name"</label>

@@ -11,18 +11,22 @@ use api::{Me, Role};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::components::{ExpiryToast, SecurityNotices, SignedInHeader};
+use crate::components::{
+    ExpiryToast, ReauthDialog, SecurityNotices, SignedInHeader, provide_reauth,
+};
 use crate::live::provide_live;
 use crate::server_fns::current_user;
 
 #[component]
 pub fn SecurityPage() -> impl IntoView {
     provide_live();
+    provide_reauth();
     let me = OnceResource::new(current_user());
     view! {
         <Title text="Security" />
         <SignedInHeader />
         <ExpiryToast />
+        <ReauthDialog />
         <main class="page">
             <h1>"Security"</h1>
             <p class="lead">

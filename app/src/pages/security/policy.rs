@@ -6,7 +6,7 @@ use api::{PolicySetParams, PolicyView, Preset, SessionPolicy};
 use leptos::prelude::*;
 
 use super::{Outcome, loaded, outcome_view};
-use crate::components::use_hydrated;
+use crate::components::{use_hydrated, use_reauth};
 use crate::live::use_live;
 
 use crate::server_fns::{load_policy, set_policy};
@@ -115,6 +115,8 @@ fn PolicyForm(view: PolicyView, outcome: RwSignal<Option<Outcome>>) -> impl Into
     };
 
     let save = Action::new(|params: &PolicySetParams| set_policy(params.clone()));
+    let last_sent = StoredValue::new(None::<PolicySetParams>);
+    let reauth = use_reauth();
     Effect::new(move |_| match save.value().get() {
         Some(Ok(set)) => {
             current.set(effective(&set.policy));
@@ -128,7 +130,16 @@ fn PolicyForm(view: PolicyView, outcome: RwSignal<Option<Outcome>>) -> impl Into
             ))));
             apply_now.set(false);
         }
-        Some(Err(err)) => outcome.set(Some(Outcome::Failed(err.message))),
+        Some(Err(err)) => {
+            let again = move || {
+                if let Some(params) = last_sent.get_value() {
+                    save.dispatch(params);
+                }
+            };
+            if !reauth.handles(&err, again) {
+                outcome.set(Some(Outcome::Failed(err.message)));
+            }
+        }
         None => {}
     });
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
@@ -148,6 +159,7 @@ fn PolicyForm(view: PolicyView, outcome: RwSignal<Option<Outcome>>) -> impl Into
             }
         }
         outcome.set(None);
+        last_sent.set_value(Some(params.clone()));
         save.dispatch(params);
     };
 

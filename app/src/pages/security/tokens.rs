@@ -5,7 +5,7 @@ use api::{CreatedToken, TokenId, TokenInfo, ago, remaining};
 use leptos::prelude::*;
 
 use super::{Outcome, loaded, outcome_view};
-use crate::components::{ConfirmModal, use_hydrated};
+use crate::components::{ConfirmModal, use_hydrated, use_reauth};
 
 use crate::live::use_live;
 use crate::server_fns::{create_token, list_tokens, revoke_token};
@@ -80,6 +80,11 @@ fn NewToken(
     let create =
         Action::new(|(name, days): &(String, Option<u32>)| create_token(name.clone(), *days));
     let secret = RwSignal::new(None::<CreatedToken>);
+    let reauth = use_reauth();
+    let send = move || {
+        let expires = days.get_untracked().parse::<u32>().ok();
+        create.dispatch((name.get_untracked(), expires));
+    };
 
     Effect::new(move |_| match create.value().get() {
         Some(Ok(token)) => {
@@ -88,13 +93,17 @@ fn NewToken(
             outcome.set(None);
             created();
         }
-        Some(Err(err)) => outcome.set(Some(Outcome::Failed(err.message))),
+        Some(Err(err)) => {
+            let asked_for_password = reauth.handles(&err, send);
+            if !asked_for_password {
+                outcome.set(Some(Outcome::Failed(err.message)));
+            }
+        }
         None => {}
     });
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let expires = days.get_untracked().parse::<u32>().ok();
-        create.dispatch((name.get_untracked(), expires));
+        send();
     };
     view! {
         <form class="inline-form" on:submit=on_submit>

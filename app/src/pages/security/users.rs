@@ -7,7 +7,7 @@ use api::{ActiveUser, RevokeScope, ago};
 use leptos::prelude::*;
 
 use super::{Outcome, loaded, outcome_view};
-use crate::components::{ConfirmModal, use_hydrated};
+use crate::components::{ConfirmModal, use_hydrated, use_reauth};
 
 use crate::live::{go_to, use_live};
 use crate::server_fns::{load_security_overview, revoke_account_sessions};
@@ -24,6 +24,7 @@ pub fn ActiveUsersCard(account_name: String) -> impl IntoView {
         |_| load_security_overview(),
     );
     let outcome = RwSignal::new(None::<Outcome>);
+    let reauth = use_reauth();
     let confirm_others = RwSignal::new(false);
     let confirm_all = RwSignal::new(false);
     let revoke = Action::new(|scope: &RevokeScope| {
@@ -47,9 +48,15 @@ pub fn ActiveUsersCard(account_name: String) -> impl IntoView {
                 outcome.set(Some(Outcome::Done(sessions_signed_out(count.count))));
                 changes.update(|n| *n += 1);
             }
-            (Err(err), _) => {
+            (Err(err), scope) => {
                 live.leaving.set(false);
-                outcome.set(Some(Outcome::Failed(err.message)));
+                let again = move || {
+                    live.leaving.set(scope == RevokeScope::All);
+                    revoke.dispatch(scope);
+                };
+                if !reauth.handles(&err, again) {
+                    outcome.set(Some(Outcome::Failed(err.message)));
+                }
             }
         }
     });

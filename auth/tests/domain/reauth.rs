@@ -1,0 +1,185 @@
+//! Sensitive actions need the password entered again once the
+//! re-authentication window (default 15 minutes) has passed.
+
+use std::time::Duration;
+
+use api::{
+    NewMemberRequest, Password, PasswordConfirmParams, Preset, RevokeScope, SessionRevokeAllParams,
+    SessionsRevokeParams, TokenCreateParams,
+};
+use auth::{AuditKind, AuthError, Caller, Clock, PolicyChange};
+
+use auth::testing::TestAuth;
+
+use crate::helpers::{PASSWORD, caller, meta, signed_up, test_auth};
+
+fn confirm(password: &str) -> PasswordConfirmParams {
+    PasswordConfirmParams {
+        password: Password::new(password.into()),
+    }
+}
+
+fn token_named(name: &str) -> TokenCreateParams {
+    TokenCreateParams {
+        name: name.into(),
+        expires_in_days: None,
+    }
+}
+
+/// Each sensitive action, run once; which of them asked for the password.
+async fn sensitive_actions_asking(t: &TestAuth, me: &Caller) -> Vec<&'static str> {
+    let token = t.auth.create_token(me, token_named("ci"), &meta()).await;
+    let policy = t
+        .auth
+        .set_policy(me, PolicyChange::Preset(Preset::Strict), false, &meta())
+        .await;
+    let member = NewMemberRequest {
+        name: "Bob".into(),
+        email: format!("bob{}@example.com", t.clock.now().as_millis()),
+        password: Password::new("a long first password".into()),
+    };
+    let member = t.auth.add_member(me, member, &meta()).await;
+    let sign_out = t
+        .auth
+        .revoke_account_sessions(
+            me,
+            SessionsRevokeParams {
+                scope: RevokeScope::Others,
+            },
+            &meta(),
+        )
+        .await;
+    let asked = |result: Result<(), AuthError>| matches!(result, Err(AuthError::ReauthRequired));
+    [
+        ("create_token", asked(token.map(drop))),
+        ("set_policy", asked(policy.map(drop))),
+        ("add_member", asked(member.map(drop))),
+        ("revoke_account_sessions", asked(sign_out.map(drop))),
+    ]
+    .into_iter()
+    .filter_map(|(name, asked)| asked.then_some(name))
+    .collect()
+}
+
+#[tokio::test]
+async fn after_the_window_sensitive_actions_ask_for_the_password_until_it_is_confirmed() {
+    let t = test_auth().await;
+    let session = signed_up(&t, "ada@example.com").await;
+    let me = caller(&t, &session.token).await;
+    assert!(
+        sensitive_actions_asking(&t, &me).await.is_empty(),
+        "just signed in"
+    );
+
+    t.clock.advance(Duration::from_mins(16));
+    let me = caller(&t, &session.token).await;
+    assert_eq!(
+        sensitive_actions_asking(&t, &me).await,
+        [
+            "create_token",
+            "set_policy",
+            "add_member",
+            "revoke_account_sessions"
+        ]
+    );
+    let wrong = t
+        .auth
+        .confirm_password(&me, confirm("not my password"), &meta())
+        .await;
+    assert!(wrong.is_err(), "{wrong:?}");
+    assert_eq!(sensitive_actions_asking(&t, &me).await.len(), 4);
+
+    let confirmed = t
+        .auth
+        .confirm_password(&me, confirm(PASSWORD), &meta())
+        .await
+        .unwrap();
+
+    assert_eq!(
+        confirmed.until,
+        t.clock.now().plus_millis(15 * 60 * 1000),
+        "good for another window"
+    );
+    assert!(sensitive_actions_asking(&t, &me).await.is_empty());
+}
+
+#[tokio::test]
+async fn ending_your_own_sessions_never_asks_for_the_password() {
+    let t = test_auth().await;
+    let session = signed_up(&t, "ada@example.com").await;
+    t.clock.advance(Duration::from_mins(30));
+    let me = caller(&t, &session.token).await;
+
+    let ended = t
+        .auth
+        .revoke_all_sessions(
+            &me,
+            SessionRevokeAllParams {
+                except_current: true,
+            },
+            &meta(),
+        )
+        .await;
+
+    assert!(ended.is_ok(), "{ended:?}");
+}
+
+#[tokio::test]
+async fn an_api_token_is_not_asked_for_a_password() {
+    let t = test_auth().await;
+    let session = signed_up(&t, "ada@example.com").await;
+    let me = caller(&t, &session.token).await;
+    let created = t
+        .auth
+        .create_token(&me, token_named("ci"), &meta())
+        .await
+        .unwrap();
+    t.clock.advance(Duration::from_mins(30));
+    let secret = auth::ApiTokenSecret::from_bearer(&created.token).unwrap();
+    let by_token = t.auth.authenticate_api_token(&secret).await.unwrap();
+
+    let policy = t
+        .auth
+        .set_policy(
+            &by_token,
+            PolicyChange::Preset(Preset::Strict),
+            false,
+            &meta(),
+        )
+        .await;
+
+    assert!(policy.is_ok(), "{policy:?}");
+}
+
+#[tokio::test]
+async fn confirmations_are_audited_and_a_wrong_one_names_the_field() {
+    let t = test_auth().await;
+    let mut events = t.auth.subscribe_audit();
+    let session = signed_up(&t, "ada@example.com").await;
+    let me = caller(&t, &session.token).await;
+
+    let wrong = t
+        .auth
+        .confirm_password(&me, confirm("not my password"), &meta())
+        .await
+        .unwrap_err();
+    t.auth
+        .confirm_password(&me, confirm(PASSWORD), &meta())
+        .await
+        .unwrap();
+
+    let api_error = api::ApiError::from(wrong);
+    assert_eq!(api_error.field.as_deref(), Some("password"));
+    let mut kinds = Vec::new();
+    while let Ok(event) = events.try_recv() {
+        kinds.push(event.kind);
+    }
+    assert_eq!(
+        kinds,
+        [
+            AuditKind::SignedUp,
+            AuditKind::PasswordConfirmFailed,
+            AuditKind::PasswordConfirmed
+        ]
+    );
+}
