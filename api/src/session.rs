@@ -54,25 +54,45 @@ impl RevokeReason {
 pub enum NoticeKind {
     /// A session of theirs was used from somewhere else and has been ended.
     SessionTaken,
+    /// Their password was changed (from another session).
+    PasswordChanged,
+    /// An API token was created (from another session); `detail` is its name.
+    TokenCreated,
+    /// A sign-in from a device not seen before; `detail` describes it.
+    NewDevice,
 }
 
 impl NoticeKind {
+    pub const ALL: [NoticeKind; 4] = [
+        NoticeKind::SessionTaken,
+        NoticeKind::PasswordChanged,
+        NoticeKind::TokenCreated,
+        NoticeKind::NewDevice,
+    ];
+
     pub const fn as_str(self) -> &'static str {
         match self {
             NoticeKind::SessionTaken => "session_taken",
+            NoticeKind::PasswordChanged => "password_changed",
+            NoticeKind::TokenCreated => "token_created",
+            NoticeKind::NewDevice => "new_device",
         }
     }
 
     pub fn parse(raw: &str) -> Option<Self> {
-        (raw == "session_taken").then_some(NoticeKind::SessionTaken)
+        Self::ALL.into_iter().find(|kind| kind.as_str() == raw)
     }
 }
 
-/// Something the user must be told at their next sign-in, shown once.
+/// Something the user must be told, shown once, in a session other than
+/// the one that caused it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SecurityNotice {
     pub kind: NoticeKind,
     pub at: Timestamp,
+    /// What it is about: a token's name, a device and address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
 }
 
 #[cfg(test)]

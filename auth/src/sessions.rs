@@ -484,6 +484,23 @@ pub(crate) async fn set_password_entered(
     Ok(())
 }
 
+/// The devices (as shown to people) the user's sessions on record were
+/// signed in from, ended ones included while they are kept.
+pub(crate) async fn devices_of(
+    conn: &mut AnyConnection,
+    user_id: &UserId,
+) -> Result<Vec<String>, AuthError> {
+    let agents: Vec<Option<String>> =
+        sqlx::query_scalar("SELECT user_agent FROM sessions WHERE user_id = $1")
+            .bind(user_id.as_str())
+            .fetch_all(conn)
+            .await?;
+    Ok(agents
+        .iter()
+        .map(|agent| crate::describe_device(agent.as_deref()))
+        .collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

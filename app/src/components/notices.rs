@@ -1,31 +1,56 @@
-use api::NoticeKind;
+use api::{NoticeKind, SecurityNotice};
 use leptos::prelude::*;
 
 use crate::server_fns::take_security_notices;
 
-/// Security notices stored for the user (such as a stolen session that was
-/// ended), shown once after they sign in.
+/// Security notices stored for the user (a stolen session that was ended,
+/// a password change, a new token, a new device), each shown once, in a
+/// session other than the one that caused it.
 #[component]
 pub fn SecurityNotices() -> impl IntoView {
     let notices = OnceResource::new(take_security_notices());
     view! {
         <Suspense>
             {move || Suspend::new(async move {
-                notices.await.unwrap_or_default().iter().map(|n| notice(n.kind)).collect_view()
+                notices.await.unwrap_or_default().into_iter().map(notice).collect_view()
             })}
         </Suspense>
     }
 }
 
-fn notice(kind: NoticeKind) -> impl IntoView {
-    let text = match kind {
-        NoticeKind::SessionTaken => {
+fn notice(notice: SecurityNotice) -> impl IntoView {
+    let detail = notice.detail.unwrap_or_default();
+    let (class, text) = match notice.kind {
+        NoticeKind::SessionTaken => (
+            "banner danger",
             "A session of yours was used from somewhere else, so we ended it. \
              If that was not you, change your password now."
-        }
+                .to_owned(),
+        ),
+        NoticeKind::PasswordChanged => (
+            "banner info",
+            format!(
+                "Your password was changed (from {detail}) and your other sessions were ended. \
+                 If that was not you, change your password now."
+            ),
+        ),
+        NoticeKind::TokenCreated => (
+            "banner info",
+            format!(
+                "A new API token, \u{201c}{detail}\u{201d}, was created from another session. \
+                 If that was not you, revoke it below and change your password."
+            ),
+        ),
+        NoticeKind::NewDevice => (
+            "banner info",
+            format!(
+                "Someone signed in to your account from a new device ({detail}). \
+                 If that was not you, end that session below and change your password."
+            ),
+        ),
     };
     view! {
-        <p class="banner danger" role="alert" data-testid="security-notice">
+        <p class=class role="alert" data-testid="security-notice">
             {text}
         </p>
     }

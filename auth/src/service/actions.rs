@@ -3,16 +3,17 @@
 //! JSON-RPC, the server functions and the UI all call these.
 
 use api::{
-    ActiveUser, Count, CreatedToken, CredentialKind, DisplayName, PolicySet, PolicySetParams,
-    PolicyView, RevokeReason, RevokeScope, Revoked, Role, SecurityOverview, SessionId, SessionInfo,
-    SessionPolicy, SessionRevokeAllParams, SessionRevokeParams, SessionsRevokeParams,
-    TOKEN_MAX_DAYS, Timestamp, TokenCreateParams, TokenId, TokenInfo, TokenRevokeParams, UserId,
-    Verified,
+    ActiveUser, Count, CreatedToken, CredentialKind, DisplayName, NoticeKind, PolicySet,
+    PolicySetParams, PolicyView, RevokeReason, RevokeScope, Revoked, Role, SecurityOverview,
+    SessionId, SessionInfo, SessionPolicy, SessionRevokeAllParams, SessionRevokeParams,
+    SessionsRevokeParams, TOKEN_MAX_DAYS, Timestamp, TokenCreateParams, TokenId, TokenInfo,
+    TokenRevokeParams, UserId, Verified,
 };
 use serde_json::json;
 
 use super::{AccountPolicy, Auth, Caller, ClientMeta, Credential, PolicyChange};
 use crate::audit::{AuditEvent, AuditKind};
+use crate::notices::{self, NewNotice};
 use crate::secret::{ApiTokenSecret, random_bytes};
 use crate::sessions::{self, Deadlines};
 use crate::tokens::{self, NewToken};
@@ -179,6 +180,12 @@ impl Auth {
             expires_at,
         };
         tokens::insert(&mut tx, &new, now).await?;
+        let notice = NewNotice {
+            kind: NoticeKind::TokenCreated,
+            origin: caller.session_id(),
+            detail: Some(name.as_str().to_owned()),
+        };
+        notices::insert(&mut tx, &caller.me.user_id, notice, now).await?;
         let evicted = tokens::enforce_cap(
             &mut tx,
             &caller.me.user_id,

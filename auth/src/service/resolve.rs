@@ -8,7 +8,7 @@ use super::{Auth, Caller, ClientMeta, Credential};
 use crate::AuthError;
 use crate::audit::{AuditEvent, AuditKind};
 use crate::error::corrupt;
-use crate::notices;
+use crate::notices::{self, NewNotice};
 use crate::secret::{ApiTokenSecret, SessionToken, TokenHash};
 use crate::sessions::Deadlines;
 use crate::sessions::{self, SessionRow};
@@ -208,7 +208,13 @@ impl Auth {
         let mut tx = self.0.db.writer().begin().await?;
         let revoked = sessions::revoke(&mut tx, &session_id, RevokeReason::TokenReuse, now).await?;
         if revoked {
-            notices::insert(&mut tx, &me.user_id, NoticeKind::SessionTaken, now).await?;
+            notices::insert(
+                &mut tx,
+                &me.user_id,
+                NewNotice::plain(NoticeKind::SessionTaken),
+                now,
+            )
+            .await?;
         }
         tx.commit().await?;
         if revoked {

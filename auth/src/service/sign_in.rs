@@ -1,7 +1,7 @@
 //! Signing up, in and out, and changing the password.
 
 use api::{
-    AccountId, ApiError, DisplayName, EmailAddress, LoginRequest, Me, Password,
+    AccountId, ApiError, DisplayName, EmailAddress, LoginRequest, Me, NoticeKind, Password,
     PasswordConfirmParams, PasswordConfirmed, RevokeReason, Role, SecurityNotice, SignupRequest,
     UserId,
 };
@@ -10,11 +10,11 @@ use serde_json::json;
 
 use super::{Auth, Caller, ClientMeta, NewSession};
 use crate::audit::{AuditEvent, AuditKind};
-use crate::notices;
+use crate::notices::{self, NewNotice};
 use crate::secret::random_bytes;
 use crate::settings::millis;
 use crate::users::{self, NewUser};
-use crate::{AuthError, sessions, tokens};
+use crate::{AuthError, describe_device, sessions, tokens};
 
 /// `POST /api/auth/password`.
 #[derive(Debug, Deserialize)]
@@ -121,9 +121,24 @@ impl Auth {
         let me = user.user.me()?;
         let mut tx = self.0.db.writer().begin().await?;
         users::record_login(&mut tx, &me.user_id, now).await?;
+        let user_id = me.user_id.clone();
+        let known_devices = sessions::devices_of(&mut tx, &user_id).await?;
         let (session, evicted) = self
             .start_session(&mut tx, me, timeouts, &meta, now)
             .await?;
+        let device = describe_device(meta.user_agent.as_deref());
+        if !known_devices.is_empty() && !known_devices.contains(&device) {
+            let from = meta
+                .ip
+                .as_deref()
+                .map_or_else(String::new, |ip| format!(", {ip}"));
+            let notice = NewNotice {
+                kind: NoticeKind::NewDevice,
+                origin: Some(&session.signed_in.session_id),
+                detail: Some(format!("{device}{from}")),
+            };
+            notices::insert(&mut tx, &user_id, notice, now).await?;
+        }
         tx.commit().await?;
 
         let me = &session.signed_in.me;
@@ -202,6 +217,12 @@ impl Auth {
             now,
         )
         .await?;
+        let notice = NewNotice {
+            kind: NoticeKind::PasswordChanged,
+            origin: Some(current_session),
+            detail: Some(describe_device(meta.user_agent.as_deref())),
+        };
+        notices::insert(&mut tx, &caller.me.user_id, notice, now).await?;
         let revoked_tokens = if change.revoke_api_tokens {
             tokens::revoke_all_of_user(&mut tx, &caller.me.user_id, now).await?
         } else {
@@ -275,7 +296,9 @@ impl Auth {
         caller: &Caller,
     ) -> Result<Vec<SecurityNotice>, AuthError> {
         let mut tx = self.0.db.writer().begin().await?;
-        let unseen = notices::take_unseen(&mut tx, &caller.me.user_id, self.now()).await?;
+        let unseen =
+            notices::take_unseen(&mut tx, &caller.me.user_id, caller.session_id(), self.now())
+                .await?;
         tx.commit().await?;
         Ok(unseen)
     }

@@ -13,6 +13,7 @@ mod cap;
 mod cleanup;
 mod expiry;
 mod helpers;
+mod notices;
 mod password;
 mod policy;
 mod reauth;

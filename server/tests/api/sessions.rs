@@ -191,6 +191,44 @@ async fn a_password_change_can_revoke_the_api_tokens_and_close_their_sockets() {
 }
 
 #[tokio::test]
+async fn after_a_password_change_the_next_sign_in_elsewhere_is_told_once() {
+    let app = spawn_app_with(|_| {}).await;
+    let user = TestUser::generate();
+    let here = app.signed_up(&user).await;
+    let new_password = "a new and long passphrase";
+    let changed = app
+        .post_json(
+            "/api/auth/password",
+            &json!({"current_password": user.password, "new_password": new_password}),
+            Some(&here),
+        )
+        .await;
+    assert_eq!(changed.status(), StatusCode::OK);
+    let login = app
+        .post_json(
+            "/api/auth/login",
+            &json!({"email": user.email, "password": new_password}),
+            None,
+        )
+        .await;
+    let elsewhere = session_token(login.headers()).unwrap();
+
+    let mut pages = Vec::new();
+    for cookie in [&here, &elsewhere, &elsewhere] {
+        let page = app.get("/account/security", Some(cookie)).await;
+        pages.push(page.text().await.unwrap());
+    }
+    let [own, first, second] = &pages[..] else {
+        unreachable!("three pages")
+    };
+
+    let told = "Your password was changed";
+    assert!(!own.contains(told), "not to the session that changed it");
+    assert!(first.contains(told), "no notice after signing in elsewhere");
+    assert!(!second.contains(told), "the notice was shown twice");
+}
+
+#[tokio::test]
 async fn a_wrong_current_password_is_refused_naming_the_field() {
     let app = spawn_app_with(|_| {}).await;
     let user = TestUser::generate();
