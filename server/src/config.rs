@@ -103,7 +103,8 @@ pub struct Config {
     pub login_rate_per_email_hour: NonZeroU32,
 
     /// With PostgreSQL: the first wait before reconnecting the change feed
-    /// after its connection drops; it doubles up to 10 s.
+    /// after its connection drops, or before sending a change again that
+    /// could not be published; it doubles up to 10 s.
     #[arg(long, env = "LATCHKEY_FEED_RETRY", default_value = "500ms", value_parser = humantime::parse_duration)]
     pub feed_retry: Duration,
 

@@ -74,10 +74,15 @@ impl ChangeFeed {
     }
 
     /// Publishes changes to the other instances through `db` (PostgreSQL),
-    /// from a background task.
-    pub fn publishing(hub: ConnectionHub, db: Db, instance: String) -> Self {
+    /// from a background task; a failed `NOTIFY` is tried again after
+    /// `first_retry`, doubling.
+    pub fn publishing(hub: ConnectionHub, db: Db, instance: String, first_retry: Duration) -> Self {
         let (outbox, queue) = mpsc::unbounded_channel();
-        tokio::spawn(publish(db, instance.clone(), queue));
+        let send = move |payload: String| {
+            let db = db.clone();
+            async move { db.notify(CHANNEL, &payload).await }
+        };
+        tokio::spawn(publish(send, instance.clone(), queue, first_retry));
         Self {
             hub,
             remote: Some((instance, outbox)),
@@ -199,8 +204,24 @@ impl ConnectionCloser for ChangeFeed {
     }
 }
 
-/// Sends queued changes with `NOTIFY`, one at a time, in order.
-async fn publish(db: Db, instance: String, mut queue: mpsc::UnboundedReceiver<Change>) {
+/// How many times one change is tried before it is given up (about a minute
+/// and a half of waiting with the default first retry).
+const PUBLISH_ATTEMPTS: u32 = 9;
+
+/// Sends queued changes with `send` (a `NOTIFY`), one at a time, in order.
+/// A failed send is tried again after `first_retry`, doubling up to 10 s,
+/// so a database hiccup delays the other instances but loses nothing; only
+/// after [`PUBLISH_ATTEMPTS`] is a change given up, and logged.
+async fn publish<S, F, E>(
+    send: S,
+    instance: String,
+    mut queue: mpsc::UnboundedReceiver<Change>,
+    first_retry: Duration,
+) where
+    S: Fn(String) -> F,
+    F: Future<Output = Result<(), E>>,
+    E: std::fmt::Display,
+{
     while let Some(change) = queue.recv().await {
         let envelope = Envelope {
             from: instance.clone(),
@@ -209,8 +230,19 @@ async fn publish(db: Db, instance: String, mut queue: mpsc::UnboundedReceiver<Ch
         let Ok(payload) = serde_json::to_string(&envelope) else {
             continue;
         };
-        if let Err(err) = db.notify(CHANNEL, &payload).await {
-            tracing::error!(error = %err, "could not publish a change to the other instances");
+        let mut retry = first_retry;
+        for attempt in 1..=PUBLISH_ATTEMPTS {
+            match send(payload.clone()).await {
+                Ok(()) => break,
+                Err(err) if attempt == PUBLISH_ATTEMPTS => {
+                    tracing::error!(error = %err, "gave up publishing a change to the other instances");
+                }
+                Err(err) => {
+                    tracing::warn!(error = %err, attempt, "could not publish a change; retrying");
+                    tokio::time::sleep(retry).await;
+                    retry = (retry * 2).min(MAX_RETRY);
+                }
+            }
         }
     }
 }
@@ -255,6 +287,9 @@ async fn recheck(hub: &ConnectionHub, auth: &Auth) {
 
 #[cfg(test)]
 mod tests {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    use std::sync::{Arc, Mutex};
+
     use auth::Credential;
 
     use super::*;
@@ -312,5 +347,52 @@ mod tests {
             inbox.closed.await,
             Ok(Closed::Session(RevokeReason::Revoked))
         );
+    }
+
+    /// A `NOTIFY` that fails (the database restarting, say) is sent again,
+    /// in order, once it works: the other instances still hear every change.
+    #[tokio::test(start_paused = true)]
+    async fn a_change_that_fails_to_publish_is_sent_again_in_order() {
+        let delivered = Arc::new(Mutex::new(Vec::<String>::new()));
+        let failures_left = Arc::new(AtomicU32::new(3));
+        let send = {
+            let delivered = delivered.clone();
+            let failures_left = failures_left.clone();
+            move |payload: String| {
+                let delivered = delivered.clone();
+                let failing = failures_left
+                    .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+                    .is_ok();
+                async move {
+                    if failing {
+                        return Err("the database is restarting");
+                    }
+                    delivered.lock().unwrap().push(payload);
+                    Ok(())
+                }
+            }
+        };
+        let (outbox, queue) = mpsc::unbounded_channel();
+        let publisher = tokio::spawn(publish(
+            send,
+            "a1".into(),
+            queue,
+            Duration::from_millis(500),
+        ));
+        for n in 0..2u8 {
+            outbox
+                .send(Change::CloseToken {
+                    token_id: TokenId::from_random_bytes([n; 16]),
+                })
+                .unwrap();
+        }
+        drop(outbox);
+
+        publisher.await.unwrap();
+
+        let delivered = delivered.lock().unwrap();
+        assert_eq!(delivered.len(), 2, "nothing lost");
+        assert!(delivered[0].contains(TokenId::from_random_bytes([0; 16]).as_str()));
+        assert!(delivered[1].contains(TokenId::from_random_bytes([1; 16]).as_str()));
     }
 }

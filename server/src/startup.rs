@@ -70,7 +70,9 @@ impl Application {
         let hub = ConnectionHub::default();
         let feed = match db.backend() {
             Backend::Sqlite => ChangeFeed::local(hub.clone()),
-            Backend::Postgres => ChangeFeed::publishing(hub.clone(), db.clone(), instance_id()),
+            Backend::Postgres => {
+                ChangeFeed::publishing(hub.clone(), db.clone(), instance_id(), config.feed_retry)
+            }
         };
         let auth = Auth::new(db, clock, config.session_settings(), Arc::new(feed.clone())).await?;
         if auth.db().backend() == Backend::Postgres {
