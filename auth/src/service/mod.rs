@@ -170,6 +170,7 @@ impl Auth {
     /// Sensitive actions from a browser need the password entered within the
     /// re-authentication window. An API token passes: creating one already
     /// needed a browser session with a fresh password.
+    ///
     /// It is read from the database each time, so a confirmation counts at
     /// once for every connection of the session.
     async fn require_recent_password(&self, caller: &Caller) -> Result<(), AuthError> {
