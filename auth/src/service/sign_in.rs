@@ -194,13 +194,8 @@ impl Auth {
     ) -> Result<PasswordChanged, AuthError> {
         let current_session = caller.require_session()?;
         change.new_password.check_new("new_password")?;
-        let user = users::find_by_id(self.0.db.reader(), &caller.me.user_id)
-            .await?
-            .ok_or(AuthError::Unauthenticated)?;
         if !self
-            .0
-            .passwords
-            .verify(change.current_password, Some(&user.password_hash))
+            .is_own_password(caller, change.current_password)
             .await?
         {
             return Err(AuthError::WrongPassword);
@@ -259,14 +254,7 @@ impl Auth {
         meta: &ClientMeta,
     ) -> Result<PasswordConfirmed, AuthError> {
         let session_id = caller.require_session()?;
-        let user = users::find_by_id(self.0.db.reader(), &caller.me.user_id)
-            .await?
-            .ok_or(AuthError::Unauthenticated)?;
-        let verified = self
-            .0
-            .passwords
-            .verify(params.password, Some(&user.password_hash))
-            .await?;
+        let verified = self.is_own_password(caller, params.password).await?;
         let now = self.now();
         let by = |kind| {
             AuditEvent::new(kind, now, meta)
@@ -288,6 +276,22 @@ impl Auth {
         Ok(PasswordConfirmed {
             until: now.plus_millis(millis(self.0.settings.reauth_window)),
         })
+    }
+
+    /// Whether `password` is the caller's current one (the password change
+    /// and the confirmation before a sensitive action both ask).
+    async fn is_own_password(
+        &self,
+        caller: &Caller,
+        password: Password,
+    ) -> Result<bool, AuthError> {
+        let user = users::find_by_id(self.0.db.reader(), &caller.me.user_id)
+            .await?
+            .ok_or(AuthError::Unauthenticated)?;
+        self.0
+            .passwords
+            .verify(password, Some(&user.password_hash))
+            .await
     }
 
     /// The caller's unseen security notices, now marked seen: each is shown once.

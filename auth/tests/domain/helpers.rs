@@ -1,4 +1,4 @@
-use api::{LoginRequest, Password, SignupRequest};
+use api::{LoginRequest, Password, SignupRequest, TokenCreateParams};
 use auth::testing::TestAuth;
 use auth::{Access, Caller, ClientMeta, NewSession, Resolved, SessionSettings, SessionToken};
 
@@ -79,4 +79,12 @@ pub async fn last_seen(t: &TestAuth, session_id: &api::SessionId) -> i64 {
         .fetch_one(t.db.db.reader())
         .await
         .unwrap()
+}
+
+/// Parameters for a token that never expires.
+pub fn token_named(name: &str) -> TokenCreateParams {
+    TokenCreateParams {
+        name: name.into(),
+        expires_in_days: None,
+    }
 }

@@ -1,11 +1,13 @@
 //! Security notices after changes to how someone can get in (ASVS V2.2.3):
 //! each is shown once, in a session other than the one that caused it.
 
-use api::{NoticeKind, Password, SecurityNotice, TokenCreateParams};
+use api::{NoticeKind, Password, SecurityNotice};
 use auth::testing::TestAuth;
 use auth::{ClientMeta, PasswordChange};
 
-use crate::helpers::{PASSWORD, caller, logged_in, login_request, meta, signed_up, test_auth};
+use crate::helpers::{
+    PASSWORD, caller, logged_in, login_request, meta, signed_up, test_auth, token_named,
+};
 
 async fn notices_of(t: &TestAuth, session: &auth::NewSession) -> Vec<SecurityNotice> {
     let me = caller(t, &session.token).await;
@@ -52,11 +54,10 @@ async fn a_new_api_token_is_told_to_the_users_other_sessions() {
     let here = signed_up(&t, "ada@example.com").await;
     let laptop = logged_in(&t, "ada@example.com").await;
     let me = caller(&t, &here.token).await;
-    let params = TokenCreateParams {
-        name: "deploy".into(),
-        expires_in_days: None,
-    };
-    t.auth.create_token(&me, params, &meta()).await.unwrap();
+    t.auth
+        .create_token(&me, token_named("deploy"), &meta())
+        .await
+        .unwrap();
 
     assert!(notices_of(&t, &here).await.is_empty());
     let told = notices_of(&t, &laptop).await;

@@ -1,8 +1,8 @@
-use api::{Password, RevokeReason, TokenCreateParams};
+use api::{Password, RevokeReason};
 use auth::{Access, ApiTokenSecret, AuditKind, AuthError, PasswordChange};
 
 use crate::helpers::{
-    PASSWORD, caller, logged_in, login_request, meta, resolve, signed_up, test_auth,
+    PASSWORD, caller, logged_in, login_request, meta, resolve, signed_up, test_auth, token_named,
 };
 
 fn change(current: &str, new: &str) -> PasswordChange {
@@ -142,11 +142,11 @@ async fn a_password_change_keeps_api_tokens_unless_asked_to_revoke_them() {
     let me = caller(&t, &here.token).await;
     let mut secrets = Vec::new();
     for name in ["deploy", "backup", "ci"] {
-        let params = TokenCreateParams {
-            name: name.into(),
-            expires_in_days: None,
-        };
-        let created = t.auth.create_token(&me, params, &meta()).await.unwrap();
+        let created = t
+            .auth
+            .create_token(&me, token_named(name), &meta())
+            .await
+            .unwrap();
         secrets.push(ApiTokenSecret::from_bearer(&created.token).unwrap());
     }
     t.auth

@@ -5,24 +5,17 @@ use std::time::Duration;
 
 use api::{
     NewMemberRequest, Password, PasswordConfirmParams, Preset, RevokeScope, SessionRevokeAllParams,
-    SessionsRevokeParams, TokenCreateParams,
+    SessionsRevokeParams,
 };
 use auth::{AuditKind, AuthError, Caller, Clock, PolicyChange};
 
 use auth::testing::TestAuth;
 
-use crate::helpers::{PASSWORD, caller, meta, signed_up, test_auth};
+use crate::helpers::{PASSWORD, caller, meta, signed_up, test_auth, token_named};
 
 fn confirm(password: &str) -> PasswordConfirmParams {
     PasswordConfirmParams {
         password: Password::new(password.into()),
-    }
-}
-
-fn token_named(name: &str) -> TokenCreateParams {
-    TokenCreateParams {
-        name: name.into(),
-        expires_in_days: None,
     }
 }
 

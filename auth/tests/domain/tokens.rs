@@ -3,14 +3,7 @@ use std::time::Duration;
 use api::{CredentialKind, TokenCreateParams, TokenId, TokenRevokeParams};
 use auth::{ApiTokenSecret, AuthError};
 
-use crate::helpers::{caller, meta, signed_up, test_auth};
-
-fn named(name: &str) -> TokenCreateParams {
-    TokenCreateParams {
-        name: name.into(),
-        expires_in_days: None,
-    }
-}
+use crate::helpers::{caller, meta, signed_up, test_auth, token_named};
 
 #[tokio::test]
 async fn a_created_token_is_shown_once_and_authenticates_as_its_user() {
@@ -20,7 +13,7 @@ async fn a_created_token_is_shown_once_and_authenticates_as_its_user() {
 
     let created = t
         .auth
-        .create_token(&me, named("deploy script"), &meta())
+        .create_token(&me, token_named("deploy script"), &meta())
         .await
         .unwrap();
 
@@ -49,7 +42,11 @@ async fn a_token_cannot_create_more_tokens() {
     let session = signed_up(&t, "ada@example.com").await;
     let created = t
         .auth
-        .create_token(&caller(&t, &session.token).await, named("ci"), &meta())
+        .create_token(
+            &caller(&t, &session.token).await,
+            token_named("ci"),
+            &meta(),
+        )
         .await
         .unwrap();
     let by_token = t
@@ -58,7 +55,10 @@ async fn a_token_cannot_create_more_tokens() {
         .await
         .unwrap();
 
-    let result = t.auth.create_token(&by_token, named("more"), &meta()).await;
+    let result = t
+        .auth
+        .create_token(&by_token, token_named("more"), &meta())
+        .await;
 
     assert!(
         matches!(result, Err(AuthError::SessionRequired)),
@@ -76,7 +76,7 @@ async fn the_eleventh_token_evicts_the_oldest() {
         t.clock.advance(Duration::from_secs(1));
         created.push(
             t.auth
-                .create_token(&me, named(&format!("token {n}")), &meta())
+                .create_token(&me, token_named(&format!("token {n}")), &meta())
                 .await
                 .unwrap(),
         );
@@ -98,12 +98,12 @@ async fn revoking_a_token_stops_it_and_another_users_token_answers_false() {
     let bob = caller(&t, &signed_up(&t, "bob@example.com").await.token).await;
     let adas = t
         .auth
-        .create_token(&ada, named("ada's"), &meta())
+        .create_token(&ada, token_named("ada's"), &meta())
         .await
         .unwrap();
     let bobs = t
         .auth
-        .create_token(&bob, named("bob's"), &meta())
+        .create_token(&bob, token_named("bob's"), &meta())
         .await
         .unwrap();
 
@@ -180,7 +180,7 @@ async fn token_names_and_expiry_are_validated() {
     let t = test_auth().await;
     let me = caller(&t, &signed_up(&t, "ada@example.com").await.token).await;
 
-    let blank = t.auth.create_token(&me, named("  "), &meta()).await;
+    let blank = t.auth.create_token(&me, token_named("  "), &meta()).await;
     let too_long = t
         .auth
         .create_token(
@@ -209,7 +209,7 @@ async fn using_a_token_records_when_it_was_last_used() {
     let me = caller(&t, &signed_up(&t, "ada@example.com").await.token).await;
     let created = t
         .auth
-        .create_token(&me, named("ci"), &meta())
+        .create_token(&me, token_named("ci"), &meta())
         .await
         .unwrap();
     t.clock.advance(Duration::from_mins(5));
