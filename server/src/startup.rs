@@ -207,6 +207,7 @@ fn router(state: AppState) -> Router {
         .route("/api/auth/logout", post(routes::auth::logout))
         .route("/api/auth/password", post(routes::auth::change_password))
         .route("/api/account/members", post(routes::account::add_member))
+        .route("/api/account/me", get(routes::account::me))
         .route("/api/rpc", post(rpc::rpc_over_http))
         .route("/api/ws", get(rpc::rpc_over_websocket))
         .route("/api/events", get(live::events))

@@ -1,6 +1,6 @@
 //! `/api/account/...`: what the owner does for the account over REST.
 
-use api::{ApiError, NewMemberRequest};
+use api::{ApiError, NewMemberRequest, Verified};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -30,4 +30,11 @@ pub async fn add_member(
         (Ok(_), Reply::Page) => Redirect::to("/account/security?member=added").into_response(),
         (Err(err), _) => failed(reply, err, HOME),
     }
+}
+
+/// `GET /api/account/me`: who is calling, and with what (the same answer as
+/// the `account_verify` action), for scripts and health checks that hold a
+/// token or a cookie.
+pub async fn me(State(state): State<AppState>, SignedIn(caller): SignedIn) -> Json<Verified> {
+    Json(state.auth.verify(&caller))
 }

@@ -67,6 +67,7 @@ fn every_route() -> Vec<Route> {
         Route::new(Method::POST, "/api/auth/logout", Answers::Json),
         Route::new(Method::POST, "/api/auth/password", Answers::Json),
         Route::new(Method::POST, "/api/account/members", Answers::Json),
+        Route::new(Method::GET, "/api/account/me", Answers::Json),
         Route::new(Method::POST, "/api/rpc", Answers::JsonRpc),
         Route::new(Method::GET, "/api/ws", Answers::Json),
         Route::new(Method::GET, "/api/events", Answers::Json),
@@ -109,6 +110,13 @@ fn bad_bodies() -> Vec<(
             "application/json",
             br#"{"email": 42, "password": [], "name": {}, "jsonrpc": 2, "method": 7, "session_id": false}"#
                 .to_vec(),
+            StatusCode::BAD_REQUEST,
+            "invalid_params",
+        ),
+        (
+            "required fields missing",
+            "application/json",
+            b"{}".to_vec(),
             StatusCode::BAD_REQUEST,
             "invalid_params",
         ),
@@ -174,11 +182,19 @@ async fn assert_refused(
     assert_eq!(actual, status, "{what}: {text}");
     let body: Value = serde_json::from_str(&text)
         .unwrap_or_else(|err| panic!("{what}: the error is not JSON: {err}: {text}"));
-    let found = match route.answers {
-        Answers::JsonRpc => &body["error"]["data"]["code"],
-        Answers::Json | Answers::ServerFn | Answers::Page => &body["code"],
+    let error = match route.answers {
+        Answers::JsonRpc => &body["error"]["data"],
+        Answers::Json | Answers::ServerFn | Answers::Page => &body,
     };
-    assert_eq!(found, code, "{what}: {body}");
+    assert_eq!(error["code"], code, "{what}: {body}");
+    let message = match route.answers {
+        Answers::JsonRpc => &body["error"]["message"],
+        Answers::Json | Answers::ServerFn | Answers::Page => &body["message"],
+    };
+    assert!(
+        message.as_str().is_some_and(|m| !m.is_empty()),
+        "{what}: no message: {body}"
+    );
 }
 
 #[tokio::test]

@@ -1,8 +1,9 @@
 use std::time::Duration;
 
+use reqwest::StatusCode;
 use serde_json::json;
 
-use crate::helpers::{Cred, TestUser, spawn_app, spawn_app_on_real_time};
+use crate::helpers::{Cred, TestUser, assert_rpc_error, spawn_app, spawn_app_on_real_time};
 use crate::live_client::PROMPTLY;
 
 #[tokio::test]
@@ -111,6 +112,50 @@ async fn signing_out_others_closes_every_stream_but_the_owners_current_one() {
         )
         .await;
     assert_eq!(list.as_array().unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn signing_out_everyone_closes_every_stream_including_the_owners_own() {
+    let app = spawn_app().await;
+    let owner = TestUser::generate();
+    let owner_cookie = app.signed_up(&owner).await;
+    let member = TestUser::generate();
+    app.post_json(
+        "/api/account/members",
+        &json!({"name": "M", "email": member.email, "password": member.password}),
+        Some(&owner_cookie),
+    )
+    .await;
+    let member_cookie = app.logged_in(&member).await;
+    let mut streams = Vec::new();
+    for cookie in [&owner_cookie, &member_cookie] {
+        let mut events = app.open_events(Cred::Cookie(cookie)).await;
+        events.next_event(PROMPTLY).await;
+        streams.push(events);
+    }
+
+    let count = app
+        .rpc_ok(
+            "account_sessions_revoke",
+            json!({"scope": "all"}),
+            Cred::Cookie(&owner_cookie),
+        )
+        .await;
+
+    assert_eq!(count, json!({"count": 2}));
+    for events in &mut streams {
+        let last = events.next_event(PROMPTLY).await.unwrap();
+        assert_eq!(
+            (last.name.as_str(), &last.data["reason"]),
+            ("session_revoked", &json!("signed_out_by_owner"))
+        );
+    }
+    for cookie in [&owner_cookie, &member_cookie] {
+        let (status, body) = app
+            .rpc("account_verify", json!({}), Cred::Cookie(cookie))
+            .await;
+        assert_rpc_error(status, &body, StatusCode::UNAUTHORIZED, "session_revoked");
+    }
 }
 
 #[tokio::test]

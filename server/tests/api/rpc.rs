@@ -1,7 +1,7 @@
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::helpers::{Cred, TestUser, assert_rpc_error, spawn_app};
+use crate::helpers::{Cred, TestUser, assert_api_error, assert_rpc_error, spawn_app, with_cred};
 
 #[tokio::test]
 async fn verify_says_who_is_calling_with_which_credential() {
@@ -23,6 +23,51 @@ async fn verify_says_who_is_calling_with_which_credential() {
     assert_eq!(by_token["credential"], "api_token");
     assert_eq!(by_token["token_id"], token_id);
     assert!(by_token.get("session_id").is_none());
+}
+
+#[tokio::test]
+async fn get_me_answers_like_verify_and_refuses_an_ended_session() {
+    let app = spawn_app().await;
+    let user = TestUser::generate();
+    let cookie = app.signed_up(&user).await;
+    let (token_id, secret) = app.api_token(&cookie, "script").await;
+
+    let by_cookie: Value = app
+        .get("/api/account/me", Some(&cookie))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let by_token: Value = with_cred(
+        app.client.get(app.url("/api/account/me")),
+        Cred::Bearer(&secret),
+    )
+    .send()
+    .await
+    .unwrap()
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(by_cookie["me"]["name"], "Ada Lovelace");
+    assert_eq!(by_cookie["me"]["email"], user.email);
+    assert_eq!(by_cookie["credential"], "session");
+    assert_eq!(by_token["token_id"], token_id);
+
+    let session_id = app.session_id_of(&cookie).await;
+    let other = app.logged_in(&user).await;
+    app.revoke_session(&other, &session_id).await;
+    assert_api_error(
+        app.get("/api/account/me", Some(&cookie)).await,
+        StatusCode::UNAUTHORIZED,
+        "session_revoked",
+    )
+    .await;
+    assert_api_error(
+        app.get("/api/account/me", None).await,
+        StatusCode::UNAUTHORIZED,
+        "unauthenticated",
+    )
+    .await;
 }
 
 #[tokio::test]
