@@ -17,6 +17,7 @@ help:
 	@echo "make run        build (release) and serve on http://127.0.0.1:3000 with SQLite"
 	@echo "make test       formatting, lints, unit + integration tests (SQLite and PostgreSQL), browser tests"
 	@echo "make wasm-size  release build, then the WASM bundle's size"
+	@echo "make bench      ours against tower-sessions + axum-login and bare axum; table into README"
 	@echo "make bench-instances  revoke on one instance -> stream closed on another (PostgreSQL)"
 	@echo "make fuzz       random inputs for the RPC decoder, cookie parser and policy validator (FUZZ_SECONDS per target, default 60)"
 
@@ -65,7 +66,16 @@ clean:
 	cargo clean
 	rm -rf end2end/node_modules end2end/test-results .tools
 
-# Benchmarks (not tests), on a release build.
+# Benchmarks (not tests), on release builds. `make bench`: ours against the
+# peer (tower-sessions + axum-login, its own workspace in bench/peer) and bare
+# axum, one after the other; the table goes into the README. The idle-stream
+# figure needs a file descriptor per stream on each side.
+.PHONY: bench
+bench: tools build-release
+	cargo build --release -p bench --bin figures
+	cargo build --release --locked --manifest-path bench/peer/Cargo.toml --target-dir target/peer
+	ulimit -n "$$(ulimit -Hn)" && ./target/release/figures --readme README.md
+
 .PHONY: bench-instances
 bench-instances: test-deps
 	scripts/with-postgres.sh cargo run --release -p bench --bin cross_instance

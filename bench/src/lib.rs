@@ -1,5 +1,9 @@
-//! Shared pieces of the benchmarks: starting server instances and reading
-//! latency figures.
+//! Shared pieces of the benchmarks: starting server instances, putting
+//! load on them, and reporting the figures.
+
+pub mod load;
+pub mod process;
+pub mod report;
 
 use std::num::NonZeroU32;
 use std::sync::Arc;
@@ -7,6 +11,9 @@ use std::time::Duration;
 
 use auth::SystemClock;
 use server::{Application, Config, StartupError};
+
+/// Any error, for the benchmarks' own plumbing.
+pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
 /// A server on `database_url` on a free loopback port, with limits opened
 /// up for load; returns its address.

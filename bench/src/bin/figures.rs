@@ -1,0 +1,457 @@
+//! `make bench`: our server side by side with the peer (tower-sessions +
+//! axum-login on SQLite) and a bare axum handler, each its own release-built
+//! process on this machine, run one after the other. Prints one markdown
+//! table and, with `--readme`, writes it into the README's Performance
+//! section.
+//!
+//! The load generator runs on one thread, so the server under measurement
+//! has the rest of the machine.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use bench::BoxError;
+use bench::load::{self, Connection, Get, Throughput};
+use bench::process::ServerProcess;
+use bench::report::{Figure, Table};
+use bench::{millis, percentile};
+use clap::Parser;
+use futures_util::StreamExt;
+use http_body_util::BodyExt;
+use serde_json::{Value, json};
+use tokio::process::Command;
+
+const EMAIL: &str = "bench@example.com";
+const PASSWORD: &str = "benchmark password 1";
+/// Keep-alive connections sending the authenticated `GET`.
+const CONNECTIONS: usize = 32;
+const WARM_UP: Duration = Duration::from_secs(1);
+const MEASURED: Duration = Duration::from_secs(5);
+/// Idle live streams open while revokes are timed.
+const IDLE_STREAMS: usize = 10_000;
+/// Sessions the idle streams belong to.
+const STREAM_SESSIONS: usize = 20;
+/// Streams being opened at once.
+const OPENING_AT_ONCE: usize = 100;
+const REVOKES: usize = 200;
+const SIGN_INS_AT_ONCE: usize = 4;
+
+#[derive(Parser)]
+struct Args {
+    /// Our server binary (release).
+    #[arg(long, default_value = "target/release/latchkey")]
+    server: PathBuf,
+    /// Its built front end.
+    #[arg(long, default_value = "target/site")]
+    site_root: PathBuf,
+    /// The peer binary (bench/peer, release).
+    #[arg(long, default_value = "target/peer/release/peer")]
+    peer: PathBuf,
+    /// The bare axum binary (bench/peer, release).
+    #[arg(long, default_value = "target/peer/release/bare")]
+    bare: PathBuf,
+    /// The release WASM bundle.
+    #[arg(long, default_value = "target/site/pkg/latchkey.wasm")]
+    wasm: PathBuf,
+    /// Write the table into this README, between the bench markers.
+    #[arg(long)]
+    readme: Option<PathBuf>,
+}
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> Result<(), BoxError> {
+    let args = Args::parse();
+    let scratch = tempfile::tempdir()?;
+    let mut table = Table::new();
+
+    eprintln!("authenticated GET: ours");
+    let ours = start_ours(&args, &scratch.path().join("ours.db")).await?;
+    let cookie = sign_up(ours.addr).await?;
+    let our_get = Get::new(ours.addr, "/api/account/me", Some(&cookie));
+    let ours_rate = load::throughput(&our_get, CONNECTIONS, WARM_UP, MEASURED).await?;
+    let refused_after_revoke = revoke_is_immediate(&our_get).await?;
+
+    eprintln!("cheap GET during sign-ins, and SSR");
+    let during_sign_ins = latency_during_sign_ins(ours.addr, &cookie).await?;
+    let page = Get::new(ours.addr, "/account/security", Some(&cookie));
+    let ssr = load::latencies(&page, MEASURED).await?;
+    drop(ours);
+
+    eprintln!("authenticated GET: peer");
+    let peer = start_peer(&args.peer, &scratch.path().join("peer.db")).await?;
+    let peer_cookie = peer_login(peer.addr).await?;
+    let peer_rate = load::throughput(
+        &Get::new(peer.addr, "/me", Some(&peer_cookie)),
+        CONNECTIONS,
+        WARM_UP,
+        MEASURED,
+    )
+    .await?;
+    drop(peer);
+
+    eprintln!("authenticated GET: bare axum");
+    let bare = ServerProcess::start(Command::new(&args.bare)).await?;
+    let bare_rate = load::throughput(
+        &Get::new(bare.addr, "/me", None),
+        CONNECTIONS,
+        WARM_UP,
+        MEASURED,
+    )
+    .await?;
+    drop(bare);
+
+    table.push(requests_figure(
+        ours_rate,
+        peer_rate,
+        bare_rate,
+        refused_after_revoke,
+    )?);
+
+    eprintln!("{IDLE_STREAMS} idle streams, then {REVOKES} revokes");
+    let streams = stream_figures(&args, &scratch.path().join("streams.db")).await?;
+    table.push(streams.revoke);
+    table.push(streams.memory);
+    table.push(Figure::new(
+        format!("authenticated GET p99 while {SIGN_INS_AT_ONCE} sign-ins hash passwords"),
+        format!(
+            "p50 {}, p99 {} ({} sign-ins done)",
+            millis(percentile(&during_sign_ins.samples, 50)),
+            millis(percentile(&during_sign_ins.samples, 99)),
+            during_sign_ins.sign_ins
+        ),
+        "p99 < 10 ms",
+        percentile(&during_sign_ins.samples, 99) < Duration::from_millis(10),
+    ));
+    table.push(Figure::informational(
+        "SSR of `/account/security` (owner, sequential)",
+        format!(
+            "p50 {}, p99 {} ({} pages)",
+            millis(percentile(&ssr, 50)),
+            millis(percentile(&ssr, 99)),
+            ssr.len()
+        ),
+    ));
+    table.push(wasm_figure(&args.wasm).await?);
+
+    let markdown = table.markdown(&bench::report::machine().await);
+    println!("{markdown}");
+    if let Some(readme) = &args.readme {
+        bench::report::write_into_readme(readme, &markdown)?;
+        eprintln!("written into {}", readme.display());
+    }
+    Ok(())
+}
+
+async fn start_ours(args: &Args, database: &Path) -> Result<ServerProcess, BoxError> {
+    let mut command = Command::new(&args.server);
+    command
+        .args(["--listen", "127.0.0.1:0", "--demo", "false"])
+        .arg("--database-url")
+        .arg(format!("sqlite://{}", database.display()))
+        .arg("--site-root")
+        .arg(&args.site_root)
+        .args(["--max-sessions-per-user", "1000000"])
+        .args(["--login-rate-per-ip", "1000000"])
+        .args(["--login-rate-per-email-hour", "1000000"]);
+    ServerProcess::start(command).await
+}
+
+async fn start_peer(binary: &Path, database: &Path) -> Result<ServerProcess, BoxError> {
+    let mut command = Command::new(binary);
+    command.arg(database).arg(PASSWORD);
+    ServerProcess::start(command).await
+}
+
+/// Signs the benchmark user up on our server; returns the session cookie.
+async fn sign_up(addr: std::net::SocketAddr) -> Result<String, BoxError> {
+    let response = reqwest::Client::new()
+        .post(format!("http://{addr}/api/auth/signup"))
+        .json(&json!({"account_name": "Bench", "name": "Bench", "email": EMAIL, "password": PASSWORD}))
+        .send()
+        .await?
+        .error_for_status()?;
+    set_cookie(&response)
+}
+
+/// Signs in on our server; returns the session cookie and the session id.
+async fn sign_in(
+    client: &reqwest::Client,
+    addr: std::net::SocketAddr,
+) -> Result<(String, Value), BoxError> {
+    let response = client
+        .post(format!("http://{addr}/api/auth/login"))
+        .json(&json!({"email": EMAIL, "password": PASSWORD}))
+        .send()
+        .await?
+        .error_for_status()?;
+    let cookie = set_cookie(&response)?;
+    let session_id = response.json::<Value>().await?["session_id"].clone();
+    Ok((cookie, session_id))
+}
+
+async fn peer_login(addr: std::net::SocketAddr) -> Result<String, BoxError> {
+    let response = reqwest::Client::new()
+        .post(format!("http://{addr}/login"))
+        .json(&json!({"email": EMAIL, "password": PASSWORD}))
+        .send()
+        .await?
+        .error_for_status()?;
+    set_cookie(&response)
+}
+
+/// `name=value` of the cookie a response set.
+fn set_cookie(response: &reqwest::Response) -> Result<String, BoxError> {
+    response
+        .headers()
+        .get("set-cookie")
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.split(';').next())
+        .map(str::to_owned)
+        .ok_or_else(|| "no cookie set".into())
+}
+
+async fn revoke(
+    client: &reqwest::Client,
+    addr: std::net::SocketAddr,
+    actor: &str,
+    session_id: &Value,
+) -> Result<(), BoxError> {
+    client
+        .post(format!("http://{addr}/api/rpc"))
+        .header("cookie", actor)
+        .json(&json!({"jsonrpc": "2.0", "id": 1, "method": "account_session_revoke", "params": {"session_id": session_id}}))
+        .send()
+        .await?
+        .error_for_status()?;
+    Ok(())
+}
+
+/// A session used by `GET /api/account/me` a moment ago, revoked by the
+/// session of `get`: its next request must be refused at once (no cache lets
+/// it through).
+async fn revoke_is_immediate(get: &Get) -> Result<bool, BoxError> {
+    let client = reqwest::Client::new();
+    let actor = get.cookie.as_deref().ok_or("no cookie")?;
+    let (victim, session_id) = sign_in(&client, get.addr).await?;
+    let victim_get = Get::new(get.addr, &get.path, Some(&victim));
+    let mut connection = Connection::open(get.addr).await?;
+    let (before, _) = connection.fetch(&victim_get).await?;
+    revoke(&client, get.addr, actor, &session_id).await?;
+    let (after, _) = connection.fetch(&victim_get).await?;
+    Ok(before == hyper::StatusCode::OK && after == hyper::StatusCode::UNAUTHORIZED)
+}
+
+fn requests_figure(
+    ours: Throughput,
+    peer: Throughput,
+    bare: Throughput,
+    refused_after_revoke: bool,
+) -> Result<Figure, BoxError> {
+    if ours.failed + peer.failed + bare.failed > 0 {
+        return Err(format!(
+            "answers other than 200: ours {}, peer {}, bare {}",
+            ours.failed, peer.failed, bare.failed
+        )
+        .into());
+    }
+    if !refused_after_revoke {
+        return Err("a revoked session was still let through".into());
+    }
+    let to_peer = ours.per_second() / peer.per_second();
+    let to_bare = ours.per_second() / bare.per_second();
+    Ok(Figure::new(
+        format!("authenticated `GET` of the user's name, requests/s ({CONNECTIONS} connections)"),
+        format!(
+            "ours {:.0}, peer {:.0}, bare {:.0}: **{to_peer:.2}× peer, {to_bare:.2}× bare**; \
+             a revoked session is refused on its next request",
+            ours.per_second(),
+            peer.per_second(),
+            bare.per_second()
+        ),
+        "≥ 2× peer, ≥ 0.5× bare",
+        to_peer >= 2.0 && to_bare >= 0.5,
+    ))
+}
+
+struct DuringSignIns {
+    samples: Vec<Duration>,
+    sign_ins: usize,
+}
+
+/// A cheap authenticated `GET`, one after the other, while
+/// `SIGN_INS_AT_ONCE` clients sign in again and again.
+async fn latency_during_sign_ins(
+    addr: std::net::SocketAddr,
+    cookie: &str,
+) -> Result<DuringSignIns, BoxError> {
+    let stop = Arc::new(AtomicBool::new(false));
+    let done = Arc::new(AtomicUsize::new(0));
+    let mut signing_in = tokio::task::JoinSet::new();
+    for _ in 0..SIGN_INS_AT_ONCE {
+        let (stop, done) = (stop.clone(), done.clone());
+        signing_in.spawn(async move {
+            let client = reqwest::Client::new();
+            while !stop.load(Ordering::Relaxed) {
+                sign_in(&client, addr).await?;
+                done.fetch_add(1, Ordering::Relaxed);
+            }
+            Ok::<_, BoxError>(())
+        });
+    }
+    // Let every sign-in start hashing first.
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let samples = load::latencies(&Get::new(addr, "/api/account/me", Some(cookie)), MEASURED).await;
+    stop.store(true, Ordering::Relaxed);
+    while let Some(task) = signing_in.join_next().await {
+        task??;
+    }
+    Ok(DuringSignIns {
+        samples: samples?,
+        sign_ins: done.load(Ordering::Relaxed),
+    })
+}
+
+struct StreamFigures {
+    revoke: Figure,
+    memory: Figure,
+}
+
+/// Opens `IDLE_STREAMS` live streams on a fresh server, reads its memory
+/// before and after, then times `REVOKES` revokes of one more session until
+/// its stream has ended.
+async fn stream_figures(args: &Args, database: &Path) -> Result<StreamFigures, BoxError> {
+    let server = start_ours(args, database).await?;
+    let addr = server.addr;
+    let client = reqwest::Client::new();
+    let actor = sign_up(addr).await?;
+    let mut cookies = Vec::with_capacity(STREAM_SESSIONS);
+    for _ in 0..STREAM_SESSIONS {
+        cookies.push(sign_in(&client, addr).await?.0);
+    }
+    // Warm up: a stream opened and read once, so first-use allocations count
+    // in the "before" figure.
+    let (warm, _) = open_stream(Get::new(addr, "/api/events", Some(&cookies[0]))).await?;
+    drop(warm);
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let before_kib = server.resident_kib()?;
+
+    let ended = Arc::new(AtomicUsize::new(0));
+    let gets: Vec<Get> = (0..IDLE_STREAMS)
+        .map(|n| Get::new(addr, "/api/events", Some(&cookies[n % STREAM_SESSIONS])))
+        .collect();
+    let mut opened = futures_util::stream::iter(gets)
+        .map(open_stream)
+        .buffer_unordered(OPENING_AT_ONCE);
+    let mut idle = Vec::with_capacity(IDLE_STREAMS);
+    while let Some(stream) = opened.next().await {
+        let (connection, mut body) = stream.map_err(|err| {
+            format!("opening {IDLE_STREAMS} streams failed ({err}); is `ulimit -n` high enough?")
+        })?;
+        let ended = ended.clone();
+        idle.push(tokio::spawn(async move {
+            let _connection = connection;
+            while let Some(Ok(_)) = body.frame().await {}
+            ended.fetch_add(1, Ordering::Relaxed);
+        }));
+    }
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let after_kib = server.resident_kib()?;
+
+    let mut samples = Vec::with_capacity(REVOKES);
+    for _ in 0..REVOKES {
+        let (cookie, session_id) = sign_in(&client, addr).await?;
+        let (_connection, mut body) =
+            open_stream(Get::new(addr, "/api/events", Some(&cookie))).await?;
+        let started = Instant::now();
+        let (revoked, (last, elapsed)) =
+            tokio::join!(revoke(&client, addr, &actor, &session_id), async {
+                let mut last = Vec::new();
+                while let Ok(Some(Ok(frame))) =
+                    tokio::time::timeout(Duration::from_secs(5), body.frame()).await
+                {
+                    if let Ok(data) = frame.into_data() {
+                        last = data.to_vec();
+                    }
+                }
+                (last, started.elapsed())
+            });
+        revoked?;
+        if !String::from_utf8_lossy(&last).contains("session_revoked") {
+            return Err("a revoked stream ended without session_revoked".into());
+        }
+        samples.push(elapsed);
+    }
+    samples.sort();
+    let still_open = IDLE_STREAMS - ended.load(Ordering::Relaxed);
+    if still_open != IDLE_STREAMS {
+        return Err(format!("only {still_open} of {IDLE_STREAMS} idle streams stayed open").into());
+    }
+    for task in idle {
+        task.abort();
+    }
+
+    let p99 = percentile(&samples, 99);
+    let revoke = Figure::new(
+        format!("revoke → stream closed, {IDLE_STREAMS} idle streams open ({REVOKES} revokes)"),
+        format!(
+            "p50 {}, p99 {}, max {}",
+            millis(percentile(&samples, 50)),
+            millis(p99),
+            millis(percentile(&samples, 100))
+        ),
+        "p99 < 20 ms",
+        p99 < Duration::from_millis(20),
+    );
+    #[allow(clippy::cast_precision_loss)]
+    let per_stream_kib = after_kib.saturating_sub(before_kib) as f64 / IDLE_STREAMS as f64;
+    let memory = Figure::new(
+        "resident memory per idle stream (server RSS delta ÷ streams)",
+        format!(
+            "{per_stream_kib:.1} KiB ({} MiB before, {} MiB with {IDLE_STREAMS} streams)",
+            before_kib / 1024,
+            after_kib / 1024
+        ),
+        "< 16 KiB",
+        per_stream_kib < 16.0,
+    );
+    Ok(StreamFigures { revoke, memory })
+}
+
+/// Opens a live stream and reads its first event.
+async fn open_stream(get: Get) -> Result<(Connection, hyper::body::Incoming), BoxError> {
+    let mut connection = Connection::open(get.addr).await?;
+    let response = connection.start(&get).await?;
+    if response.status() != hyper::StatusCode::OK {
+        return Err(format!("the stream answered {}", response.status()).into());
+    }
+    let mut body = response.into_body();
+    body.frame().await.ok_or("the stream ended at once")??;
+    Ok((connection, body))
+}
+
+async fn wasm_figure(wasm: &Path) -> Result<Figure, BoxError> {
+    let raw = std::fs::metadata(wasm)
+        .map_err(|err| {
+            format!(
+                "{}: {err} (build with `cargo leptos build --release`)",
+                wasm.display()
+            )
+        })?
+        .len();
+    let gzipped = Command::new("gzip")
+        .args(["-9", "-c"])
+        .arg(wasm)
+        .output()
+        .await?
+        .stdout
+        .len() as u64;
+    let gzip_kib = gzipped.div_ceil(1024);
+    Ok(Figure::new(
+        "release WASM bundle",
+        format!("{} KiB raw, {gzip_kib} KiB gzip", raw.div_ceil(1024)),
+        "≤ 250 KiB gzip",
+        gzip_kib <= 250,
+    ))
+}

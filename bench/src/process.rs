@@ -1,0 +1,74 @@
+//! A server under measurement, run as its own process so that its memory
+//! can be read and nothing of the load generator counts towards it.
+
+use std::net::SocketAddr;
+use std::process::Stdio;
+
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::{Child, Command};
+
+use crate::BoxError;
+
+/// A started server; killed when dropped.
+pub struct ServerProcess {
+    child: Child,
+    pub addr: SocketAddr,
+}
+
+impl ServerProcess {
+    /// Starts `command` and waits for the line that names its address:
+    /// `listening on 127.0.0.1:PORT` or `... running at http://127.0.0.1:PORT`.
+    pub async fn start(mut command: Command) -> Result<Self, BoxError> {
+        command
+            .stdout(Stdio::piped())
+            .stdin(Stdio::null())
+            .kill_on_drop(true);
+        let mut child = command.spawn()?;
+        let stdout = child.stdout.take().ok_or("no stdout")?;
+        let mut lines = BufReader::new(stdout).lines();
+        let addr = loop {
+            let line = lines
+                .next_line()
+                .await?
+                .ok_or("the server exited before saying where it listens")?;
+            if let Some(addr) = address_in(&line) {
+                break addr;
+            }
+        };
+        // Keep reading what it prints, so that a full pipe never blocks it.
+        tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+        Ok(Self { child, addr })
+    }
+
+    /// Resident memory now, in KiB (`VmRSS`).
+    pub fn resident_kib(&self) -> Result<u64, BoxError> {
+        let pid = self.child.id().ok_or("the server has exited")?;
+        let status = std::fs::read_to_string(format!("/proc/{pid}/status"))?;
+        status
+            .lines()
+            .find_map(|line| line.strip_prefix("VmRSS:"))
+            .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse().ok())
+            .ok_or_else(|| "no VmRSS in /proc/PID/status".into())
+    }
+}
+
+fn address_in(line: &str) -> Option<SocketAddr> {
+    let last = line.split_whitespace().last()?;
+    last.trim_start_matches("http://").parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_address_is_read_from_either_start_line() {
+        let want: SocketAddr = ([127, 0, 0, 1], 4321).into();
+        assert_eq!(address_in("listening on 127.0.0.1:4321"), Some(want));
+        assert_eq!(
+            address_in("Latchkey is running at http://127.0.0.1:4321"),
+            Some(want)
+        );
+        assert_eq!(address_in("A demo account was created."), None);
+    }
+}
