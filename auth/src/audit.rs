@@ -141,7 +141,7 @@ impl AuditLog {
         .bind(event.ip.as_deref())
         .bind(event.user_agent.as_deref())
         .bind(event.detail.to_string())
-        .execute(self.db.writer())
+        .execute(&mut *self.db.acquire_write().await?)
         .await?;
         Ok(())
     }

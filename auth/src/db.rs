@@ -1,14 +1,18 @@
 //! The database: one query layer over SQLite (embedded default) and
 //! PostgreSQL (several instances), through sqlx's `Any` driver.
 
+use std::ops::{Deref, DerefMut};
 use std::path::Path;
 use std::str::FromStr as _;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::migrate::Migrator;
+use sqlx::pool::PoolConnection;
 use sqlx::postgres::{PgConnectOptions, PgListener, PgPoolOptions};
-use sqlx::{AnyPool, Executor as _};
+use sqlx::{Any, AnyConnection, AnyPool, Executor as _, Transaction};
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/postgres");
@@ -27,6 +31,7 @@ pub struct Db {
     reader: AnyPool,
     writer: AnyPool,
     backend: Backend,
+    writes: WriteCount,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -87,6 +92,7 @@ impl Db {
             reader,
             writer,
             backend: Backend::Sqlite,
+            writes: WriteCount::default(),
         })
     }
 
@@ -100,6 +106,7 @@ impl Db {
             reader: pool.clone(),
             writer: pool,
             backend: Backend::Postgres,
+            writes: WriteCount::default(),
         })
     }
 
@@ -132,8 +139,26 @@ impl Db {
     }
 
     /// For anything that writes, including read-then-write transactions.
-    pub fn writer(&self) -> &AnyPool {
-        &self.writer
+    /// A transaction on the writer; its commit counts as a write.
+    pub async fn begin_write(&self) -> Result<WriteTx, sqlx::Error> {
+        Ok(WriteTx {
+            tx: self.writer.begin().await?,
+            writes: self.writes.clone(),
+        })
+    }
+
+    /// A connection of the writer for single statements; each use counts
+    /// as a write once it is given back.
+    pub async fn acquire_write(&self) -> Result<WriteConn, sqlx::Error> {
+        Ok(WriteConn {
+            conn: self.writer.acquire().await?,
+            writes: self.writes.clone(),
+        })
+    }
+
+    /// How many writes this process has finished so far.
+    pub(crate) fn writes(&self) -> &WriteCount {
+        &self.writes
     }
 
     pub fn backend(&self) -> Backend {
@@ -143,6 +168,79 @@ impl Db {
     pub async fn close(&self) {
         self.writer.close().await;
         self.reader.close().await;
+        self.writes.advance();
+    }
+}
+
+/// Counts the writes this process finished. Whatever was read while the
+/// count stood at `n` is current for as long as it still stands at `n`: this
+/// is what lets a read be reused without asking the database again. Every
+/// write goes through [`WriteTx`] or [`WriteConn`], which move it on once
+/// the write is done, so a reused read can never outlive a revoke.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct WriteCount(Arc<AtomicU64>);
+
+impl WriteCount {
+    pub(crate) fn current(&self) -> u64 {
+        self.0.load(Ordering::Acquire)
+    }
+
+    fn advance(&self) {
+        self.0.fetch_add(1, Ordering::AcqRel);
+    }
+}
+
+/// A write transaction. Dropped without `commit`, it rolls back.
+pub struct WriteTx {
+    tx: Transaction<'static, Any>,
+    writes: WriteCount,
+}
+
+impl WriteTx {
+    pub async fn commit(self) -> Result<(), sqlx::Error> {
+        let committed = self.tx.commit().await;
+        self.writes.advance();
+        committed
+    }
+}
+
+impl Deref for WriteTx {
+    type Target = Transaction<'static, Any>;
+
+    fn deref(&self) -> &Self::Target {
+        &self.tx
+    }
+}
+
+impl DerefMut for WriteTx {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.tx
+    }
+}
+
+/// A writer connection for statements outside a transaction.
+pub struct WriteConn {
+    conn: PoolConnection<Any>,
+    writes: WriteCount,
+}
+
+impl Drop for WriteConn {
+    fn drop(&mut self) {
+        self.writes.advance();
+    }
+}
+
+impl Deref for WriteConn {
+    type Target = AnyConnection;
+
+    fn deref(&self) -> &Self::Target {
+        &self.conn
+    }
+}
+
+impl DerefMut for WriteConn {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.conn
     }
 }
 

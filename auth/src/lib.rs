@@ -12,6 +12,7 @@ mod notices;
 mod password;
 mod secret;
 mod service;
+mod session_cache;
 mod sessions;
 mod settings;
 mod tokens;
@@ -24,7 +25,7 @@ pub mod testing;
 pub use audit::{AuditEvent, AuditKind};
 pub use clock::{Clock, SystemClock, TestClock};
 pub use closer::ConnectionCloser;
-pub use db::{Backend, Db, DbError, Notifications};
+pub use db::{Backend, Db, DbError, Notifications, WriteConn, WriteTx};
 pub use device::describe_device;
 pub use error::AuthError;
 pub use limits::{

@@ -373,7 +373,7 @@ pub(crate) async fn rotate(
 
 /// Moves `last_seen` forward (never back, never on a revoked session).
 pub(crate) async fn touch(
-    pool: &AnyPool,
+    conn: &mut AnyConnection,
     session_id: &SessionId,
     at: Timestamp,
 ) -> Result<(), AuthError> {
@@ -383,7 +383,7 @@ pub(crate) async fn touch(
     )
     .bind(at.as_millis())
     .bind(session_id.as_str())
-    .execute(pool)
+    .execute(&mut *conn)
     .await?;
     Ok(())
 }
@@ -433,13 +433,13 @@ pub struct Cleanup {
 /// Deletes retired token hashes past their session's absolute end, and
 /// sessions that ended (by time or revocation) more than `retention_ms` ago.
 pub(crate) async fn delete_ended(
-    pool: &AnyPool,
+    conn: &mut AnyConnection,
     now: Timestamp,
     retention_ms: i64,
 ) -> Result<Cleanup, AuthError> {
     let retired = sqlx::query("DELETE FROM retired_session_tokens WHERE expires_at <= $1")
         .bind(now.as_millis())
-        .execute(pool)
+        .execute(&mut *conn)
         .await?;
     let cutoff = now.plus_millis(-retention_ms).as_millis();
     let sessions = sqlx::query(
@@ -447,7 +447,7 @@ pub(crate) async fn delete_ended(
            OR last_seen_at + idle_timeout_ms <= $1 OR revoked_at <= $1",
     )
     .bind(cutoff)
-    .execute(pool)
+    .execute(&mut *conn)
     .await?;
     Ok(Cleanup {
         sessions: sessions.rows_affected(),
@@ -472,14 +472,14 @@ pub(crate) async fn password_entered_at(
 
 /// Records that the user just entered their password in this session.
 pub(crate) async fn set_password_entered(
-    pool: &AnyPool,
+    conn: &mut AnyConnection,
     session_id: &SessionId,
     now: Timestamp,
 ) -> Result<(), AuthError> {
     sqlx::query("UPDATE sessions SET password_at = $1 WHERE session_id = $2")
         .bind(now.as_millis())
         .bind(session_id.as_str())
-        .execute(pool)
+        .execute(&mut *conn)
         .await?;
     Ok(())
 }

@@ -147,7 +147,7 @@ pub(crate) async fn revoke(
 
 /// Records use of a token (never moves `last_used_at` back).
 pub(crate) async fn touch(
-    pool: &AnyPool,
+    conn: &mut AnyConnection,
     token_id: &TokenId,
     at: Timestamp,
 ) -> Result<(), AuthError> {
@@ -157,7 +157,7 @@ pub(crate) async fn touch(
     )
     .bind(at.as_millis())
     .bind(token_id.as_str())
-    .execute(pool)
+    .execute(&mut *conn)
     .await?;
     Ok(())
 }

@@ -68,9 +68,10 @@ async fn write_touches(db: Db, mut inbox: mpsc::UnboundedReceiver<Message>) {
             next = inbox.try_recv().ok();
         }
         for (used, at) in pending.drain() {
-            let written = match &used {
-                Used::Session(id) => sessions::touch(db.writer(), id, at).await,
-                Used::Token(id) => tokens::touch(db.writer(), id, at).await,
+            let written = match (&used, db.acquire_write().await) {
+                (Used::Session(id), Ok(mut conn)) => sessions::touch(&mut conn, id, at).await,
+                (Used::Token(id), Ok(mut conn)) => tokens::touch(&mut conn, id, at).await,
+                (_, Err(err)) => Err(err.into()),
             };
             if let Err(err) = written {
                 tracing::warn!(error = %err, ?used, "could not record activity");

@@ -87,7 +87,7 @@ impl Auth {
         meta: &ClientMeta,
     ) -> Result<Revoked, AuthError> {
         let now = self.now();
-        let mut conn = self.0.db.writer().acquire().await?;
+        let mut conn = self.0.db.acquire_write().await?;
         let revoked = sessions::revoke_own(
             &mut conn,
             &params.session_id,
@@ -124,7 +124,7 @@ impl Auth {
             None
         };
         let now = self.now();
-        let mut tx = self.0.db.writer().begin().await?;
+        let mut tx = self.0.db.begin_write().await?;
         let ended = sessions::revoke_all_of_user(
             &mut tx,
             &caller.me.user_id,
@@ -169,7 +169,7 @@ impl Auth {
         };
         let secret = ApiTokenSecret::generate()?;
         let id = TokenId::from_random_bytes(random_bytes()?);
-        let mut tx = self.0.db.writer().begin().await?;
+        let mut tx = self.0.db.begin_write().await?;
         // Concurrent creations queue here, so they cannot pass the cap together.
         crate::users::lock(&mut tx, &caller.me.user_id).await?;
         let new = NewToken {
@@ -231,7 +231,7 @@ impl Auth {
         meta: &ClientMeta,
     ) -> Result<Revoked, AuthError> {
         let now = self.now();
-        let mut conn = self.0.db.writer().acquire().await?;
+        let mut conn = self.0.db.acquire_write().await?;
         let revoked = tokens::revoke(&mut conn, &params.token_id, &caller.me.user_id, now).await?;
         drop(conn);
         if revoked {
@@ -306,7 +306,7 @@ impl Auth {
         };
         let now = self.now();
         let reason = RevokeReason::SignedOutByOwner;
-        let mut tx = self.0.db.writer().begin().await?;
+        let mut tx = self.0.db.begin_write().await?;
         let ended =
             sessions::revoke_all_in_account(&mut tx, &caller.me.account_id, keep, reason, now)
                 .await?;

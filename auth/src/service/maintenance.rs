@@ -10,7 +10,7 @@ impl Auth {
     /// sessions that ended longer ago than the retention setting.
     pub async fn clean_up(&self) -> Result<Cleanup, AuthError> {
         let removed = sessions::delete_ended(
-            self.0.db.writer(),
+            &mut *self.0.db.acquire_write().await?,
             self.now(),
             millis(self.0.settings.ended_session_retention),
         )

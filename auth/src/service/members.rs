@@ -37,7 +37,7 @@ impl Auth {
             email: &email,
             password_hash: &password_hash,
         };
-        let mut conn = self.0.db.writer().acquire().await?;
+        let mut conn = self.0.db.acquire_write().await?;
         users::insert_user(&mut conn, &member, now).await?;
         drop(conn);
         self.0

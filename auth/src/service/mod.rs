@@ -18,9 +18,10 @@ use crate::AuthError;
 use crate::audit::{AuditEvent, AuditLog};
 use crate::clock::Clock;
 use crate::closer::ConnectionCloser;
-use crate::db::Db;
+use crate::db::{Backend, Db};
 use crate::password::PasswordHasher;
 use crate::secret::{SessionToken, random_bytes};
+use crate::session_cache::SessionCache;
 use crate::sessions::{self, Deadlines, NewSessionRow};
 use crate::settings::{SessionSettings, millis};
 use crate::touch::Toucher;
@@ -125,6 +126,7 @@ struct Inner {
     audit: AuditLog,
     closer: Arc<dyn ConnectionCloser>,
     toucher: Toucher,
+    session_cache: SessionCache,
 }
 
 impl Auth {
@@ -142,6 +144,7 @@ impl Auth {
         Ok(Self(Arc::new(Inner {
             audit: AuditLog::new(db.clone()),
             toucher: Toucher::start(db.clone()),
+            session_cache: SessionCache::new(db.backend() == Backend::Sqlite),
             db,
             clock,
             settings,

@@ -67,7 +67,7 @@ impl Auth {
             PolicyChange::Clear => None,
         };
         let account_id = &caller.me.account_id;
-        let mut tx = self.0.db.writer().begin().await?;
+        let mut tx = self.0.db.begin_write().await?;
         users::set_policy_override(&mut tx, account_id, policy_override).await?;
         let timeouts = self.timeouts_for(
             policy_override.map(|p| i64::from(p.idle_minutes())),

@@ -47,7 +47,7 @@ impl Auth {
     ) -> Result<Resolved, AuthError> {
         let hash = token.hash();
         let now = self.now();
-        if let Some(row) = sessions::find_by_token_hash(self.0.db.reader(), &hash).await? {
+        if let Some(row) = self.current_session(&hash).await? {
             return self.resolve_current(row, &hash, access, now).await;
         }
         let Some(row) = sessions::find_by_retired_hash(self.0.db.reader(), &hash).await? else {
@@ -128,6 +128,20 @@ impl Auth {
         Ok(deadlines)
     }
 
+    /// The session whose current token has this hash: kept from an earlier
+    /// request when nothing was written since, else read.
+    async fn current_session(&self, hash: &TokenHash) -> Result<Option<SessionRow>, AuthError> {
+        let writes = self.0.db.writes().current();
+        if let Some(row) = self.0.session_cache.get(hash, writes) {
+            return Ok(Some(row));
+        }
+        let row = sessions::find_by_token_hash(self.0.db.reader(), hash).await?;
+        if let Some(row) = &row {
+            self.0.session_cache.put(hash, writes, row);
+        }
+        Ok(row)
+    }
+
     async fn resolve_current(
         &self,
         row: SessionRow,
@@ -149,6 +163,7 @@ impl Auth {
         if touched {
             self.0.toucher.touch(Used::Session(session_id.clone()), now);
             row.last_seen_at = now.as_millis();
+            self.0.session_cache.touched(hash, row.last_seen_at);
             let deadlines = row.deadlines();
             self.0.closer.notify_session(
                 &session_id,
@@ -189,7 +204,7 @@ impl Auth {
         now: Timestamp,
     ) -> Result<Option<SessionToken>, AuthError> {
         let token = SessionToken::generate()?;
-        let mut tx = self.0.db.writer().begin().await?;
+        let mut tx = self.0.db.begin_write().await?;
         let rotated = sessions::rotate(&mut tx, row, old, &token.hash(), now).await?;
         tx.commit().await?;
         Ok(rotated.then_some(token))
@@ -205,7 +220,7 @@ impl Auth {
     ) -> Result<(), AuthError> {
         let session_id = parse_session_id(&row.session_id)?;
         let me = row.user.me()?;
-        let mut tx = self.0.db.writer().begin().await?;
+        let mut tx = self.0.db.begin_write().await?;
         let revoked = sessions::revoke(&mut tx, &session_id, RevokeReason::TokenReuse, now).await?;
         if revoked {
             notices::insert(

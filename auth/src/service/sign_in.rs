@@ -60,7 +60,7 @@ impl Auth {
         let account_id = AccountId::from_random_bytes(random_bytes()?);
         let user_id = UserId::from_random_bytes(random_bytes()?);
         let now = self.now();
-        let mut tx = self.0.db.writer().begin().await?;
+        let mut tx = self.0.db.begin_write().await?;
         users::insert_account(&mut tx, &account_id, &account_name, now).await?;
         let owner = NewUser {
             id: &user_id,
@@ -119,7 +119,7 @@ impl Auth {
         };
         let timeouts = self.timeouts_for(user.idle_timeout_min, user.absolute_timeout_min);
         let me = user.user.me()?;
-        let mut tx = self.0.db.writer().begin().await?;
+        let mut tx = self.0.db.begin_write().await?;
         users::record_login(&mut tx, &me.user_id, now).await?;
         let user_id = me.user_id.clone();
         let known_devices = sessions::devices_of(&mut tx, &user_id).await?;
@@ -167,7 +167,7 @@ impl Auth {
         let Some(session_id) = caller.session_id() else {
             return Ok(());
         };
-        let mut conn = self.0.db.writer().acquire().await?;
+        let mut conn = self.0.db.acquire_write().await?;
         sessions::delete(&mut conn, session_id).await?;
         drop(conn);
         let event = AuditEvent::new(AuditKind::SignedOut, self.now(), meta)
@@ -202,7 +202,7 @@ impl Auth {
         }
         let new_hash = self.0.passwords.hash(change.new_password).await?;
         let now = self.now();
-        let mut tx = self.0.db.writer().begin().await?;
+        let mut tx = self.0.db.begin_write().await?;
         users::set_password_hash(&mut tx, &caller.me.user_id, &new_hash).await?;
         let ended = sessions::revoke_all_of_user(
             &mut tx,
@@ -271,7 +271,8 @@ impl Auth {
                 ..ApiError::invalid_params("That password is not correct.")
             }));
         }
-        sessions::set_password_entered(self.0.db.writer(), session_id, now).await?;
+        sessions::set_password_entered(&mut *self.0.db.acquire_write().await?, session_id, now)
+            .await?;
         self.0.audit.record(by(AuditKind::PasswordConfirmed)).await;
         Ok(PasswordConfirmed {
             until: now.plus_millis(millis(self.0.settings.reauth_window)),
@@ -299,7 +300,7 @@ impl Auth {
         &self,
         caller: &Caller,
     ) -> Result<Vec<SecurityNotice>, AuthError> {
-        let mut tx = self.0.db.writer().begin().await?;
+        let mut tx = self.0.db.begin_write().await?;
         let unseen =
             notices::take_unseen(&mut tx, &caller.me.user_id, caller.session_id(), self.now())
                 .await?;
@@ -319,7 +320,7 @@ impl Auth {
         let member_hash = self.0.passwords.hash(member_password.clone()).await?;
         let account_id = AccountId::from_random_bytes(random_bytes()?);
         let now = self.now();
-        let mut tx = self.0.db.writer().begin().await?;
+        let mut tx = self.0.db.begin_write().await?;
         users::insert_account(
             &mut tx,
             &account_id,

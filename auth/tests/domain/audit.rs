@@ -71,7 +71,7 @@ async fn a_failing_audit_write_never_stops_a_revoke() {
         .unwrap();
     t.clock.advance(Duration::from_mins(1));
     sqlx::query("DROP TABLE audit_events")
-        .execute(t.db.db.writer())
+        .execute(&mut *t.db.db.acquire_write().await.unwrap())
         .await
         .unwrap();
 

@@ -13,6 +13,7 @@ mod cap;
 mod cleanup;
 mod expiry;
 mod helpers;
+mod kept_reads;
 mod notices;
 mod password;
 mod policy;

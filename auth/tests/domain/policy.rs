@@ -152,7 +152,7 @@ async fn the_database_refuses_a_policy_out_of_bounds_even_by_direct_update() {
         .bind(i64::from(idle))
         .bind(i64::from(absolute))
         .bind(owner.signed_in.me.account_id.as_str())
-        .execute(t.db.db.writer())
+        .execute(&mut *t.db.db.acquire_write().await.unwrap())
         .await;
         let refused = matches!(&result, Err(sqlx::Error::Database(e)) if e.is_check_violation());
         assert!(
@@ -162,7 +162,7 @@ async fn the_database_refuses_a_policy_out_of_bounds_even_by_direct_update() {
     }
     let half = sqlx::query("UPDATE accounts SET idle_timeout_min = 30 WHERE id = $1")
         .bind(owner.signed_in.me.account_id.as_str())
-        .execute(t.db.db.writer())
+        .execute(&mut *t.db.db.acquire_write().await.unwrap())
         .await;
     assert!(
         half.is_err(),

@@ -26,7 +26,7 @@ async fn take_away(app: &TestApp, table: &'static str) {
     sqlx::query(AssertSqlSafe(format!(
         "ALTER TABLE {table} RENAME TO {table}_away"
     )))
-    .execute(app.db.db.writer())
+    .execute(&mut *app.db.db.acquire_write().await.unwrap())
     .await
     .unwrap();
 }
@@ -35,7 +35,7 @@ async fn give_back(app: &TestApp, table: &'static str) {
     sqlx::query(AssertSqlSafe(format!(
         "ALTER TABLE {table}_away RENAME TO {table}"
     )))
-    .execute(app.db.db.writer())
+    .execute(&mut *app.db.db.acquire_write().await.unwrap())
     .await
     .unwrap();
 }

@@ -178,7 +178,7 @@ async fn a_revoke_made_while_the_feed_was_down_still_closes_the_stream_after_rec
 }
 
 async fn kill_feed_connections(app: &TestApp) {
-    let db = app.db.db.writer();
+    let db = app.db.db.reader();
     sqlx::query(
         "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
          WHERE application_name = $1 AND datname = current_database()",

@@ -294,7 +294,7 @@ async fn a_socket_rechecks_its_session_on_every_request() {
     socket.call("account_verify", json!({})).await;
     sqlx::query("UPDATE sessions SET revoked_at = $1, revoke_reason = 'revoked'")
         .bind(app.clock_now())
-        .execute(app.db.db.writer())
+        .execute(&mut *app.db.db.acquire_write().await.unwrap())
         .await
         .unwrap();
 

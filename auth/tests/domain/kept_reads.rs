@@ -1,0 +1,51 @@
+//! Sessions kept between requests (on SQLite) must never answer for a
+//! session that has changed since they were read.
+
+use std::time::Duration;
+
+use auth::{Access, AuthError, Clock as _};
+
+use crate::helpers::{resolve, signed_up, test_auth};
+
+#[tokio::test]
+async fn a_session_kept_from_earlier_requests_is_refused_right_after_any_write_revokes_it() {
+    let t = test_auth().await;
+    let session = signed_up(&t, "ada@example.com").await;
+    for _ in 0..3 {
+        resolve(&t, &session.token, Access::Api).await.unwrap();
+    }
+
+    sqlx::query("UPDATE sessions SET revoked_at = $1, revoke_reason = 'revoked'")
+        .bind(t.clock.now().as_millis())
+        .execute(&mut *t.db.db.acquire_write().await.unwrap())
+        .await
+        .unwrap();
+
+    let after = resolve(&t, &session.token, Access::Api).await;
+    assert!(
+        matches!(after, Err(AuthError::SessionRevoked(_))),
+        "{after:?}"
+    );
+}
+
+#[tokio::test]
+async fn activity_on_a_kept_session_counts_once_until_it_is_written() {
+    let t = test_auth().await;
+    let session = signed_up(&t, "ada@example.com").await;
+    resolve(&t, &session.token, Access::Api).await.unwrap();
+    t.clock.advance(Duration::from_mins(2));
+
+    let first = resolve(&t, &session.token, Access::Api).await.unwrap();
+    let second = resolve(&t, &session.token, Access::Api).await.unwrap();
+
+    assert!(first.touched, "two minutes on, a request is activity");
+    assert!(
+        !second.touched,
+        "the same moment again is not new activity (nor another update to other tabs)"
+    );
+    assert_eq!(
+        first.caller.deadlines(),
+        second.caller.deadlines(),
+        "both see the moved idle end"
+    );
+}
