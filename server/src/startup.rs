@@ -9,7 +9,6 @@ use auth::{Auth, Backend, Clock, Db, DemoAccount};
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::request::Parts;
-use axum::http::{HeaderValue, header};
 use axum::routing::{any, get, post};
 use axum::serve::ListenerExt as _;
 use leptos::config::LeptosOptions;
@@ -17,7 +16,6 @@ use leptos::prelude::{provide_context, use_context};
 use leptos_axum::{LeptosRoutes, file_and_error_handler_with_context, generate_route_list};
 use tokio::net::TcpListener;
 use tower_http::limit::RequestBodyLimitLayer;
-use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::config::Config;
@@ -27,7 +25,7 @@ use crate::hub::ConnectionHub;
 use crate::jobs;
 use crate::middleware::{self, PageNonce};
 use crate::routes;
-use crate::state::AppState;
+use crate::state::{AppState, Shared};
 use crate::{live, rpc};
 use auth::SignInLimits;
 
@@ -103,7 +101,7 @@ impl Application {
             config.login_rate_per_ip,
             config.login_rate_per_email_hour,
         ));
-        let state = AppState {
+        let state = AppState::new(Shared {
             auth: auth.clone(),
             hub,
             limits: limits.clone(),
@@ -111,7 +109,7 @@ impl Application {
             trusted_origins: config.trusted_origins.clone().into(),
             trusted_proxies: config.trusted_proxies.clone().into(),
             leptos_options: leptos_options(config, addr),
-        };
+        });
         Ok(Self {
             listener,
             router: router(state),
@@ -239,18 +237,6 @@ fn router(state: AppState) -> Router {
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT_BYTES))
         .layer(axum::middleware::from_fn(middleware::uniform_error_answers))
         .layer(axum::middleware::from_fn(middleware::security_headers))
-        .layer(SetResponseHeaderLayer::overriding(
-            header::X_CONTENT_TYPE_OPTIONS,
-            HeaderValue::from_static("nosniff"),
-        ))
-        .layer(SetResponseHeaderLayer::overriding(
-            header::REFERRER_POLICY,
-            HeaderValue::from_static("no-referrer"),
-        ))
-        .layer(SetResponseHeaderLayer::overriding(
-            header::X_FRAME_OPTIONS,
-            HeaderValue::from_static("DENY"),
-        ))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

@@ -11,8 +11,26 @@ use crate::cookies::CookieMode;
 use crate::hub::ConnectionHub;
 use auth::SignInLimits;
 
+/// Shared by every request. Cloned for each middleware of each request, so
+/// a clone is one reference count.
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+impl AppState {
+    pub fn new(shared: Shared) -> Self {
+        Self(Arc::new(shared))
+    }
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+pub struct Shared {
     pub auth: Auth,
     pub hub: ConnectionHub,
     pub limits: Arc<SignInLimits>,

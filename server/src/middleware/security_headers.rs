@@ -22,26 +22,38 @@ const NOT_A_PAGE_POLICY: &str = "default-src 'none'; frame-ancestors 'none'";
 pub struct PageNonce(pub Nonce);
 
 pub async fn security_headers(mut req: Request, next: Next) -> Response {
-    let nonce = Nonce::new();
-    let cacheable = req.uri().path().starts_with(ASSETS);
-    req.extensions_mut().insert(PageNonce(nonce.clone()));
+    let path = req.uri().path();
+    let cacheable = path.starts_with(ASSETS);
+    // Only a page needs a nonce; JSON, streams and files never get one.
+    let nonce = (!cacheable && !path.starts_with("/api/")).then(Nonce::new);
+    if let Some(nonce) = &nonce {
+        req.extensions_mut().insert(PageNonce(nonce.clone()));
+    }
     let mut response = next.run(req).await;
     let is_page = response
         .headers()
         .get(header::CONTENT_TYPE)
         .is_some_and(|value| value.as_bytes().starts_with(b"text/html"));
-    let policy = if is_page {
-        page_policy(&nonce)
-    } else {
-        NOT_A_PAGE_POLICY.to_owned()
+    let policy = match nonce.filter(|_| is_page) {
+        Some(nonce) => HeaderValue::from_str(&page_policy(&nonce)).ok(),
+        None => Some(HeaderValue::from_static(NOT_A_PAGE_POLICY)),
     };
     let headers = response.headers_mut();
-    if let Ok(policy) = HeaderValue::from_str(&policy) {
+    if let Some(policy) = policy {
         headers.insert(header::CONTENT_SECURITY_POLICY, policy);
     }
     if !cacheable {
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     response
 }
 
