@@ -330,34 +330,10 @@ async fn stream_figures(args: &Args, database: &Path) -> Result<StreamFigures, B
     for _ in 0..STREAM_SESSIONS {
         cookies.push(sign_in(&client, addr).await?.0);
     }
-    // Warm up: a stream opened and read once, so first-use allocations count
-    // in the "before" figure.
-    let (warm, _) = open_stream(Get::new(addr, "/api/events", Some(&cookies[0]))).await?;
-    drop(warm);
-    tokio::time::sleep(Duration::from_millis(500)).await;
-    let before_kib = server.resident_kib()?;
-
-    let ended = Arc::new(AtomicUsize::new(0));
     let gets: Vec<Get> = (0..IDLE_STREAMS)
         .map(|n| Get::new(addr, "/api/events", Some(&cookies[n % STREAM_SESSIONS])))
         .collect();
-    let mut opened = futures_util::stream::iter(gets)
-        .map(open_stream)
-        .buffer_unordered(OPENING_AT_ONCE);
-    let mut idle = Vec::with_capacity(IDLE_STREAMS);
-    while let Some(stream) = opened.next().await {
-        let (connection, mut body) = stream.map_err(|err| {
-            format!("opening {IDLE_STREAMS} streams failed ({err}); is `ulimit -n` high enough?")
-        })?;
-        let ended = ended.clone();
-        idle.push(tokio::spawn(async move {
-            let _connection = connection;
-            while let Some(Ok(_)) = body.frame().await {}
-            ended.fetch_add(1, Ordering::Relaxed);
-        }));
-    }
-    tokio::time::sleep(Duration::from_secs(1)).await;
-    let after_kib = server.resident_kib()?;
+    let idle = IdleStreams::open(&server, gets).await?;
 
     let mut samples = Vec::with_capacity(REVOKES);
     for _ in 0..REVOKES {
@@ -384,13 +360,14 @@ async fn stream_figures(args: &Args, database: &Path) -> Result<StreamFigures, B
         samples.push(elapsed);
     }
     samples.sort();
-    let still_open = IDLE_STREAMS - ended.load(Ordering::Relaxed);
-    if still_open != IDLE_STREAMS {
-        return Err(format!("only {still_open} of {IDLE_STREAMS} idle streams stayed open").into());
-    }
-    for task in idle {
-        task.abort();
-    }
+    idle.all_still_open()?;
+    let (per_stream_kib, before_kib, after_kib) =
+        (idle.per_stream_kib(), idle.before_kib, idle.after_kib);
+    drop(idle);
+    drop(server);
+    let bare = ServerProcess::start(Command::new(&args.bare)).await?;
+    let gets = vec![Get::new(bare.addr, "/events", None); IDLE_STREAMS];
+    let bare_idle = IdleStreams::open(&bare, gets).await?;
 
     let p99 = percentile(&samples, 99);
     let revoke = Figure::new(
@@ -404,19 +381,87 @@ async fn stream_figures(args: &Args, database: &Path) -> Result<StreamFigures, B
         "p99 < 20 ms",
         p99 < Duration::from_millis(20),
     );
-    #[allow(clippy::cast_precision_loss)]
-    let per_stream_kib = after_kib.saturating_sub(before_kib) as f64 / IDLE_STREAMS as f64;
     let memory = Figure::new(
         "resident memory per idle stream (server RSS delta ÷ streams)",
         format!(
-            "{per_stream_kib:.1} KiB ({} MiB before, {} MiB with {IDLE_STREAMS} streams)",
+            "ours {:.1} KiB ({} MiB before, {} MiB with {IDLE_STREAMS} streams); \
+             bare axum SSE {:.1} KiB",
+            per_stream_kib,
             before_kib / 1024,
-            after_kib / 1024
+            after_kib / 1024,
+            bare_idle.per_stream_kib()
         ),
         "< 16 KiB",
         per_stream_kib < 16.0,
     );
     Ok(StreamFigures { revoke, memory })
+}
+
+/// `IDLE_STREAMS` open live streams, and the server's memory before and
+/// after they were opened.
+struct IdleStreams {
+    tasks: Vec<tokio::task::JoinHandle<()>>,
+    ended: Arc<AtomicUsize>,
+    before_kib: u64,
+    after_kib: u64,
+}
+
+impl IdleStreams {
+    async fn open(server: &ServerProcess, gets: Vec<Get>) -> Result<Self, BoxError> {
+        // Warm up: a stream opened and read once, so first-use allocations
+        // count in the "before" figure.
+        let first = gets.first().ok_or("no streams to open")?.clone();
+        drop(open_stream(first).await?);
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        let before_kib = server.resident_kib()?;
+
+        let ended = Arc::new(AtomicUsize::new(0));
+        let mut opened = futures_util::stream::iter(gets)
+            .map(open_stream)
+            .buffer_unordered(OPENING_AT_ONCE);
+        let mut tasks = Vec::with_capacity(IDLE_STREAMS);
+        while let Some(stream) = opened.next().await {
+            let (connection, mut body) = stream.map_err(|err| {
+                format!(
+                    "opening {IDLE_STREAMS} streams failed ({err}); is `ulimit -n` high enough?"
+                )
+            })?;
+            let ended = ended.clone();
+            tasks.push(tokio::spawn(async move {
+                let _connection = connection;
+                while let Some(Ok(_)) = body.frame().await {}
+                ended.fetch_add(1, Ordering::Relaxed);
+            }));
+        }
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        let after_kib = server.resident_kib()?;
+        Ok(Self {
+            tasks,
+            ended,
+            before_kib,
+            after_kib,
+        })
+    }
+
+    #[allow(clippy::cast_precision_loss)]
+    fn per_stream_kib(&self) -> f64 {
+        self.after_kib.saturating_sub(self.before_kib) as f64 / self.tasks.len() as f64
+    }
+
+    fn all_still_open(&self) -> Result<(), BoxError> {
+        match self.ended.load(Ordering::Relaxed) {
+            0 => Ok(()),
+            ended => Err(format!("{ended} of {} idle streams ended", self.tasks.len()).into()),
+        }
+    }
+}
+
+impl Drop for IdleStreams {
+    fn drop(&mut self) {
+        for task in &self.tasks {
+            task.abort();
+        }
+    }
 }
 
 /// Opens a live stream and reads its first event.
