@@ -44,7 +44,7 @@ build-release:
 
 lint:
 	cargo fmt --all --check
-	cargo clippy --workspace --exclude frontend --all-targets -- -D warnings
+	cargo clippy --workspace --exclude frontend --all-targets --features bench/instances -- -D warnings
 	cargo clippy -p app -p frontend --features app/hydrate --target wasm32-unknown-unknown --target-dir target/front -- -D warnings
 
 # Unit and integration tests on SQLite. Tests run one at a time: each
@@ -69,16 +69,21 @@ clean:
 # Benchmarks (not tests), on release builds. `make bench`: ours against the
 # peer (tower-sessions + axum-login, its own workspace in bench/peer) and bare
 # axum, one after the other; the table goes into the README. The idle-stream
-# figure needs a file descriptor per stream on each side.
+# figure needs a file descriptor per stream on each side. The peer builds
+# alongside the release build, whose single-threaded steps (LTO, wasm-opt)
+# leave a core free.
 .PHONY: bench
-bench: tools build-release
+bench: tools
+	cargo build --release --locked --manifest-path bench/peer/Cargo.toml --target-dir target/peer & \
+	peer=$$!; \
+	$(MAKE) build-release; \
+	wait $$peer
 	cargo build --release -p bench --bin figures
-	cargo build --release --locked --manifest-path bench/peer/Cargo.toml --target-dir target/peer
 	ulimit -n "$$(ulimit -Hn)" && ./target/release/figures --readme README.md
 
 .PHONY: bench-instances
 bench-instances: test-deps
-	scripts/with-postgres.sh cargo run --release -p bench --bin cross_instance
+	scripts/with-postgres.sh cargo run --release -p bench --features instances --bin cross_instance
 
 # Fuzzing by property tests, FUZZ_SECONDS (default 60) per target.
 .PHONY: fuzz

@@ -2,12 +2,16 @@
 //! PostgreSQL (LISTEN/NOTIFY). Run by `make bench-instances`, which starts a
 //! throw-away PostgreSQL. Prints p50, p99 and max over the revokes.
 
+use std::num::NonZeroU32;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use auth::SystemClock;
 use auth::testing::TestDb;
-use bench::{millis, percentile, start_instance};
+use bench::{millis, percentile};
 use futures_util::StreamExt;
 use serde_json::{Value, json};
+use server::{Application, Config, StartupError};
 
 /// Revokes measured (after a few warm-up ones).
 const REVOKES: usize = 1_000;
@@ -96,4 +100,25 @@ fn session_cookie(response: &reqwest::Response) -> Option<String> {
         .find(|v| v.starts_with("__Host-session="))
         .and_then(|v| v.split(';').next())
         .map(str::to_owned)
+}
+
+/// A server on `database_url` on a free loopback port, with limits opened
+/// up for load; returns its address.
+pub async fn start_instance(
+    database_url: &str,
+    configure: impl FnOnce(&mut Config),
+) -> Result<std::net::SocketAddr, StartupError> {
+    let mut config = Config::defaults();
+    config.listen = ([127, 0, 0, 1], 0).into();
+    config.database_url = database_url.to_owned();
+    config.demo = false;
+    config.dev = false;
+    config.login_rate_per_ip = NonZeroU32::MAX;
+    config.login_rate_per_email_hour = NonZeroU32::MAX;
+    config.max_sessions_per_user = 100_000;
+    configure(&mut config);
+    let app = Application::build(&config, Arc::new(SystemClock)).await?;
+    let addr = app.addr();
+    tokio::spawn(app.run_until_stopped());
+    Ok(addr)
 }
