@@ -70,14 +70,11 @@ clean:
 # peer (tower-sessions + axum-login, its own workspace in bench/peer) and bare
 # axum, one after the other; the table goes into the README. The idle-stream
 # figure needs a file descriptor per stream on each side. The peer builds
-# alongside the release build, whose single-threaded steps (LTO, wasm-opt)
-# leave a core free.
+# into the same target directory, so the crates it shares with ours (tokio,
+# hyper, axum, serde, ...) are not compiled twice.
 .PHONY: bench
-bench: tools
-	cargo build --release --locked --manifest-path bench/peer/Cargo.toml --target-dir target/peer & \
-	peer=$$!; \
-	$(MAKE) build-release; \
-	wait $$peer
+bench: tools build-release
+	cargo build --release --locked --manifest-path bench/peer/Cargo.toml --target-dir target
 	cargo build --release -p bench --bin figures
 	ulimit -n "$$(ulimit -Hn)" && ./target/release/figures --readme README.md
 

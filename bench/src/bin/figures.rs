@@ -50,10 +50,10 @@ struct Args {
     #[arg(long, default_value = "target/site")]
     site_root: PathBuf,
     /// The peer binary (bench/peer, release).
-    #[arg(long, default_value = "target/peer/release/peer")]
+    #[arg(long, default_value = "target/release/peer")]
     peer: PathBuf,
     /// The bare axum binary (bench/peer, release).
-    #[arg(long, default_value = "target/peer/release/bare")]
+    #[arg(long, default_value = "target/release/bare")]
     bare: PathBuf,
     /// The release WASM bundle.
     #[arg(long, default_value = "target/site/pkg/latchkey.wasm")]
