@@ -212,6 +212,20 @@ impl TestApp {
         session_token(response.headers()).expect("session cookie")
     }
 
+    /// The owner of `owner_cookie` adds a new member named `name`.
+    pub async fn added_member(&self, owner_cookie: &str, name: &str) -> TestUser {
+        let member = TestUser::generate();
+        let added = self
+            .post_json(
+                "/api/account/members",
+                &json!({"name": name, "email": member.email, "password": member.password}),
+                Some(owner_cookie),
+            )
+            .await;
+        assert_eq!(added.status(), StatusCode::CREATED);
+        member
+    }
+
     /// Creates an API token for the session's user; returns (id, secret).
     pub async fn api_token(&self, session: &str, name: &str) -> (String, String) {
         let created = self

@@ -33,15 +33,7 @@ async fn two_accounts(app: &TestApp) -> [Probe; 4] {
     for _ in 0..2 {
         let owner = TestUser::generate();
         let owner_cookie = app.signed_up(&owner).await;
-        let member = TestUser::generate();
-        let added = app
-            .post_json(
-                "/api/account/members",
-                &json!({"name": "Member", "email": member.email, "password": member.password}),
-                Some(&owner_cookie),
-            )
-            .await;
-        assert_eq!(added.status(), StatusCode::CREATED);
+        let member = app.added_member(&owner_cookie, "Member").await;
         let member_cookie = app.logged_in(&member).await;
         probes.push(probe(app, owner_cookie, owner.email).await);
         probes.push(probe(app, member_cookie, member.email).await);

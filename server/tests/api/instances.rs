@@ -110,13 +110,7 @@ async fn signing_out_others_on_one_instance_reaches_a_member_on_the_other() {
     };
     let owner = TestUser::generate();
     let owner_cookie = a.signed_up(&owner).await;
-    let member = TestUser::generate();
-    a.post_json(
-        "/api/account/members",
-        &json!({"name": "M", "email": member.email, "password": member.password}),
-        Some(&owner_cookie),
-    )
-    .await;
+    let member = a.added_member(&owner_cookie, "M").await;
     let member_cookie = b.logged_in(&member).await;
     let mut stream = b.open_events(Cred::Cookie(&member_cookie)).await;
     stream.next_event(PROMPTLY).await;

@@ -71,13 +71,7 @@ async fn signing_out_others_closes_every_stream_but_the_owners_current_one() {
     let app = spawn_app().await;
     let owner = TestUser::generate();
     let owner_cookie = app.signed_up(&owner).await;
-    let member = TestUser::generate();
-    app.post_json(
-        "/api/account/members",
-        &json!({"name": "M", "email": member.email, "password": member.password}),
-        Some(&owner_cookie),
-    )
-    .await;
+    let member = app.added_member(&owner_cookie, "M").await;
     let member_cookie = app.logged_in(&member).await;
     let owner_laptop = app.logged_in(&owner).await;
     let mut owner_events = app.open_events(Cred::Cookie(&owner_cookie)).await;
@@ -119,13 +113,7 @@ async fn signing_out_everyone_closes_every_stream_including_the_owners_own() {
     let app = spawn_app().await;
     let owner = TestUser::generate();
     let owner_cookie = app.signed_up(&owner).await;
-    let member = TestUser::generate();
-    app.post_json(
-        "/api/account/members",
-        &json!({"name": "M", "email": member.email, "password": member.password}),
-        Some(&owner_cookie),
-    )
-    .await;
+    let member = app.added_member(&owner_cookie, "M").await;
     let member_cookie = app.logged_in(&member).await;
     let mut streams = Vec::new();
     for cookie in [&owner_cookie, &member_cookie] {
