@@ -10,6 +10,21 @@ use std::time::Duration;
 /// Any error, for the benchmarks' own plumbing.
 pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
+/// Our server's session cookie.
+pub const SESSION_COOKIE: &str = "__Host-session";
+
+/// `name=value` of the cookie called `name` that a response set.
+pub fn cookie_set(response: &reqwest::Response, name: &str) -> Option<String> {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .filter_map(|value| value.split(';').next())
+        .find(|pair| pair.split_once('=').is_some_and(|(key, _)| key == name))
+        .map(str::to_owned)
+}
+
 /// The `p`-th percentile (0..=100) of sorted samples, nearest rank.
 pub fn percentile(sorted: &[Duration], p: u32) -> Duration {
     if sorted.is_empty() {
@@ -27,6 +42,22 @@ pub fn millis(duration: Duration) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_named_cookie_is_picked_from_the_set_cookie_headers() {
+        let response = reqwest::Response::from(
+            hyper::Response::builder()
+                .header("set-cookie", "theme=dark; Path=/")
+                .header("set-cookie", "__Host-session=abc; HttpOnly; Secure")
+                .body(String::new())
+                .unwrap(),
+        );
+        assert_eq!(
+            cookie_set(&response, SESSION_COOKIE).as_deref(),
+            Some("__Host-session=abc")
+        );
+        assert_eq!(cookie_set(&response, "id"), None);
+    }
 
     #[test]
     fn percentiles_use_the_nearest_rank() {

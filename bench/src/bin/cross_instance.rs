@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use auth::SystemClock;
 use auth::testing::TestDb;
-use bench::{millis, percentile};
+use bench::{SESSION_COOKIE, cookie_set, millis, percentile};
 use futures_util::StreamExt;
 use serde_json::{Value, json};
 use server::{Application, Config, StartupError};
@@ -36,7 +36,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .json(&json!({"account_name": "Bench", "name": "Bench", "email": "bench@example.com", "password": PASSWORD}))
         .send()
         .await?;
-    let actor = session_cookie(&signup).ok_or("no session cookie")?;
+    let actor = cookie_set(&signup, SESSION_COOKIE).ok_or("no session cookie")?;
 
     let mut samples = Vec::with_capacity(REVOKES);
     for round in 0..WARM_UP + REVOKES {
@@ -46,7 +46,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             .json(&json!({"email": "bench@example.com", "password": PASSWORD}))
             .send()
             .await?;
-        let cookie = session_cookie(&login).ok_or("no session cookie")?;
+        let cookie = cookie_set(&login, SESSION_COOKIE).ok_or("no session cookie")?;
         let session_id = login.json::<Value>().await?["session_id"].clone();
         let stream = client
             .get(format!("http://{b}/api/events"))
@@ -88,18 +88,6 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         millis(percentile(&samples, 100))
     );
     Ok(())
-}
-
-/// `name=value` of the session cookie a response set.
-fn session_cookie(response: &reqwest::Response) -> Option<String> {
-    response
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with("__Host-session="))
-        .and_then(|v| v.split(';').next())
-        .map(str::to_owned)
 }
 
 /// A server on `database_url` on a free loopback port, with limits opened

@@ -16,7 +16,7 @@ use bench::BoxError;
 use bench::load::{self, Connection, Get, Throughput};
 use bench::process::ServerProcess;
 use bench::report::{Figure, Table};
-use bench::{millis, percentile};
+use bench::{SESSION_COOKIE, cookie_set, millis, percentile};
 use clap::Parser;
 use futures_util::StreamExt;
 use http_body_util::BodyExt;
@@ -24,6 +24,8 @@ use serde_json::{Value, json};
 use tokio::process::Command;
 
 const EMAIL: &str = "bench@example.com";
+/// tower-sessions' default cookie name.
+const PEER_COOKIE: &str = "id";
 const PASSWORD: &str = "benchmark password 1";
 /// Keep-alive connections sending the authenticated `GET`.
 const CONNECTIONS: usize = 32;
@@ -159,7 +161,7 @@ async fn sign_up(addr: std::net::SocketAddr) -> Result<String, BoxError> {
         .send()
         .await?
         .error_for_status()?;
-    set_cookie(&response)
+    cookie_set(&response, SESSION_COOKIE).ok_or_else(|| "no session cookie".into())
 }
 
 /// Signs in on our server; returns the session cookie and the session id.
@@ -173,7 +175,7 @@ async fn sign_in(
         .send()
         .await?
         .error_for_status()?;
-    let cookie = set_cookie(&response)?;
+    let cookie = cookie_set(&response, SESSION_COOKIE).ok_or("no session cookie")?;
     let session_id = response.json::<Value>().await?["session_id"].clone();
     Ok((cookie, session_id))
 }
@@ -185,18 +187,7 @@ async fn peer_login(addr: std::net::SocketAddr) -> Result<String, BoxError> {
         .send()
         .await?
         .error_for_status()?;
-    set_cookie(&response)
-}
-
-/// `name=value` of the cookie a response set.
-fn set_cookie(response: &reqwest::Response) -> Result<String, BoxError> {
-    response
-        .headers()
-        .get("set-cookie")
-        .and_then(|value| value.to_str().ok())
-        .and_then(|value| value.split(';').next())
-        .map(str::to_owned)
-        .ok_or_else(|| "no cookie set".into())
+    cookie_set(&response, PEER_COOKIE).ok_or_else(|| "no peer session cookie".into())
 }
 
 async fn revoke(
