@@ -1,6 +1,7 @@
 //! Server functions: each decodes, calls the same `auth` action that
 //! JSON-RPC calls, and maps errors. They run on the server; the browser gets
-//! a generated client stub.
+//! a generated client stub. The server's `uniform_error_answers` middleware
+//! gives each error its code's HTTP status (401, 403, ...).
 #![allow(
     clippy::unused_async,
     reason = "server functions must be async even when they do not await"
@@ -14,80 +15,62 @@ use api::{
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
-use crate::ssr::{acting, answer};
+use crate::ssr::acting;
 
 /// Who is signed in on this browser.
 #[server(prefix = "/api/fn")]
 pub async fn current_user() -> Result<Me, ApiError> {
-    answer(async move { Ok(crate::ssr::caller()?.me) }).await
+    Ok(crate::ssr::caller()?.me)
 }
 
 /// The caller and their session's deadlines. Calling it is activity: it
 /// moves the idle end ("Stay signed in").
 #[server(prefix = "/api/fn")]
 pub async fn verify() -> Result<Verified, ApiError> {
-    answer(async move {
-        let (auth, caller, _) = acting()?;
-        Ok(auth.verify(&caller))
-    })
-    .await
+    let (auth, caller, _) = acting()?;
+    Ok(auth.verify(&caller))
 }
 
 /// The signed-in user's unseen security notices; each is returned once.
 #[server(prefix = "/api/fn")]
 pub async fn take_security_notices() -> Result<Vec<SecurityNotice>, ApiError> {
-    answer(async move {
-        let (auth, caller, _) = acting()?;
-        Ok(auth.take_security_notices(&caller).await?)
-    })
-    .await
+    let (auth, caller, _) = acting()?;
+    Ok(auth.take_security_notices(&caller).await?)
 }
 
 /// Checks the password again before a sensitive action; counted like a
 /// sign-in attempt.
 #[server(prefix = "/api/fn")]
 pub async fn confirm_password(password: String) -> Result<PasswordConfirmed, ApiError> {
-    answer(async move {
-        let (auth, caller, meta) = acting()?;
-        crate::ssr::limits()?.check_password_attempt(&meta, &caller.me.email)?;
-        let params = api::PasswordConfirmParams {
-            password: api::Password::new(password),
-        };
-        Ok(auth.confirm_password(&caller, params, &meta).await?)
-    })
-    .await
+    let (auth, caller, meta) = acting()?;
+    crate::ssr::limits()?.check_password_attempt(&meta, &caller.me.email)?;
+    let params = api::PasswordConfirmParams {
+        password: api::Password::new(password),
+    };
+    Ok(auth.confirm_password(&caller, params, &meta).await?)
 }
 
 #[server(prefix = "/api/fn")]
 pub async fn list_sessions() -> Result<Vec<SessionInfo>, ApiError> {
-    answer(async move {
-        let (auth, caller, _) = acting()?;
-        Ok(auth.list_sessions(&caller).await?)
-    })
-    .await
+    let (auth, caller, _) = acting()?;
+    Ok(auth.list_sessions(&caller).await?)
 }
 
 #[server(prefix = "/api/fn")]
 pub async fn revoke_session(session_id: SessionId) -> Result<Revoked, ApiError> {
-    answer(async move {
-        let (auth, caller, meta) = acting()?;
-        Ok(auth
-            .revoke_session(&caller, api::SessionRevokeParams { session_id }, &meta)
-            .await?)
-    })
-    .await
+    let (auth, caller, meta) = acting()?;
+    Ok(auth
+        .revoke_session(&caller, api::SessionRevokeParams { session_id }, &meta)
+        .await?)
 }
 
 #[server(prefix = "/api/fn")]
 pub async fn revoke_other_sessions() -> Result<Count, ApiError> {
-    answer(async move {
-        let (auth, caller, meta) = acting()?;
-        let params = api::SessionRevokeAllParams {
-            except_current: true,
-        };
-        Ok(auth.revoke_all_sessions(&caller, params, &meta).await?)
-    })
-    .await
+    let (auth, caller, meta) = acting()?;
+    let params = api::SessionRevokeAllParams {
+        except_current: true,
+    };
+    Ok(auth.revoke_all_sessions(&caller, params, &meta).await?)
 }
 
 #[server(prefix = "/api/fn")]
@@ -95,74 +78,53 @@ pub async fn create_token(
     name: String,
     expires_in_days: Option<u32>,
 ) -> Result<CreatedToken, ApiError> {
-    answer(async move {
-        let (auth, caller, meta) = acting()?;
-        let params = api::TokenCreateParams {
-            name,
-            expires_in_days,
-        };
-        Ok(auth.create_token(&caller, params, &meta).await?)
-    })
-    .await
+    let (auth, caller, meta) = acting()?;
+    let params = api::TokenCreateParams {
+        name,
+        expires_in_days,
+    };
+    Ok(auth.create_token(&caller, params, &meta).await?)
 }
 
 #[server(prefix = "/api/fn")]
 pub async fn list_tokens() -> Result<Vec<TokenInfo>, ApiError> {
-    answer(async move {
-        let (auth, caller, _) = acting()?;
-        Ok(auth.list_tokens(&caller).await?)
-    })
-    .await
+    let (auth, caller, _) = acting()?;
+    Ok(auth.list_tokens(&caller).await?)
 }
 
 #[server(prefix = "/api/fn")]
 pub async fn revoke_token(token_id: TokenId) -> Result<Revoked, ApiError> {
-    answer(async move {
-        let (auth, caller, meta) = acting()?;
-        Ok(auth
-            .revoke_token(&caller, api::TokenRevokeParams { token_id }, &meta)
-            .await?)
-    })
-    .await
+    let (auth, caller, meta) = acting()?;
+    Ok(auth
+        .revoke_token(&caller, api::TokenRevokeParams { token_id }, &meta)
+        .await?)
 }
 
 /// The account's session policy, read-only (any member).
 #[server(prefix = "/api/fn")]
 pub async fn load_policy() -> Result<PolicyView, ApiError> {
-    answer(async move {
-        let (auth, caller, _) = acting()?;
-        Ok(auth.policy_view(&caller).await?)
-    })
-    .await
+    let (auth, caller, _) = acting()?;
+    Ok(auth.policy_view(&caller).await?)
 }
 
 /// The account's policy and who is signed in (owner only).
 #[server(prefix = "/api/fn")]
 pub async fn load_security_overview() -> Result<SecurityOverview, ApiError> {
-    answer(async move {
-        let (auth, caller, _) = acting()?;
-        Ok(auth.security_overview(&caller).await?)
-    })
-    .await
+    let (auth, caller, _) = acting()?;
+    Ok(auth.security_overview(&caller).await?)
 }
 
 #[server(prefix = "/api/fn")]
 pub async fn set_policy(params: PolicySetParams) -> Result<PolicySet, ApiError> {
-    answer(async move {
-        let (auth, caller, meta) = acting()?;
-        Ok(auth.policy_set(&caller, params, &meta).await?)
-    })
-    .await
+    let (auth, caller, meta) = acting()?;
+    Ok(auth.policy_set(&caller, params, &meta).await?)
 }
 
 /// Signs out everyone in the account but this session, or everyone (owner only).
 #[server(prefix = "/api/fn")]
 pub async fn revoke_account_sessions(scope: RevokeScope) -> Result<Count, ApiError> {
-    answer(async move {
-        let (auth, caller, meta) = acting()?;
-        Ok(auth
-            .revoke_account_sessions(&caller, api::SessionsRevokeParams { scope }, &meta)
-            .await?)
-    })
-    .await
+    let (auth, caller, meta) = acting()?;
+    Ok(auth
+        .revoke_account_sessions(&caller, api::SessionsRevokeParams { scope }, &meta)
+        .await?)
 }

@@ -47,17 +47,3 @@ pub fn client() -> ClientMeta {
 pub fn acting() -> Result<(Auth, Caller, ClientMeta), ApiError> {
     Ok((auth()?, caller()?, client()))
 }
-
-/// Runs a server function's work and, on an error, answers with the HTTP
-/// status of its code (401, 403, ...) instead of a blanket 500, so refused
-/// requests are not mistaken for server failures.
-pub async fn answer<T>(work: impl Future<Output = Result<T, ApiError>>) -> Result<T, ApiError> {
-    let result = work.await;
-    if let Err(err) = &result
-        && let Some(response) = use_context::<leptos_axum::ResponseOptions>()
-    {
-        let status = http::StatusCode::from_u16(err.code.http_status());
-        response.set_status(status.unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR));
-    }
-    result
-}
