@@ -25,6 +25,24 @@ pub fn cookie_set(response: &reqwest::Response, name: &str) -> Option<String> {
         .map(str::to_owned)
 }
 
+/// Revokes one session through the JSON-RPC endpoint of the server at
+/// `addr`, as the signed-in `actor` (a `name=value` cookie).
+pub async fn revoke_session(
+    client: &reqwest::Client,
+    addr: std::net::SocketAddr,
+    actor: &str,
+    session_id: &serde_json::Value,
+) -> Result<(), BoxError> {
+    client
+        .post(format!("http://{addr}/api/rpc"))
+        .header("cookie", actor)
+        .json(&serde_json::json!({"jsonrpc": "2.0", "id": 1, "method": "account_session_revoke", "params": {"session_id": session_id}}))
+        .send()
+        .await?
+        .error_for_status()?;
+    Ok(())
+}
+
 /// The `p`-th percentile (0..=100) of sorted samples, nearest rank.
 pub fn percentile(sorted: &[Duration], p: u32) -> Duration {
     if sorted.is_empty() {

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use auth::SystemClock;
 use auth::testing::TestDb;
-use bench::{SESSION_COOKIE, cookie_set, millis, percentile};
+use bench::{BoxError, SESSION_COOKIE, cookie_set, millis, percentile, revoke_session};
 use futures_util::StreamExt;
 use serde_json::{Value, json};
 use server::{Application, Config, StartupError};
@@ -19,7 +19,7 @@ const WARM_UP: usize = 20;
 const PASSWORD: &str = "benchmark password 1";
 
 #[tokio::main]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
+async fn main() -> Result<(), BoxError> {
     if std::env::var(auth::testing::POSTGRES_URL_VAR).is_err() {
         return Err(format!(
             "set {} (make bench-instances does)",
@@ -57,11 +57,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         body.next().await.ok_or("no first event")??;
 
         let started = Instant::now();
-        let revoke = client
-            .post(format!("http://{a}/api/rpc"))
-            .header("cookie", &actor)
-            .json(&json!({"jsonrpc": "2.0", "id": round, "method": "account_session_revoke", "params": {"session_id": session_id}}))
-            .send();
+        let revoke = revoke_session(&client, a, &actor, &session_id);
         let (revoked, elapsed) = tokio::join!(revoke, async {
             // Read to the end of the stream: B closed it.
             while let Ok(Some(Ok(_))) =
@@ -69,7 +65,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             {}
             started.elapsed()
         });
-        revoked?.error_for_status()?;
+        revoked?;
 
         if round >= WARM_UP {
             samples.push(elapsed);

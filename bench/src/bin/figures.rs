@@ -16,7 +16,7 @@ use bench::BoxError;
 use bench::load::{self, Connection, Get, Throughput};
 use bench::process::ServerProcess;
 use bench::report::{Figure, Table};
-use bench::{SESSION_COOKIE, cookie_set, millis, percentile};
+use bench::{SESSION_COOKIE, cookie_set, millis, percentile, revoke_session};
 use clap::Parser;
 use futures_util::StreamExt;
 use http_body_util::BodyExt;
@@ -190,22 +190,6 @@ async fn peer_login(addr: std::net::SocketAddr) -> Result<String, BoxError> {
     cookie_set(&response, PEER_COOKIE).ok_or_else(|| "no peer session cookie".into())
 }
 
-async fn revoke(
-    client: &reqwest::Client,
-    addr: std::net::SocketAddr,
-    actor: &str,
-    session_id: &Value,
-) -> Result<(), BoxError> {
-    client
-        .post(format!("http://{addr}/api/rpc"))
-        .header("cookie", actor)
-        .json(&json!({"jsonrpc": "2.0", "id": 1, "method": "account_session_revoke", "params": {"session_id": session_id}}))
-        .send()
-        .await?
-        .error_for_status()?;
-    Ok(())
-}
-
 /// A session used by `GET /api/account/me` a moment ago, revoked by the
 /// session of `get`: its next request must be refused at once (no cache lets
 /// it through).
@@ -216,7 +200,7 @@ async fn revoke_is_immediate(get: &Get) -> Result<bool, BoxError> {
     let victim_get = Get::new(get.addr, &get.path, Some(&victim));
     let mut connection = Connection::open(get.addr).await?;
     let (before, _) = connection.fetch(&victim_get).await?;
-    revoke(&client, get.addr, actor, &session_id).await?;
+    revoke_session(&client, get.addr, actor, &session_id).await?;
     let (after, _) = connection.fetch(&victim_get).await?;
     Ok(before == hyper::StatusCode::OK && after == hyper::StatusCode::UNAUTHORIZED)
 }
@@ -337,7 +321,7 @@ async fn stream_figures(args: &Args, database: &Path) -> Result<StreamFigures, B
             open_stream(Get::new(addr, "/api/events", Some(&cookie))).await?;
         let started = Instant::now();
         let (revoked, (last, elapsed)) =
-            tokio::join!(revoke(&client, addr, &actor, &session_id), async {
+            tokio::join!(revoke_session(&client, addr, &actor, &session_id), async {
                 let mut last = Vec::new();
                 while let Ok(Some(Ok(frame))) =
                     tokio::time::timeout(Duration::from_secs(5), body.frame()).await
