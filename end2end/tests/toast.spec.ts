@@ -27,7 +27,10 @@ test('an idle end shows an amber warning; "Stay signed in" moves it away', async
   await expect(toast).toHaveAttribute('role', 'alert');
   await expect(toast).toContainText('because you have been inactive');
   await page.screenshot({ path: path.join(screenshots, 'toast-idle.png') });
+  // The button is activity on the server, not only a hidden toast.
+  const verified = page.waitForResponse((response) => response.url().includes('/api/fn/verify'));
   await toast.getByRole('button', { name: 'Stay signed in' }).click();
+  expect((await verified).ok()).toBe(true);
   await expect(toast).toHaveCount(0);
 });
 
