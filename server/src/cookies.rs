@@ -49,6 +49,16 @@ impl CookieMode {
             .and_then(|cookie| SessionToken::from_cookie_value(cookie.value()))
     }
 
+    /// Whether a response already sets (or removes) the session cookie.
+    pub fn is_set_in(self, response_headers: &HeaderMap) -> bool {
+        response_headers
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .filter_map(|value| value.to_str().ok())
+            .filter_map(|value| Cookie::parse(value).ok())
+            .any(|cookie| cookie.name() == self.name())
+    }
+
     fn builder(self, value: String) -> cookie::CookieBuilder<'static> {
         Cookie::build((self.name(), value))
             .http_only(true)

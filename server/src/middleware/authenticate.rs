@@ -31,7 +31,11 @@ pub async fn authenticate(State(state): State<AppState>, mut req: Request, next:
     req.extensions_mut().insert(authentication);
     req.extensions_mut().insert(meta);
     let mut response = next.run(req).await;
-    if let Some(cookie) = set_cookie {
+    // At most one `Set-Cookie` for the session: a handler that set one (a
+    // sign-in answering a stale cookie) knows better than this removal.
+    if let Some(cookie) = set_cookie
+        && !state.cookies.is_set_in(response.headers())
+    {
         response.headers_mut().append(header::SET_COOKIE, cookie);
     }
     response

@@ -189,3 +189,64 @@ async fn logout_deletes_the_session_and_clears_the_cookie() {
     let page = app.get("/account/security", Some(&token)).await;
     assert_eq!(page.status(), StatusCode::SEE_OTHER);
 }
+
+/// The session cookies a response sets, removals included.
+fn session_cookies_set(response: &reqwest::Response) -> Vec<String> {
+    response
+        .headers()
+        .get_all(reqwest::header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .filter(|v| v.starts_with(&format!("{}=", crate::helpers::SESSION_COOKIE)))
+        .map(str::to_owned)
+        .collect()
+}
+
+#[tokio::test]
+async fn signing_in_with_a_stale_cookie_sets_only_the_new_one() {
+    // Arrange: a browser still holding the cookie of a session that ended.
+    let app = spawn_app().await;
+    let user = TestUser::generate();
+    let stale = app.signed_up(&user).await;
+    let ended = app
+        .post_json("/api/auth/logout", &json!({}), Some(&stale))
+        .await;
+    assert_eq!(ended.status(), StatusCode::NO_CONTENT);
+
+    // Act
+    let response = app
+        .post_json(
+            "/api/auth/login",
+            &json!({"email": user.email, "password": user.password}),
+            Some(&stale),
+        )
+        .await;
+
+    // Assert: one Set-Cookie, the new session (browsers keep the last one).
+    assert_eq!(response.status(), StatusCode::OK);
+    let cookies = session_cookies_set(&response);
+    assert_eq!(cookies.len(), 1, "{cookies:?}");
+    let fresh = session_token(response.headers()).expect("the new session cookie");
+    assert_eq!(app.get("/api/account/me", Some(&fresh)).await.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn signing_up_with_a_stale_cookie_sets_only_the_new_one() {
+    let app = spawn_app().await;
+    let stale = app.signed_up(&TestUser::generate()).await;
+    app.post_json("/api/auth/logout", &json!({}), Some(&stale))
+        .await;
+
+    let response = app
+        .post_json(
+            "/api/auth/signup",
+            &TestUser::generate().signup_body(),
+            Some(&stale),
+        )
+        .await;
+
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let cookies = session_cookies_set(&response);
+    assert_eq!(cookies.len(), 1, "{cookies:?}");
+    assert!(session_token(response.headers()).is_some(), "{cookies:?}");
+}
