@@ -170,17 +170,24 @@ pub(crate) async fn insert_user(
 /// Records a sign-in. As the first write of the sign-in transaction it also
 /// locks the user's row, so concurrent sign-ins of one user queue up and the
 /// session cap holds.
+/// Records a sign-in, but only while the user's password is still the one
+/// that was verified (`verified_hash`); false when it changed meanwhile.
+/// The update takes the user's row lock, so a password change cannot
+/// commit between this check and the end of the sign-in's transaction.
 pub(crate) async fn record_login(
     conn: &mut AnyConnection,
     id: &UserId,
+    verified_hash: &str,
     now: Timestamp,
-) -> Result<(), AuthError> {
-    sqlx::query("UPDATE users SET last_login_at = $1 WHERE id = $2")
-        .bind(now.as_millis())
-        .bind(id.as_str())
-        .execute(conn)
-        .await?;
-    Ok(())
+) -> Result<bool, AuthError> {
+    let done =
+        sqlx::query("UPDATE users SET last_login_at = $1 WHERE id = $2 AND password_hash = $3")
+            .bind(now.as_millis())
+            .bind(id.as_str())
+            .bind(verified_hash)
+            .execute(conn)
+            .await?;
+    Ok(done.rows_affected() > 0)
 }
 
 /// Locks the user's row until the transaction ends (a no-op update takes the

@@ -28,7 +28,7 @@ use crate::touch::Toucher;
 
 pub use policy::{AccountPolicy, PolicyChange, PolicyUpdate};
 pub use resolve::{Access, Resolved};
-pub use sign_in::{DemoAccount, PasswordChange, PasswordChanged};
+pub use sign_in::{CheckedPassword, DemoAccount, PasswordChange, PasswordChanged};
 
 /// Where a request came from, as recorded with sessions and audit events.
 #[derive(Clone, Debug, Default)]

@@ -1,9 +1,9 @@
 //! Signing up, in and out, and changing the password.
 
 use api::{
-    AccountId, ApiError, DisplayName, EmailAddress, LoginRequest, Me, NoticeKind, Password,
-    PasswordConfirmParams, PasswordConfirmed, RevokeReason, Role, SecurityNotice, SignupRequest,
-    UserId,
+    AccountId, ApiError, DisplayName, EmailAddress, LoginRequest, Me, NoticeId, NoticeKind,
+    Password, PasswordConfirmParams, PasswordConfirmed, RevokeReason, Role, SecurityNotice,
+    SignupRequest, UserId,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -33,6 +33,10 @@ pub struct PasswordChanged {
     pub other_sessions_ended: usize,
     pub api_tokens_revoked: usize,
 }
+
+/// A user whose email and password were just verified, not signed in yet;
+/// it holds the password hash they were verified against.
+pub struct CheckedPassword(users::UserRow);
 
 /// Sign-in details of the demo account, printed once when it is created.
 #[derive(Debug)]
@@ -101,6 +105,18 @@ impl Auth {
         request: LoginRequest,
         meta: ClientMeta,
     ) -> Result<NewSession, AuthError> {
+        let checked = self.check_password(request, &meta).await?;
+        self.open_session(checked, meta).await
+    }
+
+    /// The first half of signing in: the email and password are right.
+    /// Opens no session; [`Auth::open_session`] does.
+    #[tracing::instrument(skip_all)]
+    pub async fn check_password(
+        &self,
+        request: LoginRequest,
+        meta: &ClientMeta,
+    ) -> Result<CheckedPassword, AuthError> {
         let email = EmailAddress::parse(&request.email).ok();
         let user = match &email {
             Some(email) => users::find_by_email(self.0.db.reader(), email).await?,
@@ -108,19 +124,41 @@ impl Auth {
         };
         let stored = user.as_ref().map(|u| u.password_hash.as_str());
         let verified = self.0.passwords.verify(request.password, stored).await?;
+        match user.filter(|_| verified) {
+            Some(user) => Ok(CheckedPassword(user)),
+            None => Err(self.failed_sign_in(email.as_ref(), meta).await),
+        }
+    }
+
+    /// Records a failed sign-in; the error to answer with.
+    async fn failed_sign_in(&self, email: Option<&EmailAddress>, meta: &ClientMeta) -> AuthError {
+        let mut event = AuditEvent::new(AuditKind::SignInFailed, self.now(), meta);
+        if let Some(email) = email {
+            event = event.target(email.as_str());
+        }
+        self.0.audit.record(event).await;
+        AuthError::InvalidCredentials
+    }
+
+    /// The second half of signing in: a session for the checked user. It
+    /// fails like a wrong password when the password changed after it was
+    /// checked, so a sign-in racing a password change never outlives it.
+    #[tracing::instrument(skip_all)]
+    pub async fn open_session(
+        &self,
+        checked: CheckedPassword,
+        meta: ClientMeta,
+    ) -> Result<NewSession, AuthError> {
+        let CheckedPassword(user) = checked;
         let now = self.now();
-        let Some(user) = user.filter(|_| verified) else {
-            let mut event = AuditEvent::new(AuditKind::SignInFailed, now, &meta);
-            if let Some(email) = &email {
-                event = event.target(email.as_str());
-            }
-            self.0.audit.record(event).await;
-            return Err(AuthError::InvalidCredentials);
-        };
         let timeouts = self.timeouts_for(user.idle_timeout_min, user.absolute_timeout_min);
         let me = user.user.me()?;
         let mut tx = self.0.db.begin_write().await?;
-        users::record_login(&mut tx, &me.user_id, now).await?;
+        if !users::record_login(&mut tx, &me.user_id, &user.password_hash, now).await? {
+            drop(tx);
+            let email = EmailAddress::parse(&me.email).ok();
+            return Err(self.failed_sign_in(email.as_ref(), &meta).await);
+        }
         let user_id = me.user_id.clone();
         let known_devices = sessions::devices_of(&mut tx, &user_id).await?;
         let (session, evicted) = self
@@ -295,17 +333,31 @@ impl Auth {
             .await
     }
 
-    /// The caller's unseen security notices, now marked seen: each is shown once.
-    pub async fn take_security_notices(
+    /// The caller's unseen security notices. Reads only.
+    pub async fn security_notices(
         &self,
         caller: &Caller,
     ) -> Result<Vec<SecurityNotice>, AuthError> {
+        notices::unseen(self.0.db.reader(), &caller.me.user_id, caller.session_id()).await
+    }
+
+    /// The caller has been shown these notices: they are not shown again.
+    /// Returns how many were still unseen.
+    pub async fn acknowledge_security_notices(
+        &self,
+        caller: &Caller,
+        ids: &[NoticeId],
+    ) -> Result<u64, AuthError> {
+        // A page shows a handful; more than this is not a page.
+        const MOST_AT_ONCE: usize = 100;
+        let ids = &ids[..ids.len().min(MOST_AT_ONCE)];
+        if ids.is_empty() {
+            return Ok(0);
+        }
         let mut tx = self.0.db.begin_write().await?;
-        let unseen =
-            notices::take_unseen(&mut tx, &caller.me.user_id, caller.session_id(), self.now())
-                .await?;
+        let seen = notices::mark_seen(&mut tx, &caller.me.user_id, ids, self.now()).await?;
         tx.commit().await?;
-        Ok(unseen)
+        Ok(seen)
     }
 
     /// On an empty database, creates a demo account (an owner and a member

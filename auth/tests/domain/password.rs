@@ -179,3 +179,51 @@ async fn a_password_change_keeps_api_tokens_unless_asked_to_revoke_them() {
     );
     assert!(t.auth.list_tokens(&me).await.unwrap().is_empty());
 }
+
+#[tokio::test]
+async fn a_sign_in_with_the_old_password_that_was_checked_before_a_change_gets_no_session() {
+    // Arrange: the sign-in has checked the old password, and is held there
+    // while the password changes.
+    let t = test_auth().await;
+    let here = signed_up(&t, "ada@example.com").await;
+    let me = caller(&t, &here.token).await;
+    let checked = t
+        .auth
+        .check_password(login_request("ada@example.com", PASSWORD), &meta())
+        .await
+        .unwrap();
+    t.auth
+        .change_password(&me, change(PASSWORD, "a brand new passphrase"), &meta())
+        .await
+        .unwrap();
+
+    // Act: the held sign-in goes on to open its session.
+    let opened = t.auth.open_session(checked, meta()).await;
+
+    // Assert: refused as a wrong password would be, and no session exists.
+    assert!(
+        matches!(opened, Err(AuthError::InvalidCredentials)),
+        "{:?}",
+        opened.map(|s| s.signed_in.session_id)
+    );
+    let live: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sessions WHERE revoked_at IS NULL")
+        .fetch_one(t.db.db.reader())
+        .await
+        .unwrap();
+    assert_eq!(live, 1, "only the session that changed the password");
+}
+
+#[tokio::test]
+async fn a_checked_password_opens_a_session_when_nothing_changed() {
+    let t = test_auth().await;
+    signed_up(&t, "ada@example.com").await;
+
+    let checked = t
+        .auth
+        .check_password(login_request("ada@example.com", PASSWORD), &meta())
+        .await
+        .unwrap();
+    let opened = t.auth.open_session(checked, meta()).await.unwrap();
+
+    assert!(resolve(&t, &opened.token, Access::Api).await.is_ok());
+}
