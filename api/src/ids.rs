@@ -90,6 +90,11 @@ hex_id!(
     TokenId,
     "a token id"
 );
+hex_id!(
+    /// The id of a security notice, to acknowledge it by.
+    NoticeId,
+    "a notice id"
+);
 
 #[cfg(test)]
 mod tests {

@@ -26,7 +26,7 @@ pub use account::{
 pub use display::{ago, countdown, remaining};
 pub use error::{ApiError, ErrorCode};
 pub use expiry::{EndKind, ExpiryWarning, WARN_BEFORE_MS, expiry_warning, warning_starts_at};
-pub use ids::{AccountId, IdError, SessionId, TokenId, UserId};
+pub use ids::{AccountId, IdError, NoticeId, SessionId, TokenId, UserId};
 pub use inputs::{
     DisplayName, EmailAddress, InputError, LoginRequest, NewMemberRequest, PASSWORD_MAX_CHARS,
     PASSWORD_MIN_CHARS, Password, SignupRequest,

@@ -88,6 +88,8 @@ impl NoticeKind {
 /// the one that caused it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SecurityNotice {
+    /// What the page sends back once it has shown the notice.
+    pub id: crate::NoticeId,
     pub kind: NoticeKind,
     pub at: Timestamp,
     /// What it is about: a token's name, a device and address.

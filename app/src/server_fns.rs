@@ -8,9 +8,9 @@
 )]
 
 use api::{
-    ApiError, Count, CreatedToken, Me, PasswordConfirmed, PolicySet, PolicySetParams, PolicyView,
-    RevokeScope, Revoked, SecurityNotice, SecurityOverview, SessionId, SessionInfo, TokenId,
-    TokenInfo, Verified,
+    ApiError, Count, CreatedToken, Me, NoticeId, PasswordConfirmed, PolicySet, PolicySetParams,
+    PolicyView, RevokeScope, Revoked, SecurityNotice, SecurityOverview, SessionId, SessionInfo,
+    TokenId, TokenInfo, Verified,
 };
 use leptos::prelude::*;
 
@@ -31,11 +31,19 @@ pub async fn verify() -> Result<Verified, ApiError> {
     Ok(auth.verify(&caller))
 }
 
-/// The signed-in user's unseen security notices; each is returned once.
+/// The signed-in user's unseen security notices. Reads only: the page
+/// acknowledges what it showed with [`acknowledge_security_notices`].
 #[server(prefix = "/api/fn")]
-pub async fn take_security_notices() -> Result<Vec<SecurityNotice>, ApiError> {
+pub async fn load_security_notices() -> Result<Vec<SecurityNotice>, ApiError> {
     let (auth, caller, _) = acting()?;
-    Ok(auth.take_security_notices(&caller).await?)
+    Ok(auth.security_notices(&caller).await?)
+}
+
+/// The page has shown these notices; they are not shown again.
+#[server(prefix = "/api/fn")]
+pub async fn acknowledge_security_notices(ids: Vec<NoticeId>) -> Result<u64, ApiError> {
+    let (auth, caller, _) = acting()?;
+    Ok(auth.acknowledge_security_notices(&caller, &ids).await?)
 }
 
 /// Checks the password again before a sensitive action; counted like a

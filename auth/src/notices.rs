@@ -3,10 +3,11 @@
 //! sign-in from a new device), or at the next sign-in after a stolen session
 //! was ended.
 
-use api::{NoticeKind, SecurityNotice, SessionId, Timestamp, UserId};
-use sqlx::{AnyConnection, FromRow};
+use api::{NoticeId, NoticeKind, SecurityNotice, SessionId, Timestamp, UserId};
+use sqlx::{AnyConnection, AnyPool, FromRow};
 
 use crate::AuthError;
+use crate::error::corrupt;
 use crate::secret::random_bytes;
 
 /// A notice to store.
@@ -50,39 +51,65 @@ pub(crate) async fn insert(
 
 #[derive(FromRow)]
 struct NoticeRow {
+    id: String,
     kind: String,
     at: i64,
     detail: Option<String>,
 }
 
-/// The user's unseen notices that `session` did not cause, oldest first,
-/// now marked seen.
-pub(crate) async fn take_unseen(
-    conn: &mut AnyConnection,
+/// The user's unseen notices that `session` did not cause, oldest first.
+/// Reads only: a notice is marked seen by [`mark_seen`], once the page has
+/// shown it, never by rendering the page (a GET from another site's link
+/// would otherwise use it up unseen).
+pub(crate) async fn unseen(
+    pool: &AnyPool,
     user_id: &UserId,
     session: Option<&SessionId>,
-    now: Timestamp,
 ) -> Result<Vec<SecurityNotice>, AuthError> {
-    let mut rows: Vec<NoticeRow> = sqlx::query_as(
-        "UPDATE security_notices SET seen_at = $1 \
-         WHERE user_id = $2 AND seen_at IS NULL \
-           AND (origin_session_id IS NULL OR origin_session_id <> $3) \
-         RETURNING kind, at, detail",
+    let rows: Vec<NoticeRow> = sqlx::query_as(
+        "SELECT id, kind, at, detail FROM security_notices \
+         WHERE user_id = $1 AND seen_at IS NULL \
+           AND (origin_session_id IS NULL OR origin_session_id <> $2) \
+         ORDER BY at, id",
     )
-    .bind(now.as_millis())
     .bind(user_id.as_str())
     .bind(session.map_or_else(String::new, |id| id.as_str().to_owned()))
-    .fetch_all(conn)
+    .fetch_all(pool)
     .await?;
-    rows.sort_by_key(|row| row.at);
-    Ok(rows
-        .into_iter()
+    rows.into_iter()
         .filter_map(|row| {
-            Some(SecurityNotice {
-                kind: NoticeKind::parse(&row.kind)?,
+            let kind = NoticeKind::parse(&row.kind)?;
+            Some(NoticeId::parse(&row.id).map(|id| SecurityNotice {
+                id,
+                kind,
                 at: Timestamp::from_millis(row.at),
                 detail: row.detail,
-            })
+            }))
         })
-        .collect())
+        .collect::<Result<_, _>>()
+        .map_err(|_| corrupt("notice id"))
+}
+
+/// Marks these notices of the user seen; how many were unseen. Ids of
+/// other users' notices change nothing.
+pub(crate) async fn mark_seen(
+    conn: &mut AnyConnection,
+    user_id: &UserId,
+    ids: &[NoticeId],
+    now: Timestamp,
+) -> Result<u64, AuthError> {
+    let mut seen = 0;
+    for id in ids {
+        let done = sqlx::query(
+            "UPDATE security_notices SET seen_at = $1 \
+             WHERE id = $2 AND user_id = $3 AND seen_at IS NULL",
+        )
+        .bind(now.as_millis())
+        .bind(id.as_str())
+        .bind(user_id.as_str())
+        .execute(&mut *conn)
+        .await?;
+        seen += done.rows_affected();
+    }
+    Ok(seen)
 }

@@ -1,14 +1,32 @@
-use api::{NoticeKind, SecurityNotice};
+use api::{NoticeId, NoticeKind, SecurityNotice};
 use leptos::prelude::*;
 
-use crate::server_fns::take_security_notices;
+use crate::server_fns::{acknowledge_security_notices, load_security_notices};
 
 /// Security notices stored for the user (a stolen session that was ended,
 /// a password change, a new token, a new device), each shown once, in a
 /// session other than the one that caused it.
+///
+/// Rendering reads them only. Once the page runs in the browser, it tells
+/// the server (an origin-checked POST) which ones it has shown, so a page
+/// fetched but never seen (a link from another site, a prefetch) uses up
+/// nothing.
 #[component]
 pub fn SecurityNotices() -> impl IntoView {
-    let notices = OnceResource::new(take_security_notices());
+    let notices = OnceResource::new(load_security_notices());
+    let acknowledge = Action::new(|ids: &Vec<NoticeId>| acknowledge_security_notices(ids.clone()));
+    Effect::new(move |done: Option<bool>| {
+        if done == Some(true) {
+            return true;
+        }
+        let Some(Ok(shown)) = notices.get() else {
+            return false;
+        };
+        if !shown.is_empty() {
+            acknowledge.dispatch(shown.into_iter().map(|notice| notice.id).collect());
+        }
+        true
+    });
     view! {
         <Suspense>
             {move || Suspend::new(async move {

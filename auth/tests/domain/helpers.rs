@@ -60,6 +60,15 @@ pub async fn caller(t: &TestAuth, token: &SessionToken) -> Caller {
         .caller
 }
 
+/// The notices a page of this caller shows: read, then acknowledged, as
+/// the security page does once it runs in the browser.
+pub async fn shown_notices(t: &TestAuth, me: &Caller) -> Vec<api::SecurityNotice> {
+    let notices = t.auth.security_notices(me).await.unwrap();
+    let ids: Vec<api::NoticeId> = notices.iter().map(|n| n.id.clone()).collect();
+    t.auth.acknowledge_security_notices(me, &ids).await.unwrap();
+    notices
+}
+
 /// Live (not revoked) session rows of the user with this email.
 pub async fn live_sessions(t: &TestAuth, email: &str) -> i64 {
     sqlx::query_scalar(

@@ -6,12 +6,13 @@ use auth::testing::TestAuth;
 use auth::{ClientMeta, PasswordChange};
 
 use crate::helpers::{
-    PASSWORD, caller, logged_in, login_request, meta, signed_up, test_auth, token_named,
+    PASSWORD, caller, logged_in, login_request, meta, shown_notices, signed_up, test_auth,
+    token_named,
 };
 
 async fn notices_of(t: &TestAuth, session: &auth::NewSession) -> Vec<SecurityNotice> {
     let me = caller(t, &session.token).await;
-    t.auth.take_security_notices(&me).await.unwrap()
+    shown_notices(t, &me).await
 }
 
 fn kinds(notices: &[SecurityNotice]) -> Vec<NoticeKind> {
@@ -96,4 +97,52 @@ async fn a_sign_in_from_a_new_device_is_told_to_the_other_sessions_once() {
     let detail = told[0].detail.as_deref().unwrap();
     assert!(detail.contains("203.0.113.9"), "{detail}");
     assert!(notices_of(&t, &same_laptop).await.is_empty(), "shown once");
+}
+
+#[tokio::test]
+async fn reading_notices_marks_nothing_seen_only_acknowledging_does() {
+    let t = test_auth().await;
+    let here = signed_up(&t, "ada@example.com").await;
+    let laptop = logged_in(&t, "ada@example.com").await;
+    let me = caller(&t, &here.token).await;
+    t.auth
+        .create_token(&me, token_named("deploy"), &meta())
+        .await
+        .unwrap();
+    let on_laptop = caller(&t, &laptop.token).await;
+
+    let first = t.auth.security_notices(&on_laptop).await.unwrap();
+    let again = t.auth.security_notices(&on_laptop).await.unwrap();
+    assert_eq!(kinds(&first), [NoticeKind::TokenCreated]);
+    assert_eq!(first, again, "reading uses nothing up");
+
+    let ids = [first[0].id.clone()];
+    let someone_else = signed_up(&t, "eve@example.com").await;
+    let eve = caller(&t, &someone_else.token).await;
+    assert_eq!(
+        t.auth
+            .acknowledge_security_notices(&eve, &ids)
+            .await
+            .unwrap(),
+        0,
+        "another user's notice id changes nothing"
+    );
+    assert_eq!(
+        kinds(&t.auth.security_notices(&on_laptop).await.unwrap()),
+        [NoticeKind::TokenCreated]
+    );
+    assert_eq!(
+        t.auth
+            .acknowledge_security_notices(&on_laptop, &ids)
+            .await
+            .unwrap(),
+        1
+    );
+    assert!(
+        t.auth
+            .security_notices(&on_laptop)
+            .await
+            .unwrap()
+            .is_empty()
+    );
 }

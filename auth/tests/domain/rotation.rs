@@ -4,7 +4,7 @@ use api::NoticeKind;
 use api::RevokeReason;
 use auth::{Access, AuditKind, AuthError};
 
-use crate::helpers::{caller, logged_in, resolve, signed_up, test_auth};
+use crate::helpers::{caller, logged_in, resolve, shown_notices, signed_up, test_auth};
 
 #[tokio::test]
 async fn a_token_rotates_on_an_interactive_request_after_the_interval() {
@@ -93,13 +93,10 @@ async fn a_reused_token_after_the_grace_ends_the_session_and_leaves_a_notice() {
 
     let next = logged_in(&t, "ada@example.com").await;
     let me = caller(&t, &next.token).await;
-    let notices = t.auth.take_security_notices(&me).await.unwrap();
+    let notices = shown_notices(&t, &me).await;
     assert_eq!(notices.len(), 1);
     assert_eq!(notices[0].kind, NoticeKind::SessionTaken);
-    assert!(
-        t.auth.take_security_notices(&me).await.unwrap().is_empty(),
-        "shown once"
-    );
+    assert!(shown_notices(&t, &me).await.is_empty(), "shown once");
 }
 
 #[tokio::test]

@@ -73,3 +73,66 @@ async fn an_unknown_page_is_a_404() {
 
     assert_eq!(response.status(), StatusCode::NOT_FOUND);
 }
+
+/// Every page a browser can load.
+const PAGES: [&str; 5] = [
+    "/",
+    "/account/security",
+    "/login",
+    "/signup",
+    "/no-such-page",
+];
+
+#[tokio::test]
+async fn no_page_load_uses_up_a_security_notice_not_even_from_another_site() {
+    // Arrange: Ada's laptop has a notice waiting: she signed in on a phone.
+    let app = spawn_app().await;
+    let user = TestUser::generate();
+    let laptop = app.signed_up(&user).await;
+    let phone = app
+        .client
+        .post(app.url("/api/auth/login"))
+        .header(
+            "user-agent",
+            "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Version/17.0 Mobile Safari/604.1",
+        )
+        .json(&serde_json::json!({"email": user.email, "password": user.password}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(phone.status(), StatusCode::OK);
+    let unseen = || async {
+        sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM security_notices WHERE seen_at IS NULL")
+            .fetch_one(app.db.db.reader())
+            .await
+            .unwrap()
+    };
+    assert_eq!(unseen().await, 1);
+
+    // Act: every page, as a top-level navigation from another site would
+    // load it (SameSite=Lax sends the cookie along).
+    for page in PAGES {
+        let response = app
+            .client
+            .get(app.url(page))
+            .header(
+                "cookie",
+                format!("{}={laptop}", crate::helpers::SESSION_COOKIE),
+            )
+            .header("sec-fetch-site", "cross-site")
+            .header("sec-fetch-mode", "navigate")
+            .send()
+            .await
+            .unwrap();
+        let html = response.text().await.unwrap();
+        if page == "/account/security" {
+            assert!(
+                html.contains("from a new device"),
+                "the page shows the notice"
+            );
+        }
+    }
+
+    // Assert: the notice is still there to be shown.
+    assert_eq!(unseen().await, 1);
+}
