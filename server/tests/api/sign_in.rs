@@ -227,7 +227,10 @@ async fn signing_in_with_a_stale_cookie_sets_only_the_new_one() {
     let cookies = session_cookies_set(&response);
     assert_eq!(cookies.len(), 1, "{cookies:?}");
     let fresh = session_token(response.headers()).expect("the new session cookie");
-    assert_eq!(app.get("/api/account/me", Some(&fresh)).await.status(), StatusCode::OK);
+    assert_eq!(
+        app.get("/api/account/me", Some(&fresh)).await.status(),
+        StatusCode::OK
+    );
 }
 
 #[tokio::test]
