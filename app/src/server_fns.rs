@@ -115,11 +115,16 @@ pub async fn load_policy() -> Result<PolicyView, ApiError> {
     Ok(auth.policy_view(&caller).await?)
 }
 
-/// The account's policy and who is signed in (owner only).
+/// The account's policy and who is signed in, for the owner; `None` for a
+/// member, whose page has no such card (the page loads it for everyone, so
+/// that it is loaded the same way on every page; see `PageData`).
 #[server(prefix = "/api/fn")]
-pub async fn load_security_overview() -> Result<SecurityOverview, ApiError> {
+pub async fn load_security_overview() -> Result<Option<SecurityOverview>, ApiError> {
     let (auth, caller, _) = acting()?;
-    Ok(auth.security_overview(&caller).await?)
+    if caller.me.role != api::Role::Owner {
+        return Ok(None);
+    }
+    Ok(Some(auth.security_overview(&caller).await?))
 }
 
 #[server(prefix = "/api/fn")]

@@ -136,3 +136,49 @@ async fn no_page_load_uses_up_a_security_notice_not_even_from_another_site() {
     // Assert: the notice is still there to be shown.
     assert_eq!(unseen().await, 1);
 }
+
+/// The numbers of the resources a streamed page tells the browser to wait
+/// for, and of those whose data it sends.
+fn resources_sent(html: &str) -> (Vec<u32>, Vec<u32>) {
+    let numbers_after = |marker: &str, html: &str| -> Vec<u32> {
+        html.split(marker)
+            .skip(1)
+            .filter_map(|rest| rest.split(']').next())
+            .flat_map(|list| list.split(',').filter_map(|n| n.trim().parse().ok()))
+            .collect()
+    };
+    (
+        numbers_after("__PENDING_RESOURCES=[", html),
+        numbers_after("__RESOLVED_RESOURCES[", html),
+    )
+}
+
+#[tokio::test]
+async fn the_security_page_numbers_its_data_the_same_every_time_and_the_browser_waits_for_all_of_it()
+{
+    // The browser finds each resource's data by its number. Numbers that
+    // change between renders, or data it does not know to wait for, make it
+    // fetch again and hydrate the server's HTML with other data (#21).
+    let app = spawn_app().await;
+    let owner = TestUser::generate();
+    let cookie = app.signed_up(&owner).await;
+    let member = app.added_member(&cookie, "Max Member").await;
+    app.logged_in(&member).await;
+
+    let mut renders = Vec::new();
+    for _ in 0..5 {
+        let page = app.get("/account/security", Some(&cookie)).await;
+        renders.push(resources_sent(&page.text().await.unwrap()));
+    }
+
+    let (pending, resolved) = &renders[0];
+    assert!(resolved.len() >= 5, "the page's data is sent: {resolved:?}");
+    assert!(
+        resolved.iter().all(|n| pending.contains(n)),
+        "data the browser does not wait for: pending {pending:?}, sent {resolved:?}"
+    );
+    assert!(
+        renders.iter().all(|render| render == &renders[0]),
+        "{renders:?}"
+    );
+}

@@ -7,21 +7,57 @@ mod sessions;
 mod tokens;
 mod users;
 
-use api::{Me, Role};
+use api::{ApiError, Me, PolicyView, Role, SecurityOverview, SessionInfo, TokenInfo};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::components::{
     ExpiryToast, ReauthDialog, SecurityNotices, SignedInHeader, provide_reauth,
 };
-use crate::live::provide_live;
-use crate::server_fns::current_user;
+use crate::live::{Live, provide_live};
+use crate::server_fns::{
+    current_user, list_sessions, list_tokens, load_policy, load_security_overview,
+};
+
+/// Everything the cards show, loaded once per page.
+///
+/// Every resource of the page is created here, at its top, before anything
+/// waits. Leptos numbers resources in the order they are created, and the
+/// browser finds the data the server sent by that number. A resource made
+/// inside a part that waits for data (a card inside the `Suspense` that
+/// waits for `me`) is numbered after however many times the server re-ran
+/// that part, which varies with timing: the browser then read another
+/// resource's data, or none, fetched its own, and hydrated the server's
+/// HTML with different data (a hydration panic, #21).
+#[derive(Clone, Copy)]
+pub(crate) struct PageData {
+    policy: Resource<Result<PolicyView, ApiError>>,
+    sessions: Resource<Result<Vec<SessionInfo>, ApiError>>,
+    overview: Resource<Result<Option<SecurityOverview>, ApiError>>,
+    tokens: Resource<Result<Vec<TokenInfo>, ApiError>>,
+}
+
+impl PageData {
+    /// Policy changes announced on the live stream reload what they affect.
+    fn load(live: Live) -> Self {
+        Self {
+            policy: Resource::new(move || live.policy_changes.get(), |_| load_policy()),
+            sessions: Resource::new(move || live.policy_changes.get(), |_| list_sessions()),
+            overview: Resource::new(
+                move || live.policy_changes.get(),
+                |_| load_security_overview(),
+            ),
+            tokens: Resource::new(|| (), |()| list_tokens()),
+        }
+    }
+}
 
 #[component]
 pub fn SecurityPage() -> impl IntoView {
-    provide_live();
+    let live = provide_live();
     provide_reauth();
     let me = OnceResource::new(current_user());
+    let data = PageData::load(live);
     view! {
         <Title text="Security" />
         <SignedInHeader />
@@ -36,7 +72,7 @@ pub fn SecurityPage() -> impl IntoView {
             <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match me.await {
-                        Ok(me) => view! { <Cards me /> }.into_any(),
+                        Ok(me) => view! { <Cards me data /> }.into_any(),
                         Err(err) => {
                             view! {
                                 <p class="form-error" role="alert">
@@ -53,19 +89,19 @@ pub fn SecurityPage() -> impl IntoView {
 }
 
 #[component]
-fn Cards(me: Me) -> impl IntoView {
+fn Cards(me: Me, data: PageData) -> impl IntoView {
     let owner = me.role == Role::Owner;
     let account_name = me.account_name.clone();
     // Each card's view type is erased: nested, they would be too deep a
     // type for the compiler.
     let cards = [
         view! { <WhoAmI me /> }.into_any(),
-        view! { <policy::PolicyCard owner /> }.into_any(),
-        view! { <sessions::SessionsCard /> }.into_any(),
+        view! { <policy::PolicyCard owner policy=data.policy /> }.into_any(),
+        view! { <sessions::SessionsCard sessions=data.sessions /> }.into_any(),
         owner
-            .then(|| view! { <users::ActiveUsersCard account_name /> })
+            .then(|| view! { <users::ActiveUsersCard account_name overview=data.overview /> })
             .into_any(),
-        view! { <tokens::TokensCard /> }.into_any(),
+        view! { <tokens::TokensCard tokens=data.tokens /> }.into_any(),
         owner.then(|| view! { <members::MembersCard /> }).into_any(),
     ];
     cards.into_iter().collect_view()

@@ -2,14 +2,13 @@
 //! Standard or custom minutes, validated as they type by the same function
 //! the server uses; members see the policy read-only.
 
-use api::{PolicySetParams, PolicyView, Preset, SessionPolicy};
+use api::{ApiError, PolicySetParams, PolicyView, Preset, SessionPolicy};
 use leptos::prelude::*;
 
 use super::{Outcome, loaded, outcome_view};
 use crate::components::{use_hydrated, use_reauth};
-use crate::live::use_live;
 
-use crate::server_fns::{load_policy, set_policy};
+use crate::server_fns::set_policy;
 
 /// The radio the owner chose.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -19,9 +18,7 @@ enum Choice {
 }
 
 #[component]
-pub fn PolicyCard(owner: bool) -> impl IntoView {
-    let live = use_live();
-    let policy = Resource::new(move || live.policy_changes.get(), |_| load_policy());
+pub fn PolicyCard(owner: bool, policy: Resource<Result<PolicyView, ApiError>>) -> impl IntoView {
     // Kept here, not in the form: a policy change re-creates the form, and
     // the result of saving must outlive that.
     let outcome = RwSignal::new(None::<Outcome>);

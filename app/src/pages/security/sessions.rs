@@ -1,23 +1,18 @@
 //! "Your sessions": every device the user is signed in on, with when it
 //! signed in, was last active and will end; any other one can be ended.
 
-use api::{SessionId, SessionInfo, ago, remaining};
+use api::{ApiError, SessionId, SessionInfo, ago, remaining};
 use leptos::prelude::*;
 
 use super::{Outcome, loaded, outcome_view};
 use crate::components::{ConfirmModal, use_hydrated};
 
 use crate::live::use_live;
-use crate::server_fns::{list_sessions, revoke_other_sessions, revoke_session};
+use crate::server_fns::{revoke_other_sessions, revoke_session};
 
 #[component]
-pub fn SessionsCard() -> impl IntoView {
+pub fn SessionsCard(sessions: Resource<Result<Vec<SessionInfo>, ApiError>>) -> impl IntoView {
     let live = use_live();
-    let changes = RwSignal::new(0_u32);
-    let sessions = Resource::new(
-        move || (changes.get(), live.policy_changes.get()),
-        |_| list_sessions(),
-    );
     let outcome = RwSignal::new(None::<Outcome>);
 
     let ending = RwSignal::new(None::<SessionInfo>);
@@ -33,7 +28,7 @@ pub fn SessionsCard() -> impl IntoView {
                 Ok(_) => Outcome::Done("That session had already ended.".to_owned()),
                 Err(err) => Outcome::Failed(err.message),
             }));
-            changes.update(|n| *n += 1);
+            sessions.refetch();
         }
     });
     Effect::new(move |_| {
@@ -42,7 +37,7 @@ pub fn SessionsCard() -> impl IntoView {
                 Ok(count) => Outcome::Done(sessions_ended(count.count)),
                 Err(err) => Outcome::Failed(err.message),
             }));
-            changes.update(|n| *n += 1);
+            sessions.refetch();
         }
     });
 

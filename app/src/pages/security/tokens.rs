@@ -1,20 +1,18 @@
 //! "API tokens": personal tokens for scripts. A new token's secret is shown
 //! once, with a copy button; tokens can be revoked.
 
-use api::{CreatedToken, TokenId, TokenInfo, ago, remaining};
+use api::{ApiError, CreatedToken, TokenId, TokenInfo, ago, remaining};
 use leptos::prelude::*;
 
 use super::{Outcome, loaded, outcome_view};
 use crate::components::{ConfirmModal, use_hydrated, use_reauth};
 
 use crate::live::use_live;
-use crate::server_fns::{create_token, list_tokens, revoke_token};
+use crate::server_fns::{create_token, revoke_token};
 
 #[component]
-pub fn TokensCard() -> impl IntoView {
+pub fn TokensCard(tokens: Resource<Result<Vec<TokenInfo>, ApiError>>) -> impl IntoView {
     let live = use_live();
-    let changes = RwSignal::new(0_u32);
-    let tokens = Resource::new(move || changes.get(), |_| list_tokens());
     let outcome = RwSignal::new(None::<Outcome>);
     let revoking = RwSignal::new(None::<TokenInfo>);
     let confirm = RwSignal::new(false);
@@ -28,7 +26,7 @@ pub fn TokensCard() -> impl IntoView {
                 ),
                 Err(err) => Outcome::Failed(err.message),
             }));
-            changes.update(|n| *n += 1);
+            tokens.refetch();
         }
     });
     let revoke_body = Signal::derive(move || {
@@ -47,7 +45,7 @@ pub fn TokensCard() -> impl IntoView {
                 "For scripts that call the API as you. Send one as "
                 <code>"Authorization: Bearer lk_…"</code> "."
             </p>
-            <NewToken created=move || changes.update(|n| *n += 1) outcome />
+            <NewToken created=move || tokens.refetch() outcome />
             {loaded(tokens, move |list| tokens_view(list, live.server_now(), revoking, confirm))}
             {outcome_view(outcome)}
         </section>

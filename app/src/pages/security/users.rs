@@ -3,26 +3,24 @@
 
 use std::time::Duration;
 
-use api::{ActiveUser, RevokeScope, ago};
+use api::{ActiveUser, ApiError, RevokeScope, SecurityOverview, ago};
 use leptos::prelude::*;
 
 use super::{Outcome, loaded, outcome_view};
 use crate::components::{ConfirmModal, use_hydrated, use_reauth};
 
 use crate::live::{go_to, use_live};
-use crate::server_fns::{load_security_overview, revoke_account_sessions};
+use crate::server_fns::revoke_account_sessions;
 
 /// How long the count stays on screen before signing out after "everyone".
 const GOODBYE: Duration = Duration::from_millis(1500);
 
 #[component]
-pub fn ActiveUsersCard(account_name: String) -> impl IntoView {
+pub fn ActiveUsersCard(
+    account_name: String,
+    overview: Resource<Result<Option<SecurityOverview>, ApiError>>,
+) -> impl IntoView {
     let live = use_live();
-    let changes = RwSignal::new(0_u32);
-    let overview = Resource::new(
-        move || (changes.get(), live.policy_changes.get()),
-        |_| load_security_overview(),
-    );
     let outcome = RwSignal::new(None::<Outcome>);
     let reauth = use_reauth();
     let confirm_others = RwSignal::new(false);
@@ -46,7 +44,7 @@ pub fn ActiveUsersCard(account_name: String) -> impl IntoView {
             }
             (Ok(count), RevokeScope::Others) => {
                 outcome.set(Some(Outcome::Done(sessions_signed_out(count.count))));
-                changes.update(|n| *n += 1);
+                overview.refetch();
             }
             (Err(err), scope) => {
                 live.leaving.set(false);
@@ -81,7 +79,12 @@ pub fn ActiveUsersCard(account_name: String) -> impl IntoView {
             <h2 id="users-heading">"Who is signed in"</h2>
             {loaded(
                 overview,
-                move |overview| users_view(overview.active_users, live.server_now(), confirm_others, confirm_all),
+                move |overview: Option<SecurityOverview>| {
+                    overview
+                        .map(|overview| {
+                            users_view(overview.active_users, live.server_now(), confirm_others, confirm_all)
+                        })
+                },
             )}
             {outcome_view(outcome)}
         </section>
