@@ -25,6 +25,7 @@ use crate::hub::ConnectionHub;
 use crate::jobs;
 use crate::middleware::{self, PageNonce};
 use crate::routes;
+use crate::routes::client_errors::{MAX_REPORT_BYTES, ReportLimit};
 use crate::state::{AppState, Shared};
 use crate::{live, rpc};
 use auth::SignInLimits;
@@ -109,6 +110,7 @@ impl Application {
             trusted_origins: config.trusted_origins.clone().into(),
             trusted_proxies: config.trusted_proxies.clone().into(),
             leptos_options: leptos_options(config, addr),
+            client_reports: ReportLimit::default(),
         });
         Ok(Self {
             listener,
@@ -209,6 +211,11 @@ fn router(state: AppState) -> Router {
         .route("/api/rpc", post(rpc::rpc_over_http))
         .route("/api/ws", get(rpc::rpc_over_websocket))
         .route("/api/events", get(live::events))
+        .route(
+            "/api/client-errors",
+            post(routes::client_errors::client_error)
+                .layer(DefaultBodyLimit::max(MAX_REPORT_BYTES)),
+        )
         .route("/api/{*rest}", any(routes::api_not_found))
         .leptos_routes_with_context(
             &state,

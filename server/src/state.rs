@@ -9,6 +9,7 @@ use leptos::config::LeptosOptions;
 
 use crate::cookies::CookieMode;
 use crate::hub::ConnectionHub;
+use crate::routes::client_errors::ReportLimit;
 use auth::SignInLimits;
 
 /// Shared by every request. Cloned for each middleware of each request, so
@@ -40,6 +41,8 @@ pub struct Shared {
     /// Reverse proxies whose `X-Forwarded-For` names the client.
     pub trusted_proxies: Arc<[IpAddr]>,
     pub leptos_options: LeptosOptions,
+    /// Bounds the browser failure reports that reach the log.
+    pub client_reports: ReportLimit,
 }
 
 impl FromRef<AppState> for LeptosOptions {

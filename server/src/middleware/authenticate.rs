@@ -95,11 +95,12 @@ async fn by_api_token(
 }
 
 /// Page loads and server functions are activity and may rotate the token;
-/// API calls are activity only; the live stream is neither.
+/// API calls are activity only; the live stream and a page's failure
+/// report are neither.
 fn access_for(method: &Method, path: &str) -> Access {
     if path.starts_with("/api/fn/") {
         Access::Interactive
-    } else if path == "/api/events" {
+    } else if path == "/api/events" || path == "/api/client-errors" {
         Access::Passive
     } else if path.starts_with("/api/") || method != Method::GET {
         Access::Api
@@ -131,5 +132,9 @@ mod tests {
         assert_eq!(access_for(&Method::GET, "/api/ws"), Access::Api);
         assert_eq!(access_for(&Method::POST, "/api/auth/logout"), Access::Api);
         assert_eq!(access_for(&Method::GET, "/api/events"), Access::Passive);
+        assert_eq!(
+            access_for(&Method::POST, "/api/client-errors"),
+            Access::Passive
+        );
     }
 }

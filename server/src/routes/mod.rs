@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod auth;
+pub mod client_errors;
 
 use api::{ApiError, ErrorCode};
 use axum::response::{IntoResponse, Redirect};

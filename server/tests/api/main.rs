@@ -7,6 +7,7 @@
 )]
 
 mod bad_input;
+mod client_errors;
 mod faults;
 mod hardening;
 mod headers;
