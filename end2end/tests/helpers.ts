@@ -1,4 +1,5 @@
 import { expect, type APIRequestContext, type Browser, type Page } from '@playwright/test';
+import { watchPages } from './fixtures';
 
 export const PASSWORD = 'correct horse battery staple';
 
@@ -38,9 +39,10 @@ export async function addMember(request: APIRequestContext, email: string, name 
   expect(response.status()).toBe(201);
 }
 
-/** A new browser context with its own cookies, and a page in it. */
+/** A new browser context with its own cookies, and a page in it, watched for errors like the test's own. */
 export async function newPage(browser: Browser, baseURL: string): Promise<Page> {
   const context = await browser.newContext({ baseURL, viewport: { width: 1100, height: 900 } });
+  watchPages(context);
   return context.newPage();
 }
 

@@ -1,4 +1,4 @@
-import { test, expect } from '@playwright/test';
+import { test, expect } from './fixtures';
 import { addMember, newPage, openSecurityPage, signInViaApi, signUpViaApi, uniqueEmail } from './helpers';
 
 test('ending another session sends that browser to sign in at once', async ({ page, browser, baseURL }) => {

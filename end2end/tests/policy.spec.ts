@@ -1,4 +1,4 @@
-import { test, expect } from '@playwright/test';
+import { test, expect } from './fixtures';
 import { addMember, newPage, openSecurityPage, signInViaApi, signUpViaApi, uniqueEmail } from './helpers';
 
 test('the owner switches to Strict and still sees it after a reload', async ({ page }) => {

@@ -1,4 +1,4 @@
-import { test, expect } from '@playwright/test';
+import { test, expect } from './fixtures';
 import { reauthBaseURL, reauthWindowMs } from '../playwright.config';
 import { PASSWORD, newPage, openSecurityPage, signUpViaApi, uniqueEmail } from './helpers';
 

@@ -1,4 +1,4 @@
-import { test, expect } from '@playwright/test';
+import { test, expect } from './fixtures';
 import { PASSWORD, signInWithForm, signUpViaApi, uniqueEmail, waitForHydration } from './helpers';
 
 test('a new user signs up and lands on the security page', async ({ page }) => {

@@ -1,4 +1,5 @@
-import { test, expect, type Page } from '@playwright/test';
+import { type Page } from '@playwright/test';
+import { test, expect } from './fixtures';
 import path from 'node:path';
 import { fastBaseURL } from '../playwright.config';
 import { newPage, openSecurityPage, rpc, signInViaApi, signUpViaApi, uniqueEmail } from './helpers';

@@ -1,4 +1,4 @@
-import { test, expect } from '@playwright/test';
+import { test, expect } from './fixtures';
 import { openSecurityPage, rpc, signUpViaApi, uniqueEmail } from './helpers';
 
 test('a new token is shown once and works as a bearer token', async ({ page }) => {
