@@ -90,11 +90,13 @@ pub(crate) async fn unseen(
         .map_err(|_| corrupt("notice id"))
 }
 
-/// Marks these notices of the user seen; how many were unseen. Ids of
-/// other users' notices change nothing.
+/// Marks these notices of the user seen, as shown in `session`; how many
+/// were unseen. Ids of other users' notices, and of notices `session`
+/// caused (which it never shows), change nothing.
 pub(crate) async fn mark_seen(
     conn: &mut AnyConnection,
     user_id: &UserId,
+    session: Option<&SessionId>,
     ids: &[NoticeId],
     now: Timestamp,
 ) -> Result<u64, AuthError> {
@@ -102,11 +104,13 @@ pub(crate) async fn mark_seen(
     for id in ids {
         let done = sqlx::query(
             "UPDATE security_notices SET seen_at = $1 \
-             WHERE id = $2 AND user_id = $3 AND seen_at IS NULL",
+             WHERE id = $2 AND user_id = $3 AND seen_at IS NULL \
+               AND (origin_session_id IS NULL OR origin_session_id <> $4)",
         )
         .bind(now.as_millis())
         .bind(id.as_str())
         .bind(user_id.as_str())
+        .bind(session.map_or_else(String::new, |id| id.as_str().to_owned()))
         .execute(&mut *conn)
         .await?;
         seen += done.rows_affected();

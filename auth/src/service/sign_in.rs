@@ -355,7 +355,14 @@ impl Auth {
             return Ok(0);
         }
         let mut tx = self.0.db.begin_write().await?;
-        let seen = notices::mark_seen(&mut tx, &caller.me.user_id, ids, self.now()).await?;
+        let seen = notices::mark_seen(
+            &mut tx,
+            &caller.me.user_id,
+            caller.session_id(),
+            ids,
+            self.now(),
+        )
+        .await?;
         tx.commit().await?;
         Ok(seen)
     }

@@ -243,6 +243,37 @@ impl TestApp {
 }
 
 impl TestApp {
+    /// What the security page does once it has shown its notices: tells the
+    /// server which (here, every unseen notice the session may be shown).
+    pub async fn acknowledge_notices(&self, cookie: &str) {
+        let ids: Vec<String> =
+            sqlx::query_scalar("SELECT id FROM security_notices WHERE seen_at IS NULL")
+                .fetch_all(self.db.db.reader())
+                .await
+                .unwrap();
+        if ids.is_empty() {
+            return;
+        }
+        let (path, _) = leptos::server_fn::axum::server_fn_paths()
+            .find(|(path, _)| path.contains("acknowledge_security_notices"))
+            .expect("the server function is registered");
+        let form: Vec<(String, String)> = ids
+            .into_iter()
+            .enumerate()
+            .map(|(i, id)| (format!("ids[{i}]"), id))
+            .collect();
+        let response = self
+            .client
+            .post(self.url(path))
+            .header(COOKIE, format!("{SESSION_COOKIE}={cookie}"))
+            .header("sec-fetch-site", "same-origin")
+            .form(&form)
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(response.status(), StatusCode::OK);
+    }
+
     /// The id of the session behind `cookie`.
     pub async fn session_id_of(&self, cookie: &str) -> Value {
         self.rpc_ok("account_verify", json!({}), Cred::Cookie(cookie))
