@@ -6,6 +6,7 @@ import path from 'node:path';
 const port = Number(process.env.E2E_PORT ?? 3100);
 const fastPort = Number(process.env.E2E_FAST_PORT ?? 3101);
 const reauthPort = Number(process.env.E2E_REAUTH_PORT ?? 3102);
+const rotatingPort = Number(process.env.E2E_ROTATING_PORT ?? 3103);
 const root = path.resolve(__dirname, '..');
 const binary = process.env.E2E_SERVER_BIN ?? path.join(root, 'target/debug/latchkey');
 
@@ -68,9 +69,16 @@ export default defineConfig({
     server(fastPort, process.env.E2E_FAST_DATABASE_URL, { LATCHKEY_DEFAULT_IDLE_TIMEOUT: '6s' }),
     // The password is asked for again 2 s after signing in.
     server(reauthPort, process.env.E2E_REAUTH_DATABASE_URL, { LATCHKEY_REAUTH_WINDOW: '2s' }),
+    // Every page load and server function rotates the cookie; a rotated-out
+    // one keeps working for 1 s after its successor was first used.
+    server(rotatingPort, process.env.E2E_ROTATING_DATABASE_URL, {
+      LATCHKEY_ROTATION_INTERVAL: '0s',
+      LATCHKEY_ROTATION_GRACE: '1s',
+    }),
   ],
 });
 
 export const fastBaseURL = `http://127.0.0.1:${fastPort}`;
 export const reauthBaseURL = `http://127.0.0.1:${reauthPort}`;
 export const reauthWindowMs = 2_000;
+export const rotatingBaseURL = `http://127.0.0.1:${rotatingPort}`;

@@ -16,6 +16,10 @@ pub trait ConnectionCloser: Send + Sync + 'static {
     /// Closes every connection of one user; returns how many. Idempotent.
     fn close_for_user(&self, user_id: &UserId, reason: RevokeReason) -> usize;
 
+    /// Tells every connection of one session to re-check its credential
+    /// (one of the session's tokens is being retired).
+    fn recheck_session(&self, session_id: &SessionId);
+
     /// Sends an event to every connection of one session.
     fn notify_session(&self, session_id: &SessionId, event: &LiveEvent);
 

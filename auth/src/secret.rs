@@ -105,6 +105,11 @@ impl TokenHash {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// A hash as storage holds it.
+    pub(crate) fn from_stored(hex: &str) -> Self {
+        Self(hex.to_owned())
+    }
 }
 
 #[cfg(test)]

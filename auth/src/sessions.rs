@@ -26,12 +26,30 @@ impl Deadlines {
     }
 }
 
+/// What one of a session's tokens is worth now.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum TokenStanding {
+    /// The session's current token.
+    Current,
+    /// The token before the current one, while the current one has not been
+    /// presented yet: the response that carried it may never have arrived.
+    PreviousAwaitingNew,
+    /// The token before the current one, in its grace after the current one
+    /// was first presented (parallel requests, other tabs).
+    PreviousInGrace { until: Timestamp },
+    /// Any other token the session once had: presenting it is theft.
+    Retired,
+}
+
 /// A session row joined with its user and account.
 #[derive(Clone, FromRow)]
 pub(crate) struct SessionRow {
     pub session_id: String,
+    pub token_hash: String,
     pub previous_token_hash: Option<String>,
     pub rotated_at: i64,
+    /// When the current token was first presented; `None` until then.
+    pub token_seen_at: Option<i64>,
     pub created_at: i64,
     pub last_seen_at: i64,
     pub idle_timeout_ms: i64,
@@ -56,6 +74,28 @@ impl SessionRow {
         Timestamp::from_millis(self.created_at.saturating_add(self.absolute_timeout_ms))
     }
 
+    /// What the token with `hash` is worth now, with `grace` for the
+    /// previous token once the current one has been presented.
+    pub fn standing_of(&self, hash: &TokenHash, now: Timestamp, grace_ms: i64) -> TokenStanding {
+        if self.token_hash == hash.as_str() {
+            return TokenStanding::Current;
+        }
+        if self.previous_token_hash.as_deref() != Some(hash.as_str()) {
+            return TokenStanding::Retired;
+        }
+        match self.token_seen_at {
+            None => TokenStanding::PreviousAwaitingNew,
+            Some(seen) => {
+                let until = Timestamp::from_millis(seen.saturating_add(grace_ms));
+                if now < until {
+                    TokenStanding::PreviousInGrace { until }
+                } else {
+                    TokenStanding::Retired
+                }
+            }
+        }
+    }
+
     pub fn revoke_reason(&self) -> Option<RevokeReason> {
         self.revoked_at?;
         // An unknown stored reason still means revoked.
@@ -71,7 +111,8 @@ impl SessionRow {
 macro_rules! select_session {
     ($where:literal) => {
         concat!(
-            "SELECT s.session_id, s.user_id, s.previous_token_hash, s.rotated_at, s.created_at, \
+            "SELECT s.session_id, s.user_id, s.token_hash, s.previous_token_hash, s.rotated_at, \
+             s.token_seen_at, s.created_at, \
              s.last_seen_at, s.idle_timeout_ms, s.absolute_timeout_ms, s.revoked_at, s.revoke_reason, \
              u.account_id, u.role, u.name, u.email, a.name AS account_name \
              FROM sessions s JOIN users u ON u.id = s.user_id JOIN accounts a ON a.id = u.account_id ",
@@ -242,9 +283,9 @@ pub(crate) async fn insert(
     now: Timestamp,
 ) -> Result<(), AuthError> {
     sqlx::query(
-        "INSERT INTO sessions (session_id, user_id, token_hash, rotated_at, created_at, \
-         last_seen_at, idle_timeout_ms, absolute_timeout_ms, user_agent, ip) \
-         VALUES ($1, $2, $3, $4, $4, $4, $5, $6, $7, $8)",
+        "INSERT INTO sessions (session_id, user_id, token_hash, rotated_at, token_seen_at, \
+         created_at, last_seen_at, idle_timeout_ms, absolute_timeout_ms, user_agent, ip) \
+         VALUES ($1, $2, $3, $4, $4, $4, $4, $5, $6, $7, $8)",
     )
     .bind(row.id.as_str())
     .bind(row.user_id.as_str())
@@ -336,8 +377,9 @@ pub(crate) async fn revoke_all_of_user(
 }
 
 /// Replaces the current token, but only if it is still `old` (a parallel
-/// request may have rotated first). The old hash is kept as retired until
-/// the session's absolute end. Returns whether this call rotated.
+/// request may have rotated first). The new token counts as presented only
+/// once it is (see [`mark_token_seen`]). The old hash is kept as retired
+/// until the session's absolute end. Returns whether this call rotated.
 pub(crate) async fn rotate(
     conn: &mut AnyConnection,
     session: &SessionRow,
@@ -346,7 +388,8 @@ pub(crate) async fn rotate(
     now: Timestamp,
 ) -> Result<bool, AuthError> {
     let done = sqlx::query(
-        "UPDATE sessions SET token_hash = $1, previous_token_hash = $2, rotated_at = $3 \
+        "UPDATE sessions SET token_hash = $1, previous_token_hash = $2, rotated_at = $3, \
+           token_seen_at = NULL \
          WHERE session_id = $4 AND token_hash = $2 AND revoked_at IS NULL",
     )
     .bind(new.as_str())
@@ -358,17 +401,78 @@ pub(crate) async fn rotate(
     if done.rows_affected() == 0 {
         return Ok(false);
     }
+    keep_retired(conn, session, old, now).await?;
+    Ok(true)
+}
+
+/// Replaces a current token that was never presented (its response was
+/// lost) with `new`, while the browser still holds `previous`. The
+/// replaced token is kept as retired: whoever presents it later holds a
+/// copy that its browser never used. Returns whether this call replaced it.
+pub(crate) async fn replace_unseen(
+    conn: &mut AnyConnection,
+    session: &SessionRow,
+    previous: &TokenHash,
+    new: &TokenHash,
+    now: Timestamp,
+) -> Result<bool, AuthError> {
+    let unseen = TokenHash::from_stored(&session.token_hash);
+    let done = sqlx::query(
+        "UPDATE sessions SET token_hash = $1, rotated_at = $2 \
+         WHERE session_id = $3 AND token_hash = $4 AND previous_token_hash = $5 \
+           AND token_seen_at IS NULL AND revoked_at IS NULL",
+    )
+    .bind(new.as_str())
+    .bind(now.as_millis())
+    .bind(&session.session_id)
+    .bind(unseen.as_str())
+    .bind(previous.as_str())
+    .execute(&mut *conn)
+    .await?;
+    if done.rows_affected() == 0 {
+        return Ok(false);
+    }
+    keep_retired(conn, session, &unseen, now).await?;
+    Ok(true)
+}
+
+async fn keep_retired(
+    conn: &mut AnyConnection,
+    session: &SessionRow,
+    hash: &TokenHash,
+    now: Timestamp,
+) -> Result<(), AuthError> {
     sqlx::query(
         "INSERT INTO retired_session_tokens (token_hash, session_id, retired_at, expires_at) \
          VALUES ($1, $2, $3, $4)",
     )
-    .bind(old.as_str())
+    .bind(hash.as_str())
     .bind(&session.session_id)
     .bind(now.as_millis())
     .bind(session.absolute_end().as_millis())
     .execute(conn)
     .await?;
-    Ok(true)
+    Ok(())
+}
+
+/// Records that the session's current token `hash` has now been presented;
+/// false when it already had been (or is no longer current).
+pub(crate) async fn mark_token_seen(
+    conn: &mut AnyConnection,
+    session_id: &SessionId,
+    hash: &TokenHash,
+    now: Timestamp,
+) -> Result<bool, AuthError> {
+    let done = sqlx::query(
+        "UPDATE sessions SET token_seen_at = $1 \
+         WHERE session_id = $2 AND token_hash = $3 AND token_seen_at IS NULL",
+    )
+    .bind(now.as_millis())
+    .bind(session_id.as_str())
+    .bind(hash.as_str())
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() > 0)
 }
 
 /// Moves `last_seen` forward (never back, never on a revoked session).

@@ -94,6 +94,7 @@ pub struct RecordingCloser {
     calls: Mutex<Vec<CloseCall>>,
     tokens: Mutex<Vec<TokenId>>,
     notified: Mutex<Vec<LiveEvent>>,
+    rechecked: Mutex<Vec<SessionId>>,
     audit: Mutex<Option<broadcast::Receiver<AuditEvent>>>,
     audited: Mutex<Vec<AuditKind>>,
 }
@@ -114,6 +115,14 @@ impl RecordingCloser {
     /// Events sent to live connections, in order.
     pub fn notified(&self) -> Vec<LiveEvent> {
         self.notified
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    /// The sessions whose connections were told to re-check, in order.
+    pub fn rechecked(&self) -> Vec<SessionId> {
+        self.rechecked
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .clone()
@@ -167,6 +176,13 @@ impl ConnectionCloser for RecordingCloser {
     fn close_for_user(&self, user_id: &UserId, reason: RevokeReason) -> usize {
         self.record(None, Some(user_id.clone()), reason);
         0
+    }
+
+    fn recheck_session(&self, session_id: &SessionId) {
+        self.rechecked
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(session_id.clone());
     }
 
     fn notify_session(&self, _session_id: &SessionId, event: &LiveEvent) {

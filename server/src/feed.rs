@@ -42,6 +42,9 @@ enum Change {
         user_id: UserId,
         reason: RevokeReason,
     },
+    RecheckSession {
+        session_id: SessionId,
+    },
     NotifySession {
         session_id: SessionId,
         event: LiveEvent,
@@ -97,6 +100,10 @@ impl ChangeFeed {
             }
             Change::CloseToken { token_id } => self.hub.close_for_token(token_id),
             Change::CloseUser { user_id, reason } => self.hub.close_for_user(user_id, *reason),
+            Change::RecheckSession { session_id } => {
+                self.hub.recheck_session(session_id);
+                0
+            }
             Change::NotifySession { session_id, event } => {
                 self.hub.notify_session(session_id, event);
                 0
@@ -128,16 +135,19 @@ impl ChangeFeed {
             return;
         };
         let mut retry = first_retry;
-        let mut reconnecting = false;
+        // Whether changes may have been missed: after a lost connection, and
+        // after a first attempt that failed (connections opened meanwhile
+        // heard nothing from the other instances either).
+        let mut missed = false;
         loop {
             match Notifications::listen(&url, CHANNEL, LISTENER_NAME).await {
                 Ok(mut listener) => {
                     retry = first_retry;
-                    if reconnecting {
-                        tracing::info!("change feed reconnected; re-checking live connections");
+                    if missed {
+                        tracing::info!("change feed connected; re-checking live connections");
                         recheck(&self.hub, &auth).await;
                     }
-                    reconnecting = true;
+                    missed = true;
                     loop {
                         match listener.next().await {
                             Ok(Some(payload)) => self.receive(&instance, &payload),
@@ -150,7 +160,10 @@ impl ChangeFeed {
                     }
                     tracing::warn!("lost the change feed connection; reconnecting");
                 }
-                Err(err) => tracing::warn!(error = %err, "could not listen for changes; retrying"),
+                Err(err) => {
+                    missed = true;
+                    tracing::warn!(error = %err, "could not listen for changes; retrying");
+                }
             }
             tokio::time::sleep(retry).await;
             retry = (retry * 2).min(MAX_RETRY);
@@ -187,6 +200,12 @@ impl ConnectionCloser for ChangeFeed {
             user_id: user_id.clone(),
             reason,
         })
+    }
+
+    fn recheck_session(&self, session_id: &SessionId) {
+        self.spread(Change::RecheckSession {
+            session_id: session_id.clone(),
+        });
     }
 
     fn notify_session(&self, session_id: &SessionId, event: &LiveEvent) {
@@ -253,14 +272,19 @@ async fn recheck(hub: &ConnectionHub, auth: &Auth) {
     let (sessions, tokens) = hub.credentials();
     for session_id in sessions {
         match auth.session_deadlines(&session_id).await {
-            Ok(deadlines) => hub.notify_session(
-                &session_id,
-                &LiveEvent::SessionUpdated {
-                    idle_ends_at: deadlines.idle_ends_at,
-                    absolute_ends_at: deadlines.absolute_ends_at,
-                    server_time: auth.now(),
-                },
-            ),
+            Ok(deadlines) => {
+                hub.notify_session(
+                    &session_id,
+                    &LiveEvent::SessionUpdated {
+                        idle_ends_at: deadlines.idle_ends_at,
+                        absolute_ends_at: deadlines.absolute_ends_at,
+                        server_time: auth.now(),
+                    },
+                );
+                // A rotation elsewhere may have retired the token one of
+                // them was opened with.
+                hub.recheck_session(&session_id);
+            }
             Err(err) => match Ending::from_refusal(&err) {
                 Some(Ending::Expired) => {
                     hub.close_expired(&session_id);
@@ -268,7 +292,7 @@ async fn recheck(hub: &ConnectionHub, auth: &Auth) {
                 Some(Ending::Revoked(reason)) => {
                     hub.close_for_session(&session_id, reason);
                 }
-                Some(Ending::TokenRevoked) | None => {
+                Some(Ending::TokenRevoked | Ending::TokenRotated | Ending::FellBehind) | None => {
                     tracing::warn!(error = %err, "could not re-check a live session");
                 }
             },
@@ -323,6 +347,9 @@ mod tests {
                     idle_ends_at: far,
                     absolute_ends_at: far,
                 },
+                token: auth::SessionToken::from_cookie_value(&"a".repeat(43))
+                    .unwrap()
+                    .hash(),
             },
             user: UserId::from_random_bytes([1; 16]),
             account: AccountId::from_random_bytes([1; 16]),

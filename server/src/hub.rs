@@ -12,7 +12,9 @@ use api::{AccountId, LiveEvent, RevokeReason, SessionId, TokenId, UserId};
 use auth::{ConnectionCloser, Credential};
 use tokio::sync::{mpsc, oneshot};
 
-/// Events a connection may fall behind by before further ones are dropped.
+/// Notices a connection may fall behind by; one more closes it, for the
+/// client to reconnect and start from the current state (rather than miss
+/// an event unknowingly).
 const EVENT_BUFFER: usize = 16;
 
 /// Why a connection is closed by the hub.
@@ -24,6 +26,17 @@ pub enum Closed {
     Expired,
     /// Its API token was revoked.
     Token,
+    /// It fell too far behind on its notices; the client reconnects.
+    Behind,
+}
+
+/// What a registered connection is told.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Notice {
+    /// Pass this event on to the client.
+    Event(LiveEvent),
+    /// Re-check the credential: a token of its session is being retired.
+    Recheck,
 }
 
 /// Who a connection belongs to.
@@ -36,15 +49,15 @@ pub struct Owner {
 
 /// What a registered connection listens to.
 pub struct Inbox {
-    /// Events to pass on to the client.
-    pub events: mpsc::Receiver<LiveEvent>,
+    /// Events to pass on and requests to re-check.
+    pub events: mpsc::Receiver<Notice>,
     /// Fires (or is dropped) when the connection must close.
     pub closed: oneshot::Receiver<Closed>,
 }
 
 struct Entry {
     owner: Owner,
-    events: mpsc::Sender<LiveEvent>,
+    events: mpsc::Sender<Notice>,
     close: oneshot::Sender<Closed>,
 }
 
@@ -163,17 +176,19 @@ impl ConnectionHub {
         self.close(|r| ids_of(&r.by_session, session_id), Closed::Expired)
     }
 
-    fn publish(&self, pick: impl FnOnce(&Registry) -> Vec<u64>, event: &LiveEvent) {
-        let registry = self.lock();
+    /// Sends `notice` to the picked connections. One whose inbox is full
+    /// is closed instead: it would otherwise miss this notice unknowingly.
+    fn publish(&self, pick: impl FnOnce(&Registry) -> Vec<u64>, notice: &Notice) {
+        let mut registry = self.lock();
         for id in pick(&registry) {
             let Some(entry) = registry.entries.get(&id) else {
                 continue;
             };
-            if entry.events.try_send(event.clone()).is_err() {
-                tracing::debug!(
-                    connection = id,
-                    "a live connection is behind; dropped an event"
-                );
+            if let Err(mpsc::error::TrySendError::Full(_)) = entry.events.try_send(notice.clone())
+                && let Some(entry) = registry.remove(id)
+            {
+                tracing::debug!(connection = id, "a live connection fell behind; closed it");
+                let _ = entry.close.send(Closed::Behind);
             }
         }
     }
@@ -208,12 +223,22 @@ impl ConnectionCloser for ConnectionHub {
         self.close(|r| ids_of(&r.by_user, user_id), Closed::Session(reason))
     }
 
+    fn recheck_session(&self, session_id: &SessionId) {
+        self.publish(|r| ids_of(&r.by_session, session_id), &Notice::Recheck);
+    }
+
     fn notify_session(&self, session_id: &SessionId, event: &LiveEvent) {
-        self.publish(|r| ids_of(&r.by_session, session_id), event);
+        self.publish(
+            |r| ids_of(&r.by_session, session_id),
+            &Notice::Event(event.clone()),
+        );
     }
 
     fn notify_account(&self, account_id: &AccountId, event: &LiveEvent) {
-        self.publish(|r| ids_of(&r.by_account, account_id), event);
+        self.publish(
+            |r| ids_of(&r.by_account, account_id),
+            &Notice::Event(event.clone()),
+        );
     }
 }
 
@@ -221,7 +246,7 @@ impl ConnectionCloser for ConnectionHub {
 mod tests {
     use super::*;
     use api::Timestamp;
-    use auth::Deadlines;
+    use auth::{Deadlines, SessionToken};
 
     fn session(n: u8) -> SessionId {
         SessionId::from_random_bytes([n; 16])
@@ -236,6 +261,9 @@ mod tests {
                     idle_ends_at: far,
                     absolute_ends_at: far,
                 },
+                token: SessionToken::from_cookie_value(&"a".repeat(43))
+                    .unwrap()
+                    .hash(),
             },
             user: UserId::from_random_bytes([user_n; 16]),
             account: AccountId::from_random_bytes([1; 16]),
@@ -318,8 +346,49 @@ mod tests {
         hub.notify_session(&session(1), &LiveEvent::SessionExpired);
         hub.notify_session(&session(2), &LiveEvent::PolicyUpdated);
 
-        assert_eq!(inbox.events.recv().await, Some(LiveEvent::PolicyUpdated));
-        assert_eq!(inbox.events.recv().await, Some(LiveEvent::SessionExpired));
+        assert_eq!(
+            inbox.events.recv().await,
+            Some(Notice::Event(LiveEvent::PolicyUpdated))
+        );
+        assert_eq!(
+            inbox.events.recv().await,
+            Some(Notice::Event(LiveEvent::SessionExpired))
+        );
         assert!(inbox.events.try_recv().is_err());
+    }
+
+    #[tokio::test]
+    async fn a_connection_that_falls_behind_is_closed_not_left_missing_events() {
+        let hub = ConnectionHub::default();
+        let (_slow, slow) = hub.register(by_session(1, 1));
+        let (_other, mut other) = hub.register(by_session(2, 1));
+
+        for _ in 0..EVENT_BUFFER {
+            hub.notify_session(&session(1), &LiveEvent::PolicyUpdated);
+        }
+        assert_eq!(hub.len(), 2, "a full inbox is not behind yet");
+        hub.notify_account(
+            &AccountId::from_random_bytes([1; 16]),
+            &LiveEvent::PolicyUpdated,
+        );
+
+        assert_eq!(slow.closed.await, Ok(Closed::Behind));
+        assert_eq!(hub.len(), 1);
+        assert_eq!(
+            other.events.recv().await,
+            Some(Notice::Event(LiveEvent::PolicyUpdated))
+        );
+    }
+
+    #[tokio::test]
+    async fn a_recheck_reaches_only_the_sessions_connections() {
+        let hub = ConnectionHub::default();
+        let (_a, mut mine) = hub.register(by_session(1, 1));
+        let (_b, mut theirs) = hub.register(by_session(2, 1));
+
+        hub.recheck_session(&session(1));
+
+        assert_eq!(mine.events.recv().await, Some(Notice::Recheck));
+        assert!(theirs.events.try_recv().is_err());
     }
 }

@@ -7,20 +7,28 @@ use std::convert::Infallible;
 use std::time::Duration;
 
 use api::{ApiError, ErrorCode, LiveEvent, RevokeReason, Timestamp};
-use auth::{Auth, AuthError, Caller, Credential, Deadlines};
+use auth::{Auth, AuthError, Caller, ConnectionStanding, Credential, Deadlines, TokenHash};
 use axum::extract::State;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use futures_util::stream::{self, Stream, StreamExt};
 
 use crate::error::HttpError;
 use crate::extract::SignedIn;
-use crate::hub::{Closed, ConnectionHub, Inbox, Owner, Registration};
+use crate::hub::{Closed, ConnectionHub, Inbox, Notice, Owner, Registration};
 use crate::state::AppState;
 
 /// How often an idle stream sends a comment so proxies keep it open.
 const KEEP_ALIVE: Duration = Duration::from_secs(15);
 /// How long to wait before re-checking a session after a storage error.
 const RECHECK_AFTER_ERROR: Duration = Duration::from_secs(5);
+/// How soon a browser's event stream reconnects after the server ended it
+/// (its token was rotated out): the `retry` field of the first event.
+const RECONNECT_AFTER: Duration = Duration::from_millis(500);
+
+/// The WebSocket close code for "your credential ended; do not reconnect".
+pub const CLOSE_CREDENTIAL_ENDED: u16 = 4001;
+/// The WebSocket close code for "reconnect now, with the cookie you hold".
+pub const CLOSE_RECONNECT: u16 = 4002;
 
 /// Why a connection ends.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -28,17 +36,34 @@ pub enum Ending {
     Revoked(RevokeReason),
     Expired,
     TokenRevoked,
+    /// Rotation retired the session token the connection was opened with
+    /// (and its grace has passed): the session goes on, under the token
+    /// the browser holds now. The client reconnects.
+    TokenRotated,
+    /// The connection fell too far behind on its events. The client
+    /// reconnects and starts from the current state.
+    FellBehind,
 }
 
 impl Ending {
-    /// The last event to send on the stream.
-    pub fn last_event(self) -> LiveEvent {
+    /// The last event to send on the stream; none when the client is to
+    /// reconnect (an event stream that just ends is reopened by the browser).
+    pub fn last_event(self) -> Option<LiveEvent> {
         match self {
-            Ending::Revoked(reason) => LiveEvent::SessionRevoked { reason },
-            Ending::Expired => LiveEvent::SessionExpired,
-            Ending::TokenRevoked => LiveEvent::SessionRevoked {
+            Ending::Revoked(reason) => Some(LiveEvent::SessionRevoked { reason }),
+            Ending::Expired => Some(LiveEvent::SessionExpired),
+            Ending::TokenRevoked => Some(LiveEvent::SessionRevoked {
                 reason: RevokeReason::Revoked,
-            },
+            }),
+            Ending::TokenRotated | Ending::FellBehind => None,
+        }
+    }
+
+    /// The WebSocket close code: final, or reconnect.
+    pub fn close_code(self) -> u16 {
+        match self {
+            Ending::Revoked(_) | Ending::Expired | Ending::TokenRevoked => CLOSE_CREDENTIAL_ENDED,
+            Ending::TokenRotated | Ending::FellBehind => CLOSE_RECONNECT,
         }
     }
 
@@ -48,6 +73,8 @@ impl Ending {
             Ending::Revoked(_) => "session revoked",
             Ending::Expired => "session expired",
             Ending::TokenRevoked => "token revoked",
+            Ending::TokenRotated => "credential rotated, reconnect",
+            Ending::FellBehind => "fell behind, reconnect",
         }
     }
 
@@ -71,18 +98,24 @@ pub enum Step {
     Close(Ending),
 }
 
-/// The session a connection follows, and when to look at it next.
+/// The session a connection follows, the token it was opened with, and
+/// when to look at them next.
 struct Followed {
     id: api::SessionId,
+    token: TokenHash,
     deadlines: Deadlines,
+    /// When rotation has retired the token, the end of its grace.
+    token_until: Option<Timestamp>,
     /// Set after a failed re-check, to try again before the deadline.
     retry_at: Option<Timestamp>,
 }
 
 impl Followed {
     fn check_at(&self) -> Timestamp {
-        let end = self.deadlines.ends_at();
-        self.retry_at.map_or(end, |retry| retry.min(end))
+        [self.retry_at, self.token_until]
+            .into_iter()
+            .flatten()
+            .fold(self.deadlines.ends_at(), Timestamp::min)
     }
 }
 
@@ -106,9 +139,12 @@ impl ConnectionWatch {
             Credential::Session {
                 session_id,
                 deadlines,
+                token,
             } => Some(Followed {
                 id: session_id.clone(),
+                token: token.clone(),
                 deadlines: *deadlines,
+                token_until: None,
                 retry_at: None,
             }),
             Credential::ApiToken { .. } => None,
@@ -134,15 +170,21 @@ impl ConnectionWatch {
                         Ok(Closed::Expired) => Ending::Expired,
 
                         Ok(Closed::Token) => Ending::TokenRevoked,
+                        Ok(Closed::Behind) => Ending::FellBehind,
                         Err(_) => Ending::Revoked(RevokeReason::Revoked),
                     });
                 }
-                event = self.inbox.events.recv() => match event {
-                    Some(event) => {
+                notice = self.inbox.events.recv() => match notice {
+                    Some(Notice::Event(event)) => {
                         if let Some(ending) = self.follow(&event).await {
                             return Step::Close(ending);
                         }
                         return Step::Pass(event);
+                    }
+                    Some(Notice::Recheck) => {
+                        if let Some(ending) = self.recheck().await {
+                            return Step::Close(ending);
+                        }
                     }
                     None => return Step::Close(Ending::Revoked(RevokeReason::Revoked)),
                 },
@@ -183,15 +225,25 @@ impl ConnectionWatch {
         }
     }
 
-    /// Reads the session's state from storage: new deadlines, or the end.
+    /// Reads the session's state from storage: new deadlines, when its
+    /// token stops working, or the end.
     async fn recheck(&mut self) -> Option<Ending> {
         let session = self.session.as_mut()?;
-        match self.auth.session_deadlines(&session.id).await {
-            Ok(current) => {
-                session.deadlines = current;
+        match self
+            .auth
+            .connection_standing(&session.id, &session.token)
+            .await
+        {
+            Ok(ConnectionStanding::Holds {
+                deadlines,
+                token_until,
+            }) => {
+                session.deadlines = deadlines;
+                session.token_until = token_until;
                 session.retry_at = None;
                 None
             }
+            Ok(ConnectionStanding::TokenRetired) => Some(Ending::TokenRotated),
             Err(err) => Ending::from_refusal(&err).or_else(|| {
                 tracing::warn!(error = %err, "could not re-check a live session; trying again");
                 session.retry_at = Some(
@@ -223,7 +275,7 @@ pub fn live_events(first: LiveEvent, watch: ConnectionWatch) -> impl Stream<Item
         let mut watch = state?;
         match watch.next().await {
             Step::Pass(event) => Some((event, Some(watch))),
-            Step::Close(ending) => Some((ending.last_event(), None)),
+            Step::Close(ending) => ending.last_event().map(|last| (last, None)),
         }
     }))
 }
@@ -236,6 +288,7 @@ pub async fn events(
     let Credential::Session {
         session_id,
         deadlines,
+        ..
     } = &caller.credential
     else {
         return Err(ApiError::new(
@@ -251,7 +304,16 @@ pub async fn events(
         server_time: state.auth.now(),
     };
     let watch = ConnectionWatch::start(state.auth.clone(), &state.hub, &caller);
-    let stream = live_events(first, watch).map(|event| Ok(sse_event(&event)));
+    let mut first_sent = false;
+    let stream = live_events(first, watch).map(move |event| {
+        let event = sse_event(&event);
+        // Tells the browser how soon to reconnect when the stream ends.
+        Ok(if std::mem::replace(&mut first_sent, true) {
+            event
+        } else {
+            event.retry(RECONNECT_AFTER)
+        })
+    });
     Ok(Sse::new(stream).keep_alive(KeepAlive::new().interval(KEEP_ALIVE)))
 }
 

@@ -36,6 +36,7 @@ impl Auth {
             Credential::Session {
                 session_id,
                 deadlines,
+                ..
             } => {
                 verified.session_id = Some(session_id.clone());
                 verified.idle_ends_at = Some(deadlines.idle_ends_at);

@@ -20,14 +20,14 @@ use crate::clock::Clock;
 use crate::closer::ConnectionCloser;
 use crate::db::{Backend, Db};
 use crate::password::PasswordHasher;
-use crate::secret::{SessionToken, random_bytes};
+use crate::secret::{SessionToken, TokenHash, random_bytes};
 use crate::session_cache::SessionCache;
 use crate::sessions::{self, Deadlines, NewSessionRow};
 use crate::settings::{SessionSettings, millis};
 use crate::touch::Toucher;
 
 pub use policy::{AccountPolicy, PolicyChange, PolicyUpdate};
-pub use resolve::{Access, Resolved};
+pub use resolve::{Access, ConnectionStanding, Resolved};
 pub use sign_in::{CheckedPassword, DemoAccount, PasswordChange, PasswordChanged};
 
 /// Where a request came from, as recorded with sessions and audit events.
@@ -63,6 +63,9 @@ pub enum Credential {
     Session {
         session_id: SessionId,
         deadlines: Deadlines,
+        /// The token presented: a live connection is bound to it, not only
+        /// to the session, and ends once rotation has retired it.
+        token: TokenHash,
     },
     /// A personal API token.
     ApiToken { token_id: TokenId },

@@ -10,8 +10,7 @@ use crate::audit::{AuditEvent, AuditKind};
 use crate::error::corrupt;
 use crate::notices::{self, NewNotice};
 use crate::secret::{ApiTokenSecret, SessionToken, TokenHash};
-use crate::sessions::Deadlines;
-use crate::sessions::{self, SessionRow};
+use crate::sessions::{self, Deadlines, SessionRow, TokenStanding};
 use crate::settings::millis;
 use crate::tokens;
 use crate::touch::Used;
@@ -25,6 +24,20 @@ pub enum Access {
     Api,
     /// A status read or a live stream: neither activity nor rotation.
     Passive,
+}
+
+/// Whether a live connection's session token still works.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ConnectionStanding {
+    /// It does; `token_until` is when it stops (rotation retired it and its
+    /// grace is running), `None` while it has no end of its own.
+    Holds {
+        deadlines: Deadlines,
+        token_until: Option<Timestamp>,
+    },
+    /// Rotation retired it: the connection must reconnect with the
+    /// browser's current cookie.
+    TokenRetired,
 }
 
 /// A resolved caller, and what resolving it changed.
@@ -53,24 +66,36 @@ impl Auth {
         let Some(row) = sessions::find_by_retired_hash(self.0.db.reader(), &hash).await? else {
             return Err(AuthError::Unauthenticated);
         };
-        let in_grace = row.previous_token_hash.as_deref() == Some(hash.as_str())
-            && now.millis_since(Timestamp::from_millis(row.rotated_at))
-                < millis(self.0.settings.rotation_grace);
-        if in_grace {
+        let grace = millis(self.0.settings.rotation_grace);
+        match row.standing_of(&hash, now, grace) {
+            // The browser never came back with the token this session was
+            // given last (its response was lost): this one still counts.
+            // After a while a page load gives it a new one in place of the
+            // lost one.
+            TokenStanding::PreviousAwaitingNew => {
+                let lost_for = now.millis_since(Timestamp::from_millis(row.rotated_at));
+                if access == Access::Interactive && lost_for >= 2 * grace {
+                    let mut resolved = self
+                        .resolve_current(row.clone(), &hash, Access::Api, now)
+                        .await?;
+                    resolved.rotated = self.replace_unseen(&row, &hash, now).await?;
+                    return Ok(resolved);
+                }
+                self.resolve_current(row, &hash, demoted(access), now).await
+            }
             // A parallel request or another tab still holding the token this
             // session just replaced: fine, but it does not rotate again.
-            let access = if access == Access::Interactive {
-                Access::Api
-            } else {
-                access
-            };
-            return self.resolve_current(row, &hash, access, now).await;
+            TokenStanding::PreviousInGrace { .. } => {
+                self.resolve_current(row, &hash, demoted(access), now).await
+            }
+            TokenStanding::Current | TokenStanding::Retired => {
+                if let Some(reason) = row.revoke_reason() {
+                    return Err(refusal(reason));
+                }
+                self.end_taken_session(&row, meta, now).await?;
+                Err(AuthError::SessionTaken)
+            }
         }
-        if let Some(reason) = row.revoke_reason() {
-            return Err(refusal(reason));
-        }
-        self.end_taken_session(&row, meta, now).await?;
-        Err(AuthError::SessionTaken)
     }
 
     /// Resolves an API token (`Authorization: Bearer`), recording its use.
@@ -113,19 +138,48 @@ impl Auth {
     }
 
     /// A session's deadlines as stored now, or why it no longer counts.
-    /// Reads only: this is how live connections re-check their session.
+    /// Reads only.
     pub async fn session_deadlines(&self, session_id: &SessionId) -> Result<Deadlines, AuthError> {
+        Ok(self.live_session(session_id).await?.deadlines())
+    }
+
+    /// Whether a live connection opened with the session token `token` may
+    /// go on, and until when. Reads only: this is how live connections
+    /// re-check their credential.
+    pub async fn connection_standing(
+        &self,
+        session_id: &SessionId,
+        token: &TokenHash,
+    ) -> Result<ConnectionStanding, AuthError> {
+        let row = self.live_session(session_id).await?;
+        let grace = millis(self.0.settings.rotation_grace);
+        let deadlines = row.deadlines();
+        Ok(match row.standing_of(token, self.now(), grace) {
+            TokenStanding::Current | TokenStanding::PreviousAwaitingNew => {
+                ConnectionStanding::Holds {
+                    deadlines,
+                    token_until: None,
+                }
+            }
+            TokenStanding::PreviousInGrace { until } => ConnectionStanding::Holds {
+                deadlines,
+                token_until: Some(until),
+            },
+            TokenStanding::Retired => ConnectionStanding::TokenRetired,
+        })
+    }
+
+    async fn live_session(&self, session_id: &SessionId) -> Result<SessionRow, AuthError> {
         let row = sessions::find_by_id(self.0.db.reader(), session_id)
             .await?
             .ok_or(AuthError::SessionRevoked(RevokeReason::SignedOut))?;
         if let Some(reason) = row.revoke_reason() {
             return Err(refusal(reason));
         }
-        let deadlines = row.deadlines();
-        if deadlines.has_ended(self.now()) {
+        if row.deadlines().has_ended(self.now()) {
             return Err(AuthError::SessionExpired);
         }
-        Ok(deadlines)
+        Ok(row)
     }
 
     /// The session whose current token has this hash: kept from an earlier
@@ -157,6 +211,10 @@ impl Auth {
         }
         let session_id = parse_session_id(&row.session_id)?;
         let mut row = row;
+        if row.token_hash == hash.as_str() && row.token_seen_at.is_none() {
+            self.note_token_seen(&session_id, hash, now).await?;
+            row.token_seen_at = Some(now.as_millis());
+        }
         let touched = access != Access::Passive
             && now.millis_since(Timestamp::from_millis(row.last_seen_at))
                 >= millis(self.0.settings.touch_threshold);
@@ -175,6 +233,7 @@ impl Auth {
             );
         }
         let rotated = if access == Access::Interactive
+            && row.token_hash == hash.as_str()
             && now.millis_since(Timestamp::from_millis(row.rotated_at))
                 >= millis(self.0.settings.rotation_interval)
         {
@@ -189,6 +248,7 @@ impl Auth {
                 credential: Credential::Session {
                     session_id,
                     deadlines: row.deadlines(),
+                    token: hash.clone(),
                 },
             },
             rotated,
@@ -208,6 +268,38 @@ impl Auth {
         let rotated = sessions::rotate(&mut tx, row, old, &token.hash(), now).await?;
         tx.commit().await?;
         Ok(rotated.then_some(token))
+    }
+
+    /// A token this session was given has been presented for the first
+    /// time: from now on the one before it has only its grace left, and the
+    /// live connections opened with that one must re-check.
+    async fn note_token_seen(
+        &self,
+        session_id: &SessionId,
+        hash: &TokenHash,
+        now: Timestamp,
+    ) -> Result<(), AuthError> {
+        let mut tx = self.0.db.begin_write().await?;
+        let first = sessions::mark_token_seen(&mut tx, session_id, hash, now).await?;
+        tx.commit().await?;
+        if first {
+            self.0.closer.recheck_session(session_id);
+        }
+        Ok(())
+    }
+
+    /// Gives the session a new token in place of one it never presented.
+    async fn replace_unseen(
+        &self,
+        row: &SessionRow,
+        previous: &TokenHash,
+        now: Timestamp,
+    ) -> Result<Option<SessionToken>, AuthError> {
+        let token = SessionToken::generate()?;
+        let mut tx = self.0.db.begin_write().await?;
+        let replaced = sessions::replace_unseen(&mut tx, row, previous, &token.hash(), now).await?;
+        tx.commit().await?;
+        Ok(replaced.then_some(token))
     }
 
     /// A rotated-out token came back after its grace: someone else holds a
@@ -246,6 +338,15 @@ impl Auth {
             .await;
         }
         Ok(())
+    }
+}
+
+/// A token that is not the current one never rotates the session.
+fn demoted(access: Access) -> Access {
+    if access == Access::Interactive {
+        Access::Api
+    } else {
+        access
     }
 }
 

@@ -2,7 +2,9 @@ use std::time::Duration;
 
 use auth::{Access, AuditKind, PolicyChange};
 
-use crate::helpers::{caller, login_request, meta, resolve, signed_up, test_auth};
+use crate::helpers::{
+    caller, login_request, meta, resolve, rotated_and_presented, signed_up, test_auth,
+};
 
 async fn stored_kinds(t: &auth::testing::TestAuth) -> Vec<String> {
     sqlx::query_scalar("SELECT event FROM audit_events ORDER BY at, event")
@@ -65,10 +67,7 @@ async fn sign_ins_failures_sign_outs_and_policy_changes_are_audited_with_their_o
 async fn a_failing_audit_write_never_stops_a_revoke() {
     let t = test_auth().await;
     let session = signed_up(&t, "ada@example.com").await;
-    t.clock.advance(Duration::from_mins(10));
-    resolve(&t, &session.token, Access::Interactive)
-        .await
-        .unwrap();
+    rotated_and_presented(&t, &session.token).await;
     t.clock.advance(Duration::from_mins(1));
     sqlx::query("DROP TABLE audit_events")
         .execute(&mut *t.db.db.acquire_write().await.unwrap())

@@ -60,6 +60,22 @@ pub async fn caller(t: &TestAuth, token: &SessionToken) -> Caller {
         .caller
 }
 
+/// Rotates the session's token (a page load past the interval) and has the
+/// browser come back with the new one, so the old one has only its grace
+/// left. Returns the new token.
+pub async fn rotated_and_presented(t: &TestAuth, token: &SessionToken) -> SessionToken {
+    t.clock.advance(std::time::Duration::from_mins(10));
+    let new_token = resolve(t, token, Access::Interactive)
+        .await
+        .expect("a valid session")
+        .rotated
+        .expect("a page load after the interval rotates");
+    resolve(t, &new_token, Access::Api)
+        .await
+        .expect("the new token works");
+    new_token
+}
+
 /// The notices a page of this caller shows: read, then acknowledged, as
 /// the security page does once it runs in the browser.
 pub async fn shown_notices(t: &TestAuth, me: &Caller) -> Vec<api::SecurityNotice> {

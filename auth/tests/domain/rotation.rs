@@ -2,9 +2,11 @@ use std::time::Duration;
 
 use api::NoticeKind;
 use api::RevokeReason;
-use auth::{Access, AuditKind, AuthError};
+use auth::{Access, AuditKind, AuthError, Clock as _, ConnectionStanding};
 
-use crate::helpers::{caller, logged_in, resolve, shown_notices, signed_up, test_auth};
+use crate::helpers::{
+    caller, logged_in, resolve, rotated_and_presented, shown_notices, signed_up, test_auth,
+};
 
 #[tokio::test]
 async fn a_token_rotates_on_an_interactive_request_after_the_interval() {
@@ -66,12 +68,7 @@ async fn the_old_token_keeps_working_during_the_grace_period() {
 async fn a_reused_token_after_the_grace_ends_the_session_and_leaves_a_notice() {
     let t = test_auth().await;
     let session = signed_up(&t, "ada@example.com").await;
-    t.clock.advance(Duration::from_mins(10));
-    let new_token = resolve(&t, &session.token, Access::Interactive)
-        .await
-        .unwrap()
-        .rotated
-        .unwrap();
+    let new_token = rotated_and_presented(&t, &session.token).await;
     t.clock.advance(Duration::from_mins(1));
 
     let reuse = resolve(&t, &session.token, Access::Interactive).await;
@@ -104,10 +101,7 @@ async fn the_connection_closer_runs_before_the_reuse_is_audited() {
     let t = test_auth().await;
     let mut audit = t.auth.subscribe_audit();
     let session = signed_up(&t, "ada@example.com").await;
-    t.clock.advance(Duration::from_mins(10));
-    resolve(&t, &session.token, Access::Interactive)
-        .await
-        .unwrap();
+    rotated_and_presented(&t, &session.token).await;
     t.clock.advance(Duration::from_mins(1));
 
     let _ = resolve(&t, &session.token, Access::Interactive).await;
@@ -134,10 +128,7 @@ async fn the_connection_closer_runs_before_the_reuse_is_audited() {
 async fn a_reuse_reported_twice_ends_the_session_once() {
     let t = test_auth().await;
     let session = signed_up(&t, "ada@example.com").await;
-    t.clock.advance(Duration::from_mins(10));
-    resolve(&t, &session.token, Access::Interactive)
-        .await
-        .unwrap();
+    rotated_and_presented(&t, &session.token).await;
     t.clock.advance(Duration::from_mins(1));
 
     let first = resolve(&t, &session.token, Access::Api).await;
@@ -177,4 +168,171 @@ async fn every_retired_token_is_kept_until_the_sessions_absolute_end() {
     assert_eq!(retired.len(), 3);
     let absolute_end = session.signed_in.absolute_ends_at.as_millis();
     assert!(retired.iter().all(|expires| *expires == absolute_end));
+}
+
+/// A rotation whose response never reached the browser (an aborted page
+/// load, a dropped connection, a closed laptop lid).
+async fn rotated_but_lost(t: &auth::testing::TestAuth, token: &auth::SessionToken) {
+    t.clock.advance(Duration::from_mins(10));
+    let lost = resolve(t, token, Access::Interactive).await.unwrap();
+    assert!(
+        lost.rotated.is_some(),
+        "it rotated; the browser never heard"
+    );
+}
+
+#[tokio::test]
+async fn a_rotation_whose_response_was_lost_leaves_the_old_token_signed_in() {
+    let t = test_auth().await;
+    let session = signed_up(&t, "ada@example.com").await;
+    rotated_but_lost(&t, &session.token).await;
+
+    t.clock.advance(Duration::from_mins(5));
+    let later = resolve(&t, &session.token, Access::Api).await;
+
+    assert!(later.is_ok(), "{later:?}");
+    assert!(t.closer.calls().is_empty(), "no theft alarm");
+}
+
+#[tokio::test]
+async fn an_old_token_whose_new_one_was_lost_does_not_rotate_again_at_once() {
+    let t = test_auth().await;
+    let session = signed_up(&t, "ada@example.com").await;
+    rotated_but_lost(&t, &session.token).await;
+
+    t.clock.advance(Duration::from_secs(119));
+    let soon = resolve(&t, &session.token, Access::Interactive)
+        .await
+        .unwrap();
+    t.clock.advance(Duration::from_secs(1));
+    let after_two_graces = resolve(&t, &session.token, Access::Interactive)
+        .await
+        .unwrap();
+
+    assert!(soon.rotated.is_none(), "within two grace periods");
+    let replacement = after_two_graces
+        .rotated
+        .expect("a new token in place of the lost one");
+    assert!(resolve(&t, &replacement, Access::Api).await.is_ok());
+}
+
+#[tokio::test]
+async fn a_lost_token_that_turns_up_after_its_replacement_ends_the_session() {
+    // Someone else got the response the browser never did.
+    let t = test_auth().await;
+    let session = signed_up(&t, "ada@example.com").await;
+    t.clock.advance(Duration::from_mins(10));
+    let intercepted = resolve(&t, &session.token, Access::Interactive)
+        .await
+        .unwrap()
+        .rotated
+        .unwrap();
+    t.clock.advance(Duration::from_mins(2));
+    let replacement = resolve(&t, &session.token, Access::Interactive)
+        .await
+        .unwrap()
+        .rotated
+        .unwrap();
+    resolve(&t, &replacement, Access::Api).await.unwrap();
+
+    let turned_up = resolve(&t, &intercepted, Access::Api).await;
+
+    assert!(
+        matches!(turned_up, Err(AuthError::SessionTaken)),
+        "{turned_up:?}"
+    );
+}
+
+#[tokio::test]
+async fn the_old_token_after_the_new_one_was_presented_and_the_grace_passed_is_theft() {
+    let t = test_auth().await;
+    let session = signed_up(&t, "ada@example.com").await;
+    let new_token = rotated_and_presented(&t, &session.token).await;
+
+    t.clock.advance(Duration::from_secs(59));
+    let in_grace = resolve(&t, &session.token, Access::Api).await;
+    t.clock.advance(Duration::from_secs(1));
+    let after = resolve(&t, &session.token, Access::Api).await;
+
+    assert!(in_grace.is_ok(), "{in_grace:?}");
+    assert!(matches!(after, Err(AuthError::SessionTaken)), "{after:?}");
+    assert!(matches!(
+        resolve(&t, &new_token, Access::Api).await,
+        Err(AuthError::SessionTaken)
+    ));
+}
+
+#[tokio::test]
+async fn presenting_the_new_token_tells_the_sessions_connections_to_recheck() {
+    let t = test_auth().await;
+    let session = signed_up(&t, "ada@example.com").await;
+    t.clock.advance(Duration::from_mins(10));
+    let new_token = resolve(&t, &session.token, Access::Interactive)
+        .await
+        .unwrap()
+        .rotated
+        .unwrap();
+    assert!(
+        t.closer.rechecked().is_empty(),
+        "not before it is presented"
+    );
+
+    resolve(&t, &new_token, Access::Passive).await.unwrap();
+    resolve(&t, &new_token, Access::Api).await.unwrap();
+
+    assert_eq!(
+        t.closer.rechecked(),
+        std::slice::from_ref(&session.signed_in.session_id)
+    );
+}
+
+#[tokio::test]
+async fn a_connections_token_holds_until_the_grace_after_its_successor_was_presented() {
+    let t = test_auth().await;
+    let session = signed_up(&t, "ada@example.com").await;
+    let id = &session.signed_in.session_id;
+    let old = session.token.hash();
+    t.clock.advance(Duration::from_mins(10));
+    let new_token = resolve(&t, &session.token, Access::Interactive)
+        .await
+        .unwrap()
+        .rotated
+        .unwrap();
+    let unseen = t.auth.connection_standing(id, &old).await.unwrap();
+    resolve(&t, &new_token, Access::Api).await.unwrap();
+    let seen = t.auth.connection_standing(id, &old).await.unwrap();
+    t.clock.advance(Duration::from_mins(1));
+    let after_grace = t.auth.connection_standing(id, &old).await.unwrap();
+    let current = t
+        .auth
+        .connection_standing(id, &new_token.hash())
+        .await
+        .unwrap();
+
+    assert!(
+        matches!(
+            unseen,
+            ConnectionStanding::Holds {
+                token_until: None,
+                ..
+            }
+        ),
+        "{unseen:?}"
+    );
+    let ConnectionStanding::Holds {
+        token_until: Some(until),
+        ..
+    } = seen
+    else {
+        panic!("{seen:?}");
+    };
+    assert_eq!(until.as_millis(), t.clock.now().as_millis());
+    assert_eq!(after_grace, ConnectionStanding::TokenRetired);
+    assert!(matches!(
+        current,
+        ConnectionStanding::Holds {
+            token_until: None,
+            ..
+        }
+    ));
 }

@@ -1,13 +1,18 @@
 //! `GET /api/ws`: JSON-RPC over a WebSocket. Each text message is one
 //! request; each answer is one text message. When the credential ends, the
 //! socket is closed with code 4001 and a short reason, which clients treat
-//! as final.
+//! as final. When the session token it was opened with is rotated out (the
+//! session goes on), it is closed with 4002: reconnect, with the cookie the
+//! browser holds now.
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use api::{ApiError, ErrorCode, Timestamp};
-use auth::{ApiTokenSecret, Auth, Authentication, Caller, ClientMeta, Credential, SignInLimits};
+use auth::{
+    ApiTokenSecret, Auth, Authentication, Caller, ClientMeta, ConnectionStanding, Credential,
+    SignInLimits,
+};
 use axum::Extension;
 use axum::extract::State;
 use axum::extract::ws::rejection::WebSocketUpgradeRejection;
@@ -24,9 +29,6 @@ use crate::live::{ConnectionWatch, Ending, Step};
 use crate::middleware::origin_is_foreign;
 use crate::startup::BODY_LIMIT_BYTES;
 use crate::state::AppState;
-
-/// The close code for "your credential ended; do not reconnect".
-pub const CLOSE_CREDENTIAL_ENDED: u16 = 4001;
 
 pub async fn rpc_over_websocket(
     upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
@@ -53,7 +55,12 @@ pub async fn rpc_over_websocket(
         ))
         .into_response();
     };
-    let bearer = bearer_token(&headers);
+    // The credential it runs as is the one re-checked: a socket that
+    // authenticated by its cookie ignores a bearer token sent alongside.
+    let bearer = match caller.credential {
+        Credential::ApiToken { .. } => bearer_token(&headers),
+        Credential::Session { .. } => None,
+    };
     upgrade
         .max_message_size(BODY_LIMIT_BYTES)
         .on_upgrade(move |socket: WebSocket| async move {
@@ -75,7 +82,7 @@ struct Connection {
     auth: Auth,
     limits: Arc<SignInLimits>,
     caller: Caller,
-    /// The API token the socket was opened with, re-checked per request.
+    /// The API token the socket runs as, re-checked per request.
     bearer: Option<ApiTokenSecret>,
     meta: ClientMeta,
     activity_every: Duration,
@@ -140,11 +147,15 @@ impl Connection {
                 Err(_) => Some(Ending::TokenRevoked),
             };
         }
-        let Credential::Session { session_id, .. } = &self.caller.credential else {
+        let Credential::Session {
+            session_id, token, ..
+        } = &self.caller.credential
+        else {
             return None;
         };
-        match self.auth.session_deadlines(session_id).await {
-            Ok(_) => None,
+        match self.auth.connection_standing(session_id, token).await {
+            Ok(ConnectionStanding::Holds { .. }) => None,
+            Ok(ConnectionStanding::TokenRetired) => Some(Ending::TokenRotated),
             Err(err) => Ending::from_refusal(&err),
         }
     }
@@ -193,7 +204,7 @@ fn watch_until_closed(mut watch: ConnectionWatch) -> WatchTask {
 
 fn close_frame(ending: Ending) -> Message {
     Message::Close(Some(CloseFrame {
-        code: CLOSE_CREDENTIAL_ENDED,
+        code: ending.close_code(),
         reason: ending.close_reason().into(),
     }))
 }

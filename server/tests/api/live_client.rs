@@ -50,16 +50,27 @@ impl TestApp {
         cred: Cred<'_>,
         origin: Option<&str>,
     ) -> Result<Socket, tungstenite::Error> {
+        self.open_socket_with(&[cred], origin).await
+    }
+
+    /// A socket opened with every credential in `creds` at once.
+    pub async fn open_socket_with(
+        &self,
+        creds: &[Cred<'_>],
+        origin: Option<&str>,
+    ) -> Result<Socket, tungstenite::Error> {
         let mut request = format!("ws://{}/api/ws", self.addr).into_client_request()?;
         let headers = request.headers_mut();
-        match cred {
-            Cred::Cookie(token) => {
-                headers.insert("cookie", format!("__Host-session={token}").parse().unwrap());
+        for cred in creds {
+            match cred {
+                Cred::Cookie(token) => {
+                    headers.insert("cookie", format!("__Host-session={token}").parse().unwrap());
+                }
+                Cred::Bearer(token) => {
+                    headers.insert("authorization", format!("Bearer {token}").parse().unwrap());
+                }
+                Cred::Nothing => {}
             }
-            Cred::Bearer(token) => {
-                headers.insert("authorization", format!("Bearer {token}").parse().unwrap());
-            }
-            Cred::Nothing => {}
         }
         if let Some(origin) = origin {
             headers.insert("origin", origin.parse().unwrap());

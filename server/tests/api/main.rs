@@ -17,6 +17,7 @@ mod instances;
 mod limits;
 mod live;
 mod live_client;
+mod live_rotation;
 mod pages;
 mod reauth;
 mod rpc;

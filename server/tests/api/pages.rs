@@ -155,7 +155,7 @@ fn resources_sent(html: &str) -> (Vec<u32>, Vec<u32>) {
 
 #[tokio::test]
 async fn the_security_page_numbers_its_data_the_same_every_time_and_the_browser_waits_for_all_of_it()
-{
+ {
     // The browser finds each resource's data by its number. Numbers that
     // change between renders, or data it does not know to wait for, make it
     // fetch again and hydrate the server's HTML with other data (#21).

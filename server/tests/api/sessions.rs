@@ -47,6 +47,7 @@ async fn the_old_cookie_after_the_grace_gets_session_taken_and_the_new_one_is_si
     app.clock.advance(Duration::from_secs(1));
     let page = app.get("/account/security", Some(&old)).await;
     let new = session_token(page.headers()).expect("a rotated cookie");
+    app.get("/api/account/me", Some(&new)).await;
     app.clock.advance(Duration::from_millis(1500));
 
     // Act: someone presents the old cookie.
@@ -87,7 +88,9 @@ async fn after_a_stolen_session_the_next_sign_in_shows_the_notice_once() {
     let user = TestUser::generate();
     let old = app.signed_up(&user).await;
     app.clock.advance(Duration::from_secs(1));
-    app.get("/account/security", Some(&old)).await;
+    let page = app.get("/account/security", Some(&old)).await;
+    let new = session_token(page.headers()).expect("a rotated cookie");
+    app.get("/api/account/me", Some(&new)).await;
     app.clock.advance(Duration::from_secs(2));
     app.get("/account/security", Some(&old)).await;
 
@@ -105,6 +108,7 @@ async fn after_a_stolen_session_the_next_sign_in_shows_the_notice_once() {
         .text()
         .await
         .unwrap();
+    app.acknowledge_notices(&token).await;
     let second = app
         .get("/account/security", Some(&token))
         .await
@@ -217,6 +221,7 @@ async fn after_a_password_change_the_next_sign_in_elsewhere_is_told_once() {
     for cookie in [&here, &elsewhere, &elsewhere] {
         let page = app.get("/account/security", Some(cookie)).await;
         pages.push(page.text().await.unwrap());
+        app.acknowledge_notices(cookie).await;
     }
     let [own, first, second] = &pages[..] else {
         unreachable!("three pages")
@@ -285,4 +290,30 @@ async fn the_sessions_list_shows_the_client_a_trusted_proxy_forwarded() {
         .await;
 
     assert_eq!(sessions[0]["ip"], "203.0.113.7", "{sessions}");
+}
+
+#[tokio::test]
+async fn a_rotation_whose_cookie_never_arrived_leaves_the_old_cookie_signed_in() {
+    // Arrange: a page load rotates, and its response is lost on the way.
+    let app = fast_rotating_app().await;
+    let old = app.signed_up(&TestUser::generate()).await;
+    app.clock.advance(Duration::from_secs(1));
+    let lost = app.get("/account/security", Some(&old)).await;
+    assert!(session_token(lost.headers()).is_some(), "it rotated");
+
+    // Act: the browser comes back with the cookie it has, after the grace.
+    app.clock.advance(Duration::from_secs(3));
+    let api = app.get("/api/account/me", Some(&old)).await;
+    let page = app.get("/account/security", Some(&old)).await;
+
+    // Assert: still signed in, and given a cookie in place of the lost one.
+    assert_eq!(api.status(), StatusCode::OK);
+    assert_eq!(page.status(), StatusCode::OK);
+    let replacement = session_token(page.headers()).expect("a new cookie");
+    assert_eq!(
+        app.get("/api/account/me", Some(&replacement))
+            .await
+            .status(),
+        StatusCode::OK
+    );
 }
