@@ -36,7 +36,9 @@ pub struct Config {
     #[arg(long, env = "LATCHKEY_DEV", default_value_t = false, action = ArgAction::Set, num_args = 0..=1, default_missing_value = "true")]
     pub dev: bool,
 
-    /// On an empty database, create a demo account and print how to sign in.
+    /// In development mode (`--dev`), on an empty database, create a demo
+    /// account and print how to sign in. Ignored outside development mode:
+    /// a production start never creates accounts with printed passwords.
     #[arg(long, env = "LATCHKEY_DEMO", default_value_t = true, action = ArgAction::Set, num_args = 0..=1, default_missing_value = "true")]
     pub demo: bool,
 

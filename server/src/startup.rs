@@ -77,7 +77,7 @@ impl Application {
         if auth.db().backend() == Backend::Postgres {
             tokio::spawn(feed.listen(auth.clone(), config.database_url.clone(), config.feed_retry));
         }
-        let demo = if config.demo {
+        let demo = if config.dev && config.demo {
             auth.create_demo_account_if_empty().await?
         } else {
             None

@@ -184,3 +184,42 @@ async fn development_mode_refuses_to_listen_beyond_loopback() {
         Err(server::startup::StartupError::DevelopmentNotOnLoopback(_))
     ));
 }
+
+#[tokio::test]
+async fn a_production_start_never_creates_the_demo_account() {
+    let db = auth::testing::TestDb::new().await;
+    let mut config = server::config::Config::defaults();
+    config.listen = "127.0.0.1:0".parse().unwrap();
+    config.database_url = db.url.clone();
+    config.dev = false;
+    config.demo = true;
+
+    let mut app =
+        server::startup::Application::build(&config, std::sync::Arc::new(auth::SystemClock))
+            .await
+            .unwrap();
+
+    assert!(app.take_demo_account().is_none());
+    let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")
+        .fetch_one(db.db.reader())
+        .await
+        .unwrap();
+    assert_eq!(users, 0);
+}
+
+#[tokio::test]
+async fn a_development_start_creates_the_demo_account_on_an_empty_database() {
+    let db = auth::testing::TestDb::new().await;
+    let mut config = server::config::Config::defaults();
+    config.listen = "127.0.0.1:0".parse().unwrap();
+    config.database_url = db.url.clone();
+    config.dev = true;
+    config.demo = true;
+
+    let mut app =
+        server::startup::Application::build(&config, std::sync::Arc::new(auth::SystemClock))
+            .await
+            .unwrap();
+
+    assert!(app.take_demo_account().is_some());
+}
