@@ -35,11 +35,14 @@ pub enum ErrorCode {
     Conflict,
     /// Something failed on the server; details are in the server log only.
     Internal,
+    /// The server has too much of this work waiting (password hashing);
+    /// nothing was done. Try again in a moment (`Retry-After`).
+    Busy,
 }
 
 impl ErrorCode {
     /// Every code, for exhaustive tests and documentation.
-    pub const ALL: [ErrorCode; 13] = [
+    pub const ALL: [ErrorCode; 14] = [
         ErrorCode::Unauthenticated,
         ErrorCode::SessionExpired,
         ErrorCode::SessionTaken,
@@ -53,6 +56,7 @@ impl ErrorCode {
         ErrorCode::RateLimited,
         ErrorCode::Conflict,
         ErrorCode::Internal,
+        ErrorCode::Busy,
     ];
 
     /// The code's wire name, as in `error.data.code` and `{code}` bodies.
@@ -71,6 +75,7 @@ impl ErrorCode {
             ErrorCode::RateLimited => "rate_limited",
             ErrorCode::Conflict => "conflict",
             ErrorCode::Internal => "internal",
+            ErrorCode::Busy => "busy",
         }
     }
 
@@ -90,6 +95,7 @@ impl ErrorCode {
             ErrorCode::Internal => -32_011,
             ErrorCode::MethodNotAllowed => -32_012,
             ErrorCode::ReauthRequired => -32_013,
+            ErrorCode::Busy => -32_014,
         }
     }
 
@@ -108,6 +114,7 @@ impl ErrorCode {
             ErrorCode::RateLimited => 429,
             ErrorCode::Conflict => 409,
             ErrorCode::Internal => 500,
+            ErrorCode::Busy => 503,
         }
     }
 }
@@ -204,11 +211,13 @@ mod tests {
     }
 
     #[test]
-    fn statuses_are_client_errors_except_internal() {
+    fn statuses_are_client_errors_except_internal_and_busy() {
         for code in ErrorCode::ALL {
             let status = code.http_status();
             if code == ErrorCode::Internal {
                 assert_eq!(status, 500);
+            } else if code == ErrorCode::Busy {
+                assert_eq!(status, 503);
             } else {
                 assert!((400..500).contains(&status), "{code} -> {status}");
             }

@@ -33,6 +33,8 @@ pub enum AuthError {
     Storage(#[from] sqlx::Error),
     #[error("password hashing failed: {0}")]
     PasswordHashing(String),
+    #[error("too many password hashes are waiting")]
+    Busy,
     #[error("the operating system's random number generator failed: {0}")]
     Random(#[from] getrandom::Error),
 }
@@ -82,6 +84,10 @@ impl From<AuthError> for ApiError {
                 field: Some("current_password".into()),
                 ..ApiError::invalid_params("Your current password is not correct.")
             },
+            AuthError::Busy => ApiError::new(
+                ErrorCode::Busy,
+                "The server is busy right now. Nothing was changed; try again in a moment.",
+            ),
             AuthError::Storage(_) | AuthError::PasswordHashing(_) | AuthError::Random(_) => {
                 tracing::error!(error = %err, "internal error");
                 ApiError::internal()

@@ -7,6 +7,7 @@ mod closer;
 mod db;
 mod device;
 mod error;
+mod hashing_limits;
 mod limits;
 mod notices;
 mod password;

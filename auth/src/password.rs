@@ -1,7 +1,9 @@
 //! Password hashing with argon2id, run off the async runtime and bounded in
-//! how many run at once (each takes about 19 MiB).
+//! how many run at once (each takes about 19 MiB) and how many may wait:
+//! past that, work is refused at once (`busy`), never queued without end.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use api::Password;
 use argon2::Argon2;
@@ -15,19 +17,51 @@ use crate::secret::random_bytes;
 #[derive(Clone)]
 pub struct PasswordHasher {
     permits: Arc<Semaphore>,
+    queue: Arc<Queue>,
     /// A real hash of a random password, verified against when the email is
     /// unknown so that a failed sign-in takes the same time either way.
     dummy_hash: Arc<str>,
 }
 
+/// How many hashes are running or waiting, and how many may.
+struct Queue {
+    taken: AtomicUsize,
+    places: usize,
+}
+
+/// A place in the queue, given back when dropped.
+struct Place<'a>(&'a Queue);
+
+impl Queue {
+    fn take(&self) -> Result<Place<'_>, AuthError> {
+        if self.taken.fetch_add(1, Ordering::AcqRel) >= self.places {
+            self.taken.fetch_sub(1, Ordering::AcqRel);
+            return Err(AuthError::Busy);
+        }
+        Ok(Place(self))
+    }
+}
+
+impl Drop for Place<'_> {
+    fn drop(&mut self) {
+        self.0.taken.fetch_sub(1, Ordering::AcqRel);
+    }
+}
+
 impl PasswordHasher {
-    /// `max_parallel` bounds concurrent hashes (and so their memory).
-    pub async fn new(max_parallel: usize) -> Result<Self, AuthError> {
-        let permits = Arc::new(Semaphore::new(max_parallel.max(1)));
+    /// `max_parallel` bounds concurrent hashes (and so their memory);
+    /// `max_waiting` more may wait for one of them.
+    pub async fn new(max_parallel: usize, max_waiting: usize) -> Result<Self, AuthError> {
+        let max_parallel = max_parallel.max(1);
+        let permits = Arc::new(Semaphore::new(max_parallel));
         let unguessable = Password::new(hex::encode(random_bytes::<32>()?));
         let dummy_hash = hash_blocking(&permits, unguessable).await?;
         Ok(Self {
             permits,
+            queue: Arc::new(Queue {
+                taken: AtomicUsize::new(0),
+                places: max_parallel + max_waiting,
+            }),
             dummy_hash: dummy_hash.into(),
         })
     }
@@ -35,6 +69,7 @@ impl PasswordHasher {
     /// The argon2id PHC string for a password being set now.
     #[tracing::instrument(skip_all)]
     pub async fn hash(&self, password: Password) -> Result<String, AuthError> {
+        let _place = self.queue.take()?;
         hash_blocking(&self.permits, password).await
     }
 
@@ -46,6 +81,7 @@ impl PasswordHasher {
         password: Password,
         stored: Option<&str>,
     ) -> Result<bool, AuthError> {
+        let _place = self.queue.take()?;
         let known = stored.is_some();
         let phc = stored.map_or_else(|| self.dummy_hash.to_string(), str::to_owned);
         let _permit = self.permits.acquire().await.map_err(|e| closed(&e))?;
@@ -89,7 +125,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_hashed_password_verifies_and_a_wrong_one_does_not() {
-        let hasher = PasswordHasher::new(2).await.unwrap();
+        let hasher = PasswordHasher::new(2, 0).await.unwrap();
         let phc = hasher
             .hash(Password::new("correct horse".into()))
             .await
@@ -112,7 +148,7 @@ mod tests {
 
     #[tokio::test]
     async fn an_unknown_user_never_verifies() {
-        let hasher = PasswordHasher::new(1).await.unwrap();
+        let hasher = PasswordHasher::new(1, 0).await.unwrap();
         assert!(
             !hasher
                 .verify(Password::new("anything".into()), None)
@@ -126,7 +162,7 @@ mod tests {
     /// real one, so both failed sign-ins cost the same.
     #[tokio::test]
     async fn the_dummy_hash_for_unknown_emails_costs_what_a_real_hash_costs() {
-        let hasher = PasswordHasher::new(1).await.unwrap();
+        let hasher = PasswordHasher::new(1, 0).await.unwrap();
         let real = hasher
             .hash(Password::new("correct horse".into()))
             .await
@@ -138,5 +174,24 @@ mod tests {
         assert_eq!(dummy.version, real.version);
         assert_eq!(dummy.params, real.params);
         assert_eq!(dummy.hash.map(|h| h.len()), real.hash.map(|h| h.len()));
+    }
+
+    #[tokio::test]
+    async fn past_the_running_and_waiting_hashes_more_work_is_refused_at_once() {
+        let hasher = PasswordHasher::new(1, 1).await.unwrap();
+        let password = || Password::new("correct horse".into());
+
+        let (running, waiting, refused) = tokio::join!(
+            hasher.hash(password()),
+            hasher.hash(password()),
+            hasher.verify(password(), None),
+        );
+
+        assert!(running.is_ok() && waiting.is_ok());
+        assert!(matches!(refused, Err(AuthError::Busy)), "{refused:?}");
+        assert!(
+            hasher.verify(password(), None).await.is_ok(),
+            "places are given back"
+        );
     }
 }

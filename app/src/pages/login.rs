@@ -72,6 +72,7 @@ fn login_error(code: &str) -> &'static str {
     match code {
         "unauthenticated" => "That email and password don't match. Check both and try again.",
         "rate_limited" => "Too many attempts. Wait a minute, then try again.",
+        "busy" => "The server is busy right now. Wait a moment, then try again.",
         "invalid_params" => "Enter your email and password.",
         _ => "Something went wrong on our side. Please try again.",
     }

@@ -66,6 +66,8 @@ fn signup_error(code: &str, field: Option<&str>) -> String {
             "Names must be 1 to 100 characters.".into()
         }
         ("invalid_params", _) => "Fill in every field.".into(),
+        ("rate_limited", _) => "Too many attempts. Wait a minute, then try again.".into(),
+        ("busy", _) => "The server is busy right now. Wait a moment, then try again.".into(),
         _ => "Something went wrong on our side. Please try again.".into(),
     }
 }

@@ -15,6 +15,7 @@ impl Auth {
             millis(self.0.settings.ended_session_retention),
         )
         .await?;
+        self.0.hashing_limits.forget_idle_keys();
         if removed != Cleanup::default() {
             tracing::info!(
                 sessions = removed.sessions,

@@ -26,6 +26,14 @@ impl Auth {
         let name = DisplayName::parse(&request.name, "name")?;
         let email = EmailAddress::parse(&request.email)?;
         request.password.check_new("password")?;
+        // Everything cheap first: a taken email costs no hashing.
+        if users::find_by_email(self.0.db.reader(), &email)
+            .await?
+            .is_some()
+        {
+            return Err(AuthError::EmailTaken);
+        }
+        self.0.hashing_limits.check(&caller.me)?;
         let password_hash = self.0.passwords.hash(request.password).await?;
         let user_id = UserId::from_random_bytes(random_bytes()?);
         let now = self.now();

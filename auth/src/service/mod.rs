@@ -19,6 +19,7 @@ use crate::audit::{AuditEvent, AuditLog};
 use crate::clock::Clock;
 use crate::closer::ConnectionCloser;
 use crate::db::{Backend, Db};
+use crate::hashing_limits::HashingLimits;
 use crate::password::PasswordHasher;
 use crate::secret::{SessionToken, TokenHash, random_bytes};
 use crate::session_cache::SessionCache;
@@ -126,6 +127,7 @@ struct Inner {
     clock: Arc<dyn Clock>,
     settings: SessionSettings,
     passwords: PasswordHasher,
+    hashing_limits: HashingLimits,
     audit: AuditLog,
     closer: Arc<dyn ConnectionCloser>,
     toucher: Toucher,
@@ -143,7 +145,9 @@ impl Auth {
     ) -> Result<Self, AuthError> {
         let parallel_hashes =
             std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
-        let passwords = PasswordHasher::new(parallel_hashes).await?;
+        // A few sign-ins per worker may wait; past that they are refused at
+        // once (`busy`) rather than queued without end.
+        let passwords = PasswordHasher::new(parallel_hashes, 4 * parallel_hashes).await?;
         Ok(Self(Arc::new(Inner {
             audit: AuditLog::new(db.clone()),
             toucher: Toucher::start(db.clone()),
@@ -152,6 +156,7 @@ impl Auth {
             clock,
             settings,
             passwords,
+            hashing_limits: HashingLimits::new(),
             closer,
         })))
     }

@@ -292,6 +292,7 @@ impl Auth {
         meta: &ClientMeta,
     ) -> Result<PasswordConfirmed, AuthError> {
         let session_id = caller.require_session()?;
+        self.0.hashing_limits.check(&caller.me)?;
         let verified = self.is_own_password(caller, params.password).await?;
         let now = self.now();
         let by = |kind| {

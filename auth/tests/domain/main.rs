@@ -14,6 +14,7 @@ mod cleanup;
 mod expiry;
 mod helpers;
 mod kept_reads;
+mod members;
 mod notices;
 mod password;
 mod policy;

@@ -8,6 +8,8 @@
 //! - a server function's error, which Leptos always sends as 500 whatever
 //!   it says: it gets its code's status (its browser stub treats every 4xx
 //!   and 5xx as an error, so it reads the same error either way).
+//!
+//! A `busy` refusal (503), from any route, also says when to come back.
 
 use api::rpc::RpcError;
 use api::{ApiError, ErrorCode};
@@ -25,7 +27,23 @@ use crate::rpc;
 /// A server function's error body is one small `ApiError`.
 const SERVER_FN_ERROR_LIMIT_BYTES: usize = 16 * 1024;
 
+/// Seconds a client told `busy` waits before trying again.
+const BUSY_RETRY_AFTER_SECS: u32 = 1;
+
 pub async fn uniform_error_answers(req: Request, next: Next) -> Response {
+    let mut response = in_the_apis_words(req, next).await;
+    if response.status() == StatusCode::SERVICE_UNAVAILABLE
+        && !response.headers().contains_key(header::RETRY_AFTER)
+    {
+        response.headers_mut().insert(
+            header::RETRY_AFTER,
+            HeaderValue::from(BUSY_RETRY_AFTER_SECS),
+        );
+    }
+    response
+}
+
+async fn in_the_apis_words(req: Request, next: Next) -> Response {
     let is_rpc = req.uri().path() == "/api/rpc";
     let response = next.run(req).await;
     if response.headers().contains_key(SERVER_FN_ERROR_HEADER) {

@@ -4,7 +4,7 @@ use std::num::NonZeroU32;
 use reqwest::StatusCode;
 use serde_json::json;
 
-use crate::helpers::{TestApp, TestUser, assert_api_error, spawn_app_with};
+use crate::helpers::{TestApp, TestUser, assert_api_error, spawn_app, spawn_app_with};
 
 #[tokio::test]
 async fn too_many_sign_ins_for_one_email_are_rate_limited_with_retry_after() {
@@ -139,4 +139,43 @@ async fn guessing_the_current_password_is_rate_limited_like_signing_in() {
         .await;
 
     assert_api_error(limited, StatusCode::TOO_MANY_REQUESTS, "rate_limited").await;
+}
+
+#[tokio::test]
+async fn a_flood_of_sign_ins_is_refused_at_once_as_busy_not_queued_without_end() {
+    // Arrange: one account, and a hundred sign-ins at the same moment (the
+    // per-address and per-email limits are generous in tests).
+    let app = spawn_app().await;
+    let user = TestUser::generate();
+    app.signed_up(&user).await;
+    let body = serde_json::json!({"email": user.email, "password": user.password});
+
+    // Act
+    let flood = (0..100).map(|_| {
+        app.client
+            .post(app.url("/api/auth/login"))
+            .json(&body)
+            .send()
+    });
+    let answers = futures_util::future::join_all(flood).await;
+
+    // Assert: some were told to come back, with when; the rest signed in;
+    // and once it is over, signing in works at once.
+    let mut busy = 0;
+    for answer in answers {
+        let answer = answer.unwrap();
+        match answer.status() {
+            StatusCode::OK => {}
+            StatusCode::SERVICE_UNAVAILABLE => {
+                busy += 1;
+                assert_eq!(answer.headers()["retry-after"], "1");
+                let body: serde_json::Value = answer.json().await.unwrap();
+                assert_eq!(body["code"], "busy", "{body}");
+            }
+            other => panic!("unexpected {other}"),
+        }
+    }
+    assert!(busy > 0, "a hundred hashes at once were all queued");
+    let after = app.post_json("/api/auth/login", &body, None).await;
+    assert_eq!(after.status(), StatusCode::OK);
 }

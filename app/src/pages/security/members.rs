@@ -33,6 +33,12 @@ pub fn MembersCard() -> impl IntoView {
                 api::PASSWORD_MAX_CHARS
             ),
             ("invalid_params", _) => "Fill in every field.".to_owned(),
+            ("rate_limited", _) => {
+                "Too many members added at once. Wait a minute, then try again.".to_owned()
+            }
+            ("busy", _) => {
+                "The server is busy right now. Wait a moment, then try again.".to_owned()
+            }
             _ => "Something went wrong on our side. Please try again.".to_owned(),
         };
         Some(("form-error", message))
