@@ -8,12 +8,14 @@
 
 use std::num::NonZeroU32;
 
+use api::{ApiError, ErrorCode};
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::StatusCode;
 use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 use serde::Deserialize;
 
+use crate::error::HttpError;
 use crate::extract::Client;
 use crate::state::AppState;
 
@@ -37,9 +39,7 @@ impl Default for ReportLimit {
 
 #[derive(Deserialize)]
 struct Report {
-    #[serde(default)]
     page: String,
-    #[serde(default)]
     message: String,
     #[serde(default)]
     during_start: bool,
@@ -49,12 +49,15 @@ pub async fn client_error(
     State(state): State<AppState>,
     Client(meta): Client,
     body: Bytes,
-) -> StatusCode {
-    let Ok(report) = serde_json::from_slice::<Report>(&body) else {
-        return StatusCode::BAD_REQUEST;
-    };
+) -> Result<StatusCode, HttpError> {
+    let report = serde_json::from_slice::<Report>(&body)
+        .map_err(|_| ApiError::invalid_params("Send a report as JSON: {page, message}."))?;
     if state.client_reports.0.check().is_err() {
-        return StatusCode::TOO_MANY_REQUESTS;
+        return Err(ApiError::new(
+            ErrorCode::RateLimited,
+            "Too many reports just now; this one was dropped.",
+        )
+        .into());
     }
     tracing::error!(
         page = %one_line(&report.page, MAX_PAGE_CHARS),
@@ -63,7 +66,7 @@ pub async fn client_error(
         "a browser page failed: {}",
         one_line(&report.message, MAX_MESSAGE_CHARS),
     );
-    StatusCode::NO_CONTENT
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// At most `max` characters, none of them a line break or other control
