@@ -3,6 +3,7 @@
 
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
+use unicode_normalization::UnicodeNormalization;
 
 /// Fewer characters than this make a password too easy to guess.
 pub const PASSWORD_MIN_CHARS: usize = 10;
@@ -38,14 +39,17 @@ impl From<InputError> for crate::ApiError {
     }
 }
 
-/// A syntactically plausible email address, trimmed and lowercased so that
-/// one person cannot hold two accounts by changing case.
+/// A syntactically plausible email address, trimmed, lowercased and in
+/// Unicode NFC, so that one person cannot hold two accounts by changing case
+/// or by typing "é" as one code point in one and as "e" plus a combining
+/// accent in the other.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct EmailAddress(String);
 
 impl EmailAddress {
     pub fn parse(raw: &str) -> Result<Self, InputError> {
-        let email = raw.trim().to_lowercase();
+        // NFC last: lowercasing does not promise to keep a string composed.
+        let email: String = raw.trim().to_lowercase().nfc().collect();
         let invalid = || InputError::new("email", "Enter an email address like name@example.com.");
         if email.is_empty() || email.chars().count() > EMAIL_MAX_CHARS {
             return Err(invalid());
@@ -69,14 +73,16 @@ impl EmailAddress {
     }
 }
 
-/// A person's or a team's display name: trimmed, 1 to 100 characters, no
-/// control characters.
+/// A person's or a team's display name: trimmed, in Unicode NFC, 1 to 100
+/// characters, no control characters and no invisible ones (see
+/// [`is_invisible_or_bidi`]), so a name cannot reorder the text around it
+/// where it is shown nor pass for another name that looks the same.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DisplayName(String);
 
 impl DisplayName {
     pub fn parse(raw: &str, field: &'static str) -> Result<Self, InputError> {
-        let name = raw.trim();
+        let name: String = raw.trim().nfc().collect();
         if name.is_empty() {
             return Err(InputError::new(field, "This field is required."));
         }
@@ -89,12 +95,40 @@ impl DisplayName {
         if name.chars().any(char::is_control) {
             return Err(InputError::new(field, "Remove the control characters."));
         }
-        Ok(Self(name.to_owned()))
+        if name.chars().any(is_invisible_or_bidi) {
+            return Err(InputError::new(
+                field,
+                "Remove the invisible or text-direction characters.",
+            ));
+        }
+        Ok(Self(name))
     }
 
     pub fn as_str(&self) -> &str {
         &self.0
     }
+}
+
+/// Characters that are not control characters (`char::is_control` lets them
+/// through) yet either change the direction of the text after them, so a name
+/// like "Ada\u{202E}nimda" shows as "Adaadmin", or show nothing at all, so
+/// "Ada" and "A\u{200B}da" look alike in a members list.
+fn is_invisible_or_bidi(c: char) -> bool {
+    matches!(
+        c,
+        // Bidirectional embeddings, overrides and isolates, and the marks.
+        '\u{202A}'..='\u{202E}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{200E}'
+            | '\u{200F}'
+            | '\u{061C}'
+            // Zero-width space, non-joiner, joiner, word joiner and the BOM.
+            | '\u{200B}'
+            | '\u{200C}'
+            | '\u{200D}'
+            | '\u{2060}'
+            | '\u{FEFF}'
+    )
 }
 
 /// A password as received. It can be read only through [`Password::expose`],
@@ -198,6 +232,51 @@ mod tests {
         assert_eq!(DisplayName::parse("   ", "name").unwrap_err().field, "name");
         assert!(DisplayName::parse(&"x".repeat(101), "name").is_err());
         assert!(DisplayName::parse("a\u{0}b", "name").is_err());
+    }
+
+    #[test]
+    fn a_name_with_a_right_to_left_override_is_refused() {
+        let err = DisplayName::parse("Ada\u{202E}nimda", "name").unwrap_err();
+        assert_eq!(err.field, "name");
+        assert!(err.message.contains("text-direction"), "{}", err.message);
+    }
+
+    #[test]
+    fn a_name_with_a_zero_width_space_is_refused() {
+        let err = DisplayName::parse("A\u{200B}da", "account_name").unwrap_err();
+        assert_eq!(err.field, "account_name");
+        assert!(err.message.contains("invisible"), "{}", err.message);
+    }
+
+    #[test]
+    fn every_listed_invisible_or_bidi_character_is_refused_in_a_name() {
+        for c in [
+            '\u{202A}', '\u{202B}', '\u{202C}', '\u{202D}', '\u{202E}', '\u{2066}', '\u{2067}',
+            '\u{2068}', '\u{2069}', '\u{200E}', '\u{200F}', '\u{061C}', '\u{200B}', '\u{200C}',
+            '\u{200D}', '\u{2060}', '\u{FEFF}',
+        ] {
+            assert!(
+                DisplayName::parse(&format!("Ada{c}Lovelace"), "name").is_err(),
+                "U+{:04X}",
+                u32::from(c)
+            );
+        }
+    }
+
+    #[test]
+    fn a_composed_and_a_decomposed_accent_make_the_same_name() {
+        let composed = DisplayName::parse("Ren\u{e9}e", "name").unwrap();
+        let decomposed = DisplayName::parse("Rene\u{301}e", "name").unwrap();
+        assert_eq!(composed, decomposed);
+        assert_eq!(decomposed.as_str(), "Ren\u{e9}e");
+    }
+
+    #[test]
+    fn a_composed_and_a_decomposed_accent_make_the_same_email() {
+        let composed = EmailAddress::parse("ren\u{e9}@example.com").unwrap();
+        let decomposed = EmailAddress::parse("Rene\u{301}@example.com").unwrap();
+        assert_eq!(composed, decomposed);
+        assert_eq!(decomposed.as_str(), "ren\u{e9}@example.com");
     }
 
     #[test]
