@@ -3,11 +3,11 @@
 //! to exhaust the server. Built on governor's keyed GCRA limiters.
 
 use std::hash::Hash;
-use std::net::IpAddr;
+use std::net::{IpAddr, Ipv6Addr};
 use std::num::NonZeroU32;
 use std::time::Duration;
 
-use api::{ApiError, ErrorCode};
+use api::{ApiError, EmailAddress, ErrorCode};
 use governor::clock::{Clock, DefaultClock};
 use governor::middleware::NoOpMiddleware;
 use governor::state::keyed::DefaultKeyedStateStore;
@@ -25,6 +25,10 @@ pub const DEFAULT_ATTEMPTS_PER_EMAIL_HOUR: NonZeroU32 = NonZeroU32::new(60).unwr
 /// One email may use this share of its hourly attempts at once (five of
 /// the default sixty); the rest come one by one as time passes.
 const EMAIL_BURST_DIVISOR: u32 = 12;
+
+/// The longest valid email (RFC 5321 path limit), as `api` enforces it in
+/// `EmailAddress::parse`; no key in the per-email store is longer.
+const EMAIL_KEY_MAX_CHARS: usize = 254;
 
 type Limiter<K, C> =
     RateLimiter<K, DefaultKeyedStateStore<K>, C, NoOpMiddleware<<C as Clock>::Instant>>;
@@ -63,11 +67,11 @@ impl<C: Clock + Clone> SignInLimits<C> {
         let now = self.clock.now();
         if let Some(ip) = ip {
             self.per_ip
-                .check_key(&ip)
+                .check_key(&limit_key(ip))
                 .map_err(|not_until| not_until.wait_time_from(now))?;
         }
         if let Some(email) = email {
-            let key = email.trim().to_lowercase();
+            let key = email_key(email);
             self.per_email
                 .check_key(&key)
                 .map_err(|not_until| not_until.wait_time_from(now))?;
@@ -98,6 +102,40 @@ pub fn too_many_attempts(wait: Duration) -> ApiError {
         ErrorCode::RateLimited,
         format!("Too many attempts. Try again in {seconds} seconds."),
     )
+}
+
+/// The per-IP key for an address. An IPv6 user is normally given a whole
+/// /64 and can pick any address in it, so a per-address limit would be no
+/// limit: the /64 network is the key. An IPv4-mapped address
+/// (`::ffff:a.b.c.d`, as a dual-stack socket reports IPv4 peers) is the IPv4
+/// client `a.b.c.d` and shares its allowance.
+fn limit_key(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V4(_) => ip,
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => IpAddr::V4(v4),
+            None => IpAddr::V6(Ipv6Addr::from_bits(v6.to_bits() & !u128::from(u64::MAX))),
+        },
+    }
+}
+
+/// The per-email key for what the client sent as its email. A valid email
+/// is keyed in the canonical form accounts are looked up by (trimmed,
+/// lowercased, NFC), so spelling one address several ways does not give it
+/// several allowances. Anything else is still limited, but its key is cut to
+/// the longest valid email: one client cannot make the store hold megabytes.
+/// Cutting rather than hashing keeps keys readable when debugging, and the
+/// only keys that can collide are invalid emails, which match no account.
+fn email_key(email: &str) -> String {
+    match EmailAddress::parse(email) {
+        Ok(valid) => valid.as_str().to_owned(),
+        Err(_) => email
+            .trim()
+            .chars()
+            .flat_map(char::to_lowercase)
+            .take(EMAIL_KEY_MAX_CHARS)
+            .collect(),
+    }
 }
 
 fn keyed<K: Hash + Eq + Clone, C: Clock + Clone>(quota: Quota, clock: &C) -> Limiter<K, C> {
@@ -147,6 +185,65 @@ mod tests {
                 .check(Some(IpAddr::from([10, 0, 0, 2])), Some("c@x.io"))
                 .is_ok()
         );
+    }
+
+    #[test]
+    fn an_ipv6_client_is_limited_by_its_64_network() {
+        let limits = limits(2, 100);
+        let address = |text: &str| Some(text.parse::<IpAddr>().unwrap());
+        assert!(limits.check(address("2001:db8:1:2::1"), None).is_ok());
+        assert!(
+            limits
+                .check(address("2001:db8:1:2:ffff:ffff:ffff:ffff"), None)
+                .is_ok()
+        );
+        assert!(limits.check(address("2001:db8:1:2::3"), None).is_err());
+        assert!(limits.check(address("2001:db8:1:3::1"), None).is_ok());
+    }
+
+    #[test]
+    fn the_limit_key_of_an_ipv6_address_is_its_64_network() {
+        let key = limit_key("2001:db8:1:2:aaaa:bbbb:cccc:dddd".parse().unwrap());
+        assert_eq!(key, "2001:db8:1:2::".parse::<IpAddr>().unwrap());
+    }
+
+    #[test]
+    fn an_ipv4_mapped_address_is_limited_as_its_ipv4_address() {
+        assert_eq!(
+            limit_key("::ffff:203.0.113.7".parse().unwrap()),
+            IpAddr::from([203, 0, 113, 7])
+        );
+        assert_eq!(
+            limit_key(IpAddr::from([203, 0, 113, 7])),
+            IpAddr::from([203, 0, 113, 7])
+        );
+        let limits = limits(1, 100);
+        assert!(
+            limits
+                .check(Some(IpAddr::from([203, 0, 113, 7])), None)
+                .is_ok()
+        );
+        assert!(
+            limits
+                .check(Some("::ffff:203.0.113.7".parse().unwrap()), None)
+                .is_err()
+        );
+    }
+
+    #[test]
+    fn an_overlong_email_is_keyed_by_at_most_the_longest_valid_email() {
+        let huge = format!("{}@example.com", "a".repeat(1_000_000));
+        assert_eq!(email_key(&huge).chars().count(), EMAIL_KEY_MAX_CHARS);
+        let limits = limits(100, 12);
+        assert!(limits.check(None, Some(&huge)).is_ok());
+        assert!(limits.check(None, Some(&format!("{huge}x"))).is_err());
+    }
+
+    #[test]
+    fn one_email_spelt_with_a_composed_or_decomposed_accent_shares_a_limit() {
+        let limits = limits(100, 12);
+        assert!(limits.check(None, Some("ren\u{e9}@example.com")).is_ok());
+        assert!(limits.check(None, Some("Rene\u{301}@example.com")).is_err());
     }
 
     /// ASVS V2.2.1: no more than 100 failed attempts an hour on one account,

@@ -32,8 +32,16 @@ pub async fn resolve_client_address(
 /// Walks `X-Forwarded-For` from the right (the hop nearest to us) past the
 /// trusted proxies; the first other address is the client. A malformed
 /// entry stops the walk: what lies left of it cannot be believed.
+///
+/// Addresses are compared unmapped (see [`unmapped`]), so a proxy named as
+/// `10.0.0.1` is still trusted when a dual-stack socket reports it as
+/// `::ffff:10.0.0.1`.
 pub fn client_address(peer: IpAddr, headers: &HeaderMap, trusted_proxies: &[IpAddr]) -> IpAddr {
-    if !trusted_proxies.contains(&peer) {
+    let trusted = |addr: IpAddr| {
+        let addr = unmapped(addr);
+        trusted_proxies.iter().any(|&proxy| unmapped(proxy) == addr)
+    };
+    if !trusted(peer) {
         return peer;
     }
     let hops_nearest_first = headers
@@ -46,12 +54,21 @@ pub fn client_address(peer: IpAddr, headers: &HeaderMap, trusted_proxies: &[IpAd
     let mut client = peer;
     for hop in hops_nearest_first {
         match hop.parse::<IpAddr>() {
-            Ok(addr) if trusted_proxies.contains(&addr) => client = addr,
+            Ok(addr) if trusted(addr) => client = addr,
             Ok(addr) => return addr,
             Err(_) => break,
         }
     }
     client
+}
+
+/// An IPv4-mapped IPv6 address (`::ffff:a.b.c.d`) as the IPv4 address it
+/// stands for; any other address as it is.
+fn unmapped(addr: IpAddr) -> IpAddr {
+    match addr {
+        IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(addr, IpAddr::V4),
+        IpAddr::V4(_) => addr,
+    }
 }
 
 #[cfg(test)]
@@ -106,6 +123,27 @@ mod tests {
         assert_eq!(client_address(PROXY, &HeaderMap::new(), &[PROXY]), PROXY);
         let headers = forwarded(&["203.0.113.7, not-an-address"]);
         assert_eq!(client_address(PROXY, &headers, &[PROXY]), PROXY);
+    }
+
+    #[test]
+    fn a_trusted_ipv4_proxy_seen_as_an_ipv4_mapped_peer_is_still_trusted() {
+        let mapped_proxy: IpAddr = "::ffff:10.0.0.2".parse().unwrap();
+        let headers = forwarded(&["203.0.113.7"]);
+        assert_eq!(client_address(mapped_proxy, &headers, &[PROXY]), CLIENT);
+    }
+
+    #[test]
+    fn a_proxy_configured_as_ipv4_mapped_trusts_its_ipv4_peer() {
+        let configured: IpAddr = "::ffff:10.0.0.2".parse().unwrap();
+        let headers = forwarded(&["203.0.113.7"]);
+        assert_eq!(client_address(PROXY, &headers, &[configured]), CLIENT);
+    }
+
+    #[test]
+    fn an_ipv4_mapped_hop_of_a_trusted_proxy_is_walked_past() {
+        let inner: IpAddr = "10.0.0.3".parse().unwrap();
+        let headers = forwarded(&["203.0.113.7, ::ffff:10.0.0.3"]);
+        assert_eq!(client_address(PROXY, &headers, &[PROXY, inner]), CLIENT);
     }
 
     #[test]
