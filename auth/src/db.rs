@@ -197,10 +197,22 @@ pub struct WriteTx {
 }
 
 impl WriteTx {
+    /// Commits. The write is counted however this ends, even when the
+    /// future is dropped half-way: a commit cut short may still have
+    /// reached the database, and a kept read must not outlive it.
     pub async fn commit(self) -> Result<(), sqlx::Error> {
-        let committed = self.tx.commit().await;
-        self.writes.advance();
-        committed
+        let Self { tx, writes } = self;
+        let _counted = CountedOnDrop(writes);
+        tx.commit().await
+    }
+}
+
+/// Counts a write when dropped.
+struct CountedOnDrop(WriteCount);
+
+impl Drop for CountedOnDrop {
+    fn drop(&mut self) {
+        self.0.advance();
     }
 }
 

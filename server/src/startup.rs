@@ -244,6 +244,7 @@ fn router(state: AppState) -> Router {
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT_BYTES))
         .layer(axum::middleware::from_fn(middleware::uniform_error_answers))
         .layer(axum::middleware::from_fn(middleware::security_headers))
+        .layer(axum::middleware::from_fn(middleware::run_to_completion))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

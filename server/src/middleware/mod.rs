@@ -1,12 +1,14 @@
-//! Request middleware, outermost first: security headers, uniform error
-//! answers, the client's address, same-origin check, resolving the caller,
-//! guarding signed-in pages.
+//! Request middleware, outermost first: running state-changing requests to
+//! their end, security headers, uniform error answers, the client's
+//! address, same-origin check, resolving the caller, guarding signed-in
+//! pages.
 
 mod authenticate;
 mod client_address;
 mod error_answers;
 mod origin;
 mod pages;
+mod run_to_completion;
 mod security_headers;
 
 pub use authenticate::authenticate;
@@ -14,4 +16,5 @@ pub use client_address::{ClientAddr, resolve_client_address};
 pub use error_answers::uniform_error_answers;
 pub use origin::{origin_is_foreign, refuse_cross_origin};
 pub use pages::guard_signed_in_pages;
+pub use run_to_completion::run_to_completion;
 pub use security_headers::{PageNonce, security_headers};
