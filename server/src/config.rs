@@ -110,6 +110,20 @@ pub struct Config {
     #[arg(long, env = "LATCHKEY_FEED_RETRY", default_value = "500ms", value_parser = humantime::parse_duration)]
     pub feed_retry: Duration,
 
+    /// Live connections (event streams and WebSockets) one session or API
+    /// token may hold open at once; past it a new one is refused (429).
+    #[arg(long, env = "LATCHKEY_LIVE_PER_CREDENTIAL", default_value_t = 32)]
+    pub live_per_credential: usize,
+
+    /// Live connections one client address may hold open at once.
+    #[arg(long, env = "LATCHKEY_LIVE_PER_ADDRESS", default_value_t = 1024)]
+    pub live_per_address: usize,
+
+    /// How often an RPC WebSocket is pinged; one that has not answered by
+    /// the next ping (a half-open connection) is closed.
+    #[arg(long, env = "LATCHKEY_WS_PING_INTERVAL", default_value = "30s", value_parser = humantime::parse_duration)]
+    pub ws_ping_interval: Duration,
+
     /// How often ended sessions and retired tokens are cleaned up.
     #[arg(long, env = "LATCHKEY_CLEANUP_INTERVAL", default_value = "10m", value_parser = humantime::parse_duration)]
     pub cleanup_interval: Duration,

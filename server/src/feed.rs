@@ -340,20 +340,23 @@ mod tests {
         let hub = ConnectionHub::default();
         let session_id = SessionId::from_random_bytes([3; 16]);
         let far = api::Timestamp::from_millis(i64::MAX);
-        let (_registration, inbox) = hub.register(Owner {
-            credential: Credential::Session {
-                session_id: session_id.clone(),
-                deadlines: auth::Deadlines {
-                    idle_ends_at: far,
-                    absolute_ends_at: far,
+        let (_registration, inbox) = hub
+            .register(Owner {
+                credential: Credential::Session {
+                    session_id: session_id.clone(),
+                    deadlines: auth::Deadlines {
+                        idle_ends_at: far,
+                        absolute_ends_at: far,
+                    },
+                    token: auth::SessionToken::from_cookie_value(&"a".repeat(43))
+                        .unwrap()
+                        .hash(),
                 },
-                token: auth::SessionToken::from_cookie_value(&"a".repeat(43))
-                    .unwrap()
-                    .hash(),
-            },
-            user: UserId::from_random_bytes([1; 16]),
-            account: AccountId::from_random_bytes([1; 16]),
-        });
+                user: UserId::from_random_bytes([1; 16]),
+                account: AccountId::from_random_bytes([1; 16]),
+                address: None,
+            })
+            .unwrap();
         let feed = ChangeFeed::local(hub.clone());
         let payload = serde_json::to_string(&Envelope {
             from: "me".into(),

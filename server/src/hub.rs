@@ -6,6 +6,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::hash::Hash;
+use std::net::IpAddr;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use api::{AccountId, LiveEvent, RevokeReason, SessionId, TokenId, UserId};
@@ -45,6 +46,33 @@ pub struct Owner {
     pub credential: Credential,
     pub user: UserId,
     pub account: AccountId,
+    /// The client's address, when known.
+    pub address: Option<IpAddr>,
+}
+
+/// How many connections one credential and one client address may hold.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ConnectionLimits {
+    pub per_credential: usize,
+    pub per_address: usize,
+}
+
+impl Default for ConnectionLimits {
+    fn default() -> Self {
+        Self {
+            per_credential: 32,
+            per_address: 1024,
+        }
+    }
+}
+
+/// Why a connection was not registered.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum TooMany {
+    #[error("this session or token has too many live connections open")]
+    ForCredential,
+    #[error("this address has too many live connections open")]
+    ForAddress,
 }
 
 /// What a registered connection listens to.
@@ -69,9 +97,28 @@ struct Registry {
     by_token: HashMap<TokenId, HashSet<u64>>,
     by_user: HashMap<UserId, HashSet<u64>>,
     by_account: HashMap<AccountId, HashSet<u64>>,
+    by_address: HashMap<IpAddr, HashSet<u64>>,
 }
 
 impl Registry {
+    /// Whether `owner` may open one more connection.
+    fn admits(&self, owner: &Owner, limits: ConnectionLimits) -> Result<(), TooMany> {
+        let of_credential = match &owner.credential {
+            Credential::Session { session_id, .. } => count(&self.by_session, session_id),
+            Credential::ApiToken { token_id } => count(&self.by_token, token_id),
+        };
+        if of_credential >= limits.per_credential {
+            return Err(TooMany::ForCredential);
+        }
+        if owner
+            .address
+            .is_some_and(|address| count(&self.by_address, &address) >= limits.per_address)
+        {
+            return Err(TooMany::ForAddress);
+        }
+        Ok(())
+    }
+
     fn insert(&mut self, entry: Entry) -> u64 {
         self.next_id += 1;
         let id = self.next_id;
@@ -81,6 +128,9 @@ impl Registry {
         }
         index(&mut self.by_user, &entry.owner.user, id);
         index(&mut self.by_account, &entry.owner.account, id);
+        if let Some(address) = &entry.owner.address {
+            index(&mut self.by_address, address, id);
+        }
         self.entries.insert(id, entry);
         id
     }
@@ -93,6 +143,9 @@ impl Registry {
         }
         unindex(&mut self.by_user, &entry.owner.user, id);
         unindex(&mut self.by_account, &entry.owner.account, id);
+        if let Some(address) = &entry.owner.address {
+            unindex(&mut self.by_address, address, id);
+        }
         Some(entry)
     }
 }
@@ -110,6 +163,10 @@ fn unindex<K: Eq + Hash>(index: &mut HashMap<K, HashSet<u64>>, key: &K, id: u64)
     }
 }
 
+fn count<K: Eq + Hash>(index: &HashMap<K, HashSet<u64>>, key: &K) -> usize {
+    index.get(key).map_or(0, HashSet::len)
+}
+
 fn ids_of<K: Eq + Hash>(index: &HashMap<K, HashSet<u64>>, key: &K) -> Vec<u64> {
     index
         .get(key)
@@ -120,6 +177,7 @@ fn ids_of<K: Eq + Hash>(index: &HashMap<K, HashSet<u64>>, key: &K) -> Vec<u64> {
 #[derive(Clone, Default)]
 pub struct ConnectionHub {
     registry: Arc<Mutex<Registry>>,
+    limits: ConnectionLimits,
 }
 
 /// Keeps a connection registered; unregisters it when dropped.
@@ -135,26 +193,39 @@ impl Drop for Registration {
 }
 
 impl ConnectionHub {
+    pub fn new(limits: ConnectionLimits) -> Self {
+        Self {
+            registry: Arc::default(),
+            limits,
+        }
+    }
+
     fn lock(&self) -> MutexGuard<'_, Registry> {
         // The registry holds no invariant a panic elsewhere could break.
         self.registry.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    pub fn register(&self, owner: Owner) -> (Registration, Inbox) {
+    /// Registers a connection, unless its credential or address already
+    /// holds as many as the limits allow.
+    pub fn register(&self, owner: Owner) -> Result<(Registration, Inbox), TooMany> {
         let (events_tx, events) = mpsc::channel(EVENT_BUFFER);
         let (close, closed) = oneshot::channel();
-        let id = self.lock().insert(Entry {
-            owner,
-            events: events_tx,
-            close,
-        });
-        (
+        let id = {
+            let mut registry = self.lock();
+            registry.admits(&owner, self.limits)?;
+            registry.insert(Entry {
+                owner,
+                events: events_tx,
+                close,
+            })
+        };
+        Ok((
             Registration {
                 hub: self.clone(),
                 id,
             },
             Inbox { events, closed },
-        )
+        ))
     }
 
     /// How many connections are open.
@@ -267,6 +338,7 @@ mod tests {
             },
             user: UserId::from_random_bytes([user_n; 16]),
             account: AccountId::from_random_bytes([1; 16]),
+            address: Some(IpAddr::from([127, 0, 0, 1])),
         }
     }
 
@@ -282,8 +354,8 @@ mod tests {
     #[tokio::test]
     async fn closing_a_session_closes_only_its_connections_once() {
         let hub = ConnectionHub::default();
-        let (_a, inbox_a) = hub.register(by_session(1, 1));
-        let (_b, _inbox_b) = hub.register(by_session(2, 1));
+        let (_a, inbox_a) = hub.register(by_session(1, 1)).unwrap();
+        let (_b, _inbox_b) = hub.register(by_session(2, 1)).unwrap();
 
         let first = hub.close_for_session(&session(1), RevokeReason::Revoked);
         let again = hub.close_for_session(&session(1), RevokeReason::Revoked);
@@ -299,8 +371,8 @@ mod tests {
     #[tokio::test]
     async fn closing_a_token_closes_only_connections_made_with_it() {
         let hub = ConnectionHub::default();
-        let (_a, inbox) = hub.register(by_token(5, 1));
-        let (_b, _other) = hub.register(by_session(1, 1));
+        let (_a, inbox) = hub.register(by_token(5, 1)).unwrap();
+        let (_b, _other) = hub.register(by_session(1, 1)).unwrap();
 
         assert_eq!(hub.close_for_token(&TokenId::from_random_bytes([5; 16])), 1);
         assert_eq!(hub.close_for_token(&TokenId::from_random_bytes([5; 16])), 0);
@@ -311,9 +383,9 @@ mod tests {
     #[tokio::test]
     async fn closing_a_user_closes_all_their_connections() {
         let hub = ConnectionHub::default();
-        let (_a, _inbox_a) = hub.register(by_session(1, 7));
-        let (_b, _inbox_b) = hub.register(by_token(2, 7));
-        let (_c, _inbox_c) = hub.register(by_session(3, 8));
+        let (_a, _inbox_a) = hub.register(by_session(1, 7)).unwrap();
+        let (_b, _inbox_b) = hub.register(by_token(2, 7)).unwrap();
+        let (_c, _inbox_c) = hub.register(by_session(3, 8)).unwrap();
 
         let closed = hub.close_for_user(
             &UserId::from_random_bytes([7; 16]),
@@ -327,7 +399,7 @@ mod tests {
     #[test]
     fn dropping_the_registration_unregisters() {
         let hub = ConnectionHub::default();
-        let (registration, _inbox) = hub.register(by_session(1, 1));
+        let (registration, _inbox) = hub.register(by_session(1, 1)).unwrap();
         assert_eq!(hub.len(), 1);
         drop(registration);
         assert_eq!(hub.len(), 0);
@@ -337,7 +409,7 @@ mod tests {
     #[tokio::test]
     async fn events_reach_the_session_and_the_account() {
         let hub = ConnectionHub::default();
-        let (_a, mut inbox) = hub.register(by_session(1, 1));
+        let (_a, mut inbox) = hub.register(by_session(1, 1)).unwrap();
 
         hub.notify_account(
             &AccountId::from_random_bytes([1; 16]),
@@ -360,8 +432,8 @@ mod tests {
     #[tokio::test]
     async fn a_connection_that_falls_behind_is_closed_not_left_missing_events() {
         let hub = ConnectionHub::default();
-        let (_slow, slow) = hub.register(by_session(1, 1));
-        let (_other, mut other) = hub.register(by_session(2, 1));
+        let (_slow, slow) = hub.register(by_session(1, 1)).unwrap();
+        let (_other, mut other) = hub.register(by_session(2, 1)).unwrap();
 
         for _ in 0..EVENT_BUFFER {
             hub.notify_session(&session(1), &LiveEvent::PolicyUpdated);
@@ -383,12 +455,50 @@ mod tests {
     #[tokio::test]
     async fn a_recheck_reaches_only_the_sessions_connections() {
         let hub = ConnectionHub::default();
-        let (_a, mut mine) = hub.register(by_session(1, 1));
-        let (_b, mut theirs) = hub.register(by_session(2, 1));
+        let (_a, mut mine) = hub.register(by_session(1, 1)).unwrap();
+        let (_b, mut theirs) = hub.register(by_session(2, 1)).unwrap();
 
         hub.recheck_session(&session(1));
 
         assert_eq!(mine.events.recv().await, Some(Notice::Recheck));
         assert!(theirs.events.try_recv().is_err());
+    }
+
+    #[test]
+    fn a_credential_past_its_limit_is_refused_and_may_open_again_once_one_closes() {
+        let hub = ConnectionHub::new(ConnectionLimits {
+            per_credential: 2,
+            per_address: 100,
+        });
+        let (first, _a) = hub.register(by_session(1, 1)).unwrap();
+        let (_second, _b) = hub.register(by_session(1, 1)).unwrap();
+
+        assert_eq!(
+            hub.register(by_session(1, 1)).err(),
+            Some(TooMany::ForCredential)
+        );
+        assert!(hub.register(by_session(2, 1)).is_ok(), "another session");
+        drop(first);
+        assert!(hub.register(by_session(1, 1)).is_ok());
+    }
+
+    #[test]
+    fn an_address_past_its_limit_is_refused_whatever_the_credential() {
+        let hub = ConnectionHub::new(ConnectionLimits {
+            per_credential: 100,
+            per_address: 2,
+        });
+        let _a = hub.register(by_session(1, 1)).unwrap();
+        let _b = hub.register(by_token(2, 1)).unwrap();
+
+        assert_eq!(
+            hub.register(by_session(3, 2)).err(),
+            Some(TooMany::ForAddress)
+        );
+        let elsewhere = Owner {
+            address: Some(IpAddr::from([10, 0, 0, 9])),
+            ..by_session(3, 2)
+        };
+        assert!(hub.register(elsewhere).is_ok());
     }
 }

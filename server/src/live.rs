@@ -4,17 +4,20 @@
 //! at once on a revoke, and by a timer at the session's end.
 
 use std::convert::Infallible;
+use std::net::IpAddr;
 use std::time::Duration;
 
 use api::{ApiError, ErrorCode, LiveEvent, RevokeReason, Timestamp};
 use auth::{Auth, AuthError, Caller, ConnectionStanding, Credential, Deadlines, TokenHash};
+use axum::Extension;
 use axum::extract::State;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use futures_util::stream::{self, Stream, StreamExt};
 
 use crate::error::HttpError;
 use crate::extract::SignedIn;
-use crate::hub::{Closed, ConnectionHub, Inbox, Notice, Owner, Registration};
+use crate::hub::{Closed, ConnectionHub, Inbox, Notice, Owner, Registration, TooMany};
+use crate::middleware::ClientAddr;
 use crate::state::AppState;
 
 /// How often an idle stream sends a comment so proxies keep it open.
@@ -128,13 +131,35 @@ pub struct ConnectionWatch {
 }
 
 impl ConnectionWatch {
-    /// Registers a connection of `caller` with the hub.
-    pub fn start(auth: Auth, hub: &ConnectionHub, caller: &Caller) -> Self {
-        let (registration, inbox) = hub.register(Owner {
-            credential: caller.credential.clone(),
-            user: caller.me.user_id.clone(),
-            account: caller.me.account_id.clone(),
-        });
+    /// Registers a connection of `caller` from `address` with the hub,
+    /// or says (as the answer to send) that too many are open already.
+    pub fn start(
+        auth: Auth,
+        hub: &ConnectionHub,
+        caller: &Caller,
+        address: Option<IpAddr>,
+    ) -> Result<Self, HttpError> {
+        let (registration, inbox) = hub
+            .register(Owner {
+                credential: caller.credential.clone(),
+                user: caller.me.user_id.clone(),
+                account: caller.me.account_id.clone(),
+                address,
+            })
+            .map_err(|too_many| {
+                HttpError(ApiError::new(
+                    ErrorCode::RateLimited,
+                    match too_many {
+                        TooMany::ForCredential => {
+                            "Too many live connections are open for this session or token. \
+                             Close some tabs or sockets and try again."
+                        }
+                        TooMany::ForAddress => {
+                            "Too many live connections are open from this address. Try again later."
+                        }
+                    },
+                ))
+            })?;
         let session = match &caller.credential {
             Credential::Session {
                 session_id,
@@ -149,12 +174,12 @@ impl ConnectionWatch {
             }),
             Credential::ApiToken { .. } => None,
         };
-        Self {
+        Ok(Self {
             auth,
             session,
             inbox,
             _registration: registration,
-        }
+        })
     }
 
     /// Waits for the next event or the end. After `Step::Close`, do not call
@@ -284,6 +309,7 @@ pub fn live_events(first: LiveEvent, watch: ConnectionWatch) -> impl Stream<Item
 pub async fn events(
     State(state): State<AppState>,
     SignedIn(caller): SignedIn,
+    address: Option<Extension<ClientAddr>>,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, HttpError> {
     let Credential::Session {
         session_id,
@@ -303,7 +329,8 @@ pub async fn events(
         absolute_ends_at: deadlines.absolute_ends_at,
         server_time: state.auth.now(),
     };
-    let watch = ConnectionWatch::start(state.auth.clone(), &state.hub, &caller);
+    let address = address.map(|Extension(ClientAddr(ip))| ip);
+    let watch = ConnectionWatch::start(state.auth.clone(), &state.hub, &caller, address)?;
     let mut first_sent = false;
     let stream = live_events(first, watch).map(move |event| {
         let event = sse_event(&event);

@@ -21,7 +21,7 @@ use tower_http::trace::TraceLayer;
 use crate::config::Config;
 use crate::cookies::CookieMode;
 use crate::feed::ChangeFeed;
-use crate::hub::ConnectionHub;
+use crate::hub::{ConnectionHub, ConnectionLimits};
 use crate::jobs;
 use crate::middleware::{self, PageNonce};
 use crate::routes;
@@ -66,7 +66,10 @@ impl Application {
             return Err(StartupError::DevelopmentNotOnLoopback(config.listen));
         }
         let db = Db::connect(&config.database_url).await?;
-        let hub = ConnectionHub::default();
+        let hub = ConnectionHub::new(ConnectionLimits {
+            per_credential: config.live_per_credential,
+            per_address: config.live_per_address,
+        });
         let feed = match db.backend() {
             Backend::Sqlite => ChangeFeed::local(hub.clone()),
             Backend::Postgres => {
@@ -111,6 +114,7 @@ impl Application {
             trusted_proxies: config.trusted_proxies.clone().into(),
             leptos_options: leptos_options(config, addr),
             client_reports: ReportLimit::default(),
+            ws_ping_interval: config.ws_ping_interval,
         });
         Ok(Self {
             listener,

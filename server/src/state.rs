@@ -43,6 +43,8 @@ pub struct Shared {
     pub leptos_options: LeptosOptions,
     /// Bounds the browser failure reports that reach the log.
     pub client_reports: ReportLimit,
+    /// How often RPC WebSockets are pinged.
+    pub ws_ping_interval: std::time::Duration,
 }
 
 impl FromRef<AppState> for LeptosOptions {

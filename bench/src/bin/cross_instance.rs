@@ -100,6 +100,8 @@ pub async fn start_instance(
     config.login_rate_per_ip = NonZeroU32::MAX;
     config.login_rate_per_email_hour = NonZeroU32::MAX;
     config.max_sessions_per_user = 100_000;
+    config.live_per_credential = usize::MAX;
+    config.live_per_address = usize::MAX;
     configure(&mut config);
     let app = Application::build(&config, Arc::new(SystemClock)).await?;
     let addr = app.addr();

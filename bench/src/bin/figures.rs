@@ -143,7 +143,10 @@ async fn start_ours(args: &Args, database: &Path) -> Result<ServerProcess, BoxEr
         .arg(&args.site_root)
         .args(["--max-sessions-per-user", "1000000"])
         .args(["--login-rate-per-ip", "1000000"])
-        .args(["--login-rate-per-email-hour", "1000000"]);
+        .args(["--login-rate-per-email-hour", "1000000"])
+        // Ten thousand idle streams of twenty sessions, all from loopback.
+        .args(["--live-per-credential", "1000000"])
+        .args(["--live-per-address", "1000000"]);
     ServerProcess::start(command).await
 }
 

@@ -25,8 +25,8 @@ use tokio::sync::oneshot;
 use super::answer;
 use crate::error::HttpError;
 use crate::extract::{Client, bearer_token};
-use crate::live::{ConnectionWatch, Ending, Step};
-use crate::middleware::origin_is_foreign;
+use crate::live::{CLOSE_RECONNECT, ConnectionWatch, Ending, Step};
+use crate::middleware::{ClientAddr, origin_is_foreign};
 use crate::startup::BODY_LIMIT_BYTES;
 use crate::state::AppState;
 
@@ -35,6 +35,7 @@ pub async fn rpc_over_websocket(
     State(state): State<AppState>,
     Client(meta): Client,
     Extension(authentication): Extension<Authentication>,
+    address: Option<Extension<ClientAddr>>,
     headers: HeaderMap,
 ) -> Response {
     // A page on another site must not open a socket with our cookie.
@@ -61,10 +62,15 @@ pub async fn rpc_over_websocket(
         Credential::ApiToken { .. } => bearer_token(&headers),
         Credential::Session { .. } => None,
     };
+    // Registered before the upgrade, so a refusal is an HTTP answer.
+    let address = address.map(|Extension(ClientAddr(ip))| ip);
+    let watch = match ConnectionWatch::start(state.auth.clone(), &state.hub, &caller, address) {
+        Ok(watch) => watch,
+        Err(refusal) => return refusal.into_response(),
+    };
     upgrade
         .max_message_size(BODY_LIMIT_BYTES)
         .on_upgrade(move |socket: WebSocket| async move {
-            let watch = ConnectionWatch::start(state.auth.clone(), &state.hub, &caller);
             let connection = Connection {
                 auth: state.auth.clone(),
                 limits: state.limits.clone(),
@@ -72,6 +78,7 @@ pub async fn rpc_over_websocket(
                 bearer,
                 meta,
                 activity_every: state.auth.settings().touch_threshold,
+                ping_every: state.ws_ping_interval,
             };
             connection.serve(socket, watch).await;
         })
@@ -86,6 +93,9 @@ struct Connection {
     bearer: Option<ApiTokenSecret>,
     meta: ClientMeta,
     activity_every: Duration,
+    /// How often the client is pinged; silent until the next ping, it is
+    /// taken as gone (a half-open connection) and the socket is closed.
+    ping_every: Duration,
 }
 
 impl Connection {
@@ -98,6 +108,11 @@ impl Connection {
         let (mut outgoing, mut incoming) = socket.split();
         let mut ended = watch_until_closed(watch);
         let mut last_activity = Timestamp::from_millis(0);
+        let mut pings = tokio::time::interval_at(
+            tokio::time::Instant::now() + self.ping_every,
+            self.ping_every,
+        );
+        let mut heard_since_ping = true;
         loop {
             tokio::select! {
                 ending = &mut ended.ending => {
@@ -105,7 +120,21 @@ impl Connection {
                     let _ = outgoing.send(close_frame(ending)).await;
                     return;
                 }
+                _ = pings.tick() => {
+                    if !heard_since_ping {
+                        let _ = outgoing.send(Message::Close(Some(CloseFrame {
+                            code: CLOSE_RECONNECT,
+                            reason: "no answer to ping".into(),
+                        }))).await;
+                        return;
+                    }
+                    heard_since_ping = false;
+                    if outgoing.send(Message::Ping(Vec::new().into())).await.is_err() {
+                        return;
+                    }
+                }
                 message = incoming.next() => {
+                    heard_since_ping = true;
                     let body = match message {
                         Some(Ok(Message::Text(text))) => text.as_bytes().to_vec(),
                         Some(Ok(Message::Binary(bytes))) => bytes.to_vec(),

@@ -3,7 +3,10 @@ use std::time::Duration;
 use reqwest::StatusCode;
 use serde_json::json;
 
-use crate::helpers::{Cred, TestUser, assert_rpc_error, spawn_app, spawn_app_on_real_time};
+use crate::helpers::{
+    Cred, TestUser, assert_api_error, assert_rpc_error, spawn_app, spawn_app_on_real_time,
+    spawn_app_with,
+};
 use crate::live_client::PROMPTLY;
 
 #[tokio::test]
@@ -289,4 +292,56 @@ async fn a_socket_rechecks_its_session_on_every_request() {
     socket.send("account_session_list", json!({})).await;
 
     assert_eq!(socket.closed(PROMPTLY).await.reason, "session revoked");
+}
+
+#[tokio::test]
+async fn a_session_past_its_live_connection_limit_is_refused_clearly() {
+    let app = spawn_app_with(|config| config.live_per_credential = 2).await;
+    let cookie = app.signed_up(&TestUser::generate()).await;
+    let _first = app.open_events(Cred::Cookie(&cookie)).await;
+    let _second = app.open_socket(Cred::Cookie(&cookie), None).await.unwrap();
+
+    let third = app.try_open_events(Cred::Cookie(&cookie)).await;
+    let socket = app.open_socket(Cred::Cookie(&cookie), None).await;
+
+    assert_api_error(third, StatusCode::TOO_MANY_REQUESTS, "rate_limited").await;
+    assert!(socket.is_err(), "the socket is refused before the upgrade");
+    let other = app.signed_up(&TestUser::generate()).await;
+    assert_eq!(
+        app.try_open_events(Cred::Cookie(&other)).await.status(),
+        StatusCode::OK,
+        "another session is not affected"
+    );
+}
+
+#[tokio::test]
+async fn one_address_past_its_live_connection_limit_is_refused() {
+    let app = spawn_app_with(|config| config.live_per_address = 2).await;
+    let mut cookies = Vec::new();
+    for _ in 0..3 {
+        cookies.push(app.signed_up(&TestUser::generate()).await);
+    }
+    let _a = app.open_events(Cred::Cookie(&cookies[0])).await;
+    let _b = app.open_events(Cred::Cookie(&cookies[1])).await;
+
+    let third = app.try_open_events(Cred::Cookie(&cookies[2])).await;
+
+    assert_api_error(third, StatusCode::TOO_MANY_REQUESTS, "rate_limited").await;
+}
+
+#[tokio::test]
+async fn a_socket_that_stops_answering_pings_is_closed() {
+    let app = spawn_app_with(|config| config.ws_ping_interval = Duration::from_millis(200)).await;
+    let cookie = app.signed_up(&TestUser::generate()).await;
+    let mut socket = app.open_socket(Cred::Cookie(&cookie), None).await.unwrap();
+
+    // A half-open connection: the client reads nothing, so it answers no
+    // ping, for three intervals.
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    let closed = socket.closed(PROMPTLY).await;
+
+    assert_eq!(
+        (closed.code, closed.reason.as_str()),
+        (4002, "no answer to ping")
+    );
 }
