@@ -60,16 +60,22 @@ pub async fn caller(t: &TestAuth, token: &SessionToken) -> Caller {
         .caller
 }
 
+/// A page load with `token` that rotates it; the new token, which the
+/// browser has not presented yet.
+pub async fn rotated(t: &TestAuth, token: &SessionToken) -> SessionToken {
+    resolve(t, token, Access::Interactive)
+        .await
+        .expect("a valid session")
+        .rotated
+        .expect("a page load after the interval rotates")
+}
+
 /// Rotates the session's token (a page load past the interval) and has the
 /// browser come back with the new one, so the old one has only its grace
 /// left. Returns the new token.
 pub async fn rotated_and_presented(t: &TestAuth, token: &SessionToken) -> SessionToken {
     t.clock.advance(std::time::Duration::from_mins(10));
-    let new_token = resolve(t, token, Access::Interactive)
-        .await
-        .expect("a valid session")
-        .rotated
-        .expect("a page load after the interval rotates");
+    let new_token = rotated(t, token).await;
     resolve(t, &new_token, Access::Api)
         .await
         .expect("the new token works");

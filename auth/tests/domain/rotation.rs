@@ -5,7 +5,7 @@ use api::RevokeReason;
 use auth::{Access, AuditKind, AuthError, Clock as _, ConnectionStanding};
 
 use crate::helpers::{
-    caller, logged_in, resolve, rotated_and_presented, shown_notices, signed_up, test_auth,
+    caller, logged_in, resolve, rotated, rotated_and_presented, shown_notices, signed_up, test_auth,
 };
 
 #[tokio::test]
@@ -222,17 +222,9 @@ async fn a_lost_token_that_turns_up_after_its_replacement_ends_the_session() {
     let t = test_auth().await;
     let session = signed_up(&t, "ada@example.com").await;
     t.clock.advance(Duration::from_mins(10));
-    let intercepted = resolve(&t, &session.token, Access::Interactive)
-        .await
-        .unwrap()
-        .rotated
-        .unwrap();
+    let intercepted = rotated(&t, &session.token).await;
     t.clock.advance(Duration::from_mins(2));
-    let replacement = resolve(&t, &session.token, Access::Interactive)
-        .await
-        .unwrap()
-        .rotated
-        .unwrap();
+    let replacement = rotated(&t, &session.token).await;
     resolve(&t, &replacement, Access::Api).await.unwrap();
 
     let turned_up = resolve(&t, &intercepted, Access::Api).await;
@@ -267,11 +259,7 @@ async fn presenting_the_new_token_tells_the_sessions_connections_to_recheck() {
     let t = test_auth().await;
     let session = signed_up(&t, "ada@example.com").await;
     t.clock.advance(Duration::from_mins(10));
-    let new_token = resolve(&t, &session.token, Access::Interactive)
-        .await
-        .unwrap()
-        .rotated
-        .unwrap();
+    let new_token = rotated(&t, &session.token).await;
     assert!(
         t.closer.rechecked().is_empty(),
         "not before it is presented"
@@ -293,11 +281,7 @@ async fn a_connections_token_holds_until_the_grace_after_its_successor_was_prese
     let id = &session.signed_in.session_id;
     let old = session.token.hash();
     t.clock.advance(Duration::from_mins(10));
-    let new_token = resolve(&t, &session.token, Access::Interactive)
-        .await
-        .unwrap()
-        .rotated
-        .unwrap();
+    let new_token = rotated(&t, &session.token).await;
     let unseen = t.auth.connection_standing(id, &old).await.unwrap();
     resolve(&t, &new_token, Access::Api).await.unwrap();
     let seen = t.auth.connection_standing(id, &old).await.unwrap();

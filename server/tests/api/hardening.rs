@@ -185,19 +185,23 @@ async fn development_mode_refuses_to_listen_beyond_loopback() {
     ));
 }
 
-#[tokio::test]
-async fn a_production_start_never_creates_the_demo_account() {
+/// A server built (not run) on an empty database, with `--demo` on.
+async fn built_with_demo(dev: bool) -> (server::startup::Application, auth::testing::TestDb) {
     let db = auth::testing::TestDb::new().await;
     let mut config = server::config::Config::defaults();
     config.listen = "127.0.0.1:0".parse().unwrap();
     config.database_url = db.url.clone();
-    config.dev = false;
+    config.dev = dev;
     config.demo = true;
+    let app = server::startup::Application::build(&config, std::sync::Arc::new(auth::SystemClock))
+        .await
+        .unwrap();
+    (app, db)
+}
 
-    let mut app =
-        server::startup::Application::build(&config, std::sync::Arc::new(auth::SystemClock))
-            .await
-            .unwrap();
+#[tokio::test]
+async fn a_production_start_never_creates_the_demo_account() {
+    let (mut app, db) = built_with_demo(false).await;
 
     assert!(app.take_demo_account().is_none());
     let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")
@@ -209,17 +213,7 @@ async fn a_production_start_never_creates_the_demo_account() {
 
 #[tokio::test]
 async fn a_development_start_creates_the_demo_account_on_an_empty_database() {
-    let db = auth::testing::TestDb::new().await;
-    let mut config = server::config::Config::defaults();
-    config.listen = "127.0.0.1:0".parse().unwrap();
-    config.database_url = db.url.clone();
-    config.dev = true;
-    config.demo = true;
-
-    let mut app =
-        server::startup::Application::build(&config, std::sync::Arc::new(auth::SystemClock))
-            .await
-            .unwrap();
+    let (mut app, _db) = built_with_demo(true).await;
 
     assert!(app.take_demo_account().is_some());
 }
