@@ -17,6 +17,13 @@ use sqlx::{Any, AnyConnection, AnyPool, Executor as _, Transaction};
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/postgres");
 
+/// Set on every SQLite connection.
+const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+     PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;";
+/// Set on the SQLite reader's connections: the same, and no writes.
+const SQLITE_READER_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+     PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; PRAGMA query_only = ON;";
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Backend {
     Sqlite,
@@ -70,24 +77,22 @@ impl Db {
         }
         let url = format!("sqlite://{path}?mode=rwc");
         let options = sqlx::any::AnyConnectOptions::from_str(&url)?;
-        let pool = |max: u32| {
+        let pool = |max: u32, pragmas: &'static str| {
             AnyPoolOptions::new()
                 .max_connections(max)
                 .acquire_timeout(Duration::from_secs(30))
-                .after_connect(|conn, _meta| {
+                .after_connect(move |conn, _meta| {
                     Box::pin(async move {
-                        conn.execute(
-                            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
-                             PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;",
-                        )
-                        .await?;
+                        conn.execute(pragmas).await?;
                         Ok(())
                     })
                 })
                 .connect_with(options.clone())
         };
-        let writer = pool(1).await?;
-        let reader = pool(8).await?;
+        let writer = pool(1, SQLITE_PRAGMAS).await?;
+        // The reader cannot write: every write must go through the writer,
+        // which counts it, or kept session reads would outlive it.
+        let reader = pool(8, SQLITE_READER_PRAGMAS).await?;
         Ok(Self {
             reader,
             writer,
@@ -133,7 +138,8 @@ impl Db {
         }
     }
 
-    /// For queries that only read.
+    /// For queries that only read. On SQLite its connections refuse to
+    /// write (`PRAGMA query_only`).
     pub fn reader(&self) -> &AnyPool {
         &self.reader
     }

@@ -53,3 +53,25 @@ async fn activity_on_a_kept_session_counts_once_until_it_is_written() {
         "both see the moved idle end"
     );
 }
+
+#[tokio::test]
+async fn a_write_through_the_reader_pool_fails_on_sqlite() {
+    // Every write must go through the writer, which counts it; one that
+    // slipped past would leave kept reads answering for a changed session.
+    let t = test_auth().await;
+    if t.db.db.backend() != Backend::Sqlite {
+        return;
+    }
+    signed_up(&t, "ada@example.com").await;
+
+    let written = sqlx::query("UPDATE sessions SET revoked_at = 1")
+        .execute(t.db.db.reader())
+        .await;
+
+    assert!(written.is_err(), "the reader wrote");
+    let live: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sessions WHERE revoked_at IS NULL")
+        .fetch_one(t.db.db.reader())
+        .await
+        .unwrap();
+    assert_eq!(live, 1);
+}
