@@ -59,6 +59,11 @@ impl ErrorCode {
         ErrorCode::Busy,
     ];
 
+    /// The code with this wire name.
+    pub fn parse(raw: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|code| code.as_str() == raw)
+    }
+
     /// The code's wire name, as in `error.data.code` and `{code}` bodies.
     pub const fn as_str(self) -> &'static str {
         match self {
@@ -155,10 +160,7 @@ impl ApiError {
     }
 
     pub fn internal() -> Self {
-        Self::new(
-            ErrorCode::Internal,
-            "Something went wrong on our side. Please try again.",
-        )
+        Self::new(ErrorCode::Internal, crate::messages::SOMETHING_WENT_WRONG)
     }
 }
 
@@ -195,11 +197,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_code_serializes_to_its_wire_name() {
+    fn every_code_serializes_to_its_wire_name_and_parses_back() {
         for code in ErrorCode::ALL {
             let json = serde_json::to_string(&code).unwrap();
             assert_eq!(json, format!("\"{}\"", code.as_str()));
+            assert_eq!(ErrorCode::parse(code.as_str()), Some(code));
         }
+        assert_eq!(ErrorCode::parse("nope"), None);
     }
 
     #[test]

@@ -50,7 +50,7 @@ impl EmailAddress {
     pub fn parse(raw: &str) -> Result<Self, InputError> {
         // NFC last: lowercasing does not promise to keep a string composed.
         let email: String = raw.trim().to_lowercase().nfc().collect();
-        let invalid = || InputError::new("email", "Enter an email address like name@example.com.");
+        let invalid = || InputError::new("email", crate::messages::ENTER_AN_EMAIL);
         if email.is_empty() || email.chars().count() > EMAIL_MAX_CHARS {
             return Err(invalid());
         }

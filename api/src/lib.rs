@@ -12,6 +12,7 @@ mod ids;
 mod inputs;
 mod live;
 mod me;
+pub mod messages;
 mod policy;
 pub mod rpc;
 mod session;

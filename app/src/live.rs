@@ -3,7 +3,8 @@
 //! of policy changes, and being sent to the sign-in page the moment the
 //! session ends or is revoked.
 
-use api::{LiveEvent, RevokeReason, Timestamp};
+use api::messages::{SignInReason, login_after_revoke};
+use api::{LiveEvent, Timestamp};
 use leptos::prelude::*;
 use send_wrapper::SendWrapper;
 use wasm_bindgen::JsCast;
@@ -116,20 +117,8 @@ fn handle(live: Live, data: &str) {
         }
 
         LiveEvent::PolicyUpdated => live.policy_changes.update(|n| *n += 1),
-        LiveEvent::SessionRevoked { reason } => leave(live, login_after(reason)),
-        LiveEvent::SessionExpired => leave(live, "/login?reason=session_expired"),
-    }
-}
-
-/// Where a revoked session's page goes, and what the sign-in page says.
-pub fn login_after(reason: RevokeReason) -> &'static str {
-    match reason {
-        RevokeReason::TokenReuse => "/login?reason=session_taken",
-        RevokeReason::SignedOut => "/login",
-        RevokeReason::Revoked
-        | RevokeReason::SignedOutByOwner
-        | RevokeReason::SessionCap
-        | RevokeReason::PasswordChanged => "/login?reason=revoked",
+        LiveEvent::SessionRevoked { reason } => leave(live, login_after_revoke(reason)),
+        LiveEvent::SessionExpired => leave(live, SignInReason::SessionExpired.login_path()),
     }
 }
 

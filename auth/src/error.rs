@@ -1,6 +1,6 @@
 //! The domain's error type and its one mapping onto API error codes.
 
-use api::{ApiError, ErrorCode, InputError};
+use api::{ApiError, ErrorCode, InputError, messages};
 
 #[derive(Debug, thiserror::Error)]
 pub enum AuthError {
@@ -49,12 +49,9 @@ impl From<AuthError> for ApiError {
             AuthError::Rejected(api) => api,
             AuthError::InvalidCredentials => ApiError::new(
                 ErrorCode::Unauthenticated,
-                "That email and password don't match. Check both and try again.",
+                messages::WRONG_EMAIL_OR_PASSWORD,
             ),
-            AuthError::EmailTaken => ApiError::new(
-                ErrorCode::Conflict,
-                "An account with this email already exists. Sign in instead.",
-            ),
+            AuthError::EmailTaken => ApiError::new(ErrorCode::Conflict, messages::EMAIL_TAKEN),
             AuthError::Unauthenticated => ApiError::unauthenticated(),
             AuthError::SessionExpired => ApiError::new(
                 ErrorCode::SessionExpired,
@@ -84,10 +81,7 @@ impl From<AuthError> for ApiError {
                 field: Some("current_password".into()),
                 ..ApiError::invalid_params("Your current password is not correct.")
             },
-            AuthError::Busy => ApiError::new(
-                ErrorCode::Busy,
-                "The server is busy right now. Nothing was changed; try again in a moment.",
-            ),
+            AuthError::Busy => ApiError::new(ErrorCode::Busy, messages::BUSY),
             AuthError::Storage(_) | AuthError::PasswordHashing(_) | AuthError::Random(_) => {
                 tracing::error!(error = %err, "internal error");
                 ApiError::internal()

@@ -1,3 +1,5 @@
+use api::ErrorCode;
+use api::messages::{self, SignInReason};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -9,12 +11,18 @@ use crate::components::FormError;
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let query = use_query_map();
-    let banner = move || query.read().get("reason").and_then(|r| reason_banner(&r));
+    let banner = move || {
+        query
+            .read()
+            .get("reason")
+            .and_then(|r| SignInReason::parse(&r))
+            .map(reason_banner)
+    };
     let error = move || {
         query
             .read()
             .get("error")
-            .map(|code| login_error(&code).to_owned())
+            .map(|code| login_error(ErrorCode::parse(&code)).to_owned())
     };
     view! {
         <Title text="Sign in" />
@@ -44,36 +52,26 @@ pub fn LoginPage() -> impl IntoView {
     }
 }
 
-/// The banner for why the browser was sent to sign in, if the reason is known.
-fn reason_banner(reason: &str) -> Option<impl IntoView + use<>> {
-    let (class, text) = match reason {
-        "session_expired" => (
-            "banner info",
-            "Your session has ended. Please sign in again.",
-        ),
-        "revoked" => (
-            "banner warning",
-            "You were signed out from another device or by your account owner.",
-        ),
-        "session_taken" => (
-            "banner danger",
-            "Your session was used from somewhere else, so we ended it. Sign in again, and if that was not you, change your password.",
-        ),
-        _ => return None,
+/// The banner for why the browser was sent to sign in.
+fn reason_banner(reason: SignInReason) -> impl IntoView {
+    let class = match reason {
+        SignInReason::SessionExpired => "banner info",
+        SignInReason::Revoked => "banner warning",
+        SignInReason::SessionTaken => "banner danger",
     };
-    Some(view! {
+    view! {
         <p class=class role="status">
-            {text}
+            {reason.message()}
         </p>
-    })
+    }
 }
 
-fn login_error(code: &str) -> &'static str {
+fn login_error(code: Option<ErrorCode>) -> &'static str {
     match code {
-        "unauthenticated" => "That email and password don't match. Check both and try again.",
-        "rate_limited" => "Too many attempts. Wait a minute, then try again.",
-        "busy" => "The server is busy right now. Wait a moment, then try again.",
-        "invalid_params" => "Enter your email and password.",
-        _ => "Something went wrong on our side. Please try again.",
+        Some(ErrorCode::Unauthenticated) => messages::WRONG_EMAIL_OR_PASSWORD,
+        Some(ErrorCode::RateLimited) => messages::TOO_MANY_ATTEMPTS,
+        Some(ErrorCode::Busy) => messages::BUSY,
+        Some(ErrorCode::InvalidParams) => "Enter your email and password.",
+        _ => messages::SOMETHING_WENT_WRONG,
     }
 }

@@ -1,3 +1,4 @@
+use api::{ErrorCode, messages};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -13,7 +14,7 @@ pub fn SignupPage() -> impl IntoView {
         let query = query.read();
         query
             .get("error")
-            .map(|code| signup_error(&code, query.get_str("field")))
+            .map(|code| signup_error(ErrorCode::parse(&code), query.get_str("field")))
     };
     view! {
         <Title text="Create an account" />
@@ -53,21 +54,21 @@ pub fn SignupPage() -> impl IntoView {
     }
 }
 
-fn signup_error(code: &str, field: Option<&str>) -> String {
+fn signup_error(code: Option<ErrorCode>, field: Option<&str>) -> String {
     match (code, field) {
-        ("conflict", _) => "An account with this email already exists. Sign in instead.".into(),
-        ("invalid_params", Some("email")) => "Enter an email address like name@example.com.".into(),
-        ("invalid_params", Some("password")) => format!(
+        (Some(ErrorCode::Conflict), _) => messages::EMAIL_TAKEN.into(),
+        (Some(ErrorCode::InvalidParams), Some("email")) => messages::ENTER_AN_EMAIL.into(),
+        (Some(ErrorCode::InvalidParams), Some("password")) => format!(
             "Choose a password of {} to {} characters.",
             api::PASSWORD_MIN_CHARS,
             api::PASSWORD_MAX_CHARS
         ),
-        ("invalid_params", Some("name" | "account_name")) => {
-            "Names must be 1 to 100 characters.".into()
+        (Some(ErrorCode::InvalidParams), Some("name" | "account_name")) => {
+            "Names must be 1 to 100 characters, with no control or invisible characters.".into()
         }
-        ("invalid_params", _) => "Fill in every field.".into(),
-        ("rate_limited", _) => "Too many attempts. Wait a minute, then try again.".into(),
-        ("busy", _) => "The server is busy right now. Wait a moment, then try again.".into(),
-        _ => "Something went wrong on our side. Please try again.".into(),
+        (Some(ErrorCode::InvalidParams), _) => messages::FILL_IN_EVERY_FIELD.into(),
+        (Some(ErrorCode::RateLimited), _) => messages::TOO_MANY_ATTEMPTS.into(),
+        (Some(ErrorCode::Busy), _) => messages::BUSY.into(),
+        _ => messages::SOMETHING_WENT_WRONG.into(),
     }
 }

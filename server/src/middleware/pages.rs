@@ -2,6 +2,7 @@
 //! the reason when their session ended, before any rendering starts.
 
 use api::ErrorCode;
+use api::messages::SignInReason;
 use auth::Authentication;
 use axum::extract::Request;
 use axum::http::{Method, StatusCode};
@@ -43,10 +44,5 @@ fn could_not_check() -> impl IntoResponse {
 
 /// The sign-in page, with a banner saying why when there is one to say.
 pub fn login_for(code: ErrorCode) -> &'static str {
-    match code {
-        ErrorCode::SessionExpired => "/login?reason=session_expired",
-        ErrorCode::SessionTaken => "/login?reason=session_taken",
-        ErrorCode::SessionRevoked => "/login?reason=revoked",
-        _ => "/login",
-    }
+    SignInReason::for_refusal(code).map_or("/login", SignInReason::login_path)
 }

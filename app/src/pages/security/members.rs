@@ -1,7 +1,7 @@
 //! "Add a member" (owner): a plain form, so it works before the page's
 //! WASM has loaded; the server redirects back with the outcome.
 
-use api::{ApiError, ErrorCode};
+use api::{ApiError, ErrorCode, messages};
 use leptos::prelude::*;
 
 use crate::components::use_reauth;
@@ -19,27 +19,26 @@ pub fn MembersCard() -> impl IntoView {
         if query.get_str("member") == Some("added") {
             return Some(("success", "Member added. Give them their email and first password; they can change it after signing in.".to_owned()));
         }
-        let message = match (query.get_str("error")?, query.get_str("field")) {
-            ("conflict", _) => "Someone with this email already has an account.".to_owned(),
-            ("reauth_required", _) => {
+        let code = ErrorCode::parse(query.get_str("error")?);
+        let message = match (code, query.get_str("field")) {
+            (Some(ErrorCode::Conflict), _) => {
+                "Someone with this email already has an account.".to_owned()
+            }
+            (Some(ErrorCode::ReauthRequired), _) => {
                 return Some(("form-error", REAUTH_FIRST.to_owned()));
             }
-            ("invalid_params", Some("email")) => {
-                "Enter an email address like name@example.com.".to_owned()
-            }
-            ("invalid_params", Some("password")) => format!(
+            (Some(ErrorCode::InvalidParams), Some("email")) => messages::ENTER_AN_EMAIL.to_owned(),
+            (Some(ErrorCode::InvalidParams), Some("password")) => format!(
                 "Choose a first password of {} to {} characters.",
                 api::PASSWORD_MIN_CHARS,
                 api::PASSWORD_MAX_CHARS
             ),
-            ("invalid_params", _) => "Fill in every field.".to_owned(),
-            ("rate_limited", _) => {
+            (Some(ErrorCode::InvalidParams), _) => messages::FILL_IN_EVERY_FIELD.to_owned(),
+            (Some(ErrorCode::RateLimited), _) => {
                 "Too many members added at once. Wait a minute, then try again.".to_owned()
             }
-            ("busy", _) => {
-                "The server is busy right now. Wait a moment, then try again.".to_owned()
-            }
-            _ => "Something went wrong on our side. Please try again.".to_owned(),
+            (Some(ErrorCode::Busy), _) => messages::BUSY.to_owned(),
+            _ => messages::SOMETHING_WENT_WRONG.to_owned(),
         };
         Some(("form-error", message))
     };

@@ -1,0 +1,117 @@
+//! What people are told, written once: the server's error messages and the
+//! sign-in and form pages (which only get a code back from a form post) use
+//! the same words. Also why a browser was sent to the sign-in page, parsed
+//! from `/login?reason=` instead of matched as text.
+
+use crate::{ErrorCode, RevokeReason};
+
+pub const WRONG_EMAIL_OR_PASSWORD: &str =
+    "That email and password don't match. Check both and try again.";
+pub const EMAIL_TAKEN: &str = "An account with this email already exists. Sign in instead.";
+pub const ENTER_AN_EMAIL: &str = "Enter an email address like name@example.com.";
+pub const FILL_IN_EVERY_FIELD: &str = "Fill in every field.";
+pub const TOO_MANY_ATTEMPTS: &str = "Too many attempts. Wait a minute, then try again.";
+pub const BUSY: &str = "The server is busy right now. Nothing was changed; try again in a moment.";
+pub const SOMETHING_WENT_WRONG: &str = "Something went wrong on our side. Please try again.";
+
+/// Why a browser was sent to the sign-in page (`/login?reason=…`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SignInReason {
+    SessionExpired,
+    Revoked,
+    SessionTaken,
+}
+
+impl SignInReason {
+    const ALL: [SignInReason; 3] = [
+        SignInReason::SessionExpired,
+        SignInReason::Revoked,
+        SignInReason::SessionTaken,
+    ];
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            SignInReason::SessionExpired => "session_expired",
+            SignInReason::Revoked => "revoked",
+            SignInReason::SessionTaken => "session_taken",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|reason| reason.as_str() == raw)
+    }
+
+    /// The sign-in page with this reason.
+    pub const fn login_path(self) -> &'static str {
+        match self {
+            SignInReason::SessionExpired => "/login?reason=session_expired",
+            SignInReason::Revoked => "/login?reason=revoked",
+            SignInReason::SessionTaken => "/login?reason=session_taken",
+        }
+    }
+
+    /// The reason to show after a session was revoked for `reason`; none
+    /// after signing out, which needs no explaining.
+    pub const fn after_revoke(reason: RevokeReason) -> Option<Self> {
+        match reason {
+            RevokeReason::SignedOut => None,
+            RevokeReason::TokenReuse => Some(SignInReason::SessionTaken),
+            RevokeReason::Revoked
+            | RevokeReason::SignedOutByOwner
+            | RevokeReason::SessionCap
+            | RevokeReason::PasswordChanged => Some(SignInReason::Revoked),
+        }
+    }
+
+    /// The reason a refusal with `code` means, if it is one of these.
+    pub const fn for_refusal(code: ErrorCode) -> Option<Self> {
+        match code {
+            ErrorCode::SessionExpired => Some(SignInReason::SessionExpired),
+            ErrorCode::SessionRevoked => Some(SignInReason::Revoked),
+            ErrorCode::SessionTaken => Some(SignInReason::SessionTaken),
+            _ => None,
+        }
+    }
+
+    /// What the sign-in page says.
+    pub const fn message(self) -> &'static str {
+        match self {
+            SignInReason::SessionExpired => "Your session has ended. Please sign in again.",
+            SignInReason::Revoked => {
+                "You were signed out from another device or by your account owner."
+            }
+            SignInReason::SessionTaken => {
+                "Your session was used from somewhere else, so we ended it. Sign in again, \
+                 and if that was not you, change your password."
+            }
+        }
+    }
+}
+
+/// Where a browser goes after its session was revoked for `reason`.
+pub fn login_after_revoke(reason: RevokeReason) -> &'static str {
+    SignInReason::after_revoke(reason).map_or("/login", SignInReason::login_path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_reason_parses_back_from_its_path() {
+        for reason in SignInReason::ALL {
+            let query = reason.login_path().strip_prefix("/login?reason=").unwrap();
+            assert_eq!(SignInReason::parse(query), Some(reason));
+        }
+        assert_eq!(SignInReason::parse("anything else"), None);
+    }
+
+    #[test]
+    fn a_stolen_session_and_a_refused_one_mean_the_same_banner() {
+        assert_eq!(
+            SignInReason::after_revoke(RevokeReason::TokenReuse),
+            SignInReason::for_refusal(ErrorCode::SessionTaken)
+        );
+        assert_eq!(login_after_revoke(RevokeReason::SignedOut), "/login");
+    }
+}
