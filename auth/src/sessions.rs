@@ -3,6 +3,7 @@
 use api::{RevokeReason, SessionId, Timestamp, UserId};
 use sqlx::{AnyConnection, AnyPool, FromRow};
 
+use crate::error::corrupt;
 use crate::secret::TokenHash;
 use crate::users::UserColumns;
 use crate::{AuthError, ClientMeta};
@@ -108,6 +109,37 @@ impl SessionRow {
     }
 }
 
+/// The condition for a live session (not revoked, neither end reached) at
+/// the time bound as `$now`, on the columns of `sessions` prefixed with
+/// `$table` (an alias and a dot, or nothing).
+macro_rules! live_at {
+    ($table:literal, $now:literal) => {
+        concat!(
+            $table,
+            "revoked_at IS NULL AND ",
+            $table,
+            "last_seen_at + ",
+            $table,
+            "idle_timeout_ms > ",
+            $now,
+            " AND ",
+            $table,
+            "created_at + ",
+            $table,
+            "absolute_timeout_ms > ",
+            $now
+        )
+    };
+}
+
+/// Session ids as stored; one that does not parse is a storage fault,
+/// reported, never skipped.
+fn parsed_ids(ids: &[String]) -> Result<Vec<SessionId>, AuthError> {
+    ids.iter()
+        .map(|id| SessionId::parse(id).map_err(|_| corrupt("session id")))
+        .collect()
+}
+
 macro_rules! select_session {
     ($where:literal) => {
         concat!(
@@ -178,12 +210,12 @@ pub(crate) async fn list_live(
     user_id: &UserId,
     now: Timestamp,
 ) -> Result<Vec<ListedSession>, AuthError> {
-    Ok(sqlx::query_as::<_, ListedSession>(
+    Ok(sqlx::query_as::<_, ListedSession>(concat!(
         "SELECT session_id, user_agent, ip, created_at, last_seen_at, idle_timeout_ms, absolute_timeout_ms \
-         FROM sessions WHERE user_id = $1 AND revoked_at IS NULL \
-           AND last_seen_at + idle_timeout_ms > $2 AND created_at + absolute_timeout_ms > $2 \
-         ORDER BY created_at DESC, session_id DESC",
-    )
+         FROM sessions WHERE user_id = $1 AND ",
+        live_at!("", "$2"),
+        " ORDER BY created_at DESC, session_id DESC"
+    ))
     .bind(user_id.as_str())
     .bind(now.as_millis())
     .fetch_all(pool)
@@ -205,14 +237,14 @@ pub(crate) async fn active_users(
     account_id: &api::AccountId,
     now: Timestamp,
 ) -> Result<Vec<ActiveUserRow>, AuthError> {
-    Ok(sqlx::query_as::<_, ActiveUserRow>(
+    Ok(sqlx::query_as::<_, ActiveUserRow>(concat!(
         "SELECT u.id, u.name, u.email, MAX(s.last_seen_at) AS last_active_at \
          FROM users u JOIN sessions s ON s.user_id = u.id \
-         WHERE u.account_id = $1 AND s.revoked_at IS NULL \
-           AND s.last_seen_at + s.idle_timeout_ms > $2 AND s.created_at + s.absolute_timeout_ms > $2 \
-         GROUP BY u.id, u.name, u.email \
-         ORDER BY last_active_at DESC, u.id",
-    )
+         WHERE u.account_id = $1 AND ",
+        live_at!("s.", "$2"),
+        " GROUP BY u.id, u.name, u.email \
+         ORDER BY last_active_at DESC, u.id"
+    ))
     .bind(account_id.as_str())
     .bind(now.as_millis())
     .fetch_all(pool)
@@ -227,22 +259,20 @@ pub(crate) async fn revoke_all_in_account(
     reason: RevokeReason,
     now: Timestamp,
 ) -> Result<Vec<SessionId>, AuthError> {
-    let live: Vec<String> = sqlx::query_scalar(
-        "SELECT s.session_id FROM sessions s JOIN users u ON u.id = s.user_id \
-         WHERE u.account_id = $1 AND s.revoked_at IS NULL \
-           AND s.last_seen_at + s.idle_timeout_ms > $2 AND s.created_at + s.absolute_timeout_ms > $2",
-    )
-    .bind(account_id.as_str())
+    let ended: Vec<String> = sqlx::query_scalar(concat!(
+        "UPDATE sessions SET revoked_at = $1, revoke_reason = $2 \
+         WHERE user_id IN (SELECT id FROM users WHERE account_id = $3) \
+           AND session_id <> $4 AND ",
+        live_at!("", "$1"),
+        " RETURNING session_id"
+    ))
     .bind(now.as_millis())
+    .bind(reason.as_str())
+    .bind(account_id.as_str())
+    .bind(keep.map_or("", SessionId::as_str))
     .fetch_all(&mut *conn)
     .await?;
-    let mut ended = Vec::new();
-    for id in live.iter().filter_map(|id| SessionId::parse(id).ok()) {
-        if Some(&id) != keep && revoke(&mut *conn, &id, reason, now).await? {
-            ended.push(id);
-        }
-    }
-    Ok(ended)
+    parsed_ids(&ended)
 }
 
 /// Revokes one of the user's sessions; false when the user has no such live
@@ -323,20 +353,16 @@ async fn live_ids_newest_first(
     user_id: &UserId,
     now: Timestamp,
 ) -> Result<Vec<SessionId>, AuthError> {
-    let ids: Vec<String> = sqlx::query_scalar(
-        "SELECT session_id FROM sessions \
-         WHERE user_id = $1 AND revoked_at IS NULL \
-           AND last_seen_at + idle_timeout_ms > $2 AND created_at + absolute_timeout_ms > $2 \
-         ORDER BY created_at DESC, session_id DESC",
-    )
+    let ids: Vec<String> = sqlx::query_scalar(concat!(
+        "SELECT session_id FROM sessions WHERE user_id = $1 AND ",
+        live_at!("", "$2"),
+        " ORDER BY created_at DESC, session_id DESC"
+    ))
     .bind(user_id.as_str())
     .bind(now.as_millis())
     .fetch_all(conn)
     .await?;
-    Ok(ids
-        .iter()
-        .filter_map(|id| SessionId::parse(id).ok())
-        .collect())
+    parsed_ids(&ids)
 }
 
 /// Marks a live session revoked; false when it already was (or is gone).
@@ -366,14 +392,19 @@ pub(crate) async fn revoke_all_of_user(
     reason: RevokeReason,
     now: Timestamp,
 ) -> Result<Vec<SessionId>, AuthError> {
-    let live = live_ids_newest_first(&mut *conn, user_id, now).await?;
-    let mut ended = Vec::new();
-    for id in live.into_iter().filter(|id| Some(id) != keep) {
-        if revoke(&mut *conn, &id, reason, now).await? {
-            ended.push(id);
-        }
-    }
-    Ok(ended)
+    let ended: Vec<String> = sqlx::query_scalar(concat!(
+        "UPDATE sessions SET revoked_at = $1, revoke_reason = $2 \
+         WHERE user_id = $3 AND session_id <> $4 AND ",
+        live_at!("", "$1"),
+        " RETURNING session_id"
+    ))
+    .bind(now.as_millis())
+    .bind(reason.as_str())
+    .bind(user_id.as_str())
+    .bind(keep.map_or("", SessionId::as_str))
+    .fetch_all(conn)
+    .await?;
+    parsed_ids(&ended)
 }
 
 /// Replaces the current token, but only if it is still `old` (a parallel
