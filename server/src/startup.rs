@@ -5,7 +5,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use app::{App, shell};
-use auth::{Auth, Backend, Clock, Db, DemoAccount};
+use auth::{Access, Auth, Backend, Clock, Db, DemoAccount};
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::request::Parts;
@@ -203,8 +203,24 @@ fn router(state: AppState) -> Router {
     };
     let options = state.leptos_options.clone();
     let render_shell = move |options: LeptosOptions| shell(options);
+    // What a route is decides how its caller is resolved, so it is said
+    // where the routes are built, once per group, never read from paths.
+    let resolving = |access: Access| {
+        axum::middleware::from_fn_with_state((state.clone(), access), middleware::authenticate)
+    };
 
-    Router::new()
+    // Pages and server functions: activity, and the token may rotate.
+    let pages = Router::new()
+        .leptos_routes_with_context(
+            &state,
+            generate_route_list(App),
+            leptos_context.clone(),
+            move || shell(options.clone()),
+        )
+        .layer(axum::middleware::from_fn(middleware::guard_signed_in_pages))
+        .layer(resolving(Access::Interactive));
+    // API calls: activity, but the token never rotates.
+    let api = Router::new()
         .route("/", get(routes::home))
         .route("/api/auth/signup", post(routes::auth::signup))
         .route("/api/auth/login", post(routes::auth::login))
@@ -214,28 +230,29 @@ fn router(state: AppState) -> Router {
         .route("/api/account/me", get(routes::account::me))
         .route("/api/rpc", post(rpc::rpc_over_http))
         .route("/api/ws", get(rpc::rpc_over_websocket))
+        .route("/api/{*rest}", any(routes::api_not_found))
+        .layer(resolving(Access::Api));
+    // The live stream and a page's failure report: neither activity nor
+    // rotation.
+    let passive = Router::new()
         .route("/api/events", get(live::events))
         .route(
             "/api/client-errors",
             post(routes::client_errors::client_error)
                 .layer(DefaultBodyLimit::max(MAX_REPORT_BYTES)),
         )
-        .route("/api/{*rest}", any(routes::api_not_found))
-        .leptos_routes_with_context(
-            &state,
-            generate_route_list(App),
-            leptos_context.clone(),
-            move || shell(options.clone()),
-        )
-        .fallback(file_and_error_handler_with_context::<AppState, _>(
-            leptos_context,
-            render_shell,
-        ))
-        .layer(axum::middleware::from_fn(middleware::guard_signed_in_pages))
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            middleware::authenticate,
-        ))
+        .layer(resolving(Access::Passive));
+    // The built front end and the not-found page need no caller.
+    let files = Router::new().fallback(file_and_error_handler_with_context::<AppState, _>(
+        leptos_context,
+        render_shell,
+    ));
+
+    Router::new()
+        .merge(pages)
+        .merge(api)
+        .merge(passive)
+        .merge(files)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             middleware::refuse_cross_origin,

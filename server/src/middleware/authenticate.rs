@@ -2,12 +2,15 @@
 //! then API token), and attaches the answer for every handler and server
 //! function to read. This is also where a session's token rotates: the new
 //! cookie goes out on this response, before any Leptos handler streams a
-//! page (which could no longer add headers).
+//! page (which could no longer add headers). Whether a request may rotate
+//! the token or counts as activity is the kind of its route group, given
+//! where the groups are built (`startup::router`), so renaming a path
+//! cannot change it.
 
 use api::{ApiError, ErrorCode};
 use auth::{Access, ApiTokenSecret, Authentication, ClientMeta, SessionToken};
 use axum::extract::{Request, State};
-use axum::http::{HeaderValue, Method, header};
+use axum::http::{HeaderValue, header};
 use axum::middleware::Next;
 use axum::response::Response;
 
@@ -15,13 +18,15 @@ use super::origin_is_foreign;
 use crate::extract::{bearer_token, client_meta};
 use crate::state::AppState;
 
-pub async fn authenticate(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
-    if is_static_asset(req.uri().path()) {
-        return next.run(req).await;
-    }
+/// Resolves the caller of a route of the kind `access`, which is set where
+/// the route's group is built (`startup::router`).
+pub async fn authenticate(
+    State((state, access)): State<(AppState, Access)>,
+    mut req: Request,
+    next: Next,
+) -> Response {
     let meta = client_meta(&req);
     let (authentication, set_cookie) = if let Some(token) = state.cookies.read(req.headers()) {
-        let access = access_for(req.method(), req.uri().path());
         by_session(&state, &token, access, &meta).await
     } else {
         let bearer = bearer_token(req.headers());
@@ -92,49 +97,4 @@ async fn by_api_token(
             .await
             .map_err(Into::into),
     )
-}
-
-/// Page loads and server functions are activity and may rotate the token;
-/// API calls are activity only; the live stream and a page's failure
-/// report are neither.
-fn access_for(method: &Method, path: &str) -> Access {
-    if path.starts_with("/api/fn/") {
-        Access::Interactive
-    } else if path == "/api/events" || path == "/api/client-errors" {
-        Access::Passive
-    } else if path.starts_with("/api/") || method != Method::GET {
-        Access::Api
-    } else {
-        Access::Interactive
-    }
-}
-
-/// Files of the built front end need no caller.
-fn is_static_asset(path: &str) -> bool {
-    path.starts_with("/pkg/") || path == "/favicon.ico" || path == "/favicon.svg"
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn pages_and_server_functions_may_rotate_api_calls_may_not_streams_are_passive() {
-        assert_eq!(
-            access_for(&Method::GET, "/account/security"),
-            Access::Interactive
-        );
-        assert_eq!(
-            access_for(&Method::POST, "/api/fn/current_user123"),
-            Access::Interactive
-        );
-        assert_eq!(access_for(&Method::POST, "/api/rpc"), Access::Api);
-        assert_eq!(access_for(&Method::GET, "/api/ws"), Access::Api);
-        assert_eq!(access_for(&Method::POST, "/api/auth/logout"), Access::Api);
-        assert_eq!(access_for(&Method::GET, "/api/events"), Access::Passive);
-        assert_eq!(
-            access_for(&Method::POST, "/api/client-errors"),
-            Access::Passive
-        );
-    }
 }

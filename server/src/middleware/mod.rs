@@ -1,7 +1,8 @@
 //! Request middleware, outermost first: running state-changing requests to
 //! their end, security headers, uniform error answers, the client's
-//! address, same-origin check, resolving the caller, guarding signed-in
-//! pages.
+//! address, same-origin check; then, per route group, resolving the caller
+//! (as the group's kind of route says) and, for pages, guarding the
+//! signed-in ones. The built front end resolves no caller.
 
 mod authenticate;
 mod client_address;

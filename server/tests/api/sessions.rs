@@ -317,3 +317,44 @@ async fn a_rotation_whose_cookie_never_arrived_leaves_the_old_cookie_signed_in()
         StatusCode::OK
     );
 }
+
+#[tokio::test]
+async fn server_functions_rotate_while_api_calls_and_the_live_stream_never_do() {
+    // What each route group is decides this, not its path (see startup).
+    let app = fast_rotating_app().await;
+    let cookie = app.signed_up(&TestUser::generate()).await;
+    app.clock.advance(Duration::from_secs(1));
+
+    let api = app.get("/api/account/me", Some(&cookie)).await;
+    let stream = app.try_open_events(Cred::Cookie(&cookie)).await;
+    let (path, _) = leptos::server_fn::axum::server_fn_paths()
+        .find(|(path, _)| path.contains("load_policy"))
+        .expect("the server function is registered");
+    let server_fn = app
+        .client
+        .post(app.url(path))
+        .header(
+            "cookie",
+            format!("{}={cookie}", crate::helpers::SESSION_COOKIE),
+        )
+        .header("sec-fetch-site", "same-origin")
+        .send()
+        .await
+        .unwrap();
+
+    assert_eq!(api.status(), StatusCode::OK);
+    assert!(
+        session_set_cookie(api.headers()).is_none(),
+        "an API call rotated"
+    );
+    assert_eq!(stream.status(), StatusCode::OK);
+    assert!(
+        session_set_cookie(stream.headers()).is_none(),
+        "the stream rotated"
+    );
+    assert_eq!(server_fn.status(), StatusCode::OK);
+    assert!(
+        session_token(server_fn.headers()).is_some(),
+        "the server function did not rotate"
+    );
+}
