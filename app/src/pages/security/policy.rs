@@ -73,19 +73,16 @@ fn PolicySummary(view: PolicyView) -> impl IntoView {
 fn PolicyForm(view: PolicyView, outcome: RwSignal<Option<Outcome>>) -> impl IntoView {
     let current = RwSignal::new(effective(&view));
     let (idle_now, absolute_now) = current.get_untracked();
-    let initial = match view.preset {
-        Some(preset) => Choice::Preset(preset),
-        None => Preset::ALL
-            .into_iter()
-            .find(|p| {
-                let policy = p.policy();
-                (
-                    u64::from(policy.idle_minutes()),
-                    u64::from(policy.absolute_minutes()),
-                ) == (idle_now, absolute_now)
-            })
-            .map_or(Choice::Custom, Choice::Preset),
-    };
+    // With no override the defaults apply; they may equal a preset too.
+    let initial = view
+        .preset
+        .or_else(|| {
+            let minutes = |m: u64| i64::try_from(m).ok();
+            SessionPolicy::new(minutes(idle_now)?, minutes(absolute_now)?)
+                .ok()?
+                .preset()
+        })
+        .map_or(Choice::Custom, Choice::Preset);
     let choice = RwSignal::new(initial);
     let idle_text = RwSignal::new(idle_now.to_string());
     let absolute_text = RwSignal::new(absolute_now.to_string());
