@@ -49,16 +49,23 @@ async fn a_password_change_is_told_to_the_next_other_session_not_its_own() {
     assert!(notices_of(&t, &phone).await.is_empty(), "only once");
 }
 
-#[tokio::test]
-async fn a_new_api_token_is_told_to_the_users_other_sessions() {
-    let t = test_auth().await;
-    let here = signed_up(&t, "ada@example.com").await;
-    let laptop = logged_in(&t, "ada@example.com").await;
-    let me = caller(&t, &here.token).await;
+/// Ada signed in twice; the first session creates a token "deploy", which
+/// the other (the laptop) is to be told about. Both sessions.
+async fn a_token_made_here_and_a_laptop(t: &TestAuth) -> (auth::NewSession, auth::NewSession) {
+    let here = signed_up(t, "ada@example.com").await;
+    let laptop = logged_in(t, "ada@example.com").await;
+    let me = caller(t, &here.token).await;
     t.auth
         .create_token(&me, token_named("deploy"), &meta())
         .await
         .unwrap();
+    (here, laptop)
+}
+
+#[tokio::test]
+async fn a_new_api_token_is_told_to_the_users_other_sessions() {
+    let t = test_auth().await;
+    let (here, laptop) = a_token_made_here_and_a_laptop(&t).await;
 
     assert!(notices_of(&t, &here).await.is_empty());
     let told = notices_of(&t, &laptop).await;
@@ -102,13 +109,7 @@ async fn a_sign_in_from_a_new_device_is_told_to_the_other_sessions_once() {
 #[tokio::test]
 async fn reading_notices_marks_nothing_seen_only_acknowledging_does() {
     let t = test_auth().await;
-    let here = signed_up(&t, "ada@example.com").await;
-    let laptop = logged_in(&t, "ada@example.com").await;
-    let me = caller(&t, &here.token).await;
-    t.auth
-        .create_token(&me, token_named("deploy"), &meta())
-        .await
-        .unwrap();
+    let (_, laptop) = a_token_made_here_and_a_laptop(&t).await;
     let on_laptop = caller(&t, &laptop.token).await;
 
     let first = t.auth.security_notices(&on_laptop).await.unwrap();

@@ -254,24 +254,36 @@ impl TestApp {
         if ids.is_empty() {
             return;
         }
-        let (path, _) = leptos::server_fn::axum::server_fn_paths()
-            .find(|(path, _)| path.contains("acknowledge_security_notices"))
-            .expect("the server function is registered");
         let form: Vec<(String, String)> = ids
             .into_iter()
             .enumerate()
             .map(|(i, id)| (format!("ids[{i}]"), id))
             .collect();
         let response = self
-            .client
+            .call_server_fn("acknowledge_security_notices", cookie, &form)
+            .await;
+        assert_eq!(response.status(), StatusCode::OK);
+    }
+
+    /// Calls the server function `name` as a page of this site would, with
+    /// the session cookie and `form` as its arguments.
+    pub async fn call_server_fn(
+        &self,
+        name: &str,
+        cookie: &str,
+        form: &[(String, String)],
+    ) -> Response {
+        let (path, _) = leptos::server_fn::axum::server_fn_paths()
+            .find(|(path, _)| path.contains(name))
+            .expect("the server function is registered");
+        self.client
             .post(self.url(path))
             .header(COOKIE, format!("{SESSION_COOKIE}={cookie}"))
             .header("sec-fetch-site", "same-origin")
-            .form(&form)
+            .form(form)
             .send()
             .await
-            .expect("request");
-        assert_eq!(response.status(), StatusCode::OK);
+            .expect("request")
     }
 
     /// The id of the session behind `cookie`.

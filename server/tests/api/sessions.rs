@@ -327,20 +327,7 @@ async fn server_functions_rotate_while_api_calls_and_the_live_stream_never_do() 
 
     let api = app.get("/api/account/me", Some(&cookie)).await;
     let stream = app.try_open_events(Cred::Cookie(&cookie)).await;
-    let (path, _) = leptos::server_fn::axum::server_fn_paths()
-        .find(|(path, _)| path.contains("load_policy"))
-        .expect("the server function is registered");
-    let server_fn = app
-        .client
-        .post(app.url(path))
-        .header(
-            "cookie",
-            format!("{}={cookie}", crate::helpers::SESSION_COOKIE),
-        )
-        .header("sec-fetch-site", "same-origin")
-        .send()
-        .await
-        .unwrap();
+    let server_fn = app.call_server_fn("load_policy", &cookie, &[]).await;
 
     assert_eq!(api.status(), StatusCode::OK);
     assert!(
