@@ -16,6 +16,11 @@ export LEPTOS_OUTPUT_NAME := latchkey
 # instead of 427 KiB gzip. Debug builds and tests keep the typed views (see
 # `disable-erase-components` in Cargo.toml); the browser tests pass on both.
 RELEASE_RUSTFLAGS := --cfg erase_components
+# A fresh clone gains nothing from incremental state, which doubles the disk
+# a debug build needs.
+ifeq ($(CI),true)
+export CARGO_INCREMENTAL := 0
+endif
 
 .PHONY: help run test tools test-deps build build-release wasm-size lint test-rust test-postgres test-e2e clean
 
