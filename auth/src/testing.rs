@@ -38,7 +38,12 @@ impl TestDb {
         }
     }
 
-    async fn sqlite() -> Self {
+    /// A fresh SQLite database, whichever backend the suite runs on: for
+    /// tests of the process rather than of storage.
+    ///
+    /// # Panics
+    /// When the database cannot be created.
+    pub async fn sqlite() -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
         let url = format!("sqlite://{}", dir.path().join("test.db").display());
         let db = Db::connect(&url).await.expect("open SQLite test database");

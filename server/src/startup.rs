@@ -2,7 +2,7 @@
 //! any free one) so tests can run the real server side by side.
 
 use std::net::SocketAddr;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use app::{App, shell};
 use auth::{Access, Auth, Backend, Clock, Db, DemoAccount};
@@ -13,7 +13,9 @@ use axum::routing::{any, get, post};
 use axum::serve::ListenerExt as _;
 use leptos::config::LeptosOptions;
 use leptos::prelude::{provide_context, use_context};
-use leptos_axum::{LeptosRoutes, file_and_error_handler_with_context, generate_route_list};
+use leptos_axum::{
+    AxumRouteListing, LeptosRoutes, file_and_error_handler_with_context, generate_route_list,
+};
 use tokio::net::TcpListener;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::trace::TraceLayer;
@@ -188,6 +190,15 @@ fn leptos_options(config: &Config, addr: SocketAddr) -> LeptosOptions {
         .build()
 }
 
+/// The page routes, found once per process by running the app. Leptos
+/// switches resource loading off for the whole process while it does that
+/// (leptos-rs/leptos#4773): a page whose data was first asked for meanwhile,
+/// on any server in the process, waited forever (#16).
+fn page_routes() -> Vec<AxumRouteListing> {
+    static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 fn router(state: AppState) -> Router {
     let auth_for_pages = state.auth.clone();
     let limits_for_pages = state.limits.clone();
@@ -211,12 +222,9 @@ fn router(state: AppState) -> Router {
 
     // Pages and server functions: activity, and the token may rotate.
     let pages = Router::new()
-        .leptos_routes_with_context(
-            &state,
-            generate_route_list(App),
-            leptos_context.clone(),
-            move || shell(options.clone()),
-        )
+        .leptos_routes_with_context(&state, page_routes(), leptos_context.clone(), move || {
+            shell(options.clone())
+        })
         .layer(axum::middleware::from_fn(middleware::guard_signed_in_pages))
         .layer(resolving(Access::Interactive));
     // API calls: activity, but the token never rotates.

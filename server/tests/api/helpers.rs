@@ -55,15 +55,7 @@ async fn start(
     server_clock: Arc<dyn Clock>,
     clock: TestClock,
 ) -> TestApp {
-    let mut config = Config::defaults();
-    config.listen = "127.0.0.1:0".parse().unwrap();
-    config.database_url = db.url.clone();
-    config.dev = false;
-    config.demo = false;
-    config.trusted_origins = Vec::new();
-    // Generous limits, so only the rate-limit tests meet them.
-    config.login_rate_per_ip = NonZeroU32::new(10_000).unwrap();
-    config.login_rate_per_email_hour = NonZeroU32::new(10_000).unwrap();
+    let mut config = test_config(&db);
     configure(&mut config);
     let app = Application::build(&config, server_clock)
         .await
@@ -78,6 +70,28 @@ async fn start(
         db,
         server_db,
     }
+}
+
+/// The settings every test server starts from, on `db`.
+fn test_config(db: &TestDb) -> Config {
+    let mut config = Config::defaults();
+    config.listen = "127.0.0.1:0".parse().unwrap();
+    config.database_url = db.url.clone();
+    config.dev = false;
+    config.demo = false;
+    config.trusted_origins = Vec::new();
+    // Generous limits, so only the rate-limit tests meet them.
+    config.login_rate_per_ip = NonZeroU32::new(10_000).unwrap();
+    config.login_rate_per_email_hour = NonZeroU32::new(10_000).unwrap();
+    config
+}
+
+/// Builds a server on `db` and drops it without serving: what a process
+/// does as it starts.
+pub async fn build_and_drop(db: &TestDb) {
+    Application::build(&test_config(db), Arc::new(TestClock::new()))
+        .await
+        .expect("build the application");
 }
 
 /// A client that follows no redirects. Every request, a live stream's

@@ -2,7 +2,9 @@ use std::time::Duration;
 
 use reqwest::StatusCode;
 
-use crate::helpers::{TestUser, spawn_app};
+use auth::testing::TestDb;
+
+use crate::helpers::{TestUser, build_and_drop, spawn_app};
 
 #[tokio::test]
 async fn a_signed_out_visit_to_the_security_page_goes_to_login() {
@@ -181,4 +183,38 @@ async fn the_security_page_numbers_its_data_the_same_every_time_and_the_browser_
         renders.iter().all(|render| render == &renders[0]),
         "{renders:?}"
     );
+}
+
+#[tokio::test]
+async fn a_page_renders_in_full_while_another_server_in_the_same_process_starts() {
+    // Building the routes runs the app once with resource loading switched
+    // off for the whole process (leptos-rs/leptos#4773); a render whose data
+    // was first asked for in that moment used to wait forever (#16).
+    let app = spawn_app().await;
+    let owner = TestUser::generate();
+    let cookie = app.signed_up(&owner).await;
+    let starting = std::thread::spawn(|| {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("a runtime");
+        runtime.block_on(async {
+            let db = TestDb::sqlite().await;
+            for _ in 0..100 {
+                build_and_drop(&db).await;
+            }
+        });
+    });
+
+    let mut renders = 0;
+    while !starting.is_finished() || renders < 50 {
+        let page = app.get("/account/security", Some(&cookie)).await;
+        let html = tokio::time::timeout(Duration::from_secs(10), page.text())
+            .await
+            .unwrap_or_else(|_| panic!("render {renders} never finished"))
+            .unwrap();
+        assert!(html.contains("__RESOLVED_RESOURCES["), "render {renders}");
+        renders += 1;
+    }
+    starting.join().expect("the other servers start");
 }
