@@ -58,17 +58,13 @@ lint:
 	cargo clippy --workspace --exclude frontend --all-targets --features bench/instances -- -D warnings
 	cargo clippy -p app -p frontend --features app/hydrate --target wasm32-unknown-unknown --target-dir target/front -- -D warnings
 
-# Unit and integration tests on SQLite. Tests run one at a time: each
-# integration test starts its own server on its own Tokio runtime, and two
-# fresh-clone runs saw a page render never finish while another test's server
-# rendered pages at the same time (not reproduced in 50 runs here). On two
-# cores one at a time is no slower (argon2 keeps both busy anyway).
+# Unit and integration tests on SQLite.
 test-rust:
-	RUST_TEST_THREADS=1 cargo test --workspace --exclude frontend
+	cargo test --workspace --exclude frontend
 
 # The integration suites again, on a throw-away PostgreSQL server.
 test-postgres:
-	RUST_TEST_THREADS=1 scripts/with-postgres.sh cargo test -p auth -p server --tests
+	scripts/with-postgres.sh cargo test -p auth -p server --tests
 
 test-e2e:
 	scripts/e2e.sh
