@@ -279,11 +279,7 @@ pub struct Notifications(PgListener);
 
 impl Notifications {
     /// Connects to `url` as `application_name` and listens on `channel`.
-    pub async fn listen(
-        url: &str,
-        channel: &str,
-        application_name: &str,
-    ) -> Result<Self, sqlx::Error> {
+    pub async fn listen(url: &str, channel: &str, application_name: &str) -> Result<Self, DbError> {
         let options = PgConnectOptions::from_str(url)?.application_name(application_name);
         let pool = PgPoolOptions::new()
             .max_connections(1)
@@ -298,7 +294,7 @@ impl Notifications {
 
     /// The next payload; `None` when the connection was lost (notifications
     /// sent meanwhile are gone).
-    pub async fn next(&mut self) -> Result<Option<String>, sqlx::Error> {
+    pub async fn next(&mut self) -> Result<Option<String>, DbError> {
         Ok(self.0.try_recv().await?.map(|n| n.payload().to_owned()))
     }
 }

@@ -134,40 +134,13 @@ impl ChangeFeed {
         let Some((instance, _)) = self.remote.clone() else {
             return;
         };
-        let mut retry = first_retry;
-        // Whether changes may have been missed: after a lost connection, and
-        // after a first attempt that failed (connections opened meanwhile
-        // heard nothing from the other instances either).
-        let mut missed = false;
-        loop {
-            match Notifications::listen(&url, CHANNEL, LISTENER_NAME).await {
-                Ok(mut listener) => {
-                    retry = first_retry;
-                    if missed {
-                        tracing::info!("change feed connected; re-checking live connections");
-                        recheck(&self.hub, &auth).await;
-                    }
-                    missed = true;
-                    loop {
-                        match listener.next().await {
-                            Ok(Some(payload)) => self.receive(&instance, &payload),
-                            Ok(None) => break,
-                            Err(err) => {
-                                tracing::warn!(error = %err, "change feed connection failed");
-                                break;
-                            }
-                        }
-                    }
-                    tracing::warn!("lost the change feed connection; reconnecting");
-                }
-                Err(err) => {
-                    missed = true;
-                    tracing::warn!(error = %err, "could not listen for changes; retrying");
-                }
-            }
-            tokio::time::sleep(retry).await;
-            retry = (retry * 2).min(MAX_RETRY);
-        }
+        follow(
+            || Notifications::listen(&url, CHANNEL, LISTENER_NAME),
+            |payload| self.receive(&instance, &payload),
+            || recheck(&self.hub, &auth),
+            first_retry,
+        )
+        .await;
     }
 
     fn receive(&self, instance: &str, payload: &str) {
@@ -263,6 +236,71 @@ async fn publish<S, F, E>(
                 }
             }
         }
+    }
+}
+
+/// A connection that hears the other instances' changes.
+trait Subscription {
+    type Error: std::fmt::Display;
+    /// The next payload; `None` when the connection was lost.
+    async fn next(&mut self) -> Result<Option<String>, Self::Error>;
+}
+
+impl Subscription for Notifications {
+    type Error = auth::DbError;
+    async fn next(&mut self) -> Result<Option<String>, auth::DbError> {
+        Notifications::next(self).await
+    }
+}
+
+/// Connects with `connect` and hands every payload to `receive`, forever.
+/// After a lost connection, and after a first attempt that failed (the
+/// connections opened meanwhile heard nothing from the other instances
+/// either), the next connection starts with `recheck`.
+async fn follow<S, C, F, E, R, G, H>(
+    mut connect: C,
+    receive: R,
+    mut recheck: G,
+    first_retry: Duration,
+) where
+    S: Subscription,
+    C: FnMut() -> F,
+    F: Future<Output = Result<S, E>>,
+    E: std::fmt::Display,
+    R: Fn(String),
+    G: FnMut() -> H,
+    H: Future<Output = ()>,
+{
+    let mut retry = first_retry;
+    let mut missed = false;
+    loop {
+        match connect().await {
+            Ok(mut subscription) => {
+                retry = first_retry;
+                if missed {
+                    tracing::info!("change feed connected; re-checking live connections");
+                    recheck().await;
+                }
+                missed = true;
+                loop {
+                    match subscription.next().await {
+                        Ok(Some(payload)) => receive(payload),
+                        Ok(None) => break,
+                        Err(err) => {
+                            tracing::warn!(error = %err, "change feed connection failed");
+                            break;
+                        }
+                    }
+                }
+                tracing::warn!("lost the change feed connection; reconnecting");
+            }
+            Err(err) => {
+                missed = true;
+                tracing::warn!(error = %err, "could not listen for changes; retrying");
+            }
+        }
+        tokio::time::sleep(retry).await;
+        retry = (retry * 2).min(MAX_RETRY);
     }
 }
 
@@ -424,5 +462,75 @@ mod tests {
         assert_eq!(delivered.len(), 2, "nothing lost");
         assert!(delivered[0].contains(TokenId::from_random_bytes([0; 16]).as_str()));
         assert!(delivered[1].contains(TokenId::from_random_bytes([1; 16]).as_str()));
+    }
+
+    /// What one connection attempt of a fake feed does.
+    #[derive(Clone, Copy)]
+    enum Attempt {
+        Fails,
+        ConnectsThenIsLost,
+    }
+
+    /// A fake feed connection; once the planned attempts are used up, the
+    /// next one stays connected, hearing nothing.
+    enum FakeSubscription {
+        Lost,
+        Quiet,
+    }
+
+    impl Subscription for FakeSubscription {
+        type Error = &'static str;
+        async fn next(&mut self) -> Result<Option<String>, &'static str> {
+            match self {
+                FakeSubscription::Lost => Ok(None),
+                FakeSubscription::Quiet => std::future::pending().await,
+            }
+        }
+    }
+
+    /// How many times the feed re-checked the live connections, given its
+    /// first connection attempts.
+    async fn rechecks_after(attempts: &[Attempt]) -> u32 {
+        let planned = Arc::new(Mutex::new(attempts.to_vec().into_iter()));
+        let connect = move || {
+            let next = planned.lock().unwrap().next();
+            async move {
+                match next {
+                    Some(Attempt::Fails) => Err("the database is restarting"),
+                    Some(Attempt::ConnectsThenIsLost) => Ok(FakeSubscription::Lost),
+                    None => Ok(FakeSubscription::Quiet),
+                }
+            }
+        };
+        let rechecks = Arc::new(AtomicU32::new(0));
+        let counted = rechecks.clone();
+        let recheck = move || {
+            counted.fetch_add(1, Ordering::SeqCst);
+            std::future::ready(())
+        };
+        let following = tokio::spawn(follow(connect, |_| {}, recheck, Duration::from_millis(100)));
+        tokio::time::sleep(Duration::from_secs(60)).await;
+        following.abort();
+        rechecks.load(Ordering::SeqCst)
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_feed_that_connects_at_once_has_nothing_to_re_check() {
+        assert_eq!(rechecks_after(&[]).await, 0);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_feed_whose_first_listen_failed_re_checks_once_it_connects() {
+        assert_eq!(rechecks_after(&[Attempt::Fails, Attempt::Fails]).await, 1);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_feed_re_checks_after_every_lost_connection() {
+        let attempts = [
+            Attempt::ConnectsThenIsLost,
+            Attempt::Fails,
+            Attempt::ConnectsThenIsLost,
+        ];
+        assert_eq!(rechecks_after(&attempts).await, 2);
     }
 }
