@@ -7,6 +7,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use api::Timestamp;
 
+use crate::db::{Db, DbError};
+
 pub trait Clock: Send + Sync + 'static {
     fn now(&self) -> Timestamp;
 }
@@ -51,6 +53,47 @@ impl Default for TestClock {
 impl Clock for TestClock {
     fn now(&self) -> Timestamp {
         Timestamp::from_millis(self.0.load(Ordering::SeqCst))
+    }
+}
+
+/// A local clock set by the database's. Instances that share a database
+/// then agree on "now" to within the time one query takes, whatever their
+/// own clocks say: a rotation's grace, an idle end and a rate limit mean the
+/// same on each, and clock skew cannot raise a false theft alarm.
+pub struct DatabaseClock {
+    local: Arc<dyn Clock>,
+    offset_ms: AtomicI64,
+}
+
+impl DatabaseClock {
+    /// `local`, not yet set: call [`DatabaseClock::set_by`] before use.
+    pub fn new(local: Arc<dyn Clock>) -> Self {
+        Self {
+            local,
+            offset_ms: AtomicI64::new(0),
+        }
+    }
+
+    /// Reads the database's clock and sets this one by it, taking the
+    /// reading as the local time halfway through the query. Returns how far
+    /// the local clock was off, in milliseconds (positive: behind).
+    pub async fn set_by(&self, db: &Db) -> Result<i64, DbError> {
+        let before = self.local.now();
+        let database = db.now().await?;
+        let after = self.local.now();
+        let halfway = before
+            .as_millis()
+            .saturating_add(after.millis_since(before) / 2);
+        let offset = database.as_millis().saturating_sub(halfway);
+        self.offset_ms.store(offset, Ordering::SeqCst);
+        Ok(offset)
+    }
+}
+
+impl Clock for DatabaseClock {
+    fn now(&self) -> Timestamp {
+        let offset = self.offset_ms.load(Ordering::SeqCst);
+        Timestamp::from_millis(self.local.now().as_millis().saturating_add(offset))
     }
 }
 

@@ -8,6 +8,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
+use api::Timestamp;
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::migrate::Migrator;
 use sqlx::pool::PoolConnection;
@@ -271,6 +272,22 @@ impl Db {
             .execute(&self.writer)
             .await?;
         Ok(())
+    }
+}
+
+impl Db {
+    /// The database server's clock, to the millisecond.
+    pub async fn now(&self) -> Result<Timestamp, DbError> {
+        let query = match self.backend {
+            Backend::Sqlite => {
+                "SELECT CAST((julianday('now') - 2440587.5) * 86400000.0 AS INTEGER)"
+            }
+            Backend::Postgres => {
+                "SELECT CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000 AS BIGINT)"
+            }
+        };
+        let millis: i64 = sqlx::query_scalar(query).fetch_one(&self.reader).await?;
+        Ok(Timestamp::from_millis(millis))
     }
 }
 

@@ -24,7 +24,7 @@ mod users;
 pub mod testing;
 
 pub use audit::{AuditEvent, AuditKind};
-pub use clock::{Clock, SystemClock, TestClock};
+pub use clock::{Clock, DatabaseClock, SystemClock, TestClock};
 pub use closer::ConnectionCloser;
 pub use db::{Backend, Db, DbError, Notifications, WriteConn, WriteTx};
 pub use device::describe_device;

@@ -5,7 +5,7 @@ use std::num::NonZeroU32;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use clap::{ArgAction, Parser};
+use clap::{ArgAction, Parser, ValueEnum};
 
 #[derive(Clone, Debug, Parser)]
 #[command(
@@ -124,9 +124,23 @@ pub struct Config {
     #[arg(long, env = "LATCHKEY_WS_PING_INTERVAL", default_value = "30s", value_parser = humantime::parse_duration)]
     pub ws_ping_interval: Duration,
 
+    /// Where "now" comes from: `database` sets this instance's clock by the
+    /// database server's at start and every ten minutes, so instances that
+    /// share a database agree on every deadline whatever their own clocks
+    /// say; `local` is this machine's clock alone.
+    #[arg(long, env = "LATCHKEY_CLOCK", value_enum, default_value_t = ClockSource::Database)]
+    pub clock: ClockSource,
+
     /// How often ended sessions and retired tokens are cleaned up.
     #[arg(long, env = "LATCHKEY_CLEANUP_INTERVAL", default_value = "10m", value_parser = humantime::parse_duration)]
     pub cleanup_interval: Duration,
+}
+
+/// Where an instance reads the time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ClockSource {
+    Database,
+    Local,
 }
 
 impl Config {

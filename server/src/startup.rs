@@ -5,7 +5,7 @@ use std::net::SocketAddr;
 use std::sync::{Arc, OnceLock};
 
 use app::{App, shell};
-use auth::{Access, Auth, Backend, Clock, Db, DemoAccount};
+use auth::{Access, Auth, Backend, Clock, DatabaseClock, Db, DemoAccount};
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::request::Parts;
@@ -20,7 +20,7 @@ use tokio::net::TcpListener;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::trace::TraceLayer;
 
-use crate::config::Config;
+use crate::config::{ClockSource, Config};
 use crate::cookies::CookieMode;
 use crate::feed::ChangeFeed;
 use crate::hub::{ConnectionHub, ConnectionLimits};
@@ -34,6 +34,10 @@ use auth::SignInLimits;
 
 /// Largest request body accepted anywhere.
 pub const BODY_LIMIT_BYTES: usize = 64 * 1024;
+/// How often the clock is set by the database's again.
+const CLOCK_SETTING_INTERVAL: std::time::Duration = std::time::Duration::from_mins(10);
+/// A local clock further off the database's than this is logged.
+const CLOCK_OFF_WARNING_MS: i64 = 1_000;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
@@ -60,6 +64,8 @@ pub struct Application {
     demo: Option<DemoAccount>,
     cleanup_interval: std::time::Duration,
     limits: Arc<SignInLimits>,
+    /// Set when the clock follows the database's.
+    database_clock: Option<Arc<DatabaseClock>>,
 }
 
 impl Application {
@@ -68,6 +74,20 @@ impl Application {
             return Err(StartupError::DevelopmentNotOnLoopback(config.listen));
         }
         let db = Db::connect(&config.database_url).await?;
+        let (clock, database_clock) = match config.clock {
+            ClockSource::Local => (clock, None),
+            ClockSource::Database => {
+                let set = Arc::new(DatabaseClock::new(clock));
+                let offset_ms = set.set_by(&db).await?;
+                if offset_ms.abs() > CLOCK_OFF_WARNING_MS {
+                    tracing::warn!(
+                        offset_ms,
+                        "this machine's clock is off the database's; using the database's"
+                    );
+                }
+                (set.clone() as Arc<dyn Clock>, Some(set))
+            }
+        };
         let hub = ConnectionHub::new(ConnectionLimits {
             per_credential: config.live_per_credential,
             per_address: config.live_per_address,
@@ -126,6 +146,7 @@ impl Application {
             demo,
             cleanup_interval: config.cleanup_interval,
             limits,
+            database_clock,
         })
     }
 
@@ -152,6 +173,13 @@ impl Application {
             self.limits.clone(),
             self.cleanup_interval,
         ));
+        let following_clock = self.database_clock.map(|clock| {
+            tokio::spawn(jobs::follow_database_clock(
+                clock,
+                self.auth.db().clone(),
+                CLOCK_SETTING_INTERVAL,
+            ))
+        });
         // Small answers and the live stream's last event go out at once,
         // not after the peer's delayed ACK (Nagle's algorithm).
         let listener = self.listener.tap_io(|tcp| {
@@ -167,6 +195,9 @@ impl Application {
         .with_graceful_shutdown(shutdown_signal())
         .await;
         cleanup.abort();
+        if let Some(following) = following_clock {
+            following.abort();
+        }
         self.auth.flush().await;
         self.auth.db().close().await;
         served

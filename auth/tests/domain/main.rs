@@ -11,6 +11,7 @@ mod actions;
 mod audit;
 mod cap;
 mod cleanup;
+mod clock;
 mod expiry;
 mod helpers;
 mod kept_reads;

@@ -2,12 +2,16 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use std::num::NonZeroU32;
+use std::time::Duration;
+
+use api::Timestamp;
 
 use auth::testing::TestDb;
 use auth::{Clock, SystemClock, TestClock};
 use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, COOKIE, HeaderMap, SET_COOKIE};
 use reqwest::{Response, StatusCode, redirect};
 use serde_json::{Value, json};
+use server::config::ClockSource;
 use server::{Application, Config};
 
 pub const SESSION_COOKIE: &str = "__Host-session";
@@ -72,14 +76,28 @@ async fn start(
     }
 }
 
+/// A clock a fixed time ahead of a test clock.
+struct Ahead {
+    clock: TestClock,
+    by: i64,
+}
+
+impl Clock for Ahead {
+    fn now(&self) -> Timestamp {
+        Timestamp::from_millis(self.clock.now().as_millis() + self.by)
+    }
+}
+
 /// The settings every test server starts from, on `db`.
 fn test_config(db: &TestDb) -> Config {
     let mut config = Config::defaults();
     config.listen = "127.0.0.1:0".parse().unwrap();
-    config.database_url = db.url.clone();
+    config.database_url.clone_from(&db.url);
     config.dev = false;
     config.demo = false;
     config.trusted_origins = Vec::new();
+    // The test clock alone says what time it is.
+    config.clock = ClockSource::Local;
     // Generous limits, so only the rate-limit tests meet them.
     config.login_rate_per_ip = NonZeroU32::new(10_000).unwrap();
     config.login_rate_per_email_hour = NonZeroU32::new(10_000).unwrap();
@@ -120,10 +138,23 @@ impl TestApp {
     /// A second server instance on the same database and clock, as when
     /// several instances share one PostgreSQL.
     pub async fn another_instance(&self, configure: impl FnOnce(&mut Config)) -> TestApp {
+        self.another_instance_ahead(Duration::ZERO, configure).await
+    }
+
+    /// A second server instance whose own clock runs `ahead` of this one's.
+    pub async fn another_instance_ahead(
+        &self,
+        ahead: Duration,
+        configure: impl FnOnce(&mut Config),
+    ) -> TestApp {
+        let clock = Ahead {
+            clock: self.clock.clone(),
+            by: i64::try_from(ahead.as_millis()).unwrap(),
+        };
         start(
             self.db.clone(),
             configure,
-            Arc::new(self.clock.clone()),
+            Arc::new(clock),
             self.clock.clone(),
         )
         .await

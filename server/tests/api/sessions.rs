@@ -7,6 +7,8 @@ use crate::helpers::{
     Cred, TestApp, TestUser, assert_api_error, session_set_cookie, session_token, spawn_app_with,
 };
 use crate::live_client::PROMPTLY;
+use server::Config;
+use server::config::ClockSource;
 
 /// A server that rotates tokens after 1 s and honours old ones for 1 s.
 async fn fast_rotating_app() -> TestApp {
@@ -344,4 +346,37 @@ async fn server_functions_rotate_while_api_calls_and_the_live_stream_never_do() 
         session_token(server_fn.headers()).is_some(),
         "the server function did not rotate"
     );
+}
+
+#[tokio::test]
+async fn an_instance_whose_clock_runs_ahead_still_honours_the_grace_of_a_rotation_made_on_another()
+{
+    // Both instances set their clocks by the database's, so B's own clock,
+    // five minutes ahead, cannot make a token in its grace look stolen.
+    let by_the_database = |config: &mut Config| {
+        config.clock = ClockSource::Database;
+        config.rotation_interval = Duration::from_secs(1);
+        config.rotation_grace = Duration::from_secs(10);
+    };
+    let a = spawn_app_with(by_the_database).await;
+    let b = a
+        .another_instance_ahead(Duration::from_mins(5), by_the_database)
+        .await;
+    let old = a.signed_up(&TestUser::generate()).await;
+    a.clock.advance(Duration::from_secs(1));
+    let page = a.get("/account/security", Some(&old)).await;
+    let new = session_token(page.headers()).expect("a rotated cookie");
+    a.get("/api/account/me", Some(&new)).await;
+    a.clock.advance(Duration::from_secs(2));
+
+    let parallel = b.get("/account/security", Some(&old)).await;
+
+    assert_eq!(
+        parallel.status(),
+        StatusCode::OK,
+        "{:?}",
+        parallel.headers().get("location")
+    );
+    let holder = a.get("/account/security", Some(&new)).await;
+    assert_eq!(holder.status(), StatusCode::OK);
 }
