@@ -149,3 +149,81 @@ pub async fn latencies(get: &Get, span: Duration) -> Result<Vec<Duration>, BoxEr
     samples.sort();
     Ok(samples)
 }
+
+/// What a fixed number of requests sent at once came to.
+#[derive(Clone, Copy, Debug)]
+pub struct Burst {
+    pub answered: u64,
+    /// Answers other than 200 (none expected).
+    pub failed: u64,
+    pub elapsed: Duration,
+    /// The longest any one answer took, body and all.
+    pub slowest: Duration,
+}
+
+impl Burst {
+    #[allow(clippy::cast_precision_loss)]
+    pub fn per_second(&self) -> f64 {
+        self.answered as f64 / self.elapsed.as_secs_f64()
+    }
+}
+
+/// `total` requests of `get`, over `connections` keep-alive connections
+/// sending back to back. An answer whose body is not complete within
+/// `patience` fails the run, naming it: a page that never finishes.
+pub async fn burst(
+    get: &Get,
+    connections: usize,
+    total: u64,
+    patience: Duration,
+) -> Result<Burst, BoxError> {
+    let left = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(total));
+    let started = Instant::now();
+    let mut workers = tokio::task::JoinSet::new();
+    for _ in 0..connections {
+        let (get, left) = (get.clone(), left.clone());
+        workers.spawn(async move {
+            let mut connection = Connection::open(get.addr).await?;
+            let (mut answered, mut failed, mut slowest) = (0_u64, 0_u64, Duration::ZERO);
+            while left
+                .fetch_update(
+                    std::sync::atomic::Ordering::Relaxed,
+                    std::sync::atomic::Ordering::Relaxed,
+                    |n| n.checked_sub(1),
+                )
+                .is_ok()
+            {
+                let sent = Instant::now();
+                let (status, _) = tokio::time::timeout(patience, connection.fetch(&get))
+                    .await
+                    .map_err(|_| {
+                        format!(
+                            "GET {} did not finish within {patience:?} (after {answered} answers on this connection)",
+                            get.path
+                        )
+                    })??;
+                slowest = slowest.max(sent.elapsed());
+                if status == StatusCode::OK {
+                    answered += 1;
+                } else {
+                    failed += 1;
+                }
+            }
+            Ok::<_, BoxError>((answered, failed, slowest))
+        });
+    }
+    let mut burst = Burst {
+        answered: 0,
+        failed: 0,
+        elapsed: Duration::ZERO,
+        slowest: Duration::ZERO,
+    };
+    while let Some(worker) = workers.join_next().await {
+        let (answered, failed, slowest) = worker??;
+        burst.answered += answered;
+        burst.failed += failed;
+        burst.slowest = burst.slowest.max(slowest);
+    }
+    burst.elapsed = started.elapsed();
+    Ok(burst)
+}

@@ -42,6 +42,13 @@ const STREAM_SESSIONS: usize = 20;
 const OPENING_AT_ONCE: usize = 100;
 const REVOKES: usize = 200;
 const SIGN_INS_AT_ONCE: usize = 4;
+/// Renders of the security page in the load test, and its connections.
+const RENDERS: u64 = 100_000;
+const RENDER_CONNECTIONS: usize = 64;
+/// A render taking longer than this is taken as one that never finishes.
+const RENDER_PATIENCE: Duration = Duration::from_secs(10);
+/// Clients of one account adding members as fast as they are answered.
+const FLOODERS: usize = 8;
 
 #[derive(Parser)]
 struct Args {
@@ -72,7 +79,7 @@ async fn main() -> Result<(), BoxError> {
     let mut table = Table::new();
 
     let ours = start_ours(&args, &scratch.path().join("ours.db")).await?;
-    let cookie = sign_up(ours.addr).await?;
+    let cookie = sign_up(ours.addr, EMAIL).await?;
     let peer = start_peer(&args.peer, &scratch.path().join("peer.db")).await?;
     let peer_cookie = peer_login(peer.addr).await?;
     let bare = ServerProcess::start(Command::new(&args.bare)).await?;
@@ -96,6 +103,10 @@ async fn main() -> Result<(), BoxError> {
     let during_sign_ins = latency_during_sign_ins(ours.addr, &cookie).await?;
     let page = Get::new(ours.addr, "/account/security", Some(&cookie));
     let ssr = load::latencies(&page, MEASURED).await?;
+    eprintln!("{RENDERS} renders of the security page at {RENDER_CONNECTIONS} connections");
+    let renders = load::burst(&page, RENDER_CONNECTIONS, RENDERS, RENDER_PATIENCE).await?;
+    eprintln!("sign-ins while another account floods member additions");
+    let during_flood = sign_ins_during_member_flood(ours.addr).await?;
     drop(ours);
 
     eprintln!("{IDLE_STREAMS} idle streams, then {REVOKES} revokes");
@@ -122,6 +133,32 @@ async fn main() -> Result<(), BoxError> {
             ssr.len()
         ),
     ));
+    table.push(Figure::new(
+        format!("`/account/security` rendered {RENDERS} times at {RENDER_CONNECTIONS} connections"),
+        format!(
+            "{:.0} pages/s, slowest {}, {} answers not 200",
+            renders.per_second(),
+            millis(renders.slowest),
+            renders.failed
+        ),
+        format!(
+            "every render finishes (none over {}s)",
+            RENDER_PATIENCE.as_secs()
+        ),
+        renders.failed == 0 && renders.answered == RENDERS,
+    ));
+    table.push(Figure::new(
+        format!("sign-in p99 while another account's {FLOODERS} clients add members"),
+        format!(
+            "p50 {}, p99 {} ({} sign-ins; the flood: {})",
+            millis(percentile(&during_flood.samples, 50)),
+            millis(percentile(&during_flood.samples, 99)),
+            during_flood.samples.len(),
+            during_flood.outcomes()
+        ),
+        "p99 < 1 s",
+        percentile(&during_flood.samples, 99) < Duration::from_secs(1),
+    ));
     table.push(wasm_figure(&args.wasm).await?);
 
     let markdown = table.markdown(&bench::report::machine().await);
@@ -144,6 +181,8 @@ async fn start_ours(args: &Args, database: &Path) -> Result<ServerProcess, BoxEr
         .args(["--max-sessions-per-user", "1000000"])
         .args(["--login-rate-per-ip", "1000000"])
         .args(["--login-rate-per-email-hour", "1000000"])
+        // One session serves every page of the run: no rotation midway.
+        .args(["--rotation-interval", "24h"])
         // Ten thousand idle streams of twenty sessions, all from loopback.
         .args(["--live-per-credential", "1000000"])
         .args(["--live-per-address", "1000000"]);
@@ -156,11 +195,12 @@ async fn start_peer(binary: &Path, database: &Path) -> Result<ServerProcess, Box
     ServerProcess::start(command).await
 }
 
-/// Signs the benchmark user up on our server; returns the session cookie.
-async fn sign_up(addr: std::net::SocketAddr) -> Result<String, BoxError> {
+/// Signs up the owner of a new account on our server; returns the session
+/// cookie.
+async fn sign_up(addr: std::net::SocketAddr, email: &str) -> Result<String, BoxError> {
     let response = reqwest::Client::new()
         .post(format!("http://{addr}/api/auth/signup"))
-        .json(&json!({"account_name": "Bench", "name": "Bench", "email": EMAIL, "password": PASSWORD}))
+        .json(&json!({"account_name": "Bench", "name": "Bench", "email": email, "password": PASSWORD}))
         .send()
         .await?
         .error_for_status()?;
@@ -295,6 +335,74 @@ async fn latency_during_sign_ins(
     })
 }
 
+struct DuringFlood {
+    /// Sorted sign-in times of the benchmark user.
+    samples: Vec<Duration>,
+    /// How the flood's requests were answered: status code and count.
+    answers: std::collections::BTreeMap<u16, usize>,
+}
+
+impl DuringFlood {
+    fn outcomes(&self) -> String {
+        self.answers
+            .iter()
+            .map(|(status, count)| format!("{count} × {status}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+/// The benchmark user signs in, one sign-in after the other, while the
+/// owner of another account has `FLOODERS` clients adding members (each a
+/// password to hash) as fast as they are answered.
+async fn sign_ins_during_member_flood(addr: std::net::SocketAddr) -> Result<DuringFlood, BoxError> {
+    let owner = sign_up(addr, "flood@example.com").await?;
+    let stop = Arc::new(AtomicBool::new(false));
+    let mut flooding = tokio::task::JoinSet::new();
+    for flooder in 0..FLOODERS {
+        let (stop, owner) = (stop.clone(), owner.clone());
+        flooding.spawn(async move {
+            let client = reqwest::Client::new();
+            let mut answers = std::collections::BTreeMap::<u16, usize>::new();
+            let mut n = 0_u64;
+            while !stop.load(Ordering::Relaxed) {
+                n += 1;
+                let status = client
+                    .post(format!("http://{addr}/api/account/members"))
+                    .header("cookie", &owner)
+                    .json(&json!({
+                        "name": format!("Member {flooder}-{n}"),
+                        "email": format!("member-{flooder}-{n}@example.com"),
+                        "password": PASSWORD,
+                    }))
+                    .send()
+                    .await?
+                    .status();
+                *answers.entry(status.as_u16()).or_default() += 1;
+            }
+            Ok::<_, BoxError>(answers)
+        });
+    }
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let client = reqwest::Client::new();
+    let end = Instant::now() + MEASURED;
+    let mut samples = Vec::new();
+    while Instant::now() < end {
+        let sent = Instant::now();
+        sign_in(&client, addr).await?;
+        samples.push(sent.elapsed());
+    }
+    stop.store(true, Ordering::Relaxed);
+    let mut answers = std::collections::BTreeMap::new();
+    while let Some(task) = flooding.join_next().await {
+        for (status, count) in task?? {
+            *answers.entry(status).or_default() += count;
+        }
+    }
+    samples.sort();
+    Ok(DuringFlood { samples, answers })
+}
+
 struct StreamFigures {
     revoke: Figure,
     memory: Figure,
@@ -307,7 +415,7 @@ async fn stream_figures(args: &Args, database: &Path) -> Result<StreamFigures, B
     let server = start_ours(args, database).await?;
     let addr = server.addr;
     let client = reqwest::Client::new();
-    let actor = sign_up(addr).await?;
+    let actor = sign_up(addr, EMAIL).await?;
     let mut cookies = Vec::with_capacity(STREAM_SESSIONS);
     for _ in 0..STREAM_SESSIONS {
         cookies.push(sign_in(&client, addr).await?.0);
