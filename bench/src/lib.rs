@@ -1,29 +1,12 @@
-//! Shared pieces of the benchmarks: putting load on servers, reading their
-//! memory, and reporting the figures.
+//! Shared pieces of the benchmarks: putting load on servers and reporting
+//! the figures (starting servers and reading cookies is `testkit`'s).
 
 pub mod load;
-pub mod process;
 pub mod report;
 
 use std::time::Duration;
 
-/// Any error, for the benchmarks' own plumbing.
-pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
-
-/// Our server's session cookie.
-pub const SESSION_COOKIE: &str = "__Host-session";
-
-/// `name=value` of the cookie called `name` that a response set.
-pub fn cookie_set(response: &reqwest::Response, name: &str) -> Option<String> {
-    response
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .filter_map(|value| value.split(';').next())
-        .find(|pair| pair.split_once('=').is_some_and(|(key, _)| key == name))
-        .map(str::to_owned)
-}
+pub use testkit::{BoxError, SESSION_COOKIE};
 
 /// Revokes one session through the JSON-RPC endpoint of the server at
 /// `addr`, as the signed-in `actor` (a `name=value` cookie).
@@ -60,22 +43,6 @@ pub fn millis(duration: Duration) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_named_cookie_is_picked_from_the_set_cookie_headers() {
-        let response = reqwest::Response::from(
-            hyper::Response::builder()
-                .header("set-cookie", "theme=dark; Path=/")
-                .header("set-cookie", "__Host-session=abc; HttpOnly; Secure")
-                .body(String::new())
-                .unwrap(),
-        );
-        assert_eq!(
-            cookie_set(&response, SESSION_COOKIE).as_deref(),
-            Some("__Host-session=abc")
-        );
-        assert_eq!(cookie_set(&response, "id"), None);
-    }
 
     #[test]
     fn percentiles_use_the_nearest_rank() {

@@ -8,10 +8,11 @@ use std::time::{Duration, Instant};
 
 use auth::SystemClock;
 use auth::testing::TestDb;
-use bench::{BoxError, SESSION_COOKIE, cookie_set, millis, percentile, revoke_session};
+use bench::{BoxError, SESSION_COOKIE, millis, percentile, revoke_session};
 use futures_util::StreamExt;
 use serde_json::{Value, json};
 use server::{Application, Config, StartupError};
+use testkit::cookie_pair;
 
 /// Revokes measured (after a few warm-up ones).
 const REVOKES: usize = 1_000;
@@ -36,7 +37,7 @@ async fn main() -> Result<(), BoxError> {
         .json(&json!({"account_name": "Bench", "name": "Bench", "email": "bench@example.com", "password": PASSWORD}))
         .send()
         .await?;
-    let actor = cookie_set(&signup, SESSION_COOKIE).ok_or("no session cookie")?;
+    let actor = cookie_pair(signup.headers(), SESSION_COOKIE).ok_or("no session cookie")?;
 
     let mut samples = Vec::with_capacity(REVOKES);
     for round in 0..WARM_UP + REVOKES {
@@ -46,7 +47,7 @@ async fn main() -> Result<(), BoxError> {
             .json(&json!({"email": "bench@example.com", "password": PASSWORD}))
             .send()
             .await?;
-        let cookie = cookie_set(&login, SESSION_COOKIE).ok_or("no session cookie")?;
+        let cookie = cookie_pair(login.headers(), SESSION_COOKIE).ok_or("no session cookie")?;
         let session_id = login.json::<Value>().await?["session_id"].clone();
         let stream = client
             .get(format!("http://{b}/api/events"))

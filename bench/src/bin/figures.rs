@@ -14,13 +14,14 @@ use std::time::{Duration, Instant};
 
 use bench::BoxError;
 use bench::load::{self, Connection, Get, Throughput};
-use bench::process::ServerProcess;
 use bench::report::{Figure, Table};
-use bench::{SESSION_COOKIE, cookie_set, millis, percentile, revoke_session};
+use bench::{SESSION_COOKIE, millis, percentile, revoke_session};
 use clap::Parser;
 use futures_util::StreamExt;
 use http_body_util::BodyExt;
 use serde_json::{Value, json};
+use testkit::ServerProcess;
+use testkit::cookie_pair;
 use tokio::process::Command;
 
 const EMAIL: &str = "bench@example.com";
@@ -204,7 +205,7 @@ async fn sign_up(addr: std::net::SocketAddr, email: &str) -> Result<String, BoxE
         .send()
         .await?
         .error_for_status()?;
-    cookie_set(&response, SESSION_COOKIE).ok_or_else(|| "no session cookie".into())
+    cookie_pair(response.headers(), SESSION_COOKIE).ok_or_else(|| "no session cookie".into())
 }
 
 /// Signs in on our server; returns the session cookie and the session id.
@@ -218,7 +219,7 @@ async fn sign_in(
         .send()
         .await?
         .error_for_status()?;
-    let cookie = cookie_set(&response, SESSION_COOKIE).ok_or("no session cookie")?;
+    let cookie = cookie_pair(response.headers(), SESSION_COOKIE).ok_or("no session cookie")?;
     let session_id = response.json::<Value>().await?["session_id"].clone();
     Ok((cookie, session_id))
 }
@@ -230,7 +231,7 @@ async fn peer_login(addr: std::net::SocketAddr) -> Result<String, BoxError> {
         .send()
         .await?
         .error_for_status()?;
-    cookie_set(&response, PEER_COOKIE).ok_or_else(|| "no peer session cookie".into())
+    cookie_pair(response.headers(), PEER_COOKIE).ok_or_else(|| "no peer session cookie".into())
 }
 
 /// A session used by `GET /api/account/me` a moment ago, revoked by the

@@ -1,10 +1,8 @@
 //! Faults: a failing audit write, the database failing half-way or going
 //! away, and the server process killed during a burst of writes.
 
-use std::net::{SocketAddr, TcpListener};
 use std::process::Stdio;
 use std::sync::Arc;
-use std::time::Duration;
 
 use auth::Backend;
 use auth::testing::TestDb;
@@ -13,7 +11,8 @@ use futures_util::{FutureExt, StreamExt};
 use reqwest::StatusCode;
 use serde_json::json;
 use sqlx::AssertSqlSafe;
-use tokio::process::{Child, Command};
+use testkit::ServerProcess;
+use tokio::process::Command;
 
 use crate::helpers::{
     Cred, TestApp, TestUser, assert_api_error, session_set_cookie, session_token, spawn_app,
@@ -166,48 +165,36 @@ async fn with_the_database_gone_requests_get_internal_and_change_nothing() {
     );
 }
 
-/// The server binary, started on `db` and a free loopback port.
-struct ServerProcess {
-    child: Child,
+/// The server binary, started on `db` and a loopback port of its choosing.
+struct ServerBinary {
+    process: ServerProcess,
     app: TestApp,
 }
 
-impl ServerProcess {
+impl ServerBinary {
     async fn start(db: Arc<TestDb>) -> Self {
-        let addr = free_loopback_addr();
-        let child = Command::new(env!("CARGO_BIN_EXE_latchkey"))
+        let mut command = Command::new(env!("CARGO_BIN_EXE_latchkey"));
+        command
             .env_clear()
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
             .env("DATABASE_URL", &db.url)
-            .env("LATCHKEY_LISTEN", addr.to_string())
+            .env("LATCHKEY_LISTEN", "127.0.0.1:0")
             .env("LATCHKEY_DEMO", "false")
             .env("LATCHKEY_MAX_SESSIONS", "1000")
             .env("LATCHKEY_LOGIN_RATE_PER_IP", "100000")
             .env("LATCHKEY_LOGIN_RATE_PER_EMAIL_HOUR", "100000")
             .env("RUST_LOG", "warn")
-            .stdout(Stdio::null())
-            .stderr(Stdio::inherit())
-            .kill_on_drop(true)
-            .spawn()
+            .stderr(Stdio::inherit());
+        let process = ServerProcess::start(command)
+            .await
             .expect("start the server binary");
-        let app = TestApp::of_process(addr, db);
-        for _ in 0..200 {
-            if app.client.get(app.url("/login")).send().await.is_ok() {
-                return Self { child, app };
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        panic!("the server did not start listening on {addr}");
+        let app = TestApp::of_process(process.addr, db);
+        Self { process, app }
     }
 
-    async fn kill(mut self) {
-        self.child.kill().await.expect("kill the server");
+    async fn kill(self) {
+        self.process.kill().await.expect("kill the server");
     }
-}
-
-fn free_loopback_addr() -> SocketAddr {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    listener.local_addr().unwrap()
 }
 
 /// One write of the burst that the server answered as done.
@@ -226,7 +213,7 @@ struct Acknowledged {
 #[tokio::test]
 async fn killing_the_server_during_a_burst_loses_no_committed_revocation() {
     let db = Arc::new(TestDb::new().await);
-    let server = ServerProcess::start(db.clone()).await;
+    let server = ServerBinary::start(db.clone()).await;
     let app = &server.app;
     let user = TestUser::generate();
     let owner = app.signed_up(&user).await;
@@ -280,7 +267,7 @@ async fn killing_the_server_during_a_burst_loses_no_committed_revocation() {
     drop(burst);
     server.kill().await;
 
-    let restarted = ServerProcess::start(db.clone()).await;
+    let restarted = ServerBinary::start(db.clone()).await;
     for cookie in &seen.revoked {
         let (status, body) = restarted
             .app

@@ -8,13 +8,13 @@ use api::Timestamp;
 
 use auth::testing::TestDb;
 use auth::{Clock, SystemClock, TestClock};
-use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, COOKIE, HeaderMap, SET_COOKIE};
+use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, COOKIE, HeaderMap};
 use reqwest::{Response, StatusCode, redirect};
 use serde_json::{Value, json};
 use server::config::ClockSource;
 use server::{Application, Config};
 
-pub const SESSION_COOKIE: &str = "__Host-session";
+pub use testkit::SESSION_COOKIE;
 
 /// A server running on a random port, with its own database and clock.
 pub struct TestApp {
@@ -398,18 +398,13 @@ impl TestUser {
 
 /// The whole `Set-Cookie` header for the session cookie, if the response set it.
 pub fn session_set_cookie(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get_all(SET_COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with(&format!("{SESSION_COOKIE}=")))
-        .map(str::to_owned)
+    testkit::set_cookie_header(headers, SESSION_COOKIE).map(str::to_owned)
 }
 
 /// The session token a response set, if it set a non-empty one.
 pub fn session_token(headers: &HeaderMap) -> Option<String> {
-    let header = session_set_cookie(headers)?;
-    let value = header.split(';').next()?.split_once('=')?.1;
+    let pair = testkit::cookie_pair(headers, SESSION_COOKIE)?;
+    let value = pair.split_once('=')?.1;
     (!value.is_empty()).then(|| value.to_owned())
 }
 

@@ -1,5 +1,6 @@
-//! A server under measurement, run as its own process so that its memory
-//! can be read and nothing of the load generator counts towards it.
+//! A server run as its own process: for benchmarks, so that its memory can
+//! be read and nothing of the load generator counts towards it; for tests,
+//! so that it can be killed half-way through a write.
 
 use std::net::SocketAddr;
 use std::process::Stdio;
@@ -38,6 +39,11 @@ impl ServerProcess {
         // Keep reading what it prints, so that a full pipe never blocks it.
         tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
         Ok(Self { child, addr })
+    }
+
+    /// Kills the server at once (SIGKILL), as a crash would.
+    pub async fn kill(mut self) -> std::io::Result<()> {
+        self.child.kill().await
     }
 
     /// Resident memory now, in KiB (`VmRSS`).
