@@ -18,7 +18,6 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::mpsc;
 
 use crate::hub::ConnectionHub;
-use crate::live::Ending;
 
 /// The PostgreSQL channel every instance listens on.
 const CHANNEL: &str = "latchkey_changes";
@@ -304,36 +303,22 @@ async fn follow<S, C, F, E, R, G, H>(
     }
 }
 
-/// After a gap in the feed: closes what ended meanwhile, and brings the
-/// deadlines of the others up to date.
+/// After a gap in the feed: every connection re-reads where its
+/// credential stands (and closes if it ended meanwhile), and the pages learn
+/// their sessions' deadlines, which a policy change elsewhere may have moved.
 async fn recheck(hub: &ConnectionHub, auth: &Auth) {
     let (sessions, tokens) = hub.credentials();
     for session_id in sessions {
-        match auth.session_deadlines(&session_id).await {
-            Ok(deadlines) => {
-                hub.notify_session(
-                    &session_id,
-                    &LiveEvent::SessionUpdated {
-                        idle_ends_at: deadlines.idle_ends_at,
-                        absolute_ends_at: deadlines.absolute_ends_at,
-                        server_time: auth.now(),
-                    },
-                );
-                // A rotation elsewhere may have retired the token one of
-                // them was opened with.
-                hub.recheck_session(&session_id);
-            }
-            Err(err) => match Ending::from_refusal(&err) {
-                Some(Ending::Expired) => {
-                    hub.close_expired(&session_id);
-                }
-                Some(Ending::Revoked(reason)) => {
-                    hub.close_for_session(&session_id, reason);
-                }
-                Some(Ending::TokenRevoked | Ending::TokenRotated | Ending::FellBehind) | None => {
-                    tracing::warn!(error = %err, "could not re-check a live session");
-                }
-            },
+        hub.recheck_session(&session_id);
+        if let Ok(deadlines) = auth.session_deadlines(&session_id).await {
+            hub.notify_session(
+                &session_id,
+                &LiveEvent::SessionUpdated {
+                    idle_ends_at: deadlines.idle_ends_at,
+                    absolute_ends_at: deadlines.absolute_ends_at,
+                    server_time: auth.now(),
+                },
+            );
         }
     }
     for token_id in tokens {

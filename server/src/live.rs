@@ -254,22 +254,18 @@ impl ConnectionWatch {
     /// token stops working, or the end.
     async fn recheck(&mut self) -> Option<Ending> {
         let session = self.session.as_mut()?;
-        match self
-            .auth
-            .connection_standing(&session.id, &session.token)
-            .await
-        {
-            Ok(ConnectionStanding::Holds {
+        match session_standing(&self.auth, &session.id, &session.token).await {
+            Standing::Holds {
                 deadlines,
                 token_until,
-            }) => {
+            } => {
                 session.deadlines = deadlines;
                 session.token_until = token_until;
                 session.retry_at = None;
                 None
             }
-            Ok(ConnectionStanding::TokenRetired) => Some(Ending::TokenRotated),
-            Err(err) => Ending::from_refusal(&err).or_else(|| {
+            Standing::Ends(ending) => Some(ending),
+            Standing::Unknown(err) => {
                 tracing::warn!(error = %err, "could not re-check a live session; trying again");
                 session.retry_at = Some(
                     self.auth
@@ -277,8 +273,45 @@ impl ConnectionWatch {
                         .plus_millis(duration_millis(RECHECK_AFTER_ERROR)),
                 );
                 None
-            }),
+            }
         }
+    }
+}
+
+/// Where a live connection bound to a session token stands now.
+pub enum Standing {
+    /// The session goes on: its deadlines and, once rotation has retired
+    /// the connection's token, the end of that token's grace.
+    Holds {
+        deadlines: Deadlines,
+        token_until: Option<Timestamp>,
+    },
+    /// The connection must end.
+    Ends(Ending),
+    /// Storage could not tell: ask again later.
+    Unknown(AuthError),
+}
+
+/// The one re-check of a session-bound live connection: the watch asks it
+/// at a deadline or when told to, and the WebSocket before every request.
+pub async fn session_standing(
+    auth: &Auth,
+    session_id: &api::SessionId,
+    token: &TokenHash,
+) -> Standing {
+    match auth.connection_standing(session_id, token).await {
+        Ok(ConnectionStanding::Holds {
+            deadlines,
+            token_until,
+        }) => Standing::Holds {
+            deadlines,
+            token_until,
+        },
+        Ok(ConnectionStanding::TokenRetired) => Standing::Ends(Ending::TokenRotated),
+        Err(err) => match Ending::from_refusal(&err) {
+            Some(ending) => Standing::Ends(ending),
+            None => Standing::Unknown(err),
+        },
     }
 }
 

@@ -9,10 +9,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use api::{ApiError, ErrorCode, Timestamp};
-use auth::{
-    ApiTokenSecret, Auth, Authentication, Caller, ClientMeta, ConnectionStanding, Credential,
-    SignInLimits,
-};
+use auth::{ApiTokenSecret, Auth, Authentication, Caller, ClientMeta, Credential, SignInLimits};
 use axum::Extension;
 use axum::extract::State;
 use axum::extract::ws::rejection::WebSocketUpgradeRejection;
@@ -25,7 +22,7 @@ use tokio::sync::oneshot;
 use super::answer;
 use crate::error::HttpError;
 use crate::extract::{Client, bearer_token};
-use crate::live::{CLOSE_RECONNECT, ConnectionWatch, Ending, Step};
+use crate::live::{CLOSE_RECONNECT, ConnectionWatch, Ending, Standing, Step, session_standing};
 use crate::middleware::{ClientAddr, origin_is_foreign};
 use crate::startup::BODY_LIMIT_BYTES;
 use crate::state::AppState;
@@ -182,10 +179,9 @@ impl Connection {
         else {
             return None;
         };
-        match self.auth.connection_standing(session_id, token).await {
-            Ok(ConnectionStanding::Holds { .. }) => None,
-            Ok(ConnectionStanding::TokenRetired) => Some(Ending::TokenRotated),
-            Err(err) => Ending::from_refusal(&err),
+        match session_standing(&self.auth, session_id, token).await {
+            Standing::Ends(ending) => Some(ending),
+            Standing::Holds { .. } | Standing::Unknown(_) => None,
         }
     }
 
@@ -236,4 +232,234 @@ fn close_frame(ending: Ending) -> Message {
         code: ending.close_code(),
         reason: ending.close_reason().into(),
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::convert::Infallible;
+    use std::num::NonZeroU32;
+    use std::pin::Pin;
+    use std::task::{Context, Poll};
+
+    use api::{LoginRequest, Password, SessionRevokeParams, SignupRequest};
+    use auth::testing::TestDb;
+    use auth::{Access, NewSession, SessionSettings, SessionToken, TestClock};
+    use tokio::sync::mpsc;
+
+    use super::*;
+    use crate::feed::ChangeFeed;
+    use crate::hub::ConnectionHub;
+
+    const PASSWORD: &str = "a long enough password";
+
+    /// The server's side of a socket made of two channels.
+    struct ChannelSocket {
+        incoming: mpsc::UnboundedReceiver<Result<Message, Infallible>>,
+        outgoing: mpsc::UnboundedSender<Message>,
+    }
+
+    impl Stream for ChannelSocket {
+        type Item = Result<Message, Infallible>;
+
+        fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+            self.incoming.poll_recv(cx)
+        }
+    }
+
+    impl Sink<Message> for ChannelSocket {
+        type Error = mpsc::error::SendError<Message>;
+
+        fn poll_ready(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+            Poll::Ready(Ok(()))
+        }
+
+        fn start_send(self: Pin<&mut Self>, message: Message) -> Result<(), Self::Error> {
+            self.outgoing.send(message)
+        }
+
+        fn poll_flush(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+            Poll::Ready(Ok(()))
+        }
+
+        fn poll_close(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+            Poll::Ready(Ok(()))
+        }
+    }
+
+    /// The client's side: what it sends, and what the server sent it.
+    struct Client {
+        send: mpsc::UnboundedSender<Result<Message, Infallible>>,
+        heard: mpsc::UnboundedReceiver<Message>,
+    }
+
+    impl Client {
+        fn request(&self, method: &str, params: &serde_json::Value) {
+            let body =
+                serde_json::json!({"jsonrpc": "2.0", "id": 1, "method": method, "params": params});
+            self.send
+                .send(Ok(Message::Text(body.to_string().into())))
+                .unwrap();
+        }
+
+        /// The next message that is not a ping.
+        async fn next(&mut self) -> Message {
+            loop {
+                match self.heard.recv().await.expect("the server said something") {
+                    Message::Ping(_) => {}
+                    message => return message,
+                }
+            }
+        }
+
+        async fn close_code(&mut self) -> u16 {
+            match self.next().await {
+                Message::Close(Some(frame)) => frame.code,
+                other => panic!("not a close frame: {other:?}"),
+            }
+        }
+    }
+
+    /// One user's session, its socket being served, and the client's end.
+    struct Served {
+        auth: Auth,
+        clock: TestClock,
+        session: NewSession,
+        client: Client,
+        _db: TestDb,
+    }
+
+    async fn served() -> Served {
+        let db = TestDb::new().await;
+        let clock = TestClock::new();
+        let hub = ConnectionHub::default();
+        let auth = Auth::new(
+            db.db.clone(),
+            Arc::new(clock.clone()),
+            SessionSettings::default(),
+            Arc::new(ChangeFeed::local(hub.clone())),
+        )
+        .await
+        .unwrap();
+        let meta = ClientMeta::new(Some("127.0.0.1".into()), Some("a test"));
+        auth.signup(
+            SignupRequest {
+                account_name: "Acme".into(),
+                name: "Ada".into(),
+                email: "ada@example.com".into(),
+                password: Password::new(PASSWORD.into()),
+            },
+            meta.clone(),
+        )
+        .await
+        .unwrap();
+        let session = auth
+            .login(
+                LoginRequest {
+                    email: "ada@example.com".into(),
+                    password: Password::new(PASSWORD.into()),
+                },
+                meta.clone(),
+            )
+            .await
+            .unwrap();
+        let caller = resolved(&auth, &session.token, Access::Api).await.caller;
+        let watch = ConnectionWatch::start(auth.clone(), &hub, &caller, None).unwrap();
+        let (send, incoming) = mpsc::unbounded_channel();
+        let (outgoing, heard) = mpsc::unbounded_channel();
+        let connection = Connection {
+            auth: auth.clone(),
+            limits: Arc::new(SignInLimits::new(
+                NonZeroU32::new(100).unwrap(),
+                NonZeroU32::new(100).unwrap(),
+            )),
+            caller,
+            bearer: None,
+            meta,
+            activity_every: Duration::from_mins(1),
+            ping_every: Duration::from_mins(10),
+        };
+        tokio::spawn(connection.serve(ChannelSocket { incoming, outgoing }, watch));
+        Served {
+            auth,
+            clock,
+            session,
+            client: Client { send, heard },
+            _db: db,
+        }
+    }
+
+    async fn resolved(auth: &Auth, token: &SessionToken, access: Access) -> auth::Resolved {
+        let meta = ClientMeta::new(Some("127.0.0.1".into()), Some("a test"));
+        auth.authenticate(token, access, &meta).await.unwrap()
+    }
+
+    #[tokio::test]
+    async fn a_request_on_the_socket_gets_its_answer() {
+        let mut served = served().await;
+
+        served
+            .client
+            .request("account_verify", &serde_json::json!({}));
+
+        let Message::Text(answer) = served.client.next().await else {
+            panic!("no answer");
+        };
+        let answer: serde_json::Value = serde_json::from_str(answer.as_str()).unwrap();
+        assert_eq!(answer["result"]["me"]["email"], "ada@example.com", "{answer}");
+    }
+
+    #[tokio::test]
+    async fn a_revoked_session_closes_its_socket_as_ended_with_no_request_needed() {
+        let mut served = served().await;
+        let meta = ClientMeta::new(None, None);
+        let other = served
+            .auth
+            .login(
+                LoginRequest {
+                    email: "ada@example.com".into(),
+                    password: Password::new(PASSWORD.into()),
+                },
+                meta.clone(),
+            )
+            .await
+            .unwrap();
+        let other = resolved(&served.auth, &other.token, Access::Api)
+            .await
+            .caller;
+
+        served
+            .auth
+            .revoke_session(
+                &other,
+                SessionRevokeParams {
+                    session_id: served.session.signed_in.session_id.clone(),
+                },
+                &meta,
+            )
+            .await
+            .unwrap();
+
+        assert_eq!(
+            served.client.close_code().await,
+            crate::live::CLOSE_CREDENTIAL_ENDED
+        );
+    }
+
+    #[tokio::test]
+    async fn a_request_once_its_token_was_rotated_out_closes_the_socket_for_a_reconnect() {
+        let mut served = served().await;
+        served.clock.advance(Duration::from_mins(10));
+        let new_token = resolved(&served.auth, &served.session.token, Access::Interactive)
+            .await
+            .rotated
+            .expect("a page load past the interval rotates");
+        resolved(&served.auth, &new_token, Access::Api).await;
+        served.clock.advance(Duration::from_mins(2));
+
+        served
+            .client
+            .request("account_verify", &serde_json::json!({}));
+
+        assert_eq!(served.client.close_code().await, CLOSE_RECONNECT);
+    }
 }
