@@ -405,7 +405,10 @@ mod tests {
             panic!("no answer");
         };
         let answer: serde_json::Value = serde_json::from_str(answer.as_str()).unwrap();
-        assert_eq!(answer["result"]["me"]["email"], "ada@example.com", "{answer}");
+        assert_eq!(
+            answer["result"]["me"]["email"], "ada@example.com",
+            "{answer}"
+        );
     }
 
     #[tokio::test]
