@@ -28,18 +28,30 @@ test('past the window, creating a token asks for the password and then goes on',
   await expect(page.getByTestId('token-list')).toContainText('after a while');
 });
 
-test('the password dialog closes on Escape and does nothing', async ({ browser }) => {
+test('the password dialog keeps focus inside, closes on Escape and does nothing', async ({ browser }) => {
   const page = await newPage(browser, reauthBaseURL);
   await signUpViaApi(page.request, uniqueEmail('reauth-escape'));
   await openSecurityPage(page);
   await page.getByLabel('Token name').fill('never made');
   await page.waitForTimeout(reauthWindowMs + 200);
-  await page.getByRole('button', { name: 'Create token' }).click();
-  await expect(page.getByTestId('reauth')).toBeVisible();
+  const create = page.getByRole('button', { name: 'Create token' });
+  await create.focus();
+  await page.keyboard.press('Enter');
+  const dialog = page.getByTestId('reauth');
+  await expect(dialog).toBeVisible();
+  await expect(page.getByLabel('Your password')).toBeFocused();
+  // With the field empty, Confirm is disabled: Tab goes to Cancel, then
+  // wraps back to the field.
+  await page.keyboard.press('Tab');
+  await expect(dialog.getByRole('button', { name: 'Cancel' })).toBeFocused();
+  await page.keyboard.press('Tab');
+  await expect(page.getByLabel('Your password')).toBeFocused();
+  await page.keyboard.press('Shift+Tab');
+  await expect(dialog.getByRole('button', { name: 'Cancel' })).toBeFocused();
 
   await page.keyboard.press('Escape');
 
-  await expect(page.getByTestId('reauth')).toHaveCount(0);
+  await expect(dialog).toHaveCount(0);
   await expect(page.getByTestId('token-secret')).toHaveCount(0);
   await expect(page.getByLabel('Token name')).toHaveValue('never made');
 });

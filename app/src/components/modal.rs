@@ -1,16 +1,134 @@
+//! Dialogs. [`Modal`] is the one dialog shell: it keeps keyboard focus
+//! inside while open (Tab and Shift+Tab wrap around), closes on Escape or a
+//! click beside it, puts focus on its first control when it opens and gives
+//! it back to what opened it when it closes. [`ConfirmModal`] asks to
+//! confirm one action; the password dialog (`reauth.rs`) is the other user.
+
 use leptos::ev::KeyboardEvent;
 use leptos::html;
 use leptos::prelude::*;
 use send_wrapper::SendWrapper;
+use wasm_bindgen::JsCast;
 
-/// A confirmation dialog. It says what will happen, keeps keyboard focus
-/// inside while open (Tab and Shift+Tab cycle), closes on Escape or Cancel,
-/// and gives focus back to what opened it.
+/// What can take focus inside a dialog, in document order.
+const FOCUSABLE: &str = "button:not([disabled]), input:not([disabled]), select:not([disabled]), \
+                         textarea:not([disabled]), a[href], [tabindex]:not([tabindex='-1'])";
+
+/// The dialog shell: a backdrop and a `role="dialog"` box titled `title`.
+#[component]
+pub fn Modal(
+    /// Open while true.
+    open: RwSignal<bool>,
+    /// A unique id: the box's `data-testid`, and with `-title` its title's id.
+    id: &'static str,
+    title: &'static str,
+    /// Runs on Escape or a click beside the box; it should close the dialog.
+    on_close: Callback<()>,
+    children: ChildrenFn,
+) -> impl IntoView {
+    let dialog = NodeRef::<html::Div>::new();
+    // Set only in the browser, so no element is ever held while rendering on
+    // the (multi-threaded) server.
+    let opener = StoredValue::new(None::<SendWrapper<web_sys::HtmlElement>>);
+
+    Effect::new(move |was_open: Option<bool>| {
+        let is_open = open.get();
+        if is_open && was_open != Some(true) {
+            let active = document()
+                .active_element()
+                .and_then(|element| element.dyn_into::<web_sys::HtmlElement>().ok());
+            opener.set_value(active.map(SendWrapper::new));
+            request_animation_frame(move || {
+                if let Some(first) = dialog
+                    .get_untracked()
+                    .and_then(|dialog| focusable_in(&dialog).into_iter().next())
+                {
+                    let _ = first.focus();
+                }
+            });
+        } else if !is_open && was_open == Some(true) {
+            opener.update_value(|element| {
+                if let Some(element) = element.take() {
+                    let _ = element.focus();
+                }
+            });
+        }
+        is_open
+    });
+    let on_keydown = move |ev: KeyboardEvent| match ev.key().as_str() {
+        "Escape" => {
+            ev.prevent_default();
+            on_close.run(());
+        }
+        "Tab" => {
+            if let Some(dialog) = dialog.get_untracked() {
+                keep_focus_inside(&ev, &focusable_in(&dialog));
+            }
+        }
+        _ => {}
+    };
+    let title_id = format!("{id}-title");
+    view! {
+        <Show when=move || open.get()>
+            <div class="modal-backdrop" on:click=move |_| on_close.run(())></div>
+            <div
+                class="modal"
+                role="dialog"
+                aria-modal="true"
+                aria-labelledby=title_id.clone()
+                data-testid=id
+                node_ref=dialog
+                on:keydown=on_keydown
+            >
+                <h2 id=title_id.clone()>{title}</h2>
+                {children()}
+            </div>
+        </Show>
+    }
+}
+
+/// The controls in `dialog` that can take focus, in document order.
+fn focusable_in(dialog: &web_sys::HtmlElement) -> Vec<web_sys::HtmlElement> {
+    let Ok(found) = dialog.query_selector_all(FOCUSABLE) else {
+        return Vec::new();
+    };
+    (0..found.length())
+        .filter_map(|n| found.item(n))
+        .filter_map(|node| node.dyn_into::<web_sys::HtmlElement>().ok())
+        .collect()
+}
+
+/// Tab from the last control goes to the first, Shift+Tab from the first to
+/// the last: focus never leaves the dialog.
+fn keep_focus_inside(ev: &KeyboardEvent, controls: &[web_sys::HtmlElement]) {
+    let (Some(first), Some(last)) = (controls.first(), controls.last()) else {
+        ev.prevent_default();
+        return;
+    };
+    let (from, to) = if ev.shift_key() {
+        (first, last)
+    } else {
+        (last, first)
+    };
+    let from: &web_sys::Element = from;
+    let active = document().active_element();
+    let outside = active.as_ref().is_none_or(|active| {
+        !controls
+            .iter()
+            .any(|c| AsRef::<web_sys::Element>::as_ref(c) == active)
+    });
+    if outside || active.as_ref() == Some(from) {
+        ev.prevent_default();
+        let _ = to.focus();
+    }
+}
+
+/// A confirmation dialog: says what will happen, Cancel and a confirm button.
 #[component]
 pub fn ConfirmModal(
     /// Open while true; the modal sets it to false when it closes.
     open: RwSignal<bool>,
-    /// A unique id for the title, for `aria-labelledby`.
+    /// A unique id for the dialog (see [`Modal`]).
     id: &'static str,
     title: &'static str,
     /// What will happen, in words.
@@ -23,86 +141,25 @@ pub fn ConfirmModal(
     /// Runs when confirmed (the modal closes first).
     on_confirm: Callback<()>,
 ) -> impl IntoView {
-    let cancel_ref = NodeRef::<html::Button>::new();
-    let confirm_ref = NodeRef::<html::Button>::new();
-    // Set only in the browser, so no element is ever held while rendering on
-    // the (multi-threaded) server.
-    let opener = StoredValue::new(None::<SendWrapper<web_sys::HtmlElement>>);
-
-    Effect::new(move |_| {
-        if open.get() {
-            let active = document().active_element();
-            let element =
-                active.and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok());
-            opener.set_value(element.map(SendWrapper::new));
-            request_animation_frame(move || {
-                if let Some(cancel) = cancel_ref.get_untracked() {
-                    let _ = cancel.focus();
-                }
-            });
-        }
-    });
-    let close = move || {
-        open.set(false);
-        opener.with_value(|element| {
-            if let Some(element) = element {
-                let _ = element.focus();
-            }
-        });
-    };
-    let on_keydown = move |ev: KeyboardEvent| match ev.key().as_str() {
-        "Escape" => {
-            ev.prevent_default();
-            close();
-        }
-        "Tab" => {
-            ev.prevent_default();
-            let (Some(cancel), Some(confirm)) =
-                (cancel_ref.get_untracked(), confirm_ref.get_untracked())
-            else {
-                return;
-            };
-            let cancel_element: web_sys::Element = cancel.clone().into();
-            let on_cancel = document().active_element() == Some(cancel_element);
-            let _ = if on_cancel {
-                confirm.focus()
-            } else {
-                cancel.focus()
-            };
-        }
-        _ => {}
-    };
-    let title_id = format!("{id}-title");
+    let close = Callback::new(move |()| open.set(false));
     view! {
-        <Show when=move || open.get()>
-            <div class="modal-backdrop" on:click=move |_| close()></div>
-            <div
-                class="modal"
-                role="dialog"
-                aria-modal="true"
-                aria-labelledby=title_id.clone()
-                data-testid=id
-                on:keydown=on_keydown
-            >
-                <h2 id=title_id.clone()>{title}</h2>
-                <p>{move || body.get()}</p>
-                <div class="modal-actions">
-                    <button type="button" class="button" node_ref=cancel_ref on:click=move |_| close()>
-                        "Cancel"
-                    </button>
-                    <button
-                        type="button"
-                        class=if danger { "button danger" } else { "button primary-inline" }
-                        node_ref=confirm_ref
-                        on:click=move |_| {
-                            close();
-                            on_confirm.run(());
-                        }
-                    >
-                        {confirm_label}
-                    </button>
-                </div>
+        <Modal open id title on_close=close>
+            <p>{move || body.get()}</p>
+            <div class="modal-actions">
+                <button type="button" class="button" on:click=move |_| close.run(())>
+                    "Cancel"
+                </button>
+                <button
+                    type="button"
+                    class=if danger { "button danger" } else { "button primary-inline" }
+                    on:click=move |_| {
+                        close.run(());
+                        on_confirm.run(());
+                    }
+                >
+                    {confirm_label}
+                </button>
             </div>
-        </Show>
+        </Modal>
     }
 }
