@@ -112,7 +112,8 @@ pub async fn revoke_token(token_id: TokenId) -> Result<Revoked, ApiError> {
 #[server(prefix = "/api/fn")]
 pub async fn load_policy() -> Result<PolicyView, ApiError> {
     let (auth, caller, _) = acting()?;
-    Ok(auth.policy_view(&caller).await?)
+    let policy = auth.account_policy(&caller.me.account_id).await?;
+    Ok(PolicyView::from(&policy))
 }
 
 /// The account's policy and who is signed in, for the owner; `None` for a
@@ -121,16 +122,21 @@ pub async fn load_policy() -> Result<PolicyView, ApiError> {
 #[server(prefix = "/api/fn")]
 pub async fn load_security_overview() -> Result<Option<SecurityOverview>, ApiError> {
     let (auth, caller, _) = acting()?;
-    if caller.me.role != api::Role::Owner {
+    let Ok(owner) = auth.as_owner(&caller) else {
         return Ok(None);
-    }
-    Ok(Some(auth.security_overview(&caller).await?))
+    };
+    Ok(Some(owner.security_overview().await?))
 }
 
 #[server(prefix = "/api/fn")]
 pub async fn set_policy(params: PolicySetParams) -> Result<PolicySet, ApiError> {
     let (auth, caller, meta) = acting()?;
-    Ok(auth.policy_set(&caller, params, &meta).await?)
+    let change = auth::PolicyChange::try_from(&params)?;
+    let update = auth
+        .as_owner(&caller)?
+        .set_policy(change, params.apply_to_live_sessions, &meta)
+        .await?;
+    Ok(PolicySet::from(update))
 }
 
 /// Signs out everyone in the account but this session, or everyone (owner only).
@@ -138,6 +144,7 @@ pub async fn set_policy(params: PolicySetParams) -> Result<PolicySet, ApiError> 
 pub async fn revoke_account_sessions(scope: RevokeScope) -> Result<Count, ApiError> {
     let (auth, caller, meta) = acting()?;
     Ok(auth
-        .revoke_account_sessions(&caller, api::SessionsRevokeParams { scope }, &meta)
+        .as_owner(&caller)?
+        .revoke_account_sessions(api::SessionsRevokeParams { scope }, &meta)
         .await?)
 }

@@ -36,8 +36,8 @@ pub use limits::{
 pub use secret::{API_TOKEN_PREFIX, ApiTokenSecret, SessionToken, TokenHash};
 pub use service::{
     Access, AccountPolicy, Auth, Authentication, Caller, CheckedPassword, ClientMeta,
-    ConnectionStanding, Credential, DemoAccount, NewSession, PasswordChange, PasswordChanged,
-    PolicyChange, PolicyUpdate, Resolved,
+    ConnectionStanding, Credential, DemoAccount, NewSession, OwnerActions, PasswordChange,
+    PasswordChanged, PolicyChange, PolicyUpdate, Resolved,
 };
 pub use sessions::{Cleanup, Deadlines};
 pub use settings::SessionSettings;

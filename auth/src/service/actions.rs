@@ -3,15 +3,14 @@
 //! JSON-RPC, the server functions and the UI all call these.
 
 use api::{
-    ActiveUser, Count, CreatedToken, CredentialKind, DisplayName, NoticeKind, PolicySet,
-    PolicySetParams, PolicyView, RevokeReason, RevokeScope, Revoked, Role, SecurityOverview,
-    SessionId, SessionInfo, SessionPolicy, SessionRevokeAllParams, SessionRevokeParams,
-    SessionsRevokeParams, TOKEN_MAX_DAYS, Timestamp, TokenCreateParams, TokenId, TokenInfo,
-    TokenRevokeParams, UserId, Verified,
+    ActiveUser, Count, CreatedToken, CredentialKind, DisplayName, NoticeKind, PolicyView,
+    RevokeReason, RevokeScope, Revoked, SecurityOverview, SessionId, SessionInfo,
+    SessionRevokeAllParams, SessionRevokeParams, SessionsRevokeParams, TOKEN_MAX_DAYS, Timestamp,
+    TokenCreateParams, TokenId, TokenInfo, TokenRevokeParams, UserId, Verified,
 };
 use serde_json::json;
 
-use super::{AccountPolicy, Auth, Caller, ClientMeta, Credential, PolicyChange};
+use super::{Auth, Caller, ClientMeta, Credential, OwnerActions};
 use crate::audit::{AuditEvent, AuditKind};
 use crate::notices::{self, NewNotice};
 use crate::secret::{ApiTokenSecret, random_bytes};
@@ -242,13 +241,15 @@ impl Auth {
         }
         Ok(Revoked { revoked })
     }
+}
 
-    /// `account_security_get` (owner): the policy and who is signed in.
-    pub async fn security_overview(&self, caller: &Caller) -> Result<SecurityOverview, AuthError> {
-        require_owner(caller)?;
-        let policy = self.account_policy(&caller.me.account_id).await?;
+impl OwnerActions<'_> {
+    /// `account_security_get`: the policy and who is signed in.
+    pub async fn security_overview(&self) -> Result<SecurityOverview, AuthError> {
+        let (auth, caller) = (self.auth, self.owner);
+        let policy = auth.account_policy(&caller.me.account_id).await?;
         let rows =
-            sessions::active_users(self.0.db.reader(), &caller.me.account_id, self.now()).await?;
+            sessions::active_users(auth.0.db.reader(), &caller.me.account_id, auth.now()).await?;
         let active_users = rows
             .into_iter()
             .filter_map(|row| {
@@ -263,58 +264,34 @@ impl Auth {
             })
             .collect();
         Ok(SecurityOverview {
-            policy: policy_view(&policy),
+            policy: PolicyView::from(&policy),
             active_users,
         })
     }
 
-    /// The policy of the caller's account, read-only (any member may see it).
-    pub async fn policy_view(&self, caller: &Caller) -> Result<PolicyView, AuthError> {
-        let policy = self.account_policy(&caller.me.account_id).await?;
-        Ok(policy_view(&policy))
-    }
-
-    /// `account_policy_set` (owner): a preset, custom minutes, or clear.
-    pub async fn policy_set(
-        &self,
-        caller: &Caller,
-        params: PolicySetParams,
-        meta: &ClientMeta,
-    ) -> Result<PolicySet, AuthError> {
-        let change = policy_change(&params)?;
-        let update = self
-            .set_policy(caller, change, params.apply_to_live_sessions, meta)
-            .await?;
-        Ok(PolicySet {
-            policy: policy_view(&update.policy),
-            sessions_shortened: update.sessions_shortened,
-        })
-    }
-
-    /// `account_sessions_revoke` (owner): signs out everyone in the account
+    /// `account_sessions_revoke`: signs out everyone in the account
     /// but the caller's current session (`others`), or everyone (`all`).
     pub async fn revoke_account_sessions(
         &self,
-        caller: &Caller,
         params: SessionsRevokeParams,
         meta: &ClientMeta,
     ) -> Result<Count, AuthError> {
-        require_owner(caller)?;
-        self.require_recent_password(caller).await?;
+        let (auth, caller) = (self.auth, self.owner);
+        auth.require_recent_password(caller).await?;
         let keep = match params.scope {
             RevokeScope::Others => caller.session_id(),
             RevokeScope::All => None,
         };
-        let now = self.now();
+        let now = auth.now();
         let reason = RevokeReason::SignedOutByOwner;
-        let mut tx = self.0.db.begin_write().await?;
+        let mut tx = auth.0.db.begin_write().await?;
         let ended =
             sessions::revoke_all_in_account(&mut tx, &caller.me.account_id, keep, reason, now)
                 .await?;
         tx.commit().await?;
         let event = revoke_event(caller, now, meta, reason, ended.len())
             .target(caller.me.account_id.as_str());
-        self.after_revoke(&ended, reason, event).await;
+        auth.after_revoke(&ended, reason, event).await;
         Ok(Count {
             count: ended.len() as u64,
         })
@@ -344,48 +321,4 @@ fn token_revoke_event(
     AuditEvent::new(AuditKind::TokensRevoked, now, meta)
         .by(&caller.me.account_id, &caller.me.user_id)
         .detail(json!({"reason": reason, "count": ids.len(), "token_ids": ids}))
-}
-
-fn require_owner(caller: &Caller) -> Result<(), AuthError> {
-    if caller.me.role == Role::Owner {
-        Ok(())
-    } else {
-        Err(AuthError::Forbidden)
-    }
-}
-
-/// Exactly one of: a preset, both custom values, or `clear`.
-fn policy_change(params: &PolicySetParams) -> Result<PolicyChange, AuthError> {
-    let custom = params.idle_minutes.is_some() || params.absolute_minutes.is_some();
-    let chosen =
-        usize::from(params.preset.is_some()) + usize::from(custom) + usize::from(params.clear);
-    if chosen != 1 {
-        return Err(api::ApiError::invalid_params(
-            "Send exactly one of: `preset`, `idle_minutes` with `absolute_minutes`, or `clear: true`.",
-        )
-        .into());
-    }
-    if let Some(preset) = params.preset {
-        return Ok(PolicyChange::Preset(preset));
-    }
-    if params.clear {
-        return Ok(PolicyChange::Clear);
-    }
-    let idle = params.idle_minutes.unwrap_or(-1);
-    let absolute = params.absolute_minutes.unwrap_or(-1);
-    Ok(PolicyChange::Custom(
-        SessionPolicy::new(idle, absolute).map_err(api::ApiError::from)?,
-    ))
-}
-
-fn policy_view(policy: &AccountPolicy) -> PolicyView {
-    PolicyView {
-        policy_override: policy.policy_override,
-        preset: policy.policy_override.and_then(SessionPolicy::preset),
-        default_idle_seconds: policy.default_idle.as_secs(),
-        default_absolute_seconds: policy.default_absolute.as_secs(),
-        effective_idle_seconds: policy.effective_idle.as_secs(),
-        effective_absolute_seconds: policy.effective_absolute.as_secs(),
-        bounds: api::PolicyBounds::current(),
-    }
 }

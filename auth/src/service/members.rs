@@ -3,40 +3,36 @@
 use api::{DisplayName, EmailAddress, Me, NewMemberRequest, Role, UserId};
 use serde_json::json;
 
-use super::{Auth, Caller, ClientMeta};
+use super::{ClientMeta, OwnerActions};
 use crate::AuthError;
 use crate::audit::{AuditEvent, AuditKind};
 use crate::secret::random_bytes;
 use crate::users::{self, NewUser};
 
-impl Auth {
-    /// Adds a member with a first password (owner only). A taken email is a
-    /// conflict.
-    #[tracing::instrument(skip_all, fields(account_id = %caller.me.account_id))]
+impl OwnerActions<'_> {
+    /// Adds a member with a first password. A taken email is a conflict.
+    #[tracing::instrument(skip_all, fields(account_id = %self.owner.me.account_id))]
     pub async fn add_member(
         &self,
-        caller: &Caller,
         request: NewMemberRequest,
         meta: &ClientMeta,
     ) -> Result<Me, AuthError> {
-        if caller.me.role != Role::Owner {
-            return Err(AuthError::Forbidden);
-        }
-        self.require_recent_password(caller).await?;
+        let (auth, caller) = (self.auth, self.owner);
+        auth.require_recent_password(caller).await?;
         let name = DisplayName::parse(&request.name, "name")?;
         let email = EmailAddress::parse(&request.email)?;
         request.password.check_new("password")?;
         // Everything cheap first: a taken email costs no hashing.
-        if users::find_by_email(self.0.db.reader(), &email)
+        if users::find_by_email(auth.0.db.reader(), &email)
             .await?
             .is_some()
         {
             return Err(AuthError::EmailTaken);
         }
-        self.0.hashing_limits.check(&caller.me)?;
-        let password_hash = self.0.passwords.hash(request.password).await?;
+        auth.0.hashing_limits.check(&caller.me)?;
+        let password_hash = auth.0.passwords.hash(request.password).await?;
         let user_id = UserId::from_random_bytes(random_bytes()?);
-        let now = self.now();
+        let now = auth.now();
         let member = NewUser {
             id: &user_id,
             account_id: &caller.me.account_id,
@@ -45,10 +41,10 @@ impl Auth {
             email: &email,
             password_hash: &password_hash,
         };
-        let mut conn = self.0.db.acquire_write().await?;
+        let mut conn = auth.0.db.acquire_write().await?;
         users::insert_user(&mut conn, &member, now).await?;
         drop(conn);
-        self.0
+        auth.0
             .audit
             .record(
                 AuditEvent::new(AuditKind::MemberAdded, now, meta)

@@ -4,6 +4,7 @@
 mod actions;
 mod maintenance;
 mod members;
+mod owner;
 mod policy;
 mod resolve;
 mod sign_in;
@@ -27,6 +28,7 @@ use crate::sessions::{self, Deadlines, NewSessionRow};
 use crate::settings::{SessionSettings, millis};
 use crate::touch::Toucher;
 
+pub use owner::OwnerActions;
 pub use policy::{AccountPolicy, PolicyChange, PolicyUpdate};
 pub use resolve::{Access, ConnectionStanding, Resolved};
 pub use sign_in::{CheckedPassword, DemoAccount, PasswordChange, PasswordChanged};

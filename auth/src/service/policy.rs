@@ -3,10 +3,10 @@
 
 use std::time::Duration;
 
-use api::{AccountId, LiveEvent, Preset, Role, SessionPolicy};
+use api::{AccountId, LiveEvent, PolicySet, PolicySetParams, PolicyView, Preset, SessionPolicy};
 use serde_json::json;
 
-use super::{Auth, Caller, ClientMeta, Timeouts};
+use super::{Auth, ClientMeta, OwnerActions, Timeouts};
 use crate::audit::{AuditEvent, AuditKind};
 use crate::{AuthError, sessions, users};
 
@@ -31,6 +31,57 @@ pub enum PolicyChange {
     Clear,
 }
 
+impl TryFrom<&PolicySetParams> for PolicyChange {
+    type Error = AuthError;
+
+    /// Exactly one of: a preset, both custom values, or `clear`.
+    fn try_from(params: &PolicySetParams) -> Result<Self, AuthError> {
+        let custom = params.idle_minutes.is_some() || params.absolute_minutes.is_some();
+        let chosen =
+            usize::from(params.preset.is_some()) + usize::from(custom) + usize::from(params.clear);
+        if chosen != 1 {
+            return Err(api::ApiError::invalid_params(
+                "Send exactly one of: `preset`, `idle_minutes` with `absolute_minutes`, or `clear: true`.",
+            )
+            .into());
+        }
+        if let Some(preset) = params.preset {
+            return Ok(PolicyChange::Preset(preset));
+        }
+        if params.clear {
+            return Ok(PolicyChange::Clear);
+        }
+        let idle = params.idle_minutes.unwrap_or(-1);
+        let absolute = params.absolute_minutes.unwrap_or(-1);
+        Ok(PolicyChange::Custom(
+            SessionPolicy::new(idle, absolute).map_err(api::ApiError::from)?,
+        ))
+    }
+}
+
+impl From<&AccountPolicy> for PolicyView {
+    fn from(policy: &AccountPolicy) -> Self {
+        PolicyView {
+            policy_override: policy.policy_override,
+            preset: policy.policy_override.and_then(SessionPolicy::preset),
+            default_idle_seconds: policy.default_idle.as_secs(),
+            default_absolute_seconds: policy.default_absolute.as_secs(),
+            effective_idle_seconds: policy.effective_idle.as_secs(),
+            effective_absolute_seconds: policy.effective_absolute.as_secs(),
+            bounds: api::PolicyBounds::current(),
+        }
+    }
+}
+
+impl From<PolicyUpdate> for PolicySet {
+    fn from(update: PolicyUpdate) -> Self {
+        PolicySet {
+            policy: PolicyView::from(&update.policy),
+            sessions_shortened: update.sessions_shortened,
+        }
+    }
+}
+
 /// The result of a policy change.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct PolicyUpdate {
@@ -39,37 +90,28 @@ pub struct PolicyUpdate {
     pub sessions_shortened: u64,
 }
 
-impl Auth {
-    pub async fn account_policy(&self, account_id: &AccountId) -> Result<AccountPolicy, AuthError> {
-        let mut conn = self.0.db.reader().acquire().await?;
-        let (idle, absolute) = users::policy_override(&mut conn, account_id).await?;
-        Ok(self.describe_policy(idle, absolute))
-    }
-
-    /// Sets or clears the account's policy (owner only). It applies to
-    /// sign-ins from now on; with `apply_to_live_sessions`, sessions signed
-    /// in now are shortened to it too, never lengthened.
-    #[tracing::instrument(skip_all, fields(account_id = %caller.me.account_id))]
+impl OwnerActions<'_> {
+    /// Sets or clears the account's policy. It applies to sign-ins from now
+    /// on; with `apply_to_live_sessions`, sessions signed in now are
+    /// shortened to it too, never lengthened.
+    #[tracing::instrument(skip_all, fields(account_id = %self.owner.me.account_id))]
     pub async fn set_policy(
         &self,
-        caller: &Caller,
         change: PolicyChange,
         apply_to_live_sessions: bool,
         meta: &ClientMeta,
     ) -> Result<PolicyUpdate, AuthError> {
-        if caller.me.role != Role::Owner {
-            return Err(AuthError::Forbidden);
-        }
-        self.require_recent_password(caller).await?;
+        let (auth, caller) = (self.auth, self.owner);
+        auth.require_recent_password(caller).await?;
         let policy_override = match change {
             PolicyChange::Preset(preset) => Some(preset.policy()),
             PolicyChange::Custom(policy) => Some(policy),
             PolicyChange::Clear => None,
         };
         let account_id = &caller.me.account_id;
-        let mut tx = self.0.db.begin_write().await?;
+        let mut tx = auth.0.db.begin_write().await?;
         users::set_policy_override(&mut tx, account_id, policy_override).await?;
-        let timeouts = self.timeouts_for(
+        let timeouts = auth.timeouts_for(
             policy_override.map(|p| i64::from(p.idle_minutes())),
             policy_override.map(|p| i64::from(p.absolute_minutes())),
         );
@@ -85,11 +127,11 @@ impl Auth {
             0
         };
         tx.commit().await?;
-        let policy = self.describe_policy(
+        let policy = auth.describe_policy(
             policy_override.map(|p| i64::from(p.idle_minutes())),
             policy_override.map(|p| i64::from(p.absolute_minutes())),
         );
-        let event = AuditEvent::new(AuditKind::PolicyChanged, self.now(), meta)
+        let event = AuditEvent::new(AuditKind::PolicyChanged, auth.now(), meta)
             .by(account_id, &caller.me.user_id)
             .target(account_id.as_str())
             .detail(json!({
@@ -97,14 +139,22 @@ impl Auth {
                 "absolute_minutes": policy_override.map(SessionPolicy::absolute_minutes),
                 "sessions_shortened": sessions_shortened,
             }));
-        self.0.audit.record(event).await;
-        self.0
+        auth.0.audit.record(event).await;
+        auth.0
             .closer
             .notify_account(account_id, &LiveEvent::PolicyUpdated);
         Ok(PolicyUpdate {
             policy,
             sessions_shortened,
         })
+    }
+}
+
+impl Auth {
+    pub async fn account_policy(&self, account_id: &AccountId) -> Result<AccountPolicy, AuthError> {
+        let mut conn = self.0.db.reader().acquire().await?;
+        let (idle, absolute) = users::policy_override(&mut conn, account_id).await?;
+        Ok(self.describe_policy(idle, absolute))
     }
 
     fn describe_policy(&self, idle: Option<i64>, absolute: Option<i64>) -> AccountPolicy {

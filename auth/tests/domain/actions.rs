@@ -1,10 +1,10 @@
 use std::time::Duration;
 
 use api::{
-    CredentialKind, PolicySetParams, Preset, RevokeReason, RevokeScope, SessionId,
-    SessionRevokeAllParams, SessionRevokeParams, SessionsRevokeParams,
+    CredentialKind, PolicySet, PolicySetParams, PolicyView, Preset, RevokeReason, RevokeScope,
+    SessionId, SessionRevokeAllParams, SessionRevokeParams, SessionsRevokeParams,
 };
-use auth::{Access, AuthError};
+use auth::{Access, AuthError, PolicyChange};
 
 use crate::helpers::{caller, logged_in, login_request, meta, resolve, signed_up, test_auth};
 
@@ -200,13 +200,16 @@ async fn the_owner_sees_who_is_signed_in_and_a_member_may_not() {
 
     let overview = t
         .auth
-        .security_overview(&caller(&t, &owner.token).await)
+        .as_owner(&caller(&t, &owner.token).await)
+        .unwrap()
+        .security_overview()
         .await
         .unwrap();
-    let refused = t
-        .auth
-        .security_overview(&caller(&t, &member.token).await)
-        .await;
+    let member_caller = caller(&t, &member.token).await;
+    let refused = match t.auth.as_owner(&member_caller) {
+        Ok(owner) => owner.security_overview().await,
+        Err(refused) => Err(refused),
+    };
 
     assert_eq!(overview.active_users.len(), 2);
     let you: Vec<_> = overview.active_users.iter().filter(|u| u.you).collect();
@@ -229,8 +232,9 @@ async fn signing_out_others_leaves_only_the_owners_current_session() {
 
     let count = t
         .auth
+        .as_owner(&me)
+        .unwrap()
         .revoke_account_sessions(
-            &me,
             SessionsRevokeParams {
                 scope: RevokeScope::Others,
             },
@@ -251,7 +255,13 @@ async fn signing_out_others_leaves_only_the_owners_current_session() {
             "{result:?}"
         );
     }
-    let overview = t.auth.security_overview(&me).await.unwrap();
+    let overview = t
+        .auth
+        .as_owner(&me)
+        .unwrap()
+        .security_overview()
+        .await
+        .unwrap();
     assert_eq!(overview.active_users.len(), 1);
 }
 
@@ -263,8 +273,9 @@ async fn signing_out_everyone_includes_the_owner() {
 
     let count = t
         .auth
+        .as_owner(&me)
+        .unwrap()
         .revoke_account_sessions(
-            &me,
             SessionsRevokeParams {
                 scope: RevokeScope::All,
             },
@@ -283,16 +294,20 @@ async fn a_member_may_not_sign_out_the_account() {
     let t = test_auth().await;
     let Demo { owner, member, .. } = demo(&t).await;
 
-    let result = t
-        .auth
-        .revoke_account_sessions(
-            &caller(&t, &member.token).await,
-            SessionsRevokeParams {
-                scope: RevokeScope::All,
-            },
-            &meta(),
-        )
-        .await;
+    let member_caller = caller(&t, &member.token).await;
+    let result = match t.auth.as_owner(&member_caller) {
+        Ok(owner) => {
+            owner
+                .revoke_account_sessions(
+                    SessionsRevokeParams {
+                        scope: RevokeScope::All,
+                    },
+                    &meta(),
+                )
+                .await
+        }
+        Err(refused) => Err(refused),
+    };
 
     assert!(matches!(result, Err(AuthError::Forbidden)), "{result:?}");
     assert!(resolve(&t, &owner.token, Access::Api).await.is_ok());
@@ -320,7 +335,7 @@ async fn policy_set_takes_exactly_one_kind_of_change() {
     };
 
     for params in [both, none, half, out_of_bounds] {
-        let result = t.auth.policy_set(&me, params.clone(), &meta()).await;
+        let result = PolicyChange::try_from(&params);
         let err = api::ApiError::from(result.expect_err(&format!("{params:?} was accepted")));
         assert_eq!(err.code, api::ErrorCode::InvalidParams);
     }
@@ -329,7 +344,15 @@ async fn policy_set_takes_exactly_one_kind_of_change() {
         absolute_minutes: Some(600),
         ..PolicySetParams::default()
     };
-    let set = t.auth.policy_set(&me, custom, &meta()).await.unwrap();
+    let change = PolicyChange::try_from(&custom).unwrap();
+    let set = PolicySet::from(
+        t.auth
+            .as_owner(&me)
+            .unwrap()
+            .set_policy(change, custom.apply_to_live_sessions, &meta())
+            .await
+            .unwrap(),
+    );
     assert_eq!(set.policy.effective_idle_seconds, 1800);
     assert_eq!(set.policy.preset, None);
 }
@@ -339,11 +362,8 @@ async fn a_member_may_read_the_policy() {
     let t = test_auth().await;
     let Demo { member, .. } = demo(&t).await;
 
-    let view = t
-        .auth
-        .policy_view(&caller(&t, &member.token).await)
-        .await
-        .unwrap();
+    let member = caller(&t, &member.token).await;
+    let view = PolicyView::from(&t.auth.account_policy(&member.me.account_id).await.unwrap());
 
     assert_eq!(view.effective_idle_seconds, 3600);
     assert_eq!(view.policy_override, None);

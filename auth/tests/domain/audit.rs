@@ -30,12 +30,9 @@ async fn sign_ins_failures_sign_outs_and_policy_changes_are_audited_with_their_o
         .await;
     let me = caller(&t, &owner.token).await;
     t.auth
-        .set_policy(
-            &me,
-            PolicyChange::Preset(api::Preset::Strict),
-            false,
-            &meta(),
-        )
+        .as_owner(&me)
+        .unwrap()
+        .set_policy(PolicyChange::Preset(api::Preset::Strict), false, &meta())
         .await
         .unwrap();
     t.auth.logout(&me, &meta()).await.unwrap();

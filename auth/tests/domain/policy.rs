@@ -30,7 +30,9 @@ async fn a_preset_applies_to_new_sign_ins_but_not_to_live_sessions() {
 
     let update = t
         .auth
-        .set_policy(&me, PolicyChange::Preset(Preset::Strict), false, &meta())
+        .as_owner(&me)
+        .unwrap()
+        .set_policy(PolicyChange::Preset(Preset::Strict), false, &meta())
         .await
         .unwrap();
     let later = logged_in(&t, "ada@example.com").await;
@@ -56,7 +58,9 @@ async fn tightening_can_be_applied_to_sessions_signed_in_now() {
 
     let update = t
         .auth
-        .set_policy(&me, PolicyChange::Preset(Preset::Strict), true, &meta())
+        .as_owner(&me)
+        .unwrap()
+        .set_policy(PolicyChange::Preset(Preset::Strict), true, &meta())
         .await
         .unwrap();
 
@@ -80,7 +84,9 @@ async fn loosening_never_extends_a_live_session() {
 
     let update = t
         .auth
-        .set_policy(&me, PolicyChange::Custom(longest), true, &meta())
+        .as_owner(&me)
+        .unwrap()
+        .set_policy(PolicyChange::Custom(longest), true, &meta())
         .await
         .unwrap();
 
@@ -96,13 +102,17 @@ async fn clearing_the_override_returns_to_the_default() {
     let owner = signed_up(&t, "ada@example.com").await;
     let me = caller(&t, &owner.token).await;
     t.auth
-        .set_policy(&me, PolicyChange::Preset(Preset::Strict), false, &meta())
+        .as_owner(&me)
+        .unwrap()
+        .set_policy(PolicyChange::Preset(Preset::Strict), false, &meta())
         .await
         .unwrap();
 
     let update = t
         .auth
-        .set_policy(&me, PolicyChange::Clear, false, &meta())
+        .as_owner(&me)
+        .unwrap()
+        .set_policy(PolicyChange::Clear, false, &meta())
         .await
         .unwrap();
 
@@ -129,10 +139,14 @@ async fn a_member_may_not_set_the_policy() {
         .unwrap();
     let me = caller(&t, &member.token).await;
 
-    let result = t
-        .auth
-        .set_policy(&me, PolicyChange::Preset(Preset::Strict), true, &meta())
-        .await;
+    let result = match t.auth.as_owner(&me) {
+        Ok(owner) => {
+            owner
+                .set_policy(PolicyChange::Preset(Preset::Strict), true, &meta())
+                .await
+        }
+        Err(refused) => Err(refused),
+    };
 
     assert!(matches!(result, Err(AuthError::Forbidden)), "{result:?}");
     let policy = t.auth.account_policy(&me.me.account_id).await.unwrap();
@@ -177,7 +191,9 @@ async fn a_policy_change_is_announced_to_the_accounts_live_connections() {
     let me = caller(&t, &owner.token).await;
 
     t.auth
-        .set_policy(&me, PolicyChange::Preset(Preset::Strict), false, &meta())
+        .as_owner(&me)
+        .unwrap()
+        .set_policy(PolicyChange::Preset(Preset::Strict), false, &meta())
         .await
         .unwrap();
 

@@ -24,18 +24,26 @@ async fn sensitive_actions_asking(t: &TestAuth, me: &Caller) -> Vec<&'static str
     let token = t.auth.create_token(me, token_named("ci"), &meta()).await;
     let policy = t
         .auth
-        .set_policy(me, PolicyChange::Preset(Preset::Strict), false, &meta())
+        .as_owner(me)
+        .unwrap()
+        .set_policy(PolicyChange::Preset(Preset::Strict), false, &meta())
         .await;
     let member = NewMemberRequest {
         name: "Bob".into(),
         email: format!("bob{}@example.com", t.clock.now().as_millis()),
         password: Password::new("a long first password".into()),
     };
-    let member = t.auth.add_member(me, member, &meta()).await;
+    let member = t
+        .auth
+        .as_owner(me)
+        .unwrap()
+        .add_member(member, &meta())
+        .await;
     let sign_out = t
         .auth
+        .as_owner(me)
+        .unwrap()
         .revoke_account_sessions(
-            me,
             SessionsRevokeParams {
                 scope: RevokeScope::Others,
             },
@@ -133,12 +141,9 @@ async fn an_api_token_is_not_asked_for_a_password() {
 
     let policy = t
         .auth
-        .set_policy(
-            &by_token,
-            PolicyChange::Preset(Preset::Strict),
-            false,
-            &meta(),
-        )
+        .as_owner(&by_token)
+        .unwrap()
+        .set_policy(PolicyChange::Preset(Preset::Strict), false, &meta())
         .await;
 
     assert!(policy.is_ok(), "{policy:?}");

@@ -18,11 +18,11 @@ pub async fn add_member(
     Submission { reply, body }: Submission<NewMemberRequest>,
 ) -> Response {
     let result = match body {
-        Ok(request) => state
-            .auth
-            .add_member(&caller, request, &meta)
-            .await
-            .map_err(ApiError::from),
+        Ok(request) => match state.auth.as_owner(&caller) {
+            Ok(owner) => owner.add_member(request, &meta).await,
+            Err(forbidden) => Err(forbidden),
+        }
+        .map_err(ApiError::from),
         Err(err) => Err(err),
     };
     match (result, reply) {

@@ -1,9 +1,9 @@
 //! Runs decoded calls. Every outcome is a JSON-RPC response; nothing a
 //! client sends can make this panic.
 
-use api::ApiError;
 use api::rpc::{Method, Response, RpcError, decode};
-use auth::{Auth, Caller, ClientMeta, SignInLimits};
+use api::{ApiError, PolicySet, PolicySetParams};
+use auth::{Auth, Caller, ClientMeta, PolicyChange, SignInLimits};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -64,10 +64,19 @@ async fn dispatch(
         Method::TokenCreate => to_json(auth.create_token(caller, params_of(params)?, meta).await?),
         Method::TokenList => to_json(auth.list_tokens(caller).await?),
         Method::TokenRevoke => to_json(auth.revoke_token(caller, params_of(params)?, meta).await?),
-        Method::SecurityGet => to_json(auth.security_overview(caller).await?),
-        Method::PolicySet => to_json(auth.policy_set(caller, params_of(params)?, meta).await?),
+        Method::SecurityGet => to_json(auth.as_owner(caller)?.security_overview().await?),
+        Method::PolicySet => {
+            let params: PolicySetParams = params_of(params)?;
+            let change = PolicyChange::try_from(&params)?;
+            let update = auth
+                .as_owner(caller)?
+                .set_policy(change, params.apply_to_live_sessions, meta)
+                .await?;
+            to_json(PolicySet::from(update))
+        }
         Method::SessionsRevoke => to_json(
-            auth.revoke_account_sessions(caller, params_of(params)?, meta)
+            auth.as_owner(caller)?
+                .revoke_account_sessions(params_of(params)?, meta)
                 .await?,
         ),
         Method::PasswordConfirm => {
