@@ -352,16 +352,7 @@ mod tests {
         )
         .await
         .unwrap();
-        let session = auth
-            .login(
-                LoginRequest {
-                    email: "ada@example.com".into(),
-                    password: Password::new(PASSWORD.into()),
-                },
-                meta.clone(),
-            )
-            .await
-            .unwrap();
+        let session = signed_in(&auth).await;
         let caller = resolved(&auth, &session.token, Access::Api).await.caller;
         let watch = ConnectionWatch::start(auth.clone(), &hub, &caller, None).unwrap();
         let (send, incoming) = mpsc::unbounded_channel();
@@ -386,6 +377,16 @@ mod tests {
             client: Client { send, heard },
             _db: db,
         }
+    }
+
+    /// Ada signs in again: a new session.
+    async fn signed_in(auth: &Auth) -> NewSession {
+        let request = LoginRequest {
+            email: "ada@example.com".into(),
+            password: Password::new(PASSWORD.into()),
+        };
+        let meta = ClientMeta::new(Some("127.0.0.1".into()), Some("a test"));
+        auth.login(request, meta).await.unwrap()
     }
 
     async fn resolved(auth: &Auth, token: &SessionToken, access: Access) -> auth::Resolved {
@@ -415,17 +416,7 @@ mod tests {
     async fn a_revoked_session_closes_its_socket_as_ended_with_no_request_needed() {
         let mut served = served().await;
         let meta = ClientMeta::new(None, None);
-        let other = served
-            .auth
-            .login(
-                LoginRequest {
-                    email: "ada@example.com".into(),
-                    password: Password::new(PASSWORD.into()),
-                },
-                meta.clone(),
-            )
-            .await
-            .unwrap();
+        let other = signed_in(&served.auth).await;
         let other = resolved(&served.auth, &other.token, Access::Api)
             .await
             .caller;
