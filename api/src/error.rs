@@ -131,8 +131,9 @@ impl std::fmt::Display for ErrorCode {
 }
 
 /// The error body of every API answer: a stable code and a message meant for
-/// people, plus the offending field for `invalid_params` when there is one.
-/// The message never carries internal detail.
+/// people, plus the offending field for `invalid_params` when there is one,
+/// and for `rate_limited` how many seconds to wait (also sent as
+/// `Retry-After`). The message never carries internal detail.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 #[error("{message} ({code})")]
 pub struct ApiError {
@@ -140,6 +141,8 @@ pub struct ApiError {
     pub message: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_after_seconds: Option<u64>,
 }
 
 impl ApiError {
@@ -148,6 +151,19 @@ impl ApiError {
             code,
             message: message.into(),
             field: None,
+            retry_after_seconds: None,
+        }
+    }
+
+    /// Too many attempts: try again after `wait` (at least a second).
+    pub fn too_many_attempts(wait: std::time::Duration) -> Self {
+        let seconds = wait.as_secs().max(1);
+        Self {
+            retry_after_seconds: Some(seconds),
+            ..Self::new(
+                ErrorCode::RateLimited,
+                format!("Too many attempts. Try again in {seconds} seconds."),
+            )
         }
     }
 

@@ -51,7 +51,6 @@ pub async fn acknowledge_security_notices(ids: Vec<NoticeId>) -> Result<u64, Api
 #[server(prefix = "/api/fn")]
 pub async fn confirm_password(password: String) -> Result<PasswordConfirmed, ApiError> {
     let (auth, caller, meta) = acting()?;
-    crate::ssr::limits()?.check_password_attempt(&meta, &caller.me.email)?;
     let params = api::PasswordConfirmParams {
         password: api::Password::new(password),
     };

@@ -1,24 +1,14 @@
 //! Server-only helpers for server functions: the `Auth` service, and the
 //! caller and client that the server's middleware resolved for this request.
 
-use std::sync::Arc;
-
 use api::ApiError;
-use auth::{Auth, Authentication, Caller, ClientMeta, SignInLimits};
+use auth::{Auth, Authentication, Caller, ClientMeta};
 use leptos::prelude::use_context;
 
 /// The domain service, provided as context by the server.
 pub fn auth() -> Result<Auth, ApiError> {
     use_context::<Auth>().ok_or_else(|| {
         leptos::logging::error!("Auth missing from the Leptos context");
-        ApiError::internal()
-    })
-}
-
-/// The limits on password attempts, provided as context by the server.
-pub fn limits() -> Result<Arc<SignInLimits>, ApiError> {
-    use_context::<Arc<SignInLimits>>().ok_or_else(|| {
-        leptos::logging::error!("SignInLimits missing from the Leptos context");
         ApiError::internal()
     })
 }

@@ -12,7 +12,6 @@ use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 
 use crate::AuthError;
-use crate::limits::too_many_attempts;
 
 /// Hashing actions a minute for one user, as a burst that refills evenly.
 const PER_USER_MINUTE: NonZeroU32 = NonZeroU32::new(10).unwrap();
@@ -39,7 +38,9 @@ impl HashingLimits {
             .check_key(&me.user_id)
             .and_then(|()| self.per_account.check_key(&me.account_id))
             .map_err(|not_until| {
-                AuthError::Rejected(too_many_attempts(not_until.wait_time_from(now)))
+                AuthError::Rejected(api::ApiError::too_many_attempts(
+                    not_until.wait_time_from(now),
+                ))
             })
     }
 

@@ -7,13 +7,13 @@ use std::net::{IpAddr, Ipv6Addr};
 use std::num::NonZeroU32;
 use std::time::Duration;
 
-use api::{ApiError, EmailAddress, ErrorCode};
+use api::{ApiError, EmailAddress};
 use governor::clock::{Clock, DefaultClock};
 use governor::middleware::NoOpMiddleware;
 use governor::state::keyed::DefaultKeyedStateStore;
 use governor::{Quota, RateLimiter};
 
-use crate::ClientMeta;
+use crate::{AuthError, ClientMeta};
 
 /// Sign-in attempts a minute from one address, by default.
 pub const DEFAULT_ATTEMPTS_PER_IP_MINUTE: NonZeroU32 = NonZeroU32::new(30).unwrap();
@@ -79,11 +79,16 @@ impl<C: Clock + Clone> SignInLimits<C> {
         Ok(())
     }
 
-    /// Counts a password check of a signed-in user (entering it again before
-    /// a sensitive action) against the same limits as signing in.
-    pub fn check_password_attempt(&self, meta: &ClientMeta, email: &str) -> Result<(), ApiError> {
+    /// Counts a password attempt from `meta`'s address, for `email` when
+    /// one is known (signing in, or entering the password again).
+    pub(crate) fn check_attempt(
+        &self,
+        meta: &ClientMeta,
+        email: Option<&str>,
+    ) -> Result<(), AuthError> {
         let ip = meta.ip.as_deref().and_then(|ip| ip.parse().ok());
-        self.check(ip, Some(email)).map_err(too_many_attempts)
+        self.check(ip, email)
+            .map_err(|wait| AuthError::Rejected(ApiError::too_many_attempts(wait)))
     }
 
     /// Forgets keys that are back to a full allowance (call periodically).
@@ -93,15 +98,6 @@ impl<C: Clock + Clone> SignInLimits<C> {
         self.per_ip.shrink_to_fit();
         self.per_email.shrink_to_fit();
     }
-}
-
-/// The answer to an attempt over the limit, naming the wait.
-pub fn too_many_attempts(wait: Duration) -> ApiError {
-    let seconds = wait.as_secs().max(1);
-    ApiError::new(
-        ErrorCode::RateLimited,
-        format!("Too many attempts. Try again in {seconds} seconds."),
-    )
 }
 
 /// The per-IP key for an address. An IPv6 user is normally given a whole

@@ -2,7 +2,10 @@
 //! server can accept seconds, which tests use to run expiry and rotation for
 //! real.
 
+use std::num::NonZeroU32;
 use std::time::Duration;
+
+use crate::limits::{DEFAULT_ATTEMPTS_PER_EMAIL_HOUR, DEFAULT_ATTEMPTS_PER_IP_MINUTE};
 
 #[derive(Clone, Debug)]
 pub struct SessionSettings {
@@ -24,6 +27,11 @@ pub struct SessionSettings {
     pub ended_session_retention: Duration,
     /// Sensitive actions in a session need the password entered within this.
     pub reauth_window: Duration,
+    /// Password attempts (signing up or in, changing or confirming the
+    /// password) a minute from one address.
+    pub attempts_per_ip_minute: NonZeroU32,
+    /// Password attempts an hour for one email.
+    pub attempts_per_email_hour: NonZeroU32,
 }
 
 impl Default for SessionSettings {
@@ -38,6 +46,8 @@ impl Default for SessionSettings {
             touch_threshold: Duration::from_mins(1),
             ended_session_retention: Duration::from_hours(24 * 7),
             reauth_window: Duration::from_mins(15),
+            attempts_per_ip_minute: DEFAULT_ATTEMPTS_PER_IP_MINUTE,
+            attempts_per_email_hour: DEFAULT_ATTEMPTS_PER_EMAIL_HOUR,
         }
     }
 }

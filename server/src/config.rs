@@ -160,6 +160,8 @@ impl Config {
             touch_threshold: self.touch_threshold,
             ended_session_retention: self.ended_session_retention,
             reauth_window: self.reauth_window,
+            attempts_per_ip_minute: self.login_rate_per_ip,
+            attempts_per_email_hour: self.login_rate_per_email_hour,
         }
     }
 }

@@ -30,7 +30,6 @@ use crate::routes;
 use crate::routes::client_errors::{MAX_REPORT_BYTES, ReportLimit};
 use crate::state::{AppState, Shared};
 use crate::{live, rpc};
-use auth::SignInLimits;
 
 /// Largest request body accepted anywhere.
 pub const BODY_LIMIT_BYTES: usize = 64 * 1024;
@@ -63,7 +62,6 @@ pub struct Application {
     auth: Auth,
     demo: Option<DemoAccount>,
     cleanup_interval: std::time::Duration,
-    limits: Arc<SignInLimits>,
     /// Set when the clock follows the database's.
     database_clock: Option<Arc<DatabaseClock>>,
 }
@@ -123,14 +121,9 @@ impl Application {
         } else {
             CookieMode::Secure
         };
-        let limits = Arc::new(SignInLimits::new(
-            config.login_rate_per_ip,
-            config.login_rate_per_email_hour,
-        ));
         let state = AppState::new(Shared {
             auth: auth.clone(),
             hub,
-            limits: limits.clone(),
             cookies,
             trusted_origins: config.trusted_origins.clone().into(),
             trusted_proxies: config.trusted_proxies.clone().into(),
@@ -145,7 +138,6 @@ impl Application {
             auth,
             demo,
             cleanup_interval: config.cleanup_interval,
-            limits,
             database_clock,
         })
     }
@@ -170,7 +162,6 @@ impl Application {
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let cleanup = tokio::spawn(jobs::clean_up_periodically(
             self.auth.clone(),
-            self.limits.clone(),
             self.cleanup_interval,
         ));
         let following_clock = self.database_clock.map(|clock| {
@@ -232,10 +223,8 @@ fn page_routes() -> Vec<AxumRouteListing> {
 
 fn router(state: AppState) -> Router {
     let auth_for_pages = state.auth.clone();
-    let limits_for_pages = state.limits.clone();
     let leptos_context = move || {
         provide_context(auth_for_pages.clone());
-        provide_context(limits_for_pages.clone());
         // The nonce named in this response's Content-Security-Policy.
         if let Some(PageNonce(nonce)) =
             use_context::<Parts>().and_then(|parts| parts.extensions.get::<PageNonce>().cloned())

@@ -10,7 +10,6 @@ use leptos::config::LeptosOptions;
 use crate::cookies::CookieMode;
 use crate::hub::ConnectionHub;
 use crate::routes::client_errors::ReportLimit;
-use auth::SignInLimits;
 
 /// Shared by every request. Cloned for each middleware of each request, so
 /// a clone is one reference count.
@@ -34,7 +33,6 @@ impl std::ops::Deref for AppState {
 pub struct Shared {
     pub auth: Auth,
     pub hub: ConnectionHub,
-    pub limits: Arc<SignInLimits>,
     pub cookies: CookieMode,
     /// Origins besides our own allowed to send state-changing requests.
     pub trusted_origins: Arc<[String]>,

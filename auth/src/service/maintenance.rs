@@ -16,6 +16,7 @@ impl Auth {
         )
         .await?;
         self.0.hashing_limits.forget_idle_keys();
+        self.0.sign_in_limits.forget_idle_keys();
         if removed != Cleanup::default() {
             tracing::info!(
                 sessions = removed.sessions,

@@ -21,6 +21,7 @@ use crate::clock::Clock;
 use crate::closer::ConnectionCloser;
 use crate::db::{Backend, Db};
 use crate::hashing_limits::HashingLimits;
+use crate::limits::SignInLimits;
 use crate::password::PasswordHasher;
 use crate::secret::{SessionToken, TokenHash, random_bytes};
 use crate::session_cache::SessionCache;
@@ -129,6 +130,8 @@ struct Inner {
     clock: Arc<dyn Clock>,
     settings: SessionSettings,
     passwords: PasswordHasher,
+    /// Password attempts by address and email, for every transport.
+    sign_in_limits: SignInLimits,
     hashing_limits: HashingLimits,
     audit: AuditLog,
     closer: Arc<dyn ConnectionCloser>,
@@ -156,6 +159,10 @@ impl Auth {
             session_cache: SessionCache::new(db.backend() == Backend::Sqlite),
             db,
             clock,
+            sign_in_limits: SignInLimits::new(
+                settings.attempts_per_ip_minute,
+                settings.attempts_per_email_hour,
+            ),
             settings,
             passwords,
             hashing_limits: HashingLimits::new(),

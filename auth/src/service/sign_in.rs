@@ -55,6 +55,7 @@ impl Auth {
         request: SignupRequest,
         meta: ClientMeta,
     ) -> Result<NewSession, AuthError> {
+        self.0.sign_in_limits.check_attempt(&meta, None)?;
         let account_name = DisplayName::parse(&request.account_name, "account_name")?;
         let name = DisplayName::parse(&request.name, "name")?;
         let email = EmailAddress::parse(&request.email)?;
@@ -117,6 +118,9 @@ impl Auth {
         request: LoginRequest,
         meta: &ClientMeta,
     ) -> Result<CheckedPassword, AuthError> {
+        self.0
+            .sign_in_limits
+            .check_attempt(meta, Some(request.email.as_str()))?;
         let email = EmailAddress::parse(&request.email).ok();
         let user = match &email {
             Some(email) => users::find_by_email(self.0.db.reader(), email).await?,
@@ -230,6 +234,9 @@ impl Auth {
         change: PasswordChange,
         meta: &ClientMeta,
     ) -> Result<PasswordChanged, AuthError> {
+        self.0
+            .sign_in_limits
+            .check_attempt(meta, Some(caller.me.email.as_str()))?;
         let current_session = caller.require_session()?;
         change.new_password.check_new("new_password")?;
         if !self
@@ -291,6 +298,9 @@ impl Auth {
         params: PasswordConfirmParams,
         meta: &ClientMeta,
     ) -> Result<PasswordConfirmed, AuthError> {
+        self.0
+            .sign_in_limits
+            .check_attempt(meta, Some(caller.me.email.as_str()))?;
         let session_id = caller.require_session()?;
         self.0.hashing_limits.check(&caller.me)?;
         let verified = self.is_own_password(caller, params.password).await?;

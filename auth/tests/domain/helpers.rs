@@ -1,3 +1,5 @@
+use std::num::NonZeroU32;
+
 use api::{LoginRequest, Password, SignupRequest, TokenCreateParams};
 use auth::testing::TestAuth;
 use auth::{Access, Caller, ClientMeta, NewSession, Resolved, SessionSettings, SessionToken};
@@ -5,7 +7,13 @@ use auth::{Access, Caller, ClientMeta, NewSession, Resolved, SessionSettings, Se
 pub const PASSWORD: &str = "a long enough password";
 
 pub async fn test_auth() -> TestAuth {
-    TestAuth::new(SessionSettings::default()).await
+    TestAuth::new(SessionSettings {
+        // Generous, so that only the tests of these limits meet them.
+        attempts_per_ip_minute: NonZeroU32::new(10_000).unwrap(),
+        attempts_per_email_hour: NonZeroU32::new(10_000).unwrap(),
+        ..SessionSettings::default()
+    })
+    .await
 }
 
 pub fn signup_request(email: &str) -> SignupRequest {

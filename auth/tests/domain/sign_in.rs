@@ -1,4 +1,8 @@
-use auth::{AuthError, Backend};
+use std::num::NonZeroU32;
+
+use api::{Password, PasswordConfirmParams};
+use auth::testing::TestAuth;
+use auth::{AuthError, Backend, SessionSettings};
 
 use crate::helpers::{
     PASSWORD, caller, login_request, meta, resolve, signed_up, signup_request, test_auth,
@@ -154,5 +158,47 @@ async fn the_demo_account_is_created_once_and_its_owner_can_sign_in() {
     assert_eq!(
         member.signed_in.me.account_id,
         owner.signed_in.me.account_id
+    );
+}
+
+#[tokio::test]
+async fn every_password_attempt_counts_toward_the_limits_whatever_asks_for_it() {
+    // Three attempts a minute from one address: signing up, a wrong
+    // password at sign-in and a wrong confirmation use them up, and the
+    // right password is then refused too, naming the wait. The domain
+    // counts them, so no transport can forget to.
+    let t = TestAuth::new(SessionSettings {
+        attempts_per_ip_minute: NonZeroU32::new(3).unwrap(),
+        ..SessionSettings::default()
+    })
+    .await;
+    let owner = signed_up(&t, "ada@example.com").await;
+    let me = caller(&t, &owner.token).await;
+    let wrong = t
+        .auth
+        .login(login_request("ada@example.com", "not the password"), meta())
+        .await;
+    let confirm = PasswordConfirmParams {
+        password: Password::new("not the password either".into()),
+    };
+    let wrong_again = t.auth.confirm_password(&me, confirm, &meta()).await;
+
+    let right = t
+        .auth
+        .login(login_request("ada@example.com", PASSWORD), meta())
+        .await;
+
+    assert!(
+        matches!(wrong, Err(AuthError::InvalidCredentials)),
+        "{wrong:?}"
+    );
+    assert!(wrong_again.is_err());
+    let Err(AuthError::Rejected(refused)) = right else {
+        panic!("the right password got through: {right:?}");
+    };
+    assert_eq!(refused.code, api::ErrorCode::RateLimited);
+    assert!(
+        refused.retry_after_seconds.is_some_and(|s| s >= 1),
+        "{refused:?}"
     );
 }

@@ -2,14 +2,11 @@
 //! JSON gets JSON back; a form post is redirected to the next page, or back
 //! to its own page with `?error=CODE`.
 
-use std::net::IpAddr;
-use std::time::Duration;
-
 use api::{ApiError, LoginRequest, SignupRequest};
-use auth::{Authentication, ClientMeta, NewSession, PasswordChange};
+use auth::{Authentication, NewSession, PasswordChange};
 use axum::Json;
 use axum::extract::{Request, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 
 use crate::error::HttpError;
@@ -24,9 +21,6 @@ pub async fn signup(
     Client(meta): Client,
     Submission { reply, body }: Submission<SignupRequest>,
 ) -> Response {
-    if let Err(wait) = state.limits.check(ip_of(&meta), None) {
-        return rate_limited(reply, wait, "/signup");
-    }
     let result = match body {
         Ok(request) => state
             .auth
@@ -46,10 +40,6 @@ pub async fn login(
     Client(meta): Client,
     Submission { reply, body }: Submission<LoginRequest>,
 ) -> Response {
-    let email = body.as_ref().ok().map(|request| request.email.as_str());
-    if let Err(wait) = state.limits.check(ip_of(&meta), email) {
-        return rate_limited(reply, wait, "/login");
-    }
     let result = match body {
         Ok(request) => state
             .auth
@@ -97,9 +87,6 @@ pub async fn change_password(
     SignedIn(caller): SignedIn,
     Submission { reply, body }: Submission<PasswordChange>,
 ) -> Response {
-    if let Err(wait) = state.limits.check(ip_of(&meta), Some(&caller.me.email)) {
-        return rate_limited(reply, wait, HOME);
-    }
     let result = match body {
         Ok(change) => state
             .auth
@@ -126,22 +113,6 @@ fn signed_in(state: &AppState, reply: Reply, status: StatusCode, session: &NewSe
         header::SET_COOKIE,
         state.cookies.set(&session.token, max_age_secs),
     );
-    response
-}
-
-fn ip_of(meta: &ClientMeta) -> Option<IpAddr> {
-    meta.ip.as_deref().and_then(|ip| ip.parse().ok())
-}
-
-/// Too many attempts: `429` with `Retry-After`, or back to the page.
-fn rate_limited(reply: Reply, wait: Duration, page: &str) -> Response {
-    let seconds = wait.as_secs().max(1);
-    let mut response = failed(reply, auth::too_many_attempts(wait), page);
-    if reply == Reply::Json {
-        response
-            .headers_mut()
-            .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
-    }
     response
 }
 

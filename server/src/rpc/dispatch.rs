@@ -3,7 +3,7 @@
 
 use api::rpc::{Method, Response, RpcError, decode};
 use api::{ApiError, PolicySet, PolicySetParams};
-use auth::{Auth, Caller, ClientMeta, PolicyChange, SignInLimits};
+use auth::{Auth, Caller, ClientMeta, PolicyChange};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -13,7 +13,6 @@ use serde_json::Value;
 /// response.
 pub async fn answer(
     auth: &Auth,
-    limits: &SignInLimits,
     caller: Result<&Caller, ApiError>,
     meta: &ClientMeta,
     body: &[u8],
@@ -28,7 +27,7 @@ pub async fn answer(
         }
     };
     let outcome = match caller {
-        Ok(caller) => dispatch(auth, limits, caller, meta, call.method, call.params).await,
+        Ok(caller) => dispatch(auth, caller, meta, call.method, call.params).await,
         Err(refusal) => Err(refusal),
     };
     let id = call.id?;
@@ -44,7 +43,6 @@ pub async fn answer(
 /// Runs one account action for the caller.
 async fn dispatch(
     auth: &Auth,
-    limits: &SignInLimits,
     caller: &Caller,
     meta: &ClientMeta,
     method: Method,
@@ -79,13 +77,10 @@ async fn dispatch(
                 .revoke_account_sessions(params_of(params)?, meta)
                 .await?,
         ),
-        Method::PasswordConfirm => {
-            limits.check_password_attempt(meta, &caller.me.email)?;
-            to_json(
-                auth.confirm_password(caller, params_of(params)?, meta)
-                    .await?,
-            )
-        }
+        Method::PasswordConfirm => to_json(
+            auth.confirm_password(caller, params_of(params)?, meta)
+                .await?,
+        ),
     }
 }
 
@@ -118,7 +113,6 @@ mod tests {
     struct Fixture {
         runtime: tokio::runtime::Runtime,
         test: TestAuth,
-        limits: SignInLimits,
         caller: Caller,
     }
 
@@ -149,10 +143,6 @@ mod tests {
             Fixture {
                 runtime,
                 test,
-                limits: SignInLimits::new(
-                    auth::DEFAULT_ATTEMPTS_PER_IP_MINUTE,
-                    auth::DEFAULT_ATTEMPTS_PER_EMAIL_HOUR,
-                ),
                 caller,
             }
         })
@@ -163,7 +153,6 @@ mod tests {
         let f = fixture();
         let answered = f.runtime.block_on(answer(
             &f.test.auth,
-            &f.limits,
             Ok(&f.caller),
             &ClientMeta::default(),
             body,

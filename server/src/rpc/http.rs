@@ -32,15 +32,7 @@ pub async fn rpc_over_http(
             return rpc_error_response(RpcError::from_api(error));
         }
     };
-    match answer(
-        &state.auth,
-        &state.limits,
-        authentication.caller(),
-        &meta,
-        &body,
-    )
-    .await
-    {
+    match answer(&state.auth, authentication.caller(), &meta, &body).await {
         Some((status, response)) => (status_code(status), Json(response)).into_response(),
         None => StatusCode::NO_CONTENT.into_response(),
     }

@@ -5,11 +5,10 @@
 //! session goes on), it is closed with 4002: reconnect, with the cookie the
 //! browser holds now.
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use api::{ApiError, ErrorCode, Timestamp};
-use auth::{ApiTokenSecret, Auth, Authentication, Caller, ClientMeta, Credential, SignInLimits};
+use auth::{ApiTokenSecret, Auth, Authentication, Caller, ClientMeta, Credential};
 use axum::Extension;
 use axum::extract::State;
 use axum::extract::ws::rejection::WebSocketUpgradeRejection;
@@ -70,7 +69,6 @@ pub async fn rpc_over_websocket(
         .on_upgrade(move |socket: WebSocket| async move {
             let connection = Connection {
                 auth: state.auth.clone(),
-                limits: state.limits.clone(),
                 caller,
                 bearer,
                 meta,
@@ -84,7 +82,6 @@ pub async fn rpc_over_websocket(
 /// What one socket needs to answer requests.
 struct Connection {
     auth: Auth,
-    limits: Arc<SignInLimits>,
     caller: Caller,
     /// The API token the socket runs as, re-checked per request.
     bearer: Option<ApiTokenSecret>,
@@ -145,7 +142,6 @@ impl Connection {
                     self.note_activity(&mut last_activity);
                     let answered = answer(
                         &self.auth,
-                        &self.limits,
                         Ok(&self.caller),
                         &self.meta,
                         &body,
@@ -237,8 +233,8 @@ fn close_frame(ending: Ending) -> Message {
 #[cfg(test)]
 mod tests {
     use std::convert::Infallible;
-    use std::num::NonZeroU32;
     use std::pin::Pin;
+    use std::sync::Arc;
     use std::task::{Context, Poll};
 
     use api::{LoginRequest, Password, SessionRevokeParams, SignupRequest};
@@ -359,10 +355,6 @@ mod tests {
         let (outgoing, heard) = mpsc::unbounded_channel();
         let connection = Connection {
             auth: auth.clone(),
-            limits: Arc::new(SignInLimits::new(
-                NonZeroU32::new(100).unwrap(),
-                NonZeroU32::new(100).unwrap(),
-            )),
             caller,
             bearer: None,
             meta,
