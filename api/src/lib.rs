@@ -36,4 +36,4 @@ pub use live::LiveEvent;
 pub use me::{Me, Role, SignedIn};
 pub use policy::{ABSOLUTE_MINUTES, IDLE_MINUTES, PolicyErrors, Preset, SessionPolicy};
 pub use session::{NoticeKind, RevokeReason, SecurityNotice};
-pub use time::Timestamp;
+pub use time::{Timestamp, millis};

@@ -126,6 +126,16 @@ impl SessionPolicy {
         self.absolute_minutes
     }
 
+    /// The idle timeout as a duration.
+    pub fn idle(self) -> std::time::Duration {
+        std::time::Duration::from_mins(u64::from(self.idle_minutes))
+    }
+
+    /// The absolute timeout as a duration.
+    pub fn absolute(self) -> std::time::Duration {
+        std::time::Duration::from_mins(u64::from(self.absolute_minutes))
+    }
+
     /// The preset this policy equals, if any.
     pub fn preset(self) -> Option<Preset> {
         Preset::ALL

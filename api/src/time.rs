@@ -28,6 +28,23 @@ impl Timestamp {
     pub const fn millis_since(self, earlier: Timestamp) -> i64 {
         self.0.saturating_sub(earlier.0)
     }
+
+    /// This time moved forward by `duration`, saturating.
+    #[must_use]
+    pub fn plus(self, duration: std::time::Duration) -> Self {
+        self.plus_millis(millis(duration))
+    }
+
+    /// How long from `self` until `later`; zero once it has passed.
+    pub fn until(self, later: Timestamp) -> std::time::Duration {
+        std::time::Duration::from_millis(u64::try_from(later.millis_since(self)).unwrap_or(0))
+    }
+}
+
+/// A duration as whole milliseconds, saturating: the one conversion from a
+/// `Duration` to the milliseconds that times are stored and compared in.
+pub fn millis(duration: std::time::Duration) -> i64 {
+    i64::try_from(duration.as_millis()).unwrap_or(i64::MAX)
 }
 
 #[cfg(test)]

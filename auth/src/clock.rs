@@ -21,9 +21,7 @@ impl Clock for SystemClock {
     fn now(&self) -> Timestamp {
         let millis = SystemTime::now()
             .duration_since(UNIX_EPOCH)
-            .map_or(0, |since| {
-                i64::try_from(since.as_millis()).unwrap_or(i64::MAX)
-            });
+            .map_or(0, api::millis);
         Timestamp::from_millis(millis)
     }
 }
@@ -39,8 +37,7 @@ impl TestClock {
     }
 
     pub fn advance(&self, by: Duration) {
-        let millis = i64::try_from(by.as_millis()).unwrap_or(i64::MAX);
-        self.0.fetch_add(millis, Ordering::SeqCst);
+        self.0.fetch_add(api::millis(by), Ordering::SeqCst);
     }
 }
 

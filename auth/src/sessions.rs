@@ -528,8 +528,8 @@ pub(crate) async fn touch(
 pub(crate) async fn shorten_for_account(
     conn: &mut AnyConnection,
     account_id: &api::AccountId,
-    idle_timeout_ms: i64,
-    absolute_timeout_ms: i64,
+    idle_timeout: std::time::Duration,
+    absolute_timeout: std::time::Duration,
 ) -> Result<u64, AuthError> {
     let done = sqlx::query(
         "UPDATE sessions SET \
@@ -538,8 +538,8 @@ pub(crate) async fn shorten_for_account(
          WHERE revoked_at IS NULL AND (idle_timeout_ms > $1 OR absolute_timeout_ms > $2) \
            AND user_id IN (SELECT id FROM users WHERE account_id = $3)",
     )
-    .bind(idle_timeout_ms)
-    .bind(absolute_timeout_ms)
+    .bind(api::millis(idle_timeout))
+    .bind(api::millis(absolute_timeout))
     .bind(account_id.as_str())
     .execute(conn)
     .await?;

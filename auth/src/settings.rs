@@ -52,7 +52,4 @@ impl Default for SessionSettings {
     }
 }
 
-/// A duration as whole milliseconds for storage, saturating.
-pub(crate) fn millis(duration: Duration) -> i64 {
-    i64::try_from(duration.as_millis()).unwrap_or(i64::MAX)
-}
+pub(crate) use api::millis;

@@ -1,6 +1,6 @@
 //! Accounts and users in storage.
 
-use api::{AccountId, DisplayName, EmailAddress, Me, Role, Timestamp, UserId};
+use api::{AccountId, DisplayName, EmailAddress, Me, Role, SessionPolicy, Timestamp, UserId};
 use sqlx::{AnyConnection, AnyPool, FromRow};
 
 use crate::AuthError;
@@ -38,8 +38,15 @@ pub(crate) struct UserRow {
     #[sqlx(flatten)]
     pub user: UserColumns,
     pub password_hash: String,
-    pub idle_timeout_min: Option<i64>,
-    pub absolute_timeout_min: Option<i64>,
+    idle_timeout_min: Option<i64>,
+    absolute_timeout_min: Option<i64>,
+}
+
+impl UserRow {
+    /// The policy override of the user's account.
+    pub fn policy_override(&self) -> Result<Option<SessionPolicy>, AuthError> {
+        stored_policy(self.idle_timeout_min, self.absolute_timeout_min)
+    }
 }
 
 macro_rules! select_user {
@@ -87,18 +94,32 @@ pub(crate) async fn set_password_hash(
     Ok(())
 }
 
-/// The account's policy override in minutes: `(idle, absolute)`, both `None`
-/// when there is none.
+/// The account's policy override, `None` when there is none.
 pub(crate) async fn policy_override(
     conn: &mut AnyConnection,
     account_id: &AccountId,
-) -> Result<(Option<i64>, Option<i64>), AuthError> {
-    Ok(
+) -> Result<Option<SessionPolicy>, AuthError> {
+    let (idle, absolute): (Option<i64>, Option<i64>) =
         sqlx::query_as("SELECT idle_timeout_min, absolute_timeout_min FROM accounts WHERE id = $1")
             .bind(account_id.as_str())
             .fetch_one(conn)
-            .await?,
-    )
+            .await?;
+    stored_policy(idle, absolute)
+}
+
+/// A policy override as stored, in minutes: both or neither, within
+/// bounds; anything else is reported as corrupt.
+fn stored_policy(
+    idle: Option<i64>,
+    absolute: Option<i64>,
+) -> Result<Option<SessionPolicy>, AuthError> {
+    match (idle, absolute) {
+        (None, None) => Ok(None),
+        (Some(idle), Some(absolute)) => SessionPolicy::new(idle, absolute)
+            .map(Some)
+            .map_err(|_| corrupt("session policy")),
+        _ => Err(corrupt("session policy")),
+    }
 }
 
 pub(crate) async fn set_policy_override(
@@ -206,4 +227,24 @@ pub(crate) async fn any_exist(pool: &AnyPool) -> Result<bool, AuthError> {
         .fetch_optional(pool)
         .await?;
     Ok(found.is_some())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_stored_policy_is_both_minutes_or_neither_and_anything_else_is_reported() {
+        assert_eq!(stored_policy(None, None).unwrap(), None);
+        assert_eq!(
+            stored_policy(Some(30), Some(600)).unwrap(),
+            Some(SessionPolicy::new(30, 600).unwrap())
+        );
+        for (idle, absolute) in [(Some(30), None), (None, Some(600)), (Some(0), Some(600))] {
+            assert!(
+                matches!(stored_policy(idle, absolute), Err(AuthError::Storage(_))),
+                "{idle:?} {absolute:?} was taken"
+            );
+        }
+    }
 }

@@ -224,8 +224,7 @@ impl ConnectionWatch {
 
     fn until_session_end(&self) -> Option<Duration> {
         let check_at = self.session.as_ref()?.check_at();
-        let millis = check_at.millis_since(self.auth.now()).max(0);
-        Some(Duration::from_millis(u64::try_from(millis).unwrap_or(0)))
+        Some(self.auth.now().until(check_at))
     }
 
     /// Keeps the deadlines current as events arrive.
@@ -267,11 +266,7 @@ impl ConnectionWatch {
             Standing::Ends(ending) => Some(ending),
             Standing::Unknown(err) => {
                 tracing::warn!(error = %err, "could not re-check a live session; trying again");
-                session.retry_at = Some(
-                    self.auth
-                        .now()
-                        .plus_millis(duration_millis(RECHECK_AFTER_ERROR)),
-                );
+                session.retry_at = Some(self.auth.now().plus(RECHECK_AFTER_ERROR));
                 None
             }
         }
@@ -313,10 +308,6 @@ pub async fn session_standing(
             None => Standing::Unknown(err),
         },
     }
-}
-
-fn duration_millis(duration: Duration) -> i64 {
-    i64::try_from(duration.as_millis()).unwrap_or(i64::MAX)
 }
 
 async fn sleep_for(duration: Option<Duration>) {

@@ -12,7 +12,7 @@ mod sign_in;
 use std::sync::Arc;
 use std::time::Duration;
 
-use api::{Me, RevokeReason, SessionId, SignedIn, Timestamp, TokenId};
+use api::{Me, RevokeReason, SessionId, SessionPolicy, SignedIn, Timestamp, TokenId};
 use tokio::sync::broadcast;
 
 use crate::AuthError;
@@ -229,17 +229,17 @@ impl Auth {
         self.0.audit.record(event).await;
     }
 
-    /// Session lengths for an account's policy override (in minutes), or the
-    /// system default.
-    fn timeouts_for(&self, idle_min: Option<i64>, absolute_min: Option<i64>) -> Timeouts {
-        match (idle_min, absolute_min) {
-            (Some(idle), Some(absolute)) => Timeouts {
-                idle_ms: idle.saturating_mul(60_000),
-                absolute_ms: absolute.saturating_mul(60_000),
+    /// Session lengths for an account's policy override, or the system
+    /// default.
+    fn timeouts_for(&self, policy: Option<SessionPolicy>) -> Timeouts {
+        match policy {
+            Some(policy) => Timeouts {
+                idle: policy.idle(),
+                absolute: policy.absolute(),
             },
-            _ => Timeouts {
-                idle_ms: millis(self.0.settings.default_idle_timeout),
-                absolute_ms: millis(self.0.settings.default_absolute_timeout),
+            None => Timeouts {
+                idle: self.0.settings.default_idle_timeout,
+                absolute: self.0.settings.default_absolute_timeout,
             },
         }
     }
@@ -260,8 +260,8 @@ impl Auth {
             id: &session_id,
             user_id: &me.user_id,
             token_hash: &token.hash(),
-            idle_timeout_ms: timeouts.idle_ms,
-            absolute_timeout_ms: timeouts.absolute_ms,
+            idle_timeout_ms: millis(timeouts.idle),
+            absolute_timeout_ms: millis(timeouts.absolute),
             meta,
         };
         sessions::insert(&mut *conn, &row, now).await?;
@@ -275,8 +275,8 @@ impl Auth {
         let signed_in = SignedIn {
             me,
             session_id,
-            idle_ends_at: now.plus_millis(timeouts.idle_ms),
-            absolute_ends_at: now.plus_millis(timeouts.absolute_ms),
+            idle_ends_at: now.plus(timeouts.idle),
+            absolute_ends_at: now.plus(timeouts.absolute),
         };
         Ok((NewSession { token, signed_in }, evicted))
     }
@@ -285,16 +285,6 @@ impl Auth {
 /// Session lengths snapshotted at sign-in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Timeouts {
-    pub idle_ms: i64,
-    pub absolute_ms: i64,
-}
-
-impl Timeouts {
-    pub fn idle(self) -> Duration {
-        Duration::from_millis(u64::try_from(self.idle_ms).unwrap_or(0))
-    }
-
-    pub fn absolute(self) -> Duration {
-        Duration::from_millis(u64::try_from(self.absolute_ms).unwrap_or(0))
-    }
+    pub idle: Duration,
+    pub absolute: Duration,
 }

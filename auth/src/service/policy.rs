@@ -111,26 +111,15 @@ impl OwnerActions<'_> {
         let account_id = &caller.me.account_id;
         let mut tx = auth.0.db.begin_write().await?;
         users::set_policy_override(&mut tx, account_id, policy_override).await?;
-        let timeouts = auth.timeouts_for(
-            policy_override.map(|p| i64::from(p.idle_minutes())),
-            policy_override.map(|p| i64::from(p.absolute_minutes())),
-        );
+        let timeouts = auth.timeouts_for(policy_override);
         let sessions_shortened = if apply_to_live_sessions {
-            sessions::shorten_for_account(
-                &mut tx,
-                account_id,
-                timeouts.idle_ms,
-                timeouts.absolute_ms,
-            )
-            .await?
+            sessions::shorten_for_account(&mut tx, account_id, timeouts.idle, timeouts.absolute)
+                .await?
         } else {
             0
         };
         tx.commit().await?;
-        let policy = auth.describe_policy(
-            policy_override.map(|p| i64::from(p.idle_minutes())),
-            policy_override.map(|p| i64::from(p.absolute_minutes())),
-        );
+        let policy = auth.describe_policy(policy_override);
         let event = AuditEvent::new(AuditKind::PolicyChanged, auth.now(), meta)
             .by(account_id, &caller.me.user_id)
             .target(account_id.as_str())
@@ -153,23 +142,19 @@ impl OwnerActions<'_> {
 impl Auth {
     pub async fn account_policy(&self, account_id: &AccountId) -> Result<AccountPolicy, AuthError> {
         let mut conn = self.0.db.reader().acquire().await?;
-        let (idle, absolute) = users::policy_override(&mut conn, account_id).await?;
-        Ok(self.describe_policy(idle, absolute))
+        let policy_override = users::policy_override(&mut conn, account_id).await?;
+        Ok(self.describe_policy(policy_override))
     }
 
-    fn describe_policy(&self, idle: Option<i64>, absolute: Option<i64>) -> AccountPolicy {
-        let policy_override = match (idle, absolute) {
-            (Some(idle), Some(absolute)) => SessionPolicy::new(idle, absolute).ok(),
-            _ => None,
-        };
-        let default = self.timeouts_for(None, None);
-        let effective: Timeouts = self.timeouts_for(idle, absolute);
+    fn describe_policy(&self, policy_override: Option<SessionPolicy>) -> AccountPolicy {
+        let default = self.timeouts_for(None);
+        let effective: Timeouts = self.timeouts_for(policy_override);
         AccountPolicy {
             policy_override,
-            default_idle: default.idle(),
-            default_absolute: default.absolute(),
-            effective_idle: effective.idle(),
-            effective_absolute: effective.absolute(),
+            default_idle: default.idle,
+            default_absolute: default.absolute,
+            effective_idle: effective.idle,
+            effective_absolute: effective.absolute,
         }
     }
 }

@@ -85,7 +85,7 @@ impl Auth {
             account_name: account_name.as_str().to_owned(),
         };
         let (session, _) = self
-            .start_session(&mut tx, me, self.timeouts_for(None, None), &meta, now)
+            .start_session(&mut tx, me, self.timeouts_for(None), &meta, now)
             .await?;
         tx.commit().await?;
         let me = &session.signed_in.me;
@@ -155,7 +155,7 @@ impl Auth {
     ) -> Result<NewSession, AuthError> {
         let CheckedPassword(user) = checked;
         let now = self.now();
-        let timeouts = self.timeouts_for(user.idle_timeout_min, user.absolute_timeout_min);
+        let timeouts = self.timeouts_for(user.policy_override()?);
         let me = user.user.me()?;
         let mut tx = self.0.db.begin_write().await?;
         if !users::record_login(&mut tx, &me.user_id, &user.password_hash, now).await? {

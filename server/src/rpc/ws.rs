@@ -188,8 +188,7 @@ impl Connection {
             return;
         }
         let now = self.auth.now();
-        let every = i64::try_from(self.activity_every.as_millis()).unwrap_or(i64::MAX);
-        if now.millis_since(*last) >= every {
+        if now.millis_since(*last) >= api::millis(self.activity_every) {
             self.auth.record_activity(&self.caller);
             *last = now;
         }
