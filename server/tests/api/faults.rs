@@ -123,13 +123,7 @@ async fn with_the_database_gone_requests_get_internal_and_change_nothing() {
         "internal",
     )
     .await;
-    let login = app
-        .post_json(
-            "/api/auth/login",
-            &json!({"email": user.email, "password": user.password}),
-            None,
-        )
-        .await;
+    let login = app.login(&user).await;
     assert_api_error(login, StatusCode::INTERNAL_SERVER_ERROR, "internal").await;
     let (status, body) = app
         .rpc(

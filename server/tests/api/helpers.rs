@@ -244,17 +244,42 @@ impl TestApp {
         body["result"].clone()
     }
 
+    /// Signs the user in with their password, as a script would.
+    pub async fn login(&self, user: &TestUser) -> Response {
+        self.post_json(
+            "/api/auth/login",
+            &json!({"email": user.email, "password": user.password}),
+            None,
+        )
+        .await
+    }
+
     /// Signs the user in again (a second device) and returns the token.
     pub async fn logged_in(&self, user: &TestUser) -> String {
-        let response = self
-            .post_json(
-                "/api/auth/login",
-                &json!({"email": user.email, "password": user.password}),
-                None,
-            )
-            .await;
+        let response = self.login(user).await;
         assert_eq!(response.status(), StatusCode::OK);
         session_token(response.headers()).expect("session cookie")
+    }
+
+    /// A page load with `cookie` rotates it (the test has moved the clock
+    /// past the interval); the browser comes back with the new one, which
+    /// starts the old one's grace. Returns the new one.
+    pub async fn rotated_and_presented(&self, cookie: &str) -> String {
+        let page = self.get("/account/security", Some(cookie)).await;
+        assert_eq!(page.status(), StatusCode::OK);
+        let new = session_token(page.headers()).expect("a rotated cookie");
+        let me = self.get("/api/account/me", Some(&new)).await;
+        assert_eq!(me.status(), StatusCode::OK);
+        new
+    }
+
+    /// The body of the page at `path`, as the browser holding `cookie` gets it.
+    pub async fn page_text(&self, path: &str, cookie: &str) -> String {
+        self.get(path, Some(cookie))
+            .await
+            .text()
+            .await
+            .expect("a page body")
     }
 
     /// The owner of `owner_cookie` adds a new member named `name`.

@@ -28,13 +28,7 @@ async fn too_many_sign_ins_for_one_email_are_rate_limited_with_retry_after() {
         .unwrap();
     assert!((1..=100).contains(&retry_after), "{retry_after}");
     assert_api_error(limited, StatusCode::TOO_MANY_REQUESTS, "rate_limited").await;
-    let right_password = app
-        .post_json(
-            "/api/auth/login",
-            &json!({"email": user.email, "password": user.password}),
-            None,
-        )
-        .await;
+    let right_password = app.login(&user).await;
     assert_eq!(
         right_password.status(),
         StatusCode::TOO_MANY_REQUESTS,

@@ -8,8 +8,7 @@ use reqwest::StatusCode;
 use serde_json::json;
 
 use crate::helpers::{
-    Cred, TestApp, TestUser, assert_api_error, session_token, spawn_app, spawn_app_on_real_time,
-    spawn_app_with,
+    Cred, TestApp, TestUser, assert_api_error, spawn_app, spawn_app_on_real_time, spawn_app_with,
 };
 use crate::live_client::PROMPTLY;
 
@@ -20,17 +19,6 @@ async fn rotating_app() -> TestApp {
         config.rotation_grace = Duration::from_secs(1);
     })
     .await
-}
-
-/// A page load with `cookie` rotates it; the browser comes back with the
-/// new one (which starts the old one's grace). Returns the new one.
-async fn rotate_and_present(app: &TestApp, cookie: &str) -> String {
-    let page = app.get("/account/security", Some(cookie)).await;
-    assert_eq!(page.status(), StatusCode::OK);
-    let new = session_token(page.headers()).expect("a rotated cookie");
-    let me = app.get("/api/account/me", Some(&new)).await;
-    assert_eq!(me.status(), StatusCode::OK);
-    new
 }
 
 #[tokio::test]
@@ -44,7 +32,7 @@ async fn a_stream_and_a_socket_opened_with_a_rotated_out_cookie_end_after_its_gr
 
     // Act: the browser rotates and uses its new cookie.
     let rotated_at = std::time::Instant::now();
-    rotate_and_present(&app, &first).await;
+    app.rotated_and_presented(&first).await;
 
     // Assert: both end within the grace and a second, with no "revoked":
     // the session goes on, under the new cookie.
@@ -71,7 +59,7 @@ async fn a_browser_reconnects_with_its_new_cookie_and_stays_signed_in() {
     let first = app.signed_up(&TestUser::generate()).await;
     let mut events = app.open_events(Cred::Cookie(&first)).await;
     events.next_event(PROMPTLY).await;
-    let current = rotate_and_present(&app, &first).await;
+    let current = app.rotated_and_presented(&first).await;
     assert_eq!(events.next_event(Duration::from_secs(4)).await, None);
 
     let mut again = app.open_events(Cred::Cookie(&current)).await;
@@ -94,7 +82,7 @@ async fn reconnecting_with_the_rotated_out_cookie_ends_the_session_everywhere() 
     .await;
     let first = app.signed_up(&TestUser::generate()).await;
     app.clock.advance(Duration::from_secs(1));
-    let current = rotate_and_present(&app, &first).await;
+    let current = app.rotated_and_presented(&first).await;
     let mut browser = app.open_events(Cred::Cookie(&current)).await;
     browser.next_event(PROMPTLY).await;
     app.clock.advance(Duration::from_secs(1));

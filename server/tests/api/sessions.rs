@@ -47,9 +47,7 @@ async fn the_old_cookie_after_the_grace_gets_session_taken_and_the_new_one_is_si
     let app = fast_rotating_app().await;
     let old = app.signed_up(&TestUser::generate()).await;
     app.clock.advance(Duration::from_secs(1));
-    let page = app.get("/account/security", Some(&old)).await;
-    let new = session_token(page.headers()).expect("a rotated cookie");
-    app.get("/api/account/me", Some(&new)).await;
+    let new = app.rotated_and_presented(&old).await;
     app.clock.advance(Duration::from_millis(1500));
 
     // Act: someone presents the old cookie.
@@ -90,33 +88,15 @@ async fn after_a_stolen_session_the_next_sign_in_shows_the_notice_once() {
     let user = TestUser::generate();
     let old = app.signed_up(&user).await;
     app.clock.advance(Duration::from_secs(1));
-    let page = app.get("/account/security", Some(&old)).await;
-    let new = session_token(page.headers()).expect("a rotated cookie");
-    app.get("/api/account/me", Some(&new)).await;
+    app.rotated_and_presented(&old).await;
     app.clock.advance(Duration::from_secs(2));
     app.get("/account/security", Some(&old)).await;
 
-    let login = app
-        .post_json(
-            "/api/auth/login",
-            &json!({"email": user.email, "password": user.password}),
-            None,
-        )
-        .await;
+    let login = app.login(&user).await;
     let token = session_token(login.headers()).unwrap();
-    let first = app
-        .get("/account/security", Some(&token))
-        .await
-        .text()
-        .await
-        .unwrap();
+    let first = app.page_text("/account/security", &token).await;
     app.acknowledge_notices(&token).await;
-    let second = app
-        .get("/account/security", Some(&token))
-        .await
-        .text()
-        .await
-        .unwrap();
+    let second = app.page_text("/account/security", &token).await;
 
     assert!(
         first.contains("used from somewhere else"),
@@ -133,13 +113,7 @@ async fn changing_the_password_signs_out_the_other_sessions() {
     let app = spawn_app_with(|_| {}).await;
     let user = TestUser::generate();
     let here = app.signed_up(&user).await;
-    let login = app
-        .post_json(
-            "/api/auth/login",
-            &json!({"email": user.email, "password": user.password}),
-            None,
-        )
-        .await;
+    let login = app.login(&user).await;
     let other = session_token(login.headers()).unwrap();
 
     let response = app
@@ -364,9 +338,7 @@ async fn an_instance_whose_clock_runs_ahead_still_honours_the_grace_of_a_rotatio
         .await;
     let old = a.signed_up(&TestUser::generate()).await;
     a.clock.advance(Duration::from_secs(1));
-    let page = a.get("/account/security", Some(&old)).await;
-    let new = session_token(page.headers()).expect("a rotated cookie");
-    a.get("/api/account/me", Some(&new)).await;
+    let new = a.rotated_and_presented(&old).await;
     a.clock.advance(Duration::from_secs(2));
 
     let parallel = b.get("/account/security", Some(&old)).await;

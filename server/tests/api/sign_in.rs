@@ -73,13 +73,7 @@ async fn login_with_the_right_password_sets_a_new_session_cookie() {
     let user = TestUser::generate();
     let first = app.signed_up(&user).await;
 
-    let response = app
-        .post_json(
-            "/api/auth/login",
-            &json!({"email": user.email, "password": user.password}),
-            None,
-        )
-        .await;
+    let response = app.login(&user).await;
 
     assert_eq!(response.status(), StatusCode::OK);
     let second = session_token(response.headers()).expect("a session cookie");
