@@ -2,11 +2,13 @@ use std::time::Duration;
 
 use api::{
     CredentialKind, PolicySet, PolicySetParams, PolicyView, Preset, RevokeReason, RevokeScope,
-    SessionId, SessionRevokeAllParams, SessionRevokeParams, SessionsRevokeParams,
+    SessionId, SessionRevokeAllParams, SessionRevokeParams,
 };
 use auth::{Access, AuthError, PolicyChange};
 
-use crate::helpers::{caller, logged_in, login_request, meta, resolve, signed_up, test_auth};
+use crate::helpers::{
+    caller, logged_in, login_request, meta, resolve, sign_out_account, signed_up, test_auth,
+};
 
 #[tokio::test]
 async fn verify_names_the_caller_and_their_session() {
@@ -230,16 +232,7 @@ async fn signing_out_others_leaves_only_the_owners_current_session() {
     let owner_laptop = sign_in_owner(&t, &account).await;
     let me = caller(&t, &owner.token).await;
 
-    let count = t
-        .auth
-        .as_owner(&me)
-        .unwrap()
-        .revoke_account_sessions(
-            SessionsRevokeParams {
-                scope: RevokeScope::Others,
-            },
-            &meta(),
-        )
+    let count = sign_out_account(&t, &me, RevokeScope::Others)
         .await
         .unwrap();
 
@@ -271,18 +264,7 @@ async fn signing_out_everyone_includes_the_owner() {
     let Demo { owner, member, .. } = demo(&t).await;
     let me = caller(&t, &owner.token).await;
 
-    let count = t
-        .auth
-        .as_owner(&me)
-        .unwrap()
-        .revoke_account_sessions(
-            SessionsRevokeParams {
-                scope: RevokeScope::All,
-            },
-            &meta(),
-        )
-        .await
-        .unwrap();
+    let count = sign_out_account(&t, &me, RevokeScope::All).await.unwrap();
 
     assert_eq!(count.count, 2);
     assert!(resolve(&t, &owner.token, Access::Api).await.is_err());
@@ -295,19 +277,7 @@ async fn a_member_may_not_sign_out_the_account() {
     let Demo { owner, member, .. } = demo(&t).await;
 
     let member_caller = caller(&t, &member.token).await;
-    let result = match t.auth.as_owner(&member_caller) {
-        Ok(owner) => {
-            owner
-                .revoke_account_sessions(
-                    SessionsRevokeParams {
-                        scope: RevokeScope::All,
-                    },
-                    &meta(),
-                )
-                .await
-        }
-        Err(refused) => Err(refused),
-    };
+    let result = sign_out_account(&t, &member_caller, RevokeScope::All).await;
 
     assert!(matches!(result, Err(AuthError::Forbidden)), "{result:?}");
     assert!(resolve(&t, &owner.token, Access::Api).await.is_ok());

@@ -1,9 +1,9 @@
 use std::time::Duration;
 
-use auth::{Access, AuditKind, PolicyChange};
+use auth::{Access, AuditKind};
 
 use crate::helpers::{
-    caller, login_request, meta, resolve, rotated_and_presented, signed_up, test_auth,
+    caller, login_request, meta, resolve, rotated_and_presented, set_strict, signed_up, test_auth,
 };
 
 async fn stored_kinds(t: &auth::testing::TestAuth) -> Vec<String> {
@@ -29,12 +29,7 @@ async fn sign_ins_failures_sign_outs_and_policy_changes_are_audited_with_their_o
         )
         .await;
     let me = caller(&t, &owner.token).await;
-    t.auth
-        .as_owner(&me)
-        .unwrap()
-        .set_policy(PolicyChange::Preset(api::Preset::Strict), false, &meta())
-        .await
-        .unwrap();
+    set_strict(&t, &me, false).await.unwrap();
     t.auth.logout(&me, &meta()).await.unwrap();
 
     let kinds = stored_kinds(&t).await;

@@ -1,8 +1,12 @@
 use std::num::NonZeroU32;
 
+use api::{Count, Preset, RevokeScope, SessionsRevokeParams};
 use api::{LoginRequest, Password, SignupRequest, TokenCreateParams};
 use auth::testing::TestAuth;
-use auth::{Access, Caller, ClientMeta, NewSession, Resolved, SessionSettings, SessionToken};
+use auth::{
+    Access, AuthError, Caller, ClientMeta, NewSession, PolicyChange, PolicyUpdate, Resolved,
+    SessionSettings, SessionToken,
+};
 
 pub const PASSWORD: &str = "a long enough password";
 
@@ -126,4 +130,33 @@ pub fn token_named(name: &str) -> TokenCreateParams {
         name: name.into(),
         expires_in_days: None,
     }
+}
+
+/// The owner `me` sets the Strict preset, shortening the sessions signed in
+/// now or not; `forbidden` for a member.
+pub async fn set_strict(
+    t: &TestAuth,
+    me: &Caller,
+    apply_to_live_sessions: bool,
+) -> Result<PolicyUpdate, AuthError> {
+    t.auth
+        .as_owner(me)?
+        .set_policy(
+            PolicyChange::Preset(Preset::Strict),
+            apply_to_live_sessions,
+            &meta(),
+        )
+        .await
+}
+
+/// The owner `me` signs out the account: everyone else, or everyone.
+pub async fn sign_out_account(
+    t: &TestAuth,
+    me: &Caller,
+    scope: RevokeScope,
+) -> Result<Count, AuthError> {
+    t.auth
+        .as_owner(me)?
+        .revoke_account_sessions(SessionsRevokeParams { scope }, &meta())
+        .await
 }

@@ -3,7 +3,7 @@ use std::time::Duration;
 use api::{Preset, SessionPolicy};
 use auth::{Access, AuthError, PolicyChange};
 
-use crate::helpers::{caller, logged_in, meta, resolve, signed_up, test_auth};
+use crate::helpers::{caller, logged_in, meta, resolve, set_strict, signed_up, test_auth};
 
 #[tokio::test]
 async fn without_an_override_the_system_default_applies() {
@@ -28,13 +28,7 @@ async fn a_preset_applies_to_new_sign_ins_but_not_to_live_sessions() {
     let owner = signed_up(&t, "ada@example.com").await;
     let me = caller(&t, &owner.token).await;
 
-    let update = t
-        .auth
-        .as_owner(&me)
-        .unwrap()
-        .set_policy(PolicyChange::Preset(Preset::Strict), false, &meta())
-        .await
-        .unwrap();
+    let update = set_strict(&t, &me, false).await.unwrap();
     let later = logged_in(&t, "ada@example.com").await;
 
     assert_eq!(update.policy.policy_override, Some(Preset::Strict.policy()));
@@ -56,13 +50,7 @@ async fn tightening_can_be_applied_to_sessions_signed_in_now() {
     let owner = signed_up(&t, "ada@example.com").await;
     let me = caller(&t, &owner.token).await;
 
-    let update = t
-        .auth
-        .as_owner(&me)
-        .unwrap()
-        .set_policy(PolicyChange::Preset(Preset::Strict), true, &meta())
-        .await
-        .unwrap();
+    let update = set_strict(&t, &me, true).await.unwrap();
 
     assert_eq!(update.sessions_shortened, 1);
     let deadlines = caller(&t, &owner.token).await.deadlines().unwrap();
@@ -101,12 +89,7 @@ async fn clearing_the_override_returns_to_the_default() {
     let t = test_auth().await;
     let owner = signed_up(&t, "ada@example.com").await;
     let me = caller(&t, &owner.token).await;
-    t.auth
-        .as_owner(&me)
-        .unwrap()
-        .set_policy(PolicyChange::Preset(Preset::Strict), false, &meta())
-        .await
-        .unwrap();
+    set_strict(&t, &me, false).await.unwrap();
 
     let update = t
         .auth
@@ -139,14 +122,7 @@ async fn a_member_may_not_set_the_policy() {
         .unwrap();
     let me = caller(&t, &member.token).await;
 
-    let result = match t.auth.as_owner(&me) {
-        Ok(owner) => {
-            owner
-                .set_policy(PolicyChange::Preset(Preset::Strict), true, &meta())
-                .await
-        }
-        Err(refused) => Err(refused),
-    };
+    let result = set_strict(&t, &me, true).await;
 
     assert!(matches!(result, Err(AuthError::Forbidden)), "{result:?}");
     let policy = t.auth.account_policy(&me.me.account_id).await.unwrap();
@@ -190,12 +166,7 @@ async fn a_policy_change_is_announced_to_the_accounts_live_connections() {
     let owner = signed_up(&t, "ada@example.com").await;
     let me = caller(&t, &owner.token).await;
 
-    t.auth
-        .as_owner(&me)
-        .unwrap()
-        .set_policy(PolicyChange::Preset(Preset::Strict), false, &meta())
-        .await
-        .unwrap();
+    set_strict(&t, &me, false).await.unwrap();
 
     assert_eq!(t.closer.notified(), vec![api::LiveEvent::PolicyUpdated]);
 }

@@ -3,15 +3,14 @@
 
 use std::time::Duration;
 
-use api::{
-    NewMemberRequest, Password, PasswordConfirmParams, Preset, RevokeScope, SessionRevokeAllParams,
-    SessionsRevokeParams,
-};
-use auth::{AuditKind, AuthError, Caller, Clock, PolicyChange};
+use api::{NewMemberRequest, Password, PasswordConfirmParams, RevokeScope, SessionRevokeAllParams};
+use auth::{AuditKind, AuthError, Caller, Clock};
 
 use auth::testing::TestAuth;
 
-use crate::helpers::{PASSWORD, caller, meta, signed_up, test_auth, token_named};
+use crate::helpers::{
+    PASSWORD, caller, meta, set_strict, sign_out_account, signed_up, test_auth, token_named,
+};
 
 fn confirm(password: &str) -> PasswordConfirmParams {
     PasswordConfirmParams {
@@ -22,12 +21,7 @@ fn confirm(password: &str) -> PasswordConfirmParams {
 /// Each sensitive action, run once; which of them asked for the password.
 async fn sensitive_actions_asking(t: &TestAuth, me: &Caller) -> Vec<&'static str> {
     let token = t.auth.create_token(me, token_named("ci"), &meta()).await;
-    let policy = t
-        .auth
-        .as_owner(me)
-        .unwrap()
-        .set_policy(PolicyChange::Preset(Preset::Strict), false, &meta())
-        .await;
+    let policy = set_strict(t, me, false).await;
     let member = NewMemberRequest {
         name: "Bob".into(),
         email: format!("bob{}@example.com", t.clock.now().as_millis()),
@@ -39,17 +33,7 @@ async fn sensitive_actions_asking(t: &TestAuth, me: &Caller) -> Vec<&'static str
         .unwrap()
         .add_member(member, &meta())
         .await;
-    let sign_out = t
-        .auth
-        .as_owner(me)
-        .unwrap()
-        .revoke_account_sessions(
-            SessionsRevokeParams {
-                scope: RevokeScope::Others,
-            },
-            &meta(),
-        )
-        .await;
+    let sign_out = sign_out_account(t, me, RevokeScope::Others).await;
     let asked = |result: Result<(), AuthError>| matches!(result, Err(AuthError::ReauthRequired));
     [
         ("create_token", asked(token.map(drop))),
@@ -139,12 +123,7 @@ async fn an_api_token_is_not_asked_for_a_password() {
     let secret = auth::ApiTokenSecret::from_bearer(&created.token).unwrap();
     let by_token = t.auth.authenticate_api_token(&secret).await.unwrap();
 
-    let policy = t
-        .auth
-        .as_owner(&by_token)
-        .unwrap()
-        .set_policy(PolicyChange::Preset(Preset::Strict), false, &meta())
-        .await;
+    let policy = set_strict(&t, &by_token, false).await;
 
     assert!(policy.is_ok(), "{policy:?}");
 }
