@@ -2,7 +2,7 @@ use std::time::Duration;
 
 use auth::{Access, Cleanup};
 
-use crate::helpers::{resolve, signed_up, test_auth};
+use crate::helpers::{resolve, rotated, signed_up, test_auth};
 
 async fn count(t: &auth::testing::TestAuth, table: &'static str) -> i64 {
     let sql = match table {
@@ -49,11 +49,7 @@ async fn retired_token_hashes_go_when_the_absolute_end_passes() {
     // Stay active and rotate until close to the absolute end (24 h).
     for _ in 0..143 {
         t.clock.advance(Duration::from_mins(10));
-        token = resolve(&t, &token, Access::Interactive)
-            .await
-            .unwrap()
-            .rotated
-            .unwrap();
+        token = rotated(&t, &token).await;
         t.auth.flush().await;
     }
     assert_eq!(count(&t, "retired_session_tokens").await, 143);

@@ -151,11 +151,7 @@ async fn every_retired_token_is_kept_until_the_sessions_absolute_end() {
     let mut token = session.token;
     for _ in 0..3 {
         t.clock.advance(Duration::from_mins(10));
-        token = resolve(&t, &token, Access::Interactive)
-            .await
-            .unwrap()
-            .rotated
-            .unwrap();
+        token = rotated(&t, &token).await;
     }
 
     let retired: Vec<i64> =
