@@ -275,7 +275,48 @@ impl Db {
     }
 }
 
+/// Why the database is not ready to serve.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NotReady {
+    /// It does not answer.
+    Database,
+    /// Its schema is older than this build.
+    Migrations,
+}
+
+impl NotReady {
+    /// The reason code a readiness probe answers with.
+    pub const fn code(self) -> &'static str {
+        match self {
+            NotReady::Database => "database",
+            NotReady::Migrations => "migrations",
+        }
+    }
+}
+
 impl Db {
+    /// Whether the database answers and has every migration this build
+    /// knows of.
+    pub async fn readiness(&self) -> Result<(), NotReady> {
+        let migrator = match self.backend {
+            Backend::Sqlite => &SQLITE_MIGRATIONS,
+            Backend::Postgres => &POSTGRES_MIGRATIONS,
+        };
+        let latest = migrator.iter().map(|m| m.version).max().unwrap_or(0);
+        let applied: Option<i64> =
+            sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations WHERE success")
+                .fetch_one(&self.reader)
+                .await
+                .map_err(|err| {
+                    tracing::warn!(error = %err, "readiness: the database does not answer");
+                    NotReady::Database
+                })?;
+        if applied.unwrap_or(0) < latest {
+            return Err(NotReady::Migrations);
+        }
+        Ok(())
+    }
+
     /// The database server's clock, to the millisecond.
     pub async fn now(&self) -> Result<Timestamp, DbError> {
         let query = match self.backend {

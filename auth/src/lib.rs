@@ -26,7 +26,7 @@ pub mod testing;
 pub use audit::{AuditEvent, AuditKind};
 pub use clock::{Clock, DatabaseClock, SystemClock, TestClock};
 pub use closer::ConnectionCloser;
-pub use db::{Backend, Db, DbError, Notifications, WriteConn, WriteTx};
+pub use db::{Backend, Db, DbError, NotReady, Notifications, WriteConn, WriteTx};
 pub use device::describe_device;
 pub use error::AuthError;
 pub use limits::{DEFAULT_ATTEMPTS_PER_EMAIL_HOUR, DEFAULT_ATTEMPTS_PER_IP_MINUTE, SignInLimits};

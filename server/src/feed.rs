@@ -10,6 +10,8 @@
 //! connections against the database, so a change missed meanwhile still
 //! takes effect. On SQLite (one instance) the feed is this process alone.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use api::{AccountId, LiveEvent, RevokeReason, SessionId, TokenId, UserId};
@@ -67,12 +69,18 @@ pub struct ChangeFeed {
     hub: ConnectionHub,
     /// Set on PostgreSQL: this instance's id and the queue of changes to publish.
     remote: Option<(String, mpsc::UnboundedSender<Change>)>,
+    /// Whether the `LISTEN` connection is up (PostgreSQL).
+    listening: Arc<AtomicBool>,
 }
 
 impl ChangeFeed {
     /// This instance alone (SQLite).
     pub fn local(hub: ConnectionHub) -> Self {
-        Self { hub, remote: None }
+        Self {
+            hub,
+            remote: None,
+            listening: Arc::new(AtomicBool::new(false)),
+        }
     }
 
     /// Publishes changes to the other instances through `db` (PostgreSQL),
@@ -88,7 +96,14 @@ impl ChangeFeed {
         Self {
             hub,
             remote: Some((instance, outbox)),
+            listening: Arc::new(AtomicBool::new(false)),
         }
+    }
+
+    /// Whether this instance hears the others: always on SQLite (there are
+    /// none), on PostgreSQL while its `LISTEN` connection is up.
+    pub fn hears_the_others(&self) -> bool {
+        self.remote.is_none() || self.listening.load(Ordering::SeqCst)
     }
 
     /// Applies a change to this instance's hub; how many connections closed.
@@ -137,6 +152,7 @@ impl ChangeFeed {
             || Notifications::listen(&url, CHANNEL, LISTENER_NAME),
             |payload| self.receive(&instance, &payload),
             || recheck(&self.hub, &auth),
+            &self.listening,
             first_retry,
         )
         .await;
@@ -255,11 +271,13 @@ impl Subscription for Notifications {
 /// Connects with `connect` and hands every payload to `receive`, forever.
 /// After a lost connection, and after a first attempt that failed (the
 /// connections opened meanwhile heard nothing from the other instances
-/// either), the next connection starts with `recheck`.
+/// either), the next connection starts with `recheck`. `connected` says
+/// whether a connection is up.
 async fn follow<S, C, F, E, R, G, H>(
     mut connect: C,
     receive: R,
     mut recheck: G,
+    connected: &AtomicBool,
     first_retry: Duration,
 ) where
     S: Subscription,
@@ -275,6 +293,7 @@ async fn follow<S, C, F, E, R, G, H>(
     loop {
         match connect().await {
             Ok(mut subscription) => {
+                connected.store(true, Ordering::SeqCst);
                 retry = first_retry;
                 if missed {
                     tracing::info!("change feed connected; re-checking live connections");
@@ -291,6 +310,7 @@ async fn follow<S, C, F, E, R, G, H>(
                         }
                     }
                 }
+                connected.store(false, Ordering::SeqCst);
                 tracing::warn!("lost the change feed connection; reconnecting");
             }
             Err(err) => {
@@ -493,7 +513,17 @@ mod tests {
             counted.fetch_add(1, Ordering::SeqCst);
             std::future::ready(())
         };
-        let following = tokio::spawn(follow(connect, |_| {}, recheck, Duration::from_millis(100)));
+        let following = tokio::spawn(async move {
+            let connected = AtomicBool::new(false);
+            follow(
+                connect,
+                |_| {},
+                recheck,
+                &connected,
+                Duration::from_millis(100),
+            )
+            .await;
+        });
         tokio::time::sleep(Duration::from_mins(1)).await;
         following.abort();
         rechecks.load(Ordering::SeqCst)

@@ -98,7 +98,11 @@ impl Application {
         };
         let auth = Auth::new(db, clock, config.session_settings(), Arc::new(feed.clone())).await?;
         if auth.db().backend() == Backend::Postgres {
-            tokio::spawn(feed.listen(auth.clone(), config.database_url.clone(), config.feed_retry));
+            tokio::spawn(feed.clone().listen(
+                auth.clone(),
+                config.database_url.clone(),
+                config.feed_retry,
+            ));
         }
         let demo = if config.dev && config.demo {
             auth.create_demo_account_if_empty().await?
@@ -124,6 +128,7 @@ impl Application {
         let state = AppState::new(Shared {
             auth: auth.clone(),
             hub,
+            feed,
             cookies,
             trusted_origins: config.trusted_origins.clone().into(),
             trusted_proxies: config.trusted_proxies.clone().into(),
@@ -270,6 +275,10 @@ fn router(state: AppState) -> Router {
                 .layer(DefaultBodyLimit::max(MAX_REPORT_BYTES)),
         )
         .layer(resolving(Access::Passive));
+    // Probes: no caller, so neither activity nor limits.
+    let probes = Router::new()
+        .route("/healthz", get(routes::probes::healthz))
+        .route("/readyz", get(routes::probes::readyz));
     // The built front end and the not-found page need no caller.
     let files = Router::new().fallback(file_and_error_handler_with_context::<AppState, _>(
         leptos_context,
@@ -280,6 +289,7 @@ fn router(state: AppState) -> Router {
         .merge(pages)
         .merge(api)
         .merge(passive)
+        .merge(probes)
         .merge(files)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

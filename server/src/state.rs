@@ -8,6 +8,7 @@ use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 
 use crate::cookies::CookieMode;
+use crate::feed::ChangeFeed;
 use crate::hub::ConnectionHub;
 use crate::routes::client_errors::ReportLimit;
 
@@ -33,6 +34,8 @@ impl std::ops::Deref for AppState {
 pub struct Shared {
     pub auth: Auth,
     pub hub: ConnectionHub,
+    /// How changes reach this instance from the others.
+    pub feed: ChangeFeed,
     pub cookies: CookieMode,
     /// Origins besides our own allowed to send state-changing requests.
     pub trusted_origins: Arc<[String]>,

@@ -6,8 +6,11 @@ use std::time::Duration;
 
 use serde_json::json;
 
+use reqwest::StatusCode;
+
 use crate::helpers::{Cred, TestApp, TestUser, spawn_app_with};
 use crate::live_client::{EventStream, PROMPTLY};
+use crate::probes::readiness_becomes;
 
 /// Two instances on one PostgreSQL database, or `None` on SQLite.
 async fn two_instances() -> Option<(TestApp, TestApp)> {
@@ -169,6 +172,21 @@ async fn a_revoke_made_while_the_feed_was_down_still_closes_the_stream_after_rec
         .expect("closed after reconnecting");
     assert_eq!(last.name, "session_revoked");
     assert_eq!(last.data["reason"], "revoked");
+}
+
+#[tokio::test]
+async fn an_instance_whose_change_feed_is_down_is_not_ready_until_it_listens_again() {
+    let Some((_a, b)) = two_instances().await else {
+        return;
+    };
+    readiness_becomes(&b, StatusCode::OK, PROMPTLY).await;
+
+    kill_feed_connections(&b).await;
+
+    let body = readiness_becomes(&b, StatusCode::SERVICE_UNAVAILABLE, PROMPTLY).await;
+    assert_eq!(body["reason"], "change_feed");
+    // B tries again after its feed retry (2 s).
+    readiness_becomes(&b, StatusCode::OK, Duration::from_secs(10)).await;
 }
 
 async fn kill_feed_connections(app: &TestApp) {

@@ -19,6 +19,7 @@ mod live;
 mod live_client;
 mod live_rotation;
 mod pages;
+mod probes;
 mod reauth;
 mod rpc;
 mod sessions;

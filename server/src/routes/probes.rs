@@ -1,0 +1,40 @@
+//! Probes for the orchestrator: `GET /healthz` (the process serves) and
+//! `GET /readyz` (it can do its work). No credentials, no activity, no
+//! detail beyond a reason code.
+
+use std::time::Duration;
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use serde_json::{Value, json};
+
+use crate::state::AppState;
+
+/// Longest the database may take to answer the readiness probe.
+const DATABASE_PATIENCE: Duration = Duration::from_secs(2);
+
+/// The process is up and serving; asks nothing of the database.
+pub async fn healthz() -> Json<Value> {
+    Json(json!({"status": "ok"}))
+}
+
+/// The database answers and its migrations are current, and on PostgreSQL
+/// the change feed is listening; otherwise 503 with the first reason.
+pub async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
+    let database = tokio::time::timeout(DATABASE_PATIENCE, state.auth.db().readiness())
+        .await
+        .unwrap_or(Err(auth::NotReady::Database));
+    let reason = match database {
+        Err(not_ready) => Some(not_ready.code()),
+        Ok(()) if !state.feed.hears_the_others() => Some("change_feed"),
+        Ok(()) => None,
+    };
+    match reason {
+        None => (StatusCode::OK, Json(json!({"status": "ok"}))),
+        Some(reason) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            Json(json!({"status": "not_ready", "reason": reason})),
+        ),
+    }
+}
