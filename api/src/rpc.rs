@@ -161,9 +161,28 @@ impl Response {
     }
 }
 
-/// Decodes one JSON-RPC request from raw bytes. Never panics: anything that
-/// is not a well-formed single request is refused with the matching error.
-pub fn decode(bytes: &[u8]) -> Result<Call, Refused> {
+/// The most calls one batch may hold.
+pub const MAX_BATCH: usize = 20;
+
+/// What a request body holds: one call, or a batch of them, each decoded
+/// on its own (a malformed one is refused alone, the others still run).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Request {
+    One(Call),
+    Batch(Vec<Result<Call, Refused>>),
+}
+
+fn invalid(id: Value, message: &str) -> Refused {
+    Refused {
+        id,
+        error: RpcError::protocol(INVALID_REQUEST, ErrorCode::InvalidParams, message),
+    }
+}
+
+/// Decodes a JSON-RPC request body: one request object, or a batch (an
+/// array of 1 to [`MAX_BATCH`] of them). Never panics: anything else is
+/// refused with the matching error.
+pub fn decode(bytes: &[u8]) -> Result<Request, Refused> {
     let value: Value = serde_json::from_slice(bytes).map_err(|_| Refused {
         id: Value::Null,
         error: RpcError::protocol(
@@ -172,19 +191,28 @@ pub fn decode(bytes: &[u8]) -> Result<Call, Refused> {
             "The body is not valid JSON.",
         ),
     })?;
-    decode_value(value)
+    match value {
+        Value::Array(calls) if calls.is_empty() => Err(invalid(
+            Value::Null,
+            "An empty batch has nothing to answer: send at least one request.",
+        )),
+        Value::Array(calls) if calls.len() > MAX_BATCH => Err(invalid(
+            Value::Null,
+            &format!("A batch holds at most {MAX_BATCH} requests; send the rest in another."),
+        )),
+        Value::Array(calls) => Ok(Request::Batch(
+            calls.into_iter().map(decode_value).collect(),
+        )),
+        one => decode_value(one).map(Request::One),
+    }
 }
 
 /// Decodes one JSON-RPC request from parsed JSON.
 pub fn decode_value(value: Value) -> Result<Call, Refused> {
-    let invalid = |id: Value, message: &str| Refused {
-        id,
-        error: RpcError::protocol(INVALID_REQUEST, ErrorCode::InvalidParams, message),
-    };
     let Value::Object(mut request) = value else {
         return Err(invalid(
             Value::Null,
-            "Send one JSON-RPC 2.0 request object (batches are not supported).",
+            "Send a JSON-RPC 2.0 request object, or an array of them.",
         ));
     };
     let id = match request.remove("id") {
@@ -234,9 +262,17 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    /// The one call a body holds.
+    fn one(bytes: &[u8]) -> Call {
+        match decode(bytes).unwrap() {
+            Request::One(call) => call,
+            Request::Batch(_) => panic!("a batch"),
+        }
+    }
+
     #[test]
     fn a_well_formed_request_decodes() {
-        let call = decode(br#"{"jsonrpc":"2.0","id":7,"method":"account_session_list"}"#).unwrap();
+        let call = one(br#"{"jsonrpc":"2.0","id":7,"method":"account_session_list"}"#);
         assert_eq!(call.method, Method::SessionList);
         assert_eq!(call.id, Some(json!(7)));
         assert_eq!(call.params, json!({}));
@@ -244,7 +280,7 @@ mod tests {
 
     #[test]
     fn a_request_without_id_is_a_notification() {
-        let call = decode(br#"{"jsonrpc":"2.0","method":"account_verify","params":{}}"#).unwrap();
+        let call = one(br#"{"jsonrpc":"2.0","method":"account_verify","params":{}}"#);
         assert_eq!(call.id, None);
     }
 
@@ -284,6 +320,32 @@ mod tests {
         assert_eq!(refused.id, json!("a"));
         assert_eq!(refused.error.data.code, ErrorCode::InvalidParams);
         assert_eq!(refused.error.code, ErrorCode::InvalidParams.rpc_code());
+    }
+
+    #[test]
+    fn a_batch_decodes_each_call_on_its_own_and_is_bounded() {
+        let Request::Batch(calls) = decode(
+            br#"[{"jsonrpc":"2.0","id":1,"method":"account_verify"}, 42, {"jsonrpc":"2.0","method":"account_verify"}]"#,
+        )
+        .unwrap() else {
+            panic!("not a batch");
+        };
+        assert_eq!(calls.len(), 3);
+        assert_eq!(calls[0].as_ref().unwrap().id, Some(json!(1)));
+        assert_eq!(calls[1].as_ref().unwrap_err().error.code, INVALID_REQUEST);
+        assert_eq!(calls[2].as_ref().unwrap().id, None);
+
+        let call = json!({"jsonrpc": "2.0", "id": 1, "method": "account_verify"});
+        let full = serde_json::to_vec(&vec![call.clone(); MAX_BATCH]).unwrap();
+        assert!(matches!(decode(&full), Ok(Request::Batch(calls)) if calls.len() == MAX_BATCH));
+        let over = serde_json::to_vec(&vec![call; MAX_BATCH + 1]).unwrap();
+        let refused = decode(&over).unwrap_err();
+        assert_eq!(refused.error.code, INVALID_REQUEST);
+        assert!(
+            refused.error.message.contains("at most 20"),
+            "{}",
+            refused.error.message
+        );
     }
 
     #[test]

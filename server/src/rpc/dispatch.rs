@@ -1,31 +1,70 @@
 //! Runs decoded calls. Every outcome is a JSON-RPC response; nothing a
 //! client sends can make this panic.
 
-use api::rpc::{Method, Response, RpcError, decode};
+use api::rpc::{Call, Method, Request, Response, RpcError, decode};
 use api::{ApiError, PolicySet, PolicySetParams};
 use auth::{Auth, Caller, ClientMeta, PolicyChange};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-/// Decodes and runs one request body. `None` for a notification (a request
-/// without an id), which gets no answer; otherwise the HTTP status and the
-/// response.
+/// What a request body is answered with.
+#[derive(Debug)]
+pub enum Answer {
+    /// One response, and the HTTP status that goes with it.
+    One(u16, Response),
+    /// A batch's responses, in the order of its calls, notifications left
+    /// out (HTTP 200).
+    Batch(Vec<Response>),
+    /// Nothing: a notification, or a batch of only notifications.
+    Nothing,
+}
+
+/// Decodes and runs one request body: one call, or a batch whose calls run
+/// one after the other, each authorized and limited on its own.
 pub async fn answer(
     auth: &Auth,
     caller: Result<&Caller, ApiError>,
     meta: &ClientMeta,
     body: &[u8],
-) -> Option<(u16, Response)> {
-    let call = match decode(body) {
-        Ok(call) => call,
-        Err(refused) => {
-            return Some((
-                refused.error.http_status(),
-                Response::failure(refused.id, refused.error),
-            ));
+) -> Answer {
+    match decode(body) {
+        Err(refused) => Answer::One(
+            refused.error.http_status(),
+            Response::failure(refused.id, refused.error),
+        ),
+        Ok(Request::One(call)) => match run(auth, caller, meta, call).await {
+            Some((status, response)) => Answer::One(status, response),
+            None => Answer::Nothing,
+        },
+        Ok(Request::Batch(calls)) => {
+            let mut responses = Vec::with_capacity(calls.len());
+            for call in calls {
+                let response = match call {
+                    Ok(call) => run(auth, caller.clone(), meta, call)
+                        .await
+                        .map(|(_, response)| response),
+                    Err(refused) => Some(Response::failure(refused.id, refused.error)),
+                };
+                responses.extend(response);
+            }
+            if responses.is_empty() {
+                Answer::Nothing
+            } else {
+                Answer::Batch(responses)
+            }
         }
-    };
+    }
+}
+
+/// Runs one call. `None` for a notification (a call without an id), which
+/// gets no answer; otherwise the HTTP status and the response.
+async fn run(
+    auth: &Auth,
+    caller: Result<&Caller, ApiError>,
+    meta: &ClientMeta,
+    call: Call,
+) -> Option<(u16, Response)> {
     let outcome = match caller {
         Ok(caller) => dispatch(auth, caller, meta, call.method, call.params).await,
         Err(refusal) => Err(refusal),
@@ -157,11 +196,25 @@ mod tests {
             &ClientMeta::default(),
             body,
         ));
-        let Some((status, response)) = answered else {
-            // Only a well-formed request without an id goes unanswered.
-            let call = decode(body);
-            prop_assert!(matches!(call, Ok(ref call) if call.id.is_none()));
-            return Ok(());
+        let (status, response) = match answered {
+            Answer::One(status, response) => (status, response),
+            Answer::Batch(responses) => {
+                prop_assert!(matches!(decode(body), Ok(Request::Batch(_))));
+                for response in &responses {
+                    prop_assert!(response.result.is_some() != response.error.is_some());
+                }
+                return Ok(());
+            }
+            Answer::Nothing => {
+                // Only well-formed requests without an id go unanswered.
+                let request = decode(body);
+                prop_assert!(
+                    matches!(request, Ok(Request::One(ref call)) if call.id.is_none())
+                        || matches!(request, Ok(Request::Batch(ref calls))
+                            if calls.iter().all(|c| matches!(c, Ok(call) if call.id.is_none())))
+                );
+                return Ok(());
+            }
         };
         prop_assert_eq!(response.jsonrpc.as_str(), "2.0");
         prop_assert!(response.result.is_some() != response.error.is_some());

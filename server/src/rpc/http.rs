@@ -1,4 +1,4 @@
-//! `POST /api/rpc`: one JSON-RPC request per HTTP request.
+//! `POST /api/rpc`: one JSON-RPC request, or a batch, per HTTP request.
 
 use api::ApiError;
 use api::rpc::{Response as RpcResponse, RpcError};
@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use serde_json::Value;
 
-use super::answer;
+use super::{Answer, answer};
 use crate::extract::{Client, payload_too_large};
 use crate::state::AppState;
 
@@ -33,8 +33,9 @@ pub async fn rpc_over_http(
         }
     };
     match answer(&state.auth, authentication.caller(), &meta, &body).await {
-        Some((status, response)) => (status_code(status), Json(response)).into_response(),
-        None => StatusCode::NO_CONTENT.into_response(),
+        Answer::One(status, response) => (status_code(status), Json(response)).into_response(),
+        Answer::Batch(responses) => (StatusCode::OK, Json(responses)).into_response(),
+        Answer::Nothing => StatusCode::NO_CONTENT.into_response(),
     }
 }
 

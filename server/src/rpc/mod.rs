@@ -5,6 +5,6 @@ mod dispatch;
 mod http;
 mod ws;
 
-pub use dispatch::answer;
+pub use dispatch::{Answer, answer};
 pub use http::{rpc_error_response, rpc_over_http};
 pub use ws::rpc_over_websocket;

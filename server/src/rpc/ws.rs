@@ -18,7 +18,7 @@ use axum::response::{IntoResponse, Response};
 use futures_util::{Sink, SinkExt, Stream, StreamExt};
 use tokio::sync::oneshot;
 
-use super::answer;
+use super::{Answer, answer};
 use crate::error::HttpError;
 use crate::extract::{Client, bearer_token};
 use crate::live::{CLOSE_RECONNECT, ConnectionWatch, Ending, Standing, Step, session_standing};
@@ -146,11 +146,14 @@ impl Connection {
                         &self.meta,
                         &body,
                     ).await;
-                    if let Some((_, response)) = answered {
-                        let text = serde_json::to_string(&response).unwrap_or_default();
-                        if outgoing.send(Message::Text(text.into())).await.is_err() {
-                            return;
-                        }
+                    let text = match answered {
+                        Answer::One(_, response) => serde_json::to_string(&response),
+                        Answer::Batch(responses) => serde_json::to_string(&responses),
+                        Answer::Nothing => continue,
+                    };
+                    let text = text.unwrap_or_default();
+                    if outgoing.send(Message::Text(text.into())).await.is_err() {
+                        return;
                     }
                 }
             }

@@ -148,6 +148,20 @@ impl Socket {
     /// Sends a request and returns the response.
     pub async fn call(&mut self, method: &str, params: Value) -> Value {
         self.send(method, params).await;
+        self.answer().await
+    }
+
+    /// Sends `body` as it is (a batch, say) and returns the answer.
+    pub async fn exchange(&mut self, body: &Value) -> Value {
+        self.socket
+            .send(Message::Text(body.to_string().into()))
+            .await
+            .unwrap();
+        self.answer().await
+    }
+
+    /// The next text message, as JSON.
+    async fn answer(&mut self) -> Value {
         loop {
             let message = tokio::time::timeout(PROMPTLY, self.socket.next())
                 .await

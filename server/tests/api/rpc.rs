@@ -360,3 +360,102 @@ async fn an_oversized_rpc_body_gets_a_json_rpc_error() {
     let body: Value = response.json().await.unwrap();
     assert_eq!(body["error"]["data"]["code"], "payload_too_large");
 }
+
+fn call(id: u64, method: &str) -> Value {
+    json!({"jsonrpc": "2.0", "id": id, "method": method, "params": {}})
+}
+
+#[tokio::test]
+async fn a_batch_gets_its_answers_in_order_with_the_notifications_left_out() {
+    let app = spawn_app().await;
+    let cookie = app.signed_up(&TestUser::generate()).await;
+    let batch = json!([
+        call(1, "account_verify"),
+        {"jsonrpc": "2.0", "method": "account_verify"},
+        call(2, "account_session_list"),
+        42,
+        call(3, "no_such_method"),
+    ]);
+
+    let response = app
+        .post_rpc_body(&batch.to_string(), Cred::Cookie(&cookie))
+        .await;
+
+    assert_eq!(response.status(), StatusCode::OK);
+    let answers: Vec<Value> = response.json().await.unwrap();
+    let ids: Vec<&Value> = answers.iter().map(|a| &a["id"]).collect();
+    assert_eq!(ids, [&json!(1), &json!(2), &Value::Null, &json!(3)]);
+    assert!(answers[0]["result"]["me"].is_object(), "{answers:?}");
+    assert!(answers[1]["result"].is_array(), "{answers:?}");
+    assert_eq!(answers[2]["error"]["code"], -32_600);
+    assert_eq!(answers[3]["error"]["code"], -32_601);
+}
+
+#[tokio::test]
+async fn an_empty_batch_and_one_of_more_than_twenty_calls_are_refused_whole() {
+    let app = spawn_app().await;
+    let cookie = app.signed_up(&TestUser::generate()).await;
+    let too_many = Value::Array((1..=21).map(|id| call(id, "account_verify")).collect());
+
+    for batch in [json!([]), too_many] {
+        let response = app
+            .post_rpc_body(&batch.to_string(), Cred::Cookie(&cookie))
+            .await;
+        assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+        let answer: Value = response.json().await.unwrap();
+        assert_eq!(answer["error"]["code"], -32_600, "{answer}");
+        assert_eq!(answer["id"], Value::Null);
+    }
+}
+
+#[tokio::test]
+async fn a_batch_of_notifications_only_gets_no_answer() {
+    let app = spawn_app().await;
+    let cookie = app.signed_up(&TestUser::generate()).await;
+    let batch = json!([{"jsonrpc": "2.0", "method": "account_verify"}]);
+
+    let response = app
+        .post_rpc_body(&batch.to_string(), Cred::Cookie(&cookie))
+        .await;
+
+    assert_eq!(response.status(), StatusCode::NO_CONTENT);
+}
+
+#[tokio::test]
+async fn each_call_of_a_batch_is_authorized_on_its_own() {
+    let app = spawn_app().await;
+    let owner = app.signed_up(&TestUser::generate()).await;
+    let member = app.added_member(&owner, "Max Member").await;
+    let member_cookie = app.logged_in(&member).await;
+    let batch = json!([
+        call(1, "account_verify"),
+        {"jsonrpc": "2.0", "id": 2, "method": "account_policy_set", "params": {"preset": "strict"}},
+    ]);
+
+    let response = app
+        .post_rpc_body(&batch.to_string(), Cred::Cookie(&member_cookie))
+        .await;
+
+    let answers: Vec<Value> = response.json().await.unwrap();
+    assert!(answers[0]["result"].is_object(), "{answers:?}");
+    assert_eq!(answers[1]["error"]["data"]["code"], "forbidden");
+}
+
+#[tokio::test]
+async fn a_batch_over_the_websocket_gets_one_message_with_every_answer() {
+    let app = spawn_app().await;
+    let cookie = app.signed_up(&TestUser::generate()).await;
+    let mut socket = app.open_socket(Cred::Cookie(&cookie), None).await.unwrap();
+
+    let answers = socket
+        .exchange(&json!([
+            call(1, "account_verify"),
+            call(2, "account_token_list")
+        ]))
+        .await;
+
+    let answers = answers.as_array().expect("an array of answers");
+    assert_eq!(answers.len(), 2);
+    assert_eq!(answers[0]["id"], 1);
+    assert!(answers[1]["result"].is_array(), "{answers:?}");
+}
