@@ -131,9 +131,21 @@ pub struct Config {
     #[arg(long, env = "LATCHKEY_CLOCK", value_enum, default_value_t = ClockSource::Database)]
     pub clock: ClockSource,
 
+    /// How log lines are written: `text` for people, `json` (one object a
+    /// line, with the request's id and span fields) for log collectors.
+    #[arg(long, env = "LATCHKEY_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
+
     /// How often ended sessions and retired tokens are cleaned up.
     #[arg(long, env = "LATCHKEY_CLEANUP_INTERVAL", default_value = "10m", value_parser = humantime::parse_duration)]
     pub cleanup_interval: Duration,
+}
+
+/// How log lines are written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
 }
 
 /// Where an instance reads the time.

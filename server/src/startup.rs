@@ -304,7 +304,12 @@ fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn(middleware::uniform_error_answers))
         .layer(axum::middleware::from_fn(middleware::security_headers))
         .layer(axum::middleware::from_fn(middleware::run_to_completion))
-        .layer(TraceLayer::new_for_http())
+        // tower-http's request events are written in the request-id span.
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(|_: &axum::http::Request<_>| tracing::Span::current()),
+        )
+        .layer(axum::middleware::from_fn(middleware::request_id))
         .with_state(state)
 }
 

@@ -4,9 +4,11 @@
 
 use std::net::SocketAddr;
 use std::process::Stdio;
+use std::time::Duration;
 
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
+use tokio::sync::mpsc;
 
 use crate::BoxError;
 
@@ -14,6 +16,8 @@ use crate::BoxError;
 pub struct ServerProcess {
     child: Child,
     pub addr: SocketAddr,
+    /// What it printed after its address, line by line.
+    output: mpsc::UnboundedReceiver<String>,
 }
 
 impl ServerProcess {
@@ -37,8 +41,31 @@ impl ServerProcess {
             }
         };
         // Keep reading what it prints, so that a full pipe never blocks it.
-        tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
-        Ok(Self { child, addr })
+        let (printed, output) = mpsc::unbounded_channel();
+        tokio::spawn(async move {
+            while let Ok(Some(line)) = lines.next_line().await {
+                let _ = printed.send(line);
+            }
+        });
+        Ok(Self {
+            child,
+            addr,
+            output,
+        })
+    }
+
+    /// The next line it prints that contains `needle`, waiting at most
+    /// `within`.
+    pub async fn line_containing(&mut self, needle: &str, within: Duration) -> Option<String> {
+        let search = async {
+            while let Some(line) = self.output.recv().await {
+                if line.contains(needle) {
+                    return Some(line);
+                }
+            }
+            None
+        };
+        tokio::time::timeout(within, search).await.ok().flatten()
     }
 
     /// Kills the server at once (SIGKILL), as a crash would.

@@ -1,4 +1,5 @@
-//! Request middleware, outermost first: running state-changing requests to
+//! Request middleware, outermost first: the request id and its log span,
+//! running state-changing requests to
 //! their end, security headers, uniform error answers, the client's
 //! address, same-origin check; then, per route group, resolving the caller
 //! (as the group's kind of route says) and, for pages, guarding the
@@ -9,6 +10,7 @@ mod client_address;
 mod error_answers;
 mod origin;
 mod pages;
+mod request_id;
 mod run_to_completion;
 mod security_headers;
 
@@ -17,5 +19,6 @@ pub use client_address::{ClientAddr, resolve_client_address};
 pub use error_answers::uniform_error_answers;
 pub use origin::{origin_is_foreign, refuse_cross_origin};
 pub use pages::guard_signed_in_pages;
+pub use request_id::request_id;
 pub use run_to_completion::run_to_completion;
 pub use security_headers::{PageNonce, security_headers};

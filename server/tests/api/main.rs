@@ -18,6 +18,7 @@ mod limits;
 mod live;
 mod live_client;
 mod live_rotation;
+mod logs;
 mod pages;
 mod probes;
 mod reauth;
