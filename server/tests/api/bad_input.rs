@@ -140,9 +140,9 @@ fn bad_bodies() -> Vec<(
             "invalid_params",
         ),
         (
-            "a JSON array",
+            "an empty JSON array (for JSON-RPC, an empty batch)",
             "application/json",
-            b"[1, 2]".to_vec(),
+            b"[]".to_vec(),
             StatusCode::BAD_REQUEST,
             "invalid_params",
         ),
@@ -299,7 +299,7 @@ async fn unknown_and_malformed_json_rpc_calls_get_json_rpc_errors() {
             "invalid_params",
         ),
         (
-            "[1, 2, 3]",
+            "[]",
             StatusCode::BAD_REQUEST,
             -32_600,
             "invalid_params",
