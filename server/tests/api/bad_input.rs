@@ -298,12 +298,7 @@ async fn unknown_and_malformed_json_rpc_calls_get_json_rpc_errors() {
             -32_600,
             "invalid_params",
         ),
-        (
-            "[]",
-            StatusCode::BAD_REQUEST,
-            -32_600,
-            "invalid_params",
-        ),
+        ("[]", StatusCode::BAD_REQUEST, -32_600, "invalid_params"),
     ];
 
     for (body, status, rpc_code, code) in cases {
