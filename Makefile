@@ -35,7 +35,7 @@ help:
 wasm-size: tools build-release
 
 run: tools build-release
-	LATCHKEY_DEV=true LATCHKEY_SITE_ROOT=target/site ./target/release/latchkey
+	LATCHKEY_DEV=true LATCHKEY_SITE_ROOT=target/site LATCHKEY_METRICS_LISTEN=127.0.0.1:9464 ./target/release/latchkey
 
 test: tools test-deps lint build test-rust test-postgres test-e2e
 	@echo "All tests passed."

@@ -139,6 +139,15 @@ impl Db {
         }
     }
 
+    /// Each pool's name, open connections and idle ones, for metrics.
+    pub fn pool_use(&self) -> [(&'static str, usize, usize); 2] {
+        let open = |pool: &AnyPool| usize::try_from(pool.size()).unwrap_or(usize::MAX);
+        [
+            ("reader", open(&self.reader), self.reader.num_idle()),
+            ("writer", open(&self.writer), self.writer.num_idle()),
+        ]
+    }
+
     /// For queries that only read. On SQLite its connections refuse to
     /// write (`PRAGMA query_only`).
     pub fn reader(&self) -> &AnyPool {

@@ -9,6 +9,7 @@ mod device;
 mod error;
 mod hashing_limits;
 mod limits;
+mod metrics;
 mod notices;
 mod password;
 mod secret;

@@ -34,17 +34,20 @@ struct Place<'a>(&'a Queue);
 
 impl Queue {
     fn take(&self) -> Result<Place<'_>, AuthError> {
-        if self.taken.fetch_add(1, Ordering::AcqRel) >= self.places {
+        let before = self.taken.fetch_add(1, Ordering::AcqRel);
+        if before >= self.places {
             self.taken.fetch_sub(1, Ordering::AcqRel);
             return Err(AuthError::Busy);
         }
+        crate::metrics::hash_queue(before + 1);
         Ok(Place(self))
     }
 }
 
 impl Drop for Place<'_> {
     fn drop(&mut self) {
-        self.0.taken.fetch_sub(1, Ordering::AcqRel);
+        let before = self.0.taken.fetch_sub(1, Ordering::AcqRel);
+        crate::metrics::hash_queue(before.saturating_sub(1));
     }
 }
 

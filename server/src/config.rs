@@ -131,6 +131,11 @@ pub struct Config {
     #[arg(long, env = "LATCHKEY_CLOCK", value_enum, default_value_t = ClockSource::Database)]
     pub clock: ClockSource,
 
+    /// Serve Prometheus metrics at `http://ADDR/metrics` (off when unset).
+    /// Keep it on a loopback or private address: it is not authenticated.
+    #[arg(long, env = "LATCHKEY_METRICS_LISTEN")]
+    pub metrics_listen: Option<SocketAddr>,
+
     /// How log lines are written: `text` for people, `json` (one object a
     /// line, with the request's id and span fields) for log collectors.
     #[arg(long, env = "LATCHKEY_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]

@@ -184,11 +184,14 @@ pub struct ConnectionHub {
 pub struct Registration {
     hub: ConnectionHub,
     id: u64,
+    /// Its credential's kind, for the metrics.
+    credential: &'static str,
 }
 
 impl Drop for Registration {
     fn drop(&mut self) {
         self.hub.lock().remove(self.id);
+        crate::metrics::live_connections(self.credential, -1.0);
     }
 }
 
@@ -210,6 +213,10 @@ impl ConnectionHub {
     pub fn register(&self, owner: Owner) -> Result<(Registration, Inbox), TooMany> {
         let (events_tx, events) = mpsc::channel(EVENT_BUFFER);
         let (close, closed) = oneshot::channel();
+        let credential = match owner.credential {
+            Credential::Session { .. } => "session",
+            Credential::ApiToken { .. } => "api_token",
+        };
         let id = {
             let mut registry = self.lock();
             registry.admits(&owner, self.limits)?;
@@ -219,10 +226,12 @@ impl ConnectionHub {
                 close,
             })
         };
+        crate::metrics::live_connections(credential, 1.0);
         Ok((
             Registration {
                 hub: self.clone(),
                 id,
+                credential,
             },
             Inbox { events, closed },
         ))

@@ -9,6 +9,7 @@ pub mod feed;
 mod hub;
 mod jobs;
 mod live;
+mod metrics;
 mod middleware;
 mod routes;
 mod rpc;

@@ -48,6 +48,8 @@ pub enum StartupError {
     Database(#[from] auth::DbError),
     #[error("{0}")]
     Auth(#[from] auth::AuthError),
+    #[error("metrics: {0}")]
+    Metrics(String),
     #[error("could not listen on {addr}: {source}")]
     Bind {
         addr: SocketAddr,
@@ -64,6 +66,8 @@ pub struct Application {
     cleanup_interval: std::time::Duration,
     /// Set when the clock follows the database's.
     database_clock: Option<Arc<DatabaseClock>>,
+    /// Where metrics are served, when they are.
+    metrics: Option<(TcpListener, metrics_exporter_prometheus::PrometheusHandle)>,
 }
 
 impl Application {
@@ -71,6 +75,17 @@ impl Application {
         if config.dev && !config.listen.ip().is_loopback() {
             return Err(StartupError::DevelopmentNotOnLoopback(config.listen));
         }
+        // First, so that nothing counted while starting is lost.
+        let metrics = match config.metrics_listen {
+            Some(addr) => {
+                let handle = crate::metrics::recorder().map_err(StartupError::Metrics)?;
+                let listener = crate::metrics::bind(addr)
+                    .await
+                    .map_err(|source| StartupError::Bind { addr, source })?;
+                Some((listener, handle))
+            }
+            None => None,
+        };
         let db = Db::connect(&config.database_url).await?;
         let (clock, database_clock) = match config.clock {
             ClockSource::Local => (clock, None),
@@ -144,6 +159,7 @@ impl Application {
             demo,
             cleanup_interval: config.cleanup_interval,
             database_clock,
+            metrics,
         })
     }
 
@@ -155,6 +171,13 @@ impl Application {
     /// The demo account's sign-in details, when one was just created.
     pub fn take_demo_account(&mut self) -> Option<DemoAccount> {
         self.demo.take()
+    }
+
+    /// Where metrics are served, when they are.
+    pub fn metrics_addr(&self) -> Option<SocketAddr> {
+        self.metrics
+            .as_ref()
+            .and_then(|(listener, _)| listener.local_addr().ok())
     }
 
     pub fn auth(&self) -> &Auth {
@@ -169,6 +192,13 @@ impl Application {
             self.auth.clone(),
             self.cleanup_interval,
         ));
+        let metrics = self.metrics.map(|(listener, handle)| {
+            tokio::spawn(crate::metrics::serve(
+                listener,
+                handle,
+                self.auth.db().clone(),
+            ))
+        });
         let following_clock = self.database_clock.map(|clock| {
             tokio::spawn(jobs::follow_database_clock(
                 clock,
@@ -193,6 +223,9 @@ impl Application {
         cleanup.abort();
         if let Some(following) = following_clock {
             following.abort();
+        }
+        if let Some(metrics) = metrics {
+            metrics.abort();
         }
         self.auth.flush().await;
         self.auth.db().close().await;
@@ -309,6 +342,7 @@ fn router(state: AppState) -> Router {
             TraceLayer::new_for_http()
                 .make_span_with(|_: &axum::http::Request<_>| tracing::Span::current()),
         )
+        .layer(axum::middleware::from_fn(crate::metrics::count_requests))
         .layer(axum::middleware::from_fn(middleware::request_id))
         .with_state(state)
 }

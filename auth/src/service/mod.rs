@@ -223,9 +223,12 @@ impl Auth {
     /// the revoke. Closing comes first so a failing audit write never leaves
     /// a connection open.
     async fn after_revoke(&self, ended: &[SessionId], reason: RevokeReason, event: AuditEvent) {
+        let started = std::time::Instant::now();
         for id in ended {
             self.0.closer.close_for_session(id, reason);
         }
+        crate::metrics::revoke_closed_in(started.elapsed());
+        crate::metrics::sessions_ended(reason, ended.len());
         self.0.audit.record(event).await;
     }
 
@@ -265,6 +268,7 @@ impl Auth {
             meta,
         };
         sessions::insert(&mut *conn, &row, now).await?;
+        crate::metrics::session_started();
         let evicted = sessions::enforce_cap(
             &mut *conn,
             &me.user_id,

@@ -267,6 +267,9 @@ impl Auth {
         let mut tx = self.0.db.begin_write().await?;
         let rotated = sessions::rotate(&mut tx, row, old, &token.hash(), now).await?;
         tx.commit().await?;
+        if rotated {
+            crate::metrics::token_rotated();
+        }
         Ok(rotated.then_some(token))
     }
 
@@ -325,6 +328,8 @@ impl Auth {
         }
         tx.commit().await?;
         if revoked {
+            crate::metrics::token_reuse_detected();
+            crate::metrics::sessions_ended(RevokeReason::TokenReuse, 1);
             tracing::warn!(session_id = %session_id, user_id = %me.user_id, "a rotated-out session token was reused; session ended");
             let event = AuditEvent::new(AuditKind::TokenReuse, now, meta)
                 .by(&me.account_id, &me.user_id)

@@ -118,19 +118,35 @@ impl Auth {
         request: LoginRequest,
         meta: &ClientMeta,
     ) -> Result<CheckedPassword, AuthError> {
-        self.0
+        if let Err(limited) = self
+            .0
             .sign_in_limits
-            .check_attempt(meta, Some(request.email.as_str()))?;
+            .check_attempt(meta, Some(request.email.as_str()))
+        {
+            crate::metrics::sign_in("rate_limited");
+            return Err(limited);
+        }
         let email = EmailAddress::parse(&request.email).ok();
         let user = match &email {
             Some(email) => users::find_by_email(self.0.db.reader(), email).await?,
             None => None,
         };
         let stored = user.as_ref().map(|u| u.password_hash.as_str());
-        let verified = self.0.passwords.verify(request.password, stored).await?;
-        match user.filter(|_| verified) {
-            Some(user) => Ok(CheckedPassword(user)),
-            None => Err(self.failed_sign_in(email.as_ref(), meta).await),
+        let verified = match self.0.passwords.verify(request.password, stored).await {
+            Ok(verified) => verified,
+            Err(err) => {
+                if matches!(err, AuthError::Busy) {
+                    crate::metrics::sign_in("busy");
+                }
+                return Err(err);
+            }
+        };
+        if let Some(user) = user.filter(|_| verified) {
+            crate::metrics::sign_in("ok");
+            Ok(CheckedPassword(user))
+        } else {
+            crate::metrics::sign_in("wrong_password");
+            Err(self.failed_sign_in(email.as_ref(), meta).await)
         }
     }
 

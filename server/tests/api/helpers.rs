@@ -25,6 +25,8 @@ pub struct TestApp {
     /// The server's own connection pools, for tests that take them away;
     /// `None` when the server runs in another process.
     pub server_db: Option<auth::Db>,
+    /// Where the server serves metrics, when it does.
+    pub metrics_addr: Option<SocketAddr>,
 }
 
 pub async fn spawn_app() -> TestApp {
@@ -65,6 +67,7 @@ async fn start(
         .await
         .expect("build the application");
     let addr = app.addr();
+    let metrics_addr = app.metrics_addr();
     let server_db = Some(app.auth().db().clone());
     tokio::spawn(app.run_until_stopped());
     TestApp {
@@ -73,6 +76,7 @@ async fn start(
         clock,
         db,
         server_db,
+        metrics_addr,
     }
 }
 
@@ -132,6 +136,7 @@ impl TestApp {
             clock: TestClock::new(),
             db,
             server_db: None,
+            metrics_addr: None,
         }
     }
 

@@ -1,0 +1,91 @@
+//! Prometheus metrics, served on their own address (`--metrics-listen`),
+//! never on the public one. The `metrics` facade's recorder is one per
+//! process; every server in it renders the same registry.
+
+use std::net::SocketAddr;
+use std::sync::{Mutex, PoisonError};
+use std::time::Instant;
+
+use auth::Db;
+use axum::Router;
+use axum::extract::{MatchedPath, Request, State};
+use axum::middleware::Next;
+use axum::response::Response;
+use axum::routing::get;
+use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
+use tokio::net::TcpListener;
+
+/// Histogram buckets in seconds, from a cheap request to a slow hash.
+const BUCKETS: &[f64] = &[
+    0.000_1, 0.000_5, 0.001, 0.002_5, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0,
+];
+
+static HANDLE: Mutex<Option<PrometheusHandle>> = Mutex::new(None);
+
+/// The process's recorder, installed on first use.
+pub fn recorder() -> Result<PrometheusHandle, String> {
+    let mut installed = HANDLE.lock().unwrap_or_else(PoisonError::into_inner);
+    if let Some(handle) = installed.as_ref() {
+        return Ok(handle.clone());
+    }
+    let handle = PrometheusBuilder::new()
+        .set_buckets(BUCKETS)
+        .map_err(|err| err.to_string())?
+        .install_recorder()
+        .map_err(|err| err.to_string())?;
+    *installed = Some(handle.clone());
+    Ok(handle)
+}
+
+/// Serves `GET /metrics` on `listener` until the process stops.
+pub async fn serve(listener: TcpListener, handle: PrometheusHandle, db: Db) -> std::io::Result<()> {
+    let page = Router::new()
+        .route("/metrics", get(render))
+        .with_state((handle, db));
+    axum::serve(listener, page).await
+}
+
+async fn render(State((handle, db)): State<(PrometheusHandle, Db)>) -> String {
+    for (pool, size, idle) in db.pool_use() {
+        #[allow(clippy::cast_precision_loss, reason = "pools of a few dozen")]
+        {
+            metrics::gauge!("latchkey_db_connections", "pool" => pool, "state" => "idle")
+                .set(idle as f64);
+            metrics::gauge!("latchkey_db_connections", "pool" => pool, "state" => "in_use")
+                .set(size.saturating_sub(idle) as f64);
+        }
+    }
+    handle.render()
+}
+
+/// Counts every request by its route template (never the raw path) and
+/// status, and times it. A request no route matched (a built file, a page
+/// that does not exist) is `unmatched`.
+pub async fn count_requests(request: Request, next: Next) -> Response {
+    // Braces written as `:name` (`/api/{*rest}` is `/api/:*rest`), which
+    // every text-format parser takes.
+    let route = request.extensions().get::<MatchedPath>().map_or_else(
+        || "unmatched".to_owned(),
+        |path| path.as_str().replace('{', ":").replace('}', ""),
+    );
+    let method = request.method().as_str().to_owned();
+    let started = Instant::now();
+    let response = next.run(request).await;
+    let status = response.status().as_u16().to_string();
+    metrics::counter!("latchkey_http_requests_total", "route" => route.clone(), "method" => method, "status" => status)
+        .increment(1);
+    metrics::histogram!("latchkey_http_request_duration_seconds", "route" => route)
+        .record(started.elapsed().as_secs_f64());
+    response
+}
+
+/// One more, or one fewer, open live connection of `credential` kind.
+pub fn live_connections(credential: &'static str, change: f64) {
+    metrics::gauge!("latchkey_live_connections", "credential" => credential).increment(change);
+}
+
+/// The address metrics are served on, bound at start so that a wrong one
+/// fails then.
+pub async fn bind(addr: SocketAddr) -> std::io::Result<TcpListener> {
+    TcpListener::bind(addr).await
+}
