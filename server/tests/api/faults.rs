@@ -1,7 +1,6 @@
 //! Faults: a failing audit write, the database failing half-way or going
 //! away, and the server process killed during a burst of writes.
 
-use std::process::Stdio;
 use std::sync::Arc;
 
 use auth::Backend;
@@ -12,10 +11,10 @@ use reqwest::StatusCode;
 use serde_json::json;
 use sqlx::AssertSqlSafe;
 use testkit::ServerProcess;
-use tokio::process::Command;
 
 use crate::helpers::{
-    Cred, TestApp, TestUser, assert_api_error, session_set_cookie, session_token, spawn_app,
+    Cred, TestApp, TestUser, assert_api_error, server_binary, session_set_cookie, session_token,
+    spawn_app,
 };
 use crate::live_client::PROMPTLY;
 
@@ -167,19 +166,7 @@ struct ServerBinary {
 
 impl ServerBinary {
     async fn start(db: Arc<TestDb>) -> Self {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_latchkey"));
-        command
-            .env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .env("DATABASE_URL", &db.url)
-            .env("LATCHKEY_LISTEN", "127.0.0.1:0")
-            .env("LATCHKEY_DEMO", "false")
-            .env("LATCHKEY_MAX_SESSIONS", "1000")
-            .env("LATCHKEY_LOGIN_RATE_PER_IP", "100000")
-            .env("LATCHKEY_LOGIN_RATE_PER_EMAIL_HOUR", "100000")
-            .env("RUST_LOG", "warn")
-            .stderr(Stdio::inherit());
-        let process = ServerProcess::start(command)
+        let process = ServerProcess::start(server_binary(&db, &[]))
             .await
             .expect("start the server binary");
         let app = TestApp::of_process(process.addr, db);

@@ -116,6 +116,26 @@ pub async fn build_and_drop(db: &TestDb) {
         .expect("build the application");
 }
 
+/// The server binary on `db` and a loopback port of its choosing, with
+/// generous limits and no demo account, logging warnings; `env` adds to or
+/// overrides that.
+pub fn server_binary(db: &TestDb, env: &[(&str, &str)]) -> tokio::process::Command {
+    let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_latchkey"));
+    command
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("DATABASE_URL", &db.url)
+        .env("LATCHKEY_LISTEN", "127.0.0.1:0")
+        .env("LATCHKEY_DEMO", "false")
+        .env("LATCHKEY_MAX_SESSIONS", "1000")
+        .env("LATCHKEY_LOGIN_RATE_PER_IP", "100000")
+        .env("LATCHKEY_LOGIN_RATE_PER_EMAIL_HOUR", "100000")
+        .env("RUST_LOG", "warn")
+        .envs(env.iter().copied())
+        .stderr(std::process::Stdio::inherit());
+    command
+}
+
 /// A client that follows no redirects. Every request, a live stream's
 /// body included, must finish within a minute: a server that stops answering
 /// fails the test with the request named instead of hanging the suite.
