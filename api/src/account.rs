@@ -218,6 +218,22 @@ pub enum RevokeScope {
     Others,
 }
 
+/// `account_member_sign_out` (owner only): one member of the account.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberSignOutParams {
+    pub user_id: UserId,
+    /// Also revoke the member's API tokens.
+    #[serde(default)]
+    pub revoke_api_tokens: bool,
+}
+
+/// What signing out one member ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberSignedOut {
+    pub sessions: u64,
+    pub tokens: u64,
+}
+
 /// `account_sessions_revoke` (owner only).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SessionsRevokeParams {

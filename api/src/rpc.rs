@@ -20,10 +20,11 @@ pub enum Method {
     PolicySet,
     SessionsRevoke,
     PasswordConfirm,
+    MemberSignOut,
 }
 
 impl Method {
-    pub const ALL: [Method; 11] = [
+    pub const ALL: [Method; 12] = [
         Method::Verify,
         Method::SessionList,
         Method::SessionRevoke,
@@ -35,6 +36,7 @@ impl Method {
         Method::PolicySet,
         Method::SessionsRevoke,
         Method::PasswordConfirm,
+        Method::MemberSignOut,
     ];
 
     pub const fn name(self) -> &'static str {
@@ -50,6 +52,7 @@ impl Method {
             Method::PolicySet => "account_policy_set",
             Method::SessionsRevoke => "account_sessions_revoke",
             Method::PasswordConfirm => "account_password_confirm",
+            Method::MemberSignOut => "account_member_sign_out",
         }
     }
 

@@ -8,9 +8,9 @@
 )]
 
 use api::{
-    ApiError, Count, CreatedToken, Me, NoticeId, PasswordConfirmed, PolicySet, PolicySetParams,
-    PolicyView, RevokeScope, Revoked, SecurityNotice, SecurityOverview, SessionId, SessionInfo,
-    TokenId, TokenInfo, Verified,
+    ApiError, Count, CreatedToken, Me, MemberSignedOut, NoticeId, PasswordConfirmed, PolicySet,
+    PolicySetParams, PolicyView, RevokeScope, Revoked, SecurityNotice, SecurityOverview, SessionId,
+    SessionInfo, TokenId, TokenInfo, UserId, Verified,
 };
 use leptos::prelude::*;
 
@@ -136,6 +136,20 @@ pub async fn set_policy(params: PolicySetParams) -> Result<PolicySet, ApiError> 
         .set_policy(change, params.apply_to_live_sessions, &meta)
         .await?;
     Ok(PolicySet::from(update))
+}
+
+/// Signs out one user of the account on every device (owner only).
+#[server(prefix = "/api/fn")]
+pub async fn sign_out_member(user_id: UserId) -> Result<MemberSignedOut, ApiError> {
+    let (auth, caller, meta) = acting()?;
+    let params = api::MemberSignOutParams {
+        user_id,
+        revoke_api_tokens: false,
+    };
+    Ok(auth
+        .as_owner(&caller)?
+        .sign_out_member(params, &meta)
+        .await?)
 }
 
 /// Signs out everyone in the account but this session, or everyone (owner only).

@@ -42,6 +42,34 @@ test('the owner signs out everyone else and a member\'s open page leaves', async
   await expect(page).toHaveURL(/\/account\/security$/);
 });
 
+test('the owner signs out one member: that member\'s page leaves, another member\'s stays', async ({ page, browser, baseURL }) => {
+  const leavingEmail = uniqueEmail('leaving');
+  const stayingEmail = uniqueEmail('staying');
+  await signUpViaApi(page.request, uniqueEmail('owner'));
+  await addMember(page.request, leavingEmail, 'Lee Leaving');
+  await addMember(page.request, stayingEmail, 'Sam Staying');
+  const leaving = await newPage(browser, baseURL!);
+  await signInViaApi(leaving.request, leavingEmail);
+  await openSecurityPage(leaving);
+  const staying = await newPage(browser, baseURL!);
+  await signInViaApi(staying.request, stayingEmail);
+  await openSecurityPage(staying);
+  await openSecurityPage(page);
+  await expect(page.getByTestId('users-count')).toHaveText('3 users are signed in.');
+
+  await page.getByRole('button', { name: 'Sign out Lee Leaving' }).click();
+  const modal = page.getByTestId('sign-out-member');
+  await expect(modal).toContainText('Lee Leaving will be signed out of every device at once.');
+  await modal.getByRole('button', { name: 'Sign them out' }).click();
+
+  await expect(leaving).toHaveURL(/\/login\?reason=revoked$/, { timeout: 2_000 });
+  await expect(page.getByText('Lee Leaving: Signed out 1 session.')).toBeVisible();
+  await expect(page.getByTestId('users-count')).toHaveText('2 users are signed in.');
+  await expect(staying).toHaveURL(/\/account\/security$/);
+  await staying.reload();
+  await expect(staying).toHaveURL(/\/account\/security$/);
+});
+
 test('signing out everyone shows the count, then lands on sign-in with no banner', async ({ page }) => {
   await signUpViaApi(page.request, uniqueEmail('everyone'));
   await openSecurityPage(page);

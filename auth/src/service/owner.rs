@@ -1,11 +1,13 @@
 //! What only an account's owner may do, on their own account: the session
-//! policy, signing out the account, adding members. [`Auth::as_owner`]
+//! policy, signing out the account or one member, adding members. [`Auth::as_owner`]
 //! checks the role once; an [`OwnerActions`] cannot exist for a member.
 
-use api::Role;
+use api::{ApiError, ErrorCode, MemberSignOutParams, MemberSignedOut, RevokeReason, Role};
+use serde_json::json;
 
-use super::{Auth, Caller};
-use crate::AuthError;
+use super::{Auth, Caller, ClientMeta};
+use crate::audit::{AuditEvent, AuditKind};
+use crate::{AuthError, sessions, tokens, users};
 
 /// The owner's actions, for one signed-in owner.
 pub struct OwnerActions<'a> {
@@ -24,4 +26,64 @@ impl Auth {
             owner: caller,
         })
     }
+}
+
+impl OwnerActions<'_> {
+    /// `account_member_sign_out`: ends every session of one user of the
+    /// account (for the owner themselves, all but this one) and, with
+    /// `revoke_api_tokens`, their API tokens; their live connections close
+    /// at once. A user of another account answers exactly like an unknown
+    /// one.
+    pub async fn sign_out_member(
+        &self,
+        params: MemberSignOutParams,
+        meta: &ClientMeta,
+    ) -> Result<MemberSignedOut, AuthError> {
+        let (auth, caller) = (self.auth, self.owner);
+        auth.require_recent_password(caller).await?;
+        let member = users::find_by_id(auth.0.db.reader(), &params.user_id)
+            .await?
+            .filter(|row| row.user.account_id == caller.me.account_id.as_str())
+            .ok_or_else(no_such_member)?;
+        let member_id = member.user.me()?.user_id;
+        let keep = if member_id == caller.me.user_id {
+            caller.session_id()
+        } else {
+            None
+        };
+        let now = auth.now();
+        let reason = RevokeReason::SignedOutByOwner;
+        let mut tx = auth.0.db.begin_write().await?;
+        let ended = sessions::revoke_all_of_user(&mut tx, &member_id, keep, reason, now).await?;
+        let revoked_tokens = if params.revoke_api_tokens {
+            tokens::revoke_all_of_user(&mut tx, &member_id, now).await?
+        } else {
+            Vec::new()
+        };
+        tx.commit().await?;
+        let signed_out = MemberSignedOut {
+            sessions: ended.len() as u64,
+            tokens: revoked_tokens.len() as u64,
+        };
+        for id in &revoked_tokens {
+            auth.0.closer.close_for_token(id);
+        }
+        let event = AuditEvent::new(AuditKind::SessionsRevoked, now, meta)
+            .by(&caller.me.account_id, &caller.me.user_id)
+            .target(member_id.as_str())
+            .detail(json!({
+                "reason": reason,
+                "count": signed_out.sessions,
+                "api_tokens_revoked": signed_out.tokens,
+            }));
+        auth.after_revoke(&ended, reason, event).await;
+        Ok(signed_out)
+    }
+}
+
+fn no_such_member() -> AuthError {
+    AuthError::Rejected(ApiError::new(
+        ErrorCode::NotFound,
+        "There is no such member in this account.",
+    ))
 }

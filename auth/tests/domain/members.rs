@@ -1,16 +1,19 @@
 //! The owner adds members: cheap checks first, and a flood of additions
 //! cannot keep the password hashing busy for everyone else.
 
-use api::{ErrorCode, NewMemberRequest, Password};
-use auth::AuthError;
+use api::{
+    ErrorCode, MemberSignOutParams, MemberSignedOut, NewMemberRequest, Password, RevokeReason,
+    UserId,
+};
+use auth::{Access, AuthError};
 
-use crate::helpers::{caller, meta, signed_up, test_auth};
+use crate::helpers::{caller, login_request, meta, resolve, signed_up, test_auth, token_named};
 
 fn member(email: &str) -> NewMemberRequest {
     NewMemberRequest {
         name: "Bob".into(),
         email: email.into(),
-        password: Password::new("a long first password".into()),
+        password: Password::new(MEMBER_PASSWORD.into()),
     }
 }
 
@@ -62,4 +65,120 @@ async fn an_owner_adding_members_in_a_flood_is_rate_limited() {
         matches!(&answers[10], Err(refusal) if refusal.code == ErrorCode::RateLimited),
         "{answers:?}"
     );
+}
+
+const MEMBER_PASSWORD: &str = "a long first password";
+
+/// The owner `owner` adds a member with `email`, who signs in; their session.
+async fn member_signed_in(
+    t: &auth::testing::TestAuth,
+    owner: &auth::Caller,
+    email: &str,
+) -> auth::NewSession {
+    t.auth
+        .as_owner(owner)
+        .unwrap()
+        .add_member(member(email), &meta())
+        .await
+        .unwrap();
+    t.auth
+        .login(login_request(email, MEMBER_PASSWORD), meta())
+        .await
+        .unwrap()
+}
+
+async fn sign_out(
+    t: &auth::testing::TestAuth,
+    owner: &auth::Caller,
+    user_id: &UserId,
+    revoke_api_tokens: bool,
+) -> Result<MemberSignedOut, AuthError> {
+    let params = MemberSignOutParams {
+        user_id: user_id.clone(),
+        revoke_api_tokens,
+    };
+    t.auth
+        .as_owner(owner)?
+        .sign_out_member(params, &meta())
+        .await
+}
+
+#[tokio::test]
+async fn the_owner_signs_out_one_member_and_their_tokens_and_no_one_else() {
+    let t = test_auth().await;
+    let owner = signed_up(&t, "ada@example.com").await;
+    let me = caller(&t, &owner.token).await;
+    let bob = member_signed_in(&t, &me, "bob@example.com").await;
+    let cara = member_signed_in(&t, &me, "cara@example.com").await;
+    let bob_caller = caller(&t, &bob.token).await;
+    let token = t
+        .auth
+        .create_token(&bob_caller, token_named("deploy"), &meta())
+        .await
+        .unwrap();
+
+    let signed_out = sign_out(&t, &me, &bob.signed_in.me.user_id, true)
+        .await
+        .unwrap();
+
+    assert_eq!(
+        signed_out,
+        MemberSignedOut {
+            sessions: 1,
+            tokens: 1
+        }
+    );
+    let bob_now = resolve(&t, &bob.token, Access::Api).await;
+    assert!(
+        matches!(
+            bob_now,
+            Err(AuthError::SessionRevoked(RevokeReason::SignedOutByOwner))
+        ),
+        "{bob_now:?}"
+    );
+    let secret = auth::ApiTokenSecret::from_bearer(&token.token).unwrap();
+    assert!(t.auth.authenticate_api_token(&secret).await.is_err());
+    assert!(resolve(&t, &cara.token, Access::Api).await.is_ok());
+    assert!(resolve(&t, &owner.token, Access::Api).await.is_ok());
+    let closed: Vec<_> = t
+        .closer
+        .calls()
+        .into_iter()
+        .filter_map(|c| c.session_id)
+        .collect();
+    assert_eq!(closed, std::slice::from_ref(&bob.signed_in.session_id));
+    assert_eq!(t.closer.closed_tokens(), [token.id]);
+}
+
+#[tokio::test]
+async fn a_user_of_another_account_is_answered_exactly_like_an_unknown_one() {
+    let t = test_auth().await;
+    let owner = signed_up(&t, "ada@example.com").await;
+    let me = caller(&t, &owner.token).await;
+    let stranger = signed_up(&t, "eve@example.com").await;
+
+    let other_account = sign_out(&t, &me, &stranger.signed_in.me.user_id, true).await;
+    let unknown = sign_out(&t, &me, &UserId::from_random_bytes([9; 16]), true).await;
+
+    let (Err(AuthError::Rejected(a)), Err(AuthError::Rejected(b))) = (other_account, unknown)
+    else {
+        panic!("not refused");
+    };
+    assert_eq!(a, b);
+    assert_eq!(a.code, ErrorCode::NotFound);
+    assert!(resolve(&t, &stranger.token, Access::Api).await.is_ok());
+}
+
+#[tokio::test]
+async fn a_member_may_not_sign_out_anyone() {
+    let t = test_auth().await;
+    let owner = signed_up(&t, "ada@example.com").await;
+    let me = caller(&t, &owner.token).await;
+    let bob = member_signed_in(&t, &me, "bob@example.com").await;
+    let bob_caller = caller(&t, &bob.token).await;
+
+    let refused = sign_out(&t, &bob_caller, &owner.signed_in.me.user_id, false).await;
+
+    assert!(matches!(refused, Err(AuthError::Forbidden)), "{refused:?}");
+    assert!(resolve(&t, &owner.token, Access::Api).await.is_ok());
 }

@@ -120,6 +120,11 @@ async fn dispatch(
             auth.confirm_password(caller, params_of(params)?, meta)
                 .await?,
         ),
+        Method::MemberSignOut => to_json(
+            auth.as_owner(caller)?
+                .sign_out_member(params_of(params)?, meta)
+                .await?,
+        ),
     }
 }
 

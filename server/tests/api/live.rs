@@ -345,3 +345,43 @@ async fn a_socket_that_stops_answering_pings_is_closed() {
         (4002, "no answer to ping")
     );
 }
+
+#[tokio::test]
+async fn signing_out_one_member_closes_their_stream_and_socket_and_no_one_elses() {
+    let app = spawn_app().await;
+    let owner_cookie = app.signed_up(&TestUser::generate()).await;
+    let bob = app.added_member(&owner_cookie, "Bob").await;
+    let cara = app.added_member(&owner_cookie, "Cara").await;
+    let bob_cookie = app.logged_in(&bob).await;
+    let cara_cookie = app.logged_in(&cara).await;
+    let bob_id = app
+        .rpc_ok("account_verify", json!({}), Cred::Cookie(&bob_cookie))
+        .await["me"]["user_id"]
+        .clone();
+    let mut bob_events = app.open_events(Cred::Cookie(&bob_cookie)).await;
+    let mut cara_events = app.open_events(Cred::Cookie(&cara_cookie)).await;
+    let mut bob_socket = app
+        .open_socket(Cred::Cookie(&bob_cookie), None)
+        .await
+        .unwrap();
+    for events in [&mut bob_events, &mut cara_events] {
+        events.next_event(PROMPTLY).await;
+    }
+
+    let signed_out = app
+        .rpc_ok(
+            "account_member_sign_out",
+            json!({"user_id": bob_id}),
+            Cred::Cookie(&owner_cookie),
+        )
+        .await;
+
+    assert_eq!(signed_out, json!({"sessions": 1, "tokens": 0}));
+    let last = bob_events.next_event(PROMPTLY).await.unwrap();
+    assert_eq!(
+        (last.name.as_str(), &last.data["reason"]),
+        ("session_revoked", &json!("signed_out_by_owner"))
+    );
+    assert_eq!(bob_socket.closed(PROMPTLY).await.code, 4001);
+    assert!(cara_events.stays_quiet(Duration::from_millis(300)).await);
+}

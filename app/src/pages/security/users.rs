@@ -1,16 +1,17 @@
-//! "Who is signed in" (owner): the account's active users, and signing out
-//! everyone but yourself, or everyone including yourself.
+//! "Who is signed in" (owner): the account's active users, signing out one
+//! of them, and signing out everyone but yourself, or everyone including
+//! yourself.
 
 use std::time::Duration;
 
-use api::{ActiveUser, ApiError, RevokeScope, SecurityOverview, ago};
+use api::{ActiveUser, ApiError, RevokeScope, SecurityOverview, UserId, ago};
 use leptos::prelude::*;
 
 use super::{Outcome, loaded, outcome_view};
 use crate::components::{ConfirmModal, use_hydrated, use_reauth};
 
 use crate::live::{go_to, use_live};
-use crate::server_fns::revoke_account_sessions;
+use crate::server_fns::{revoke_account_sessions, sign_out_member};
 
 /// How long the count stays on screen before signing out after "everyone".
 const GOODBYE: Duration = Duration::from_millis(1500);
@@ -25,6 +26,13 @@ pub fn ActiveUsersCard(
     let reauth = use_reauth();
     let confirm_others = RwSignal::new(false);
     let confirm_all = RwSignal::new(false);
+    // The one user to sign out, once the owner has picked them.
+    let picked = RwSignal::new(None::<(UserId, String)>);
+    let confirm_one = RwSignal::new(false);
+    let pick = Callback::new(move |user: (UserId, String)| {
+        picked.set(Some(user));
+        confirm_one.set(true);
+    });
     let revoke = Action::new(|scope: &RevokeScope| {
         let scope = *scope;
         async move { (scope, revoke_account_sessions(scope).await) }
@@ -59,21 +67,7 @@ pub fn ActiveUsersCard(
         }
     });
 
-    let others_body = Signal::derive({
-        let account = account_name.clone();
-        move || {
-            format!(
-                "Everyone else in {account} will be signed out of every device at once. \
-                 You stay signed in here."
-            )
-        }
-    });
-    let all_body = Signal::derive(move || {
-        format!(
-            "Everyone in {account_name}, you included, will be signed out of every device at once. \
-             You will have to sign in again."
-        )
-    });
+    let (others_body, all_body) = sign_out_bodies(account_name);
     view! {
         <section class="card" aria-labelledby="users-heading">
             <h2 id="users-heading">"Who is signed in"</h2>
@@ -82,12 +76,19 @@ pub fn ActiveUsersCard(
                 move |overview: Option<SecurityOverview>| {
                     overview
                         .map(|overview| {
-                            users_view(overview.active_users, live.server_now(), confirm_others, confirm_all)
+                            users_view(
+                                overview.active_users,
+                                live.server_now(),
+                                pick,
+                                confirm_others,
+                                confirm_all,
+                            )
                         })
                 },
             )}
             {outcome_view(outcome)}
         </section>
+        <SignOutOne picked open=confirm_one outcome overview />
         <ConfirmModal
             open=confirm_others
             id="sign-out-others"
@@ -115,11 +116,93 @@ pub fn ActiveUsersCard(
     }
 }
 
+/// What signing out everyone else, and everyone, will do, in words.
+fn sign_out_bodies(account_name: String) -> (Signal<String>, Signal<String>) {
+    let others_body = Signal::derive({
+        let account = account_name.clone();
+        move || {
+            format!(
+                "Everyone else in {account} will be signed out of every device at once. \
+                 You stay signed in here."
+            )
+        }
+    });
+    let all_body = Signal::derive(move || {
+        format!(
+            "Everyone in {account_name}, you included, will be signed out of every device at once. \
+             You will have to sign in again."
+        )
+    });
+    (others_body, all_body)
+}
+
+/// Signing out the one user the owner picked: the confirmation, the call,
+/// and what it came to.
+#[component]
+fn SignOutOne(
+    picked: RwSignal<Option<(UserId, String)>>,
+    open: RwSignal<bool>,
+    outcome: RwSignal<Option<Outcome>>,
+    overview: Resource<Result<Option<SecurityOverview>, ApiError>>,
+) -> impl IntoView {
+    let reauth = use_reauth();
+    let sign_out_one = Action::new(|(user_id, name): &(UserId, String)| {
+        let (user_id, name) = (user_id.clone(), name.clone());
+        async move { (user_id.clone(), name, sign_out_member(user_id).await) }
+    });
+    Effect::new(move |_| {
+        let Some((user_id, name, result)) = sign_out_one.value().get() else {
+            return;
+        };
+        match result {
+            Ok(signed_out) => {
+                outcome.set(Some(Outcome::Done(format!(
+                    "{name}: {}",
+                    sessions_signed_out(signed_out.sessions)
+                ))));
+                overview.refetch();
+            }
+            Err(err) => {
+                let again = move || {
+                    sign_out_one.dispatch((user_id.clone(), name.clone()));
+                };
+                if !reauth.handles(&err, again) {
+                    outcome.set(Some(Outcome::Failed(err.message)));
+                }
+            }
+        }
+    });
+    let one_body = Signal::derive(move || {
+        let name = picked.with(|user| user.as_ref().map(|(_, name)| name.clone()));
+        format!(
+            "{} will be signed out of every device at once. Their open pages leave \
+             at once; their API tokens keep working.",
+            name.unwrap_or_default()
+        )
+    });
+    view! {
+        <ConfirmModal
+            open
+            id="sign-out-member"
+            title="Sign out this person?"
+            body=one_body
+            confirm_label="Sign them out"
+            danger=true
+            on_confirm=Callback::new(move |()| {
+                if let Some(user) = picked.get_untracked() {
+                    sign_out_one.dispatch(user);
+                }
+            })
+        />
+    }
+}
+
 /// The count, the list, and the two buttons (the first hidden when only
 /// the owner is signed in).
 fn users_view(
     users: Vec<ActiveUser>,
     now: api::Timestamp,
+    pick: Callback<(UserId, String)>,
     confirm_others: RwSignal<bool>,
     confirm_all: RwSignal<bool>,
 ) -> impl IntoView {
@@ -127,7 +210,9 @@ fn users_view(
     let ready = use_hydrated();
     view! {
         <p data-testid="users-count">{signed_in_copy(&users)}</p>
-        <ul class="rows">{users.into_iter().map(|user| user_row(user, now)).collect_view()}</ul>
+        <ul class="rows">
+            {users.into_iter().map(|user| user_row(user, now, pick, ready)).collect_view()}
+        </ul>
         <div class="actions">
             <Show when=move || !only_you>
                 <button
@@ -167,8 +252,16 @@ fn sessions_signed_out(count: u64) -> String {
     }
 }
 
-fn user_row(user: ActiveUser, now: api::Timestamp) -> impl IntoView {
+/// One signed-in user; everyone but you gets a button to sign them out.
+fn user_row(
+    user: ActiveUser,
+    now: api::Timestamp,
+    pick: Callback<(UserId, String)>,
+    ready: Signal<bool>,
+) -> impl IntoView {
     let you = user.you;
+    let label = format!("Sign out {}", user.name);
+    let target = (user.user_id.clone(), user.name.clone());
     view! {
         <li class="row">
             <div>
@@ -178,6 +271,20 @@ fn user_row(user: ActiveUser, now: api::Timestamp) -> impl IntoView {
                     {format!("{} · last active {}", user.email, ago(user.last_active_at, now))}
                 </p>
             </div>
+            {(!you)
+                .then(|| {
+                    view! {
+                        <button
+                            type="button"
+                            class="button"
+                            aria-label=label
+                            disabled=move || !ready.get()
+                            on:click=move |_| pick.run(target.clone())
+                        >
+                            "Sign out"
+                        </button>
+                    }
+                })}
         </li>
     }
 }
