@@ -48,6 +48,7 @@ test('a modal works by keyboard alone: Escape closes it, Tab and Enter confirm',
 
   await page.keyboard.press('Enter');
   await expect(modal).toBeVisible();
+  await expect(modal.getByRole('button', { name: 'Cancel' })).toBeFocused();
   await page.keyboard.press('Tab');
   await expect(modal.getByRole('button', { name: 'Revoke token' })).toBeFocused();
   await page.keyboard.press('Tab');

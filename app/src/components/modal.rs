@@ -38,14 +38,18 @@ pub fn Modal(
                 .active_element()
                 .and_then(|element| element.dyn_into::<web_sys::HtmlElement>().ok());
             opener.set_value(active.map(SendWrapper::new));
-            request_animation_frame(move || {
+            // At once if the box is in the page already, and again once it
+            // has been drawn, so a key pressed right away lands inside.
+            let focus_first = move || {
                 if let Some(first) = dialog
                     .get_untracked()
                     .and_then(|dialog| focusable_in(&dialog).into_iter().next())
                 {
                     let _ = first.focus();
                 }
-            });
+            };
+            focus_first();
+            request_animation_frame(focus_first);
         } else if !is_open && was_open == Some(true) {
             opener.update_value(|element| {
                 if let Some(element) = element.take() {

@@ -98,7 +98,7 @@ pub async fn change_password(
     match (result, reply) {
         (Ok(changed), Reply::Json) => Json(changed).into_response(),
         (Ok(_), Reply::Page) => Redirect::to("/account/security?password=changed").into_response(),
-        (Err(err), _) => failed(reply, err, HOME),
+        (Err(err), _) => failed(reply, err, "/account/security?form=password"),
     }
 }
 
@@ -121,7 +121,8 @@ pub(super) fn failed(reply: Reply, err: ApiError, page: &str) -> Response {
     match reply {
         Reply::Json => HttpError(err).into_response(),
         Reply::Page => {
-            let mut target = format!("{page}?error={}", err.code);
+            let join = if page.contains('?') { '&' } else { '?' };
+            let mut target = format!("{page}{join}error={}", err.code);
             if let Some(field) = err.field {
                 target.push_str("&field=");
                 target.push_str(&field);

@@ -214,6 +214,18 @@ impl TestApp {
             .expect("request")
     }
 
+    /// An HTML form posted from a page of ours by the browser holding `cookie`.
+    pub async fn post_form_as(&self, path: &str, form: &[(&str, &str)], cookie: &str) -> Response {
+        self.client
+            .post(self.url(path))
+            .form(form)
+            .header("sec-fetch-site", "same-origin")
+            .header(COOKIE, format!("{SESSION_COOKIE}={cookie}"))
+            .send()
+            .await
+            .expect("request")
+    }
+
     pub async fn get(&self, path: &str, cookie: Option<&str>) -> Response {
         let mut request = self.client.get(self.url(path));
         if let Some(token) = cookie {

@@ -352,3 +352,51 @@ async fn an_instance_whose_clock_runs_ahead_still_honours_the_grace_of_a_rotatio
     let holder = a.get("/account/security", Some(&new)).await;
     assert_eq!(holder.status(), StatusCode::OK);
 }
+
+#[tokio::test]
+async fn the_change_password_form_goes_back_to_its_card_with_the_outcome() {
+    let app = spawn_app_with(|_| {}).await;
+    let user = TestUser::generate();
+    let here = app.signed_up(&user).await;
+    let elsewhere = app.logged_in(&user).await;
+    let new_password = "a new and long passphrase";
+
+    let wrong = app
+        .post_form_as(
+            "/api/auth/password",
+            &[
+                ("current_password", "not the password"),
+                ("new_password", new_password),
+            ],
+            &here,
+        )
+        .await;
+    let changed = app
+        .post_form_as(
+            "/api/auth/password",
+            &[
+                ("current_password", user.password.as_str()),
+                ("new_password", new_password),
+                ("revoke_api_tokens", "true"),
+            ],
+            &here,
+        )
+        .await;
+
+    assert_eq!(wrong.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        wrong.headers()["location"],
+        "/account/security?form=password&error=invalid_params&field=current_password"
+    );
+    assert_eq!(changed.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        changed.headers()["location"],
+        "/account/security?password=changed"
+    );
+    let page = app
+        .page_text("/account/security?password=changed", &here)
+        .await;
+    assert!(page.contains("Password changed."), "no outcome on the page");
+    let ended = app.get("/account/security", Some(&elsewhere)).await;
+    assert_eq!(ended.headers()["location"], "/login?reason=revoked");
+}

@@ -2,6 +2,7 @@
 //! and the owner the account's policy and who is signed in.
 
 mod members;
+mod password;
 mod policy;
 mod sessions;
 mod tokens;
@@ -102,6 +103,7 @@ fn Cards(me: Me, data: PageData) -> impl IntoView {
             .then(|| view! { <users::ActiveUsersCard account_name overview=data.overview /> })
             .into_any(),
         view! { <tokens::TokensCard tokens=data.tokens /> }.into_any(),
+        view! { <password::PasswordCard /> }.into_any(),
         owner.then(|| view! { <members::MembersCard /> }).into_any(),
     ];
     cards.into_iter().collect_view()
