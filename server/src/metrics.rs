@@ -2,7 +2,6 @@
 //! never on the public one. The `metrics` facade's recorder is one per
 //! process; every server in it renders the same registry.
 
-use std::net::SocketAddr;
 use std::sync::{Mutex, PoisonError};
 use std::time::Instant;
 
@@ -82,10 +81,4 @@ pub async fn count_requests(request: Request, next: Next) -> Response {
 /// One more, or one fewer, open live connection of `credential` kind.
 pub fn live_connections(credential: &'static str, change: f64) {
     metrics::gauge!("latchkey_live_connections", "credential" => credential).increment(change);
-}
-
-/// The address metrics are served on, bound at start so that a wrong one
-/// fails then.
-pub async fn bind(addr: SocketAddr) -> std::io::Result<TcpListener> {
-    TcpListener::bind(addr).await
 }

@@ -79,10 +79,7 @@ impl Application {
         let metrics = match config.metrics_listen {
             Some(addr) => {
                 let handle = crate::metrics::recorder().map_err(StartupError::Metrics)?;
-                let listener = crate::metrics::bind(addr)
-                    .await
-                    .map_err(|source| StartupError::Bind { addr, source })?;
-                Some((listener, handle))
+                Some((bind(addr).await?, handle))
             }
             None => None,
         };
@@ -124,13 +121,7 @@ impl Application {
         } else {
             None
         };
-        let listener =
-            TcpListener::bind(config.listen)
-                .await
-                .map_err(|source| StartupError::Bind {
-                    addr: config.listen,
-                    source,
-                })?;
+        let listener = bind(config.listen).await?;
         let addr = listener.local_addr().map_err(|source| StartupError::Bind {
             addr: config.listen,
             source,
@@ -153,7 +144,13 @@ impl Application {
         });
         Ok(Self {
             listener,
-            router: router(state),
+            router: if metrics.is_some() {
+                // Only when they are served: with no recorder the labels
+                // would be worked out for nothing on every request.
+                router(state).layer(axum::middleware::from_fn(crate::metrics::count_requests))
+            } else {
+                router(state)
+            },
             addr,
             auth,
             demo,
@@ -259,6 +256,13 @@ fn page_routes() -> Vec<AxumRouteListing> {
     ROUTES.get_or_init(|| generate_route_list(App)).clone()
 }
 
+/// Listens on `addr`, naming it when that fails.
+async fn bind(addr: SocketAddr) -> Result<TcpListener, StartupError> {
+    TcpListener::bind(addr)
+        .await
+        .map_err(|source| StartupError::Bind { addr, source })
+}
+
 fn router(state: AppState) -> Router {
     let auth_for_pages = state.auth.clone();
     let leptos_context = move || {
@@ -342,7 +346,6 @@ fn router(state: AppState) -> Router {
             TraceLayer::new_for_http()
                 .make_span_with(|_: &axum::http::Request<_>| tracing::Span::current()),
         )
-        .layer(axum::middleware::from_fn(crate::metrics::count_requests))
         .layer(axum::middleware::from_fn(middleware::request_id))
         .with_state(state)
 }
