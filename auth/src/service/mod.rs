@@ -213,10 +213,15 @@ impl Auth {
 
     /// Closes the connections of API tokens that were just revoked, then audits.
     async fn after_token_revoke(&self, revoked: &[TokenId], event: AuditEvent) {
+        self.close_tokens(revoked);
+        self.0.audit.record(event).await;
+    }
+
+    /// Closes the live connections of API tokens that were just revoked.
+    fn close_tokens(&self, revoked: &[TokenId]) {
         for id in revoked {
             self.0.closer.close_for_token(id);
         }
-        self.0.audit.record(event).await;
     }
 
     /// Closes the connections of sessions that were just ended, then audits

@@ -65,9 +65,7 @@ impl OwnerActions<'_> {
             sessions: ended.len() as u64,
             tokens: revoked_tokens.len() as u64,
         };
-        for id in &revoked_tokens {
-            auth.0.closer.close_for_token(id);
-        }
+        auth.close_tokens(&revoked_tokens);
         let event = AuditEvent::new(AuditKind::SessionsRevoked, now, meta)
             .by(&caller.me.account_id, &caller.me.user_id)
             .target(member_id.as_str())

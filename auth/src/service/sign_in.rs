@@ -289,9 +289,7 @@ impl Auth {
             other_sessions_ended: ended.len(),
             api_tokens_revoked: revoked_tokens.len(),
         };
-        for id in &revoked_tokens {
-            self.0.closer.close_for_token(id);
-        }
+        self.close_tokens(&revoked_tokens);
         let event = AuditEvent::new(AuditKind::PasswordChanged, now, meta)
             .by(&caller.me.account_id, &caller.me.user_id)
             .target(caller.me.user_id.as_str())
