@@ -28,7 +28,7 @@ pub async fn current_user() -> Result<Me, ApiError> {
 #[server(prefix = "/api/fn")]
 pub async fn verify() -> Result<Verified, ApiError> {
     let (auth, caller, _) = acting()?;
-    Ok(auth.verify(&caller))
+    Ok(auth.as_user(&caller).verify())
 }
 
 /// The signed-in user's unseen security notices. Reads only: the page
@@ -36,14 +36,17 @@ pub async fn verify() -> Result<Verified, ApiError> {
 #[server(prefix = "/api/fn")]
 pub async fn load_security_notices() -> Result<Vec<SecurityNotice>, ApiError> {
     let (auth, caller, _) = acting()?;
-    Ok(auth.security_notices(&caller).await?)
+    Ok(auth.as_user(&caller).security_notices().await?)
 }
 
 /// The page has shown these notices; they are not shown again.
 #[server(prefix = "/api/fn")]
 pub async fn acknowledge_security_notices(ids: Vec<NoticeId>) -> Result<u64, ApiError> {
     let (auth, caller, _) = acting()?;
-    Ok(auth.acknowledge_security_notices(&caller, &ids).await?)
+    Ok(auth
+        .as_user(&caller)
+        .acknowledge_security_notices(&ids)
+        .await?)
 }
 
 /// Checks the password again before a sensitive action; counted like a
@@ -54,20 +57,24 @@ pub async fn confirm_password(password: String) -> Result<PasswordConfirmed, Api
     let params = api::PasswordConfirmParams {
         password: api::Password::new(password),
     };
-    Ok(auth.confirm_password(&caller, params, &meta).await?)
+    Ok(auth
+        .as_user(&caller)
+        .confirm_password(params, &meta)
+        .await?)
 }
 
 #[server(prefix = "/api/fn")]
 pub async fn list_sessions() -> Result<Vec<SessionInfo>, ApiError> {
     let (auth, caller, _) = acting()?;
-    Ok(auth.list_sessions(&caller).await?)
+    Ok(auth.as_user(&caller).list_sessions().await?)
 }
 
 #[server(prefix = "/api/fn")]
 pub async fn revoke_session(session_id: SessionId) -> Result<Revoked, ApiError> {
     let (auth, caller, meta) = acting()?;
     Ok(auth
-        .revoke_session(&caller, api::SessionRevokeParams { session_id }, &meta)
+        .as_user(&caller)
+        .revoke_session(api::SessionRevokeParams { session_id }, &meta)
         .await?)
 }
 
@@ -77,7 +84,10 @@ pub async fn revoke_other_sessions() -> Result<Count, ApiError> {
     let params = api::SessionRevokeAllParams {
         except_current: true,
     };
-    Ok(auth.revoke_all_sessions(&caller, params, &meta).await?)
+    Ok(auth
+        .as_user(&caller)
+        .revoke_all_sessions(params, &meta)
+        .await?)
 }
 
 #[server(prefix = "/api/fn")]
@@ -90,20 +100,21 @@ pub async fn create_token(
         name,
         expires_in_days,
     };
-    Ok(auth.create_token(&caller, params, &meta).await?)
+    Ok(auth.as_user(&caller).create_token(params, &meta).await?)
 }
 
 #[server(prefix = "/api/fn")]
 pub async fn list_tokens() -> Result<Vec<TokenInfo>, ApiError> {
     let (auth, caller, _) = acting()?;
-    Ok(auth.list_tokens(&caller).await?)
+    Ok(auth.as_user(&caller).list_tokens().await?)
 }
 
 #[server(prefix = "/api/fn")]
 pub async fn revoke_token(token_id: TokenId) -> Result<Revoked, ApiError> {
     let (auth, caller, meta) = acting()?;
     Ok(auth
-        .revoke_token(&caller, api::TokenRevokeParams { token_id }, &meta)
+        .as_user(&caller)
+        .revoke_token(api::TokenRevokeParams { token_id }, &meta)
         .await?)
 }
 

@@ -35,7 +35,7 @@ pub use secret::{API_TOKEN_PREFIX, ApiTokenSecret, SessionToken, TokenHash};
 pub use service::{
     Access, AccountPolicy, Auth, Authentication, Caller, CheckedPassword, ClientMeta,
     ConnectionStanding, Credential, DemoAccount, NewSession, OwnerActions, PasswordChange,
-    PasswordChanged, PolicyChange, PolicyUpdate, Resolved,
+    PasswordChanged, PolicyChange, PolicyUpdate, Resolved, UserActions,
 };
 pub use sessions::{Cleanup, Deadlines};
 pub use settings::SessionSettings;

@@ -1,22 +1,33 @@
 //! `Auth`: the domain's front door. Every transport (REST, server functions,
-//! JSON-RPC) calls these methods and nothing below them.
+//! JSON-RPC) calls these methods and nothing below them. They are split by
+//! who acts:
+//!
+//! - a visitor proves who they are: [`Auth::signup`], [`Auth::check_password`],
+//!   [`Auth::open_session`] (`credentials`);
+//! - the transport resolves a request's credential: [`Auth::authenticate`]
+//!   and the live-connection checks (`resolve`);
+//! - a signed-in caller acts on their own account: [`Auth::as_user`] (`user`);
+//! - an owner acts on the account: [`Auth::as_owner`] (`owner`, `members`,
+//!   `policy`);
+//! - the server keeps the store tidy: [`Auth::clean_up`] (`maintenance`).
 
-mod actions;
+mod credentials;
 mod maintenance;
 mod members;
 mod owner;
 mod policy;
 mod resolve;
-mod sign_in;
+mod user;
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use api::{Me, RevokeReason, SessionId, SessionPolicy, SignedIn, Timestamp, TokenId};
+use serde_json::json;
 use tokio::sync::broadcast;
 
 use crate::AuthError;
-use crate::audit::{AuditEvent, AuditLog};
+use crate::audit::{AuditEvent, AuditKind, AuditLog};
 use crate::clock::Clock;
 use crate::closer::ConnectionCloser;
 use crate::db::{Backend, Db};
@@ -29,10 +40,11 @@ use crate::sessions::{self, Deadlines, NewSessionRow};
 use crate::settings::{SessionSettings, millis};
 use crate::touch::Toucher;
 
+pub use credentials::{CheckedPassword, DemoAccount};
 pub use owner::OwnerActions;
 pub use policy::{AccountPolicy, PolicyChange, PolicyUpdate};
 pub use resolve::{Access, ConnectionStanding, Resolved};
-pub use sign_in::{CheckedPassword, DemoAccount, PasswordChange, PasswordChanged};
+pub use user::{PasswordChange, PasswordChanged, UserActions};
 
 /// Where a request came from, as recorded with sessions and audit events.
 #[derive(Clone, Debug, Default)]
@@ -289,6 +301,19 @@ impl Auth {
         };
         Ok((NewSession { token, signed_in }, evicted))
     }
+}
+
+/// The audit event for sessions a caller ended.
+fn revoke_event(
+    caller: &Caller,
+    now: Timestamp,
+    meta: &ClientMeta,
+    reason: RevokeReason,
+    count: usize,
+) -> AuditEvent {
+    AuditEvent::new(AuditKind::SessionsRevoked, now, meta)
+        .by(&caller.me.account_id, &caller.me.user_id)
+        .detail(json!({"reason": reason, "count": count}))
 }
 
 /// Session lengths snapshotted at sign-in.

@@ -2,10 +2,13 @@
 //! policy, signing out the account or one member, adding members. [`Auth::as_owner`]
 //! checks the role once; an [`OwnerActions`] cannot exist for a member.
 
-use api::{ApiError, ErrorCode, MemberSignOutParams, MemberSignedOut, RevokeReason, Role};
+use api::{
+    ActiveUser, ApiError, Count, ErrorCode, MemberSignOutParams, MemberSignedOut, PolicyView,
+    RevokeReason, RevokeScope, Role, SecurityOverview, SessionsRevokeParams, Timestamp, UserId,
+};
 use serde_json::json;
 
-use super::{Auth, Caller, ClientMeta};
+use super::{Auth, Caller, ClientMeta, revoke_event};
 use crate::audit::{AuditEvent, AuditKind};
 use crate::{AuthError, sessions, tokens, users};
 
@@ -29,6 +32,59 @@ impl Auth {
 }
 
 impl OwnerActions<'_> {
+    /// `account_security_get`: the policy and who is signed in.
+    pub async fn security_overview(&self) -> Result<SecurityOverview, AuthError> {
+        let (auth, caller) = (self.auth, self.owner);
+        let policy = auth.account_policy(&caller.me.account_id).await?;
+        let rows =
+            sessions::active_users(auth.0.db.reader(), &caller.me.account_id, auth.now()).await?;
+        let active_users = rows
+            .into_iter()
+            .filter_map(|row| {
+                let user_id = UserId::parse(&row.id).ok()?;
+                Some(ActiveUser {
+                    you: user_id == caller.me.user_id,
+                    user_id,
+                    name: row.name,
+                    email: row.email,
+                    last_active_at: Timestamp::from_millis(row.last_active_at),
+                })
+            })
+            .collect();
+        Ok(SecurityOverview {
+            policy: PolicyView::from(&policy),
+            active_users,
+        })
+    }
+
+    /// `account_sessions_revoke`: signs out everyone in the account
+    /// but the caller's current session (`others`), or everyone (`all`).
+    pub async fn revoke_account_sessions(
+        &self,
+        params: SessionsRevokeParams,
+        meta: &ClientMeta,
+    ) -> Result<Count, AuthError> {
+        let (auth, caller) = (self.auth, self.owner);
+        auth.require_recent_password(caller).await?;
+        let keep = match params.scope {
+            RevokeScope::Others => caller.session_id(),
+            RevokeScope::All => None,
+        };
+        let now = auth.now();
+        let reason = RevokeReason::SignedOutByOwner;
+        let mut tx = auth.0.db.begin_write().await?;
+        let ended =
+            sessions::revoke_all_in_account(&mut tx, &caller.me.account_id, keep, reason, now)
+                .await?;
+        tx.commit().await?;
+        let event = revoke_event(caller, now, meta, reason, ended.len())
+            .target(caller.me.account_id.as_str());
+        auth.after_revoke(&ended, reason, event).await;
+        Ok(Count {
+            count: ended.len() as u64,
+        })
+    }
+
     /// `account_member_sign_out`: ends every session of one user of the
     /// account (for the owner themselves, all but this one) and, with
     /// `revoke_api_tokens`, their API tokens; their live connections close

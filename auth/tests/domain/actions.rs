@@ -15,7 +15,8 @@ async fn verify_names_the_caller_and_their_session() {
     let t = test_auth().await;
     let session = signed_up(&t, "ada@example.com").await;
 
-    let verified = t.auth.verify(&caller(&t, &session.token).await);
+    let me = caller(&t, &session.token).await;
+    let verified = t.auth.as_user(&me).verify();
 
     assert_eq!(verified.credential, CredentialKind::Session);
     assert_eq!(verified.session_id, Some(session.signed_in.session_id));
@@ -33,11 +34,8 @@ async fn the_session_list_is_newest_first_with_this_device_marked() {
     t.clock.advance(Duration::from_secs(5));
     let second = logged_in(&t, "ada@example.com").await;
 
-    let list = t
-        .auth
-        .list_sessions(&caller(&t, &first.token).await)
-        .await
-        .unwrap();
+    let me = caller(&t, &first.token).await;
+    let list = t.auth.as_user(&me).list_sessions().await.unwrap();
 
     let ids: Vec<_> = list.iter().map(|s| s.session_id.clone()).collect();
     assert_eq!(
@@ -58,8 +56,8 @@ async fn revoking_a_session_ends_it_and_closes_its_connections() {
 
     let result = t
         .auth
+        .as_user(&me)
         .revoke_session(
-            &me,
             SessionRevokeParams {
                 session_id: there.signed_in.session_id.clone(),
             },
@@ -92,8 +90,8 @@ async fn another_users_session_id_answers_false_exactly_like_a_made_up_one() {
 
     let theirs = t
         .auth
+        .as_user(&ada_caller)
         .revoke_session(
-            &ada_caller,
             SessionRevokeParams {
                 session_id: bob.signed_in.session_id,
             },
@@ -103,8 +101,8 @@ async fn another_users_session_id_answers_false_exactly_like_a_made_up_one() {
         .unwrap();
     let made_up = t
         .auth
+        .as_user(&ada_caller)
         .revoke_session(
-            &ada_caller,
             SessionRevokeParams {
                 session_id: SessionId::from_random_bytes([9; 16]),
             },
@@ -129,8 +127,8 @@ async fn revoke_all_can_keep_the_current_session() {
 
     let count = t
         .auth
+        .as_user(&me)
         .revoke_all_sessions(
-            &me,
             SessionRevokeAllParams {
                 except_current: true,
             },
@@ -145,7 +143,8 @@ async fn revoke_all_can_keep_the_current_session() {
     assert!(resolve(&t, &b.token, Access::Api).await.is_err());
     let all = t
         .auth
-        .revoke_all_sessions(&me, SessionRevokeAllParams::default(), &meta())
+        .as_user(&me)
+        .revoke_all_sessions(SessionRevokeAllParams::default(), &meta())
         .await
         .unwrap();
     assert_eq!(all.count, 1);

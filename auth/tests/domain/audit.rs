@@ -30,7 +30,7 @@ async fn sign_ins_failures_sign_outs_and_policy_changes_are_audited_with_their_o
         .await;
     let me = caller(&t, &owner.token).await;
     set_strict(&t, &me, false).await.unwrap();
-    t.auth.logout(&me, &meta()).await.unwrap();
+    t.auth.as_user(&me).logout(&meta()).await.unwrap();
 
     let kinds = stored_kinds(&t).await;
 

@@ -97,9 +97,13 @@ pub async fn rotated_and_presented(t: &TestAuth, token: &SessionToken) -> Sessio
 /// The notices a page of this caller shows: read, then acknowledged, as
 /// the security page does once it runs in the browser.
 pub async fn shown_notices(t: &TestAuth, me: &Caller) -> Vec<api::SecurityNotice> {
-    let notices = t.auth.security_notices(me).await.unwrap();
+    let notices = t.auth.as_user(me).security_notices().await.unwrap();
     let ids: Vec<api::NoticeId> = notices.iter().map(|n| n.id.clone()).collect();
-    t.auth.acknowledge_security_notices(me, &ids).await.unwrap();
+    t.auth
+        .as_user(me)
+        .acknowledge_security_notices(&ids)
+        .await
+        .unwrap();
     notices
 }
 

@@ -113,7 +113,8 @@ async fn the_owner_signs_out_one_member_and_their_tokens_and_no_one_else() {
     let bob_caller = caller(&t, &bob.token).await;
     let token = t
         .auth
-        .create_token(&bob_caller, token_named("deploy"), &meta())
+        .as_user(&bob_caller)
+        .create_token(token_named("deploy"), &meta())
         .await
         .unwrap();
 

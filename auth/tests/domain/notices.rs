@@ -29,7 +29,11 @@ async fn a_password_change_is_told_to_the_next_other_session_not_its_own() {
         new_password: Password::new("a brand new passphrase".into()),
         revoke_api_tokens: false,
     };
-    t.auth.change_password(&me, change, &meta()).await.unwrap();
+    t.auth
+        .as_user(&me)
+        .change_password(change, &meta())
+        .await
+        .unwrap();
 
     assert!(
         notices_of(&t, &here).await.is_empty(),
@@ -56,7 +60,8 @@ async fn a_token_made_here_and_a_laptop(t: &TestAuth) -> (auth::NewSession, auth
     let laptop = logged_in(t, "ada@example.com").await;
     let me = caller(t, &here.token).await;
     t.auth
-        .create_token(&me, token_named("deploy"), &meta())
+        .as_user(&me)
+        .create_token(token_named("deploy"), &meta())
         .await
         .unwrap();
     (here, laptop)
@@ -112,8 +117,8 @@ async fn reading_notices_marks_nothing_seen_only_acknowledging_does() {
     let (_, laptop) = a_token_made_here_and_a_laptop(&t).await;
     let on_laptop = caller(&t, &laptop.token).await;
 
-    let first = t.auth.security_notices(&on_laptop).await.unwrap();
-    let again = t.auth.security_notices(&on_laptop).await.unwrap();
+    let first = t.auth.as_user(&on_laptop).security_notices().await.unwrap();
+    let again = t.auth.as_user(&on_laptop).security_notices().await.unwrap();
     assert_eq!(kinds(&first), [NoticeKind::TokenCreated]);
     assert_eq!(first, again, "reading uses nothing up");
 
@@ -122,26 +127,29 @@ async fn reading_notices_marks_nothing_seen_only_acknowledging_does() {
     let eve = caller(&t, &someone_else.token).await;
     assert_eq!(
         t.auth
-            .acknowledge_security_notices(&eve, &ids)
+            .as_user(&eve)
+            .acknowledge_security_notices(&ids)
             .await
             .unwrap(),
         0,
         "another user's notice id changes nothing"
     );
     assert_eq!(
-        kinds(&t.auth.security_notices(&on_laptop).await.unwrap()),
+        kinds(&t.auth.as_user(&on_laptop).security_notices().await.unwrap()),
         [NoticeKind::TokenCreated]
     );
     assert_eq!(
         t.auth
-            .acknowledge_security_notices(&on_laptop, &ids)
+            .as_user(&on_laptop)
+            .acknowledge_security_notices(&ids)
             .await
             .unwrap(),
         1
     );
     assert!(
         t.auth
-            .security_notices(&on_laptop)
+            .as_user(&on_laptop)
+            .security_notices()
             .await
             .unwrap()
             .is_empty()

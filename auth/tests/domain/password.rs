@@ -23,7 +23,8 @@ async fn a_password_change_ends_every_other_session_and_keeps_this_one() {
 
     let changed = t
         .auth
-        .change_password(&me, change(PASSWORD, "a brand new passphrase"), &meta())
+        .as_user(&me)
+        .change_password(change(PASSWORD, "a brand new passphrase"), &meta())
         .await
         .unwrap();
 
@@ -74,11 +75,8 @@ async fn a_wrong_current_password_changes_nothing() {
 
     let result = t
         .auth
-        .change_password(
-            &me,
-            change("not my password", "a brand new passphrase"),
-            &meta(),
-        )
+        .as_user(&me)
+        .change_password(change("not my password", "a brand new passphrase"), &meta())
         .await;
 
     assert!(
@@ -102,7 +100,8 @@ async fn a_new_password_must_follow_the_rules() {
 
     let result = t
         .auth
-        .change_password(&me, change(PASSWORD, "short"), &meta())
+        .as_user(&me)
+        .change_password(change(PASSWORD, "short"), &meta())
         .await;
 
     assert!(
@@ -120,7 +119,8 @@ async fn a_password_change_is_audited_with_the_count() {
     let me = caller(&t, &here.token).await;
 
     t.auth
-        .change_password(&me, change(PASSWORD, "a brand new passphrase"), &meta())
+        .as_user(&me)
+        .change_password(change(PASSWORD, "a brand new passphrase"), &meta())
         .await
         .unwrap();
 
@@ -144,21 +144,23 @@ async fn a_password_change_keeps_api_tokens_unless_asked_to_revoke_them() {
     for name in ["deploy", "backup", "ci"] {
         let created = t
             .auth
-            .create_token(&me, token_named(name), &meta())
+            .as_user(&me)
+            .create_token(token_named(name), &meta())
             .await
             .unwrap();
         secrets.push(ApiTokenSecret::from_bearer(&created.token).unwrap());
     }
     t.auth
-        .change_password(&me, change(PASSWORD, "a first new passphrase"), &meta())
+        .as_user(&me)
+        .change_password(change(PASSWORD, "a first new passphrase"), &meta())
         .await
         .unwrap();
     assert!(t.auth.authenticate_api_token(&secrets[0]).await.is_ok());
 
     let changed = t
         .auth
+        .as_user(&me)
         .change_password(
-            &me,
             PasswordChange {
                 revoke_api_tokens: true,
                 ..change("a first new passphrase", "a second new passphrase")
@@ -177,7 +179,7 @@ async fn a_password_change_keeps_api_tokens_unless_asked_to_revoke_them() {
         3,
         "their connections were closed"
     );
-    assert!(t.auth.list_tokens(&me).await.unwrap().is_empty());
+    assert!(t.auth.as_user(&me).list_tokens().await.unwrap().is_empty());
 }
 
 #[tokio::test]
@@ -193,7 +195,8 @@ async fn a_sign_in_with_the_old_password_that_was_checked_before_a_change_gets_n
         .await
         .unwrap();
     t.auth
-        .change_password(&me, change(PASSWORD, "a brand new passphrase"), &meta())
+        .as_user(&me)
+        .change_password(change(PASSWORD, "a brand new passphrase"), &meta())
         .await
         .unwrap();
 

@@ -20,7 +20,11 @@ fn confirm(password: &str) -> PasswordConfirmParams {
 
 /// Each sensitive action, run once; which of them asked for the password.
 async fn sensitive_actions_asking(t: &TestAuth, me: &Caller) -> Vec<&'static str> {
-    let token = t.auth.create_token(me, token_named("ci"), &meta()).await;
+    let token = t
+        .auth
+        .as_user(me)
+        .create_token(token_named("ci"), &meta())
+        .await;
     let policy = set_strict(t, me, false).await;
     let member = NewMemberRequest {
         name: "Bob".into(),
@@ -69,14 +73,16 @@ async fn after_the_window_sensitive_actions_ask_for_the_password_until_it_is_con
     );
     let wrong = t
         .auth
-        .confirm_password(&me, confirm("not my password"), &meta())
+        .as_user(&me)
+        .confirm_password(confirm("not my password"), &meta())
         .await;
     assert!(wrong.is_err(), "{wrong:?}");
     assert_eq!(sensitive_actions_asking(&t, &me).await.len(), 4);
 
     let confirmed = t
         .auth
-        .confirm_password(&me, confirm(PASSWORD), &meta())
+        .as_user(&me)
+        .confirm_password(confirm(PASSWORD), &meta())
         .await
         .unwrap();
 
@@ -97,8 +103,8 @@ async fn ending_your_own_sessions_never_asks_for_the_password() {
 
     let ended = t
         .auth
+        .as_user(&me)
         .revoke_all_sessions(
-            &me,
             SessionRevokeAllParams {
                 except_current: true,
             },
@@ -116,7 +122,8 @@ async fn an_api_token_is_not_asked_for_a_password() {
     let me = caller(&t, &session.token).await;
     let created = t
         .auth
-        .create_token(&me, token_named("ci"), &meta())
+        .as_user(&me)
+        .create_token(token_named("ci"), &meta())
         .await
         .unwrap();
     t.clock.advance(Duration::from_mins(30));
@@ -137,11 +144,13 @@ async fn confirmations_are_audited_and_a_wrong_one_names_the_field() {
 
     let wrong = t
         .auth
-        .confirm_password(&me, confirm("not my password"), &meta())
+        .as_user(&me)
+        .confirm_password(confirm("not my password"), &meta())
         .await
         .unwrap_err();
     t.auth
-        .confirm_password(&me, confirm(PASSWORD), &meta())
+        .as_user(&me)
+        .confirm_password(confirm(PASSWORD), &meta())
         .await
         .unwrap();
 

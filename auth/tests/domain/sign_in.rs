@@ -115,7 +115,7 @@ async fn logout_ends_the_session() {
     let session = signed_up(&t, "ada@example.com").await;
     let caller = caller(&t, &session.token).await;
 
-    t.auth.logout(&caller, &meta()).await.unwrap();
+    t.auth.as_user(&caller).logout(&meta()).await.unwrap();
 
     let after = resolve(&t, &session.token, auth::Access::Api).await;
     assert!(
@@ -181,7 +181,7 @@ async fn every_password_attempt_counts_toward_the_limits_whatever_asks_for_it() 
     let confirm = PasswordConfirmParams {
         password: Password::new("not the password either".into()),
     };
-    let wrong_again = t.auth.confirm_password(&me, confirm, &meta()).await;
+    let wrong_again = t.auth.as_user(&me).confirm_password(confirm, &meta()).await;
 
     let right = t
         .auth

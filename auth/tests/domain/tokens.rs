@@ -13,7 +13,8 @@ async fn a_created_token_is_shown_once_and_authenticates_as_its_user() {
 
     let created = t
         .auth
-        .create_token(&me, token_named("deploy script"), &meta())
+        .as_user(&me)
+        .create_token(token_named("deploy script"), &meta())
         .await
         .unwrap();
 
@@ -22,10 +23,10 @@ async fn a_created_token_is_shown_once_and_authenticates_as_its_user() {
     let by_token = t.auth.authenticate_api_token(&secret).await.unwrap();
     assert_eq!(by_token.me.user_id, me.me.user_id);
     assert_eq!(
-        t.auth.verify(&by_token).credential,
+        t.auth.as_user(&by_token).verify().credential,
         CredentialKind::ApiToken
     );
-    let listed = t.auth.list_tokens(&me).await.unwrap();
+    let listed = t.auth.as_user(&me).list_tokens().await.unwrap();
     assert_eq!(listed.len(), 1);
     assert_eq!(listed[0].name, "deploy script");
     let stored: String = sqlx::query_scalar("SELECT token_hash FROM api_tokens")
@@ -40,13 +41,11 @@ async fn a_created_token_is_shown_once_and_authenticates_as_its_user() {
 async fn a_token_cannot_create_more_tokens() {
     let t = test_auth().await;
     let session = signed_up(&t, "ada@example.com").await;
+    let me = caller(&t, &session.token).await;
     let created = t
         .auth
-        .create_token(
-            &caller(&t, &session.token).await,
-            token_named("ci"),
-            &meta(),
-        )
+        .as_user(&me)
+        .create_token(token_named("ci"), &meta())
         .await
         .unwrap();
     let by_token = t
@@ -57,7 +56,8 @@ async fn a_token_cannot_create_more_tokens() {
 
     let result = t
         .auth
-        .create_token(&by_token, token_named("more"), &meta())
+        .as_user(&by_token)
+        .create_token(token_named("more"), &meta())
         .await;
 
     assert!(
@@ -76,13 +76,14 @@ async fn the_eleventh_token_evicts_the_oldest() {
         t.clock.advance(Duration::from_secs(1));
         created.push(
             t.auth
-                .create_token(&me, token_named(&format!("token {n}")), &meta())
+                .as_user(&me)
+                .create_token(token_named(&format!("token {n}")), &meta())
                 .await
                 .unwrap(),
         );
     }
 
-    let listed = t.auth.list_tokens(&me).await.unwrap();
+    let listed = t.auth.as_user(&me).list_tokens().await.unwrap();
 
     assert_eq!(listed.len(), 10);
     assert!(listed.iter().all(|token| token.id != created[0].id));
@@ -98,19 +99,21 @@ async fn revoking_a_token_stops_it_and_another_users_token_answers_false() {
     let bob = caller(&t, &signed_up(&t, "bob@example.com").await.token).await;
     let adas = t
         .auth
-        .create_token(&ada, token_named("ada's"), &meta())
+        .as_user(&ada)
+        .create_token(token_named("ada's"), &meta())
         .await
         .unwrap();
     let bobs = t
         .auth
-        .create_token(&bob, token_named("bob's"), &meta())
+        .as_user(&bob)
+        .create_token(token_named("bob's"), &meta())
         .await
         .unwrap();
 
     let theirs = t
         .auth
+        .as_user(&ada)
         .revoke_token(
-            &ada,
             TokenRevokeParams {
                 token_id: bobs.id.clone(),
             },
@@ -120,8 +123,8 @@ async fn revoking_a_token_stops_it_and_another_users_token_answers_false() {
         .unwrap();
     let made_up = t
         .auth
+        .as_user(&ada)
         .revoke_token(
-            &ada,
             TokenRevokeParams {
                 token_id: TokenId::from_random_bytes([3; 16]),
             },
@@ -131,8 +134,8 @@ async fn revoking_a_token_stops_it_and_another_users_token_answers_false() {
         .unwrap();
     let own = t
         .auth
+        .as_user(&ada)
         .revoke_token(
-            &ada,
             TokenRevokeParams {
                 token_id: adas.id.clone(),
             },
@@ -157,8 +160,8 @@ async fn an_expired_token_stops_working_and_leaves_the_list() {
     let me = caller(&t, &signed_up(&t, "ada@example.com").await.token).await;
     let created = t
         .auth
+        .as_user(&me)
         .create_token(
-            &me,
             TokenCreateParams {
                 name: "short".into(),
                 expires_in_days: Some(1),
@@ -172,7 +175,7 @@ async fn an_expired_token_stops_working_and_leaves_the_list() {
     t.clock.advance(Duration::from_hours(24));
 
     assert!(t.auth.authenticate_api_token(&secret).await.is_err());
-    assert!(t.auth.list_tokens(&me).await.unwrap().is_empty());
+    assert!(t.auth.as_user(&me).list_tokens().await.unwrap().is_empty());
 }
 
 #[tokio::test]
@@ -180,11 +183,15 @@ async fn token_names_and_expiry_are_validated() {
     let t = test_auth().await;
     let me = caller(&t, &signed_up(&t, "ada@example.com").await.token).await;
 
-    let blank = t.auth.create_token(&me, token_named("  "), &meta()).await;
+    let blank = t
+        .auth
+        .as_user(&me)
+        .create_token(token_named("  "), &meta())
+        .await;
     let too_long = t
         .auth
+        .as_user(&me)
         .create_token(
-            &me,
             TokenCreateParams {
                 name: "x".into(),
                 expires_in_days: Some(366),
@@ -209,7 +216,8 @@ async fn using_a_token_records_when_it_was_last_used() {
     let me = caller(&t, &signed_up(&t, "ada@example.com").await.token).await;
     let created = t
         .auth
-        .create_token(&me, token_named("ci"), &meta())
+        .as_user(&me)
+        .create_token(token_named("ci"), &meta())
         .await
         .unwrap();
     t.clock.advance(Duration::from_mins(5));
@@ -220,6 +228,6 @@ async fn using_a_token_records_when_it_was_last_used() {
         .unwrap();
     t.auth.flush().await;
 
-    let listed = t.auth.list_tokens(&me).await.unwrap();
+    let listed = t.auth.as_user(&me).list_tokens().await.unwrap();
     assert_eq!(listed[0].last_used_at, Some(t.auth.now()));
 }

@@ -36,5 +36,5 @@ pub async fn add_member(
 /// the `account_verify` action), for scripts and health checks that hold a
 /// token or a cookie.
 pub async fn me(State(state): State<AppState>, SignedIn(caller): SignedIn) -> Json<Verified> {
-    Json(state.auth.verify(&caller))
+    Json(state.auth.as_user(&caller).verify())
 }

@@ -63,7 +63,7 @@ pub async fn logout(State(state): State<AppState>, req: Request) -> Response {
         .extensions()
         .get::<Authentication>()
         .map(Authentication::caller)
-        && let Err(err) = state.auth.logout(caller, &meta).await
+        && let Err(err) = state.auth.as_user(caller).logout(&meta).await
     {
         return failed(reply, err.into(), HOME);
     }
@@ -90,7 +90,8 @@ pub async fn change_password(
     let result = match body {
         Ok(change) => state
             .auth
-            .change_password(&caller, change, &meta)
+            .as_user(&caller)
+            .change_password(change, &meta)
             .await
             .map_err(ApiError::from),
         Err(err) => Err(err),

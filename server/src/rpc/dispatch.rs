@@ -87,20 +87,17 @@ async fn dispatch(
     method: Method,
     params: Value,
 ) -> Result<Value, ApiError> {
+    let user = auth.as_user(caller);
     match method {
-        Method::Verify => to_json(auth.verify(caller)),
-        Method::SessionList => to_json(auth.list_sessions(caller).await?),
-        Method::SessionRevoke => to_json(
-            auth.revoke_session(caller, params_of(params)?, meta)
-                .await?,
-        ),
-        Method::SessionRevokeAll => to_json(
-            auth.revoke_all_sessions(caller, params_of(params)?, meta)
-                .await?,
-        ),
-        Method::TokenCreate => to_json(auth.create_token(caller, params_of(params)?, meta).await?),
-        Method::TokenList => to_json(auth.list_tokens(caller).await?),
-        Method::TokenRevoke => to_json(auth.revoke_token(caller, params_of(params)?, meta).await?),
+        Method::Verify => to_json(user.verify()),
+        Method::SessionList => to_json(user.list_sessions().await?),
+        Method::SessionRevoke => to_json(user.revoke_session(params_of(params)?, meta).await?),
+        Method::SessionRevokeAll => {
+            to_json(user.revoke_all_sessions(params_of(params)?, meta).await?)
+        }
+        Method::TokenCreate => to_json(user.create_token(params_of(params)?, meta).await?),
+        Method::TokenList => to_json(user.list_tokens().await?),
+        Method::TokenRevoke => to_json(user.revoke_token(params_of(params)?, meta).await?),
         Method::SecurityGet => to_json(auth.as_owner(caller)?.security_overview().await?),
         Method::PolicySet => {
             let params: PolicySetParams = params_of(params)?;
@@ -116,10 +113,7 @@ async fn dispatch(
                 .revoke_account_sessions(params_of(params)?, meta)
                 .await?,
         ),
-        Method::PasswordConfirm => to_json(
-            auth.confirm_password(caller, params_of(params)?, meta)
-                .await?,
-        ),
+        Method::PasswordConfirm => to_json(user.confirm_password(params_of(params)?, meta).await?),
         Method::MemberSignOut => to_json(
             auth.as_owner(caller)?
                 .sign_out_member(params_of(params)?, meta)

@@ -417,8 +417,8 @@ mod tests {
 
         served
             .auth
+            .as_user(&other)
             .revoke_session(
-                &other,
                 SessionRevokeParams {
                     session_id: served.session.signed_in.session_id.clone(),
                 },

@@ -1,38 +1,19 @@
-//! Signing up, in and out, and changing the password.
+//! Credentials: signing up, checking a password, and opening a session, with
+//! the sign-in rate limits inside so no transport can forget them; and the
+//! demo account.
 
 use api::{
-    AccountId, ApiError, DisplayName, EmailAddress, LoginRequest, Me, NoticeId, NoticeKind,
-    Password, PasswordConfirmParams, PasswordConfirmed, RevokeReason, Role, SecurityNotice,
-    SignupRequest, UserId,
+    AccountId, DisplayName, EmailAddress, LoginRequest, Me, NoticeKind, Password, RevokeReason,
+    Role, SignupRequest, UserId,
 };
-use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use super::{Auth, Caller, ClientMeta, NewSession};
+use super::{Auth, ClientMeta, NewSession};
 use crate::audit::{AuditEvent, AuditKind};
 use crate::notices::{self, NewNotice};
 use crate::secret::random_bytes;
-use crate::settings::millis;
 use crate::users::{self, NewUser};
-use crate::{AuthError, describe_device, sessions, tokens};
-
-/// `POST /api/auth/password`.
-#[derive(Debug, Deserialize)]
-pub struct PasswordChange {
-    pub current_password: Password,
-    pub new_password: Password,
-    /// Also revoke every API token of the user (for a password that may
-    /// have leaked together with them).
-    #[serde(default)]
-    pub revoke_api_tokens: bool,
-}
-
-/// What a password change ended besides the old password.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-pub struct PasswordChanged {
-    pub other_sessions_ended: usize,
-    pub api_tokens_revoked: usize,
-}
+use crate::{AuthError, describe_device, sessions};
 
 /// A user whose email and password were just verified, not signed in yet;
 /// it holds the password hash they were verified against.
@@ -217,179 +198,6 @@ impl Auth {
             )
             .await;
         Ok(session)
-    }
-
-    /// Ends the caller's own session (nothing to do for an API token).
-    #[tracing::instrument(skip_all)]
-    pub async fn logout(&self, caller: &Caller, meta: &ClientMeta) -> Result<(), AuthError> {
-        let Some(session_id) = caller.session_id() else {
-            return Ok(());
-        };
-        let mut conn = self.0.db.acquire_write().await?;
-        sessions::delete(&mut conn, session_id).await?;
-        drop(conn);
-        let event = AuditEvent::new(AuditKind::SignedOut, self.now(), meta)
-            .by(&caller.me.account_id, &caller.me.user_id)
-            .target(session_id.as_str());
-        self.after_revoke(
-            std::slice::from_ref(session_id),
-            RevokeReason::SignedOut,
-            event,
-        )
-        .await;
-        Ok(())
-    }
-
-    /// Changes the caller's password after checking the current one, and
-    /// ends every other session of theirs (and, when asked, revokes their
-    /// API tokens), in one transaction.
-    #[tracing::instrument(skip_all, fields(user_id = %caller.me.user_id))]
-    pub async fn change_password(
-        &self,
-        caller: &Caller,
-        change: PasswordChange,
-        meta: &ClientMeta,
-    ) -> Result<PasswordChanged, AuthError> {
-        self.0
-            .sign_in_limits
-            .check_attempt(meta, Some(caller.me.email.as_str()))?;
-        let current_session = caller.require_session()?;
-        change.new_password.check_new("new_password")?;
-        if !self
-            .is_own_password(caller, change.current_password)
-            .await?
-        {
-            return Err(AuthError::WrongPassword);
-        }
-        let new_hash = self.0.passwords.hash(change.new_password).await?;
-        let now = self.now();
-        let mut tx = self.0.db.begin_write().await?;
-        users::set_password_hash(&mut tx, &caller.me.user_id, &new_hash).await?;
-        let ended = sessions::revoke_all_of_user(
-            &mut tx,
-            &caller.me.user_id,
-            Some(current_session),
-            RevokeReason::PasswordChanged,
-            now,
-        )
-        .await?;
-        let notice = NewNotice {
-            kind: NoticeKind::PasswordChanged,
-            origin: Some(current_session),
-            detail: Some(describe_device(meta.user_agent.as_deref())),
-        };
-        notices::insert(&mut tx, &caller.me.user_id, notice, now).await?;
-        let revoked_tokens = if change.revoke_api_tokens {
-            tokens::revoke_all_of_user(&mut tx, &caller.me.user_id, now).await?
-        } else {
-            Vec::new()
-        };
-        tx.commit().await?;
-        let changed = PasswordChanged {
-            other_sessions_ended: ended.len(),
-            api_tokens_revoked: revoked_tokens.len(),
-        };
-        self.close_tokens(&revoked_tokens);
-        let event = AuditEvent::new(AuditKind::PasswordChanged, now, meta)
-            .by(&caller.me.account_id, &caller.me.user_id)
-            .target(caller.me.user_id.as_str())
-            .detail(json!({
-                "sessions_ended": changed.other_sessions_ended,
-                "api_tokens_revoked": changed.api_tokens_revoked,
-            }));
-        self.after_revoke(&ended, RevokeReason::PasswordChanged, event)
-            .await;
-        Ok(changed)
-    }
-
-    /// Checks the caller's password again, for the sensitive actions that
-    /// follow in this session during the re-authentication window. A wrong
-    /// password is audited like a failed sign-in.
-    #[tracing::instrument(skip_all, fields(user_id = %caller.me.user_id))]
-    pub async fn confirm_password(
-        &self,
-        caller: &Caller,
-        params: PasswordConfirmParams,
-        meta: &ClientMeta,
-    ) -> Result<PasswordConfirmed, AuthError> {
-        self.0
-            .sign_in_limits
-            .check_attempt(meta, Some(caller.me.email.as_str()))?;
-        let session_id = caller.require_session()?;
-        self.0.hashing_limits.check(&caller.me)?;
-        let verified = self.is_own_password(caller, params.password).await?;
-        let now = self.now();
-        let by = |kind| {
-            AuditEvent::new(kind, now, meta)
-                .by(&caller.me.account_id, &caller.me.user_id)
-                .target(session_id.as_str())
-        };
-        if !verified {
-            self.0
-                .audit
-                .record(by(AuditKind::PasswordConfirmFailed))
-                .await;
-            return Err(AuthError::Rejected(ApiError {
-                field: Some("password".into()),
-                ..ApiError::invalid_params("That password is not correct.")
-            }));
-        }
-        sessions::set_password_entered(&mut *self.0.db.acquire_write().await?, session_id, now)
-            .await?;
-        self.0.audit.record(by(AuditKind::PasswordConfirmed)).await;
-        Ok(PasswordConfirmed {
-            until: now.plus_millis(millis(self.0.settings.reauth_window)),
-        })
-    }
-
-    /// Whether `password` is the caller's current one (the password change
-    /// and the confirmation before a sensitive action both ask).
-    async fn is_own_password(
-        &self,
-        caller: &Caller,
-        password: Password,
-    ) -> Result<bool, AuthError> {
-        let user = users::find_by_id(self.0.db.reader(), &caller.me.user_id)
-            .await?
-            .ok_or(AuthError::Unauthenticated)?;
-        self.0
-            .passwords
-            .verify(password, Some(&user.password_hash))
-            .await
-    }
-
-    /// The caller's unseen security notices. Reads only.
-    pub async fn security_notices(
-        &self,
-        caller: &Caller,
-    ) -> Result<Vec<SecurityNotice>, AuthError> {
-        notices::unseen(self.0.db.reader(), &caller.me.user_id, caller.session_id()).await
-    }
-
-    /// The caller has been shown these notices: they are not shown again.
-    /// Returns how many were still unseen.
-    pub async fn acknowledge_security_notices(
-        &self,
-        caller: &Caller,
-        ids: &[NoticeId],
-    ) -> Result<u64, AuthError> {
-        // A page shows a handful; more than this is not a page.
-        const MOST_AT_ONCE: usize = 100;
-        let ids = &ids[..ids.len().min(MOST_AT_ONCE)];
-        if ids.is_empty() {
-            return Ok(0);
-        }
-        let mut tx = self.0.db.begin_write().await?;
-        let seen = notices::mark_seen(
-            &mut tx,
-            &caller.me.user_id,
-            caller.session_id(),
-            ids,
-            self.now(),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(seen)
     }
 
     /// On an empty database, creates a demo account (an owner and a member

@@ -1,0 +1,89 @@
+//! What a signed-in user (or script) does with their own account: see and
+//! end their sessions, manage their API tokens and password, read their
+//! security notices. [`Auth::as_user`] binds the caller once; every action
+//! acts on that caller's account and nobody else's.
+
+mod password;
+mod sessions;
+mod tokens;
+
+use api::{CredentialKind, NoticeId, SecurityNotice, Verified};
+
+use super::{Auth, Caller, Credential};
+use crate::AuthError;
+use crate::notices;
+
+pub use password::{PasswordChange, PasswordChanged};
+
+/// The actions of one signed-in caller on their own account.
+pub struct UserActions<'a> {
+    auth: &'a Auth,
+    caller: &'a Caller,
+}
+
+impl Auth {
+    /// The own-account actions of `caller`.
+    pub fn as_user<'a>(&'a self, caller: &'a Caller) -> UserActions<'a> {
+        UserActions { auth: self, caller }
+    }
+}
+
+impl UserActions<'_> {
+    /// `account_verify`: who is calling, and with what.
+    pub fn verify(&self) -> Verified {
+        let caller = self.caller;
+        let mut verified = Verified {
+            me: caller.me.clone(),
+            credential: CredentialKind::Session,
+            session_id: None,
+            idle_ends_at: None,
+            absolute_ends_at: None,
+            token_id: None,
+        };
+        match &caller.credential {
+            Credential::Session {
+                session_id,
+                deadlines,
+                ..
+            } => {
+                verified.session_id = Some(session_id.clone());
+                verified.idle_ends_at = Some(deadlines.idle_ends_at);
+                verified.absolute_ends_at = Some(deadlines.absolute_ends_at);
+            }
+            Credential::ApiToken { token_id } => {
+                verified.credential = CredentialKind::ApiToken;
+                verified.token_id = Some(token_id.clone());
+            }
+        }
+        verified
+    }
+
+    /// The caller's unseen security notices. Reads only.
+    pub async fn security_notices(&self) -> Result<Vec<SecurityNotice>, AuthError> {
+        let (auth, caller) = (self.auth, self.caller);
+        notices::unseen(auth.0.db.reader(), &caller.me.user_id, caller.session_id()).await
+    }
+
+    /// The caller has been shown these notices: they are not shown again.
+    /// Returns how many were still unseen.
+    pub async fn acknowledge_security_notices(&self, ids: &[NoticeId]) -> Result<u64, AuthError> {
+        // A page shows a handful; more than this is not a page.
+        const MOST_AT_ONCE: usize = 100;
+        let (auth, caller) = (self.auth, self.caller);
+        let ids = &ids[..ids.len().min(MOST_AT_ONCE)];
+        if ids.is_empty() {
+            return Ok(0);
+        }
+        let mut tx = auth.0.db.begin_write().await?;
+        let seen = notices::mark_seen(
+            &mut tx,
+            &caller.me.user_id,
+            caller.session_id(),
+            ids,
+            auth.now(),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(seen)
+    }
+}

@@ -1,0 +1,145 @@
+//! The caller's password: change it, or confirm it again before a
+//! sensitive action.
+
+use api::{ApiError, NoticeKind, Password, PasswordConfirmParams, PasswordConfirmed, RevokeReason};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use super::UserActions;
+use crate::audit::{AuditEvent, AuditKind};
+use crate::notices::{self, NewNotice};
+use crate::service::ClientMeta;
+use crate::settings::millis;
+use crate::{AuthError, describe_device, sessions, tokens, users};
+
+/// `POST /api/auth/password`.
+#[derive(Debug, Deserialize)]
+pub struct PasswordChange {
+    pub current_password: Password,
+    pub new_password: Password,
+    /// Also revoke every API token of the user (for a password that may
+    /// have leaked together with them).
+    #[serde(default)]
+    pub revoke_api_tokens: bool,
+}
+
+/// What a password change ended besides the old password.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct PasswordChanged {
+    pub other_sessions_ended: usize,
+    pub api_tokens_revoked: usize,
+}
+
+impl UserActions<'_> {
+    /// Changes the caller's password after checking the current one, and
+    /// ends every other session of theirs (and, when asked, revokes their
+    /// API tokens), in one transaction.
+    #[tracing::instrument(skip_all, fields(user_id = %self.caller.me.user_id))]
+    pub async fn change_password(
+        &self,
+        change: PasswordChange,
+        meta: &ClientMeta,
+    ) -> Result<PasswordChanged, AuthError> {
+        let (auth, caller) = (self.auth, self.caller);
+        auth.0
+            .sign_in_limits
+            .check_attempt(meta, Some(caller.me.email.as_str()))?;
+        let current_session = caller.require_session()?;
+        change.new_password.check_new("new_password")?;
+        if !self.is_own_password(change.current_password).await? {
+            return Err(AuthError::WrongPassword);
+        }
+        let new_hash = auth.0.passwords.hash(change.new_password).await?;
+        let now = auth.now();
+        let mut tx = auth.0.db.begin_write().await?;
+        users::set_password_hash(&mut tx, &caller.me.user_id, &new_hash).await?;
+        let ended = sessions::revoke_all_of_user(
+            &mut tx,
+            &caller.me.user_id,
+            Some(current_session),
+            RevokeReason::PasswordChanged,
+            now,
+        )
+        .await?;
+        let notice = NewNotice {
+            kind: NoticeKind::PasswordChanged,
+            origin: Some(current_session),
+            detail: Some(describe_device(meta.user_agent.as_deref())),
+        };
+        notices::insert(&mut tx, &caller.me.user_id, notice, now).await?;
+        let revoked_tokens = if change.revoke_api_tokens {
+            tokens::revoke_all_of_user(&mut tx, &caller.me.user_id, now).await?
+        } else {
+            Vec::new()
+        };
+        tx.commit().await?;
+        let changed = PasswordChanged {
+            other_sessions_ended: ended.len(),
+            api_tokens_revoked: revoked_tokens.len(),
+        };
+        auth.close_tokens(&revoked_tokens);
+        let event = AuditEvent::new(AuditKind::PasswordChanged, now, meta)
+            .by(&caller.me.account_id, &caller.me.user_id)
+            .target(caller.me.user_id.as_str())
+            .detail(json!({
+                "sessions_ended": changed.other_sessions_ended,
+                "api_tokens_revoked": changed.api_tokens_revoked,
+            }));
+        auth.after_revoke(&ended, RevokeReason::PasswordChanged, event)
+            .await;
+        Ok(changed)
+    }
+
+    /// Checks the caller's password again, for the sensitive actions that
+    /// follow in this session during the re-authentication window. A wrong
+    /// password is audited like a failed sign-in.
+    #[tracing::instrument(skip_all, fields(user_id = %self.caller.me.user_id))]
+    pub async fn confirm_password(
+        &self,
+        params: PasswordConfirmParams,
+        meta: &ClientMeta,
+    ) -> Result<PasswordConfirmed, AuthError> {
+        let (auth, caller) = (self.auth, self.caller);
+        auth.0
+            .sign_in_limits
+            .check_attempt(meta, Some(caller.me.email.as_str()))?;
+        let session_id = caller.require_session()?;
+        auth.0.hashing_limits.check(&caller.me)?;
+        let verified = self.is_own_password(params.password).await?;
+        let now = auth.now();
+        let by = |kind| {
+            AuditEvent::new(kind, now, meta)
+                .by(&caller.me.account_id, &caller.me.user_id)
+                .target(session_id.as_str())
+        };
+        if !verified {
+            auth.0
+                .audit
+                .record(by(AuditKind::PasswordConfirmFailed))
+                .await;
+            return Err(AuthError::Rejected(ApiError {
+                field: Some("password".into()),
+                ..ApiError::invalid_params("That password is not correct.")
+            }));
+        }
+        sessions::set_password_entered(&mut *auth.0.db.acquire_write().await?, session_id, now)
+            .await?;
+        auth.0.audit.record(by(AuditKind::PasswordConfirmed)).await;
+        Ok(PasswordConfirmed {
+            until: now.plus_millis(millis(auth.0.settings.reauth_window)),
+        })
+    }
+
+    /// Whether `password` is the caller's current one (the password change
+    /// and the confirmation before a sensitive action both ask).
+    async fn is_own_password(&self, password: Password) -> Result<bool, AuthError> {
+        let (auth, caller) = (self.auth, self.caller);
+        let user = users::find_by_id(auth.0.db.reader(), &caller.me.user_id)
+            .await?
+            .ok_or(AuthError::Unauthenticated)?;
+        auth.0
+            .passwords
+            .verify(password, Some(&user.password_hash))
+            .await
+    }
+}

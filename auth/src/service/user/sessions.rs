@@ -1,0 +1,131 @@
+//! The caller's own sessions: list them, end one, end all, sign out.
+
+use api::{
+    Count, RevokeReason, Revoked, SessionId, SessionInfo, SessionRevokeAllParams,
+    SessionRevokeParams, Timestamp,
+};
+
+use super::UserActions;
+use crate::audit::{AuditEvent, AuditKind};
+use crate::service::{ClientMeta, revoke_event};
+use crate::sessions::{self, Deadlines};
+use crate::{AuthError, describe_device};
+
+impl UserActions<'_> {
+    /// `account_session_list`: the caller's live sessions, newest first.
+    pub async fn list_sessions(&self) -> Result<Vec<SessionInfo>, AuthError> {
+        let (auth, caller) = (self.auth, self.caller);
+        let rows = sessions::list_live(auth.0.db.reader(), &caller.me.user_id, auth.now()).await?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|row| {
+                let session_id = SessionId::parse(&row.session_id).ok()?;
+                let deadlines = Deadlines {
+                    idle_ends_at: Timestamp::from_millis(
+                        row.last_seen_at.saturating_add(row.idle_timeout_ms),
+                    ),
+                    absolute_ends_at: Timestamp::from_millis(
+                        row.created_at.saturating_add(row.absolute_timeout_ms),
+                    ),
+                };
+                Some(SessionInfo {
+                    current: caller.session_id() == Some(&session_id),
+                    session_id,
+                    device: describe_device(row.user_agent.as_deref()),
+                    ip: row.ip,
+                    signed_in_at: Timestamp::from_millis(row.created_at),
+                    last_active_at: Timestamp::from_millis(row.last_seen_at),
+                    idle_ends_at: deadlines.idle_ends_at,
+                    absolute_ends_at: deadlines.absolute_ends_at,
+                })
+            })
+            .collect())
+    }
+
+    /// `account_session_revoke`: ends one of the caller's sessions. Another
+    /// user's session id answers `false`, exactly like a made-up one.
+    pub async fn revoke_session(
+        &self,
+        params: SessionRevokeParams,
+        meta: &ClientMeta,
+    ) -> Result<Revoked, AuthError> {
+        let (auth, caller) = (self.auth, self.caller);
+        let now = auth.now();
+        let mut conn = auth.0.db.acquire_write().await?;
+        let revoked = sessions::revoke_own(
+            &mut conn,
+            &params.session_id,
+            &caller.me.user_id,
+            RevokeReason::Revoked,
+            now,
+        )
+        .await?;
+        drop(conn);
+        if revoked {
+            let event = revoke_event(caller, now, meta, RevokeReason::Revoked, 1)
+                .target(params.session_id.as_str());
+            auth.after_revoke(
+                std::slice::from_ref(&params.session_id),
+                RevokeReason::Revoked,
+                event,
+            )
+            .await;
+        }
+        Ok(Revoked { revoked })
+    }
+
+    /// `account_session_revoke_all`: ends all the caller's sessions, or all
+    /// but the one making the request.
+    pub async fn revoke_all_sessions(
+        &self,
+        params: SessionRevokeAllParams,
+        meta: &ClientMeta,
+    ) -> Result<Count, AuthError> {
+        let (auth, caller) = (self.auth, self.caller);
+        let keep = if params.except_current {
+            caller.session_id()
+        } else {
+            None
+        };
+        let now = auth.now();
+        let mut tx = auth.0.db.begin_write().await?;
+        let ended = sessions::revoke_all_of_user(
+            &mut tx,
+            &caller.me.user_id,
+            keep,
+            RevokeReason::Revoked,
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        let event = revoke_event(caller, now, meta, RevokeReason::Revoked, ended.len())
+            .target(caller.me.user_id.as_str());
+        auth.after_revoke(&ended, RevokeReason::Revoked, event)
+            .await;
+        Ok(Count {
+            count: ended.len() as u64,
+        })
+    }
+
+    /// Ends the caller's own session (nothing to do for an API token).
+    #[tracing::instrument(skip_all)]
+    pub async fn logout(&self, meta: &ClientMeta) -> Result<(), AuthError> {
+        let (auth, caller) = (self.auth, self.caller);
+        let Some(session_id) = caller.session_id() else {
+            return Ok(());
+        };
+        let mut conn = auth.0.db.acquire_write().await?;
+        sessions::delete(&mut conn, session_id).await?;
+        drop(conn);
+        let event = AuditEvent::new(AuditKind::SignedOut, auth.now(), meta)
+            .by(&caller.me.account_id, &caller.me.user_id)
+            .target(session_id.as_str());
+        auth.after_revoke(
+            std::slice::from_ref(session_id),
+            RevokeReason::SignedOut,
+            event,
+        )
+        .await;
+        Ok(())
+    }
+}
