@@ -1,7 +1,7 @@
 use std::num::NonZeroU32;
 
 use api::{Count, Preset, RevokeScope, SessionsRevokeParams};
-use api::{LoginRequest, Password, SignupRequest, TokenCreateParams};
+use api::{CreatedToken, LoginRequest, Password, SignupRequest, TokenCreateParams};
 use auth::testing::TestAuth;
 use auth::{
     Access, AuthError, Caller, ClientMeta, NewSession, PolicyChange, PolicyUpdate, Resolved,
@@ -134,6 +134,15 @@ pub fn token_named(name: &str) -> TokenCreateParams {
         name: name.into(),
         expires_in_days: None,
     }
+}
+
+/// A token named `name` created by `me`, which must be allowed to.
+pub async fn new_token(t: &TestAuth, me: &Caller, name: &str) -> CreatedToken {
+    t.auth
+        .as_user(me)
+        .create_token(token_named(name), &meta())
+        .await
+        .unwrap()
 }
 
 /// The owner `me` sets the Strict preset, shortening the sessions signed in

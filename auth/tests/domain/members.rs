@@ -7,7 +7,7 @@ use api::{
 };
 use auth::{Access, AuthError};
 
-use crate::helpers::{caller, login_request, meta, resolve, signed_up, test_auth, token_named};
+use crate::helpers::{caller, login_request, meta, new_token, resolve, signed_up, test_auth};
 
 fn member(email: &str) -> NewMemberRequest {
     NewMemberRequest {
@@ -111,12 +111,7 @@ async fn the_owner_signs_out_one_member_and_their_tokens_and_no_one_else() {
     let bob = member_signed_in(&t, &me, "bob@example.com").await;
     let cara = member_signed_in(&t, &me, "cara@example.com").await;
     let bob_caller = caller(&t, &bob.token).await;
-    let token = t
-        .auth
-        .as_user(&bob_caller)
-        .create_token(token_named("deploy"), &meta())
-        .await
-        .unwrap();
+    let token = new_token(&t, &bob_caller, "deploy").await;
 
     let signed_out = sign_out(&t, &me, &bob.signed_in.me.user_id, true)
         .await

@@ -9,7 +9,8 @@ use auth::{AuditKind, AuthError, Caller, Clock};
 use auth::testing::TestAuth;
 
 use crate::helpers::{
-    PASSWORD, caller, meta, set_strict, sign_out_account, signed_up, test_auth, token_named,
+    PASSWORD, caller, meta, new_token, set_strict, sign_out_account, signed_up, test_auth,
+    token_named,
 };
 
 fn confirm(password: &str) -> PasswordConfirmParams {
@@ -120,12 +121,7 @@ async fn an_api_token_is_not_asked_for_a_password() {
     let t = test_auth().await;
     let session = signed_up(&t, "ada@example.com").await;
     let me = caller(&t, &session.token).await;
-    let created = t
-        .auth
-        .as_user(&me)
-        .create_token(token_named("ci"), &meta())
-        .await
-        .unwrap();
+    let created = new_token(&t, &me, "ci").await;
     t.clock.advance(Duration::from_mins(30));
     let secret = auth::ApiTokenSecret::from_bearer(&created.token).unwrap();
     let by_token = t.auth.authenticate_api_token(&secret).await.unwrap();

@@ -3,7 +3,7 @@ use std::time::Duration;
 use api::{CredentialKind, TokenCreateParams, TokenId, TokenRevokeParams};
 use auth::{ApiTokenSecret, AuthError};
 
-use crate::helpers::{caller, meta, signed_up, test_auth, token_named};
+use crate::helpers::{caller, meta, new_token, signed_up, test_auth, token_named};
 
 #[tokio::test]
 async fn a_created_token_is_shown_once_and_authenticates_as_its_user() {
@@ -11,12 +11,7 @@ async fn a_created_token_is_shown_once_and_authenticates_as_its_user() {
     let session = signed_up(&t, "ada@example.com").await;
     let me = caller(&t, &session.token).await;
 
-    let created = t
-        .auth
-        .as_user(&me)
-        .create_token(token_named("deploy script"), &meta())
-        .await
-        .unwrap();
+    let created = new_token(&t, &me, "deploy script").await;
 
     assert!(created.token.starts_with("lk_"));
     let secret = ApiTokenSecret::from_bearer(&created.token).unwrap();
@@ -42,12 +37,7 @@ async fn a_token_cannot_create_more_tokens() {
     let t = test_auth().await;
     let session = signed_up(&t, "ada@example.com").await;
     let me = caller(&t, &session.token).await;
-    let created = t
-        .auth
-        .as_user(&me)
-        .create_token(token_named("ci"), &meta())
-        .await
-        .unwrap();
+    let created = new_token(&t, &me, "ci").await;
     let by_token = t
         .auth
         .authenticate_api_token(&ApiTokenSecret::from_bearer(&created.token).unwrap())
@@ -97,18 +87,8 @@ async fn revoking_a_token_stops_it_and_another_users_token_answers_false() {
     let t = test_auth().await;
     let ada = caller(&t, &signed_up(&t, "ada@example.com").await.token).await;
     let bob = caller(&t, &signed_up(&t, "bob@example.com").await.token).await;
-    let adas = t
-        .auth
-        .as_user(&ada)
-        .create_token(token_named("ada's"), &meta())
-        .await
-        .unwrap();
-    let bobs = t
-        .auth
-        .as_user(&bob)
-        .create_token(token_named("bob's"), &meta())
-        .await
-        .unwrap();
+    let adas = new_token(&t, &ada, "ada's").await;
+    let bobs = new_token(&t, &bob, "bob's").await;
 
     let theirs = t
         .auth
@@ -214,12 +194,7 @@ async fn token_names_and_expiry_are_validated() {
 async fn using_a_token_records_when_it_was_last_used() {
     let t = test_auth().await;
     let me = caller(&t, &signed_up(&t, "ada@example.com").await.token).await;
-    let created = t
-        .auth
-        .as_user(&me)
-        .create_token(token_named("ci"), &meta())
-        .await
-        .unwrap();
+    let created = new_token(&t, &me, "ci").await;
     t.clock.advance(Duration::from_mins(5));
 
     t.auth
