@@ -1,5 +1,6 @@
 //! Pieces shared by several pages.
 
+mod fields;
 mod form_error;
 mod header;
 mod hydrated;
@@ -8,6 +9,7 @@ mod notices;
 mod reauth;
 mod toast;
 
+pub use fields::{Field, PasswordInput, PasswordKind};
 pub use form_error::FormError;
 pub use header::SignedInHeader;
 pub use hydrated::use_hydrated;

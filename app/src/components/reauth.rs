@@ -8,6 +8,7 @@ use api::{ApiError, ErrorCode};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 
+use super::fields::Field;
 use super::modal::Modal;
 use crate::server_fns::confirm_password;
 
@@ -84,8 +85,7 @@ pub fn ReauthDialog() -> impl IntoView {
                 "We will not ask again for a while."
             </p>
             <form on:submit=on_submit>
-                <div class="field">
-                    <label for="reauth-password">"Your password"</label>
+                <Field input_id="reauth-password" label="Your password">
                     <input
                         id="reauth-password"
                         type="password"
@@ -94,7 +94,7 @@ pub fn ReauthDialog() -> impl IntoView {
                         prop:value=move || password.get()
                         on:input=move |ev| password.set(event_target_value(&ev))
                     />
-                </div>
+                </Field>
                 {move || {
                     error
                         .get()

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use crate::components::FormError;
+use crate::components::{FormError, PasswordInput, PasswordKind};
 
 /// The sign-in page. The form posts straight to `/api/auth/login`, which
 /// redirects back here with `?error=` on failure.
@@ -35,13 +35,7 @@ pub fn LoginPage() -> impl IntoView {
                     <label for="email">"Email"</label>
                     <input id="email" name="email" type="email" autocomplete="username" required />
                     <label for="password">"Password"</label>
-                    <input
-                        id="password"
-                        name="password"
-                        type="password"
-                        autocomplete="current-password"
-                        required
-                    />
+                    <PasswordInput id="password" name="password" kind=PasswordKind::Current />
                     <button type="submit" class="button primary">
                         "Sign in"
                     </button>

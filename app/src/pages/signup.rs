@@ -3,7 +3,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use crate::components::FormError;
+use crate::components::{FormError, PasswordInput, PasswordKind};
 
 /// Creates an account with its first user as owner. The form posts straight
 /// to `/api/auth/signup`, which redirects back here with `?error=` on failure.
@@ -31,15 +31,11 @@ pub fn SignupPage() -> impl IntoView {
                     <label for="email">"Email"</label>
                     <input id="email" name="email" type="email" autocomplete="username" required />
                     <label for="password">"Password"</label>
-                    <input
+                    <PasswordInput
                         id="password"
                         name="password"
-                        type="password"
-                        autocomplete="new-password"
-                        minlength=api::PASSWORD_MIN_CHARS
-                        maxlength=api::PASSWORD_MAX_CHARS
-                        aria-describedby="password-hint"
-                        required
+                        kind=PasswordKind::New
+                        described_by="password-hint"
                     />
                     <p id="password-hint" class="hint">
                         {format!("At least {} characters.", api::PASSWORD_MIN_CHARS)}

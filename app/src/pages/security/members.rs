@@ -4,7 +4,7 @@
 use api::{ApiError, ErrorCode, messages};
 use leptos::prelude::*;
 
-use crate::components::use_reauth;
+use crate::components::{Field, PasswordInput, PasswordKind, use_reauth};
 
 const REAUTH_FIRST: &str =
     "Adding a member changes who can get in, so enter your password again first.";
@@ -71,8 +71,7 @@ pub fn MembersCard() -> impl IntoView {
                 </button>
             </Show>
             <form method="post" action="/api/account/members" class="inline-form">
-                <div class="field">
-                    <label for="member-name">"Name"</label>
+                <Field input_id="member-name" label="Name">
                     <input
                         id="member-name"
                         name="name"
@@ -81,22 +80,13 @@ pub fn MembersCard() -> impl IntoView {
                         autocomplete="off"
                         required
                     />
-                </div>
-                <div class="field">
-                    <label for="member-email">"Email"</label>
+                </Field>
+                <Field input_id="member-email" label="Email">
                     <input id="member-email" name="email" type="email" autocomplete="off" required />
-                </div>
-                <div class="field">
-                    <label for="member-password">"First password"</label>
-                    <input
-                        id="member-password"
-                        name="password"
-                        type="password"
-                        autocomplete="new-password"
-                        minlength=api::PASSWORD_MIN_CHARS
-                        required
-                    />
-                </div>
+                </Field>
+                <Field input_id="member-password" label="First password">
+                    <PasswordInput id="member-password" name="password" kind=PasswordKind::New />
+                </Field>
                 <button type="submit" class="button primary-inline">
                     "Add member"
                 </button>

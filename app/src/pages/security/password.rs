@@ -7,6 +7,8 @@ use api::{ErrorCode, messages};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
+use crate::components::{Field, PasswordInput, PasswordKind};
+
 /// The `form` query value that the server's redirect names this card with.
 pub const FORM: &str = "password";
 
@@ -48,28 +50,16 @@ pub fn PasswordCard() -> impl IntoView {
             <h2 id="password-heading">"Change password"</h2>
             {move || outcome().map(|(class, text)| view! { <p class=class role="status">{text}</p> })}
             <form method="post" action="/api/auth/password" class="inline-form">
-                <div class="field">
-                    <label for="current-password">"Current password"</label>
-                    <input
+                <Field input_id="current-password" label="Current password">
+                    <PasswordInput
                         id="current-password"
                         name="current_password"
-                        type="password"
-                        autocomplete="current-password"
-                        required
+                        kind=PasswordKind::Current
                     />
-                </div>
-                <div class="field">
-                    <label for="new-password">"New password"</label>
-                    <input
-                        id="new-password"
-                        name="new_password"
-                        type="password"
-                        autocomplete="new-password"
-                        minlength=api::PASSWORD_MIN_CHARS
-                        maxlength=api::PASSWORD_MAX_CHARS
-                        required
-                    />
-                </div>
+                </Field>
+                <Field input_id="new-password" label="New password">
+                    <PasswordInput id="new-password" name="new_password" kind=PasswordKind::New />
+                </Field>
                 <div class="checkbox">
                     <input
                         type="checkbox"

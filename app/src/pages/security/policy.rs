@@ -6,7 +6,7 @@ use api::{ApiError, PolicySetParams, PolicyView, Preset, SessionPolicy};
 use leptos::prelude::*;
 
 use super::{Outcome, loaded, outcome_view};
-use crate::components::{use_hydrated, use_reauth};
+use crate::components::{Field, use_hydrated, use_reauth};
 
 use crate::server_fns::set_policy;
 
@@ -243,8 +243,7 @@ fn MinutesField(
     let input_id = format!("{id}-minutes");
     let error_id = format!("{id}-error");
     view! {
-        <div class="field">
-            <label for=input_id.clone()>{label}</label>
+        <Field input_id=input_id.clone() label=label>
             <input
                 id=input_id
                 type="number"
@@ -263,7 +262,7 @@ fn MinutesField(
             <p id=error_id.clone() class="field-error" data-testid=error_id>
                 {move || error.get()}
             </p>
-        </div>
+        </Field>
     }
 }
 

@@ -5,7 +5,7 @@ use api::{ApiError, CreatedToken, TokenId, TokenInfo, ago, remaining};
 use leptos::prelude::*;
 
 use super::{Outcome, loaded, outcome_view};
-use crate::components::{ConfirmModal, use_hydrated, use_reauth};
+use crate::components::{ConfirmModal, Field, use_hydrated, use_reauth};
 
 use crate::live::use_live;
 use crate::server_fns::{create_token, revoke_token};
@@ -105,8 +105,7 @@ fn NewToken(
     };
     view! {
         <form class="inline-form" on:submit=on_submit>
-            <div class="field">
-                <label for="token-name">"Token name"</label>
+            <Field input_id="token-name" label="Token name">
                 <input
                     id="token-name"
                     type="text"
@@ -116,9 +115,8 @@ fn NewToken(
                     prop:value=move || name.get()
                     on:input=move |ev| name.set(event_target_value(&ev))
                 />
-            </div>
-            <div class="field">
-                <label for="token-expiry">"Expires"</label>
+            </Field>
+            <Field input_id="token-expiry" label="Expires">
                 <select
                     id="token-expiry"
                     prop:value=move || days.get()
@@ -129,7 +127,7 @@ fn NewToken(
                     <option value="365">"in a year"</option>
                     <option value="never">"never"</option>
                 </select>
-            </div>
+            </Field>
             <button
                 type="submit"
                 class="button primary-inline"

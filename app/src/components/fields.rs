@@ -1,0 +1,56 @@
+//! Form fields more than one form uses, so each rule (what the browser may
+//! fill in, the password's length) is written once.
+
+use leptos::prelude::*;
+
+/// A labelled field: the label above whatever input `children` holds.
+#[component]
+pub fn Field(
+    /// The id of the input the label names.
+    #[prop(into)]
+    input_id: String,
+    label: &'static str,
+    children: Children,
+) -> impl IntoView {
+    view! {
+        <div class="field">
+            <label for=input_id>{label}</label>
+            {children()}
+        </div>
+    }
+}
+
+/// Which password an input takes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PasswordKind {
+    /// The one the user has now: the browser may fill in a saved password.
+    Current,
+    /// One being chosen: the browser may suggest one, and `api`'s length
+    /// rules apply before the form is sent.
+    New,
+}
+
+/// A password input for a plain form, submitted as `name`.
+#[component]
+pub fn PasswordInput(
+    id: &'static str,
+    name: &'static str,
+    kind: PasswordKind,
+    /// The id of a hint that describes the rules.
+    #[prop(optional)]
+    described_by: Option<&'static str>,
+) -> impl IntoView {
+    let new = kind == PasswordKind::New;
+    view! {
+        <input
+            id=id
+            name=name
+            type="password"
+            autocomplete=if new { "new-password" } else { "current-password" }
+            minlength=new.then_some(api::PASSWORD_MIN_CHARS)
+            maxlength=new.then_some(api::PASSWORD_MAX_CHARS)
+            aria-describedby=described_by
+            required
+        />
+    }
+}
