@@ -58,6 +58,7 @@ impl SignInReason {
             RevokeReason::TokenReuse => Some(SignInReason::SessionTaken),
             RevokeReason::Revoked
             | RevokeReason::SignedOutByOwner
+            | RevokeReason::SignedOutByOperator
             | RevokeReason::SessionCap
             | RevokeReason::PasswordChanged => Some(SignInReason::Revoked),
         }

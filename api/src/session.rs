@@ -14,6 +14,8 @@ pub enum RevokeReason {
     Revoked,
     /// The account owner signed the user out.
     SignedOutByOwner,
+    /// The server's operator signed the user out (`latchkey sessions revoke`).
+    SignedOutByOperator,
     /// The user signed in on more devices than the cap allows.
     SessionCap,
     /// The user changed their password.
@@ -23,10 +25,11 @@ pub enum RevokeReason {
 }
 
 impl RevokeReason {
-    pub const ALL: [RevokeReason; 6] = [
+    pub const ALL: [RevokeReason; 7] = [
         RevokeReason::SignedOut,
         RevokeReason::Revoked,
         RevokeReason::SignedOutByOwner,
+        RevokeReason::SignedOutByOperator,
         RevokeReason::SessionCap,
         RevokeReason::PasswordChanged,
         RevokeReason::TokenReuse,
@@ -37,6 +40,7 @@ impl RevokeReason {
             RevokeReason::SignedOut => "signed_out",
             RevokeReason::Revoked => "revoked",
             RevokeReason::SignedOutByOwner => "signed_out_by_owner",
+            RevokeReason::SignedOutByOperator => "signed_out_by_operator",
             RevokeReason::SessionCap => "session_cap",
             RevokeReason::PasswordChanged => "password_changed",
             RevokeReason::TokenReuse => "token_reuse",

@@ -26,6 +26,8 @@ pub enum AuditKind {
     TokenCreated,
     TokensRevoked,
     MemberAdded,
+    /// The operator made a user their account's owner.
+    OwnerChanged,
 }
 
 impl AuditKind {
@@ -44,6 +46,7 @@ impl AuditKind {
             AuditKind::TokenCreated => "token_created",
             AuditKind::TokensRevoked => "tokens_revoked",
             AuditKind::MemberAdded => "member_added",
+            AuditKind::OwnerChanged => "owner_changed",
         }
     }
 }

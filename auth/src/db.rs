@@ -201,7 +201,7 @@ impl WriteCount {
         self.0.load(Ordering::Acquire)
     }
 
-    fn advance(&self) {
+    pub(crate) fn advance(&self) {
         self.0.fetch_add(1, Ordering::AcqRel);
     }
 }

@@ -13,6 +13,8 @@ pub enum AuthError {
     InvalidCredentials,
     #[error("an account with this email already exists")]
     EmailTaken,
+    #[error("there is no user with that email")]
+    NoSuchUser,
     #[error("no valid credential")]
     Unauthenticated,
     #[error("the session has ended")]
@@ -53,6 +55,9 @@ impl From<AuthError> for ApiError {
             ),
             AuthError::EmailTaken => ApiError::new(ErrorCode::Conflict, messages::EMAIL_TAKEN),
             AuthError::Unauthenticated => ApiError::unauthenticated(),
+            AuthError::NoSuchUser => {
+                ApiError::new(ErrorCode::NotFound, "There is no user with that email.")
+            }
             AuthError::SessionExpired => ApiError::new(
                 ErrorCode::SessionExpired,
                 "Your session has ended. Please sign in again.",

@@ -11,6 +11,7 @@ mod hashing_limits;
 mod limits;
 mod metrics;
 mod notices;
+mod outbox;
 mod password;
 mod secret;
 mod service;
@@ -31,11 +32,13 @@ pub use db::{Backend, Db, DbError, NotReady, Notifications, WriteConn, WriteTx};
 pub use device::describe_device;
 pub use error::AuthError;
 pub use limits::{DEFAULT_ATTEMPTS_PER_EMAIL_HOUR, DEFAULT_ATTEMPTS_PER_IP_MINUTE, SignInLimits};
+pub use outbox::{OutsideChange, OutsideWrites};
 pub use secret::{API_TOKEN_PREFIX, ApiTokenSecret, SessionToken, TokenHash};
 pub use service::{
     Access, AccountPolicy, Auth, Authentication, Caller, CheckedPassword, ClientMeta,
-    ConnectionStanding, Credential, DemoAccount, NewSession, OwnerActions, PasswordChange,
-    PasswordChanged, PolicyChange, PolicyUpdate, Resolved, UserActions,
+    ConnectionStanding, Credential, DemoAccount, ListedUser, NewSession, OperatorActions,
+    OwnerActions, PasswordChange, PasswordChanged, PasswordReset, PolicyChange, PolicyUpdate,
+    Resolved, SessionsOf, UserActions,
 };
 pub use sessions::{Cleanup, Deadlines};
 pub use settings::SessionSettings;

@@ -131,6 +131,7 @@ macro_rules! live_at {
         )
     };
 }
+pub(crate) use live_at;
 
 /// Session ids as stored; one that does not parse is a storage fault,
 /// reported, never skipped.
@@ -382,6 +383,24 @@ pub(crate) async fn revoke(
     .execute(conn)
     .await?;
     Ok(done.rows_affected() > 0)
+}
+
+/// Revokes every live session of every user, returning their ids.
+pub(crate) async fn revoke_all_live(
+    conn: &mut AnyConnection,
+    reason: RevokeReason,
+    now: Timestamp,
+) -> Result<Vec<SessionId>, AuthError> {
+    let ended: Vec<String> = sqlx::query_scalar(concat!(
+        "UPDATE sessions SET revoked_at = $1, revoke_reason = $2 WHERE ",
+        live_at!("", "$1"),
+        " RETURNING session_id"
+    ))
+    .bind(now.as_millis())
+    .bind(reason.as_str())
+    .fetch_all(conn)
+    .await?;
+    parsed_ids(&ended)
 }
 
 /// Revokes every live session of a user except `keep`, returning their ids.

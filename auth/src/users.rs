@@ -248,3 +248,51 @@ mod tests {
         }
     }
 }
+
+/// A user as the operator's list shows them.
+#[derive(FromRow)]
+pub(crate) struct ListedUserRow {
+    #[sqlx(flatten)]
+    pub user: UserColumns,
+    pub live_sessions: i64,
+}
+
+/// Every user of every account, by account and then email, with how many
+/// live sessions each has at `now`.
+pub(crate) async fn list_all(
+    pool: &AnyPool,
+    now: Timestamp,
+) -> Result<Vec<ListedUserRow>, AuthError> {
+    Ok(sqlx::query_as::<_, ListedUserRow>(concat!(
+        "SELECT u.id AS user_id, u.account_id, u.role, u.name, u.email, a.name AS account_name, \
+         (SELECT COUNT(*) FROM sessions s WHERE s.user_id = u.id AND ",
+        crate::sessions::live_at!("s.", "$1"),
+        ") AS live_sessions \
+         FROM users u JOIN accounts a ON a.id = u.account_id ORDER BY a.name, u.email"
+    ))
+    .bind(now.as_millis())
+    .fetch_all(pool)
+    .await?)
+}
+
+/// Makes `user_id` the owner of `account_id`; its owner until now becomes a
+/// member (an account has one owner). False when the user is not in it.
+pub(crate) async fn make_owner(
+    conn: &mut AnyConnection,
+    account_id: &AccountId,
+    user_id: &UserId,
+) -> Result<bool, AuthError> {
+    sqlx::query(
+        "UPDATE users SET role = 'member' WHERE account_id = $1 AND role = 'owner' AND id <> $2",
+    )
+    .bind(account_id.as_str())
+    .bind(user_id.as_str())
+    .execute(&mut *conn)
+    .await?;
+    let done = sqlx::query("UPDATE users SET role = 'owner' WHERE account_id = $1 AND id = $2")
+        .bind(account_id.as_str())
+        .bind(user_id.as_str())
+        .execute(&mut *conn)
+        .await?;
+    Ok(done.rows_affected() > 0)
+}

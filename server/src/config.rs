@@ -7,6 +7,9 @@ use std::time::Duration;
 
 use clap::{ArgAction, Parser, ValueEnum};
 
+/// Where the database is when nothing says.
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/latchkey.db";
+
 #[derive(Clone, Debug, Parser)]
 #[command(
     name = "latchkey",
@@ -20,11 +23,7 @@ pub struct Config {
 
     /// Database: `sqlite://PATH` (created if missing) or `postgres://...`
     /// (for several instances).
-    #[arg(
-        long,
-        env = "DATABASE_URL",
-        default_value = "sqlite://data/latchkey.db"
-    )]
+    #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
     pub database_url: String,
 
     /// Folder with the built front end (`pkg/` with the WASM, JS and CSS).

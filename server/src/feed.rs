@@ -8,18 +8,21 @@
 //! connection and applies what the others publish. When that connection
 //! drops, the instance reconnects with backoff and then re-checks its open
 //! connections against the database, so a change missed meanwhile still
-//! takes effect. On SQLite (one instance) the feed is this process alone.
+//! takes effect. On SQLite (one instance) the feed is this process, and the
+//! operator commands run in another process: they leave their changes in
+//! the database, where the server looks as soon as anything else commits
+//! (see `auth::OutsideWrites`).
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use api::{AccountId, LiveEvent, RevokeReason, SessionId, TokenId, UserId};
-use auth::{Auth, ConnectionCloser, Db, Notifications};
+use auth::{Auth, ConnectionCloser, Db, Notifications, OutsideWrites};
 use serde::{Deserialize, Serialize};
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, oneshot};
 
-use crate::hub::ConnectionHub;
+use crate::hub::{ConnectionHub, ConnectionLimits};
 
 /// The PostgreSQL channel every instance listens on.
 const CHANNEL: &str = "latchkey_changes";
@@ -56,6 +59,13 @@ enum Change {
     },
 }
 
+/// What the publisher is asked to do, in order.
+enum Queued {
+    Publish(Change),
+    /// Answer once everything queued before has been published.
+    Flush(oneshot::Sender<()>),
+}
+
 /// A change and the instance it came from.
 #[derive(Serialize, Deserialize)]
 struct Envelope {
@@ -67,8 +77,9 @@ struct Envelope {
 #[derive(Clone)]
 pub struct ChangeFeed {
     hub: ConnectionHub,
-    /// Set on PostgreSQL: this instance's id and the queue of changes to publish.
-    remote: Option<(String, mpsc::UnboundedSender<Change>)>,
+    /// Set on PostgreSQL (and for an operator command): this instance's id
+    /// and the queue of changes to publish.
+    remote: Option<(String, mpsc::UnboundedSender<Queued>)>,
     /// Whether the `LISTEN` connection is up (PostgreSQL).
     listening: Arc<AtomicBool>,
 }
@@ -87,16 +98,56 @@ impl ChangeFeed {
     /// from a background task; a failed `NOTIFY` is tried again after
     /// `first_retry`, doubling.
     pub fn publishing(hub: ConnectionHub, db: Db, instance: String, first_retry: Duration) -> Self {
-        let (outbox, queue) = mpsc::unbounded_channel();
         let send = move |payload: String| {
             let db = db.clone();
             async move { db.notify(CHANNEL, &payload).await }
         };
+        Self::publishing_with(hub, send, instance, first_retry)
+    }
+
+    /// For an operator command on SQLite: publishes changes into the
+    /// database file, where the running server finds them.
+    pub fn publishing_outside(db: Db, instance: String) -> Self {
+        let send = move |payload: String| {
+            let db = db.clone();
+            async move { db.publish_outside_change(&payload).await }
+        };
+        Self::publishing_with(
+            ConnectionHub::new(ConnectionLimits::default()),
+            send,
+            instance,
+            PUBLISH_RETRY,
+        )
+    }
+
+    fn publishing_with<S, F, E>(
+        hub: ConnectionHub,
+        send: S,
+        instance: String,
+        first_retry: Duration,
+    ) -> Self
+    where
+        S: Fn(String) -> F + Send + 'static,
+        F: Future<Output = Result<(), E>> + Send + 'static,
+        E: std::fmt::Display + Send + 'static,
+    {
+        let (outbox, queue) = mpsc::unbounded_channel();
         tokio::spawn(publish(send, instance.clone(), queue, first_retry));
         Self {
             hub,
             remote: Some((instance, outbox)),
             listening: Arc::new(AtomicBool::new(false)),
+        }
+    }
+
+    /// Waits until every change so far has been published (or given up).
+    pub async fn flush(&self) {
+        let Some((_, outbox)) = &self.remote else {
+            return;
+        };
+        let (done, published) = oneshot::channel();
+        if outbox.send(Queued::Flush(done)).is_ok() {
+            let _ = published.await;
         }
     }
 
@@ -134,7 +185,7 @@ impl ChangeFeed {
     fn spread(&self, change: Change) -> usize {
         let closed = self.apply(&change);
         if let Some((_, outbox)) = &self.remote
-            && outbox.send(change).is_err()
+            && outbox.send(Queued::Publish(change)).is_err()
         {
             tracing::error!("the change feed publisher has stopped; other instances were not told");
         }
@@ -156,6 +207,39 @@ impl ChangeFeed {
             first_retry,
         )
         .await;
+    }
+
+    /// Applies the changes operator commands left in the SQLite file, for
+    /// as long as the process runs: it looks every `interval`, and only
+    /// reads them when something else has committed.
+    pub async fn follow_outside_writes(
+        self,
+        mut outside: OutsideWrites,
+        auth: Auth,
+        interval: Duration,
+    ) {
+        let mut ticks = tokio::time::interval(interval);
+        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            ticks.tick().await;
+            let changes = match outside.poll().await {
+                Ok(changes) => changes,
+                Err(err) => {
+                    tracing::warn!(error = %err, "could not look for other processes' changes");
+                    continue;
+                }
+            };
+            if changes.is_empty() {
+                continue;
+            }
+            for change in &changes {
+                self.receive("", &change.payload);
+            }
+            let ids: Vec<i64> = changes.iter().map(|change| change.id).collect();
+            if let Err(err) = outside.applied(&ids, auth.now()).await {
+                tracing::warn!(error = %err, "could not mark other processes' changes applied");
+            }
+        }
     }
 
     fn receive(&self, instance: &str, payload: &str) {
@@ -215,6 +299,9 @@ impl ConnectionCloser for ChangeFeed {
 /// and a half of waiting with the default first retry).
 const PUBLISH_ATTEMPTS: u32 = 9;
 
+/// The first wait before publishing a change again.
+const PUBLISH_RETRY: Duration = Duration::from_millis(500);
+
 /// Sends queued changes with `send` (a `NOTIFY`), one at a time, in order.
 /// A failed send is tried again after `first_retry`, doubling up to 10 s,
 /// so a database hiccup delays the other instances but loses nothing; only
@@ -222,14 +309,21 @@ const PUBLISH_ATTEMPTS: u32 = 9;
 async fn publish<S, F, E>(
     send: S,
     instance: String,
-    mut queue: mpsc::UnboundedReceiver<Change>,
+    mut queue: mpsc::UnboundedReceiver<Queued>,
     first_retry: Duration,
 ) where
     S: Fn(String) -> F,
     F: Future<Output = Result<(), E>>,
     E: std::fmt::Display,
 {
-    while let Some(change) = queue.recv().await {
+    while let Some(queued) = queue.recv().await {
+        let change = match queued {
+            Queued::Publish(change) => change,
+            Queued::Flush(done) => {
+                let _ = done.send(());
+                continue;
+            }
+        };
         let envelope = Envelope {
             from: instance.clone(),
             change,
@@ -454,9 +548,9 @@ mod tests {
         ));
         for n in 0..2u8 {
             outbox
-                .send(Change::CloseToken {
+                .send(Queued::Publish(Change::CloseToken {
                     token_id: TokenId::from_random_bytes([n; 16]),
-                })
+                }))
                 .unwrap();
         }
         drop(outbox);

@@ -1,6 +1,7 @@
 //! The Latchkey server: axum routes, Leptos rendering and configuration,
 //! over the `auth` domain.
 
+pub mod cli;
 pub mod config;
 mod cookies;
 mod error;
@@ -11,6 +12,7 @@ mod jobs;
 mod live;
 mod metrics;
 mod middleware;
+pub mod operator;
 mod routes;
 mod rpc;
 pub mod startup;

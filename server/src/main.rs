@@ -3,17 +3,33 @@ use std::sync::Arc;
 
 use auth::{DemoAccount, SystemClock};
 use clap::Parser as _;
+use server::cli::{Cli, Command};
 use server::config::LogFormat;
-use server::{Application, Config};
+use server::{Application, Config, operator};
 use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let config = Config::parse();
-    let filter =
-        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
+    let cli = Cli::parse();
+    let command = match cli.command {
+        None => return serve(cli.serve).await,
+        Some(Command::Serve(config)) => return serve(*config).await,
+        Some(Command::Operator(command)) => command,
+    };
+    init_logs("warn", LogFormat::Text);
+    match operator::run(command).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("latchkey: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_logs(default: &str, format: LogFormat) {
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default));
     let logs = tracing_subscriber::fmt().with_env_filter(filter);
-    match config.log_format {
+    match format {
         LogFormat::Text => logs.init(),
         LogFormat::Json => logs
             .json()
@@ -21,7 +37,10 @@ async fn main() -> ExitCode {
             .with_span_list(true)
             .init(),
     }
+}
 
+async fn serve(config: Config) -> ExitCode {
+    init_logs("info,sqlx=warn", config.log_format);
     let mut app = match Application::build(&config, Arc::new(SystemClock)).await {
         Ok(app) => app,
         Err(err) => {

@@ -5,7 +5,7 @@ use std::net::SocketAddr;
 use std::sync::{Arc, OnceLock};
 
 use app::{App, shell};
-use auth::{Access, Auth, Backend, Clock, DatabaseClock, Db, DemoAccount};
+use auth::{Access, Auth, Backend, Clock, DatabaseClock, Db, DemoAccount, OutsideWrites};
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::request::Parts;
@@ -35,6 +35,9 @@ use crate::{live, rpc};
 pub const BODY_LIMIT_BYTES: usize = 64 * 1024;
 /// How often the clock is set by the database's again.
 const CLOCK_SETTING_INTERVAL: std::time::Duration = std::time::Duration::from_mins(10);
+/// How often a server on SQLite looks whether another process committed
+/// (an operator command): its changes reach live connections within this.
+const OUTSIDE_WRITES_INTERVAL: std::time::Duration = std::time::Duration::from_millis(250);
 /// A local clock further off the database's than this is logged.
 const CLOCK_OFF_WARNING_MS: i64 = 1_000;
 
@@ -68,6 +71,8 @@ pub struct Application {
     database_clock: Option<Arc<DatabaseClock>>,
     /// Where metrics are served, when they are.
     metrics: Option<(TcpListener, metrics_exporter_prometheus::PrometheusHandle)>,
+    /// On SQLite: what tells this server of the operator commands' changes.
+    outside_writes: Option<(ChangeFeed, OutsideWrites)>,
 }
 
 impl Application {
@@ -116,6 +121,10 @@ impl Application {
                 config.feed_retry,
             ));
         }
+        let outside_writes = match auth.db().backend() {
+            Backend::Sqlite => Some((feed.clone(), auth.db().watch_outside_writes().await?)),
+            Backend::Postgres => None,
+        };
         let demo = if config.dev && config.demo {
             auth.create_demo_account_if_empty().await?
         } else {
@@ -157,6 +166,7 @@ impl Application {
             cleanup_interval: config.cleanup_interval,
             database_clock,
             metrics,
+            outside_writes,
         })
     }
 
@@ -203,6 +213,13 @@ impl Application {
                 CLOCK_SETTING_INTERVAL,
             ))
         });
+        let following_outside = self.outside_writes.map(|(feed, outside)| {
+            tokio::spawn(feed.follow_outside_writes(
+                outside,
+                self.auth.clone(),
+                OUTSIDE_WRITES_INTERVAL,
+            ))
+        });
         // Small answers and the live stream's last event go out at once,
         // not after the peer's delayed ACK (Nagle's algorithm).
         let listener = self.listener.tap_io(|tcp| {
@@ -223,6 +240,9 @@ impl Application {
         }
         if let Some(metrics) = metrics {
             metrics.abort();
+        }
+        if let Some(following) = following_outside {
+            following.abort();
         }
         self.auth.flush().await;
         self.auth.db().close().await;

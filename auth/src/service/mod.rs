@@ -9,11 +9,14 @@
 //! - a signed-in caller acts on their own account: [`Auth::as_user`] (`user`);
 //! - an owner acts on the account: [`Auth::as_owner`] (`owner`, `members`,
 //!   `policy`);
+//! - the operator acts from the command line: [`Auth::as_operator`]
+//!   (`operator`);
 //! - the server keeps the store tidy: [`Auth::clean_up`] (`maintenance`).
 
 mod credentials;
 mod maintenance;
 mod members;
+mod operator;
 mod owner;
 mod policy;
 mod resolve;
@@ -41,6 +44,7 @@ use crate::settings::{SessionSettings, millis};
 use crate::touch::Toucher;
 
 pub use credentials::{CheckedPassword, DemoAccount};
+pub use operator::{ListedUser, OperatorActions, PasswordReset, SessionsOf};
 pub use owner::OwnerActions;
 pub use policy::{AccountPolicy, PolicyChange, PolicyUpdate};
 pub use resolve::{Access, ConnectionStanding, Resolved};
