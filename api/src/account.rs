@@ -238,4 +238,17 @@ pub struct MemberSignedOut {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SessionsRevokeParams {
     pub scope: RevokeScope,
+    /// Also revoke the API tokens of everyone signed out (by `scope`: not
+    /// yours with `others`).
+    #[serde(default)]
+    pub revoke_api_tokens: bool,
+}
+
+/// What `account_sessions_revoke` ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountSignedOut {
+    /// Sessions ended.
+    pub count: u64,
+    /// API tokens revoked.
+    pub tokens: u64,
 }

@@ -8,9 +8,9 @@
 )]
 
 use api::{
-    ApiError, Count, CreatedToken, Me, MemberSignedOut, NoticeId, PasswordConfirmed, PolicySet,
-    PolicySetParams, PolicyView, RevokeScope, Revoked, SecurityNotice, SecurityOverview, SessionId,
-    SessionInfo, TokenId, TokenInfo, UserId, Verified,
+    AccountSignedOut, ApiError, Count, CreatedToken, Me, MemberSignedOut, NoticeId,
+    PasswordConfirmed, PolicySet, PolicySetParams, PolicyView, RevokeScope, Revoked,
+    SecurityNotice, SecurityOverview, SessionId, SessionInfo, TokenId, TokenInfo, UserId, Verified,
 };
 use leptos::prelude::*;
 
@@ -151,11 +151,14 @@ pub async fn set_policy(params: PolicySetParams) -> Result<PolicySet, ApiError> 
 
 /// Signs out one user of the account on every device (owner only).
 #[server(prefix = "/api/fn")]
-pub async fn sign_out_member(user_id: UserId) -> Result<MemberSignedOut, ApiError> {
+pub async fn sign_out_member(
+    user_id: UserId,
+    revoke_api_tokens: bool,
+) -> Result<MemberSignedOut, ApiError> {
     let (auth, caller, meta) = acting()?;
     let params = api::MemberSignOutParams {
         user_id,
-        revoke_api_tokens: false,
+        revoke_api_tokens,
     };
     Ok(auth
         .as_owner(&caller)?
@@ -165,10 +168,17 @@ pub async fn sign_out_member(user_id: UserId) -> Result<MemberSignedOut, ApiErro
 
 /// Signs out everyone in the account but this session, or everyone (owner only).
 #[server(prefix = "/api/fn")]
-pub async fn revoke_account_sessions(scope: RevokeScope) -> Result<Count, ApiError> {
+pub async fn revoke_account_sessions(
+    scope: RevokeScope,
+    revoke_api_tokens: bool,
+) -> Result<AccountSignedOut, ApiError> {
     let (auth, caller, meta) = acting()?;
+    let params = api::SessionsRevokeParams {
+        scope,
+        revoke_api_tokens,
+    };
     Ok(auth
         .as_owner(&caller)?
-        .revoke_account_sessions(api::SessionsRevokeParams { scope }, &meta)
+        .revoke_account_sessions(params, &meta)
         .await?)
 }

@@ -1,10 +1,11 @@
 //! Personal API tokens in storage. Every query that changes or lists tokens
-//! is scoped to the owning user.
+//! is scoped to the owning user (or, for the owner, to the account).
 
-use api::{Timestamp, TokenId, TokenInfo, UserId};
+use api::{AccountId, Timestamp, TokenId, TokenInfo, UserId};
 use sqlx::{AnyConnection, AnyPool, FromRow};
 
 use crate::AuthError;
+use crate::error::corrupt;
 use crate::secret::TokenHash;
 use crate::users::UserColumns;
 
@@ -115,6 +116,30 @@ pub(crate) async fn enforce_cap(
         }
     }
     Ok(evicted)
+}
+
+/// Revokes every usable token in the account, but not those of `except`;
+/// returns their ids.
+pub(crate) async fn revoke_all_in_account(
+    conn: &mut AnyConnection,
+    account_id: &AccountId,
+    except: Option<&UserId>,
+    now: Timestamp,
+) -> Result<Vec<TokenId>, AuthError> {
+    let ids: Vec<String> = sqlx::query_scalar(
+        "UPDATE api_tokens SET revoked_at = $1 \
+         WHERE user_id IN (SELECT id FROM users WHERE account_id = $2) AND user_id <> $3 \
+           AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > $1) \
+         RETURNING id",
+    )
+    .bind(now.as_millis())
+    .bind(account_id.as_str())
+    .bind(except.map_or("", UserId::as_str))
+    .fetch_all(conn)
+    .await?;
+    ids.iter()
+        .map(|id| TokenId::parse(id).map_err(|_| corrupt("token id")))
+        .collect()
 }
 
 /// Revokes every usable token of the user; returns their ids.

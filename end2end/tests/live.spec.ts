@@ -1,5 +1,5 @@
 import { test, expect } from './fixtures';
-import { addMember, newPage, openSecurityPage, signInViaApi, signUpViaApi, uniqueEmail } from './helpers';
+import { addMember, newPage, openSecurityPage, rpc, signInViaApi, signUpViaApi, uniqueEmail } from './helpers';
 
 test('ending another session sends that browser to sign in at once', async ({ page, browser, baseURL }) => {
   const email = uniqueEmail('two-tabs');
@@ -68,6 +68,28 @@ test('the owner signs out one member: that member\'s page leaves, another member
   await expect(staying).toHaveURL(/\/account\/security$/);
   await staying.reload();
   await expect(staying).toHaveURL(/\/account\/security$/);
+});
+
+test('signing out one member can revoke their API tokens too', async ({ page, browser, baseURL, request }) => {
+  const memberEmail = uniqueEmail('leaver');
+  await signUpViaApi(page.request, uniqueEmail('owner'));
+  await addMember(page.request, memberEmail, 'Lee Leaver');
+  const member = await newPage(browser, baseURL!);
+  await signInViaApi(member.request, memberEmail);
+  const token = await rpc(member.request, 'account_token_create', { name: 'deploy' });
+  await openSecurityPage(page);
+
+  await page.getByRole('button', { name: 'Sign out Lee Leaver' }).click();
+  const modal = page.getByTestId('sign-out-member');
+  await modal.getByLabel('Also revoke their API tokens').check();
+  await modal.getByRole('button', { name: 'Sign them out' }).click();
+
+  await expect(page.getByText('Lee Leaver: Signed out 1 session and revoked 1 API token.')).toBeVisible();
+  const refused = await request.post('/api/rpc', {
+    data: { jsonrpc: '2.0', id: 1, method: 'account_verify', params: {} },
+    headers: { authorization: `Bearer ${token.token}` },
+  });
+  expect(refused.status()).toBe(401);
 });
 
 test('signing out everyone shows the count, then lands on sign-in with no banner', async ({ page }) => {

@@ -14,7 +14,7 @@ pub use form_error::FormError;
 pub use header::SignedInHeader;
 pub use hydrated::use_hydrated;
 
-pub use modal::ConfirmModal;
+pub use modal::{Also, ConfirmModal};
 pub use notices::SecurityNotices;
 pub use reauth::{ReauthDialog, provide_reauth, use_reauth};
 pub use toast::ExpiryToast;

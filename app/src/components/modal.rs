@@ -127,6 +127,16 @@ fn keep_focus_inside(ev: &KeyboardEvent, controls: &[web_sys::HtmlElement]) {
     }
 }
 
+/// A checkbox a confirmation offers besides its action.
+#[derive(Clone, Copy)]
+pub struct Also {
+    /// The id of the checkbox, for its label.
+    pub id: &'static str,
+    pub label: &'static str,
+    /// Checked or not; the dialog only reads and sets it.
+    pub checked: RwSignal<bool>,
+}
+
 /// A confirmation dialog: says what will happen, Cancel and a confirm button.
 #[component]
 pub fn ConfirmModal(
@@ -142,6 +152,9 @@ pub fn ConfirmModal(
     /// Style the confirm button as dangerous.
     #[prop(optional)]
     danger: bool,
+    /// A checkbox to offer with the action.
+    #[prop(optional)]
+    also: Option<Also>,
     /// Runs when confirmed (the modal closes first).
     on_confirm: Callback<()>,
 ) -> impl IntoView {
@@ -149,6 +162,20 @@ pub fn ConfirmModal(
     view! {
         <Modal open id title on_close=close>
             <p>{move || body.get()}</p>
+            {also
+                .map(|also| {
+                    view! {
+                        <div class="checkbox">
+                            <input
+                                type="checkbox"
+                                id=also.id
+                                prop:checked=move || also.checked.get()
+                                on:change=move |ev| also.checked.set(event_target_checked(&ev))
+                            />
+                            <label for=also.id>{also.label}</label>
+                        </div>
+                    }
+                })}
             <div class="modal-actions">
                 <button type="button" class="button" on:click=move |_| close.run(())>
                     "Cancel"

@@ -26,11 +26,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use api::{Me, RevokeReason, SessionId, SessionPolicy, SignedIn, Timestamp, TokenId};
-use serde_json::json;
 use tokio::sync::broadcast;
 
 use crate::AuthError;
-use crate::audit::{AuditEvent, AuditKind, AuditLog};
+use crate::audit::{AuditEvent, AuditLog};
 use crate::clock::Clock;
 use crate::closer::ConnectionCloser;
 use crate::db::{Backend, Db};
@@ -305,19 +304,6 @@ impl Auth {
         };
         Ok((NewSession { token, signed_in }, evicted))
     }
-}
-
-/// The audit event for sessions a caller ended.
-fn revoke_event(
-    caller: &Caller,
-    now: Timestamp,
-    meta: &ClientMeta,
-    reason: RevokeReason,
-    count: usize,
-) -> AuditEvent {
-    AuditEvent::new(AuditKind::SessionsRevoked, now, meta)
-        .by(&caller.me.account_id, &caller.me.user_id)
-        .detail(json!({"reason": reason, "count": count}))
 }
 
 /// Session lengths snapshotted at sign-in.

@@ -3,12 +3,13 @@
 //! checks the role once; an [`OwnerActions`] cannot exist for a member.
 
 use api::{
-    ActiveUser, ApiError, Count, ErrorCode, MemberSignOutParams, MemberSignedOut, PolicyView,
-    RevokeReason, RevokeScope, Role, SecurityOverview, SessionsRevokeParams, Timestamp, UserId,
+    AccountSignedOut, ActiveUser, ApiError, ErrorCode, MemberSignOutParams, MemberSignedOut,
+    PolicyView, RevokeReason, RevokeScope, Role, SecurityOverview, SessionsRevokeParams, Timestamp,
+    UserId,
 };
 use serde_json::json;
 
-use super::{Auth, Caller, ClientMeta, revoke_event};
+use super::{Auth, Caller, ClientMeta};
 use crate::audit::{AuditEvent, AuditKind};
 use crate::{AuthError, sessions, tokens, users};
 
@@ -58,12 +59,14 @@ impl OwnerActions<'_> {
     }
 
     /// `account_sessions_revoke`: signs out everyone in the account
-    /// but the caller's current session (`others`), or everyone (`all`).
+    /// but the caller's current session (`others`), or everyone (`all`);
+    /// with `revoke_api_tokens`, their API tokens end too (with `others`,
+    /// not the caller's).
     pub async fn revoke_account_sessions(
         &self,
         params: SessionsRevokeParams,
         meta: &ClientMeta,
-    ) -> Result<Count, AuthError> {
+    ) -> Result<AccountSignedOut, AuthError> {
         let (auth, caller) = (self.auth, self.owner);
         auth.require_recent_password(caller).await?;
         let keep = match params.scope {
@@ -76,13 +79,31 @@ impl OwnerActions<'_> {
         let ended =
             sessions::revoke_all_in_account(&mut tx, &caller.me.account_id, keep, reason, now)
                 .await?;
+        let revoked_tokens = if params.revoke_api_tokens {
+            let spared = match params.scope {
+                RevokeScope::Others => Some(&caller.me.user_id),
+                RevokeScope::All => None,
+            };
+            tokens::revoke_all_in_account(&mut tx, &caller.me.account_id, spared, now).await?
+        } else {
+            Vec::new()
+        };
         tx.commit().await?;
-        let event = revoke_event(caller, now, meta, reason, ended.len())
-            .target(caller.me.account_id.as_str());
-        auth.after_revoke(&ended, reason, event).await;
-        Ok(Count {
+        let signed_out = AccountSignedOut {
             count: ended.len() as u64,
-        })
+            tokens: revoked_tokens.len() as u64,
+        };
+        auth.close_tokens(&revoked_tokens);
+        let event = AuditEvent::new(AuditKind::SessionsRevoked, now, meta)
+            .by(&caller.me.account_id, &caller.me.user_id)
+            .target(caller.me.account_id.as_str())
+            .detail(json!({
+                "reason": reason,
+                "count": signed_out.count,
+                "api_tokens_revoked": signed_out.tokens,
+            }));
+        auth.after_revoke(&ended, reason, event).await;
+        Ok(signed_out)
     }
 
     /// `account_member_sign_out`: ends every session of one user of the

@@ -2,12 +2,13 @@ use std::time::Duration;
 
 use api::{
     CredentialKind, PolicySet, PolicySetParams, PolicyView, Preset, RevokeReason, RevokeScope,
-    SessionId, SessionRevokeAllParams, SessionRevokeParams,
+    SessionId, SessionRevokeAllParams, SessionRevokeParams, SessionsRevokeParams,
 };
 use auth::{Access, AuthError, PolicyChange};
 
 use crate::helpers::{
-    caller, logged_in, login_request, meta, resolve, sign_out_account, signed_up, test_auth,
+    caller, logged_in, login_request, meta, new_token, resolve, sign_out_account, signed_up,
+    test_auth,
 };
 
 #[tokio::test]
@@ -336,4 +337,58 @@ async fn a_member_may_read_the_policy() {
 
     assert_eq!(view.effective_idle_seconds, 3600);
     assert_eq!(view.policy_override, None);
+}
+
+#[tokio::test]
+async fn signing_out_the_others_with_their_tokens_keeps_only_the_owners_tokens() {
+    let t = test_auth().await;
+    let Demo { owner, member, .. } = demo(&t).await;
+    let me = caller(&t, &owner.token).await;
+    let members = caller(&t, &member.token).await;
+    let owners_token = new_token(&t, &me, "owner's").await;
+    let members_token = new_token(&t, &members, "member's").await;
+    let params = SessionsRevokeParams {
+        scope: RevokeScope::Others,
+        revoke_api_tokens: true,
+    };
+
+    let ended = t
+        .auth
+        .as_owner(&me)
+        .unwrap()
+        .revoke_account_sessions(params, &meta())
+        .await
+        .unwrap();
+
+    assert_eq!((ended.count, ended.tokens), (1, 1));
+    assert!(!t.auth.token_usable(&members_token.id).await.unwrap());
+    assert!(t.auth.token_usable(&owners_token.id).await.unwrap());
+}
+
+#[tokio::test]
+async fn signing_out_everyone_with_their_tokens_ends_every_token_in_the_account_only() {
+    let t = test_auth().await;
+    let Demo { owner, member, .. } = demo(&t).await;
+    let elsewhere = signed_up(&t, "eve@example.com").await;
+    let me = caller(&t, &owner.token).await;
+    let owners_token = new_token(&t, &me, "owner's").await;
+    let members_token = new_token(&t, &caller(&t, &member.token).await, "member's").await;
+    let other_accounts_token = new_token(&t, &caller(&t, &elsewhere.token).await, "eve's").await;
+    let params = SessionsRevokeParams {
+        scope: RevokeScope::All,
+        revoke_api_tokens: true,
+    };
+
+    let ended = t
+        .auth
+        .as_owner(&me)
+        .unwrap()
+        .revoke_account_sessions(params, &meta())
+        .await
+        .unwrap();
+
+    assert_eq!((ended.count, ended.tokens), (2, 2));
+    assert!(!t.auth.token_usable(&owners_token.id).await.unwrap());
+    assert!(!t.auth.token_usable(&members_token.id).await.unwrap());
+    assert!(t.auth.token_usable(&other_accounts_token.id).await.unwrap());
 }

@@ -1,6 +1,6 @@
 use std::num::NonZeroU32;
 
-use api::{Count, Preset, RevokeScope, SessionsRevokeParams};
+use api::{AccountSignedOut, Preset, RevokeScope, SessionsRevokeParams};
 use api::{CreatedToken, LoginRequest, Password, SignupRequest, TokenCreateParams};
 use auth::testing::TestAuth;
 use auth::{
@@ -167,9 +167,13 @@ pub async fn sign_out_account(
     t: &TestAuth,
     me: &Caller,
     scope: RevokeScope,
-) -> Result<Count, AuthError> {
+) -> Result<AccountSignedOut, AuthError> {
+    let params = SessionsRevokeParams {
+        scope,
+        revoke_api_tokens: false,
+    };
     t.auth
         .as_owner(me)?
-        .revoke_account_sessions(SessionsRevokeParams { scope }, &meta())
+        .revoke_account_sessions(params, &meta())
         .await
 }

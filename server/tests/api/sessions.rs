@@ -171,6 +171,43 @@ async fn a_password_change_can_revoke_the_api_tokens_and_close_their_sockets() {
 }
 
 #[tokio::test]
+async fn signing_out_everyone_else_can_revoke_their_api_tokens_and_close_their_sockets() {
+    let app = spawn_app_with(|_| {}).await;
+    let owner = app.signed_up(&TestUser::generate()).await;
+    let member = app.added_member(&owner, "Max").await;
+    let member_session = app.logged_in(&member).await;
+    let (_, members_secret) = app.api_token(&member_session, "deploy").await;
+    let (_, owners_secret) = app.api_token(&owner, "mine").await;
+    let mut socket = app
+        .open_socket(Cred::Bearer(&members_secret), None)
+        .await
+        .unwrap();
+
+    let ended = app
+        .rpc_ok(
+            "account_sessions_revoke",
+            json!({"scope": "others", "revoke_api_tokens": true}),
+            Cred::Cookie(&owner),
+        )
+        .await;
+
+    assert_eq!(ended, json!({"count": 1, "tokens": 1}));
+    let closed = socket.closed(PROMPTLY).await;
+    assert_eq!(
+        (closed.code, closed.reason.as_str()),
+        (4001, "token revoked")
+    );
+    let (status, _) = app
+        .rpc("account_verify", json!({}), Cred::Bearer(&members_secret))
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let (status, _) = app
+        .rpc("account_verify", json!({}), Cred::Bearer(&owners_secret))
+        .await;
+    assert_eq!(status, StatusCode::OK, "the owner's own token stays");
+}
+
+#[tokio::test]
 async fn after_a_password_change_the_next_sign_in_elsewhere_is_told_once() {
     let app = spawn_app_with(|_| {}).await;
     let user = TestUser::generate();

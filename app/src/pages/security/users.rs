@@ -8,7 +8,7 @@ use api::{ActiveUser, ApiError, RevokeScope, SecurityOverview, UserId, ago};
 use leptos::prelude::*;
 
 use super::{Outcome, loaded, outcome_view};
-use crate::components::{ConfirmModal, use_hydrated, use_reauth};
+use crate::components::{Also, ConfirmModal, use_hydrated, use_reauth};
 
 use crate::live::{go_to, use_live};
 use crate::server_fns::{revoke_account_sessions, sign_out_member};
@@ -33,32 +33,33 @@ pub fn ActiveUsersCard(
         picked.set(Some(user));
         confirm_one.set(true);
     });
-    let revoke = Action::new(|scope: &RevokeScope| {
-        let scope = *scope;
-        async move { (scope, revoke_account_sessions(scope).await) }
+    // Whether "everyone" includes their API tokens, as the dialog asks.
+    let with_tokens = RwSignal::new(false);
+    let revoke = Action::new(|&(scope, tokens): &(RevokeScope, bool)| async move {
+        (scope, tokens, revoke_account_sessions(scope, tokens).await)
     });
 
     Effect::new(move |_| {
-        let Some((scope, result)) = revoke.value().get() else {
+        let Some((scope, tokens, result)) = revoke.value().get() else {
             return;
         };
         match (result, scope) {
-            (Ok(count), RevokeScope::All) => {
+            (Ok(ended), RevokeScope::All) => {
                 outcome.set(Some(Outcome::Done(format!(
                     "{} Signing you out…",
-                    sessions_signed_out(count.count)
+                    signed_out(ended.count, ended.tokens)
                 ))));
                 set_timeout(move || go_to("/login"), GOODBYE);
             }
-            (Ok(count), RevokeScope::Others) => {
-                outcome.set(Some(Outcome::Done(sessions_signed_out(count.count))));
+            (Ok(ended), RevokeScope::Others) => {
+                outcome.set(Some(Outcome::Done(signed_out(ended.count, ended.tokens))));
                 overview.refetch();
             }
             (Err(err), scope) => {
                 live.leaving.set(false);
                 let again = move || {
                     live.leaving.set(scope == RevokeScope::All);
-                    revoke.dispatch(scope);
+                    revoke.dispatch((scope, tokens));
                 };
                 if !reauth.handles(&err, again) {
                     outcome.set(Some(Outcome::Failed(err.message)));
@@ -96,8 +97,13 @@ pub fn ActiveUsersCard(
             body=others_body
             confirm_label="Sign out everyone else"
             danger=true
+            also=Also {
+                id: "sign-out-others-tokens",
+                label: "Also revoke their API tokens",
+                checked: with_tokens,
+            }
             on_confirm=Callback::new(move |()| {
-                revoke.dispatch(RevokeScope::Others);
+                revoke.dispatch((RevokeScope::Others, with_tokens.get_untracked()));
             })
         />
         <ConfirmModal
@@ -107,10 +113,15 @@ pub fn ActiveUsersCard(
             body=all_body
             confirm_label="Sign everyone out"
             danger=true
+            also=Also {
+                id: "sign-out-all-tokens",
+                label: "Also revoke everyone's API tokens, yours too",
+                checked: with_tokens,
+            }
             on_confirm=Callback::new(move |()| {
                 // This page's own session ends too: not a surprise to report.
                 live.leaving.set(true);
-                revoke.dispatch(RevokeScope::All);
+                revoke.dispatch((RevokeScope::All, with_tokens.get_untracked()));
             })
         />
     }
@@ -146,25 +157,29 @@ fn SignOutOne(
     overview: Resource<Result<Option<SecurityOverview>, ApiError>>,
 ) -> impl IntoView {
     let reauth = use_reauth();
-    let sign_out_one = Action::new(|(user_id, name): &(UserId, String)| {
-        let (user_id, name) = (user_id.clone(), name.clone());
-        async move { (user_id.clone(), name, sign_out_member(user_id).await) }
+    let with_tokens = RwSignal::new(false);
+    let sign_out_one = Action::new(|(user_id, name, tokens): &(UserId, String, bool)| {
+        let (user_id, name, tokens) = (user_id.clone(), name.clone(), *tokens);
+        async move {
+            let result = sign_out_member(user_id.clone(), tokens).await;
+            (user_id, name, tokens, result)
+        }
     });
     Effect::new(move |_| {
-        let Some((user_id, name, result)) = sign_out_one.value().get() else {
+        let Some((user_id, name, tokens, result)) = sign_out_one.value().get() else {
             return;
         };
         match result {
-            Ok(signed_out) => {
+            Ok(ended) => {
                 outcome.set(Some(Outcome::Done(format!(
                     "{name}: {}",
-                    sessions_signed_out(signed_out.sessions)
+                    signed_out(ended.sessions, ended.tokens)
                 ))));
                 overview.refetch();
             }
             Err(err) => {
                 let again = move || {
-                    sign_out_one.dispatch((user_id.clone(), name.clone()));
+                    sign_out_one.dispatch((user_id.clone(), name.clone(), tokens));
                 };
                 if !reauth.handles(&err, again) {
                     outcome.set(Some(Outcome::Failed(err.message)));
@@ -176,7 +191,7 @@ fn SignOutOne(
         let name = picked.with(|user| user.as_ref().map(|(_, name)| name.clone()));
         format!(
             "{} will be signed out of every device at once. Their open pages leave \
-             at once; their API tokens keep working.",
+             at once.",
             name.unwrap_or_default()
         )
     });
@@ -188,9 +203,14 @@ fn SignOutOne(
             body=one_body
             confirm_label="Sign them out"
             danger=true
+            also=Also {
+                id: "sign-out-member-tokens",
+                label: "Also revoke their API tokens",
+                checked: with_tokens,
+            }
             on_confirm=Callback::new(move |()| {
-                if let Some(user) = picked.get_untracked() {
-                    sign_out_one.dispatch(user);
+                if let Some((user_id, name)) = picked.get_untracked() {
+                    sign_out_one.dispatch((user_id, name, with_tokens.get_untracked()));
                 }
             })
         />
@@ -245,10 +265,16 @@ fn signed_in_copy(users: &[ActiveUser]) -> String {
     }
 }
 
-fn sessions_signed_out(count: u64) -> String {
-    match count {
-        1 => "Signed out 1 session.".to_owned(),
-        n => format!("Signed out {n} sessions."),
+/// What a sign-out ended, in words: "Signed out 2 sessions and revoked 1 API token."
+fn signed_out(sessions: u64, tokens: u64) -> String {
+    let sessions = match sessions {
+        1 => "Signed out 1 session".to_owned(),
+        n => format!("Signed out {n} sessions"),
+    };
+    match tokens {
+        0 => format!("{sessions}."),
+        1 => format!("{sessions} and revoked 1 API token."),
+        n => format!("{sessions} and revoked {n} API tokens."),
     }
 }
 

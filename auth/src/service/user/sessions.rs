@@ -4,10 +4,11 @@ use api::{
     Count, RevokeReason, Revoked, SessionId, SessionInfo, SessionRevokeAllParams,
     SessionRevokeParams, Timestamp,
 };
+use serde_json::json;
 
 use super::UserActions;
 use crate::audit::{AuditEvent, AuditKind};
-use crate::service::{ClientMeta, revoke_event};
+use crate::service::{Caller, ClientMeta};
 use crate::sessions::{self, Deadlines};
 use crate::{AuthError, describe_device};
 
@@ -128,4 +129,17 @@ impl UserActions<'_> {
         .await;
         Ok(())
     }
+}
+
+/// The audit event for sessions a caller ended.
+fn revoke_event(
+    caller: &Caller,
+    now: Timestamp,
+    meta: &ClientMeta,
+    reason: RevokeReason,
+    count: usize,
+) -> AuditEvent {
+    AuditEvent::new(AuditKind::SessionsRevoked, now, meta)
+        .by(&caller.me.account_id, &caller.me.user_id)
+        .detail(json!({"reason": reason, "count": count}))
 }
