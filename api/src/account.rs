@@ -9,6 +9,7 @@ use crate::{
 };
 
 /// What authenticated a request.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CredentialKind {
@@ -19,6 +20,7 @@ pub enum CredentialKind {
 /// `account_password_confirm`: the caller's password, entered again before
 /// a sensitive action (creating an API token, adding a member, changing the
 /// policy, signing out the account).
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, Deserialize)]
 pub struct PasswordConfirmParams {
     pub password: Password,
@@ -26,12 +28,14 @@ pub struct PasswordConfirmParams {
 
 /// Until when sensitive actions in this session go through without asking
 /// for the password again.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PasswordConfirmed {
     pub until: Timestamp,
 }
 
 /// `account_verify`: who is calling.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Verified {
     pub me: Me,
@@ -49,6 +53,7 @@ pub struct Verified {
 }
 
 /// One of the caller's live sessions (`account_session_list`).
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SessionInfo {
     pub session_id: SessionId,
@@ -64,12 +69,14 @@ pub struct SessionInfo {
 }
 
 /// `account_session_revoke`.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SessionRevokeParams {
     pub session_id: SessionId,
 }
 
 /// `account_session_revoke_all`.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SessionRevokeAllParams {
     /// Keep the session making the request (default: false, end all).
@@ -79,12 +86,14 @@ pub struct SessionRevokeAllParams {
 
 /// The answer of a single revoke: `false` when there was nothing of the
 /// caller's to revoke, never an error that would reveal whether it exists.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Revoked {
     pub revoked: bool,
 }
 
 /// How many things an action ended.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Count {
     pub count: u64,
@@ -96,6 +105,7 @@ pub const TOKEN_MAX_DAYS: u32 = 365;
 pub const TOKEN_NAME_MAX_CHARS: usize = 100;
 
 /// `account_token_create`.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TokenCreateParams {
     pub name: String,
@@ -105,6 +115,7 @@ pub struct TokenCreateParams {
 }
 
 /// A newly created API token. `token` is the secret, shown this once.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CreatedToken {
     pub id: TokenId,
@@ -115,6 +126,7 @@ pub struct CreatedToken {
 }
 
 /// An API token as listed (`account_token_list`); never the secret.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TokenInfo {
     pub id: TokenId,
@@ -125,12 +137,14 @@ pub struct TokenInfo {
 }
 
 /// `account_token_revoke`.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TokenRevokeParams {
     pub token_id: TokenId,
 }
 
 /// Policy limits, for the custom inputs.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PolicyBounds {
     pub idle_minutes_min: u32,
@@ -153,6 +167,7 @@ impl PolicyBounds {
 /// An account's session policy: the owner's override (if any), the system
 /// default, and what applies. Defaults and effective values are in seconds,
 /// because the operator may configure defaults shorter than a minute.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PolicyView {
     #[serde(rename = "override")]
@@ -167,6 +182,7 @@ pub struct PolicyView {
 }
 
 /// Someone in the account with at least one live session.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ActiveUser {
     pub user_id: UserId,
@@ -178,6 +194,7 @@ pub struct ActiveUser {
 }
 
 /// `account_security_get` (owner only).
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SecurityOverview {
     pub policy: PolicyView,
@@ -186,6 +203,7 @@ pub struct SecurityOverview {
 
 /// `account_policy_set` (owner only): exactly one of `preset`, the two
 /// minute values, or `clear: true`.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PolicySetParams {
     #[serde(default)]
@@ -202,6 +220,7 @@ pub struct PolicySetParams {
 }
 
 /// The result of `account_policy_set`.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PolicySet {
     pub policy: PolicyView,
@@ -209,6 +228,7 @@ pub struct PolicySet {
 }
 
 /// Whose sessions `account_sessions_revoke` ends.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RevokeScope {
@@ -219,6 +239,7 @@ pub enum RevokeScope {
 }
 
 /// `account_member_sign_out` (owner only): one member of the account.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MemberSignOutParams {
     pub user_id: UserId,
@@ -228,6 +249,7 @@ pub struct MemberSignOutParams {
 }
 
 /// What signing out one member ended.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MemberSignedOut {
     pub sessions: u64,
@@ -235,6 +257,7 @@ pub struct MemberSignedOut {
 }
 
 /// `account_sessions_revoke` (owner only).
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SessionsRevokeParams {
     pub scope: RevokeScope,
@@ -245,10 +268,12 @@ pub struct SessionsRevokeParams {
 }
 
 /// What `account_sessions_revoke` ended.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AccountSignedOut {
     /// Sessions ended.
     pub count: u64,
-    /// API tokens revoked.
-    pub tokens: u64,
+    /// API tokens revoked; only when asked to revoke them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tokens: Option<u64>,
 }

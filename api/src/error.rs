@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// A stable, machine-readable error code. Clients branch on this, never on
 /// the message, so a variant's serialized name must never change.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
@@ -134,6 +135,7 @@ impl std::fmt::Display for ErrorCode {
 /// people, plus the offending field for `invalid_params` when there is one,
 /// and for `rate_limited` how many seconds to wait (also sent as
 /// `Retry-After`). The message never carries internal detail.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 #[error("{message} ({code})")]
 pub struct ApiError {

@@ -49,6 +49,21 @@ macro_rules! hex_id {
             }
         }
 
+        #[cfg(feature = "schema")]
+        impl schemars::JsonSchema for $name {
+            fn schema_name() -> std::borrow::Cow<'static, str> {
+                stringify!($name).into()
+            }
+
+            fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+                schemars::json_schema!({
+                    "type": "string",
+                    "pattern": "^[0-9a-f]{32}$",
+                    "description": concat!("A ", $what, ": 32 lowercase hexadecimal digits."),
+                })
+            }
+        }
+
         impl TryFrom<String> for $name {
             type Error = IdError;
             fn try_from(raw: String) -> Result<Self, IdError> {

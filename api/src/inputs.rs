@@ -137,6 +137,17 @@ fn is_invisible_or_bidi(c: char) -> bool {
 #[serde(transparent)]
 pub struct Password(SecretString);
 
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for Password {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Password".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({"type": "string", "writeOnly": true})
+    }
+}
+
 impl Password {
     pub fn new(raw: String) -> Self {
         Self(SecretString::from(raw))

@@ -13,6 +13,8 @@ mod inputs;
 mod live;
 mod me;
 pub mod messages;
+#[cfg(feature = "schema")]
+pub mod openrpc;
 mod policy;
 pub mod rpc;
 mod session;

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use crate::{AccountId, SessionId, Timestamp, UserId};
 
 /// A user's role in their account.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
@@ -30,6 +31,7 @@ impl Role {
 }
 
 /// The signed-in user and their account.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Me {
     pub user_id: UserId,
@@ -41,6 +43,7 @@ pub struct Me {
 }
 
 /// The answer to a successful sign-up or sign-in.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SignedIn {
     pub me: Me,

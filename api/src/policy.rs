@@ -11,6 +11,7 @@ pub const IDLE_MINUTES: RangeInclusive<u32> = 5..=1440;
 pub const ABSOLUTE_MINUTES: RangeInclusive<u32> = 15..=43_200;
 
 /// The named policies offered besides custom values.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Preset {
@@ -153,7 +154,19 @@ fn within(value: i64, bounds: &RangeInclusive<u32>) -> Option<u32> {
     u32::try_from(value).ok().filter(|v| bounds.contains(v))
 }
 
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for SessionPolicy {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "SessionPolicy".into()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        RawPolicy::json_schema(generator)
+    }
+}
+
 /// The wire form of a policy; deserializing validates it.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Serialize, Deserialize)]
 struct RawPolicy {
     idle_minutes: i64,

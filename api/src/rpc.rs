@@ -78,6 +78,7 @@ pub struct Refused {
 }
 
 /// The `error` member of a response.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RpcError {
     pub code: i32,
@@ -86,6 +87,7 @@ pub struct RpcError {
 }
 
 /// `error.data`: the stable error code name (and the offending field).
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RpcErrorData {
     pub code: ErrorCode,

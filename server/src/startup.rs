@@ -336,6 +336,8 @@ fn router(state: AppState) -> Router {
     let probes = Router::new()
         .route("/healthz", get(routes::probes::healthz))
         .route("/readyz", get(routes::probes::readyz));
+    // What the API is, for tools: no caller.
+    let docs = Router::new().route("/api/openrpc.json", get(routes::docs::openrpc));
     // The built front end and the not-found page need no caller.
     let files = Router::new().fallback(file_and_error_handler_with_context::<AppState, _>(
         leptos_context,
@@ -347,6 +349,7 @@ fn router(state: AppState) -> Router {
         .merge(api)
         .merge(passive)
         .merge(probes)
+        .merge(docs)
         .merge(files)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

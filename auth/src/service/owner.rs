@@ -84,23 +84,23 @@ impl OwnerActions<'_> {
                 RevokeScope::Others => Some(&caller.me.user_id),
                 RevokeScope::All => None,
             };
-            tokens::revoke_all_in_account(&mut tx, &caller.me.account_id, spared, now).await?
+            Some(tokens::revoke_all_in_account(&mut tx, &caller.me.account_id, spared, now).await?)
         } else {
-            Vec::new()
+            None
         };
         tx.commit().await?;
         let signed_out = AccountSignedOut {
             count: ended.len() as u64,
-            tokens: revoked_tokens.len() as u64,
+            tokens: revoked_tokens.as_ref().map(|ids| ids.len() as u64),
         };
-        auth.close_tokens(&revoked_tokens);
+        auth.close_tokens(revoked_tokens.as_deref().unwrap_or_default());
         let event = AuditEvent::new(AuditKind::SessionsRevoked, now, meta)
             .by(&caller.me.account_id, &caller.me.user_id)
             .target(caller.me.account_id.as_str())
             .detail(json!({
                 "reason": reason,
                 "count": signed_out.count,
-                "api_tokens_revoked": signed_out.tokens,
+                "api_tokens_revoked": signed_out.tokens.unwrap_or(0),
             }));
         auth.after_revoke(&ended, reason, event).await;
         Ok(signed_out)

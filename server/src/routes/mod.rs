@@ -3,6 +3,7 @@
 pub mod account;
 pub mod auth;
 pub mod client_errors;
+pub mod docs;
 pub mod probes;
 
 use api::{ApiError, ErrorCode};

@@ -20,6 +20,7 @@ mod live_client;
 mod live_rotation;
 mod logs;
 mod metrics;
+mod openrpc;
 mod operator;
 mod pages;
 mod probes;

@@ -173,7 +173,7 @@ fn SignOutOne(
             Ok(ended) => {
                 outcome.set(Some(Outcome::Done(format!(
                     "{name}: {}",
-                    signed_out(ended.sessions, ended.tokens)
+                    signed_out(ended.sessions, Some(ended.tokens))
                 ))));
                 overview.refetch();
             }
@@ -266,12 +266,12 @@ fn signed_in_copy(users: &[ActiveUser]) -> String {
 }
 
 /// What a sign-out ended, in words: "Signed out 2 sessions and revoked 1 API token."
-fn signed_out(sessions: u64, tokens: u64) -> String {
+fn signed_out(sessions: u64, tokens: Option<u64>) -> String {
     let sessions = match sessions {
         1 => "Signed out 1 session".to_owned(),
         n => format!("Signed out {n} sessions"),
     };
-    match tokens {
+    match tokens.unwrap_or(0) {
         0 => format!("{sessions}."),
         1 => format!("{sessions} and revoked 1 API token."),
         n => format!("{sessions} and revoked {n} API tokens."),
