@@ -26,6 +26,26 @@ pub struct PasswordConfirmParams {
     pub password: Password,
 }
 
+/// `POST /api/auth/password`.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Deserialize)]
+pub struct PasswordChange {
+    pub current_password: Password,
+    pub new_password: Password,
+    /// Also revoke every API token of the user (for a password that may
+    /// have leaked together with them).
+    #[serde(default)]
+    pub revoke_api_tokens: bool,
+}
+
+/// What a password change ended besides the old password.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PasswordChanged {
+    pub other_sessions_ended: usize,
+    pub api_tokens_revoked: usize,
+}
+
 /// Until when sensitive actions in this session go through without asking
 /// for the password again.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]

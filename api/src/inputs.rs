@@ -184,6 +184,7 @@ impl std::fmt::Debug for Password {
 }
 
 /// `POST /api/auth/signup`: a new account with its first user as owner.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Deserialize)]
 pub struct SignupRequest {
     pub account_name: String,
@@ -193,6 +194,7 @@ pub struct SignupRequest {
 }
 
 /// `POST /api/account/members`: the owner adds a member with a first password.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Deserialize)]
 pub struct NewMemberRequest {
     pub name: String,
@@ -201,6 +203,7 @@ pub struct NewMemberRequest {
 }
 
 /// `POST /api/auth/login`.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Deserialize)]
 pub struct LoginRequest {
     pub email: String,

@@ -14,17 +14,20 @@ mod live;
 mod me;
 pub mod messages;
 #[cfg(feature = "schema")]
+pub mod openapi;
+#[cfg(feature = "schema")]
 pub mod openrpc;
 mod policy;
+mod probe;
 pub mod rpc;
 mod session;
 mod time;
 
 pub use account::{
     AccountSignedOut, ActiveUser, Count, CreatedToken, CredentialKind, MemberSignOutParams,
-    MemberSignedOut, PasswordConfirmParams, PasswordConfirmed, PolicyBounds, PolicySet,
-    PolicySetParams, PolicyView, RevokeScope, Revoked, SecurityOverview, SessionInfo,
-    SessionRevokeAllParams, SessionRevokeParams, SessionsRevokeParams, TOKEN_MAX_DAYS,
+    MemberSignedOut, PasswordChange, PasswordChanged, PasswordConfirmParams, PasswordConfirmed,
+    PolicyBounds, PolicySet, PolicySetParams, PolicyView, RevokeScope, Revoked, SecurityOverview,
+    SessionInfo, SessionRevokeAllParams, SessionRevokeParams, SessionsRevokeParams, TOKEN_MAX_DAYS,
     TOKEN_NAME_MAX_CHARS, TokenCreateParams, TokenInfo, TokenRevokeParams, Verified,
 };
 pub use display::{ago, countdown, remaining};
@@ -38,5 +41,6 @@ pub use inputs::{
 pub use live::LiveEvent;
 pub use me::{Me, Role, SignedIn};
 pub use policy::{ABSOLUTE_MINUTES, IDLE_MINUTES, PolicyErrors, Preset, SessionPolicy};
+pub use probe::{ProbeAnswer, ProbeStatus};
 pub use session::{NoticeKind, RevokeReason, SecurityNotice};
 pub use time::{Timestamp, millis};

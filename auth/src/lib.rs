@@ -37,8 +37,7 @@ pub use secret::{API_TOKEN_PREFIX, ApiTokenSecret, SessionToken, TokenHash};
 pub use service::{
     Access, AccountPolicy, Auth, Authentication, Caller, CheckedPassword, ClientMeta,
     ConnectionStanding, Credential, DemoAccount, ListedUser, NewSession, OperatorActions,
-    OwnerActions, PasswordChange, PasswordChanged, PasswordReset, PolicyChange, PolicyUpdate,
-    Resolved, SessionsOf, UserActions,
+    OwnerActions, PasswordReset, PolicyChange, PolicyUpdate, Resolved, SessionsOf, UserActions,
 };
 pub use sessions::{Cleanup, Deadlines};
 pub use settings::SessionSettings;

@@ -337,7 +337,9 @@ fn router(state: AppState) -> Router {
         .route("/healthz", get(routes::probes::healthz))
         .route("/readyz", get(routes::probes::readyz));
     // What the API is, for tools: no caller.
-    let docs = Router::new().route("/api/openrpc.json", get(routes::docs::openrpc));
+    let docs = Router::new()
+        .route("/api/openrpc.json", get(routes::docs::openrpc))
+        .route("/api/openapi.json", get(routes::docs::openapi));
     // The built front end and the not-found page need no caller.
     let files = Router::new().fallback(file_and_error_handler_with_context::<AppState, _>(
         leptos_context,

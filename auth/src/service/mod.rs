@@ -47,7 +47,7 @@ pub use operator::{ListedUser, OperatorActions, PasswordReset, SessionsOf};
 pub use owner::OwnerActions;
 pub use policy::{AccountPolicy, PolicyChange, PolicyUpdate};
 pub use resolve::{Access, ConnectionStanding, Resolved};
-pub use user::{PasswordChange, PasswordChanged, UserActions};
+pub use user::UserActions;
 
 /// Where a request came from, as recorded with sessions and audit events.
 #[derive(Clone, Debug, Default)]

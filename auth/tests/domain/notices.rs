@@ -1,9 +1,10 @@
 //! Security notices after changes to how someone can get in (ASVS V2.2.3):
 //! each is shown once, in a session other than the one that caused it.
 
+use api::PasswordChange;
 use api::{NoticeKind, Password, SecurityNotice};
+use auth::ClientMeta;
 use auth::testing::TestAuth;
-use auth::{ClientMeta, PasswordChange};
 
 use crate::helpers::{
     PASSWORD, caller, logged_in, login_request, meta, shown_notices, signed_up, test_auth,

@@ -1,5 +1,6 @@
+use api::PasswordChange;
 use api::{Password, RevokeReason};
-use auth::{Access, ApiTokenSecret, AuditKind, AuthError, PasswordChange};
+use auth::{Access, ApiTokenSecret, AuditKind, AuthError};
 
 use crate::helpers::{
     PASSWORD, caller, logged_in, login_request, meta, resolve, signed_up, test_auth, token_named,

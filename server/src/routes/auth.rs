@@ -2,8 +2,9 @@
 //! JSON gets JSON back; a form post is redirected to the next page, or back
 //! to its own page with `?error=CODE`.
 
+use api::PasswordChange;
 use api::{ApiError, LoginRequest, SignupRequest};
-use auth::{Authentication, NewSession, PasswordChange};
+use auth::{Authentication, NewSession};
 use axum::Json;
 use axum::extract::{Request, State};
 use axum::http::{StatusCode, header};

@@ -4,10 +4,10 @@
 
 use std::time::Duration;
 
+use api::ProbeAnswer;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use serde_json::{Value, json};
 
 use crate::state::AppState;
 
@@ -15,13 +15,13 @@ use crate::state::AppState;
 const DATABASE_PATIENCE: Duration = Duration::from_secs(2);
 
 /// The process is up and serving; asks nothing of the database.
-pub async fn healthz() -> Json<Value> {
-    Json(json!({"status": "ok"}))
+pub async fn healthz() -> Json<ProbeAnswer> {
+    Json(ProbeAnswer::ok())
 }
 
 /// The database answers and its migrations are current, and on PostgreSQL
 /// the change feed is listening; otherwise 503 with the first reason.
-pub async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
+pub async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<ProbeAnswer>) {
     let database = tokio::time::timeout(DATABASE_PATIENCE, state.auth.db().readiness())
         .await
         .unwrap_or(Err(auth::NotReady::Database));
@@ -31,10 +31,10 @@ pub async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<Value>) 
         Ok(()) => None,
     };
     match reason {
-        None => (StatusCode::OK, Json(json!({"status": "ok"}))),
+        None => (StatusCode::OK, Json(ProbeAnswer::ok())),
         Some(reason) => (
             StatusCode::SERVICE_UNAVAILABLE,
-            Json(json!({"status": "not_ready", "reason": reason})),
+            Json(ProbeAnswer::not_ready(reason)),
         ),
     }
 }

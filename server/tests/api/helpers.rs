@@ -485,3 +485,23 @@ pub async fn assert_api_error(response: Response, status: StatusCode, code: &str
         "{body}"
     );
 }
+
+/// A validator for `schema`, whose `$ref`s point into `document`.
+pub fn validator(document: &Value, schema: &Value) -> jsonschema::Validator {
+    let mut root = json!({"components": document["components"].clone()});
+    if let (Some(root), Some(schema)) = (root.as_object_mut(), schema.as_object()) {
+        root.extend(schema.clone());
+    }
+    jsonschema::draft202012::new(&root).expect("a valid JSON Schema")
+}
+
+pub fn assert_fits(validator: &jsonschema::Validator, value: &Value, what: &str) {
+    let errors: Vec<String> = validator
+        .iter_errors(value)
+        .map(|err| err.to_string())
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "{what}: {value} does not fit: {errors:?}"
+    );
+}

@@ -20,6 +20,7 @@ mod live_client;
 mod live_rotation;
 mod logs;
 mod metrics;
+mod openapi;
 mod openrpc;
 mod operator;
 mod pages;

@@ -4,32 +4,12 @@
 use api::rpc::Method;
 use serde_json::{Value, json};
 
-use crate::helpers::{Cred, TestApp, TestUser, spawn_app};
+use crate::helpers::{Cred, TestApp, TestUser, assert_fits, spawn_app, validator};
 
 async fn document(app: &TestApp) -> Value {
     let response = app.get("/api/openrpc.json", None).await;
     assert_eq!(response.status(), reqwest::StatusCode::OK);
     response.json().await.unwrap()
-}
-
-/// A validator for `schema`, whose `$ref`s point into `document`.
-fn validator(document: &Value, schema: &Value) -> jsonschema::Validator {
-    let mut root = json!({"components": document["components"].clone()});
-    if let (Some(root), Some(schema)) = (root.as_object_mut(), schema.as_object()) {
-        root.extend(schema.clone());
-    }
-    jsonschema::draft202012::new(&root).expect("a valid JSON Schema")
-}
-
-fn assert_fits(validator: &jsonschema::Validator, value: &Value, what: &str) {
-    let errors: Vec<String> = validator
-        .iter_errors(value)
-        .map(|err| err.to_string())
-        .collect();
-    assert!(
-        errors.is_empty(),
-        "{what}: {value} does not fit: {errors:?}"
-    );
 }
 
 /// The schema of a method's params object, from its list of named params.

@@ -13,8 +13,6 @@ use super::{Auth, Caller, Credential};
 use crate::AuthError;
 use crate::notices;
 
-pub use password::{PasswordChange, PasswordChanged};
-
 /// The actions of one signed-in caller on their own account.
 pub struct UserActions<'a> {
     auth: &'a Auth,

@@ -1,8 +1,10 @@
 //! The caller's password: change it, or confirm it again before a
 //! sensitive action.
 
-use api::{ApiError, NoticeKind, Password, PasswordConfirmParams, PasswordConfirmed, RevokeReason};
-use serde::{Deserialize, Serialize};
+use api::{
+    ApiError, NoticeKind, Password, PasswordChange, PasswordChanged, PasswordConfirmParams,
+    PasswordConfirmed, RevokeReason,
+};
 use serde_json::json;
 
 use super::UserActions;
@@ -11,24 +13,6 @@ use crate::notices::{self, NewNotice};
 use crate::service::ClientMeta;
 use crate::settings::millis;
 use crate::{AuthError, describe_device, sessions, tokens, users};
-
-/// `POST /api/auth/password`.
-#[derive(Debug, Deserialize)]
-pub struct PasswordChange {
-    pub current_password: Password,
-    pub new_password: Password,
-    /// Also revoke every API token of the user (for a password that may
-    /// have leaked together with them).
-    #[serde(default)]
-    pub revoke_api_tokens: bool,
-}
-
-/// What a password change ended besides the old password.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-pub struct PasswordChanged {
-    pub other_sessions_ended: usize,
-    pub api_tokens_revoked: usize,
-}
 
 impl UserActions<'_> {
     /// Changes the caller's password after checking the current one, and
