@@ -252,27 +252,51 @@ pub(crate) async fn active_users(
     .await?)
 }
 
-/// Revokes every live session in the account except `keep`; returns their ids.
-pub(crate) async fn revoke_all_in_account(
+/// Whose live sessions [`revoke_live`] ends.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Whose<'a> {
+    User(&'a UserId),
+    Account(&'a api::AccountId),
+    Everyone,
+}
+
+/// The statement that revokes the live sessions matching `$who`, with `$3`
+/// the user or account (or nothing) and `$4` the session to keep.
+macro_rules! revoke_live_where {
+    ($who:literal) => {
+        concat!(
+            "UPDATE sessions SET revoked_at = $1, revoke_reason = $2 WHERE ",
+            $who,
+            " AND session_id <> $4 AND ",
+            live_at!("", "$1"),
+            " RETURNING session_id"
+        )
+    };
+}
+
+/// Revokes every live session of `whose` except `keep`; returns their ids.
+pub(crate) async fn revoke_live(
     conn: &mut AnyConnection,
-    account_id: &api::AccountId,
+    whose: Whose<'_>,
     keep: Option<&SessionId>,
     reason: RevokeReason,
     now: Timestamp,
 ) -> Result<Vec<SessionId>, AuthError> {
-    let ended: Vec<String> = sqlx::query_scalar(concat!(
-        "UPDATE sessions SET revoked_at = $1, revoke_reason = $2 \
-         WHERE user_id IN (SELECT id FROM users WHERE account_id = $3) \
-           AND session_id <> $4 AND ",
-        live_at!("", "$1"),
-        " RETURNING session_id"
-    ))
-    .bind(now.as_millis())
-    .bind(reason.as_str())
-    .bind(account_id.as_str())
-    .bind(keep.map_or("", SessionId::as_str))
-    .fetch_all(&mut *conn)
-    .await?;
+    let (statement, owner) = match whose {
+        Whose::User(user_id) => (revoke_live_where!("user_id = $3"), user_id.as_str()),
+        Whose::Account(account_id) => (
+            revoke_live_where!("user_id IN (SELECT id FROM users WHERE account_id = $3)"),
+            account_id.as_str(),
+        ),
+        Whose::Everyone => (revoke_live_where!("$3 = ''"), ""),
+    };
+    let ended: Vec<String> = sqlx::query_scalar(statement)
+        .bind(now.as_millis())
+        .bind(reason.as_str())
+        .bind(owner)
+        .bind(keep.map_or("", SessionId::as_str))
+        .fetch_all(conn)
+        .await?;
     parsed_ids(&ended)
 }
 
@@ -383,47 +407,6 @@ pub(crate) async fn revoke(
     .execute(conn)
     .await?;
     Ok(done.rows_affected() > 0)
-}
-
-/// Revokes every live session of every user, returning their ids.
-pub(crate) async fn revoke_all_live(
-    conn: &mut AnyConnection,
-    reason: RevokeReason,
-    now: Timestamp,
-) -> Result<Vec<SessionId>, AuthError> {
-    let ended: Vec<String> = sqlx::query_scalar(concat!(
-        "UPDATE sessions SET revoked_at = $1, revoke_reason = $2 WHERE ",
-        live_at!("", "$1"),
-        " RETURNING session_id"
-    ))
-    .bind(now.as_millis())
-    .bind(reason.as_str())
-    .fetch_all(conn)
-    .await?;
-    parsed_ids(&ended)
-}
-
-/// Revokes every live session of a user except `keep`, returning their ids.
-pub(crate) async fn revoke_all_of_user(
-    conn: &mut AnyConnection,
-    user_id: &UserId,
-    keep: Option<&SessionId>,
-    reason: RevokeReason,
-    now: Timestamp,
-) -> Result<Vec<SessionId>, AuthError> {
-    let ended: Vec<String> = sqlx::query_scalar(concat!(
-        "UPDATE sessions SET revoked_at = $1, revoke_reason = $2 \
-         WHERE user_id = $3 AND session_id <> $4 AND ",
-        live_at!("", "$1"),
-        " RETURNING session_id"
-    ))
-    .bind(now.as_millis())
-    .bind(reason.as_str())
-    .bind(user_id.as_str())
-    .bind(keep.map_or("", SessionId::as_str))
-    .fetch_all(conn)
-    .await?;
-    parsed_ids(&ended)
 }
 
 /// Replaces the current token, but only if it is still `old` (a parallel

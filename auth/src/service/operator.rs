@@ -11,6 +11,7 @@ use super::{Auth, ClientMeta};
 use crate::audit::{AuditEvent, AuditKind};
 use crate::notices::{self, NewNotice};
 use crate::secret::random_bytes;
+use crate::sessions::Whose;
 use crate::{AuthError, sessions, users};
 
 /// A user as `latchkey users list` shows them.
@@ -73,7 +74,8 @@ impl OperatorActions<'_> {
         let reason = RevokeReason::PasswordChanged;
         let mut tx = auth.0.db.begin_write().await?;
         users::set_password_hash(&mut tx, &user.user_id, &hash).await?;
-        let ended = sessions::revoke_all_of_user(&mut tx, &user.user_id, None, reason, now).await?;
+        let ended =
+            sessions::revoke_live(&mut tx, Whose::User(&user.user_id), None, reason, now).await?;
         let notice = NewNotice {
             kind: NoticeKind::PasswordChanged,
             origin: None,
@@ -121,7 +123,8 @@ impl OperatorActions<'_> {
                 let user = self.user(email).await?;
                 let mut tx = auth.0.db.begin_write().await?;
                 let ended =
-                    sessions::revoke_all_of_user(&mut tx, &user.user_id, None, reason, now).await?;
+                    sessions::revoke_live(&mut tx, Whose::User(&user.user_id), None, reason, now)
+                        .await?;
                 tx.commit().await?;
                 (
                     ended,
@@ -130,7 +133,8 @@ impl OperatorActions<'_> {
             }
             SessionsOf::Everyone => {
                 let mut tx = auth.0.db.begin_write().await?;
-                let ended = sessions::revoke_all_live(&mut tx, reason, now).await?;
+                let ended =
+                    sessions::revoke_live(&mut tx, Whose::Everyone, None, reason, now).await?;
                 tx.commit().await?;
                 let event =
                     AuditEvent::new(AuditKind::SessionsRevoked, now, &ClientMeta::default())

@@ -11,6 +11,7 @@ use serde_json::json;
 
 use super::{Auth, Caller, ClientMeta};
 use crate::audit::{AuditEvent, AuditKind};
+use crate::sessions::Whose;
 use crate::{AuthError, sessions, tokens, users};
 
 /// The owner's actions, for one signed-in owner.
@@ -76,9 +77,14 @@ impl OwnerActions<'_> {
         let now = auth.now();
         let reason = RevokeReason::SignedOutByOwner;
         let mut tx = auth.0.db.begin_write().await?;
-        let ended =
-            sessions::revoke_all_in_account(&mut tx, &caller.me.account_id, keep, reason, now)
-                .await?;
+        let ended = sessions::revoke_live(
+            &mut tx,
+            Whose::Account(&caller.me.account_id),
+            keep,
+            reason,
+            now,
+        )
+        .await?;
         let revoked_tokens = if params.revoke_api_tokens {
             let spared = match params.scope {
                 RevokeScope::Others => Some(&caller.me.user_id),
@@ -131,7 +137,8 @@ impl OwnerActions<'_> {
         let now = auth.now();
         let reason = RevokeReason::SignedOutByOwner;
         let mut tx = auth.0.db.begin_write().await?;
-        let ended = sessions::revoke_all_of_user(&mut tx, &member_id, keep, reason, now).await?;
+        let ended =
+            sessions::revoke_live(&mut tx, Whose::User(&member_id), keep, reason, now).await?;
         let revoked_tokens = if params.revoke_api_tokens {
             tokens::revoke_all_of_user(&mut tx, &member_id, now).await?
         } else {

@@ -2,13 +2,13 @@ use std::time::Duration;
 
 use api::{
     CredentialKind, PolicySet, PolicySetParams, PolicyView, Preset, RevokeReason, RevokeScope,
-    SessionId, SessionRevokeAllParams, SessionRevokeParams, SessionsRevokeParams,
+    SessionId, SessionRevokeAllParams, SessionRevokeParams,
 };
 use auth::{Access, AuthError, PolicyChange};
 
 use crate::helpers::{
-    caller, logged_in, login_request, meta, new_token, resolve, sign_out_account, signed_up,
-    test_auth,
+    caller, logged_in, login_request, meta, new_token, resolve, sign_out_account,
+    sign_out_account_and_tokens, signed_up, test_auth,
 };
 
 #[tokio::test]
@@ -347,18 +347,8 @@ async fn signing_out_the_others_with_their_tokens_keeps_only_the_owners_tokens()
     let members = caller(&t, &member.token).await;
     let owners_token = new_token(&t, &me, "owner's").await;
     let members_token = new_token(&t, &members, "member's").await;
-    let params = SessionsRevokeParams {
-        scope: RevokeScope::Others,
-        revoke_api_tokens: true,
-    };
 
-    let ended = t
-        .auth
-        .as_owner(&me)
-        .unwrap()
-        .revoke_account_sessions(params, &meta())
-        .await
-        .unwrap();
+    let ended = sign_out_account_and_tokens(&t, &me, RevokeScope::Others).await;
 
     assert_eq!((ended.count, ended.tokens), (1, Some(1)));
     assert!(!t.auth.token_usable(&members_token.id).await.unwrap());
@@ -374,18 +364,8 @@ async fn signing_out_everyone_with_their_tokens_ends_every_token_in_the_account_
     let owners_token = new_token(&t, &me, "owner's").await;
     let members_token = new_token(&t, &caller(&t, &member.token).await, "member's").await;
     let other_accounts_token = new_token(&t, &caller(&t, &elsewhere.token).await, "eve's").await;
-    let params = SessionsRevokeParams {
-        scope: RevokeScope::All,
-        revoke_api_tokens: true,
-    };
 
-    let ended = t
-        .auth
-        .as_owner(&me)
-        .unwrap()
-        .revoke_account_sessions(params, &meta())
-        .await
-        .unwrap();
+    let ended = sign_out_account_and_tokens(&t, &me, RevokeScope::All).await;
 
     assert_eq!((ended.count, ended.tokens), (2, Some(2)));
     assert!(!t.auth.token_usable(&owners_token.id).await.unwrap());

@@ -168,9 +168,28 @@ pub async fn sign_out_account(
     me: &Caller,
     scope: RevokeScope,
 ) -> Result<AccountSignedOut, AuthError> {
+    revoke_account(t, me, scope, false).await
+}
+
+/// The owner `me` signs out the account and revokes its API tokens too
+/// (with `others`, not their own).
+pub async fn sign_out_account_and_tokens(
+    t: &TestAuth,
+    me: &Caller,
+    scope: RevokeScope,
+) -> AccountSignedOut {
+    revoke_account(t, me, scope, true).await.unwrap()
+}
+
+async fn revoke_account(
+    t: &TestAuth,
+    me: &Caller,
+    scope: RevokeScope,
+    revoke_api_tokens: bool,
+) -> Result<AccountSignedOut, AuthError> {
     let params = SessionsRevokeParams {
         scope,
-        revoke_api_tokens: false,
+        revoke_api_tokens,
     };
     t.auth
         .as_owner(me)?

@@ -11,6 +11,7 @@ use super::UserActions;
 use crate::audit::{AuditEvent, AuditKind};
 use crate::notices::{self, NewNotice};
 use crate::service::ClientMeta;
+use crate::sessions::Whose;
 use crate::settings::millis;
 use crate::{AuthError, describe_device, sessions, tokens, users};
 
@@ -37,9 +38,9 @@ impl UserActions<'_> {
         let now = auth.now();
         let mut tx = auth.0.db.begin_write().await?;
         users::set_password_hash(&mut tx, &caller.me.user_id, &new_hash).await?;
-        let ended = sessions::revoke_all_of_user(
+        let ended = sessions::revoke_live(
             &mut tx,
-            &caller.me.user_id,
+            Whose::User(&caller.me.user_id),
             Some(current_session),
             RevokeReason::PasswordChanged,
             now,

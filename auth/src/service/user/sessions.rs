@@ -9,7 +9,7 @@ use serde_json::json;
 use super::UserActions;
 use crate::audit::{AuditEvent, AuditKind};
 use crate::service::{Caller, ClientMeta};
-use crate::sessions::{self, Deadlines};
+use crate::sessions::{self, Deadlines, Whose};
 use crate::{AuthError, describe_device};
 
 impl UserActions<'_> {
@@ -90,9 +90,9 @@ impl UserActions<'_> {
         };
         let now = auth.now();
         let mut tx = auth.0.db.begin_write().await?;
-        let ended = sessions::revoke_all_of_user(
+        let ended = sessions::revoke_live(
             &mut tx,
-            &caller.me.user_id,
+            Whose::User(&caller.me.user_id),
             keep,
             RevokeReason::Revoked,
             now,
