@@ -4,8 +4,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    ABSOLUTE_MINUTES, IDLE_MINUTES, Me, Password, Preset, SessionId, SessionPolicy, Timestamp,
-    TokenId, UserId,
+    ABSOLUTE_MINUTES, IDLE_MINUTES, Me, Password, Preset, Role, SessionId, SessionPolicy,
+    Timestamp, TokenId, UserId,
 };
 
 /// What authenticated a request.
@@ -256,6 +256,23 @@ pub enum RevokeScope {
     All,
     /// Everyone but the caller's current session.
     Others,
+}
+
+/// One user of the account, as `account_member_list` shows them (owner only).
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberInfo {
+    pub user_id: UserId,
+    pub name: String,
+    pub email: String,
+    pub role: Role,
+    pub added_at: Timestamp,
+    /// The last activity of any of their sessions; none if they have none.
+    pub last_active_at: Option<Timestamp>,
+    pub live_sessions: u64,
+    pub usable_tokens: u64,
+    /// The caller.
+    pub you: bool,
 }
 
 /// `account_member_sign_out` (owner only): one member of the account.

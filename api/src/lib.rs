@@ -24,11 +24,12 @@ mod session;
 mod time;
 
 pub use account::{
-    AccountSignedOut, ActiveUser, Count, CreatedToken, CredentialKind, MemberSignOutParams,
-    MemberSignedOut, PasswordChange, PasswordChanged, PasswordConfirmParams, PasswordConfirmed,
-    PolicyBounds, PolicySet, PolicySetParams, PolicyView, RevokeScope, Revoked, SecurityOverview,
-    SessionInfo, SessionRevokeAllParams, SessionRevokeParams, SessionsRevokeParams, TOKEN_MAX_DAYS,
-    TOKEN_NAME_MAX_CHARS, TokenCreateParams, TokenInfo, TokenRevokeParams, Verified,
+    AccountSignedOut, ActiveUser, Count, CreatedToken, CredentialKind, MemberInfo,
+    MemberSignOutParams, MemberSignedOut, PasswordChange, PasswordChanged, PasswordConfirmParams,
+    PasswordConfirmed, PolicyBounds, PolicySet, PolicySetParams, PolicyView, RevokeScope, Revoked,
+    SecurityOverview, SessionInfo, SessionRevokeAllParams, SessionRevokeParams,
+    SessionsRevokeParams, TOKEN_MAX_DAYS, TOKEN_NAME_MAX_CHARS, TokenCreateParams, TokenInfo,
+    TokenRevokeParams, Verified,
 };
 pub use display::{ago, countdown, remaining};
 pub use error::{ApiError, ErrorCode};

@@ -10,7 +10,7 @@ use serde_json::{Map, Value, json};
 
 use crate::rpc::{Method, RpcError};
 use crate::{
-    AccountId, AccountSignedOut, ActiveUser, Count, CreatedToken, CredentialKind, Me,
+    AccountId, AccountSignedOut, ActiveUser, Count, CreatedToken, CredentialKind, Me, MemberInfo,
     MemberSignOutParams, MemberSignedOut, PasswordConfirmParams, PasswordConfirmed, PolicyBounds,
     PolicySet, PolicySetParams, PolicyView, Preset, Revoked, Role, SecurityOverview, SessionId,
     SessionInfo, SessionRevokeAllParams, SessionRevokeParams, SessionsRevokeParams, Timestamp,
@@ -164,6 +164,7 @@ const fn summary(method: Method) -> &'static str {
             "Owner only: signs out one user of the account, optionally with their \
             API tokens; another account's user answers `not_found`."
         }
+        Method::MemberList => "Owner only: every user of the account, with their activity.",
     }
 }
 
@@ -256,6 +257,12 @@ fn describe(method: Method) -> Described {
                 tokens: 1,
             }),
         },
+        Method::MemberList => Described {
+            params: None,
+            result: schema::<Vec<MemberInfo>>,
+            example_params: json!({}),
+            example_result: value(&vec![ex.member_info()]),
+        },
     }
 }
 
@@ -341,6 +348,20 @@ impl Examples {
             effective_idle_seconds: 900,
             effective_absolute_seconds: 28_800,
             bounds: PolicyBounds::current(),
+        }
+    }
+
+    fn member_info(&self) -> MemberInfo {
+        MemberInfo {
+            user_id: self.user_id.clone(),
+            name: "Ada Lovelace".into(),
+            email: "ada@example.com".into(),
+            role: Role::Owner,
+            added_at: self.now,
+            last_active_at: Some(self.now),
+            live_sessions: 2,
+            usable_tokens: 1,
+            you: true,
         }
     }
 

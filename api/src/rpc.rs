@@ -21,10 +21,11 @@ pub enum Method {
     SessionsRevoke,
     PasswordConfirm,
     MemberSignOut,
+    MemberList,
 }
 
 impl Method {
-    pub const ALL: [Method; 12] = [
+    pub const ALL: [Method; 13] = [
         Method::Verify,
         Method::SessionList,
         Method::SessionRevoke,
@@ -37,6 +38,7 @@ impl Method {
         Method::SessionsRevoke,
         Method::PasswordConfirm,
         Method::MemberSignOut,
+        Method::MemberList,
     ];
 
     pub const fn name(self) -> &'static str {
@@ -53,6 +55,7 @@ impl Method {
             Method::SessionsRevoke => "account_sessions_revoke",
             Method::PasswordConfirm => "account_password_confirm",
             Method::MemberSignOut => "account_member_sign_out",
+            Method::MemberList => "account_member_list",
         }
     }
 

@@ -296,3 +296,41 @@ pub(crate) async fn make_owner(
         .await?;
     Ok(done.rows_affected() > 0)
 }
+
+/// A user of an account with what the owner's list shows of them.
+#[derive(FromRow)]
+pub(crate) struct MemberRow {
+    #[sqlx(flatten)]
+    pub user: UserColumns,
+    pub created_at: i64,
+    pub last_active_at: Option<i64>,
+    pub live_sessions: i64,
+    pub usable_tokens: i64,
+}
+
+/// Every user of the account, owner first, then by name, with their live
+/// sessions and usable API tokens at `now`.
+pub(crate) async fn list_members(
+    pool: &AnyPool,
+    account_id: &AccountId,
+    now: Timestamp,
+) -> Result<Vec<MemberRow>, AuthError> {
+    Ok(sqlx::query_as::<_, MemberRow>(concat!(
+        "SELECT u.id AS user_id, u.account_id, u.role, u.name, u.email, a.name AS account_name, \
+         u.created_at, \
+         (SELECT MAX(s.last_seen_at) FROM sessions s WHERE s.user_id = u.id AND ",
+        crate::sessions::live_at!("s.", "$2"),
+        ") AS last_active_at, \
+         (SELECT COUNT(*) FROM sessions s WHERE s.user_id = u.id AND ",
+        crate::sessions::live_at!("s.", "$2"),
+        ") AS live_sessions, \
+         (SELECT COUNT(*) FROM api_tokens t WHERE t.user_id = u.id AND t.revoked_at IS NULL \
+           AND (t.expires_at IS NULL OR t.expires_at > $2)) AS usable_tokens \
+         FROM users u JOIN accounts a ON a.id = u.account_id WHERE u.account_id = $1 \
+         ORDER BY CASE u.role WHEN 'owner' THEN 0 ELSE 1 END, u.name, u.email"
+    ))
+    .bind(account_id.as_str())
+    .bind(now.as_millis())
+    .fetch_all(pool)
+    .await?)
+}

@@ -1,11 +1,11 @@
 //! What only an account's owner may do, on their own account: the session
-//! policy, signing out the account or one member, adding members. [`Auth::as_owner`]
+//! policy, the list of members, signing out the account or one member, adding members. [`Auth::as_owner`]
 //! checks the role once; an [`OwnerActions`] cannot exist for a member.
 
 use api::{
-    AccountSignedOut, ActiveUser, ApiError, ErrorCode, MemberSignOutParams, MemberSignedOut,
-    PolicyView, RevokeReason, RevokeScope, Role, SecurityOverview, SessionsRevokeParams, Timestamp,
-    UserId,
+    AccountSignedOut, ActiveUser, ApiError, ErrorCode, MemberInfo, MemberSignOutParams,
+    MemberSignedOut, PolicyView, RevokeReason, RevokeScope, Role, SecurityOverview,
+    SessionsRevokeParams, Timestamp, UserId,
 };
 use serde_json::json;
 
@@ -57,6 +57,29 @@ impl OwnerActions<'_> {
             policy: PolicyView::from(&policy),
             active_users,
         })
+    }
+
+    /// `account_member_list`: every user of the account, owner first.
+    pub async fn list_members(&self) -> Result<Vec<MemberInfo>, AuthError> {
+        let (auth, caller) = (self.auth, self.owner);
+        let rows =
+            users::list_members(auth.0.db.reader(), &caller.me.account_id, auth.now()).await?;
+        rows.into_iter()
+            .map(|row| {
+                let me = row.user.me()?;
+                Ok(MemberInfo {
+                    you: me.user_id == caller.me.user_id,
+                    user_id: me.user_id,
+                    name: me.name,
+                    email: me.email,
+                    role: me.role,
+                    added_at: Timestamp::from_millis(row.created_at),
+                    last_active_at: row.last_active_at.map(Timestamp::from_millis),
+                    live_sessions: u64::try_from(row.live_sessions).unwrap_or(0),
+                    usable_tokens: u64::try_from(row.usable_tokens).unwrap_or(0),
+                })
+            })
+            .collect()
     }
 
     /// `account_sessions_revoke`: signs out everyone in the account

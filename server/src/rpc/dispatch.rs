@@ -114,6 +114,7 @@ async fn dispatch(
                 .await?,
         ),
         Method::PasswordConfirm => to_json(user.confirm_password(params_of(params)?, meta).await?),
+        Method::MemberList => to_json(auth.as_owner(caller)?.list_members().await?),
         Method::MemberSignOut => to_json(
             auth.as_owner(caller)?
                 .sign_out_member(params_of(params)?, meta)

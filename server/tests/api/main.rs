@@ -19,6 +19,7 @@ mod live;
 mod live_client;
 mod live_rotation;
 mod logs;
+mod members;
 mod metrics;
 mod openapi;
 mod openrpc;
