@@ -32,7 +32,7 @@ pub use db::{Backend, Db, DbError, NotReady, Notifications, WriteConn, WriteTx};
 pub use device::describe_device;
 pub use error::AuthError;
 pub use limits::{DEFAULT_ATTEMPTS_PER_EMAIL_HOUR, DEFAULT_ATTEMPTS_PER_IP_MINUTE, SignInLimits};
-pub use outbox::{OutsideChange, OutsideWrites};
+pub use outbox::OutsideWrites;
 pub use secret::{API_TOKEN_PREFIX, ApiTokenSecret, SessionToken, TokenHash};
 pub use service::{
     Access, AccountPolicy, Auth, Authentication, Caller, CheckedPassword, ClientMeta,

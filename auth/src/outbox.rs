@@ -13,20 +13,13 @@ use sqlx::AnyConnection;
 use crate::Db;
 use crate::error::AuthError;
 
-/// One change another process published, not applied yet.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OutsideChange {
-    pub id: i64,
-    pub payload: String,
-}
-
 /// Watches one SQLite database for commits by other connections.
 pub struct OutsideWrites {
     db: Db,
     /// A connection of its own: `data_version` is per connection.
     conn: AnyConnection,
     version: i64,
-    /// The last change seen; the ones before the server started are not its.
+    /// The last change read; the ones before the server started are not its.
     last_id: i64,
 }
 
@@ -66,22 +59,20 @@ impl Db {
     pub async fn watch_outside_writes(&self) -> Result<OutsideWrites, AuthError> {
         let mut conn = self.reader().acquire().await?.detach();
         let version = data_version(&mut conn).await?;
-        let last_id: Option<i64> = sqlx::query_scalar("SELECT MAX(id) FROM operator_changes")
-            .fetch_one(&mut conn)
-            .await?;
         Ok(OutsideWrites {
             db: self.clone(),
             conn,
             version,
-            last_id: last_id.unwrap_or(0),
+            last_id: self.latest_outside_change().await?,
         })
     }
 }
 
 impl OutsideWrites {
-    /// The changes published since the last call, if anything committed
-    /// meanwhile; every kept read is forgotten first when something did.
-    pub async fn poll(&mut self) -> Result<Vec<OutsideChange>, AuthError> {
+    /// The payloads of the changes published since the last call, if
+    /// anything committed meanwhile; every kept read is forgotten first when
+    /// something did.
+    pub async fn poll(&mut self) -> Result<Vec<String>, AuthError> {
         let version = data_version(&mut self.conn).await?;
         if version == self.version {
             return Ok(Vec::new());
@@ -96,24 +87,21 @@ impl OutsideWrites {
         if let Some((id, _)) = rows.last() {
             self.last_id = *id;
         }
-        Ok(rows
-            .into_iter()
-            .map(|(id, payload)| OutsideChange { id, payload })
-            .collect())
+        Ok(rows.into_iter().map(|(_, payload)| payload).collect())
     }
 
-    /// Marks changes as applied, for the command waiting on them, and
-    /// forgets the ones applied over an hour ago.
-    pub async fn applied(&mut self, ids: &[i64], now: Timestamp) -> Result<(), AuthError> {
+    /// Marks every change read so far as applied, for the commands waiting
+    /// on them, and forgets the ones applied over an hour ago.
+    pub async fn applied(&mut self, now: Timestamp) -> Result<(), AuthError> {
         const KEPT_MS: i64 = 60 * 60 * 1000;
         let mut tx = self.db.begin_write().await?;
-        for id in ids {
-            sqlx::query("UPDATE operator_changes SET applied_at = $1 WHERE id = $2")
-                .bind(now.as_millis())
-                .bind(id)
-                .execute(&mut **tx)
-                .await?;
-        }
+        sqlx::query(
+            "UPDATE operator_changes SET applied_at = $1 WHERE applied_at IS NULL AND id <= $2",
+        )
+        .bind(now.as_millis())
+        .bind(self.last_id)
+        .execute(&mut **tx)
+        .await?;
         sqlx::query("DELETE FROM operator_changes WHERE applied_at < $1")
             .bind(now.as_millis() - KEPT_MS)
             .execute(&mut **tx)

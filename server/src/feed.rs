@@ -18,7 +18,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use api::{AccountId, LiveEvent, RevokeReason, SessionId, TokenId, UserId};
-use auth::{Auth, ConnectionCloser, Db, Notifications, OutsideWrites};
+use auth::{Auth, Backend, ConnectionCloser, Db, Notifications, OutsideWrites};
 use serde::{Deserialize, Serialize};
 use tokio::sync::{mpsc, oneshot};
 
@@ -105,19 +105,21 @@ impl ChangeFeed {
         Self::publishing_with(hub, send, instance, first_retry)
     }
 
-    /// For an operator command on SQLite: publishes changes into the
-    /// database file, where the running server finds them.
-    pub fn publishing_outside(db: Db, instance: String) -> Self {
-        let send = move |payload: String| {
-            let db = db.clone();
-            async move { db.publish_outside_change(&payload).await }
-        };
-        Self::publishing_with(
-            ConnectionHub::new(ConnectionLimits::default()),
-            send,
-            instance,
-            PUBLISH_RETRY,
-        )
+    /// For an operator command, which has no connections of its own: it
+    /// publishes on PostgreSQL like an instance, and on SQLite into the
+    /// database file, where the running server finds the changes.
+    pub fn for_operator(db: Db, instance: String) -> Self {
+        let hub = ConnectionHub::new(ConnectionLimits::default());
+        match db.backend() {
+            Backend::Postgres => Self::publishing(hub, db, instance, PUBLISH_RETRY),
+            Backend::Sqlite => {
+                let send = move |payload: String| {
+                    let db = db.clone();
+                    async move { db.publish_outside_change(&payload).await }
+                };
+                Self::publishing_with(hub, send, instance, PUBLISH_RETRY)
+            }
+        }
     }
 
     fn publishing_with<S, F, E>(
@@ -232,11 +234,11 @@ impl ChangeFeed {
             if changes.is_empty() {
                 continue;
             }
-            for change in &changes {
-                self.receive("", &change.payload);
+            for payload in &changes {
+                // No change there is this process's own: none is skipped.
+                self.receive("", payload);
             }
-            let ids: Vec<i64> = changes.iter().map(|change| change.id).collect();
-            if let Err(err) = outside.applied(&ids, auth.now()).await {
+            if let Err(err) = outside.applied(auth.now()).await {
                 tracing::warn!(error = %err, "could not mark other processes' changes applied");
             }
         }
@@ -299,7 +301,7 @@ impl ConnectionCloser for ChangeFeed {
 /// and a half of waiting with the default first retry).
 const PUBLISH_ATTEMPTS: u32 = 9;
 
-/// The first wait before publishing a change again.
+/// The first wait before an operator command publishes a change again.
 const PUBLISH_RETRY: Duration = Duration::from_millis(500);
 
 /// Sends queued changes with `send` (a `NOTIFY`), one at a time, in order.

@@ -15,7 +15,6 @@ use auth::{Auth, AuthError, Backend, DatabaseClock, Db, SessionSettings, Session
 
 use crate::cli::{Database, OperatorCommand, SessionsCommand, UsersCommand};
 use crate::feed::ChangeFeed;
-use crate::hub::{ConnectionHub, ConnectionLimits};
 
 /// How long a command on SQLite waits for a running server to apply its changes.
 const WAIT_FOR_SERVER: Duration = Duration::from_secs(2);
@@ -128,21 +127,11 @@ impl Session {
         let clock = Arc::new(DatabaseClock::new(Arc::new(SystemClock)));
         clock.set_by(&db).await?;
         let instance = format!("operator-{:x}", std::process::id());
-        let (feed, published_after) = match db.backend() {
-            Backend::Sqlite => (
-                ChangeFeed::publishing_outside(db.clone(), instance),
-                Some(db.latest_outside_change().await?),
-            ),
-            Backend::Postgres => (
-                ChangeFeed::publishing(
-                    ConnectionHub::new(ConnectionLimits::default()),
-                    db.clone(),
-                    instance,
-                    Duration::from_millis(500),
-                ),
-                None,
-            ),
+        let published_after = match db.backend() {
+            Backend::Sqlite => Some(db.latest_outside_change().await?),
+            Backend::Postgres => None,
         };
+        let feed = ChangeFeed::for_operator(db.clone(), instance);
         let auth = Auth::new(
             db,
             clock,
@@ -185,7 +174,7 @@ impl Session {
                 ),
             }
         }
-        self.auth.db().close().await;
+        db.close().await;
         Ok(())
     }
 }

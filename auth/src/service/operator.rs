@@ -118,29 +118,20 @@ impl OperatorActions<'_> {
         let auth = self.auth;
         let now = auth.now();
         let reason = RevokeReason::SignedOutByOperator;
-        let (ended, event) = match of {
-            SessionsOf::User(email) => {
-                let user = self.user(email).await?;
-                let mut tx = auth.0.db.begin_write().await?;
-                let ended =
-                    sessions::revoke_live(&mut tx, Whose::User(&user.user_id), None, reason, now)
-                        .await?;
-                tx.commit().await?;
-                (
-                    ended,
-                    operator_event(AuditKind::SessionsRevoked, now, &user),
-                )
-            }
-            SessionsOf::Everyone => {
-                let mut tx = auth.0.db.begin_write().await?;
-                let ended =
-                    sessions::revoke_live(&mut tx, Whose::Everyone, None, reason, now).await?;
-                tx.commit().await?;
-                let event =
-                    AuditEvent::new(AuditKind::SessionsRevoked, now, &ClientMeta::default())
-                        .target("everyone");
-                (ended, event)
-            }
+        let user = match of {
+            SessionsOf::User(email) => Some(self.user(email).await?),
+            SessionsOf::Everyone => None,
+        };
+        let whose = user
+            .as_ref()
+            .map_or(Whose::Everyone, |user| Whose::User(&user.user_id));
+        let mut tx = auth.0.db.begin_write().await?;
+        let ended = sessions::revoke_live(&mut tx, whose, None, reason, now).await?;
+        tx.commit().await?;
+        let event = match &user {
+            Some(user) => operator_event(AuditKind::SessionsRevoked, now, user),
+            None => AuditEvent::new(AuditKind::SessionsRevoked, now, &ClientMeta::default())
+                .target("everyone"),
         };
         let count = ended.len();
         let event = event.detail(json!({"reason": reason, "count": count, "by": "operator"}));
