@@ -249,32 +249,6 @@ mod tests {
     }
 }
 
-/// A user as the operator's list shows them.
-#[derive(FromRow)]
-pub(crate) struct ListedUserRow {
-    #[sqlx(flatten)]
-    pub user: UserColumns,
-    pub live_sessions: i64,
-}
-
-/// Every user of every account, by account and then email, with how many
-/// live sessions each has at `now`.
-pub(crate) async fn list_all(
-    pool: &AnyPool,
-    now: Timestamp,
-) -> Result<Vec<ListedUserRow>, AuthError> {
-    Ok(sqlx::query_as::<_, ListedUserRow>(concat!(
-        "SELECT u.id AS user_id, u.account_id, u.role, u.name, u.email, a.name AS account_name, \
-         (SELECT COUNT(*) FROM sessions s WHERE s.user_id = u.id AND ",
-        crate::sessions::live_at!("s.", "$1"),
-        ") AS live_sessions \
-         FROM users u JOIN accounts a ON a.id = u.account_id ORDER BY a.name, u.email"
-    ))
-    .bind(now.as_millis())
-    .fetch_all(pool)
-    .await?)
-}
-
 /// Makes `user_id` the owner of `account_id`; its owner until now becomes a
 /// member (an account has one owner). False when the user is not in it.
 pub(crate) async fn make_owner(
@@ -297,7 +271,7 @@ pub(crate) async fn make_owner(
     Ok(done.rows_affected() > 0)
 }
 
-/// A user of an account with what the owner's list shows of them.
+/// A user with what the owner's and the operator's lists show of them.
 #[derive(FromRow)]
 pub(crate) struct MemberRow {
     #[sqlx(flatten)]
@@ -308,6 +282,29 @@ pub(crate) struct MemberRow {
     pub usable_tokens: i64,
 }
 
+/// Users with their activity at `$1`, filtered by `$where` and sorted by
+/// `$order`.
+macro_rules! select_members {
+    ($where:literal, $order:literal) => {
+        concat!(
+            "SELECT u.id AS user_id, u.account_id, u.role, u.name, u.email, \
+             a.name AS account_name, u.created_at, \
+             (SELECT MAX(s.last_seen_at) FROM sessions s WHERE s.user_id = u.id AND ",
+            crate::sessions::live_at!("s.", "$1"),
+            ") AS last_active_at, \
+             (SELECT COUNT(*) FROM sessions s WHERE s.user_id = u.id AND ",
+            crate::sessions::live_at!("s.", "$1"),
+            ") AS live_sessions, \
+             (SELECT COUNT(*) FROM api_tokens t WHERE t.user_id = u.id AND t.revoked_at IS NULL \
+               AND (t.expires_at IS NULL OR t.expires_at > $1)) AS usable_tokens \
+             FROM users u JOIN accounts a ON a.id = u.account_id ",
+            $where,
+            " ORDER BY ",
+            $order
+        )
+    };
+}
+
 /// Every user of the account, owner first, then by name, with their live
 /// sessions and usable API tokens at `now`.
 pub(crate) async fn list_members(
@@ -315,22 +312,22 @@ pub(crate) async fn list_members(
     account_id: &AccountId,
     now: Timestamp,
 ) -> Result<Vec<MemberRow>, AuthError> {
-    Ok(sqlx::query_as::<_, MemberRow>(concat!(
-        "SELECT u.id AS user_id, u.account_id, u.role, u.name, u.email, a.name AS account_name, \
-         u.created_at, \
-         (SELECT MAX(s.last_seen_at) FROM sessions s WHERE s.user_id = u.id AND ",
-        crate::sessions::live_at!("s.", "$2"),
-        ") AS last_active_at, \
-         (SELECT COUNT(*) FROM sessions s WHERE s.user_id = u.id AND ",
-        crate::sessions::live_at!("s.", "$2"),
-        ") AS live_sessions, \
-         (SELECT COUNT(*) FROM api_tokens t WHERE t.user_id = u.id AND t.revoked_at IS NULL \
-           AND (t.expires_at IS NULL OR t.expires_at > $2)) AS usable_tokens \
-         FROM users u JOIN accounts a ON a.id = u.account_id WHERE u.account_id = $1 \
-         ORDER BY CASE u.role WHEN 'owner' THEN 0 ELSE 1 END, u.name, u.email"
+    Ok(sqlx::query_as::<_, MemberRow>(select_members!(
+        "WHERE u.account_id = $2",
+        "CASE u.role WHEN 'owner' THEN 0 ELSE 1 END, u.name, u.email"
     ))
-    .bind(account_id.as_str())
     .bind(now.as_millis())
+    .bind(account_id.as_str())
     .fetch_all(pool)
     .await?)
+}
+
+/// Every user of every account, by account and then email, the same way.
+pub(crate) async fn list_all(pool: &AnyPool, now: Timestamp) -> Result<Vec<MemberRow>, AuthError> {
+    Ok(
+        sqlx::query_as::<_, MemberRow>(select_members!("", "a.name, u.email"))
+            .bind(now.as_millis())
+            .fetch_all(pool)
+            .await?,
+    )
 }
