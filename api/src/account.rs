@@ -293,6 +293,40 @@ pub struct MemberSignedOut {
     pub tokens: u64,
 }
 
+/// `account_member_remove` (owner only): one user of the account, who can
+/// then no longer sign in; every credential of theirs ends.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberRemoveParams {
+    pub user_id: UserId,
+}
+
+/// What removing a member ended.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberRemoved {
+    pub sessions: u64,
+    pub tokens: u64,
+}
+
+/// `account_member_role_set` (owner only): makes a user of the account an
+/// owner or a member. The account always keeps an owner.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberRoleSetParams {
+    pub user_id: UserId,
+    pub role: Role,
+}
+
+/// The role a member has now, and whether this call changed it.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberRoleSet {
+    pub user_id: UserId,
+    pub role: Role,
+    pub changed: bool,
+}
+
 /// `account_sessions_revoke` (owner only).
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

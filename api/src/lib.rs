@@ -5,6 +5,7 @@
 //! before anything is stored.
 
 mod account;
+mod audit;
 mod display;
 mod error;
 mod expiry;
@@ -25,11 +26,15 @@ mod time;
 
 pub use account::{
     AccountSignedOut, ActiveUser, Count, CreatedToken, CredentialKind, MemberInfo,
-    MemberSignOutParams, MemberSignedOut, PasswordChange, PasswordChanged, PasswordConfirmParams,
-    PasswordConfirmed, PolicyBounds, PolicySet, PolicySetParams, PolicyView, RevokeScope, Revoked,
-    SecurityOverview, SessionInfo, SessionRevokeAllParams, SessionRevokeParams,
-    SessionsRevokeParams, TOKEN_MAX_DAYS, TOKEN_NAME_MAX_CHARS, TokenCreateParams, TokenInfo,
-    TokenRevokeParams, Verified,
+    MemberRemoveParams, MemberRemoved, MemberRoleSet, MemberRoleSetParams, MemberSignOutParams,
+    MemberSignedOut, PasswordChange, PasswordChanged, PasswordConfirmParams, PasswordConfirmed,
+    PolicyBounds, PolicySet, PolicySetParams, PolicyView, RevokeScope, Revoked, SecurityOverview,
+    SessionInfo, SessionRevokeAllParams, SessionRevokeParams, SessionsRevokeParams, TOKEN_MAX_DAYS,
+    TOKEN_NAME_MAX_CHARS, TokenCreateParams, TokenInfo, TokenRevokeParams, Verified,
+};
+pub use audit::{
+    AUDIT_PAGE_DEFAULT, AUDIT_PAGE_MAX, AuditCursor, AuditEntry, AuditKind, AuditListParams,
+    AuditOutcome, AuditPage, AuditPerson,
 };
 pub use display::{ago, countdown, remaining};
 pub use error::{ApiError, ErrorCode};

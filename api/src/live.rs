@@ -26,6 +26,11 @@ pub enum LiveEvent {
     },
     /// The owner changed the account's session policy.
     PolicyUpdated,
+    /// An owner made the user an owner or a member: what the page offers
+    /// changes with it.
+    RoleChanged,
+    /// Something was added to the security log the user may read.
+    AuditRecorded,
     /// The session was ended; the stream closes after this event.
     SessionRevoked { reason: RevokeReason },
     /// The session reached its end; the stream closes after this event.
@@ -39,6 +44,8 @@ impl LiveEvent {
             LiveEvent::Session { .. } => "session",
             LiveEvent::SessionUpdated { .. } => "session_updated",
             LiveEvent::PolicyUpdated => "policy_updated",
+            LiveEvent::RoleChanged => "role_changed",
+            LiveEvent::AuditRecorded => "audit_recorded",
             LiveEvent::SessionRevoked { .. } => "session_revoked",
             LiveEvent::SessionExpired => "session_expired",
         }

@@ -59,6 +59,7 @@ impl SignInReason {
             RevokeReason::Revoked
             | RevokeReason::SignedOutByOwner
             | RevokeReason::SignedOutByOperator
+            | RevokeReason::RemovedFromAccount
             | RevokeReason::SessionCap
             | RevokeReason::PasswordChanged => Some(SignInReason::Revoked),
         }

@@ -10,10 +10,12 @@ use serde_json::{Map, Value, json};
 
 use crate::rpc::{Method, RpcError};
 use crate::{
-    AccountId, AccountSignedOut, ActiveUser, Count, CreatedToken, CredentialKind, Me, MemberInfo,
-    MemberSignOutParams, MemberSignedOut, PasswordConfirmParams, PasswordConfirmed, PolicyBounds,
-    PolicySet, PolicySetParams, PolicyView, Preset, Revoked, Role, SecurityOverview, SessionId,
-    SessionInfo, SessionRevokeAllParams, SessionRevokeParams, SessionsRevokeParams, Timestamp,
+    AccountId, AccountSignedOut, ActiveUser, AuditCursor, AuditEntry, AuditKind, AuditListParams,
+    AuditPage, AuditPerson, Count, CreatedToken, CredentialKind, Me, MemberInfo,
+    MemberRemoveParams, MemberRemoved, MemberRoleSet, MemberRoleSetParams, MemberSignOutParams,
+    MemberSignedOut, PasswordConfirmParams, PasswordConfirmed, PolicyBounds, PolicySet,
+    PolicySetParams, PolicyView, Preset, Revoked, Role, SecurityOverview, SessionId, SessionInfo,
+    SessionRevokeAllParams, SessionRevokeParams, SessionsRevokeParams, Timestamp,
     TokenCreateParams, TokenId, TokenInfo, TokenRevokeParams, UserId, Verified,
 };
 
@@ -165,104 +167,114 @@ const fn summary(method: Method) -> &'static str {
             API tokens; another account's user answers `not_found`."
         }
         Method::MemberList => "Owner only: every user of the account, with their activity.",
+        Method::MemberRemove => {
+            "Owner only: removes a user from the account; every credential of theirs ends \
+            and they can no longer sign in. Not yourself."
+        }
+        Method::MemberRoleSet => {
+            "Owner only: makes a user of the account an owner or a member; the last owner \
+            stays one (`conflict`)."
+        }
+        Method::AuditList => {
+            "The security log, newest first, a page at a time (`next_cursor`): the whole \
+            account for an owner, your own entries for a member."
+        }
     }
 }
 
 fn describe(method: Method) -> Described {
     let ex = Examples::new();
     match method {
-        Method::Verify => Described {
-            params: None,
-            result: schema::<Verified>,
-            example_params: json!({}),
-            example_result: value(&ex.verified()),
-        },
-        Method::SessionList => Described {
-            params: None,
-            result: schema::<Vec<SessionInfo>>,
-            example_params: json!({}),
-            example_result: value(&vec![ex.session_info()]),
-        },
-        Method::SessionRevoke => Described {
-            params: Some(schema::<SessionRevokeParams>),
-            result: schema::<Revoked>,
-            example_params: json!({"session_id": ex.session_id}),
-            example_result: value(&Revoked { revoked: true }),
-        },
-        Method::SessionRevokeAll => Described {
-            params: Some(schema::<SessionRevokeAllParams>),
-            result: schema::<Count>,
-            example_params: json!({"except_current": true}),
-            example_result: value(&Count { count: 2 }),
-        },
-        Method::TokenCreate => Described {
-            params: Some(schema::<TokenCreateParams>),
-            result: schema::<CreatedToken>,
-            example_params: json!({"name": "deploy script", "expires_in_days": 90}),
-            example_result: value(&ex.created_token()),
-        },
-        Method::TokenList => Described {
-            params: None,
-            result: schema::<Vec<TokenInfo>>,
-            example_params: json!({}),
-            example_result: value(&vec![ex.token_info()]),
-        },
-        Method::TokenRevoke => Described {
-            params: Some(schema::<TokenRevokeParams>),
-            result: schema::<Revoked>,
-            example_params: json!({"token_id": ex.token_id}),
-            example_result: value(&Revoked { revoked: true }),
-        },
-        Method::SecurityGet => Described {
-            params: None,
-            result: schema::<SecurityOverview>,
-            example_params: json!({}),
-            example_result: value(&SecurityOverview {
-                policy: Examples::policy_view(),
-                active_users: vec![ex.active_user()],
-            }),
-        },
-        Method::PolicySet => Described {
-            params: Some(schema::<PolicySetParams>),
-            result: schema::<PolicySet>,
-            example_params: json!({"preset": "strict", "apply_to_live_sessions": true}),
-            example_result: value(&PolicySet {
+        Method::Verify => plain::<Verified>(value(&ex.verified())),
+        Method::SessionList => plain::<Vec<SessionInfo>>(value(&vec![ex.session_info()])),
+        Method::SessionRevoke => taking::<SessionRevokeParams, Revoked>(
+            json!({"session_id": ex.session_id}),
+            value(&Revoked { revoked: true }),
+        ),
+        Method::SessionRevokeAll => taking::<SessionRevokeAllParams, Count>(
+            json!({"except_current": true}),
+            value(&Count { count: 2 }),
+        ),
+        Method::TokenCreate => taking::<TokenCreateParams, CreatedToken>(
+            json!({"name": "deploy script", "expires_in_days": 90}),
+            value(&ex.created_token()),
+        ),
+        Method::TokenList => plain::<Vec<TokenInfo>>(value(&vec![ex.token_info()])),
+        Method::TokenRevoke => taking::<TokenRevokeParams, Revoked>(
+            json!({"token_id": ex.token_id}),
+            value(&Revoked { revoked: true }),
+        ),
+        Method::SecurityGet => plain::<SecurityOverview>(value(&SecurityOverview {
+            policy: Examples::policy_view(),
+            active_users: vec![ex.active_user()],
+        })),
+        Method::PolicySet => taking::<PolicySetParams, PolicySet>(
+            json!({"preset": "strict", "apply_to_live_sessions": true}),
+            value(&PolicySet {
                 policy: Examples::policy_view(),
                 sessions_shortened: 3,
             }),
-        },
-        Method::SessionsRevoke => Described {
-            params: Some(schema::<SessionsRevokeParams>),
-            result: schema::<AccountSignedOut>,
-            example_params: json!({"scope": "others", "revoke_api_tokens": false}),
-            example_result: value(&AccountSignedOut {
+        ),
+        Method::SessionsRevoke => taking::<SessionsRevokeParams, AccountSignedOut>(
+            json!({"scope": "others", "revoke_api_tokens": false}),
+            value(&AccountSignedOut {
                 count: 4,
                 tokens: None,
             }),
-        },
-        Method::PasswordConfirm => Described {
-            params: Some(schema::<PasswordConfirmParams>),
-            result: schema::<PasswordConfirmed>,
-            example_params: json!({"password": "correct horse battery staple"}),
-            example_result: value(&PasswordConfirmed {
+        ),
+        Method::PasswordConfirm => taking::<PasswordConfirmParams, PasswordConfirmed>(
+            json!({"password": "correct horse battery staple"}),
+            value(&PasswordConfirmed {
                 until: ex.now.plus_millis(15 * 60 * 1000),
             }),
-        },
-        Method::MemberSignOut => Described {
-            params: Some(schema::<MemberSignOutParams>),
-            result: schema::<MemberSignedOut>,
-            example_params: json!({"user_id": ex.user_id, "revoke_api_tokens": true}),
-            example_result: value(&MemberSignedOut {
+        ),
+        Method::MemberSignOut => taking::<MemberSignOutParams, MemberSignedOut>(
+            json!({"user_id": ex.user_id, "revoke_api_tokens": true}),
+            value(&MemberSignedOut {
                 sessions: 2,
                 tokens: 1,
             }),
-        },
-        Method::MemberList => Described {
-            params: None,
-            result: schema::<Vec<MemberInfo>>,
-            example_params: json!({}),
-            example_result: value(&vec![ex.member_info()]),
-        },
+        ),
+        Method::MemberList => plain::<Vec<MemberInfo>>(value(&vec![ex.member_info()])),
+        Method::MemberRemove => taking::<MemberRemoveParams, MemberRemoved>(
+            json!({"user_id": ex.user_id}),
+            value(&MemberRemoved {
+                sessions: 2,
+                tokens: 1,
+            }),
+        ),
+        Method::MemberRoleSet => taking::<MemberRoleSetParams, MemberRoleSet>(
+            json!({"user_id": ex.user_id, "role": "owner"}),
+            value(&MemberRoleSet {
+                user_id: ex.user_id.clone(),
+                role: Role::Owner,
+                changed: true,
+            }),
+        ),
+        Method::AuditList => taking::<AuditListParams, AuditPage>(
+            json!({"limit": 1, "kind": "signed_in"}),
+            value(&ex.audit_page()),
+        ),
+    }
+}
+
+/// A method taking params `P` and answering `R`.
+fn taking<P: JsonSchema, R: JsonSchema>(example_params: Value, example_result: Value) -> Described {
+    Described {
+        params: Some(schema::<P>),
+        result: schema::<R>,
+        example_params,
+        example_result,
+    }
+}
+
+/// A method taking no params and answering `R`.
+fn plain<R: JsonSchema>(example_result: Value) -> Described {
+    Described {
+        params: None,
+        result: schema::<R>,
+        example_params: json!({}),
+        example_result,
     }
 }
 
@@ -362,6 +374,28 @@ impl Examples {
             live_sessions: 2,
             usable_tokens: 1,
             you: true,
+        }
+    }
+
+    fn audit_page(&self) -> AuditPage {
+        let id = "5e".repeat(16);
+        AuditPage {
+            entries: vec![AuditEntry {
+                id: id.clone(),
+                at: self.now,
+                kind: AuditKind::SignedIn,
+                outcome: AuditKind::SignedIn.outcome(),
+                actor: Some(AuditPerson {
+                    user_id: self.user_id.clone(),
+                    name: Some("Ada Lovelace".into()),
+                }),
+                subject: None,
+                target: Some(self.session_id.as_str().to_owned()),
+                device: Some("Firefox on Linux".into()),
+                ip: Some("203.0.113.7".into()),
+                detail: json!({}),
+            }],
+            next_cursor: Some(AuditCursor::after(self.now, &id)),
         }
     }
 

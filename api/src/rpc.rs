@@ -22,10 +22,13 @@ pub enum Method {
     PasswordConfirm,
     MemberSignOut,
     MemberList,
+    MemberRemove,
+    MemberRoleSet,
+    AuditList,
 }
 
 impl Method {
-    pub const ALL: [Method; 13] = [
+    pub const ALL: [Method; 16] = [
         Method::Verify,
         Method::SessionList,
         Method::SessionRevoke,
@@ -39,6 +42,9 @@ impl Method {
         Method::PasswordConfirm,
         Method::MemberSignOut,
         Method::MemberList,
+        Method::MemberRemove,
+        Method::MemberRoleSet,
+        Method::AuditList,
     ];
 
     pub const fn name(self) -> &'static str {
@@ -56,6 +62,9 @@ impl Method {
             Method::PasswordConfirm => "account_password_confirm",
             Method::MemberSignOut => "account_member_sign_out",
             Method::MemberList => "account_member_list",
+            Method::MemberRemove => "account_member_remove",
+            Method::MemberRoleSet => "account_member_role_set",
+            Method::AuditList => "account_audit_list",
         }
     }
 

@@ -16,6 +16,8 @@ pub enum RevokeReason {
     SignedOutByOwner,
     /// The server's operator signed the user out (`latchkey sessions revoke`).
     SignedOutByOperator,
+    /// An owner removed the user from the account.
+    RemovedFromAccount,
     /// The user signed in on more devices than the cap allows.
     SessionCap,
     /// The user changed their password.
@@ -25,11 +27,12 @@ pub enum RevokeReason {
 }
 
 impl RevokeReason {
-    pub const ALL: [RevokeReason; 7] = [
+    pub const ALL: [RevokeReason; 8] = [
         RevokeReason::SignedOut,
         RevokeReason::Revoked,
         RevokeReason::SignedOutByOwner,
         RevokeReason::SignedOutByOperator,
+        RevokeReason::RemovedFromAccount,
         RevokeReason::SessionCap,
         RevokeReason::PasswordChanged,
         RevokeReason::TokenReuse,
@@ -41,6 +44,7 @@ impl RevokeReason {
             RevokeReason::Revoked => "revoked",
             RevokeReason::SignedOutByOwner => "signed_out_by_owner",
             RevokeReason::SignedOutByOperator => "signed_out_by_operator",
+            RevokeReason::RemovedFromAccount => "removed_from_account",
             RevokeReason::SessionCap => "session_cap",
             RevokeReason::PasswordChanged => "password_changed",
             RevokeReason::TokenReuse => "token_reuse",

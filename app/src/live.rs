@@ -1,6 +1,7 @@
 //! The browser's live link to its session (`GET /api/events`): the session's
 //! deadlines, the offset between the server's clock and the browser's, news
-//! of policy changes, and being sent to the sign-in page the moment the
+//! of policy changes, role changes and new security log entries, and being
+//! sent to the sign-in page the moment the
 //! session ends or is revoked.
 
 use api::messages::{SignInReason, login_after_revoke};
@@ -19,6 +20,8 @@ pub struct Live {
     pub offset_ms: RwSignal<i64>,
     /// Counts policy changes announced by the server (refetch on change).
     pub policy_changes: RwSignal<u32>,
+    /// Counts security log entries announced by the server.
+    pub audit_entries: RwSignal<u32>,
     /// Set while this page signs itself out, so the session's end is not
     /// reported as a surprise.
     pub leaving: RwSignal<bool>,
@@ -56,6 +59,7 @@ pub fn provide_live() -> Live {
         deadlines: RwSignal::new(None),
         offset_ms: RwSignal::new(0),
         policy_changes: RwSignal::new(0),
+        audit_entries: RwSignal::new(0),
         leaving: RwSignal::new(false),
     };
     provide_context(live);
@@ -67,10 +71,12 @@ pub fn use_live() -> Live {
     expect_context::<Live>()
 }
 
-const EVENT_NAMES: [&str; 5] = [
+const EVENT_NAMES: [&str; 7] = [
     "session",
     "session_updated",
     "policy_updated",
+    "role_changed",
+    "audit_recorded",
     "session_revoked",
     "session_expired",
 ];
@@ -117,6 +123,11 @@ fn handle(live: Live, data: &str) {
         }
 
         LiveEvent::PolicyUpdated => live.policy_changes.update(|n| *n += 1),
+        LiveEvent::AuditRecorded => live.audit_entries.update(|n| *n += 1),
+        // What the page offers depends on the role: load it again.
+        LiveEvent::RoleChanged => {
+            let _ = window().location().reload();
+        }
         LiveEvent::SessionRevoked { reason } => leave(live, login_after_revoke(reason)),
         LiveEvent::SessionExpired => leave(live, SignInReason::SessionExpired.login_path()),
     }

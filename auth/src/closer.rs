@@ -23,6 +23,14 @@ pub trait ConnectionCloser: Send + Sync + 'static {
     /// Sends an event to every connection of one session.
     fn notify_session(&self, session_id: &SessionId, event: &LiveEvent);
 
+    /// Sends an event to every connection of one user.
+    fn notify_user(&self, user_id: &UserId, event: &LiveEvent);
+
     /// Sends an event to every connection in one account.
     fn notify_account(&self, account_id: &AccountId, event: &LiveEvent);
+
+    /// Tells the connections that follow the account's security log of a
+    /// new entry, if they may read it: an owner's of every entry, a
+    /// member's of those done by or to them (`about`).
+    fn audit_recorded(&self, account_id: &AccountId, about: &[UserId]);
 }

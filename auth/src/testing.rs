@@ -197,7 +197,19 @@ impl ConnectionCloser for RecordingCloser {
             .push(event.clone());
     }
 
+    fn notify_user(&self, _user_id: &UserId, event: &LiveEvent) {
+        self.record_event(event);
+    }
+
     fn notify_account(&self, _account_id: &AccountId, event: &LiveEvent) {
+        self.record_event(event);
+    }
+
+    fn audit_recorded(&self, _account_id: &AccountId, _about: &[UserId]) {}
+}
+
+impl RecordingCloser {
+    fn record_event(&self, event: &LiveEvent) {
         self.notified
             .lock()
             .unwrap_or_else(PoisonError::into_inner)

@@ -229,28 +229,8 @@ pub(crate) async fn any_exist(pool: &AnyPool) -> Result<bool, AuthError> {
     Ok(found.is_some())
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_stored_policy_is_both_minutes_or_neither_and_anything_else_is_reported() {
-        assert_eq!(stored_policy(None, None).unwrap(), None);
-        assert_eq!(
-            stored_policy(Some(30), Some(600)).unwrap(),
-            Some(SessionPolicy::new(30, 600).unwrap())
-        );
-        for (idle, absolute) in [(Some(30), None), (None, Some(600)), (Some(0), Some(600))] {
-            assert!(
-                matches!(stored_policy(idle, absolute), Err(AuthError::Storage(_))),
-                "{idle:?} {absolute:?} was taken"
-            );
-        }
-    }
-}
-
-/// Makes `user_id` the owner of `account_id`; its owner until now becomes a
-/// member (an account has one owner). False when the user is not in it.
+/// Makes `user_id` the only owner of `account_id`; its owners until now
+/// become members. False when the user is not in it.
 pub(crate) async fn make_owner(
     conn: &mut AnyConnection,
     account_id: &AccountId,
@@ -330,4 +310,87 @@ pub(crate) async fn list_all(pool: &AnyPool, now: Timestamp) -> Result<Vec<Membe
             .fetch_all(pool)
             .await?,
     )
+}
+
+/// Locks the account's row until the transaction ends, so that changes to
+/// who owns it happen one after the other (see [`lock`]).
+pub(crate) async fn lock_account(
+    conn: &mut AnyConnection,
+    account_id: &AccountId,
+) -> Result<(), AuthError> {
+    sqlx::query("UPDATE accounts SET id = id WHERE id = $1")
+        .bind(account_id.as_str())
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// The user, if they are in the account.
+pub(crate) async fn find_in_account(
+    conn: &mut AnyConnection,
+    account_id: &AccountId,
+    user_id: &UserId,
+) -> Result<Option<Me>, AuthError> {
+    let row = sqlx::query_as::<_, UserRow>(select_user!("WHERE u.id = $1 AND u.account_id = $2"))
+        .bind(user_id.as_str())
+        .bind(account_id.as_str())
+        .fetch_optional(conn)
+        .await?;
+    row.map(|row| row.user.me()).transpose()
+}
+
+/// How many owners the account has.
+pub(crate) async fn count_owners(
+    conn: &mut AnyConnection,
+    account_id: &AccountId,
+) -> Result<i64, AuthError> {
+    Ok(
+        sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE account_id = $1 AND role = 'owner'")
+            .bind(account_id.as_str())
+            .fetch_one(conn)
+            .await?,
+    )
+}
+
+pub(crate) async fn set_role(
+    conn: &mut AnyConnection,
+    user_id: &UserId,
+    role: Role,
+) -> Result<(), AuthError> {
+    sqlx::query("UPDATE users SET role = $1 WHERE id = $2")
+        .bind(role.as_str())
+        .bind(user_id.as_str())
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Deletes the user and, with them, their sessions, tokens and notices.
+/// Their audit entries stay.
+pub(crate) async fn delete(conn: &mut AnyConnection, user_id: &UserId) -> Result<(), AuthError> {
+    sqlx::query("DELETE FROM users WHERE id = $1")
+        .bind(user_id.as_str())
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_stored_policy_is_both_minutes_or_neither_and_anything_else_is_reported() {
+        assert_eq!(stored_policy(None, None).unwrap(), None);
+        assert_eq!(
+            stored_policy(Some(30), Some(600)).unwrap(),
+            Some(SessionPolicy::new(30, 600).unwrap())
+        );
+        for (idle, absolute) in [(Some(30), None), (None, Some(600)), (Some(0), Some(600))] {
+            assert!(
+                matches!(stored_policy(idle, absolute), Err(AuthError::Storage(_))),
+                "{idle:?} {absolute:?} was taken"
+            );
+        }
+    }
 }

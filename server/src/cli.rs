@@ -61,8 +61,8 @@ pub enum UsersCommand {
         #[command(flatten)]
         database: Database,
     },
-    /// Makes a user their account's owner; the owner until now becomes a
-    /// member (an account has one owner).
+    /// Makes a user their account's only owner (the way back in); its
+    /// owners until now become members.
     MakeOwner {
         email: String,
         #[command(flatten)]

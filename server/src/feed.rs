@@ -53,9 +53,17 @@ enum Change {
         session_id: SessionId,
         event: LiveEvent,
     },
+    NotifyUser {
+        user_id: UserId,
+        event: LiveEvent,
+    },
     NotifyAccount {
         account_id: AccountId,
         event: LiveEvent,
+    },
+    AuditRecorded {
+        account_id: AccountId,
+        about: Vec<UserId>,
     },
 }
 
@@ -175,8 +183,16 @@ impl ChangeFeed {
                 self.hub.notify_session(session_id, event);
                 0
             }
+            Change::NotifyUser { user_id, event } => {
+                self.hub.notify_user(user_id, event);
+                0
+            }
             Change::NotifyAccount { account_id, event } => {
                 self.hub.notify_account(account_id, event);
+                0
+            }
+            Change::AuditRecorded { account_id, about } => {
+                self.hub.audit_recorded(account_id, about);
                 0
             }
         }
@@ -289,10 +305,24 @@ impl ConnectionCloser for ChangeFeed {
         });
     }
 
+    fn notify_user(&self, user_id: &UserId, event: &LiveEvent) {
+        self.spread(Change::NotifyUser {
+            user_id: user_id.clone(),
+            event: event.clone(),
+        });
+    }
+
     fn notify_account(&self, account_id: &AccountId, event: &LiveEvent) {
         self.spread(Change::NotifyAccount {
             account_id: account_id.clone(),
             event: event.clone(),
+        });
+    }
+
+    fn audit_recorded(&self, account_id: &AccountId, about: &[UserId]) {
+        self.spread(Change::AuditRecorded {
+            account_id: account_id.clone(),
+            about: about.to_vec(),
         });
     }
 }
@@ -494,6 +524,7 @@ mod tests {
                 user: UserId::from_random_bytes([1; 16]),
                 account: AccountId::from_random_bytes([1; 16]),
                 address: None,
+                log: None,
             })
             .unwrap();
         let feed = ChangeFeed::local(hub.clone());

@@ -48,6 +48,18 @@ pub struct Owner {
     pub account: AccountId,
     /// The client's address, when known.
     pub address: Option<IpAddr>,
+    /// Whether it is told of new security log entries, and of which.
+    pub log: Option<LogView>,
+}
+
+/// Which new security log entries a connection is told of: what its user
+/// may read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LogView {
+    /// Every entry of the account (an owner).
+    Account,
+    /// Entries done by or to its user (a member).
+    Own,
 }
 
 /// How many connections one credential and one client address may hold.
@@ -97,6 +109,8 @@ struct Registry {
     by_token: HashMap<TokenId, HashSet<u64>>,
     by_user: HashMap<UserId, HashSet<u64>>,
     by_account: HashMap<AccountId, HashSet<u64>>,
+    /// The connections that follow their account's security log.
+    log_readers: HashMap<AccountId, HashSet<u64>>,
     by_address: HashMap<IpAddr, HashSet<u64>>,
 }
 
@@ -128,6 +142,9 @@ impl Registry {
         }
         index(&mut self.by_user, &entry.owner.user, id);
         index(&mut self.by_account, &entry.owner.account, id);
+        if entry.owner.log.is_some() {
+            index(&mut self.log_readers, &entry.owner.account, id);
+        }
         if let Some(address) = &entry.owner.address {
             index(&mut self.by_address, address, id);
         }
@@ -143,6 +160,7 @@ impl Registry {
         }
         unindex(&mut self.by_user, &entry.owner.user, id);
         unindex(&mut self.by_account, &entry.owner.account, id);
+        unindex(&mut self.log_readers, &entry.owner.account, id);
         if let Some(address) = &entry.owner.address {
             unindex(&mut self.by_address, address, id);
         }
@@ -314,10 +332,38 @@ impl ConnectionCloser for ConnectionHub {
         );
     }
 
+    fn notify_user(&self, user_id: &UserId, event: &LiveEvent) {
+        self.publish(
+            |r| ids_of(&r.by_user, user_id),
+            &Notice::Event(event.clone()),
+        );
+    }
+
     fn notify_account(&self, account_id: &AccountId, event: &LiveEvent) {
         self.publish(
             |r| ids_of(&r.by_account, account_id),
             &Notice::Event(event.clone()),
+        );
+    }
+
+    fn audit_recorded(&self, account_id: &AccountId, about: &[UserId]) {
+        self.publish(
+            |r| {
+                let may_read = |id: &u64| {
+                    r.entries
+                        .get(id)
+                        .is_some_and(|entry| match entry.owner.log {
+                            Some(LogView::Account) => true,
+                            Some(LogView::Own) => about.contains(&entry.owner.user),
+                            None => false,
+                        })
+                };
+                ids_of(&r.log_readers, account_id)
+                    .into_iter()
+                    .filter(may_read)
+                    .collect()
+            },
+            &Notice::Event(LiveEvent::AuditRecorded),
         );
     }
 }
@@ -348,6 +394,7 @@ mod tests {
             user: UserId::from_random_bytes([user_n; 16]),
             account: AccountId::from_random_bytes([1; 16]),
             address: Some(IpAddr::from([127, 0, 0, 1])),
+            log: None,
         }
     }
 

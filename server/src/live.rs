@@ -7,16 +7,16 @@ use std::convert::Infallible;
 use std::net::IpAddr;
 use std::time::Duration;
 
-use api::{ApiError, ErrorCode, LiveEvent, RevokeReason, Timestamp};
+use api::{ApiError, ErrorCode, LiveEvent, RevokeReason, Role, Timestamp};
 use auth::{Auth, AuthError, Caller, ConnectionStanding, Credential, Deadlines, TokenHash};
 use axum::Extension;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use futures_util::stream::{self, Stream, StreamExt};
 
 use crate::error::HttpError;
 use crate::extract::SignedIn;
-use crate::hub::{Closed, ConnectionHub, Inbox, Notice, Owner, Registration, TooMany};
+use crate::hub::{Closed, ConnectionHub, Inbox, LogView, Notice, Owner, Registration, TooMany};
 use crate::middleware::ClientAddr;
 use crate::state::AppState;
 
@@ -132,12 +132,14 @@ pub struct ConnectionWatch {
 
 impl ConnectionWatch {
     /// Registers a connection of `caller` from `address` with the hub,
-    /// or says (as the answer to send) that too many are open already.
+    /// following the security log when `log` says so, or says (as the
+    /// answer to send) that too many are open already.
     pub fn start(
         auth: Auth,
         hub: &ConnectionHub,
         caller: &Caller,
         address: Option<IpAddr>,
+        log: Option<LogView>,
     ) -> Result<Self, HttpError> {
         let (registration, inbox) = hub
             .register(Owner {
@@ -145,6 +147,7 @@ impl ConnectionWatch {
                 user: caller.me.user_id.clone(),
                 account: caller.me.account_id.clone(),
                 address,
+                log,
             })
             .map_err(|too_many| {
                 HttpError(ApiError::new(
@@ -329,11 +332,20 @@ pub fn live_events(first: LiveEvent, watch: ConnectionWatch) -> impl Stream<Item
     }))
 }
 
+/// What the page that opens the stream wants besides its session's news.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct Follow {
+    /// `?log=true`: new entries of the security log the user may read.
+    #[serde(default)]
+    log: bool,
+}
+
 /// `GET /api/events`: Server-Sent Events for the signed-in browser session.
 pub async fn events(
     State(state): State<AppState>,
     SignedIn(caller): SignedIn,
     address: Option<Extension<ClientAddr>>,
+    Query(follow): Query<Follow>,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, HttpError> {
     let Credential::Session {
         session_id,
@@ -354,7 +366,11 @@ pub async fn events(
         server_time: state.auth.now(),
     };
     let address = address.map(|Extension(ClientAddr(ip))| ip);
-    let watch = ConnectionWatch::start(state.auth.clone(), &state.hub, &caller, address)?;
+    let log = follow.log.then_some(match caller.me.role {
+        Role::Owner => LogView::Account,
+        Role::Member => LogView::Own,
+    });
+    let watch = ConnectionWatch::start(state.auth.clone(), &state.hub, &caller, address, log)?;
     let mut first_sent = false;
     let stream = live_events(first, watch).map(move |event| {
         let event = sse_event(&event);

@@ -1,13 +1,21 @@
-//! The owner adds members to the account.
+//! The owner adds members to the account, removes them, and makes them
+//! owners or members. Removals and role changes happen under a lock on the
+//! account, so however they race, the account keeps an owner.
 
-use api::{DisplayName, EmailAddress, Me, NewMemberRequest, Role, UserId};
+use api::{
+    ApiError, DisplayName, EmailAddress, ErrorCode, LiveEvent, Me, MemberRemoveParams,
+    MemberRemoved, MemberRoleSet, MemberRoleSetParams, NewMemberRequest, RevokeReason, Role,
+    UserId,
+};
 use serde_json::json;
+use sqlx::AnyConnection;
 
 use super::{ClientMeta, OwnerActions};
-use crate::AuthError;
 use crate::audit::{AuditEvent, AuditKind};
 use crate::secret::random_bytes;
+use crate::sessions::{self, Whose};
 use crate::users::{self, NewUser};
+use crate::{AuthError, tokens};
 
 impl OwnerActions<'_> {
     /// Adds a member with a first password. A taken email is a conflict.
@@ -61,5 +69,119 @@ impl OwnerActions<'_> {
             account_id: caller.me.account_id.clone(),
             account_name: caller.me.account_name.clone(),
         })
+    }
+
+    /// `account_member_remove`: the user can no longer sign in; their
+    /// sessions and API tokens end and their live connections close before
+    /// the removal is audited. Their audit entries stay. Not the caller.
+    #[tracing::instrument(skip_all, fields(account_id = %self.owner.me.account_id))]
+    pub async fn remove_member(
+        &self,
+        params: MemberRemoveParams,
+        meta: &ClientMeta,
+    ) -> Result<MemberRemoved, AuthError> {
+        let (auth, caller) = (self.auth, self.owner);
+        auth.require_recent_password(caller).await?;
+        if params.user_id == caller.me.user_id {
+            return Err(AuthError::Rejected(ApiError::new(
+                ErrorCode::InvalidParams,
+                "You cannot remove yourself from the account.",
+            )));
+        }
+        let now = auth.now();
+        let reason = RevokeReason::RemovedFromAccount;
+        let mut tx = auth.0.db.begin_write().await?;
+        let member = self.locked_member(&mut tx, &params.user_id).await?;
+        let ended =
+            sessions::revoke_live(&mut tx, Whose::User(&member.user_id), None, reason, now).await?;
+        let revoked_tokens = tokens::revoke_all_of_user(&mut tx, &member.user_id, now).await?;
+        users::delete(&mut tx, &member.user_id).await?;
+        tx.commit().await?;
+        auth.close_tokens(&revoked_tokens);
+        let removed = MemberRemoved {
+            sessions: ended.len() as u64,
+            tokens: revoked_tokens.len() as u64,
+        };
+        let event = AuditEvent::new(AuditKind::MemberRemoved, now, meta)
+            .by(&caller.me.account_id, &caller.me.user_id)
+            .target(member.user_id.as_str())
+            .detail(json!({
+                "name": member.name,
+                "email": member.email,
+                "role": member.role,
+                "sessions_ended": removed.sessions,
+                "api_tokens_revoked": removed.tokens,
+            }));
+        auth.after_revoke(&ended, reason, event).await;
+        Ok(removed)
+    }
+
+    /// `account_member_role_set`: makes the user an owner or a member. The
+    /// last owner stays one. Their open pages are told to load again.
+    #[tracing::instrument(skip_all, fields(account_id = %self.owner.me.account_id))]
+    pub async fn set_member_role(
+        &self,
+        params: MemberRoleSetParams,
+        meta: &ClientMeta,
+    ) -> Result<MemberRoleSet, AuthError> {
+        let (auth, caller) = (self.auth, self.owner);
+        auth.require_recent_password(caller).await?;
+        let mut tx = auth.0.db.begin_write().await?;
+        let member = self.locked_member(&mut tx, &params.user_id).await?;
+        let unchanged = MemberRoleSet {
+            user_id: member.user_id.clone(),
+            role: params.role,
+            changed: false,
+        };
+        if member.role == params.role {
+            return Ok(unchanged);
+        }
+        if params.role == Role::Member
+            && users::count_owners(&mut tx, &member.account_id).await? <= 1
+        {
+            return Err(AuthError::Rejected(ApiError::new(
+                ErrorCode::Conflict,
+                "An account needs an owner: make someone else an owner first.",
+            )));
+        }
+        users::set_role(&mut tx, &member.user_id, params.role).await?;
+        tx.commit().await?;
+        auth.0
+            .closer
+            .notify_user(&member.user_id, &LiveEvent::RoleChanged);
+        auth.0
+            .audit
+            .record(
+                AuditEvent::new(AuditKind::RoleChanged, auth.now(), meta)
+                    .by(&caller.me.account_id, &caller.me.user_id)
+                    .target(member.user_id.as_str())
+                    .detail(json!({"from": member.role, "to": params.role})),
+            )
+            .await;
+        Ok(MemberRoleSet {
+            changed: true,
+            ..unchanged
+        })
+    }
+
+    /// Locks the account, checks that the caller still owns it (a role
+    /// change may have raced this request), and finds the user in it. A
+    /// user of another account answers exactly like an unknown one.
+    async fn locked_member(
+        &self,
+        conn: &mut AnyConnection,
+        user_id: &UserId,
+    ) -> Result<Me, AuthError> {
+        let account_id = &self.owner.me.account_id;
+        users::lock_account(conn, account_id).await?;
+        let still_owner = users::find_in_account(conn, account_id, &self.owner.me.user_id)
+            .await?
+            .is_some_and(|me| me.role == Role::Owner);
+        if !still_owner {
+            return Err(AuthError::Forbidden);
+        }
+        users::find_in_account(conn, account_id, user_id)
+            .await?
+            .ok_or_else(super::owner::no_such_member)
     }
 }

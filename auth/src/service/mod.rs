@@ -169,7 +169,7 @@ impl Auth {
         // once (`busy`) rather than queued without end.
         let passwords = PasswordHasher::new(parallel_hashes, 4 * parallel_hashes).await?;
         Ok(Self(Arc::new(Inner {
-            audit: AuditLog::new(db.clone()),
+            audit: AuditLog::new(db.clone(), closer.clone()),
             toucher: Toucher::start(db.clone()),
             session_cache: SessionCache::new(db.backend() == Backend::Sqlite),
             db,

@@ -93,8 +93,8 @@ impl OperatorActions<'_> {
         })
     }
 
-    /// Makes the user their account's owner; the owner until now becomes
-    /// a member (an account has one owner).
+    /// Makes the user their account's only owner (the way back in when
+    /// the owners are locked out); its owners until now become members.
     pub async fn make_owner(&self, email: &EmailAddress) -> Result<Me, AuthError> {
         let auth = self.auth;
         let mut user = self.user(email).await?;

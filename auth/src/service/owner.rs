@@ -186,7 +186,7 @@ impl OwnerActions<'_> {
     }
 }
 
-fn no_such_member() -> AuthError {
+pub(super) fn no_such_member() -> AuthError {
     AuthError::Rejected(ApiError::new(
         ErrorCode::NotFound,
         "There is no such member in this account.",

@@ -120,6 +120,17 @@ async fn dispatch(
                 .sign_out_member(params_of(params)?, meta)
                 .await?,
         ),
+        Method::MemberRemove => to_json(
+            auth.as_owner(caller)?
+                .remove_member(params_of(params)?, meta)
+                .await?,
+        ),
+        Method::MemberRoleSet => to_json(
+            auth.as_owner(caller)?
+                .set_member_role(params_of(params)?, meta)
+                .await?,
+        ),
+        Method::AuditList => to_json(user.security_log(params_of(params)?).await?),
     }
 }
 

@@ -60,7 +60,8 @@ pub async fn rpc_over_websocket(
     };
     // Registered before the upgrade, so a refusal is an HTTP answer.
     let address = address.map(|Extension(ClientAddr(ip))| ip);
-    let watch = match ConnectionWatch::start(state.auth.clone(), &state.hub, &caller, address) {
+    let watch = match ConnectionWatch::start(state.auth.clone(), &state.hub, &caller, address, None)
+    {
         Ok(watch) => watch,
         Err(refusal) => return refusal.into_response(),
     };
@@ -352,7 +353,7 @@ mod tests {
         .unwrap();
         let session = signed_in(&auth).await;
         let caller = resolved(&auth, &session.token, Access::Api).await.caller;
-        let watch = ConnectionWatch::start(auth.clone(), &hub, &caller, None).unwrap();
+        let watch = ConnectionWatch::start(auth.clone(), &hub, &caller, None, None).unwrap();
         let (send, incoming) = mpsc::unbounded_channel();
         let (outgoing, heard) = mpsc::unbounded_channel();
         let connection = Connection {

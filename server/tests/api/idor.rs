@@ -9,6 +9,7 @@ use crate::helpers::{Cred, TestApp, TestUser, assert_rpc_error, spawn_app};
 /// A user with a session and an API token.
 struct Probe {
     cookie: String,
+    user_id: String,
     session_id: String,
     token_id: String,
     email: String,
@@ -20,6 +21,7 @@ async fn probe(app: &TestApp, cookie: String, email: String) -> Probe {
         .await;
     let (token_id, _) = app.api_token(&cookie, "probe").await;
     Probe {
+        user_id: verified["me"]["user_id"].as_str().unwrap().to_owned(),
         session_id: verified["session_id"].as_str().unwrap().to_owned(),
         cookie,
         token_id,
@@ -161,13 +163,25 @@ async fn an_owner_sees_and_signs_out_only_their_own_account() {
 #[tokio::test]
 async fn members_are_refused_every_owner_action() {
     let app = spawn_app().await;
-    let [_, a_member, ..] = two_accounts(&app).await;
+    let [a_owner, a_member, ..] = two_accounts(&app).await;
     let me = Cred::Cookie(&a_member.cookie);
+    let owner = json!({"user_id": a_owner.user_id});
 
     for (method, params) in [
         ("account_security_get", json!({})),
         ("account_policy_set", json!({"preset": "strict"})),
         ("account_sessions_revoke", json!({"scope": "all"})),
+        ("account_member_list", json!({})),
+        ("account_member_sign_out", owner.clone()),
+        ("account_member_remove", owner.clone()),
+        (
+            "account_member_role_set",
+            json!({"user_id": a_owner.user_id, "role": "member"}),
+        ),
+        (
+            "account_member_role_set",
+            json!({"user_id": a_member.user_id, "role": "owner"}),
+        ),
     ] {
         let (status, body) = app.rpc(method, params, me).await;
         assert_rpc_error(status, &body, StatusCode::FORBIDDEN, "forbidden");
@@ -180,6 +194,51 @@ async fn members_are_refused_every_owner_action() {
         )
         .await;
     assert_eq!(added.status(), StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn an_owner_acting_on_another_accounts_user_is_answered_as_for_an_unknown_one() {
+    let app = spawn_app().await;
+    let [a_owner, _, b_owner, b_member] = two_accounts(&app).await;
+    let me = Cred::Cookie(&a_owner.cookie);
+    let made_up = "0".repeat(32);
+
+    for victim in [&b_owner, &b_member] {
+        for (method, params) in [
+            (
+                "account_member_sign_out",
+                json!({"revoke_api_tokens": true}),
+            ),
+            ("account_member_remove", json!({})),
+            ("account_member_role_set", json!({"role": "member"})),
+            ("account_member_role_set", json!({"role": "owner"})),
+        ] {
+            let with = |user_id: &str| {
+                let mut params = params.clone();
+                params["user_id"] = json!(user_id);
+                params
+            };
+            let theirs = app.rpc(method, with(&victim.user_id), me).await;
+            let unknown = app.rpc(method, with(&made_up), me).await;
+            assert_eq!(theirs, unknown, "{method}");
+            assert_rpc_error(theirs.0, &theirs.1, StatusCode::NOT_FOUND, "not_found");
+        }
+    }
+    for untouched in [&b_owner, &b_member] {
+        let verified = app
+            .rpc_ok("account_verify", json!({}), Cred::Cookie(&untouched.cookie))
+            .await;
+        assert_eq!(verified["me"]["email"], untouched.email);
+    }
+    let b_roles = app
+        .rpc_ok(
+            "account_member_list",
+            json!({}),
+            Cred::Cookie(&b_owner.cookie),
+        )
+        .await;
+    assert_eq!(b_roles[0]["role"], "owner");
+    assert_eq!(b_roles[1]["role"], "member");
 }
 
 fn ids(list: &Value, key: &str) -> Vec<String> {

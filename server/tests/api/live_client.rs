@@ -30,12 +30,7 @@ pub struct EventStream {
 
 impl TestApp {
     pub async fn open_events(&self, cred: Cred<'_>) -> EventStream {
-        let response = self.try_open_events(cred).await;
-        assert_eq!(response.status(), StatusCode::OK);
-        EventStream {
-            body: Box::pin(response.bytes_stream()),
-            buffer: String::new(),
-        }
+        EventStream::of(self.try_open_events(cred).await)
     }
 
     pub async fn try_open_events(&self, cred: Cred<'_>) -> reqwest::Response {
@@ -81,6 +76,15 @@ impl TestApp {
 }
 
 impl EventStream {
+    /// The stream a `GET /api/events` answered with.
+    pub fn of(response: reqwest::Response) -> Self {
+        assert_eq!(response.status(), StatusCode::OK);
+        Self {
+            body: Box::pin(response.bytes_stream()),
+            buffer: String::new(),
+        }
+    }
+
     /// The next event, or `None` when the stream ended. Panics if nothing
     /// comes within `wait`.
     pub async fn next_event(&mut self, wait: Duration) -> Option<SseEvent> {

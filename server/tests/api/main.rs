@@ -28,5 +28,6 @@ mod pages;
 mod probes;
 mod reauth;
 mod rpc;
+mod security_log;
 mod sessions;
 mod sign_in;

@@ -1,9 +1,14 @@
-//! The owner's list of the account's users (`account_member_list`).
+//! The owner and the account's users: the list (`account_member_list`),
+//! removing a member (`account_member_remove`) and roles
+//! (`account_member_role_set`).
+
+use std::time::Duration;
 
 use reqwest::StatusCode;
-use serde_json::json;
+use serde_json::{Value, json};
 
-use crate::helpers::{Cred, TestUser, assert_rpc_error, spawn_app};
+use crate::helpers::{Cred, TestApp, TestUser, assert_api_error, assert_rpc_error, spawn_app};
+use crate::live_client::PROMPTLY;
 
 #[tokio::test]
 async fn the_owner_lists_every_user_of_the_account_and_only_those() {
@@ -57,4 +62,272 @@ async fn a_member_may_not_list_the_account() {
         .await;
 
     assert_rpc_error(status, &body, StatusCode::FORBIDDEN, "forbidden");
+}
+
+/// The user id behind a session cookie.
+async fn user_id_of(app: &TestApp, cookie: &str) -> String {
+    app.rpc_ok("account_verify", json!({}), Cred::Cookie(cookie))
+        .await["me"]["user_id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+async fn role_of(app: &TestApp, owner: &str, user_id: &str) -> Value {
+    let list = app
+        .rpc_ok("account_member_list", json!({}), Cred::Cookie(owner))
+        .await;
+    list.as_array()
+        .unwrap()
+        .iter()
+        .find(|member| member["user_id"] == user_id)
+        .map_or(Value::Null, |member| member["role"].clone())
+}
+
+#[tokio::test]
+async fn removing_a_member_ends_every_credential_and_closes_their_connections_at_once() {
+    let app = spawn_app().await;
+    let owner = app.signed_up(&TestUser::generate()).await;
+    let bob = app.added_member(&owner, "Bob").await;
+    let cara = app.added_member(&owner, "Cara").await;
+    let bob_cookie = app.logged_in(&bob).await;
+    let cara_cookie = app.logged_in(&cara).await;
+    let (_, bob_token) = app.api_token(&bob_cookie, "deploy").await;
+    let bob_id = user_id_of(&app, &bob_cookie).await;
+    let mut bob_events = app.open_events(Cred::Cookie(&bob_cookie)).await;
+    let mut cara_events = app.open_events(Cred::Cookie(&cara_cookie)).await;
+    let mut bob_socket = app
+        .open_socket(Cred::Cookie(&bob_cookie), None)
+        .await
+        .unwrap();
+    let mut bob_script = app
+        .open_socket(Cred::Bearer(&bob_token), None)
+        .await
+        .unwrap();
+    for events in [&mut bob_events, &mut cara_events] {
+        events.next_event(PROMPTLY).await;
+    }
+
+    let removed = app
+        .rpc_ok(
+            "account_member_remove",
+            json!({"user_id": bob_id}),
+            Cred::Cookie(&owner),
+        )
+        .await;
+
+    assert_eq!(removed, json!({"sessions": 1, "tokens": 1}));
+    let last = bob_events.next_event(PROMPTLY).await.unwrap();
+    assert_eq!(
+        (last.name.as_str(), &last.data["reason"]),
+        ("session_revoked", &json!("removed_from_account"))
+    );
+    assert_eq!(bob_socket.closed(PROMPTLY).await.code, 4001);
+    assert_eq!(bob_script.closed(PROMPTLY).await.code, 4001);
+    assert!(cara_events.stays_quiet(Duration::from_millis(300)).await);
+    assert_eq!(
+        role_of(&app, &owner, &bob_id).await,
+        Value::Null,
+        "still listed"
+    );
+}
+
+#[tokio::test]
+async fn a_removed_member_is_refused_on_every_route() {
+    let app = spawn_app().await;
+    let owner = app.signed_up(&TestUser::generate()).await;
+    let bob = app.added_member(&owner, "Bob").await;
+    let bob_cookie = app.logged_in(&bob).await;
+    let (_, bob_token) = app.api_token(&bob_cookie, "deploy").await;
+    let bob_id = user_id_of(&app, &bob_cookie).await;
+
+    app.rpc_ok(
+        "account_member_remove",
+        json!({"user_id": bob_id}),
+        Cred::Cookie(&owner),
+    )
+    .await;
+
+    let page = app.get("/account/security", Some(&bob_cookie)).await;
+    assert_eq!(page.status(), StatusCode::SEE_OTHER, "the page");
+    assert!(
+        page.headers()["location"]
+            .to_str()
+            .unwrap()
+            .starts_with("/login")
+    );
+    for cred in [Cred::Cookie(&bob_cookie), Cred::Bearer(&bob_token)] {
+        let (status, body) = app.rpc("account_verify", json!({}), cred).await;
+        assert_rpc_error(status, &body, StatusCode::UNAUTHORIZED, "unauthenticated");
+        assert!(
+            app.open_socket(cred, None).await.is_err(),
+            "a socket opened"
+        );
+    }
+    let stream = app.try_open_events(Cred::Cookie(&bob_cookie)).await;
+    assert_eq!(stream.status(), StatusCode::UNAUTHORIZED, "the stream");
+    let sign_in = app.login(&bob).await;
+    assert_api_error(sign_in, StatusCode::UNAUTHORIZED, "unauthenticated").await;
+}
+
+#[tokio::test]
+async fn the_owner_cannot_remove_themselves_and_a_member_cannot_remove_anyone() {
+    let app = spawn_app().await;
+    let owner = app.signed_up(&TestUser::generate()).await;
+    let owner_id = user_id_of(&app, &owner).await;
+    let bob = app.added_member(&owner, "Bob").await;
+    let bob_cookie = app.logged_in(&bob).await;
+
+    let (status, body) = app
+        .rpc(
+            "account_member_remove",
+            json!({"user_id": owner_id}),
+            Cred::Cookie(&owner),
+        )
+        .await;
+    assert_rpc_error(status, &body, StatusCode::BAD_REQUEST, "invalid_params");
+    let (status, body) = app
+        .rpc(
+            "account_member_remove",
+            json!({"user_id": owner_id}),
+            Cred::Cookie(&bob_cookie),
+        )
+        .await;
+    assert_rpc_error(status, &body, StatusCode::FORBIDDEN, "forbidden");
+    assert_eq!(role_of(&app, &owner, &owner_id).await, "owner");
+}
+
+#[tokio::test]
+async fn a_new_owner_can_act_at_once_and_the_last_owner_stays_one() {
+    let app = spawn_app().await;
+    let ada = app.signed_up(&TestUser::generate()).await;
+    let ada_id = user_id_of(&app, &ada).await;
+    let bob = app.added_member(&ada, "Bob").await;
+    let bob_cookie = app.logged_in(&bob).await;
+    let bob_id = user_id_of(&app, &bob_cookie).await;
+    let mut bob_events = app.open_events(Cred::Cookie(&bob_cookie)).await;
+    bob_events.next_event(PROMPTLY).await;
+
+    let promoted = app
+        .rpc_ok(
+            "account_member_role_set",
+            json!({"user_id": bob_id, "role": "owner"}),
+            Cred::Cookie(&ada),
+        )
+        .await;
+
+    assert_eq!(
+        promoted,
+        json!({"user_id": bob_id, "role": "owner", "changed": true})
+    );
+    assert_eq!(
+        bob_events.next_event(PROMPTLY).await.unwrap().name,
+        "role_changed"
+    );
+    let (status, _) = app
+        .rpc("account_member_list", json!({}), Cred::Cookie(&bob_cookie))
+        .await;
+    assert_eq!(status, StatusCode::OK, "Bob is an owner now");
+
+    // Ada steps down; Bob is the last owner and cannot.
+    app.rpc_ok(
+        "account_member_role_set",
+        json!({"user_id": ada_id, "role": "member"}),
+        Cred::Cookie(&ada),
+    )
+    .await;
+    let (status, body) = app
+        .rpc(
+            "account_member_role_set",
+            json!({"user_id": bob_id, "role": "member"}),
+            Cred::Cookie(&bob_cookie),
+        )
+        .await;
+    assert_rpc_error(status, &body, StatusCode::CONFLICT, "conflict");
+    assert!(
+        body["error"]["message"].as_str().unwrap().contains("owner"),
+        "{body}"
+    );
+    let (status, body) = app
+        .rpc("account_member_list", json!({}), Cred::Cookie(&ada))
+        .await;
+    assert_rpc_error(status, &body, StatusCode::FORBIDDEN, "forbidden");
+    let again = app
+        .rpc_ok(
+            "account_member_role_set",
+            json!({"user_id": ada_id, "role": "member"}),
+            Cred::Cookie(&bob_cookie),
+        )
+        .await;
+    assert_eq!(again["changed"], false);
+}
+
+#[tokio::test]
+async fn two_owners_demoting_each_other_at_once_leave_one_owner() {
+    let app = spawn_app().await;
+    let ada = app.signed_up(&TestUser::generate()).await;
+    let ada_id = user_id_of(&app, &ada).await;
+    let bob = app.added_member(&ada, "Bob").await;
+    let bob_cookie = app.logged_in(&bob).await;
+    let bob_id = user_id_of(&app, &bob_cookie).await;
+    app.rpc_ok(
+        "account_member_role_set",
+        json!({"user_id": bob_id, "role": "owner"}),
+        Cred::Cookie(&ada),
+    )
+    .await;
+
+    let (by_ada, by_bob) = tokio::join!(
+        app.rpc(
+            "account_member_role_set",
+            json!({"user_id": bob_id, "role": "member"}),
+            Cred::Cookie(&ada),
+        ),
+        app.rpc(
+            "account_member_role_set",
+            json!({"user_id": ada_id, "role": "member"}),
+            Cred::Cookie(&bob_cookie),
+        ),
+    );
+
+    let went_through = [&by_ada, &by_bob]
+        .iter()
+        .filter(|(status, _)| *status == StatusCode::OK)
+        .count();
+    assert_eq!(went_through, 1, "{by_ada:?} {by_bob:?}");
+    let owner = if by_ada.0 == StatusCode::OK {
+        &ada
+    } else {
+        &bob_cookie
+    };
+    let roles = [
+        role_of(&app, owner, &ada_id).await,
+        role_of(&app, owner, &bob_id).await,
+    ];
+    assert_eq!(
+        roles.iter().filter(|role| **role == "owner").count(),
+        1,
+        "{roles:?}"
+    );
+}
+
+#[tokio::test]
+async fn removing_and_changing_roles_need_a_recent_password() {
+    let app = spawn_app().await;
+    let owner = app.signed_up(&TestUser::generate()).await;
+    let bob = app.added_member(&owner, "Bob").await;
+    let bob_id = user_id_of(&app, &app.logged_in(&bob).await).await;
+    app.clock.advance(Duration::from_mins(16));
+
+    for (method, params) in [
+        ("account_member_remove", json!({"user_id": bob_id})),
+        (
+            "account_member_role_set",
+            json!({"user_id": bob_id, "role": "owner"}),
+        ),
+    ] {
+        let (status, body) = app.rpc(method, params, Cred::Cookie(&owner)).await;
+        assert_rpc_error(status, &body, StatusCode::FORBIDDEN, "reauth_required");
+    }
+    assert_eq!(role_of(&app, &owner, &bob_id).await, "member");
 }

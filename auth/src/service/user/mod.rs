@@ -3,6 +3,7 @@
 //! security notices. [`Auth::as_user`] binds the caller once; every action
 //! acts on that caller's account and nobody else's.
 
+mod log;
 mod password;
 mod sessions;
 mod tokens;
