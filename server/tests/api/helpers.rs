@@ -400,6 +400,15 @@ impl TestApp {
             .clone()
     }
 
+    /// The id of the user behind `cookie`.
+    pub async fn user_id_of(&self, cookie: &str) -> String {
+        self.rpc_ok("account_verify", json!({}), Cred::Cookie(cookie))
+            .await["me"]["user_id"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
+
     /// Revokes a session as the user of `cookie`; the answer.
     pub async fn revoke_session(&self, cookie: &str, session_id: &Value) -> Value {
         self.rpc_ok(

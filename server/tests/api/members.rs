@@ -64,15 +64,6 @@ async fn a_member_may_not_list_the_account() {
     assert_rpc_error(status, &body, StatusCode::FORBIDDEN, "forbidden");
 }
 
-/// The user id behind a session cookie.
-async fn user_id_of(app: &TestApp, cookie: &str) -> String {
-    app.rpc_ok("account_verify", json!({}), Cred::Cookie(cookie))
-        .await["me"]["user_id"]
-        .as_str()
-        .unwrap()
-        .to_owned()
-}
-
 async fn role_of(app: &TestApp, owner: &str, user_id: &str) -> Value {
     let list = app
         .rpc_ok("account_member_list", json!({}), Cred::Cookie(owner))
@@ -93,7 +84,7 @@ async fn removing_a_member_ends_every_credential_and_closes_their_connections_at
     let bob_cookie = app.logged_in(&bob).await;
     let cara_cookie = app.logged_in(&cara).await;
     let (_, bob_token) = app.api_token(&bob_cookie, "deploy").await;
-    let bob_id = user_id_of(&app, &bob_cookie).await;
+    let bob_id = app.user_id_of(&bob_cookie).await;
     let mut bob_events = app.open_events(Cred::Cookie(&bob_cookie)).await;
     let mut cara_events = app.open_events(Cred::Cookie(&cara_cookie)).await;
     let mut bob_socket = app
@@ -139,7 +130,7 @@ async fn a_removed_member_is_refused_on_every_route() {
     let bob = app.added_member(&owner, "Bob").await;
     let bob_cookie = app.logged_in(&bob).await;
     let (_, bob_token) = app.api_token(&bob_cookie, "deploy").await;
-    let bob_id = user_id_of(&app, &bob_cookie).await;
+    let bob_id = app.user_id_of(&bob_cookie).await;
 
     app.rpc_ok(
         "account_member_remove",
@@ -174,7 +165,7 @@ async fn a_removed_member_is_refused_on_every_route() {
 async fn the_owner_cannot_remove_themselves_and_a_member_cannot_remove_anyone() {
     let app = spawn_app().await;
     let owner = app.signed_up(&TestUser::generate()).await;
-    let owner_id = user_id_of(&app, &owner).await;
+    let owner_id = app.user_id_of(&owner).await;
     let bob = app.added_member(&owner, "Bob").await;
     let bob_cookie = app.logged_in(&bob).await;
 
@@ -201,10 +192,10 @@ async fn the_owner_cannot_remove_themselves_and_a_member_cannot_remove_anyone() 
 async fn a_new_owner_can_act_at_once_and_the_last_owner_stays_one() {
     let app = spawn_app().await;
     let ada = app.signed_up(&TestUser::generate()).await;
-    let ada_id = user_id_of(&app, &ada).await;
+    let ada_id = app.user_id_of(&ada).await;
     let bob = app.added_member(&ada, "Bob").await;
     let bob_cookie = app.logged_in(&bob).await;
-    let bob_id = user_id_of(&app, &bob_cookie).await;
+    let bob_id = app.user_id_of(&bob_cookie).await;
     let mut bob_events = app.open_events(Cred::Cookie(&bob_cookie)).await;
     bob_events.next_event(PROMPTLY).await;
 
@@ -266,10 +257,10 @@ async fn a_new_owner_can_act_at_once_and_the_last_owner_stays_one() {
 async fn two_owners_demoting_each_other_at_once_leave_one_owner() {
     let app = spawn_app().await;
     let ada = app.signed_up(&TestUser::generate()).await;
-    let ada_id = user_id_of(&app, &ada).await;
+    let ada_id = app.user_id_of(&ada).await;
     let bob = app.added_member(&ada, "Bob").await;
     let bob_cookie = app.logged_in(&bob).await;
-    let bob_id = user_id_of(&app, &bob_cookie).await;
+    let bob_id = app.user_id_of(&bob_cookie).await;
     app.rpc_ok(
         "account_member_role_set",
         json!({"user_id": bob_id, "role": "owner"}),
@@ -316,7 +307,7 @@ async fn removing_and_changing_roles_need_a_recent_password() {
     let app = spawn_app().await;
     let owner = app.signed_up(&TestUser::generate()).await;
     let bob = app.added_member(&owner, "Bob").await;
-    let bob_id = user_id_of(&app, &app.logged_in(&bob).await).await;
+    let bob_id = app.user_id_of(&app.logged_in(&bob).await).await;
     app.clock.advance(Duration::from_mins(16));
 
     for (method, params) in [

@@ -7,16 +7,8 @@ use std::time::Duration;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::helpers::{Cred, TestApp, TestUser, assert_rpc_error, spawn_app};
+use crate::helpers::{Cred, TestUser, assert_rpc_error, spawn_app};
 use crate::live_client::PROMPTLY;
-
-async fn user_id_of(app: &TestApp, cookie: &str) -> String {
-    app.rpc_ok("account_verify", json!({}), Cred::Cookie(cookie))
-        .await["me"]["user_id"]
-        .as_str()
-        .unwrap()
-        .to_owned()
-}
 
 fn kinds(page: &Value) -> Vec<String> {
     page["entries"]
@@ -35,7 +27,7 @@ async fn the_owner_reads_the_whole_account_newest_first_with_who_did_what_to_who
     let bob = app.added_member(&owner, "Bob").await;
     app.clock.advance(Duration::from_secs(1));
     let bob_cookie = app.logged_in(&bob).await;
-    let bob_id = user_id_of(&app, &bob_cookie).await;
+    let bob_id = app.user_id_of(&bob_cookie).await;
     app.clock.advance(Duration::from_secs(1));
     app.rpc_ok(
         "account_member_sign_out",
@@ -115,7 +107,7 @@ async fn entries_filter_by_kind_and_by_user() {
     let bob = app.added_member(&owner, "Bob").await;
     app.clock.advance(Duration::from_secs(1));
     let bob_cookie = app.logged_in(&bob).await;
-    let bob_id = user_id_of(&app, &bob_cookie).await;
+    let bob_id = app.user_id_of(&bob_cookie).await;
     app.clock.advance(Duration::from_secs(1));
     app.logged_in(&owner_user).await;
 
@@ -143,7 +135,7 @@ async fn entries_filter_by_kind_and_by_user() {
 async fn a_member_reads_only_their_own_entries() {
     let app = spawn_app().await;
     let owner = app.signed_up(&TestUser::generate()).await;
-    let owner_id = user_id_of(&app, &owner).await;
+    let owner_id = app.user_id_of(&owner).await;
     let bob = app.added_member(&owner, "Bob").await;
     app.clock.advance(Duration::from_secs(1));
     let bob_cookie = app.logged_in(&bob).await;
@@ -174,7 +166,7 @@ async fn another_accounts_user_filters_to_nothing_like_an_unknown_one() {
     let app = spawn_app().await;
     let owner = app.signed_up(&TestUser::generate()).await;
     let theirs = app.signed_up(&TestUser::generate()).await;
-    let their_id = user_id_of(&app, &theirs).await;
+    let their_id = app.user_id_of(&theirs).await;
 
     let other = app
         .rpc(
@@ -247,7 +239,7 @@ async fn an_open_log_hears_of_the_entries_its_reader_may_read_and_no_others() {
     );
     assert!(bob_log.stays_quiet(Duration::from_millis(300)).await);
     // Something done to Bob: his own log hears of it too.
-    let bob_id = user_id_of(&app, &bob_cookie).await;
+    let bob_id = app.user_id_of(&bob_cookie).await;
     app.rpc_ok(
         "account_member_sign_out",
         json!({"user_id": bob_id}),
