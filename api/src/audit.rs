@@ -111,6 +111,18 @@ impl AuditKind {
         }
     }
 
+    /// Whether the entry's target is always a user of the account (who is
+    /// then named as its subject, even once removed).
+    pub const fn targets_a_user(self) -> bool {
+        matches!(
+            self,
+            AuditKind::MemberAdded
+                | AuditKind::OwnerChanged
+                | AuditKind::MemberRemoved
+                | AuditKind::RoleChanged
+        )
+    }
+
     pub const fn outcome(self) -> AuditOutcome {
         match self {
             AuditKind::SignInFailed | AuditKind::PasswordConfirmFailed => AuditOutcome::Failed,

@@ -52,6 +52,13 @@ impl AuditEvent {
         self
     }
 
+    /// In this account, by nobody known (a failed sign-in).
+    #[must_use]
+    pub fn in_account(mut self, account_id: &AccountId) -> Self {
+        self.account_id = Some(account_id.clone());
+        self
+    }
+
     #[must_use]
     pub fn target(mut self, target: impl Into<String>) -> Self {
         self.target = Some(target.into());

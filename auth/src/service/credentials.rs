@@ -122,20 +122,41 @@ impl Auth {
                 return Err(err);
             }
         };
-        if let Some(user) = user.filter(|_| verified) {
-            crate::metrics::sign_in("ok");
-            Ok(CheckedPassword(user))
-        } else {
-            crate::metrics::sign_in("wrong_password");
-            Err(self.failed_sign_in(email.as_ref(), meta).await)
+        match user {
+            Some(user) if verified => {
+                crate::metrics::sign_in("ok");
+                Ok(CheckedPassword(user))
+            }
+            user => {
+                crate::metrics::sign_in("wrong_password");
+                let known = user.map(|user| user.user.me()).transpose()?;
+                Err(self
+                    .failed_sign_in(email.as_ref(), known.as_ref(), meta)
+                    .await)
+            }
         }
     }
 
-    /// Records a failed sign-in; the error to answer with.
-    async fn failed_sign_in(&self, email: Option<&EmailAddress>, meta: &ClientMeta) -> AuthError {
+    /// Records a failed sign-in; the error to answer with. A wrong password
+    /// for a known user goes into their account's log, done to them (the
+    /// account's owner and the user see it); an unknown email into no
+    /// account's.
+    async fn failed_sign_in(
+        &self,
+        email: Option<&EmailAddress>,
+        known: Option<&Me>,
+        meta: &ClientMeta,
+    ) -> AuthError {
         let mut event = AuditEvent::new(AuditKind::SignInFailed, self.now(), meta);
-        if let Some(email) = email {
-            event = event.target(email.as_str());
+        match (known, email) {
+            (Some(user), _) => {
+                event = event
+                    .in_account(&user.account_id)
+                    .target(user.user_id.as_str())
+                    .detail(json!({ "email": user.email }));
+            }
+            (None, Some(email)) => event = event.target(email.as_str()),
+            (None, None) => {}
         }
         self.0.audit.record(event).await;
         AuthError::InvalidCredentials
@@ -158,7 +179,7 @@ impl Auth {
         if !users::record_login(&mut tx, &me.user_id, &user.password_hash, now).await? {
             drop(tx);
             let email = EmailAddress::parse(&me.email).ok();
-            return Err(self.failed_sign_in(email.as_ref(), &meta).await);
+            return Err(self.failed_sign_in(email.as_ref(), Some(&me), &meta).await);
         }
         let user_id = me.user_id.clone();
         let known_devices = sessions::devices_of(&mut tx, &user_id).await?;

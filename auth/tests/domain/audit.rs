@@ -56,6 +56,43 @@ async fn sign_ins_failures_sign_outs_and_policy_changes_are_audited_with_their_o
 }
 
 #[tokio::test]
+async fn a_wrong_password_for_a_known_user_goes_into_their_accounts_log() {
+    let t = test_auth().await;
+    let owner = signed_up(&t, "ada@example.com").await;
+    let _ = t
+        .auth
+        .login(login_request("ada@example.com", "wrong password!"), meta())
+        .await;
+    let _ = t
+        .auth
+        .login(
+            login_request("nobody@example.com", "wrong password!"),
+            meta(),
+        )
+        .await;
+
+    let failed: Vec<(Option<String>, Option<String>, Option<String>)> = sqlx::query_as(
+        "SELECT account_id, actor_user_id, target FROM audit_events \
+         WHERE event = 'sign_in_failed' ORDER BY target",
+    )
+    .fetch_all(t.db.db.reader())
+    .await
+    .unwrap();
+    let me = caller(&t, &owner.token).await.me;
+    assert_eq!(
+        failed,
+        [
+            (
+                Some(me.account_id.as_str().to_owned()),
+                None,
+                Some(me.user_id.as_str().to_owned())
+            ),
+            (None, None, Some("nobody@example.com".to_owned())),
+        ]
+    );
+}
+
+#[tokio::test]
 async fn a_failing_audit_write_never_stops_a_revoke() {
     let t = test_auth().await;
     let session = signed_up(&t, "ada@example.com").await;

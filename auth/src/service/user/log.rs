@@ -64,10 +64,11 @@ fn entry(row: LogRow) -> Option<AuditEntry> {
         id.and_then(|id| UserId::parse(id).ok())
             .map(|user_id| AuditPerson { user_id, name })
     };
-    let subject = row
-        .subject_name
-        .clone()
-        .and_then(|name| person(row.target.as_deref(), Some(name)));
+    let subject = match row.subject_name.clone() {
+        Some(name) => person(row.target.as_deref(), Some(name)),
+        None if kind.targets_a_user() => person(row.target.as_deref(), None),
+        None => None,
+    };
     Some(AuditEntry {
         outcome: kind.outcome(),
         actor: person(row.actor_user_id.as_deref(), row.actor_name),
