@@ -1,4 +1,5 @@
-//! Times worded for people: "5 min ago", "in 1 h 20 min", "4:59".
+//! Times worded for people: "5 min ago", "in 1 h 20 min", "4:59",
+//! "2026-12-02 21:53:07 UTC".
 //!
 //! Pure functions of two [`Timestamp`]s, so the browser can call them on every
 //! tick with its own (offset-corrected) clock and tests can pin every boundary.
@@ -90,6 +91,41 @@ pub fn countdown(until: Timestamp, now: Timestamp) -> String {
     }
 }
 
+/// The exact time in UTC, to the second: `2026-12-02 21:53:07 UTC`. The same
+/// on the server and in every browser, whatever their time zone, so a page
+/// renders the same text on both sides.
+pub fn exact(at: Timestamp) -> String {
+    let millis = at.as_millis();
+    let (days, of_day) = (millis.div_euclid(DAY), millis.rem_euclid(DAY) / SECOND);
+    let (year, month, day) = civil_date(days);
+    format!(
+        "{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02} UTC",
+        of_day / 3_600,
+        of_day % 3_600 / 60,
+        of_day % 60
+    )
+}
+
+/// The Gregorian date `days` after 1970-01-01, by Howard Hinnant's
+/// `civil_from_days` (eras of 400 years, years starting in March).
+fn civil_date(days: i64) -> (i64, i64, i64) {
+    let shifted = days + 719_468;
+    let era = shifted.div_euclid(146_097);
+    let day_of_era = shifted.rem_euclid(146_097);
+    let year_of_era =
+        (day_of_era - day_of_era / 1_460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let month_index = (5 * day_of_year + 2) / 153;
+    let day = day_of_year - (153 * month_index + 2) / 5 + 1;
+    let month = if month_index < 10 {
+        month_index + 3
+    } else {
+        month_index - 9
+    };
+    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -102,6 +138,23 @@ mod tests {
 
     fn after_now(millis: i64) -> Timestamp {
         NOW.plus_millis(millis)
+    }
+
+    #[test]
+    fn exact_times_read_as_utc_calendar_dates() {
+        let cases = [
+            (0, "1970-01-01 00:00:00 UTC"),
+            (-1, "1969-12-31 23:59:59 UTC"),
+            (NOW.as_millis(), "2023-11-14 22:13:20 UTC"),
+            (951_782_400_000, "2000-02-29 00:00:00 UTC"),
+            (1_709_251_199_999, "2024-02-29 23:59:59 UTC"),
+            (1_798_761_599_000, "2026-12-31 23:59:59 UTC"),
+        ];
+        for (millis, expected) in cases {
+            assert_eq!(exact(Timestamp::from_millis(millis)), expected, "{millis}");
+        }
+        let far = exact(Timestamp::from_millis(i64::MAX));
+        assert!(far.ends_with(" UTC"), "{far}");
     }
 
     #[test]

@@ -36,7 +36,7 @@ pub use audit::{
     AUDIT_PAGE_DEFAULT, AUDIT_PAGE_MAX, AuditCursor, AuditEntry, AuditKind, AuditListParams,
     AuditOutcome, AuditPage, AuditPerson,
 };
-pub use display::{ago, countdown, remaining};
+pub use display::{ago, countdown, exact, remaining};
 pub use error::{ApiError, ErrorCode};
 pub use expiry::{EndKind, ExpiryWarning, WARN_BEFORE_MS, expiry_warning, warning_starts_at};
 pub use ids::{AccountId, IdError, NoticeId, SessionId, TokenId, UserId};

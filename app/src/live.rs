@@ -53,8 +53,26 @@ pub fn browser_now() -> Timestamp {
     }
 }
 
+/// What a page's live link follows besides its session.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Follow {
+    Session,
+    /// Also new security log entries (`audit_recorded`): the account's for
+    /// an owner, the user's own for a member.
+    SessionAndLog,
+}
+
+impl Follow {
+    fn url(self) -> &'static str {
+        match self {
+            Follow::Session => "/api/events",
+            Follow::SessionAndLog => "/api/events?log=true",
+        }
+    }
+}
+
 /// Creates the live state, provides it, and (in the browser) connects.
-pub fn provide_live() -> Live {
+pub fn provide_live(follow: Follow) -> Live {
     let live = Live {
         deadlines: RwSignal::new(None),
         offset_ms: RwSignal::new(0),
@@ -63,7 +81,7 @@ pub fn provide_live() -> Live {
         leaving: RwSignal::new(false),
     };
     provide_context(live);
-    Effect::new(move |_| connect(live));
+    Effect::new(move |_| connect(live, follow));
     live
 }
 
@@ -81,8 +99,8 @@ const EVENT_NAMES: [&str; 7] = [
     "session_expired",
 ];
 
-fn connect(live: Live) {
-    let Ok(source) = web_sys::EventSource::new("/api/events") else {
+fn connect(live: Live, follow: Follow) {
+    let Ok(source) = web_sys::EventSource::new(follow.url()) else {
         return;
     };
     let on_event =

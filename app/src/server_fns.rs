@@ -8,9 +8,10 @@
 )]
 
 use api::{
-    AccountSignedOut, ApiError, Count, CreatedToken, Me, MemberSignedOut, NoticeId,
-    PasswordConfirmed, PolicySet, PolicySetParams, PolicyView, RevokeScope, Revoked,
-    SecurityNotice, SecurityOverview, SessionId, SessionInfo, TokenId, TokenInfo, UserId, Verified,
+    AccountSignedOut, ApiError, AuditCursor, AuditKind, AuditPage, Count, CreatedToken, Me,
+    MemberInfo, MemberRemoved, MemberRoleSet, MemberSignedOut, NoticeId, PasswordConfirmed,
+    PolicySet, PolicySetParams, PolicyView, RevokeScope, Revoked, Role, SecurityNotice,
+    SecurityOverview, SessionId, SessionInfo, TokenId, TokenInfo, UserId, Verified,
 };
 use leptos::prelude::*;
 
@@ -147,6 +148,55 @@ pub async fn set_policy(params: PolicySetParams) -> Result<PolicySet, ApiError> 
         .set_policy(change, params.apply_to_live_sessions, &meta)
         .await?;
     Ok(PolicySet::from(update))
+}
+
+/// The account's members, for the owner; `None` for a member (loaded for
+/// everyone, like [`load_security_overview`]).
+#[server(prefix = "/api/fn")]
+pub async fn load_members() -> Result<Option<Vec<MemberInfo>>, ApiError> {
+    let (auth, caller, _) = acting()?;
+    let Ok(owner) = auth.as_owner(&caller) else {
+        return Ok(None);
+    };
+    Ok(Some(owner.list_members().await?))
+}
+
+/// Removes a user from the account: every credential of theirs ends (owner only).
+#[server(prefix = "/api/fn")]
+pub async fn remove_member(user_id: UserId) -> Result<MemberRemoved, ApiError> {
+    let (auth, caller, meta) = acting()?;
+    let params = api::MemberRemoveParams { user_id };
+    Ok(auth.as_owner(&caller)?.remove_member(params, &meta).await?)
+}
+
+/// Makes a user of the account an owner or a member (owner only).
+#[server(prefix = "/api/fn")]
+pub async fn set_member_role(user_id: UserId, role: Role) -> Result<MemberRoleSet, ApiError> {
+    let (auth, caller, meta) = acting()?;
+    let params = api::MemberRoleSetParams { user_id, role };
+    Ok(auth
+        .as_owner(&caller)?
+        .set_member_role(params, &meta)
+        .await?)
+}
+
+/// A page of the security log: the account's for an owner, a member's own.
+/// (The fields one by one: a form-encoded struct whose fields are all left
+/// out would not arrive at all.)
+#[server(prefix = "/api/fn")]
+pub async fn load_security_log(
+    cursor: Option<AuditCursor>,
+    kind: Option<AuditKind>,
+    user_id: Option<UserId>,
+) -> Result<AuditPage, ApiError> {
+    let (auth, caller, _) = acting()?;
+    let params = api::AuditListParams {
+        cursor,
+        limit: None,
+        kind,
+        user_id,
+    };
+    Ok(auth.as_user(&caller).security_log(params).await?)
 }
 
 /// Signs out one user of the account on every device (owner only).

@@ -26,4 +26,11 @@ test('the owner page shows other devices, members and tokens (README screenshots
 
   await openSecurityPage(member);
   await member.screenshot({ path: path.join(screenshots, 'security-member.png'), fullPage: true });
+
+  // A wrong password for Max, then the owner's security log.
+  await member.request.post('/api/auth/login', { data: { email: 'max@example.com', password: 'not the password' } });
+  await page.goto('/account/security/log');
+  await expect(page.locator('body')).toHaveAttribute('data-live', 'connected');
+  await expect(page.getByTestId('log-entry').first()).toContainText('Sign-in failed');
+  await page.screenshot({ path: path.join(screenshots, 'security-log.png'), fullPage: true });
 });

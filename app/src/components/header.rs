@@ -9,6 +9,10 @@ pub fn SignedInHeader() -> impl IntoView {
             <a class="brand" href="/account/security">
                 "Latchkey"
             </a>
+            <nav class="nav">
+                <a href="/account/security">"Security"</a>
+                <a href="/account/security/log">"Security log"</a>
+            </nav>
             <form method="post" action="/api/auth/logout" class="signout">
                 <button type="submit" class="button">
                     "Sign out"

@@ -1,96 +1,136 @@
-//! "Add a member" (owner): a plain form, so it works before the page's
-//! WASM has loaded; the server redirects back with the outcome.
+//! "Members" (owner): everyone in the account, what each can get in with,
+//! and what the owner can do to one of them; adding a member at its foot.
 
-use api::{ApiError, ErrorCode, messages};
+use api::{ApiError, MemberInfo, Role, SecurityOverview, Timestamp, UserId, ago};
 use leptos::prelude::*;
 
-use crate::components::{Field, PasswordInput, PasswordKind, use_reauth};
-
-const REAUTH_FIRST: &str =
-    "Adding a member changes who can get in, so enter your password again first.";
-const CONFIRMED: &str = "Thanks. Now fill in the form again to add the member.";
-use leptos_router::hooks::use_query_map;
+use super::add_member::AddMember;
+use super::member_actions::{Act, MemberActions, MemberDialogs};
+use super::{Outcome, loaded, outcome_view};
+use crate::components::use_hydrated;
+use crate::live::use_live;
 
 #[component]
-pub fn MembersCard() -> impl IntoView {
-    let query = use_query_map();
-    let outcome = move || {
-        let query = query.read();
-        if query.get_str("member") == Some("added") {
-            return Some(("success", "Member added. Give them their email and first password; they can change it after signing in.".to_owned()));
-        }
-        if query.get_str("form") == Some(super::password::FORM) {
-            return None;
-        }
-        let code = ErrorCode::parse(query.get_str("error")?);
-        let message = match (code, query.get_str("field")) {
-            (Some(ErrorCode::Conflict), _) => {
-                "Someone with this email already has an account.".to_owned()
-            }
-            (Some(ErrorCode::ReauthRequired), _) => {
-                return Some(("form-error", REAUTH_FIRST.to_owned()));
-            }
-            (Some(ErrorCode::InvalidParams), Some("email")) => messages::ENTER_AN_EMAIL.to_owned(),
-            (Some(ErrorCode::InvalidParams), Some("password")) => format!(
-                "Choose a first password of {} to {} characters.",
-                api::PASSWORD_MIN_CHARS,
-                api::PASSWORD_MAX_CHARS
-            ),
-            (Some(ErrorCode::InvalidParams), _) => messages::FILL_IN_EVERY_FIELD.to_owned(),
-            (Some(ErrorCode::RateLimited), _) => {
-                "Too many members added at once. Wait a minute, then try again.".to_owned()
-            }
-            (Some(ErrorCode::Busy), _) => messages::BUSY.to_owned(),
-            _ => messages::SOMETHING_WENT_WRONG.to_owned(),
-        };
-        Some(("form-error", message))
-    };
-    let reauth = use_reauth();
-    let confirmed = RwSignal::new(false);
-    let needs_password =
-        move || !confirmed.get() && query.read().get_str("error") == Some("reauth_required");
+pub fn MembersCard(
+    members: Resource<Result<Option<Vec<MemberInfo>>, ApiError>>,
+    overview: Resource<Result<Option<SecurityOverview>, ApiError>>,
+) -> impl IntoView {
+    let live = use_live();
+    let outcome = RwSignal::new(None::<Outcome>);
+    let actions = MemberActions::new(outcome, move || {
+        members.refetch();
+        overview.refetch();
+    });
     view! {
         <section class="card" aria-labelledby="members-heading">
-            <h2 id="members-heading">"Add a member"</h2>
-            {move || {
-                if confirmed.get() {
-                    return Some(view! { <p class="success" role="status">{CONFIRMED}</p> }.into_any());
-                }
-                outcome().map(|(class, text)| view! { <p class=class role="status">{text}</p> }.into_any())
-            }}
-            <Show when=needs_password>
+            <h2 id="members-heading">"Members"</h2>
+            {loaded(
+                members,
+                move |members: Option<Vec<MemberInfo>>| {
+                    members.map(|members| members_view(members, live.server_now(), actions))
+                },
+            )}
+            {outcome_view(outcome)}
+            <AddMember />
+        </section>
+        <MemberDialogs actions />
+    }
+}
+
+fn members_view(members: Vec<MemberInfo>, now: Timestamp, actions: MemberActions) -> impl IntoView {
+    let ready = use_hydrated();
+    view! {
+        <ul class="rows" data-testid="members">
+            {members
+                .into_iter()
+                .map(|member| member_row(member, now, actions, ready))
+                .collect_view()}
+        </ul>
+    }
+}
+
+/// One member: who they are, what they can get in with, and (for everyone
+/// but you) the buttons.
+fn member_row(
+    member: MemberInfo,
+    now: Timestamp,
+    actions: MemberActions,
+    ready: Signal<bool>,
+) -> impl IntoView {
+    let facts = member_facts(&member, now);
+    let role = match member.role {
+        Role::Owner => "Owner",
+        Role::Member => "Member",
+    };
+    let buttons = (!member.you)
+        .then(|| member_buttons(&member.user_id, &member.name, member.role, actions, ready));
+    view! {
+        <li class="row" data-testid="member">
+            <div>
+                <strong>{member.name}</strong>
+                {member.you.then(|| view! { <span class="tag">"(you)"</span> })}
+                <span class="tag" data-testid="member-role">{role}</span>
+                <p class="muted">{member.email}</p>
+                <p class="muted">{facts}</p>
+            </div>
+            {buttons}
+        </li>
+    }
+}
+
+/// "Added 3 days ago · last active 5 min ago · 2 live sessions · 1 API token".
+fn member_facts(member: &MemberInfo, now: Timestamp) -> String {
+    let active = member.last_active_at.map_or_else(
+        || "no session yet".to_owned(),
+        |at| format!("last active {}", ago(at, now)),
+    );
+    let sessions = match member.live_sessions {
+        1 => "1 live session".to_owned(),
+        n => format!("{n} live sessions"),
+    };
+    let tokens = match member.usable_tokens {
+        1 => "1 API token".to_owned(),
+        n => format!("{n} API tokens"),
+    };
+    format!(
+        "Added {} · {active} · {sessions} · {tokens}",
+        ago(member.added_at, now)
+    )
+}
+
+fn member_buttons(
+    user_id: &UserId,
+    name: &str,
+    role: Role,
+    actions: MemberActions,
+    ready: Signal<bool>,
+) -> impl IntoView + use<> {
+    let role_act = match role {
+        Role::Owner => Act::MakeMember,
+        Role::Member => Act::MakeOwner,
+    };
+    let buttons = [Act::SignOut, role_act, Act::Remove]
+        .into_iter()
+        .map(|act| {
+            let (user_id, name) = (user_id.clone(), name.to_owned());
+            let label = act.button_label(&name);
+            let class = if act == Act::Remove {
+                "button danger-outline"
+            } else {
+                "button"
+            };
+            view! {
                 <button
                     type="button"
-                    class="button"
-                    on:click=move |_| {
-                        let asked = ApiError::new(ErrorCode::ReauthRequired, REAUTH_FIRST);
-                        reauth.handles(&asked, move || confirmed.set(true));
-                    }
+                    class=class
+                    aria-label=label
+                    disabled=move || !ready.get()
+                    on:click=move |_| actions.pick(act, user_id.clone(), name.clone())
                 >
-                    "Enter your password"
+                    {act.button_text()}
                 </button>
-            </Show>
-            <form method="post" action="/api/account/members" class="inline-form">
-                <Field input_id="member-name" label="Name">
-                    <input
-                        id="member-name"
-                        name="name"
-                        type="text"
-                        maxlength="100"
-                        autocomplete="off"
-                        required
-                    />
-                </Field>
-                <Field input_id="member-email" label="Email">
-                    <input id="member-email" name="email" type="email" autocomplete="off" required />
-                </Field>
-                <Field input_id="member-password" label="First password">
-                    <PasswordInput id="member-password" name="password" kind=PasswordKind::New />
-                </Field>
-                <button type="submit" class="button primary-inline">
-                    "Add member"
-                </button>
-            </form>
-        </section>
-    }
+            }
+        })
+        .collect_view();
+    view! { <div class="row-actions">{buttons}</div> }
 }

@@ -1,6 +1,8 @@
 //! `/account/security`: where the user manages their sessions and tokens,
 //! and the owner the account's policy and who is signed in.
 
+mod add_member;
+mod member_actions;
 mod members;
 mod password;
 mod policy;
@@ -8,16 +10,16 @@ mod sessions;
 mod tokens;
 mod users;
 
-use api::{ApiError, Me, PolicyView, Role, SecurityOverview, SessionInfo, TokenInfo};
+use api::{ApiError, Me, MemberInfo, PolicyView, Role, SecurityOverview, SessionInfo, TokenInfo};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::components::{
     ExpiryToast, ReauthDialog, SecurityNotices, SignedInHeader, provide_reauth,
 };
-use crate::live::{Live, provide_live};
+use crate::live::{Follow, Live, provide_live};
 use crate::server_fns::{
-    current_user, list_sessions, list_tokens, load_policy, load_security_overview,
+    current_user, list_sessions, list_tokens, load_members, load_policy, load_security_overview,
 };
 
 /// Everything the cards show, loaded once per page.
@@ -36,6 +38,7 @@ pub(crate) struct PageData {
     sessions: Resource<Result<Vec<SessionInfo>, ApiError>>,
     overview: Resource<Result<Option<SecurityOverview>, ApiError>>,
     tokens: Resource<Result<Vec<TokenInfo>, ApiError>>,
+    members: Resource<Result<Option<Vec<MemberInfo>>, ApiError>>,
 }
 
 impl PageData {
@@ -49,13 +52,14 @@ impl PageData {
                 |_| load_security_overview(),
             ),
             tokens: Resource::new(|| (), |()| list_tokens()),
+            members: Resource::new(|| (), |()| load_members()),
         }
     }
 }
 
 #[component]
 pub fn SecurityPage() -> impl IntoView {
-    let live = provide_live();
+    let live = provide_live(Follow::Session);
     provide_reauth();
     let me = OnceResource::new(current_user());
     let data = PageData::load(live);
@@ -104,7 +108,9 @@ fn Cards(me: Me, data: PageData) -> impl IntoView {
             .into_any(),
         view! { <tokens::TokensCard tokens=data.tokens /> }.into_any(),
         view! { <password::PasswordCard /> }.into_any(),
-        owner.then(|| view! { <members::MembersCard /> }).into_any(),
+        owner
+            .then(|| view! { <members::MembersCard members=data.members overview=data.overview /> })
+            .into_any(),
     ];
     cards.into_iter().collect_view()
 }

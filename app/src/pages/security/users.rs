@@ -1,17 +1,17 @@
-//! "Who is signed in" (owner): the account's active users, signing out one
-//! of them, and signing out everyone but yourself, or everyone including
-//! yourself.
+//! "Who is signed in" (owner): the account's active users, and signing out
+//! everyone but yourself, or everyone including yourself. Signing out one
+//! member is in the Members card.
 
 use std::time::Duration;
 
-use api::{ActiveUser, ApiError, RevokeScope, SecurityOverview, UserId, ago};
+use api::{ActiveUser, ApiError, RevokeScope, SecurityOverview, ago};
 use leptos::prelude::*;
 
 use super::{Outcome, loaded, outcome_view};
 use crate::components::{Also, ConfirmModal, use_hydrated, use_reauth};
 
 use crate::live::{go_to, use_live};
-use crate::server_fns::{revoke_account_sessions, sign_out_member};
+use crate::server_fns::revoke_account_sessions;
 
 /// How long the count stays on screen before signing out after "everyone".
 const GOODBYE: Duration = Duration::from_millis(1500);
@@ -26,13 +26,6 @@ pub fn ActiveUsersCard(
     let reauth = use_reauth();
     let confirm_others = RwSignal::new(false);
     let confirm_all = RwSignal::new(false);
-    // The one user to sign out, once the owner has picked them.
-    let picked = RwSignal::new(None::<(UserId, String)>);
-    let confirm_one = RwSignal::new(false);
-    let pick = Callback::new(move |user: (UserId, String)| {
-        picked.set(Some(user));
-        confirm_one.set(true);
-    });
     // Whether "everyone" includes their API tokens, as the dialog asks.
     let with_tokens = RwSignal::new(false);
     let revoke = Action::new(|&(scope, tokens): &(RevokeScope, bool)| async move {
@@ -80,7 +73,6 @@ pub fn ActiveUsersCard(
                             users_view(
                                 overview.active_users,
                                 live.server_now(),
-                                pick,
                                 confirm_others,
                                 confirm_all,
                             )
@@ -89,7 +81,6 @@ pub fn ActiveUsersCard(
             )}
             {outcome_view(outcome)}
         </section>
-        <SignOutOne picked open=confirm_one outcome overview />
         <ConfirmModal
             open=confirm_others
             id="sign-out-others"
@@ -147,82 +138,11 @@ fn sign_out_bodies(account_name: String) -> (Signal<String>, Signal<String>) {
     (others_body, all_body)
 }
 
-/// Signing out the one user the owner picked: the confirmation, the call,
-/// and what it came to.
-#[component]
-fn SignOutOne(
-    picked: RwSignal<Option<(UserId, String)>>,
-    open: RwSignal<bool>,
-    outcome: RwSignal<Option<Outcome>>,
-    overview: Resource<Result<Option<SecurityOverview>, ApiError>>,
-) -> impl IntoView {
-    let reauth = use_reauth();
-    let with_tokens = RwSignal::new(false);
-    let sign_out_one = Action::new(|(user_id, name, tokens): &(UserId, String, bool)| {
-        let (user_id, name, tokens) = (user_id.clone(), name.clone(), *tokens);
-        async move {
-            let result = sign_out_member(user_id.clone(), tokens).await;
-            (user_id, name, tokens, result)
-        }
-    });
-    Effect::new(move |_| {
-        let Some((user_id, name, tokens, result)) = sign_out_one.value().get() else {
-            return;
-        };
-        match result {
-            Ok(ended) => {
-                outcome.set(Some(Outcome::Done(format!(
-                    "{name}: {}",
-                    signed_out(ended.sessions, Some(ended.tokens))
-                ))));
-                overview.refetch();
-            }
-            Err(err) => {
-                let again = move || {
-                    sign_out_one.dispatch((user_id.clone(), name.clone(), tokens));
-                };
-                if !reauth.handles(&err, again) {
-                    outcome.set(Some(Outcome::Failed(err.message)));
-                }
-            }
-        }
-    });
-    let one_body = Signal::derive(move || {
-        let name = picked.with(|user| user.as_ref().map(|(_, name)| name.clone()));
-        format!(
-            "{} will be signed out of every device at once. Their open pages leave \
-             at once.",
-            name.unwrap_or_default()
-        )
-    });
-    view! {
-        <ConfirmModal
-            open
-            id="sign-out-member"
-            title="Sign out this person?"
-            body=one_body
-            confirm_label="Sign them out"
-            danger=true
-            also=Also {
-                id: "sign-out-member-tokens",
-                label: "Also revoke their API tokens",
-                checked: with_tokens,
-            }
-            on_confirm=Callback::new(move |()| {
-                if let Some((user_id, name)) = picked.get_untracked() {
-                    sign_out_one.dispatch((user_id, name, with_tokens.get_untracked()));
-                }
-            })
-        />
-    }
-}
-
 /// The count, the list, and the two buttons (the first hidden when only
 /// the owner is signed in).
 fn users_view(
     users: Vec<ActiveUser>,
     now: api::Timestamp,
-    pick: Callback<(UserId, String)>,
     confirm_others: RwSignal<bool>,
     confirm_all: RwSignal<bool>,
 ) -> impl IntoView {
@@ -231,7 +151,7 @@ fn users_view(
     view! {
         <p data-testid="users-count">{signed_in_copy(&users)}</p>
         <ul class="rows">
-            {users.into_iter().map(|user| user_row(user, now, pick, ready)).collect_view()}
+            {users.into_iter().map(|user| user_row(user, now)).collect_view()}
         </ul>
         <div class="actions">
             <Show when=move || !only_you>
@@ -266,7 +186,7 @@ fn signed_in_copy(users: &[ActiveUser]) -> String {
 }
 
 /// What a sign-out ended, in words: "Signed out 2 sessions and revoked 1 API token."
-fn signed_out(sessions: u64, tokens: Option<u64>) -> String {
+pub(super) fn signed_out(sessions: u64, tokens: Option<u64>) -> String {
     let sessions = match sessions {
         1 => "Signed out 1 session".to_owned(),
         n => format!("Signed out {n} sessions"),
@@ -278,39 +198,17 @@ fn signed_out(sessions: u64, tokens: Option<u64>) -> String {
     }
 }
 
-/// One signed-in user; everyone but you gets a button to sign them out.
-fn user_row(
-    user: ActiveUser,
-    now: api::Timestamp,
-    pick: Callback<(UserId, String)>,
-    ready: Signal<bool>,
-) -> impl IntoView {
-    let you = user.you;
-    let label = format!("Sign out {}", user.name);
-    let target = (user.user_id.clone(), user.name.clone());
+/// One signed-in user.
+fn user_row(user: ActiveUser, now: api::Timestamp) -> impl IntoView {
     view! {
         <li class="row">
             <div>
                 <strong>{user.name}</strong>
-                {you.then(|| view! { <span class="tag">"(you)"</span> })}
+                {user.you.then(|| view! { <span class="tag">"(you)"</span> })}
                 <p class="muted">
                     {format!("{} · last active {}", user.email, ago(user.last_active_at, now))}
                 </p>
             </div>
-            {(!you)
-                .then(|| {
-                    view! {
-                        <button
-                            type="button"
-                            class="button"
-                            aria-label=label
-                            disabled=move || !ready.get()
-                            on:click=move |_| pick.run(target.clone())
-                        >
-                            "Sign out"
-                        </button>
-                    }
-                })}
         </li>
     }
 }
