@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::{
     ABSOLUTE_MINUTES, IDLE_MINUTES, Me, Password, Preset, Role, SessionId, SessionPolicy,
-    Timestamp, TokenId, UserId,
+    Timestamp, TokenId, TokenScope, UserId,
 };
 
 /// What authenticated a request.
@@ -67,9 +67,11 @@ pub struct Verified {
     pub idle_ends_at: Option<Timestamp>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub absolute_ends_at: Option<Timestamp>,
-    /// For an API token: its id.
+    /// For an API token: its id and what it may call.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token_id: Option<TokenId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token_scope: Option<TokenScope>,
 }
 
 /// One of the caller's live sessions (`account_session_list`).
@@ -132,6 +134,9 @@ pub struct TokenCreateParams {
     /// Days until it stops working (1..=365); none for no expiry.
     #[serde(default)]
     pub expires_in_days: Option<u32>,
+    /// What it may call; full access when left out.
+    #[serde(default)]
+    pub scope: TokenScope,
 }
 
 /// A newly created API token. `token` is the secret, shown this once.
@@ -141,6 +146,7 @@ pub struct CreatedToken {
     pub id: TokenId,
     pub name: String,
     pub token: String,
+    pub scope: TokenScope,
     pub created_at: Timestamp,
     pub expires_at: Option<Timestamp>,
 }
@@ -151,6 +157,7 @@ pub struct CreatedToken {
 pub struct TokenInfo {
     pub id: TokenId,
     pub name: String,
+    pub scope: TokenScope,
     pub created_at: Timestamp,
     pub last_used_at: Option<Timestamp>,
     pub expires_at: Option<Timestamp>,

@@ -21,6 +21,7 @@ pub mod openrpc;
 mod policy;
 mod probe;
 pub mod rpc;
+mod scope;
 mod session;
 mod time;
 
@@ -48,5 +49,6 @@ pub use live::LiveEvent;
 pub use me::{Me, Role, SignedIn};
 pub use policy::{ABSOLUTE_MINUTES, IDLE_MINUTES, PolicyErrors, Preset, SessionPolicy};
 pub use probe::{ProbeAnswer, ProbeStatus};
+pub use scope::TokenScope;
 pub use session::{NoticeKind, RevokeReason, SecurityNotice};
 pub use time::{Timestamp, millis};

@@ -56,7 +56,7 @@ pub fn document(version: &str) -> Value {
             "responses": responses(&refused, &[("200", "Changed.", json_of::<PasswordChanged>(g))]),
         }},
         "/api/account/members": {"post": {
-            "summary": "Owner only: adds a member with a first password.",
+            "summary": "Owner only (a session or a full-access API token): adds a member with a first password.",
             "security": signed_in,
             "requestBody": body::<NewMemberRequest>(g, &json!({
                 "name": "Max Member",
@@ -66,7 +66,7 @@ pub fn document(version: &str) -> Value {
             "responses": responses(&refused, &[("201", "Added.", json_of::<Me>(g))]),
         }},
         "/api/account/me": {"get": {
-            "summary": "Who is calling (the `account_verify` action).",
+            "summary": "Who is calling (the `account_verify` action, and open to the API tokens that may call it).",
             "security": signed_in,
             "responses": responses(&refused, &[("200", "You.", json_of::<Verified>(g))]),
         }},

@@ -16,7 +16,7 @@ use crate::{
     MemberSignedOut, PasswordConfirmParams, PasswordConfirmed, PolicyBounds, PolicySet,
     PolicySetParams, PolicyView, Preset, Revoked, Role, SecurityOverview, SessionId, SessionInfo,
     SessionRevokeAllParams, SessionRevokeParams, SessionsRevokeParams, Timestamp,
-    TokenCreateParams, TokenId, TokenInfo, TokenRevokeParams, UserId, Verified,
+    TokenCreateParams, TokenId, TokenInfo, TokenRevokeParams, TokenScope, UserId, Verified,
 };
 
 /// Where the schemas are, in the document.
@@ -196,7 +196,7 @@ fn describe(method: Method) -> Described {
             value(&Count { count: 2 }),
         ),
         Method::TokenCreate => taking::<TokenCreateParams, CreatedToken>(
-            json!({"name": "deploy script", "expires_in_days": 90}),
+            json!({"name": "deploy script", "expires_in_days": 90, "scope": "read_only"}),
             value(&ex.created_token()),
         ),
         Method::TokenList => plain::<Vec<TokenInfo>>(value(&vec![ex.token_info()])),
@@ -315,6 +315,7 @@ impl Examples {
             idle_ends_at: Some(self.now.plus_millis(60 * 60 * 1000)),
             absolute_ends_at: Some(self.now.plus_millis(24 * 60 * 60 * 1000)),
             token_id: None,
+            token_scope: None,
         }
     }
 
@@ -336,6 +337,7 @@ impl Examples {
             id: self.token_id.clone(),
             name: "deploy script".into(),
             token: "lk_EXAMPLE-not-a-real-token-000000000000000".into(),
+            scope: TokenScope::ReadOnly,
             created_at: self.now,
             expires_at: Some(self.now.plus_millis(90 * 24 * 60 * 60 * 1000)),
         }
@@ -345,6 +347,7 @@ impl Examples {
         TokenInfo {
             id: self.token_id.clone(),
             name: "deploy script".into(),
+            scope: TokenScope::ReadOnly,
             created_at: self.now,
             last_used_at: None,
             expires_at: None,

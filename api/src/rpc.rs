@@ -71,6 +71,25 @@ impl Method {
     pub fn parse(name: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|method| method.name() == name)
     }
+
+    /// Whether an API token can ever call the method: some need a person
+    /// at a browser session.
+    pub const fn open_to_tokens(self) -> bool {
+        !matches!(self, Method::TokenCreate | Method::PasswordConfirm)
+    }
+
+    /// Whether the method only reads (what a read-only API token may call).
+    pub const fn only_reads(self) -> bool {
+        matches!(
+            self,
+            Method::Verify
+                | Method::SessionList
+                | Method::TokenList
+                | Method::SecurityGet
+                | Method::MemberList
+                | Method::AuditList
+        )
+    }
 }
 
 /// A decoded call: which action, its raw params (an object), and the id to

@@ -95,11 +95,13 @@ pub async fn revoke_other_sessions() -> Result<Count, ApiError> {
 pub async fn create_token(
     name: String,
     expires_in_days: Option<u32>,
+    scope: String,
 ) -> Result<CreatedToken, ApiError> {
     let (auth, caller, meta) = acting()?;
     let params = api::TokenCreateParams {
         name,
         expires_in_days,
+        scope: api::TokenScope::parse(&scope)?,
     };
     Ok(auth.as_user(&caller).create_token(params, &meta).await?)
 }

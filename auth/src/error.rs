@@ -27,6 +27,11 @@ pub enum AuthError {
     Forbidden,
     #[error("this needs a signed-in browser session, not an API token")]
     SessionRequired,
+    #[error("the API token's scope ({}) does not allow {action}", .scope.label())]
+    OutOfScope {
+        scope: api::TokenScope,
+        action: &'static str,
+    },
     #[error("the current password is wrong")]
     WrongPassword,
     #[error("the password must be entered again first")]
@@ -75,6 +80,14 @@ impl From<AuthError> for ApiError {
                 ErrorCode::Forbidden,
                 "This needs a signed-in browser session; an API token cannot do it.",
             ),
+            AuthError::OutOfScope { scope, action } => ApiError::new(
+                ErrorCode::Forbidden,
+                format!(
+                    "This API token's scope is {}, which does not allow {action}.",
+                    scope.label()
+                ),
+            )
+            .with_field("scope"),
             AuthError::Forbidden => {
                 ApiError::new(ErrorCode::Forbidden, "Only the account owner can do this.")
             }

@@ -1,7 +1,7 @@
 //! Personal API tokens in storage. Every query that changes or lists tokens
 //! is scoped to the owning user (or, for the owner, to the account).
 
-use api::{AccountId, Timestamp, TokenId, TokenInfo, UserId};
+use api::{AccountId, Timestamp, TokenId, TokenInfo, TokenScope, UserId};
 use sqlx::{AnyConnection, AnyPool, FromRow};
 
 use crate::AuthError;
@@ -15,6 +15,7 @@ pub(crate) struct TokenOwnerRow {
     pub id: String,
     pub expires_at: Option<i64>,
     pub revoked_at: Option<i64>,
+    pub scope: String,
     #[sqlx(flatten)]
     pub user: UserColumns,
 }
@@ -24,7 +25,7 @@ pub(crate) async fn find_by_hash(
     hash: &TokenHash,
 ) -> Result<Option<TokenOwnerRow>, AuthError> {
     Ok(sqlx::query_as::<_, TokenOwnerRow>(
-        "SELECT t.id, t.expires_at, t.revoked_at, t.user_id, u.account_id, u.role, u.name, u.email, \
+        "SELECT t.id, t.expires_at, t.revoked_at, t.scope, t.user_id, u.account_id, u.role, u.name, u.email, \
          a.name AS account_name \
          FROM api_tokens t JOIN users u ON u.id = t.user_id JOIN accounts a ON a.id = u.account_id \
          WHERE t.token_hash = $1",
@@ -39,6 +40,7 @@ pub(crate) struct NewToken<'a> {
     pub user_id: &'a UserId,
     pub name: &'a str,
     pub hash: &'a TokenHash,
+    pub scope: &'a TokenScope,
     pub expires_at: Option<Timestamp>,
 }
 
@@ -48,13 +50,14 @@ pub(crate) async fn insert(
     now: Timestamp,
 ) -> Result<(), AuthError> {
     sqlx::query(
-        "INSERT INTO api_tokens (id, user_id, name, token_hash, created_at, expires_at) \
-         VALUES ($1, $2, $3, $4, $5, $6)",
+        "INSERT INTO api_tokens (id, user_id, name, token_hash, scope, created_at, expires_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
     .bind(token.id.as_str())
     .bind(token.user_id.as_str())
     .bind(token.name)
     .bind(token.hash.as_str())
+    .bind(token.scope.encode())
     .bind(now.as_millis())
     .bind(token.expires_at.map(Timestamp::as_millis))
     .execute(conn)
@@ -66,12 +69,13 @@ pub(crate) async fn insert(
 struct TokenRow {
     id: String,
     name: String,
+    scope: String,
     created_at: i64,
     last_used_at: Option<i64>,
     expires_at: Option<i64>,
 }
 
-const LIVE_TOKENS: &str = "SELECT id, name, created_at, last_used_at, expires_at FROM api_tokens \
+const LIVE_TOKENS: &str = "SELECT id, name, scope, created_at, last_used_at, expires_at FROM api_tokens \
      WHERE user_id = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > $2) \
      ORDER BY created_at DESC, id DESC";
 
@@ -91,6 +95,7 @@ pub(crate) async fn list_live(
         .filter_map(|row| {
             Some(TokenInfo {
                 id: TokenId::parse(&row.id).ok()?,
+                scope: TokenScope::parse(&row.scope).ok()?,
                 name: row.name,
                 created_at: Timestamp::from_millis(row.created_at),
                 last_used_at: row.last_used_at.map(Timestamp::from_millis),

@@ -60,3 +60,39 @@ test('a modal works by keyboard alone: Escape closes it, Tab and Enter confirm',
   await expect(page.getByText('The token was revoked.')).toBeVisible();
   await expect(page.getByText('No tokens yet.')).toBeVisible();
 });
+
+test('a token limited to chosen methods shows its scope and is refused the others', async ({ page }) => {
+  await signUpViaApi(page.request, uniqueEmail('scope'));
+  await openSecurityPage(page);
+
+  await page.getByLabel('Token name').fill('session reader');
+  await page.getByLabel('May call').selectOption('methods');
+  const create = page.getByRole('button', { name: 'Create token' });
+  await expect(create).toBeDisabled();
+  const methods = page.getByTestId('token-methods');
+  await expect(methods.getByLabel('account_token_create')).toHaveCount(0);
+  await methods.getByLabel('account_session_list').check();
+  await create.click();
+
+  const secret = page.getByTestId('token-secret');
+  await expect(secret).toHaveText(/^lk_/);
+  const token = (await secret.textContent())!;
+  await expect(page.getByTestId('token-scope')).toHaveText('only account_session_list');
+  const call = (method: string) =>
+    page.evaluate(
+      async ([bearer, name]) => {
+        const response = await fetch('/api/rpc', {
+          method: 'POST',
+          credentials: 'omit',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${bearer}` },
+          body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: name }),
+        });
+        return response.json();
+      },
+      [token, method],
+    );
+  expect((await call('account_session_list')).result).toHaveLength(1);
+  const refused = await call('account_token_list');
+  expect(refused.error.data).toEqual({ code: 'forbidden', field: 'scope' });
+  expect(refused.error.message).toContain('only account_session_list');
+});

@@ -119,7 +119,7 @@ impl Registry {
     fn admits(&self, owner: &Owner, limits: ConnectionLimits) -> Result<(), TooMany> {
         let of_credential = match &owner.credential {
             Credential::Session { session_id, .. } => count(&self.by_session, session_id),
-            Credential::ApiToken { token_id } => count(&self.by_token, token_id),
+            Credential::ApiToken { token_id, .. } => count(&self.by_token, token_id),
         };
         if of_credential >= limits.per_credential {
             return Err(TooMany::ForCredential);
@@ -138,7 +138,7 @@ impl Registry {
         let id = self.next_id;
         match &entry.owner.credential {
             Credential::Session { session_id, .. } => index(&mut self.by_session, session_id, id),
-            Credential::ApiToken { token_id } => index(&mut self.by_token, token_id, id),
+            Credential::ApiToken { token_id, .. } => index(&mut self.by_token, token_id, id),
         }
         index(&mut self.by_user, &entry.owner.user, id);
         index(&mut self.by_account, &entry.owner.account, id);
@@ -156,7 +156,7 @@ impl Registry {
         let entry = self.entries.remove(&id)?;
         match &entry.owner.credential {
             Credential::Session { session_id, .. } => unindex(&mut self.by_session, session_id, id),
-            Credential::ApiToken { token_id } => unindex(&mut self.by_token, token_id, id),
+            Credential::ApiToken { token_id, .. } => unindex(&mut self.by_token, token_id, id),
         }
         unindex(&mut self.by_user, &entry.owner.user, id);
         unindex(&mut self.by_account, &entry.owner.account, id);
@@ -371,7 +371,7 @@ impl ConnectionCloser for ConnectionHub {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use api::Timestamp;
+    use api::{Timestamp, TokenScope};
     use auth::{Deadlines, SessionToken};
 
     fn session(n: u8) -> SessionId {
@@ -402,6 +402,7 @@ mod tests {
         Owner {
             credential: Credential::ApiToken {
                 token_id: TokenId::from_random_bytes([token_n; 16]),
+                scope: TokenScope::Full,
             },
             ..by_session(0, user_n)
         }

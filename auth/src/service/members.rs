@@ -26,6 +26,7 @@ impl OwnerActions<'_> {
         meta: &ClientMeta,
     ) -> Result<Me, AuthError> {
         let (auth, caller) = (self.auth, self.owner);
+        caller.require_full_access("POST /api/account/members")?;
         auth.require_recent_password(caller).await?;
         let name = DisplayName::parse(&request.name, "name")?;
         let email = EmailAddress::parse(&request.email)?;

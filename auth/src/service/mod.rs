@@ -25,7 +25,8 @@ mod user;
 use std::sync::Arc;
 use std::time::Duration;
 
-use api::{Me, RevokeReason, SessionId, SessionPolicy, SignedIn, Timestamp, TokenId};
+use api::rpc::Method;
+use api::{Me, RevokeReason, SessionId, SessionPolicy, SignedIn, Timestamp, TokenId, TokenScope};
 use tokio::sync::broadcast;
 
 use crate::AuthError;
@@ -86,8 +87,11 @@ pub enum Credential {
         /// to the session, and ends once rotation has retired it.
         token: TokenHash,
     },
-    /// A personal API token.
-    ApiToken { token_id: TokenId },
+    /// A personal API token, and what it may call.
+    ApiToken {
+        token_id: TokenId,
+        scope: TokenScope,
+    },
 }
 
 /// The authenticated caller of a request.
@@ -118,6 +122,34 @@ impl Caller {
     /// actions need a person at a browser.
     pub fn require_session(&self) -> Result<&SessionId, AuthError> {
         self.session_id().ok_or(AuthError::SessionRequired)
+    }
+
+    /// Whether the credential may call `method`: a session may call every
+    /// method, an API token those of its scope.
+    pub fn may_call(&self, method: Method) -> Result<(), AuthError> {
+        match &self.credential {
+            Credential::ApiToken { scope, .. } if !scope.allows(method) => {
+                Err(AuthError::OutOfScope {
+                    scope: scope.clone(),
+                    action: method.name(),
+                })
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// `OutOfScope` unless the credential may do everything: for the actions
+    /// without a JSON-RPC method of their own, named by their route.
+    pub fn require_full_access(&self, route: &'static str) -> Result<(), AuthError> {
+        match &self.credential {
+            Credential::ApiToken { scope, .. } if *scope != TokenScope::Full => {
+                Err(AuthError::OutOfScope {
+                    scope: scope.clone(),
+                    action: route,
+                })
+            }
+            _ => Ok(()),
+        }
     }
 }
 

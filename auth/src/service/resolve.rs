@@ -1,7 +1,7 @@
 //! Resolving a session cookie to its caller: expiry, activity, rotation and
 //! the detection of reused tokens.
 
-use api::{LiveEvent, NoticeKind, RevokeReason, SessionId, Timestamp, TokenId};
+use api::{LiveEvent, NoticeKind, RevokeReason, SessionId, Timestamp, TokenId, TokenScope};
 use serde_json::json;
 
 use super::{Auth, Caller, ClientMeta, Credential};
@@ -113,11 +113,12 @@ impl Auth {
             return Err(AuthError::Unauthenticated);
         }
         let token_id = TokenId::parse(&row.id).map_err(|_| corrupt("token id"))?;
+        let scope = TokenScope::parse(&row.scope).map_err(|_| corrupt("token scope"))?;
         self.0.toucher.touch(Used::Token(token_id.clone()), now);
         let me = row.user.me()?;
         Ok(Caller {
             me,
-            credential: Credential::ApiToken { token_id },
+            credential: Credential::ApiToken { token_id, scope },
         })
     }
 
@@ -126,7 +127,7 @@ impl Auth {
     pub fn record_activity(&self, caller: &Caller) {
         let used = match &caller.credential {
             Credential::Session { session_id, .. } => Used::Session(session_id.clone()),
-            Credential::ApiToken { token_id } => Used::Token(token_id.clone()),
+            Credential::ApiToken { token_id, .. } => Used::Token(token_id.clone()),
         };
         self.0.toucher.touch(used, self.now());
     }

@@ -1,7 +1,7 @@
 use std::num::NonZeroU32;
 
 use api::{AccountSignedOut, Preset, RevokeScope, SessionsRevokeParams};
-use api::{CreatedToken, LoginRequest, Password, SignupRequest, TokenCreateParams};
+use api::{CreatedToken, LoginRequest, Password, SignupRequest, TokenCreateParams, TokenScope};
 use auth::testing::TestAuth;
 use auth::{
     Access, AuthError, Caller, ClientMeta, NewSession, PolicyChange, PolicyUpdate, Resolved,
@@ -133,6 +133,7 @@ pub fn token_named(name: &str) -> TokenCreateParams {
     TokenCreateParams {
         name: name.into(),
         expires_in_days: None,
+        scope: TokenScope::Full,
     }
 }
 

@@ -21,5 +21,6 @@ mod password;
 mod policy;
 mod reauth;
 mod rotation;
+mod scopes;
 mod sign_in;
 mod tokens;

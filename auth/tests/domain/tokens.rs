@@ -1,6 +1,6 @@
 use std::time::Duration;
 
-use api::{CredentialKind, TokenCreateParams, TokenId, TokenRevokeParams};
+use api::{CredentialKind, TokenCreateParams, TokenId, TokenRevokeParams, TokenScope};
 use auth::{ApiTokenSecret, AuthError};
 
 use crate::helpers::{caller, meta, new_token, signed_up, test_auth, token_named};
@@ -145,6 +145,7 @@ async fn an_expired_token_stops_working_and_leaves_the_list() {
             TokenCreateParams {
                 name: "short".into(),
                 expires_in_days: Some(1),
+                scope: TokenScope::Full,
             },
             &meta(),
         )
@@ -175,6 +176,7 @@ async fn token_names_and_expiry_are_validated() {
             TokenCreateParams {
                 name: "x".into(),
                 expires_in_days: Some(366),
+                scope: TokenScope::Full,
             },
             &meta(),
         )

@@ -1,5 +1,6 @@
 //! `/api/account/...`: what the owner does for the account over REST.
 
+use api::rpc::Method;
 use api::{ApiError, NewMemberRequest, Verified};
 use axum::Json;
 use axum::extract::State;
@@ -7,6 +8,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 
 use super::auth::{HOME, failed};
+use crate::error::HttpError;
 use crate::extract::{Client, Reply, SignedIn, Submission};
 use crate::state::AppState;
 
@@ -33,8 +35,12 @@ pub async fn add_member(
 }
 
 /// `GET /api/account/me`: who is calling, and with what (the same answer as
-/// the `account_verify` action), for scripts and health checks that hold a
-/// token or a cookie.
-pub async fn me(State(state): State<AppState>, SignedIn(caller): SignedIn) -> Json<Verified> {
-    Json(state.auth.as_user(&caller).verify())
+/// the `account_verify` action, and allowed to the same tokens), for scripts
+/// and health checks that hold a token or a cookie.
+pub async fn me(
+    State(state): State<AppState>,
+    SignedIn(caller): SignedIn,
+) -> Result<Json<Verified>, HttpError> {
+    caller.may_call(Method::Verify).map_err(HttpError::from)?;
+    Ok(Json(state.auth.as_user(&caller).verify()))
 }

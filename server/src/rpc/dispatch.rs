@@ -66,7 +66,10 @@ async fn run(
     call: Call,
 ) -> Option<(u16, Response)> {
     let outcome = match caller {
-        Ok(caller) => dispatch(auth, caller, meta, call.method, call.params).await,
+        Ok(caller) => match caller.may_call(call.method) {
+            Ok(()) => dispatch(auth, caller, meta, call.method, call.params).await,
+            Err(out_of_scope) => Err(out_of_scope.into()),
+        },
         Err(refusal) => Err(refusal),
     };
     let id = call.id?;

@@ -28,6 +28,7 @@ mod pages;
 mod probes;
 mod reauth;
 mod rpc;
+mod scopes;
 mod security_log;
 mod sessions;
 mod sign_in;

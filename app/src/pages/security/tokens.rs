@@ -1,7 +1,9 @@
-//! "API tokens": personal tokens for scripts. A new token's secret is shown
+//! "API tokens": personal tokens for scripts, each with a scope (full
+//! access, read-only, or chosen methods). A new token's secret is shown
 //! once, with a copy button; tokens can be revoked.
 
-use api::{ApiError, CreatedToken, TokenId, TokenInfo, ago, remaining};
+use api::rpc::Method;
+use api::{ApiError, CreatedToken, TokenId, TokenInfo, TokenScope, ago, remaining};
 use leptos::prelude::*;
 
 use super::{Outcome, loaded, outcome_view};
@@ -75,18 +77,27 @@ fn NewToken(
     let ready = use_hydrated();
 
     let days = RwSignal::new("90".to_owned());
-    let create =
-        Action::new(|(name, days): &(String, Option<u32>)| create_token(name.clone(), *days));
+    let access = RwSignal::new("full".to_owned());
+    let chosen = RwSignal::new(Vec::<Method>::new());
+    let create = Action::new(|(name, days, scope): &(String, Option<u32>, String)| {
+        create_token(name.clone(), *days, scope.clone())
+    });
     let secret = RwSignal::new(None::<CreatedToken>);
     let reauth = use_reauth();
     let send = move || {
         let expires = days.get_untracked().parse::<u32>().ok();
-        create.dispatch((name.get_untracked(), expires));
+        let scope = match access.get_untracked().as_str() {
+            "methods" => TokenScope::Methods(chosen.get_untracked()).encode(),
+            other => other.to_owned(),
+        };
+        create.dispatch((name.get_untracked(), expires, scope));
     };
 
     Effect::new(move |_| match create.value().get() {
         Some(Ok(token)) => {
             name.set(String::new());
+            access.set("full".to_owned());
+            chosen.set(Vec::new());
             secret.set(Some(token));
             outcome.set(None);
             created();
@@ -128,15 +139,70 @@ fn NewToken(
                     <option value="never">"never"</option>
                 </select>
             </Field>
+            <Field input_id="token-access" label="May call">
+                <select
+                    id="token-access"
+                    prop:value=move || access.get()
+                    on:change=move |ev| access.set(event_target_value(&ev))
+                >
+                    <option value="full" selected>"every method (full access)"</option>
+                    <option value="read_only">"only reads (read-only)"</option>
+                    <option value="methods">"only the methods I choose"</option>
+                </select>
+            </Field>
             <button
                 type="submit"
                 class="button primary-inline"
-                disabled=move || !ready.get() || name.get().trim().is_empty() || create.pending().get()
+                disabled=move || {
+                    !ready.get() || name.get().trim().is_empty() || create.pending().get()
+                        || (access.get() == "methods" && chosen.with(Vec::is_empty))
+                }
             >
                 "Create token"
             </button>
+            <Show when=move || access.get() == "methods">
+                <MethodChoice chosen />
+            </Show>
         </form>
         {move || secret.get().map(|token| view! { <NewSecret token secret /> })}
+    }
+}
+
+/// The methods a token of chosen methods may call, as checkboxes.
+#[component]
+fn MethodChoice(chosen: RwSignal<Vec<Method>>) -> impl IntoView {
+    let boxes = Method::ALL
+        .into_iter()
+        .filter(|method| method.open_to_tokens())
+        .map(|method| {
+            let id = format!("token-method-{}", method.name());
+            let toggle = move |ev: leptos::ev::Event| {
+                let on = event_target_checked(&ev);
+                chosen.update(|methods| {
+                    methods.retain(|held| *held != method);
+                    if on {
+                        methods.push(method);
+                    }
+                });
+            };
+            view! {
+                <div class="checkbox">
+                    <input
+                        type="checkbox"
+                        id=id.clone()
+                        prop:checked=move || chosen.with(|methods| methods.contains(&method))
+                        on:change=toggle
+                    />
+                    <label for=id><code>{method.name()}</code></label>
+                </div>
+            }
+        })
+        .collect_view();
+    view! {
+        <fieldset class="method-choice" data-testid="token-methods">
+            <legend>"Methods this token may call"</legend>
+            {boxes}
+        </fieldset>
     }
 }
 
@@ -211,10 +277,12 @@ fn token_row(
         ago(token.created_at, now)
     );
     let name = token.name.clone();
+    let scope = token.scope.label();
     view! {
         <li class="row">
             <div>
                 <strong>{name}</strong>
+                <span class="tag" data-testid="token-scope">{scope}</span>
                 <p class="muted">{details}</p>
             </div>
             <button

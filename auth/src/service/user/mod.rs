@@ -38,6 +38,7 @@ impl UserActions<'_> {
             idle_ends_at: None,
             absolute_ends_at: None,
             token_id: None,
+            token_scope: None,
         };
         match &caller.credential {
             Credential::Session {
@@ -49,9 +50,10 @@ impl UserActions<'_> {
                 verified.idle_ends_at = Some(deadlines.idle_ends_at);
                 verified.absolute_ends_at = Some(deadlines.absolute_ends_at);
             }
-            Credential::ApiToken { token_id } => {
+            Credential::ApiToken { token_id, scope } => {
                 verified.credential = CredentialKind::ApiToken;
                 verified.token_id = Some(token_id.clone());
+                verified.token_scope = Some(scope.clone());
             }
         }
         verified

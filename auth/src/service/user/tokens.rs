@@ -29,6 +29,7 @@ impl UserActions<'_> {
         caller.require_session()?;
         auth.require_recent_password(caller).await?;
         let name = DisplayName::parse(&params.name, "name")?;
+        let scope = params.scope.normalized()?;
         let now = auth.now();
         let expires_at = match params.expires_in_days {
             None => None,
@@ -51,6 +52,7 @@ impl UserActions<'_> {
             user_id: &caller.me.user_id,
             name: name.as_str(),
             hash: &secret.hash(),
+            scope: &scope,
             expires_at,
         };
         tokens::insert(&mut tx, &new, now).await?;
@@ -74,7 +76,11 @@ impl UserActions<'_> {
                 AuditEvent::new(AuditKind::TokenCreated, now, meta)
                     .by(&caller.me.account_id, &caller.me.user_id)
                     .target(id.as_str())
-                    .detail(json!({"name": name.as_str(), "evicted": evicted.len()})),
+                    .detail(json!({
+                        "name": name.as_str(),
+                        "scope": scope.label(),
+                        "evicted": evicted.len(),
+                    })),
             )
             .await;
         if !evicted.is_empty() {
@@ -85,6 +91,7 @@ impl UserActions<'_> {
             id,
             name: name.as_str().to_owned(),
             token: secret.expose().to_owned(),
+            scope,
             created_at: now,
             expires_at,
         })
