@@ -14,6 +14,15 @@ pub const TOO_MANY_ATTEMPTS: &str = "Too many attempts. Wait a minute, then try 
 pub const BUSY: &str = "The server is busy right now. Nothing was changed; try again in a moment.";
 pub const SOMETHING_WENT_WRONG: &str = "Something went wrong on our side. Please try again.";
 
+/// The warning before inactivity ends a session; `{when}` is how soon
+/// ("in 4 min"). Shown by the pages and by `/latchkey.js` alike.
+pub const IDLE_WARNING: &str = "You will be signed out {when} because you have been inactive.";
+/// The warning before a session reaches its time limit.
+pub const ABSOLUTE_WARNING: &str = "Your session ends {when}. For your security, sessions have a \
+     time limit: sign in again to keep working.";
+pub const STAY_SIGNED_IN: &str = "Stay signed in";
+pub const SIGN_IN_NOW: &str = "Sign in now";
+
 /// Why a browser was sent to the sign-in page (`/login?reason=…`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SignInReason {

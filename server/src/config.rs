@@ -7,6 +7,8 @@ use std::time::Duration;
 
 use clap::{ArgAction, Parser, ValueEnum};
 
+use crate::return_to::ProtectedOrigin;
+
 /// Where the database is when nothing says.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/latchkey.db";
 
@@ -46,6 +48,13 @@ pub struct Config {
     /// rewrites `Host`. Comma-separated.
     #[arg(long, env = "LATCHKEY_TRUSTED_ORIGINS", value_delimiter = ',')]
     pub trusted_origins: Vec<String>,
+
+    /// Origins of the apps Latchkey protects through the reverse proxy
+    /// (`/api/auth/forward`), e.g. `https://wiki.example.com`: after
+    /// signing in, the browser may be sent back to their pages, and to no
+    /// other site's. Comma-separated.
+    #[arg(long, env = "LATCHKEY_PROTECTED_ORIGINS", value_delimiter = ',', value_parser = ProtectedOrigin::parse)]
+    pub protected_origins: Vec<ProtectedOrigin>,
 
     /// Reverse proxies in front of this server, by IP address. Requests
     /// from them take the client's address from `X-Forwarded-For`; from

@@ -13,6 +13,7 @@ mod live;
 mod metrics;
 mod middleware;
 pub mod operator;
+pub mod return_to;
 mod routes;
 mod rpc;
 pub mod startup;

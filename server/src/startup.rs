@@ -146,6 +146,7 @@ impl Application {
             feed,
             cookies,
             trusted_origins: config.trusted_origins.clone().into(),
+            protected_origins: config.protected_origins.clone().into(),
             trusted_proxies: config.trusted_proxies.clone().into(),
             leptos_options: leptos_options(config, addr),
             client_reports: ReportLimit::default(),
@@ -309,6 +310,11 @@ fn router(state: AppState) -> Router {
         })
         .layer(axum::middleware::from_fn(middleware::guard_signed_in_pages))
         .layer(resolving(Access::Interactive));
+    // The reverse proxy asking about a request to a protected app: as for
+    // a page load, activity, and the token may rotate.
+    let forward = Router::new()
+        .route("/api/auth/forward", get(routes::forward::forward))
+        .layer(resolving(Access::Interactive));
     // API calls: activity, but the token never rotates.
     let api = Router::new()
         .route("/", get(routes::home))
@@ -336,8 +342,10 @@ fn router(state: AppState) -> Router {
     let probes = Router::new()
         .route("/healthz", get(routes::probes::healthz))
         .route("/readyz", get(routes::probes::readyz));
-    // What the API is, for tools: no caller.
+    // What the API is, for tools, and the script of protected apps' pages:
+    // no caller.
     let docs = Router::new()
+        .route(routes::script::PATH, get(routes::script::latchkey_js))
         .route("/api/openrpc.json", get(routes::docs::openrpc))
         .route("/api/openapi.json", get(routes::docs::openapi));
     // The built front end and the not-found page need no caller.
@@ -348,6 +356,7 @@ fn router(state: AppState) -> Router {
 
     Router::new()
         .merge(pages)
+        .merge(forward)
         .merge(api)
         .merge(passive)
         .merge(probes)

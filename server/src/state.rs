@@ -10,6 +10,7 @@ use leptos::config::LeptosOptions;
 use crate::cookies::CookieMode;
 use crate::feed::ChangeFeed;
 use crate::hub::ConnectionHub;
+use crate::return_to::ProtectedOrigin;
 use crate::routes::client_errors::ReportLimit;
 
 /// Shared by every request. Cloned for each middleware of each request, so
@@ -39,6 +40,8 @@ pub struct Shared {
     pub cookies: CookieMode,
     /// Origins besides our own allowed to send state-changing requests.
     pub trusted_origins: Arc<[String]>,
+    /// The apps behind the same proxy whose pages a sign-in may return to.
+    pub protected_origins: Arc<[ProtectedOrigin]>,
     /// Reverse proxies whose `X-Forwarded-For` names the client.
     pub trusted_proxies: Arc<[IpAddr]>,
     pub leptos_options: LeptosOptions,

@@ -1,3 +1,4 @@
+use api::messages;
 use api::{EndKind, ExpiryWarning, Timestamp, expiry_warning, remaining, warning_starts_at};
 use leptos::prelude::*;
 use send_wrapper::SendWrapper;
@@ -67,7 +68,7 @@ fn toast(
     let (class, text, action) = match warning.kind {
         EndKind::Idle => (
             "toast warning",
-            format!("You will be signed out {when} because you have been inactive."),
+            messages::IDLE_WARNING.replace("{when}", &when),
             view! {
                 <button
                     type="button"
@@ -77,19 +78,17 @@ fn toast(
                         stay.dispatch(());
                     }
                 >
-                    "Stay signed in"
+                    {messages::STAY_SIGNED_IN}
                 </button>
             }
             .into_any(),
         ),
         EndKind::Absolute => (
             "toast info",
-            format!(
-                "Your session ends {when}. For your security, sessions have a time limit: sign in again to keep working."
-            ),
+            messages::ABSOLUTE_WARNING.replace("{when}", &when),
             view! {
                 <a class="button" href="/login">
-                    "Sign in now"
+                    {messages::SIGN_IN_NOW}
                 </a>
             }
             .into_any(),

@@ -24,6 +24,9 @@ pub fn LoginPage() -> impl IntoView {
             .get("error")
             .map(|code| login_error(ErrorCode::parse(&code)).to_owned())
     };
+    // The page of a protected app that sent the browser here; the server
+    // checks it before going back.
+    let next = move || query.read().get("next");
     view! {
         <Title text="Sign in" />
         <main class="auth-page">
@@ -32,6 +35,7 @@ pub fn LoginPage() -> impl IntoView {
                 {banner}
                 <FormError message=Signal::derive(error) />
                 <form method="post" action="/api/auth/login" class="stack">
+                    {move || next().map(|next| view! { <input type="hidden" name="next" value=next /> })}
                     <label for="email">"Email"</label>
                     <input id="email" name="email" type="email" autocomplete="username" required />
                     <label for="password">"Password"</label>

@@ -18,7 +18,7 @@ pub use authenticate::authenticate;
 pub use client_address::{ClientAddr, resolve_client_address};
 pub use error_answers::uniform_error_answers;
 pub use origin::{origin_is_foreign, refuse_cross_origin};
-pub use pages::guard_signed_in_pages;
+pub use pages::{guard_signed_in_pages, login_for};
 pub use request_id::request_id;
 pub use run_to_completion::run_to_completion;
 pub use security_headers::{PageNonce, security_headers};

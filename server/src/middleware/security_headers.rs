@@ -9,8 +9,8 @@ use axum::middleware::Next;
 use axum::response::Response;
 use leptos::nonce::Nonce;
 
-/// Where the built front end (WASM, JS, CSS) is served; the only responses
-/// that may be cached.
+/// Where the built front end (WASM, JS, CSS) is served; with
+/// `/latchkey.js`, the only responses that may be cached.
 const ASSETS: &str = "/pkg/";
 
 /// For everything that is not a page (JSON, the live stream, files): load
@@ -23,7 +23,7 @@ pub struct PageNonce(pub Nonce);
 
 pub async fn security_headers(mut req: Request, next: Next) -> Response {
     let path = req.uri().path();
-    let cacheable = path.starts_with(ASSETS);
+    let cacheable = path.starts_with(ASSETS) || path == crate::routes::script::PATH;
     // Only a page needs a nonce; JSON, streams and files never get one.
     let nonce = (!cacheable && !path.starts_with("/api/")).then(Nonce::new);
     if let Some(nonce) = &nonce {

@@ -9,9 +9,11 @@ use axum::Json;
 use axum::extract::{Request, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
 
 use crate::error::HttpError;
 use crate::extract::{Client, Reply, SignedIn, Submission, client_meta};
+use crate::return_to::ReturnTo;
 use crate::state::AppState;
 
 /// Where a browser lands after signing in.
@@ -31,27 +33,46 @@ pub async fn signup(
         Err(err) => Err(err),
     };
     match result {
-        Ok(session) => signed_in(&state, reply, StatusCode::CREATED, &session),
+        Ok(session) => signed_in(&state, reply, StatusCode::CREATED, &session, HOME),
         Err(err) => failed(reply, err, "/signup"),
     }
+}
+
+/// The sign-in form: the credentials, and the page to go back to (a page
+/// of a protected app that sent the browser here).
+#[derive(Debug, Deserialize)]
+pub struct SignInForm {
+    #[serde(flatten)]
+    request: LoginRequest,
+    #[serde(default)]
+    next: Option<String>,
 }
 
 pub async fn login(
     State(state): State<AppState>,
     Client(meta): Client,
-    Submission { reply, body }: Submission<LoginRequest>,
+    Submission { reply, body }: Submission<SignInForm>,
 ) -> Response {
+    let back = body
+        .as_ref()
+        .ok()
+        .and_then(|form| form.next.as_deref())
+        .and_then(|next| ReturnTo::parse(next, &state.protected_origins));
     let result = match body {
-        Ok(request) => state
+        Ok(form) => state
             .auth
-            .login(request, meta)
+            .login(form.request, meta)
             .await
             .map_err(ApiError::from),
         Err(err) => Err(err),
     };
-    match result {
-        Ok(session) => signed_in(&state, reply, StatusCode::OK, &session),
-        Err(err) => failed(reply, err, "/login"),
+    match (result, back) {
+        (Ok(session), back) => {
+            let landing = back.as_ref().map_or(HOME, ReturnTo::as_str);
+            signed_in(&state, reply, StatusCode::OK, &session, landing)
+        }
+        (Err(err), Some(back)) => failed(reply, err, &back.login_path()),
+        (Err(err), None) => failed(reply, err, "/login"),
     }
 }
 
@@ -104,12 +125,20 @@ pub async fn change_password(
     }
 }
 
-fn signed_in(state: &AppState, reply: Reply, status: StatusCode, session: &NewSession) -> Response {
+/// The new session's cookie, with the session as JSON or, for a form post,
+/// a redirect to `landing`.
+fn signed_in(
+    state: &AppState,
+    reply: Reply,
+    status: StatusCode,
+    session: &NewSession,
+    landing: &str,
+) -> Response {
     let now = state.auth.now();
     let max_age_secs = session.signed_in.absolute_ends_at.millis_since(now) / 1000;
     let mut response = match reply {
         Reply::Json => (status, Json(&session.signed_in)).into_response(),
-        Reply::Page => Redirect::to(HOME).into_response(),
+        Reply::Page => Redirect::to(landing).into_response(),
     };
     response.headers_mut().insert(
         header::SET_COOKIE,

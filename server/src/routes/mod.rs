@@ -4,7 +4,9 @@ pub mod account;
 pub mod auth;
 pub mod client_errors;
 pub mod docs;
+pub mod forward;
 pub mod probes;
+pub mod script;
 
 use api::{ApiError, ErrorCode};
 use axum::response::{IntoResponse, Redirect};

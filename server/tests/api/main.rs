@@ -9,6 +9,7 @@
 mod bad_input;
 mod client_errors;
 mod faults;
+mod forward;
 mod hardening;
 mod headers;
 mod helpers;
