@@ -7,6 +7,10 @@ const port = Number(process.env.E2E_PORT ?? 3100);
 const fastPort = Number(process.env.E2E_FAST_PORT ?? 3101);
 const reauthPort = Number(process.env.E2E_REAUTH_PORT ?? 3102);
 const rotatingPort = Number(process.env.E2E_ROTATING_PORT ?? 3103);
+const proxiedPort = Number(process.env.E2E_PROXIED_PORT ?? 3104);
+const appPort = Number(process.env.E2E_APP_PORT ?? 3105);
+const proxyPort = Number(process.env.E2E_PROXY_PORT ?? 3106);
+const nginxDir = process.env.E2E_NGINX_DIR ?? path.resolve(__dirname, '../target/e2e');
 const root = path.resolve(__dirname, '..');
 const binary = process.env.E2E_SERVER_BIN ?? path.join(root, 'target/debug/latchkey');
 
@@ -77,6 +81,23 @@ export default defineConfig({
       LATCHKEY_ROTATION_INTERVAL: '0s',
       LATCHKEY_ROTATION_GRACE: '1s',
     }),
+    // Behind nginx (below), protecting the tiny app on the same host.
+    server(proxiedPort, process.env.E2E_PROXIED_DATABASE_URL, {
+      LATCHKEY_PROTECTED_ORIGINS: `http://127.0.0.1:${proxyPort}`,
+      LATCHKEY_TRUSTED_PROXIES: '127.0.0.1',
+    }),
+    {
+      command: 'node proxy/app.mjs',
+      url: `http://127.0.0.1:${appPort}/`,
+      reuseExistingServer: false,
+      env: { APP_PORT: String(appPort) },
+    },
+    {
+      command: `/usr/sbin/nginx -e stderr -p ${nginxDir} -c ${nginxDir}/nginx.conf -g 'daemon off;'`,
+      url: `http://127.0.0.1:${proxyPort}/login`,
+      reuseExistingServer: false,
+      stderr: 'pipe' as const,
+    },
   ],
 });
 
@@ -84,3 +105,4 @@ export const fastBaseURL = `http://127.0.0.1:${fastPort}`;
 export const reauthBaseURL = `http://127.0.0.1:${reauthPort}`;
 export const reauthWindowMs = 2_000;
 export const rotatingBaseURL = `http://127.0.0.1:${rotatingPort}`;
+export const proxyBaseURL = `http://127.0.0.1:${proxyPort}`;

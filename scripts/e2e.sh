@@ -1,28 +1,37 @@
 #!/usr/bin/env bash
 # Runs the Playwright suite in headless Chromium against the server built by
-# `cargo leptos build`: four instances (normal, with very short sessions,
-# with a very short re-authentication window, and rotating on every page
-# load) on free loopback ports, each with a throw-away database.
+# `cargo leptos build`: five instances (normal, with very short sessions,
+# with a very short re-authentication window, rotating on every page load,
+# and one behind nginx protecting a tiny app) on free loopback ports, each
+# with a throw-away database.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 dir=$(mktemp -d /tmp/latchkey-e2e.XXXXXX)
 trap 'rm -rf "$dir"' EXIT
 
-E2E_PORT=$(scripts/free-port.sh)
-E2E_FAST_PORT=$(scripts/free-port.sh)
-while [ "$E2E_FAST_PORT" = "$E2E_PORT" ]; do E2E_FAST_PORT=$(scripts/free-port.sh); done
-E2E_REAUTH_PORT=$(scripts/free-port.sh)
-while [ "$E2E_REAUTH_PORT" = "$E2E_PORT" ] || [ "$E2E_REAUTH_PORT" = "$E2E_FAST_PORT" ]; do
-  E2E_REAUTH_PORT=$(scripts/free-port.sh)
+# Distinct free loopback ports for everything the suite starts.
+ports=()
+while [ ${#ports[@]} -lt 7 ]; do
+  port=$(scripts/free-port.sh)
+  [[ " ${ports[*]} " == *" $port "* ]] || ports+=("$port")
 done
-ports=("$E2E_PORT" "$E2E_FAST_PORT" "$E2E_REAUTH_PORT")
-E2E_ROTATING_PORT=$(scripts/free-port.sh)
-while [[ " ${ports[*]} " == *" $E2E_ROTATING_PORT "* ]]; do E2E_ROTATING_PORT=$(scripts/free-port.sh); done
+E2E_PORT=${ports[0]} E2E_FAST_PORT=${ports[1]} E2E_REAUTH_PORT=${ports[2]}
+E2E_ROTATING_PORT=${ports[3]} E2E_PROXIED_PORT=${ports[4]} E2E_APP_PORT=${ports[5]}
+E2E_PROXY_PORT=${ports[6]}
 export E2E_PORT E2E_FAST_PORT E2E_REAUTH_PORT E2E_ROTATING_PORT
+export E2E_PROXIED_PORT E2E_APP_PORT E2E_PROXY_PORT
+# nginx in front of a Latchkey and a tiny app; its workers may run as
+# another user, who must reach the folder.
+chmod 755 "$dir"
+sed -e "s|@DIR@|$dir|g" -e "s|@PROXY_PORT@|$E2E_PROXY_PORT|g" \
+  -e "s|@LATCHKEY_PORT@|$E2E_PROXIED_PORT|g" -e "s|@APP_PORT@|$E2E_APP_PORT|g" \
+  end2end/proxy/nginx.conf > "$dir/nginx.conf"
+export E2E_NGINX_DIR="$dir"
 export E2E_DATABASE_URL="sqlite://$dir/latchkey.db"
 export E2E_FAST_DATABASE_URL="sqlite://$dir/fast.db"
 export E2E_REAUTH_DATABASE_URL="sqlite://$dir/reauth.db"
 export E2E_ROTATING_DATABASE_URL="sqlite://$dir/rotating.db"
+export E2E_PROXIED_DATABASE_URL="sqlite://$dir/proxied.db"
 cd end2end
 npx playwright test "$@"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the tests need besides the build tools, skipping what is
-# already there: Debian's Chromium and PostgreSQL, and the end-to-end npm
+# already there: Debian's Chromium, PostgreSQL and nginx (in front of a
+# protected app in the end-to-end tests), and the end-to-end npm
 # packages (without Playwright's own browser download, which cannot work here).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,6 +11,7 @@ step() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 packages=()
 [ -x /usr/bin/chromium ] || packages+=(chromium)
 compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || packages+=(postgresql)
+[ -x /usr/sbin/nginx ] || packages+=(nginx)
 if [ ${#packages[@]} -gt 0 ]; then
   sudo=""
   [ "$(id -u)" = 0 ] || sudo=sudo
