@@ -10,7 +10,8 @@ const rotatingPort = Number(process.env.E2E_ROTATING_PORT ?? 3103);
 const proxiedPort = Number(process.env.E2E_PROXIED_PORT ?? 3104);
 const appPort = Number(process.env.E2E_APP_PORT ?? 3105);
 const proxyPort = Number(process.env.E2E_PROXY_PORT ?? 3106);
-const nginxDir = process.env.E2E_NGINX_DIR ?? path.resolve(__dirname, '../target/e2e');
+const caddyPort = Number(process.env.E2E_CADDY_PORT ?? 3107);
+const proxyDir = process.env.E2E_PROXY_DIR ?? path.resolve(__dirname, '../target/e2e');
 const root = path.resolve(__dirname, '..');
 const binary = process.env.E2E_SERVER_BIN ?? path.join(root, 'target/debug/latchkey');
 
@@ -81,9 +82,9 @@ export default defineConfig({
       LATCHKEY_ROTATION_INTERVAL: '0s',
       LATCHKEY_ROTATION_GRACE: '1s',
     }),
-    // Behind nginx (below), protecting the tiny app on the same host.
+    // Behind nginx and Caddy (below), protecting the tiny app on each host.
     server(proxiedPort, process.env.E2E_PROXIED_DATABASE_URL, {
-      LATCHKEY_PROTECTED_ORIGINS: `http://127.0.0.1:${proxyPort}`,
+      LATCHKEY_PROTECTED_ORIGINS: `http://127.0.0.1:${proxyPort},http://127.0.0.1:${caddyPort}`,
       LATCHKEY_TRUSTED_PROXIES: '127.0.0.1',
     }),
     {
@@ -93,10 +94,23 @@ export default defineConfig({
       env: { APP_PORT: String(appPort) },
     },
     {
-      command: `/usr/sbin/nginx -e stderr -p ${nginxDir} -c ${nginxDir}/nginx.conf -g 'daemon off;'`,
+      command: `/usr/sbin/nginx -e stderr -p ${proxyDir} -c ${proxyDir}/nginx.conf -g 'daemon off;'`,
       url: `http://127.0.0.1:${proxyPort}/login`,
       reuseExistingServer: false,
       stderr: 'pipe' as const,
+    },
+    {
+      command: 'caddy run --config proxy/Caddyfile --adapter caddyfile',
+      url: `http://127.0.0.1:${caddyPort}/login`,
+      reuseExistingServer: false,
+      env: {
+        PROXY_PORT: String(caddyPort),
+        LATCHKEY_PORT: String(proxiedPort),
+        APP_PORT: String(appPort),
+        // Caddy keeps its state under these; not in the user's home.
+        XDG_CONFIG_HOME: proxyDir,
+        XDG_DATA_HOME: proxyDir,
+      },
     },
   ],
 });
@@ -105,4 +119,5 @@ export const fastBaseURL = `http://127.0.0.1:${fastPort}`;
 export const reauthBaseURL = `http://127.0.0.1:${reauthPort}`;
 export const reauthWindowMs = 2_000;
 export const rotatingBaseURL = `http://127.0.0.1:${rotatingPort}`;
-export const proxyBaseURL = `http://127.0.0.1:${proxyPort}`;
+export const nginxBaseURL = `http://127.0.0.1:${proxyPort}`;
+export const caddyBaseURL = `http://127.0.0.1:${caddyPort}`;

@@ -12,22 +12,22 @@ trap 'rm -rf "$dir"' EXIT
 
 # Distinct free loopback ports for everything the suite starts.
 ports=()
-while [ ${#ports[@]} -lt 7 ]; do
+while [ ${#ports[@]} -lt 8 ]; do
   port=$(scripts/free-port.sh)
   [[ " ${ports[*]} " == *" $port "* ]] || ports+=("$port")
 done
 E2E_PORT=${ports[0]} E2E_FAST_PORT=${ports[1]} E2E_REAUTH_PORT=${ports[2]}
 E2E_ROTATING_PORT=${ports[3]} E2E_PROXIED_PORT=${ports[4]} E2E_APP_PORT=${ports[5]}
-E2E_PROXY_PORT=${ports[6]}
+E2E_PROXY_PORT=${ports[6]} E2E_CADDY_PORT=${ports[7]}
 export E2E_PORT E2E_FAST_PORT E2E_REAUTH_PORT E2E_ROTATING_PORT
-export E2E_PROXIED_PORT E2E_APP_PORT E2E_PROXY_PORT
-# nginx in front of a Latchkey and a tiny app; its workers may run as
-# another user, who must reach the folder.
+export E2E_PROXIED_PORT E2E_APP_PORT E2E_PROXY_PORT E2E_CADDY_PORT
+# nginx and Caddy in front of a Latchkey and a tiny app; nginx's workers
+# may run as another user, who must reach the folder.
 chmod 755 "$dir"
 sed -e "s|@DIR@|$dir|g" -e "s|@PROXY_PORT@|$E2E_PROXY_PORT|g" \
   -e "s|@LATCHKEY_PORT@|$E2E_PROXIED_PORT|g" -e "s|@APP_PORT@|$E2E_APP_PORT|g" \
   end2end/proxy/nginx.conf > "$dir/nginx.conf"
-export E2E_NGINX_DIR="$dir"
+export E2E_PROXY_DIR="$dir"
 export E2E_DATABASE_URL="sqlite://$dir/latchkey.db"
 export E2E_FAST_DATABASE_URL="sqlite://$dir/fast.db"
 export E2E_REAUTH_DATABASE_URL="sqlite://$dir/reauth.db"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the tests need besides the build tools, skipping what is
-# already there: Debian's Chromium, PostgreSQL and nginx (in front of a
-# protected app in the end-to-end tests), and the end-to-end npm
+# already there: Debian's Chromium, PostgreSQL, nginx and Caddy (in front
+# of a protected app in the end-to-end tests), and the end-to-end npm
 # packages (without Playwright's own browser download, which cannot work here).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,6 +12,7 @@ packages=()
 [ -x /usr/bin/chromium ] || packages+=(chromium)
 compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || packages+=(postgresql)
 [ -x /usr/sbin/nginx ] || packages+=(nginx)
+[ -x /usr/bin/caddy ] || packages+=(caddy)
 if [ ${#packages[@]} -gt 0 ]; then
   sudo=""
   [ "$(id -u)" = 0 ] || sudo=sudo
