@@ -99,6 +99,10 @@ async fn main() -> Result<(), BoxError> {
         bare_rate,
         refused_after_revoke,
     )?);
+    eprintln!("forward authentication GET, {ROUNDS} rounds");
+    let forward = Get::new(ours.addr, "/api/auth/forward", Some(&cookie));
+    let [forward_rate] = median_throughputs(&[forward]).await?;
+    table.push(forward_figure(forward_rate, ours_rate)?);
 
     eprintln!("cheap GET during sign-ins, and SSR");
     let during_sign_ins = latency_during_sign_ins(ours.addr, &cookie).await?;
@@ -250,8 +254,8 @@ async fn revoke_is_immediate(get: &Get) -> Result<bool, BoxError> {
 }
 
 /// Each `GET` in turn, `ROUNDS` times; the median round of each.
-async fn median_throughputs(gets: &[Get; 3]) -> Result<[Throughput; 3], BoxError> {
-    let mut rounds: [Vec<Throughput>; 3] = Default::default();
+async fn median_throughputs<const N: usize>(gets: &[Get; N]) -> Result<[Throughput; N], BoxError> {
+    let mut rounds: [Vec<Throughput>; N] = std::array::from_fn(|_| Vec::new());
     for _ in 0..ROUNDS {
         for (get, measured) in gets.iter().zip(rounds.iter_mut()) {
             measured.push(load::throughput(get, CONNECTIONS, WARM_UP, MEASURED).await?);
@@ -261,6 +265,26 @@ async fn median_throughputs(gets: &[Get; 3]) -> Result<[Throughput; 3], BoxError
         measured.sort_by(|a, b| a.per_second().total_cmp(&b.per_second()));
         measured[measured.len() / 2]
     }))
+}
+
+/// What a reverse proxy asks before every request to a protected app,
+/// next to the authenticated GET it does the work of.
+fn forward_figure(forward: Throughput, get: Throughput) -> Result<Figure, BoxError> {
+    if forward.failed > 0 {
+        return Err(format!("{} forward answers other than 200", forward.failed).into());
+    }
+    let to_get = forward.per_second() / get.per_second();
+    Ok(Figure::new(
+        format!(
+            "forward authentication `GET /api/auth/forward`, requests/s ({CONNECTIONS} connections, median of {ROUNDS} rounds)"
+        ),
+        format!(
+            "{:.0}: **{to_get:.2}× the authenticated `GET`**",
+            forward.per_second()
+        ),
+        "≥ 0.8× the authenticated `GET`",
+        to_get >= 0.8,
+    ))
 }
 
 fn requests_figure(
