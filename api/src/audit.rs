@@ -30,6 +30,10 @@ pub enum AuditKind {
     MemberRemoved,
     /// An owner made a user an owner or a member.
     RoleChanged,
+    /// A user set up an authenticator app as their second factor.
+    TotpAdded,
+    /// A user turned their authenticator app off.
+    TotpRemoved,
 }
 
 /// Whether what an entry records went through.
@@ -45,7 +49,7 @@ pub enum AuditOutcome {
 }
 
 impl AuditKind {
-    pub const ALL: [AuditKind; 16] = [
+    pub const ALL: [AuditKind; 18] = [
         AuditKind::SignedUp,
         AuditKind::SignedIn,
         AuditKind::SignInFailed,
@@ -62,6 +66,8 @@ impl AuditKind {
         AuditKind::OwnerChanged,
         AuditKind::MemberRemoved,
         AuditKind::RoleChanged,
+        AuditKind::TotpAdded,
+        AuditKind::TotpRemoved,
     ];
 
     pub const fn as_str(self) -> &'static str {
@@ -82,6 +88,8 @@ impl AuditKind {
             AuditKind::OwnerChanged => "owner_changed",
             AuditKind::MemberRemoved => "member_removed",
             AuditKind::RoleChanged => "role_changed",
+            AuditKind::TotpAdded => "totp_added",
+            AuditKind::TotpRemoved => "totp_removed",
         }
     }
 
@@ -108,6 +116,8 @@ impl AuditKind {
             AuditKind::OwnerChanged => "Owner changed by the operator",
             AuditKind::MemberRemoved => "Member removed",
             AuditKind::RoleChanged => "Role changed",
+            AuditKind::TotpAdded => "Authenticator app set up",
+            AuditKind::TotpRemoved => "Authenticator app turned off",
         }
     }
 

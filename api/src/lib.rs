@@ -22,6 +22,7 @@ mod policy;
 mod probe;
 pub mod rpc;
 mod scope;
+mod second_factor;
 mod session;
 mod time;
 
@@ -50,5 +51,9 @@ pub use me::{Me, Role, SignedIn};
 pub use policy::{ABSOLUTE_MINUTES, IDLE_MINUTES, PolicyErrors, Preset, SessionPolicy};
 pub use probe::{ProbeAnswer, ProbeStatus};
 pub use scope::TokenScope;
+pub use second_factor::{
+    ONE_TIME_CODE_DIGITS, OneTimeCode, RECOVERY_CODE_CHARS, RECOVERY_CODE_COUNT, RecoveryCode,
+    RecoveryCodes, SecondFactorCode, SecondFactorStatus, TotpSetup, TotpTurnOffParams,
+};
 pub use session::{NoticeKind, RevokeReason, SecurityNotice};
 pub use time::{Timestamp, millis};

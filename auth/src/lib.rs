@@ -13,6 +13,7 @@ mod metrics;
 mod notices;
 mod outbox;
 mod password;
+mod second_factor;
 mod secret;
 mod service;
 mod session_cache;

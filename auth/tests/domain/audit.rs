@@ -3,15 +3,9 @@ use std::time::Duration;
 use auth::{Access, AuditKind};
 
 use crate::helpers::{
-    caller, login_request, meta, resolve, rotated_and_presented, set_strict, signed_up, test_auth,
+    audited_kinds, caller, login_request, meta, resolve, rotated_and_presented, set_strict,
+    signed_up, test_auth,
 };
-
-async fn stored_kinds(t: &auth::testing::TestAuth) -> Vec<String> {
-    sqlx::query_scalar("SELECT event FROM audit_events ORDER BY at, event")
-        .fetch_all(t.db.db.reader())
-        .await
-        .unwrap()
-}
 
 #[tokio::test]
 async fn sign_ins_failures_sign_outs_and_policy_changes_are_audited_with_their_origin() {
@@ -32,7 +26,7 @@ async fn sign_ins_failures_sign_outs_and_policy_changes_are_audited_with_their_o
     set_strict(&t, &me, false).await.unwrap();
     t.auth.as_user(&me).logout(&meta()).await.unwrap();
 
-    let kinds = stored_kinds(&t).await;
+    let kinds = audited_kinds(&t).await;
 
     for expected in [
         "signed_up",

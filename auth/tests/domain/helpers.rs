@@ -119,6 +119,14 @@ pub async fn live_sessions(t: &TestAuth, email: &str) -> i64 {
     .unwrap()
 }
 
+/// The kinds of every audit entry stored, oldest first.
+pub async fn audited_kinds(t: &TestAuth) -> Vec<String> {
+    sqlx::query_scalar("SELECT event FROM audit_events ORDER BY at, event")
+        .fetch_all(t.db.db.reader())
+        .await
+        .unwrap()
+}
+
 /// The stored `last_seen_at` of a session.
 pub async fn last_seen(t: &TestAuth, session_id: &api::SessionId) -> i64 {
     sqlx::query_scalar("SELECT last_seen_at FROM sessions WHERE session_id = $1")

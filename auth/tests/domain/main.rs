@@ -22,5 +22,6 @@ mod policy;
 mod reauth;
 mod rotation;
 mod scopes;
+mod second_factor;
 mod sign_in;
 mod tokens;

@@ -5,6 +5,7 @@
 
 mod log;
 mod password;
+mod second_factor;
 mod sessions;
 mod tokens;
 

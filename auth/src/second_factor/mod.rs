@@ -1,0 +1,40 @@
+//! A user's second factor in storage: their authenticator app (`totp`) and
+//! their recovery codes (`recovery`), and the one check both pass through.
+
+mod recovery;
+mod totp;
+
+use api::{SecondFactorCode, Timestamp, UserId};
+use sqlx::AnyConnection;
+
+use crate::AuthError;
+
+pub(crate) use recovery::{RecoveryCodeSet, count_left as recovery_codes_left};
+pub(crate) use totp::{TotpSecret, begin_setup, confirm, find as find_totp, remove};
+
+/// Whether `code` proves the user's second factor at `now`, and if so uses
+/// it up: an app code's step is never accepted again, nor is a recovery
+/// code. Run it inside the transaction of what the code unlocks, so two
+/// requests racing with one code cannot both pass.
+pub(crate) async fn accept(
+    conn: &mut AnyConnection,
+    user_id: &UserId,
+    code: &SecondFactorCode,
+    now: Timestamp,
+) -> Result<bool, AuthError> {
+    match code {
+        SecondFactorCode::App(code) => {
+            let Some(stored) = totp::find(&mut *conn, user_id).await? else {
+                return Ok(false);
+            };
+            if stored.confirmed_at.is_none() {
+                return Ok(false);
+            }
+            match stored.secret.matching_step(code, now)? {
+                Some(step) => totp::take_step(conn, user_id, step).await,
+                None => Ok(false),
+            }
+        }
+        SecondFactorCode::Recovery(code) => recovery::take(conn, user_id, code, now).await,
+    }
+}

@@ -1,0 +1,148 @@
+//! The caller's second factor: set up an authenticator app, confirm it with
+//! a code (which hands out the recovery codes), turn it off, see it.
+
+use api::{
+    ApiError, ErrorCode, OneTimeCode, RecoveryCodes, SecondFactorCode, SecondFactorStatus,
+    TotpSetup, TotpTurnOffParams,
+};
+
+use super::UserActions;
+use crate::AuthError;
+use crate::audit::{AuditEvent, AuditKind};
+use crate::second_factor::{self, RecoveryCodeSet, TotpSecret};
+use crate::service::ClientMeta;
+
+fn wrong_code() -> AuthError {
+    AuthError::Rejected(ApiError {
+        field: Some("code".into()),
+        ..ApiError::invalid_params(
+            "That code is not right. Enter the newest one your app shows; \
+             each code counts once.",
+        )
+    })
+}
+
+impl UserActions<'_> {
+    /// Starts setting up an authenticator app: a new secret, which signs
+    /// nobody in until a code from it is confirmed. Starting again replaces
+    /// a secret never confirmed. Needs a browser session with the password
+    /// entered recently, and no app set up already.
+    #[tracing::instrument(skip_all, fields(user_id = %self.caller.me.user_id))]
+    pub async fn start_totp_setup(&self) -> Result<TotpSetup, AuthError> {
+        let (auth, caller) = (self.auth, self.caller);
+        caller.require_session()?;
+        auth.require_recent_password(caller).await?;
+        let secret = TotpSecret::generate()?;
+        let mut tx = auth.0.db.begin_write().await?;
+        if !second_factor::begin_setup(&mut tx, &caller.me.user_id, &secret, auth.now()).await? {
+            return Err(AuthError::Rejected(ApiError::new(
+                ErrorCode::Conflict,
+                "Your authenticator app is set up already. Turn it off first to set up another.",
+            )));
+        }
+        tx.commit().await?;
+        Ok(TotpSetup {
+            uri: secret.uri(&caller.me.email)?,
+            secret: secret.base32().to_owned(),
+        })
+    }
+
+    /// Confirms the app being set up with a code from it; from then on it
+    /// is the caller's second factor. Returns the ten recovery codes, shown
+    /// this once. Wrong codes count toward the sign-in limits.
+    #[tracing::instrument(skip_all, fields(user_id = %self.caller.me.user_id))]
+    pub async fn confirm_totp_setup(
+        &self,
+        code: &OneTimeCode,
+        meta: &ClientMeta,
+    ) -> Result<RecoveryCodes, AuthError> {
+        let (auth, caller) = (self.auth, self.caller);
+        auth.0
+            .sign_in_limits
+            .check_attempt(meta, Some(caller.me.email.as_str()))?;
+        caller.require_session()?;
+        let user_id = &caller.me.user_id;
+        let now = auth.now();
+        let mut tx = auth.0.db.begin_write().await?;
+        let pending = second_factor::find_totp(&mut tx, user_id)
+            .await?
+            .filter(|stored| stored.confirmed_at.is_none())
+            .ok_or_else(|| {
+                AuthError::Rejected(ApiError::invalid_params(
+                    "There is no authenticator app being set up. Start again.",
+                ))
+            })?;
+        let step = pending
+            .secret
+            .matching_step(code, now)?
+            .ok_or_else(wrong_code)?;
+        if !second_factor::confirm(&mut tx, user_id, step, now).await? {
+            return Err(wrong_code());
+        }
+        let codes = RecoveryCodeSet::generate()?;
+        codes.store(&mut tx, user_id).await?;
+        tx.commit().await?;
+        let event = AuditEvent::new(AuditKind::TotpAdded, now, meta)
+            .by(&caller.me.account_id, user_id)
+            .target(user_id.as_str());
+        auth.0.audit.record(event).await;
+        Ok(RecoveryCodes {
+            codes: codes.shown(),
+        })
+    }
+
+    /// Turns the caller's authenticator app off, and with it their recovery
+    /// codes: it needs their password and a code from the app or a recovery
+    /// code. Both count toward the sign-in limits.
+    #[tracing::instrument(skip_all, fields(user_id = %self.caller.me.user_id))]
+    pub async fn turn_off_totp(
+        &self,
+        params: TotpTurnOffParams,
+        meta: &ClientMeta,
+    ) -> Result<(), AuthError> {
+        let (auth, caller) = (self.auth, self.caller);
+        auth.0
+            .sign_in_limits
+            .check_attempt(meta, Some(caller.me.email.as_str()))?;
+        caller.require_session()?;
+        let code = SecondFactorCode::parse(&params.code)?;
+        if !self.is_own_password(params.password).await? {
+            return Err(AuthError::Rejected(ApiError {
+                field: Some("password".into()),
+                ..ApiError::invalid_params("That password is not correct.")
+            }));
+        }
+        let user_id = &caller.me.user_id;
+        let now = auth.now();
+        let mut tx = auth.0.db.begin_write().await?;
+        if !second_factor::accept(&mut tx, user_id, &code, now).await? {
+            return Err(wrong_code());
+        }
+        second_factor::remove(&mut tx, user_id).await?;
+        tx.commit().await?;
+        let event = AuditEvent::new(AuditKind::TotpRemoved, now, meta)
+            .by(&caller.me.account_id, user_id)
+            .target(user_id.as_str());
+        auth.0.audit.record(event).await;
+        Ok(())
+    }
+
+    /// Whether the caller has an authenticator app, and how many recovery
+    /// codes they have left. Reads only.
+    pub async fn second_factor(&self) -> Result<SecondFactorStatus, AuthError> {
+        let (auth, caller) = (self.auth, self.caller);
+        let mut conn = auth.0.db.reader().acquire().await?;
+        let user_id = &caller.me.user_id;
+        let totp_since = second_factor::find_totp(&mut conn, user_id)
+            .await?
+            .and_then(|stored| stored.confirmed_at);
+        let recovery_codes_left = match totp_since {
+            Some(_) => second_factor::recovery_codes_left(&mut conn, user_id).await?,
+            None => 0,
+        };
+        Ok(SecondFactorStatus {
+            totp_since,
+            recovery_codes_left,
+        })
+    }
+}

@@ -1,0 +1,228 @@
+//! An authenticator app as the second factor: set up with a code from it,
+//! recovery codes handed out once, codes that count once and within one
+//! step of drift, and turning it off with the password and a code.
+
+use std::time::Duration;
+
+use api::{ApiError, ErrorCode, OneTimeCode, Password, Timestamp, TotpTurnOffParams};
+use auth::testing::TestAuth;
+use auth::{AuditKind, AuthError, Caller, Clock};
+
+use crate::helpers::{PASSWORD, audited_kinds, caller, meta, new_token, signed_up, test_auth};
+
+/// The code an authenticator app holding `secret` shows at `at`.
+fn code_at(secret: &str, at: Timestamp) -> String {
+    let bytes = base32::decode(base32::Alphabet::Rfc4648 { padding: false }, secret).unwrap();
+    let app = totp_rs::Builder::new().with_secret(bytes).build().unwrap();
+    app.generate(u64::try_from(at.as_millis() / 1000).unwrap())
+        .to_string()
+}
+
+fn code(raw: &str) -> OneTimeCode {
+    OneTimeCode::parse(raw).unwrap()
+}
+
+fn turn_off(password: &str, code: &str) -> TotpTurnOffParams {
+    TotpTurnOffParams {
+        password: Password::new(password.into()),
+        code: code.into(),
+    }
+}
+
+/// A user who has just signed up; their caller.
+async fn someone(t: &TestAuth, email: &str) -> Caller {
+    let session = signed_up(t, email).await;
+    caller(t, &session.token).await
+}
+
+/// `me` sets up an app and confirms it with its current code; the secret.
+async fn with_app(t: &TestAuth, me: &Caller) -> String {
+    let setup = t.auth.as_user(me).start_totp_setup().await.unwrap();
+    let now = code(&code_at(&setup.secret, t.clock.now()));
+    t.auth
+        .as_user(me)
+        .confirm_totp_setup(&now, &meta())
+        .await
+        .unwrap();
+    setup.secret
+}
+
+fn field_of(err: AuthError) -> Option<String> {
+    ApiError::from(err).field
+}
+
+#[tokio::test]
+async fn an_app_is_set_up_with_a_code_from_it_and_hands_out_ten_recovery_codes() {
+    // Arrange
+    let t = test_auth().await;
+    let me = someone(&t, "ada@example.com").await;
+    let user = t.auth.as_user(&me);
+
+    // Act
+    let setup = user.start_totp_setup().await.unwrap();
+    let before = user.second_factor().await.unwrap();
+    let codes = user
+        .confirm_totp_setup(&code(&code_at(&setup.secret, t.clock.now())), &meta())
+        .await
+        .unwrap();
+
+    // Assert
+    assert!(
+        setup
+            .uri
+            .starts_with("otpauth://totp/Latchkey:ada%40example.com?")
+    );
+    assert!(setup.uri.contains(&setup.secret));
+    assert_eq!(before.totp_since, None);
+    assert_eq!(codes.codes.len(), 10);
+    let after = user.second_factor().await.unwrap();
+    assert_eq!(after.totp_since, Some(t.clock.now()));
+    assert_eq!(after.recovery_codes_left, 10);
+    let logged = audited_kinds(&t).await;
+    assert!(logged.contains(&AuditKind::TotpAdded.as_str().to_owned()));
+}
+
+#[tokio::test]
+async fn a_wrong_code_does_not_set_the_app_up() {
+    let t = test_auth().await;
+    let me = someone(&t, "ada@example.com").await;
+    let user = t.auth.as_user(&me);
+    let setup = user.start_totp_setup().await.unwrap();
+    let right = code_at(&setup.secret, t.clock.now());
+    let wrong = format!("{:06}", (right.parse::<u32>().unwrap() + 1) % 1_000_000);
+
+    let err = user
+        .confirm_totp_setup(&code(&wrong), &meta())
+        .await
+        .unwrap_err();
+
+    assert_eq!(field_of(err).as_deref(), Some("code"));
+    assert_eq!(user.second_factor().await.unwrap().totp_since, None);
+}
+
+#[tokio::test]
+async fn a_phone_one_step_off_is_taken_and_two_steps_off_is_not() {
+    let t = test_auth().await;
+    let ahead = someone(&t, "ahead@example.com").await;
+    let far = someone(&t, "far@example.com").await;
+    let one_step = t.clock.now().plus(Duration::from_secs(30));
+    let two_steps = t.clock.now().plus(Duration::from_mins(1));
+
+    let near_setup = t.auth.as_user(&ahead).start_totp_setup().await.unwrap();
+    let far_setup = t.auth.as_user(&far).start_totp_setup().await.unwrap();
+    let near = t
+        .auth
+        .as_user(&ahead)
+        .confirm_totp_setup(&code(&code_at(&near_setup.secret, one_step)), &meta())
+        .await;
+    let too_far = t
+        .auth
+        .as_user(&far)
+        .confirm_totp_setup(&code(&code_at(&far_setup.secret, two_steps)), &meta())
+        .await;
+
+    assert!(near.is_ok());
+    assert_eq!(field_of(too_far.unwrap_err()).as_deref(), Some("code"));
+}
+
+#[tokio::test]
+async fn a_code_counts_once_and_an_older_one_never_again() {
+    // Arrange: the app was confirmed with the code of this step.
+    let t = test_auth().await;
+    let me = someone(&t, "ada@example.com").await;
+    let secret = with_app(&t, &me).await;
+    let user = t.auth.as_user(&me);
+    let taken = code_at(&secret, t.clock.now());
+    let earlier = code_at(&secret, t.clock.now().plus_millis(-30_000));
+
+    // Act
+    let replayed = user
+        .turn_off_totp(turn_off(PASSWORD, &taken), &meta())
+        .await;
+    let older = user
+        .turn_off_totp(turn_off(PASSWORD, &earlier), &meta())
+        .await;
+    t.clock.advance(Duration::from_secs(30));
+    let next = code_at(&secret, t.clock.now());
+    let fresh = user.turn_off_totp(turn_off(PASSWORD, &next), &meta()).await;
+
+    // Assert
+    assert_eq!(field_of(replayed.unwrap_err()).as_deref(), Some("code"));
+    assert_eq!(field_of(older.unwrap_err()).as_deref(), Some("code"));
+    fresh.unwrap();
+    let status = user.second_factor().await.unwrap();
+    assert_eq!((status.totp_since, status.recovery_codes_left), (None, 0));
+}
+
+#[tokio::test]
+async fn turning_the_app_off_needs_the_password_and_takes_a_recovery_code() {
+    let t = test_auth().await;
+    let me = someone(&t, "ada@example.com").await;
+    let user = t.auth.as_user(&me);
+    let setup = user.start_totp_setup().await.unwrap();
+    let codes = user
+        .confirm_totp_setup(&code(&code_at(&setup.secret, t.clock.now())), &meta())
+        .await
+        .unwrap();
+    let recovery = codes.codes[3].to_lowercase();
+
+    let wrong_password = user
+        .turn_off_totp(turn_off("not the password", &recovery), &meta())
+        .await;
+    let left = user.second_factor().await.unwrap().recovery_codes_left;
+    user.turn_off_totp(turn_off(PASSWORD, &recovery), &meta())
+        .await
+        .unwrap();
+
+    assert_eq!(
+        field_of(wrong_password.unwrap_err()).as_deref(),
+        Some("password")
+    );
+    assert_eq!(left, 10, "a refused attempt uses no code");
+    assert_eq!(user.second_factor().await.unwrap().totp_since, None);
+    let logged = audited_kinds(&t).await;
+    assert!(logged.contains(&AuditKind::TotpRemoved.as_str().to_owned()));
+}
+
+#[tokio::test]
+async fn setting_up_again_replaces_an_unconfirmed_secret_and_never_a_confirmed_one() {
+    let t = test_auth().await;
+    let me = someone(&t, "ada@example.com").await;
+    let user = t.auth.as_user(&me);
+
+    let first = user.start_totp_setup().await.unwrap();
+    let second = user.start_totp_setup().await.unwrap();
+    let with_first = user
+        .confirm_totp_setup(&code(&code_at(&first.secret, t.clock.now())), &meta())
+        .await;
+    user.confirm_totp_setup(&code(&code_at(&second.secret, t.clock.now())), &meta())
+        .await
+        .unwrap();
+    let again = user.start_totp_setup().await;
+
+    assert_ne!(first.secret, second.secret);
+    assert!(
+        with_first.is_err(),
+        "the replaced secret counts for nothing"
+    );
+    let AuthError::Rejected(conflict) = again.unwrap_err() else {
+        panic!("a second app is refused with a message");
+    };
+    assert_eq!(conflict.code, ErrorCode::Conflict);
+}
+
+#[tokio::test]
+async fn setting_up_needs_a_browser_session_with_the_password_entered_recently() {
+    let t = test_auth().await;
+    let me = someone(&t, "ada@example.com").await;
+    let token = new_token(&t, &me, "ci").await;
+    let secret = auth::ApiTokenSecret::from_bearer(&token.token).unwrap();
+    let script = t.auth.authenticate_api_token(&secret).await.unwrap();
+
+    let by_token = t.auth.as_user(&script).start_totp_setup().await;
+    t.clock.advance(Duration::from_mins(16));
+    let stale = t.auth.as_user(&me).start_totp_setup().await;
+
+    assert!(matches!(by_token, Err(AuthError::SessionRequired)));
+    assert!(matches!(stale, Err(AuthError::ReauthRequired)));
+}
