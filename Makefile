@@ -50,7 +50,7 @@ build:
 	cargo leptos build
 
 build-release:
-	RUSTFLAGS="$(RELEASE_RUSTFLAGS)" cargo leptos build --release
+	RUSTFLAGS="$(RELEASE_RUSTFLAGS)" cargo leptos build --release --precompress
 	@scripts/wasm-size.sh
 
 lint:

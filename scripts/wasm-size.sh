@@ -1,7 +1,13 @@
 #!/usr/bin/env bash
-# Prints the size of the built WASM bundle, raw and gzip (as served).
+# Prints the size of the built WASM bundle: raw, gzip, and the brotli copy
+# the server sends when the build made one (`--precompress`).
 set -euo pipefail
 wasm=${1:-target/site/pkg/latchkey.wasm}
+kib() { echo $(( ($1 + 512) / 1024 )); }
 raw=$(stat -c %s "$wasm")
 gzipped=$(gzip -9 -c "$wasm" | wc -c)
-printf 'WASM bundle: %s KiB raw, %s KiB gzip (%s)\n' "$(( (raw + 512) / 1024 ))" "$(( (gzipped + 512) / 1024 ))" "$wasm"
+sizes="$(kib "$raw") KiB raw, $(kib "$gzipped") KiB gzip"
+if [[ -f "$wasm.br" ]]; then
+  sizes="$sizes, $(kib "$(stat -c %s "$wasm.br")") KiB brotli as served"
+fi
+printf 'WASM bundle: %s (%s)\n' "$sizes" "$wasm"

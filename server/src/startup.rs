@@ -18,6 +18,7 @@ use leptos_axum::{
 };
 use tokio::net::TcpListener;
 use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::services::ServeDir;
 use tower_http::trace::TraceLayer;
 
 use crate::config::{ClockSource, Config};
@@ -284,6 +285,14 @@ async fn bind(addr: SocketAddr) -> Result<TcpListener, StartupError> {
         .map_err(|source| StartupError::Bind { addr, source })
 }
 
+/// The built front end (WASM, JS, CSS): as the brotli or gzip file next to
+/// each one when the release build made them (`--precompress`) and the
+/// browser takes it, else as it is.
+fn built_front_end(options: &LeptosOptions) -> ServeDir {
+    let dir = std::path::Path::new(&*options.site_root).join(&*options.site_pkg_dir);
+    ServeDir::new(dir).precompressed_br().precompressed_gzip()
+}
+
 fn router(state: AppState) -> Router {
     let auth_for_pages = state.auth.clone();
     let leptos_context = move || {
@@ -349,10 +358,15 @@ fn router(state: AppState) -> Router {
         .route("/api/openrpc.json", get(routes::docs::openrpc))
         .route("/api/openapi.json", get(routes::docs::openapi));
     // The built front end and the not-found page need no caller.
-    let files = Router::new().fallback(file_and_error_handler_with_context::<AppState, _>(
-        leptos_context,
-        render_shell,
-    ));
+    let files = Router::new()
+        .nest_service(
+            &format!("/{}", state.leptos_options.site_pkg_dir),
+            built_front_end(&state.leptos_options),
+        )
+        .fallback(file_and_error_handler_with_context::<AppState, _>(
+            leptos_context,
+            render_shell,
+        ));
 
     Router::new()
         .merge(pages)

@@ -9,9 +9,11 @@ use axum::middleware::Next;
 use axum::response::Response;
 use leptos::nonce::Nonce;
 
-/// Where the built front end (WASM, JS, CSS) is served; with
-/// `/latchkey.js`, the only responses that may be cached.
+/// Where the built front end (WASM, JS, CSS) is served. Its files keep
+/// their names from one build to the next, so a browser may keep them but
+/// asks each time whether they changed (`no-cache`: a 304 when not).
 const ASSETS: &str = "/pkg/";
+const ASSETS_CACHING: &str = "no-cache";
 
 /// For everything that is not a page (JSON, the live stream, files): load
 /// nothing, be framed by nobody.
@@ -23,7 +25,8 @@ pub struct PageNonce(pub Nonce);
 
 pub async fn security_headers(mut req: Request, next: Next) -> Response {
     let path = req.uri().path();
-    let cacheable = path.starts_with(ASSETS) || path == crate::routes::script::PATH;
+    let is_asset = path.starts_with(ASSETS);
+    let cacheable = is_asset || path == crate::routes::script::PATH;
     // Only a page needs a nonce; JSON, streams and files never get one.
     let nonce = (!cacheable && !path.starts_with("/api/")).then(Nonce::new);
     if let Some(nonce) = &nonce {
@@ -42,7 +45,15 @@ pub async fn security_headers(mut req: Request, next: Next) -> Response {
     if let Some(policy) = policy {
         headers.insert(header::CONTENT_SECURITY_POLICY, policy);
     }
-    if !cacheable {
+    if is_asset {
+        headers.insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static(ASSETS_CACHING),
+        );
+        // The same path answers brotli, gzip or plain by what was accepted,
+        // which a cache between must know.
+        headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+    } else if !cacheable {
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
     headers.insert(

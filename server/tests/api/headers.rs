@@ -1,9 +1,12 @@
 //! Security headers on every response.
 
-use reqwest::header::{CACHE_CONTROL, CONTENT_SECURITY_POLICY};
+use reqwest::StatusCode;
+use reqwest::header::{
+    ACCEPT_ENCODING, CACHE_CONTROL, CONTENT_SECURITY_POLICY, IF_MODIFIED_SINCE, LAST_MODIFIED,
+};
 use serde_json::json;
 
-use crate::helpers::{Cred, TestUser, spawn_app};
+use crate::helpers::{Cred, TestUser, spawn_app, spawn_app_with};
 
 fn header<'a>(response: &'a reqwest::Response, name: &str) -> &'a str {
     response
@@ -71,4 +74,39 @@ async fn signed_in_pages_and_api_answers_are_not_stored() {
         header(&api, CONTENT_SECURITY_POLICY.as_str()),
         "default-src 'none'; frame-ancestors 'none'"
     );
+}
+
+#[tokio::test]
+async fn the_built_front_end_goes_out_precompressed_and_is_revalidated_each_time() {
+    let site = tempfile::tempdir().unwrap();
+    let pkg = site.path().join("pkg");
+    std::fs::create_dir(&pkg).unwrap();
+    std::fs::write(pkg.join("latchkey.wasm"), b"\0asm, as built").unwrap();
+    std::fs::write(pkg.join("latchkey.wasm.br"), b"brotli of it").unwrap();
+    let root = site.path().to_owned();
+    let app = spawn_app_with(|config| config.site_root = root).await;
+    let wasm = || app.client.get(app.url("/pkg/latchkey.wasm"));
+
+    let compressed = wasm()
+        .header(ACCEPT_ENCODING, "gzip, br")
+        .send()
+        .await
+        .unwrap();
+    let plain = wasm().send().await.unwrap();
+
+    assert_eq!(header(&compressed, "content-encoding"), "br");
+    assert_eq!(header(&compressed, "content-type"), "application/wasm");
+    assert_eq!(header(&compressed, CACHE_CONTROL.as_str()), "no-cache");
+    assert!(header(&compressed, "vary").contains("accept-encoding"));
+    let modified = header(&compressed, LAST_MODIFIED.as_str()).to_owned();
+    assert_eq!(compressed.bytes().await.unwrap().as_ref(), b"brotli of it");
+    assert!(plain.headers().get("content-encoding").is_none());
+    assert_eq!(plain.bytes().await.unwrap().as_ref(), b"\0asm, as built");
+    let again = wasm()
+        .header(ACCEPT_ENCODING, "br")
+        .header(IF_MODIFIED_SINCE, modified)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
 }
