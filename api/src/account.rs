@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::{
     ABSOLUTE_MINUTES, IDLE_MINUTES, Me, Password, Preset, Role, SessionId, SessionPolicy,
-    Timestamp, TokenId, TokenScope, UserId,
+    SignInMethod, Timestamp, TokenId, TokenScope, UserId,
 };
 
 /// What authenticated a request.
@@ -67,6 +67,9 @@ pub struct Verified {
     pub idle_ends_at: Option<Timestamp>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub absolute_ends_at: Option<Timestamp>,
+    /// For a session: how it was signed in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signed_in_with: Option<SignInMethod>,
     /// For an API token: its id and what it may call.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token_id: Option<TokenId>,
@@ -88,6 +91,8 @@ pub struct SessionInfo {
     pub absolute_ends_at: Timestamp,
     /// The session making this request.
     pub current: bool,
+    /// How it was signed in.
+    pub signed_in_with: SignInMethod,
 }
 
 /// `account_session_revoke`.

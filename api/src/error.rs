@@ -39,11 +39,14 @@ pub enum ErrorCode {
     /// The server has too much of this work waiting (password hashing);
     /// nothing was done. Try again in a moment (`Retry-After`).
     Busy,
+    /// The sign-in waiting for a second factor has ended (five minutes went
+    /// by, or too many wrong codes); sign in with the password again.
+    SignInExpired,
 }
 
 impl ErrorCode {
     /// Every code, for exhaustive tests and documentation.
-    pub const ALL: [ErrorCode; 14] = [
+    pub const ALL: [ErrorCode; 15] = [
         ErrorCode::Unauthenticated,
         ErrorCode::SessionExpired,
         ErrorCode::SessionTaken,
@@ -58,6 +61,7 @@ impl ErrorCode {
         ErrorCode::Conflict,
         ErrorCode::Internal,
         ErrorCode::Busy,
+        ErrorCode::SignInExpired,
     ];
 
     /// The code with this wire name.
@@ -82,6 +86,7 @@ impl ErrorCode {
             ErrorCode::Conflict => "conflict",
             ErrorCode::Internal => "internal",
             ErrorCode::Busy => "busy",
+            ErrorCode::SignInExpired => "sign_in_expired",
         }
     }
 
@@ -102,6 +107,7 @@ impl ErrorCode {
             ErrorCode::MethodNotAllowed => -32_012,
             ErrorCode::ReauthRequired => -32_013,
             ErrorCode::Busy => -32_014,
+            ErrorCode::SignInExpired => -32_015,
         }
     }
 
@@ -111,7 +117,8 @@ impl ErrorCode {
             ErrorCode::Unauthenticated
             | ErrorCode::SessionExpired
             | ErrorCode::SessionTaken
-            | ErrorCode::SessionRevoked => 401,
+            | ErrorCode::SessionRevoked
+            | ErrorCode::SignInExpired => 401,
             ErrorCode::Forbidden | ErrorCode::ReauthRequired => 403,
             ErrorCode::InvalidParams => 400,
             ErrorCode::PayloadTooLarge => 413,

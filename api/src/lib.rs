@@ -52,8 +52,9 @@ pub use policy::{ABSOLUTE_MINUTES, IDLE_MINUTES, PolicyErrors, Preset, SessionPo
 pub use probe::{ProbeAnswer, ProbeStatus};
 pub use scope::TokenScope;
 pub use second_factor::{
-    ONE_TIME_CODE_DIGITS, OneTimeCode, RECOVERY_CODE_CHARS, RECOVERY_CODE_COUNT, RecoveryCode,
-    RecoveryCodes, SecondFactorCode, SecondFactorStatus, TotpSetup, TotpTurnOffParams,
+    LoginCodeRequest, ONE_TIME_CODE_DIGITS, OneTimeCode, RECOVERY_CODE_CHARS, RECOVERY_CODE_COUNT,
+    RecoveryCode, RecoveryCodes, SecondFactorChallenge, SecondFactorCode, SecondFactorStatus,
+    TotpConfirmParams, TotpSetup, TotpTurnOffParams,
 };
-pub use session::{NoticeKind, RevokeReason, SecurityNotice};
+pub use session::{NoticeKind, RevokeReason, SecurityNotice, SignInMethod};
 pub use time::{Timestamp, millis};

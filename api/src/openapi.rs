@@ -8,8 +8,8 @@ use schemars::{JsonSchema, SchemaGenerator};
 use serde_json::{Value, json};
 
 use crate::{
-    ApiError, LoginRequest, Me, NewMemberRequest, PasswordChange, PasswordChanged, ProbeAnswer,
-    SignedIn, SignupRequest, Verified,
+    ApiError, LoginCodeRequest, LoginRequest, Me, NewMemberRequest, PasswordChange,
+    PasswordChanged, ProbeAnswer, SecondFactorChallenge, SignedIn, SignupRequest, Verified,
 };
 
 /// Where the schemas are, in the document.
@@ -42,6 +42,20 @@ pub fn document(version: &str) -> Value {
             "requestBody": body::<LoginRequest>(g, &json!({
                 "email": "ada@example.com",
                 "password": "correct horse battery staple",
+            })),
+            "responses": responses(&refused, &[("200", "Signed in: the session cookie is set. \
+                For a user with a second factor, no session yet: the challenge to send with \
+                the code to `/api/auth/login/code`.", json!({"application/json": {"schema": {"oneOf": [
+                    g.subschema_for::<SignedIn>(),
+                    g.subschema_for::<SecondFactorChallenge>(),
+                ]}}}))]),
+        }},
+        "/api/auth/login/code": {"post": {
+            "summary": "The second step of signing in: a code from the authenticator app, or a \
+                recovery code, for the challenge the password step answered.",
+            "requestBody": body::<LoginCodeRequest>(g, &json!({
+                "code": "123456",
+                "challenge": "VGhlIGNoYWxsZW5nZSB0aGUgcGFzc3dvcmQgZ2F2ZQAA",
             })),
             "responses": responses(&refused, &[("200", "Signed in: the session cookie is set.", json_of::<SignedIn>(g))]),
         }},

@@ -14,9 +14,11 @@ use crate::{
     AuditPage, AuditPerson, Count, CreatedToken, CredentialKind, Me, MemberInfo,
     MemberRemoveParams, MemberRemoved, MemberRoleSet, MemberRoleSetParams, MemberSignOutParams,
     MemberSignedOut, PasswordConfirmParams, PasswordConfirmed, PolicyBounds, PolicySet,
-    PolicySetParams, PolicyView, Preset, Revoked, Role, SecurityOverview, SessionId, SessionInfo,
-    SessionRevokeAllParams, SessionRevokeParams, SessionsRevokeParams, Timestamp,
-    TokenCreateParams, TokenId, TokenInfo, TokenRevokeParams, TokenScope, UserId, Verified,
+    PolicySetParams, PolicyView, Preset, RecoveryCodes, Revoked, Role, SecondFactorStatus,
+    SecurityOverview, SessionId, SessionInfo, SessionRevokeAllParams, SessionRevokeParams,
+    SessionsRevokeParams, SignInMethod, Timestamp, TokenCreateParams, TokenId, TokenInfo,
+    TokenRevokeParams, TokenScope, TotpConfirmParams, TotpSetup, TotpTurnOffParams, UserId,
+    Verified,
 };
 
 /// Where the schemas are, in the document.
@@ -179,6 +181,21 @@ const fn summary(method: Method) -> &'static str {
             "The security log, newest first, a page at a time (`next_cursor`): the whole \
             account for an owner, your own entries for a member."
         }
+        Method::SecondFactorGet => {
+            "Whether the caller has an authenticator app, and how many recovery codes are left."
+        }
+        Method::TotpSetupStart => {
+            "Starts setting up an authenticator app (browser session and a recent password \
+            only): the secret and its `otpauth://` address. It counts once confirmed."
+        }
+        Method::TotpSetupConfirm => {
+            "Confirms the app being set up with a code from it; answers the ten recovery \
+            codes, shown this once. From then on, signing in asks for a code."
+        }
+        Method::TotpTurnOff => {
+            "Turns the authenticator app off, with the password and a code from the app \
+            or a recovery code; the recovery codes go with it."
+        }
     }
 }
 
@@ -255,6 +272,19 @@ fn describe(method: Method) -> Described {
             json!({"limit": 1, "kind": "signed_in"}),
             value(&ex.audit_page()),
         ),
+        Method::SecondFactorGet => plain::<SecondFactorStatus>(value(&ex.second_factor())),
+        Method::TotpSetupStart => plain::<TotpSetup>(value(&Examples::totp_setup())),
+        Method::TotpSetupConfirm => taking::<TotpConfirmParams, RecoveryCodes>(
+            json!({"code": "123456"}),
+            value(&Examples::recovery_codes()),
+        ),
+        Method::TotpTurnOff => taking::<TotpTurnOffParams, SecondFactorStatus>(
+            json!({"password": "correct horse battery staple", "code": "123456"}),
+            value(&SecondFactorStatus {
+                totp_since: None,
+                recovery_codes_left: 0,
+            }),
+        ),
     }
 }
 
@@ -314,6 +344,7 @@ impl Examples {
             session_id: Some(self.session_id.clone()),
             idle_ends_at: Some(self.now.plus_millis(60 * 60 * 1000)),
             absolute_ends_at: Some(self.now.plus_millis(24 * 60 * 60 * 1000)),
+            signed_in_with: Some(SignInMethod::PasswordAndTotp),
             token_id: None,
             token_scope: None,
         }
@@ -329,6 +360,7 @@ impl Examples {
             idle_ends_at: self.now.plus_millis(60 * 60 * 1000),
             absolute_ends_at: self.now.plus_millis(24 * 60 * 60 * 1000),
             current: true,
+            signed_in_with: SignInMethod::PasswordAndTotp,
         }
     }
 
@@ -399,6 +431,30 @@ impl Examples {
                 detail: json!({}),
             }],
             next_cursor: Some(AuditCursor::after(self.now, &id)),
+        }
+    }
+
+    fn second_factor(&self) -> SecondFactorStatus {
+        SecondFactorStatus {
+            totp_since: Some(self.now),
+            recovery_codes_left: 9,
+        }
+    }
+
+    fn totp_setup() -> TotpSetup {
+        let secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
+        TotpSetup {
+            secret: secret.to_owned(),
+            uri: format!(
+                "otpauth://totp/Latchkey:ada%40example.com?secret={secret}&issuer=Latchkey"
+            ),
+        }
+    }
+
+    fn recovery_codes() -> RecoveryCodes {
+        let codes = ["ABCD-EFGH-IJKL-MN23", "QRST-UVWX-YZ23-4567"];
+        RecoveryCodes {
+            codes: codes.into_iter().map(str::to_owned).collect(),
         }
     }
 

@@ -25,10 +25,14 @@ pub enum Method {
     MemberRemove,
     MemberRoleSet,
     AuditList,
+    SecondFactorGet,
+    TotpSetupStart,
+    TotpSetupConfirm,
+    TotpTurnOff,
 }
 
 impl Method {
-    pub const ALL: [Method; 16] = [
+    pub const ALL: [Method; 20] = [
         Method::Verify,
         Method::SessionList,
         Method::SessionRevoke,
@@ -45,6 +49,10 @@ impl Method {
         Method::MemberRemove,
         Method::MemberRoleSet,
         Method::AuditList,
+        Method::SecondFactorGet,
+        Method::TotpSetupStart,
+        Method::TotpSetupConfirm,
+        Method::TotpTurnOff,
     ];
 
     pub const fn name(self) -> &'static str {
@@ -65,6 +73,10 @@ impl Method {
             Method::MemberRemove => "account_member_remove",
             Method::MemberRoleSet => "account_member_role_set",
             Method::AuditList => "account_audit_list",
+            Method::SecondFactorGet => "account_second_factor_get",
+            Method::TotpSetupStart => "account_totp_setup_start",
+            Method::TotpSetupConfirm => "account_totp_setup_confirm",
+            Method::TotpTurnOff => "account_totp_turn_off",
         }
     }
 
@@ -75,7 +87,14 @@ impl Method {
     /// Whether an API token can ever call the method: some need a person
     /// at a browser session.
     pub const fn open_to_tokens(self) -> bool {
-        !matches!(self, Method::TokenCreate | Method::PasswordConfirm)
+        !matches!(
+            self,
+            Method::TokenCreate
+                | Method::PasswordConfirm
+                | Method::TotpSetupStart
+                | Method::TotpSetupConfirm
+                | Method::TotpTurnOff
+        )
     }
 
     /// Whether the method only reads (what a read-only API token may call).
@@ -88,6 +107,7 @@ impl Method {
                 | Method::SecurityGet
                 | Method::MemberList
                 | Method::AuditList
+                | Method::SecondFactorGet
         )
     }
 }

@@ -121,11 +121,44 @@ impl std::fmt::Debug for RecoveryCodes {
 /// Whether the caller has a second factor, and how many recovery codes
 /// they have left.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SecondFactorStatus {
     /// When the authenticator app was set up; `None` without one.
     pub totp_since: Option<Timestamp>,
     pub recovery_codes_left: usize,
+}
+
+/// `POST /api/auth/login` for a user with a second factor: no session yet.
+/// Post the code with `challenge` to `/api/auth/login/code` before
+/// `expires_at`.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Clone, Serialize, Deserialize)]
+pub struct SecondFactorChallenge {
+    pub challenge: String,
+    pub expires_at: Timestamp,
+}
+
+impl std::fmt::Debug for SecondFactorChallenge {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "SecondFactorChallenge(until {:?})", self.expires_at)
+    }
+}
+
+/// `POST /api/auth/login/code`: a code from the app or a recovery code, for
+/// the sign-in waiting for it. A script sends the `challenge` the password
+/// step answered; a browser's form leaves it out and its cookie carries it.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Clone, Deserialize)]
+pub struct LoginCodeRequest {
+    pub code: String,
+    #[serde(default)]
+    pub challenge: Option<String>,
+}
+
+impl std::fmt::Debug for LoginCodeRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("LoginCodeRequest([redacted])")
+    }
 }
 
 /// What proves the second factor: a code from the app, or a recovery code.
@@ -147,6 +180,13 @@ impl SecondFactorCode {
                 )
             })
     }
+}
+
+/// `account_totp_setup_confirm`: a code from the app being set up.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Clone, Deserialize)]
+pub struct TotpConfirmParams {
+    pub code: String,
 }
 
 /// Turning the authenticator app off: the password, and a code from the

@@ -1,4 +1,5 @@
-//! Why sessions end, as stored, audited and told to the browser.
+//! How sessions begin and why they end, as stored, audited and told to the
+//! browser.
 
 use serde::{Deserialize, Serialize};
 
@@ -53,6 +54,48 @@ impl RevokeReason {
 
     pub fn parse(raw: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|reason| reason.as_str() == raw)
+    }
+}
+
+/// How a session was signed in: the password alone, or with which second
+/// factor after it.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SignInMethod {
+    Password,
+    /// The password, then a code from the authenticator app.
+    PasswordAndTotp,
+    /// The password, then one of the recovery codes.
+    PasswordAndRecoveryCode,
+}
+
+impl SignInMethod {
+    pub const ALL: [SignInMethod; 3] = [
+        SignInMethod::Password,
+        SignInMethod::PasswordAndTotp,
+        SignInMethod::PasswordAndRecoveryCode,
+    ];
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            SignInMethod::Password => "password",
+            SignInMethod::PasswordAndTotp => "password_and_totp",
+            SignInMethod::PasswordAndRecoveryCode => "password_and_recovery_code",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|method| method.as_str() == raw)
+    }
+
+    /// How the sessions list says it.
+    pub const fn label(self) -> &'static str {
+        match self {
+            SignInMethod::Password => "Password",
+            SignInMethod::PasswordAndTotp => "Password and authenticator app",
+            SignInMethod::PasswordAndRecoveryCode => "Password and recovery code",
+        }
     }
 }
 
@@ -119,5 +162,17 @@ mod tests {
             );
         }
         assert_eq!(RevokeReason::parse("nope"), None);
+    }
+
+    #[test]
+    fn sign_in_methods_round_trip_through_their_stored_names() {
+        for method in SignInMethod::ALL {
+            assert_eq!(SignInMethod::parse(method.as_str()), Some(method));
+            assert_eq!(
+                serde_json::to_string(&method).unwrap(),
+                format!("\"{}\"", method.as_str())
+            );
+        }
+        assert_eq!(SignInMethod::parse("magic"), None);
     }
 }

@@ -37,3 +37,22 @@ pub fn client() -> ClientMeta {
 pub fn acting() -> Result<(Auth, Caller, ClientMeta), ApiError> {
     Ok((auth()?, caller()?, client()))
 }
+
+/// The QR code of `text` as an SVG element, for the page to show.
+pub fn qr_svg(text: &str) -> Result<String, ApiError> {
+    use qrcode::render::svg;
+    let code = qrcode::QrCode::new(text.as_bytes()).map_err(|err| {
+        leptos::logging::error!("QR code not drawn: {err}");
+        ApiError::internal()
+    })?;
+    let drawn = code
+        .render::<svg::Color<'_>>()
+        .min_dimensions(200, 200)
+        .dark_color(svg::Color("#111111"))
+        .light_color(svg::Color("#ffffff"))
+        .build();
+    // Only the element: the page puts it inside its own HTML.
+    Ok(drawn
+        .find("<svg")
+        .map_or_else(|| drawn.clone(), |at| drawn[at..].to_owned()))
+}

@@ -34,6 +34,8 @@ pub enum AuthError {
     },
     #[error("the current password is wrong")]
     WrongPassword,
+    #[error("the second-factor code is wrong or was used already")]
+    WrongCode,
     #[error("the password must be entered again first")]
     ReauthRequired,
     #[error("storage failed: {0}")]
@@ -42,6 +44,8 @@ pub enum AuthError {
     PasswordHashing(String),
     #[error("too many password hashes are waiting")]
     Busy,
+    #[error("the sign-in waiting for a second factor has ended")]
+    SignInExpired,
     #[error("the operating system's random number generator failed: {0}")]
     Random(#[from] getrandom::Error),
 }
@@ -99,7 +103,14 @@ impl From<AuthError> for ApiError {
                 field: Some("current_password".into()),
                 ..ApiError::invalid_params("Your current password is not correct.")
             },
+            AuthError::WrongCode => ApiError {
+                field: Some("code".into()),
+                ..ApiError::invalid_params(messages::WRONG_CODE)
+            },
             AuthError::Busy => ApiError::new(ErrorCode::Busy, messages::BUSY),
+            AuthError::SignInExpired => {
+                ApiError::new(ErrorCode::SignInExpired, messages::SIGN_IN_EXPIRED)
+            }
             AuthError::Storage(_) | AuthError::PasswordHashing(_) | AuthError::Random(_) => {
                 tracing::error!(error = %err, "internal error");
                 ApiError::internal()

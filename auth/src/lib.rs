@@ -34,11 +34,12 @@ pub use device::describe_device;
 pub use error::AuthError;
 pub use limits::{DEFAULT_ATTEMPTS_PER_EMAIL_HOUR, DEFAULT_ATTEMPTS_PER_IP_MINUTE, SignInLimits};
 pub use outbox::OutsideWrites;
-pub use secret::{API_TOKEN_PREFIX, ApiTokenSecret, SessionToken, TokenHash};
+pub use secret::{API_TOKEN_PREFIX, ApiTokenSecret, ChallengeToken, SessionToken, TokenHash};
 pub use service::{
-    Access, AccountPolicy, Auth, Authentication, Caller, CheckedPassword, ClientMeta,
+    Access, AccountPolicy, Auth, Authentication, Caller, Challenge, CheckedPassword, ClientMeta,
     ConnectionStanding, Credential, DemoAccount, ListedUser, NewSession, OperatorActions,
-    OwnerActions, PasswordReset, PolicyChange, PolicyUpdate, Resolved, SessionsOf, UserActions,
+    OwnerActions, PasswordReset, PolicyChange, PolicyUpdate, Resolved, SessionsOf, SignInStep,
+    UserActions,
 };
 pub use sessions::{Cleanup, Deadlines};
 pub use settings::SessionSettings;

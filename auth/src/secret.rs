@@ -92,6 +92,36 @@ impl std::fmt::Debug for ApiTokenSecret {
     }
 }
 
+/// The secret of a sign-in waiting for its second factor: a browser holds
+/// it in a short-lived cookie, a script gets it in the sign-in answer. It
+/// opens nothing but the form for the code.
+pub struct ChallengeToken(String);
+
+impl ChallengeToken {
+    pub(crate) fn generate() -> Result<Self, AuthError> {
+        random_token_text().map(Self)
+    }
+
+    /// Accepts a value only if it has the exact shape of a token.
+    pub fn parse(raw: &str) -> Option<Self> {
+        is_token_text(raw).then(|| Self(raw.to_owned()))
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    pub fn hash(&self) -> TokenHash {
+        TokenHash::of(&self.0)
+    }
+}
+
+impl std::fmt::Debug for ChallengeToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ChallengeToken([redacted])")
+    }
+}
+
 /// The BLAKE3 hash of a secret, as 64 lowercase hex digits: the only form
 /// in which a token is stored or compared.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]

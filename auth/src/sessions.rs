@@ -1,6 +1,6 @@
 //! Sessions in storage, and the rule for when one ends.
 
-use api::{RevokeReason, SessionId, Timestamp, UserId};
+use api::{RevokeReason, SessionId, SignInMethod, Timestamp, UserId};
 use sqlx::{AnyConnection, AnyPool, FromRow};
 
 use crate::error::corrupt;
@@ -57,6 +57,7 @@ pub(crate) struct SessionRow {
     pub absolute_timeout_ms: i64,
     pub revoked_at: Option<i64>,
     pub revoke_reason: Option<String>,
+    pub signed_in_with: String,
     #[sqlx(flatten)]
     pub user: UserColumns,
 }
@@ -69,6 +70,11 @@ impl SessionRow {
             ),
             absolute_ends_at: self.absolute_end(),
         }
+    }
+
+    /// How the session was signed in.
+    pub fn method(&self) -> Result<SignInMethod, AuthError> {
+        SignInMethod::parse(&self.signed_in_with).ok_or_else(|| corrupt("sign-in method"))
     }
 
     pub fn absolute_end(&self) -> Timestamp {
@@ -147,7 +153,7 @@ macro_rules! select_session {
             "SELECT s.session_id, s.user_id, s.token_hash, s.previous_token_hash, s.rotated_at, \
              s.token_seen_at, s.created_at, \
              s.last_seen_at, s.idle_timeout_ms, s.absolute_timeout_ms, s.revoked_at, s.revoke_reason, \
-             u.account_id, u.role, u.name, u.email, a.name AS account_name \
+             s.signed_in_with, u.account_id, u.role, u.name, u.email, a.name AS account_name \
              FROM sessions s JOIN users u ON u.id = s.user_id JOIN accounts a ON a.id = u.account_id ",
             $where
         )
@@ -203,6 +209,7 @@ pub(crate) struct ListedSession {
     pub last_seen_at: i64,
     pub idle_timeout_ms: i64,
     pub absolute_timeout_ms: i64,
+    pub signed_in_with: String,
 }
 
 /// The user's live sessions, newest first.
@@ -212,8 +219,8 @@ pub(crate) async fn list_live(
     now: Timestamp,
 ) -> Result<Vec<ListedSession>, AuthError> {
     Ok(sqlx::query_as::<_, ListedSession>(concat!(
-        "SELECT session_id, user_agent, ip, created_at, last_seen_at, idle_timeout_ms, absolute_timeout_ms \
-         FROM sessions WHERE user_id = $1 AND ",
+        "SELECT session_id, user_agent, ip, created_at, last_seen_at, idle_timeout_ms, absolute_timeout_ms, \
+         signed_in_with FROM sessions WHERE user_id = $1 AND ",
         live_at!("", "$2"),
         " ORDER BY created_at DESC, session_id DESC"
     ))
@@ -330,6 +337,7 @@ pub(crate) struct NewSessionRow<'a> {
     pub idle_timeout_ms: i64,
     pub absolute_timeout_ms: i64,
     pub meta: &'a ClientMeta,
+    pub method: SignInMethod,
 }
 
 pub(crate) async fn insert(
@@ -339,8 +347,8 @@ pub(crate) async fn insert(
 ) -> Result<(), AuthError> {
     sqlx::query(
         "INSERT INTO sessions (session_id, user_id, token_hash, rotated_at, token_seen_at, \
-         created_at, last_seen_at, idle_timeout_ms, absolute_timeout_ms, user_agent, ip) \
-         VALUES ($1, $2, $3, $4, $4, $4, $4, $5, $6, $7, $8)",
+         created_at, last_seen_at, idle_timeout_ms, absolute_timeout_ms, user_agent, ip, \
+         signed_in_with) VALUES ($1, $2, $3, $4, $4, $4, $4, $5, $6, $7, $8, $9)",
     )
     .bind(row.id.as_str())
     .bind(row.user_id.as_str())
@@ -350,6 +358,7 @@ pub(crate) async fn insert(
     .bind(row.absolute_timeout_ms)
     .bind(row.meta.user_agent.as_deref())
     .bind(row.meta.ip.as_deref())
+    .bind(row.method.as_str())
     .execute(conn)
     .await?;
     Ok(())
@@ -565,6 +574,8 @@ pub(crate) async fn delete(
 pub struct Cleanup {
     pub sessions: u64,
     pub retired_tokens: u64,
+    /// Sign-ins that waited for a second factor until they expired.
+    pub challenges: u64,
 }
 
 /// Deletes retired token hashes past their session's absolute end, and
@@ -589,6 +600,7 @@ pub(crate) async fn delete_ended(
     Ok(Cleanup {
         sessions: sessions.rows_affected(),
         retired_tokens: retired.rows_affected(),
+        challenges: 0,
     })
 }
 

@@ -34,3 +34,16 @@ test('the owner page shows other devices, members and tokens (README screenshots
   await expect(page.getByTestId('log-entry').first()).toContainText('Sign-in failed');
   await page.screenshot({ path: path.join(screenshots, 'security-log.png'), fullPage: true });
 });
+
+test('setting up two-step sign-in, and its code page (README screenshots)', async ({ page, browser, baseURL }) => {
+  await signUpViaApi(page.request, 'hedy@example.com', 'Hedy Lamarr');
+  await openSecurityPage(page);
+  const card = page.getByRole('region', { name: 'Two-step sign-in' });
+  await card.getByRole('button', { name: 'Set up an authenticator app' }).click();
+  await expect(card.getByTestId('totp-secret')).toBeVisible();
+  await card.screenshot({ path: path.join(screenshots, 'two-step-setup.png') });
+
+  const visitor = await newPage(browser, baseURL!);
+  await visitor.goto('/login/code');
+  await visitor.screenshot({ path: path.join(screenshots, 'login-code.png') });
+});

@@ -19,3 +19,22 @@ CREATE TABLE recovery_codes (
     used_at   INTEGER NULL,
     PRIMARY KEY (user_id, code_hash)
 );
+
+-- A sign-in waiting for its second factor: the password was right, and a
+-- code turns this into a session. Not a session itself; used once, gone
+-- after five minutes or a few wrong codes. Only the token's hash is kept.
+CREATE TABLE sign_in_challenges (
+    token_hash   TEXT    PRIMARY KEY,
+    user_id      TEXT    NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    -- The password hash it was checked against: once the password changes,
+    -- no session comes of it.
+    checked_hash TEXT    NOT NULL,
+    created_at   INTEGER NOT NULL,
+    expires_at   INTEGER NOT NULL,
+    failures     INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX sign_in_challenges_user_idx ON sign_in_challenges (user_id);
+CREATE INDEX sign_in_challenges_expiry_idx ON sign_in_challenges (expires_at);
+
+-- How each session was signed in (see `api::SignInMethod`).
+ALTER TABLE sessions ADD COLUMN signed_in_with TEXT NOT NULL DEFAULT 'password';

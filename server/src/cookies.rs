@@ -1,6 +1,7 @@
-//! The session cookie: its name, attributes, and reading it back.
+//! The session cookie and the cookie of a sign-in waiting for its second
+//! factor: their names, attributes, and reading them back.
 
-use auth::SessionToken;
+use auth::{ChallengeToken, SessionToken};
 use axum::http::{HeaderMap, HeaderValue, header};
 use cookie::{Cookie, SameSite};
 
@@ -23,30 +24,17 @@ impl CookieMode {
 
     /// `Set-Cookie` for a session token that the browser keeps for `max_age_secs`.
     pub fn set(self, token: &SessionToken, max_age_secs: i64) -> HeaderValue {
-        let cookie = self
-            .builder(token.expose().to_owned())
-            .max_age(cookie::time::Duration::seconds(max_age_secs.max(0)));
-        header_value(&cookie.build())
+        self.cookie(self.name(), token.expose(), SameSite::Lax, max_age_secs)
     }
 
     /// `Set-Cookie` that removes the session cookie.
     pub fn clear(self) -> HeaderValue {
-        let cookie = self
-            .builder(String::new())
-            .max_age(cookie::time::Duration::ZERO);
-        header_value(&cookie.build())
+        self.cookie(self.name(), "", SameSite::Lax, 0)
     }
 
     /// The session token in the request's cookies, if one of the right shape.
     pub fn read(self, headers: &HeaderMap) -> Option<SessionToken> {
-        headers
-            .get_all(header::COOKIE)
-            .iter()
-            .filter_map(|value| value.to_str().ok())
-            .flat_map(Cookie::split_parse)
-            .filter_map(Result::ok)
-            .find(|cookie| cookie.name() == self.name())
-            .and_then(|cookie| SessionToken::from_cookie_value(cookie.value()))
+        find(headers, self.name()).and_then(|value| SessionToken::from_cookie_value(&value))
     }
 
     /// Whether a response already sets (or removes) the session cookie.
@@ -59,13 +47,63 @@ impl CookieMode {
             .any(|cookie| cookie.name() == self.name())
     }
 
-    fn builder(self, value: String) -> cookie::CookieBuilder<'static> {
-        Cookie::build((self.name(), value))
+    /// The name of the cookie of a sign-in waiting for its second factor.
+    pub fn challenge_name(self) -> &'static str {
+        match self {
+            CookieMode::Secure => "__Host-sign-in",
+            CookieMode::Development => "sign-in",
+        }
+    }
+
+    /// `Set-Cookie` for a sign-in waiting for its code: `SameSite=Strict`,
+    /// so no other site's page can post a code with it.
+    pub fn set_challenge(self, token: &ChallengeToken, max_age_secs: i64) -> HeaderValue {
+        self.cookie(
+            self.challenge_name(),
+            token.expose(),
+            SameSite::Strict,
+            max_age_secs,
+        )
+    }
+
+    /// `Set-Cookie` that removes the waiting sign-in's cookie.
+    pub fn clear_challenge(self) -> HeaderValue {
+        self.cookie(self.challenge_name(), "", SameSite::Strict, 0)
+    }
+
+    /// The waiting sign-in in the request's cookies, if one of the right
+    /// shape.
+    pub fn read_challenge(self, headers: &HeaderMap) -> Option<ChallengeToken> {
+        find(headers, self.challenge_name()).and_then(|value| ChallengeToken::parse(&value))
+    }
+
+    fn cookie(
+        self,
+        name: &str,
+        value: &str,
+        same_site: SameSite,
+        max_age_secs: i64,
+    ) -> HeaderValue {
+        let cookie = Cookie::build((name.to_owned(), value.to_owned()))
             .http_only(true)
             .secure(self == CookieMode::Secure)
-            .same_site(SameSite::Lax)
+            .same_site(same_site)
             .path("/")
+            .max_age(cookie::time::Duration::seconds(max_age_secs.max(0)));
+        header_value(&cookie.build())
     }
+}
+
+/// The value of the request's cookie named `name`.
+fn find(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(Cookie::split_parse)
+        .filter_map(Result::ok)
+        .find(|cookie| cookie.name() == name)
+        .map(|cookie| cookie.value().to_owned())
 }
 
 fn header_value(cookie: &Cookie<'_>) -> HeaderValue {
@@ -107,6 +145,36 @@ mod tests {
         assert!(text.starts_with("session="), "{text}");
         assert!(!text.contains("Secure"), "{text}");
         assert!(text.contains("HttpOnly"), "{text}");
+    }
+
+    #[test]
+    fn the_waiting_sign_in_cookie_is_strict_and_read_apart_from_the_session() {
+        let token = ChallengeToken::parse(&"c".repeat(43)).unwrap();
+        let text = CookieMode::Secure.set_challenge(&token, 300);
+        let text = text.to_str().unwrap();
+        assert!(text.starts_with("__Host-sign-in="), "{text}");
+        for attribute in [
+            "HttpOnly",
+            "Secure",
+            "SameSite=Strict",
+            "Path=/",
+            "Max-Age=300",
+        ] {
+            assert!(text.contains(attribute), "{attribute} missing in {text}");
+        }
+        let both = headers(&format!(
+            "__Host-session={}; __Host-sign-in={}",
+            "s".repeat(43),
+            "c".repeat(43)
+        ));
+        assert_eq!(
+            CookieMode::Secure.read_challenge(&both).unwrap().expose(),
+            "c".repeat(43)
+        );
+        assert_eq!(
+            CookieMode::Secure.read(&both).unwrap().expose(),
+            "s".repeat(43)
+        );
     }
 
     #[test]

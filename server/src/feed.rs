@@ -520,6 +520,7 @@ mod tests {
                     token: auth::SessionToken::from_cookie_value(&"a".repeat(43))
                         .unwrap()
                         .hash(),
+                    method: api::SignInMethod::Password,
                 },
                 user: UserId::from_random_bytes([1; 16]),
                 account: AccountId::from_random_bytes([1; 16]),

@@ -168,6 +168,7 @@ impl ConnectionWatch {
                 session_id,
                 deadlines,
                 token,
+                ..
             } => Some(Followed {
                 id: session_id.clone(),
                 token: token.clone(),

@@ -69,14 +69,25 @@ impl ReturnTo {
 
     /// The sign-in page, returning here afterwards.
     pub fn login_path(&self) -> String {
+        self.on(LOGIN)
+    }
+
+    /// `page` of the sign-in (the password or the code), returning here
+    /// afterwards.
+    pub fn on(&self, page: &str) -> String {
         let next: String = url::form_urlencoded::byte_serialize(self.0.as_bytes()).collect();
-        format!("/login?next={next}")
+        format!("{page}?next={next}")
     }
 
     pub fn as_str(&self) -> &str {
         &self.0
     }
 }
+
+/// The sign-in page.
+pub const LOGIN: &str = "/login";
+/// The sign-in's second page: the code from the app, or a recovery code.
+pub const LOGIN_CODE: &str = "/login/code";
 
 #[cfg(test)]
 mod tests {

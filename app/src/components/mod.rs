@@ -1,5 +1,6 @@
 //! Pieces shared by several pages.
 
+mod copy_button;
 mod fields;
 mod form_error;
 mod header;
@@ -9,6 +10,7 @@ mod notices;
 mod reauth;
 mod toast;
 
+pub use copy_button::CopyButton;
 pub use fields::{Field, PasswordInput, PasswordKind};
 pub use form_error::FormError;
 pub use header::SignedInHeader;

@@ -70,6 +70,7 @@ fn login_error(code: Option<ErrorCode>) -> &'static str {
         Some(ErrorCode::RateLimited) => messages::TOO_MANY_ATTEMPTS,
         Some(ErrorCode::Busy) => messages::BUSY,
         Some(ErrorCode::InvalidParams) => "Enter your email and password.",
+        Some(ErrorCode::SignInExpired) => messages::SIGN_IN_EXPIRED,
         _ => messages::SOMETHING_WENT_WRONG,
     }
 }

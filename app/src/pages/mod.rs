@@ -1,12 +1,14 @@
 //! One module per page.
 
 mod login;
+mod login_code;
 mod not_found;
 mod security;
 mod security_log;
 mod signup;
 
 pub use login::LoginPage;
+pub use login_code::LoginCodePage;
 pub use not_found::NotFound;
 pub use security::SecurityPage;
 pub use security_log::SecurityLogPage;

@@ -18,6 +18,12 @@ use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use crate::ssr::acting;
 
+mod second_factor;
+
+pub use second_factor::{
+    TotpSetupShown, confirm_totp_setup, load_second_factor, start_totp_setup, turn_off_totp,
+};
+
 /// Who is signed in on this browser.
 #[server(prefix = "/api/fn")]
 pub async fn current_user() -> Result<Me, ApiError> {

@@ -1,6 +1,8 @@
-//! A user's second factor in storage: their authenticator app (`totp`) and
-//! their recovery codes (`recovery`), and the one check both pass through.
+//! A user's second factor in storage: their authenticator app (`totp`),
+//! their recovery codes (`recovery`), the one check both pass through, and
+//! the sign-ins waiting for it (`challenge`).
 
+pub(crate) mod challenge;
 mod recovery;
 mod totp;
 

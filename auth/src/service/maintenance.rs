@@ -1,26 +1,34 @@
-//! Periodic clean-up of ended sessions and retired token hashes.
+//! Periodic clean-up of ended sessions, retired token hashes and expired
+//! sign-in challenges.
 
 use super::Auth;
 use crate::AuthError;
+use crate::second_factor::challenge;
 use crate::sessions::{self, Cleanup};
 use crate::settings::millis;
 
 impl Auth {
-    /// Deletes retired token hashes past their session's absolute end, and
-    /// sessions that ended longer ago than the retention setting.
+    /// Deletes retired token hashes past their session's absolute end,
+    /// sessions that ended longer ago than the retention setting, and
+    /// sign-in challenges that expired.
     pub async fn clean_up(&self) -> Result<Cleanup, AuthError> {
-        let removed = sessions::delete_ended(
-            &mut *self.0.db.acquire_write().await?,
-            self.now(),
+        let now = self.now();
+        let mut conn = self.0.db.acquire_write().await?;
+        let mut removed = sessions::delete_ended(
+            &mut conn,
+            now,
             millis(self.0.settings.ended_session_retention),
         )
         .await?;
+        removed.challenges = challenge::delete_expired(&mut conn, now).await?;
+        drop(conn);
         self.0.hashing_limits.forget_idle_keys();
         self.0.sign_in_limits.forget_idle_keys();
         if removed != Cleanup::default() {
             tracing::info!(
                 sessions = removed.sessions,
                 retired_tokens = removed.retired_tokens,
+                challenges = removed.challenges,
                 "cleaned up"
             );
         }

@@ -2,8 +2,9 @@
 //! JSON-RPC) calls these methods and nothing below them. They are split by
 //! who acts:
 //!
-//! - a visitor proves who they are: [`Auth::signup`], [`Auth::check_password`],
-//!   [`Auth::open_session`] (`credentials`);
+//! - a visitor proves who they are: [`Auth::signup`] (`credentials`),
+//!   [`Auth::login`] and, with a second factor, [`Auth::complete_sign_in`]
+//!   (`sign_in`);
 //! - the transport resolves a request's credential: [`Auth::authenticate`]
 //!   and the live-connection checks (`resolve`);
 //! - a signed-in caller acts on their own account: [`Auth::as_user`] (`user`);
@@ -20,13 +21,17 @@ mod operator;
 mod owner;
 mod policy;
 mod resolve;
+mod sign_in;
 mod user;
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use api::rpc::Method;
-use api::{Me, RevokeReason, SessionId, SessionPolicy, SignedIn, Timestamp, TokenId, TokenScope};
+use api::{
+    Me, RevokeReason, SessionId, SessionPolicy, SignInMethod, SignedIn, Timestamp, TokenId,
+    TokenScope,
+};
 use tokio::sync::broadcast;
 
 use crate::AuthError;
@@ -43,11 +48,12 @@ use crate::sessions::{self, Deadlines, NewSessionRow};
 use crate::settings::{SessionSettings, millis};
 use crate::touch::Toucher;
 
-pub use credentials::{CheckedPassword, DemoAccount};
+pub use credentials::DemoAccount;
 pub use operator::{ListedUser, OperatorActions, PasswordReset, SessionsOf};
 pub use owner::OwnerActions;
 pub use policy::{AccountPolicy, PolicyChange, PolicyUpdate};
 pub use resolve::{Access, ConnectionStanding, Resolved};
+pub use sign_in::{Challenge, CheckedPassword, SignInStep};
 pub use user::UserActions;
 
 /// Where a request came from, as recorded with sessions and audit events.
@@ -86,6 +92,8 @@ pub enum Credential {
         /// The token presented: a live connection is bound to it, not only
         /// to the session, and ends once rotation has retired it.
         token: TokenHash,
+        /// How the session was signed in.
+        method: SignInMethod,
     },
     /// A personal API token, and what it may call.
     ApiToken {
@@ -306,9 +314,9 @@ impl Auth {
         conn: &mut sqlx::AnyConnection,
         me: Me,
         timeouts: Timeouts,
-        meta: &ClientMeta,
-        now: Timestamp,
+        opened: Opened<'_>,
     ) -> Result<(NewSession, Vec<SessionId>), AuthError> {
+        let Opened { meta, method, now } = opened;
         let token = SessionToken::generate()?;
         let session_id = SessionId::from_random_bytes(random_bytes()?);
         let row = NewSessionRow {
@@ -318,6 +326,7 @@ impl Auth {
             idle_timeout_ms: millis(timeouts.idle),
             absolute_timeout_ms: millis(timeouts.absolute),
             meta,
+            method,
         };
         sessions::insert(&mut *conn, &row, now).await?;
         crate::metrics::session_started();
@@ -336,6 +345,14 @@ impl Auth {
         };
         Ok((NewSession { token, signed_in }, evicted))
     }
+}
+
+/// How and when a session is being opened, and from where.
+#[derive(Clone, Copy)]
+pub(crate) struct Opened<'a> {
+    pub meta: &'a ClientMeta,
+    pub method: SignInMethod,
+    pub now: Timestamp,
 }
 
 /// Session lengths snapshotted at sign-in.

@@ -250,6 +250,7 @@ impl Auth {
                     session_id,
                     deadlines: row.deadlines(),
                     token: hash.clone(),
+                    method: row.method()?,
                 },
             },
             rotated,

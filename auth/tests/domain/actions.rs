@@ -174,7 +174,9 @@ async fn demo(t: &auth::testing::TestAuth) -> Demo {
             meta(),
         )
         .await
-        .unwrap();
+        .unwrap()
+        .session()
+        .expect("no second factor");
     Demo {
         account,
         owner,
@@ -193,6 +195,8 @@ async fn sign_in_owner(
         )
         .await
         .unwrap()
+        .session()
+        .expect("no second factor")
 }
 
 #[tokio::test]

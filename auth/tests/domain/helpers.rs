@@ -2,6 +2,7 @@ use std::num::NonZeroU32;
 
 use api::{AccountSignedOut, Preset, RevokeScope, SessionsRevokeParams};
 use api::{CreatedToken, LoginRequest, Password, SignupRequest, TokenCreateParams, TokenScope};
+use auth::Clock as _;
 use auth::testing::TestAuth;
 use auth::{
     Access, AuthError, Caller, ClientMeta, NewSession, PolicyChange, PolicyUpdate, Resolved,
@@ -55,6 +56,8 @@ pub async fn logged_in(t: &TestAuth, email: &str) -> NewSession {
         .login(login_request(email, PASSWORD), meta())
         .await
         .expect("login")
+        .session()
+        .expect("no second factor")
 }
 
 pub async fn resolve(
@@ -204,4 +207,28 @@ async fn revoke_account(
         .as_owner(me)?
         .revoke_account_sessions(params, &meta())
         .await
+}
+
+/// The code an authenticator app holding `secret` shows at `at`.
+pub fn code_at(secret: &str, at: api::Timestamp) -> String {
+    let bytes = base32::decode(base32::Alphabet::Rfc4648 { padding: false }, secret).unwrap();
+    let app = totp_rs::Builder::new().with_secret(bytes).build().unwrap();
+    app.generate(u64::try_from(at.as_millis() / 1000).unwrap())
+        .to_string()
+}
+
+/// `me` sets up an authenticator app and confirms it with its current
+/// code; its secret and the recovery codes.
+pub async fn with_app(t: &TestAuth, me: &Caller) -> (String, api::RecoveryCodes) {
+    let setup = t.auth.as_user(me).start_totp_setup().await.unwrap();
+    let now = api::TotpConfirmParams {
+        code: code_at(&setup.secret, t.clock.now()),
+    };
+    let codes = t
+        .auth
+        .as_user(me)
+        .confirm_totp_setup(now, &meta())
+        .await
+        .unwrap();
+    (setup.secret, codes)
 }

@@ -23,5 +23,6 @@ mod reauth;
 mod rotation;
 mod scopes;
 mod second_factor;
+mod second_step;
 mod sign_in;
 mod tokens;

@@ -85,6 +85,8 @@ async fn member_signed_in(
         .login(login_request(email, MEMBER_PASSWORD), meta())
         .await
         .unwrap()
+        .session()
+        .expect("no second factor")
 }
 
 async fn sign_out(

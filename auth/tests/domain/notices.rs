@@ -47,7 +47,9 @@ async fn a_password_change_is_told_to_the_next_other_session_not_its_own() {
             meta(),
         )
         .await
-        .unwrap();
+        .unwrap()
+        .session()
+        .expect("no second factor");
     let told = notices_of(&t, &phone).await;
     assert_eq!(kinds(&told), [NoticeKind::PasswordChanged]);
     assert_eq!(told[0].detail.as_deref(), Some("Firefox on Linux"));
@@ -99,7 +101,9 @@ async fn a_sign_in_from_a_new_device_is_told_to_the_other_sessions_once() {
         .auth
         .login(login_request("ada@example.com", PASSWORD), phone_meta)
         .await
-        .unwrap();
+        .unwrap()
+        .session()
+        .expect("no second factor");
 
     assert!(
         notices_of(&t, &phone).await.is_empty(),

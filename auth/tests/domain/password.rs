@@ -202,13 +202,12 @@ async fn a_sign_in_with_the_old_password_that_was_checked_before_a_change_gets_n
         .unwrap();
 
     // Act: the held sign-in goes on to open its session.
-    let opened = t.auth.open_session(checked, meta()).await;
+    let opened = t.auth.after_password(checked, meta()).await;
 
     // Assert: refused as a wrong password would be, and no session exists.
     assert!(
         matches!(opened, Err(AuthError::InvalidCredentials)),
-        "{:?}",
-        opened.map(|s| s.signed_in.session_id)
+        "{opened:?}"
     );
     let live: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sessions WHERE revoked_at IS NULL")
         .fetch_one(t.db.db.reader())
@@ -227,7 +226,13 @@ async fn a_checked_password_opens_a_session_when_nothing_changed() {
         .check_password(login_request("ada@example.com", PASSWORD), &meta())
         .await
         .unwrap();
-    let opened = t.auth.open_session(checked, meta()).await.unwrap();
+    let opened = t
+        .auth
+        .after_password(checked, meta())
+        .await
+        .unwrap()
+        .session()
+        .unwrap();
 
     assert!(resolve(&t, &opened.token, Access::Api).await.is_ok());
 }

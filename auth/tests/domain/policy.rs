@@ -119,7 +119,9 @@ async fn a_member_may_not_set_the_policy() {
             meta(),
         )
         .await
-        .unwrap();
+        .unwrap()
+        .session()
+        .expect("no second factor");
     let me = caller(&t, &member.token).await;
 
     let result = set_strict(&t, &me, true).await;

@@ -4,22 +4,16 @@
 
 use std::time::Duration;
 
-use api::{ApiError, ErrorCode, OneTimeCode, Password, Timestamp, TotpTurnOffParams};
+use api::{ApiError, ErrorCode, Password, TotpConfirmParams, TotpTurnOffParams};
 use auth::testing::TestAuth;
 use auth::{AuditKind, AuthError, Caller, Clock};
 
-use crate::helpers::{PASSWORD, audited_kinds, caller, meta, new_token, signed_up, test_auth};
+use crate::helpers::{
+    PASSWORD, audited_kinds, caller, code_at, meta, new_token, signed_up, test_auth, with_app,
+};
 
-/// The code an authenticator app holding `secret` shows at `at`.
-fn code_at(secret: &str, at: Timestamp) -> String {
-    let bytes = base32::decode(base32::Alphabet::Rfc4648 { padding: false }, secret).unwrap();
-    let app = totp_rs::Builder::new().with_secret(bytes).build().unwrap();
-    app.generate(u64::try_from(at.as_millis() / 1000).unwrap())
-        .to_string()
-}
-
-fn code(raw: &str) -> OneTimeCode {
-    OneTimeCode::parse(raw).unwrap()
+fn code(raw: &str) -> TotpConfirmParams {
+    TotpConfirmParams { code: raw.into() }
 }
 
 fn turn_off(password: &str, code: &str) -> TotpTurnOffParams {
@@ -33,18 +27,6 @@ fn turn_off(password: &str, code: &str) -> TotpTurnOffParams {
 async fn someone(t: &TestAuth, email: &str) -> Caller {
     let session = signed_up(t, email).await;
     caller(t, &session.token).await
-}
-
-/// `me` sets up an app and confirms it with its current code; the secret.
-async fn with_app(t: &TestAuth, me: &Caller) -> String {
-    let setup = t.auth.as_user(me).start_totp_setup().await.unwrap();
-    let now = code(&code_at(&setup.secret, t.clock.now()));
-    t.auth
-        .as_user(me)
-        .confirm_totp_setup(&now, &meta())
-        .await
-        .unwrap();
-    setup.secret
 }
 
 fn field_of(err: AuthError) -> Option<String> {
@@ -62,7 +44,7 @@ async fn an_app_is_set_up_with_a_code_from_it_and_hands_out_ten_recovery_codes()
     let setup = user.start_totp_setup().await.unwrap();
     let before = user.second_factor().await.unwrap();
     let codes = user
-        .confirm_totp_setup(&code(&code_at(&setup.secret, t.clock.now())), &meta())
+        .confirm_totp_setup(code(&code_at(&setup.secret, t.clock.now())), &meta())
         .await
         .unwrap();
 
@@ -92,7 +74,7 @@ async fn a_wrong_code_does_not_set_the_app_up() {
     let wrong = format!("{:06}", (right.parse::<u32>().unwrap() + 1) % 1_000_000);
 
     let err = user
-        .confirm_totp_setup(&code(&wrong), &meta())
+        .confirm_totp_setup(code(&wrong), &meta())
         .await
         .unwrap_err();
 
@@ -113,12 +95,12 @@ async fn a_phone_one_step_off_is_taken_and_two_steps_off_is_not() {
     let near = t
         .auth
         .as_user(&ahead)
-        .confirm_totp_setup(&code(&code_at(&near_setup.secret, one_step)), &meta())
+        .confirm_totp_setup(code(&code_at(&near_setup.secret, one_step)), &meta())
         .await;
     let too_far = t
         .auth
         .as_user(&far)
-        .confirm_totp_setup(&code(&code_at(&far_setup.secret, two_steps)), &meta())
+        .confirm_totp_setup(code(&code_at(&far_setup.secret, two_steps)), &meta())
         .await;
 
     assert!(near.is_ok());
@@ -130,7 +112,7 @@ async fn a_code_counts_once_and_an_older_one_never_again() {
     // Arrange: the app was confirmed with the code of this step.
     let t = test_auth().await;
     let me = someone(&t, "ada@example.com").await;
-    let secret = with_app(&t, &me).await;
+    let (secret, _) = with_app(&t, &me).await;
     let user = t.auth.as_user(&me);
     let taken = code_at(&secret, t.clock.now());
     let earlier = code_at(&secret, t.clock.now().plus_millis(-30_000));
@@ -161,7 +143,7 @@ async fn turning_the_app_off_needs_the_password_and_takes_a_recovery_code() {
     let user = t.auth.as_user(&me);
     let setup = user.start_totp_setup().await.unwrap();
     let codes = user
-        .confirm_totp_setup(&code(&code_at(&setup.secret, t.clock.now())), &meta())
+        .confirm_totp_setup(code(&code_at(&setup.secret, t.clock.now())), &meta())
         .await
         .unwrap();
     let recovery = codes.codes[3].to_lowercase();
@@ -193,9 +175,9 @@ async fn setting_up_again_replaces_an_unconfirmed_secret_and_never_a_confirmed_o
     let first = user.start_totp_setup().await.unwrap();
     let second = user.start_totp_setup().await.unwrap();
     let with_first = user
-        .confirm_totp_setup(&code(&code_at(&first.secret, t.clock.now())), &meta())
+        .confirm_totp_setup(code(&code_at(&first.secret, t.clock.now())), &meta())
         .await;
-    user.confirm_totp_setup(&code(&code_at(&second.secret, t.clock.now())), &meta())
+    user.confirm_totp_setup(code(&code_at(&second.secret, t.clock.now())), &meta())
         .await
         .unwrap();
     let again = user.start_totp_setup().await;

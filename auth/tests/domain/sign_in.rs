@@ -76,7 +76,9 @@ async fn login_with_the_right_password_starts_a_new_session() {
         .auth
         .login(login_request("ada@example.com", PASSWORD), meta())
         .await
-        .unwrap();
+        .unwrap()
+        .session()
+        .expect("no second factor");
 
     assert_ne!(first.signed_in.session_id, second.signed_in.session_id);
     caller(&t, &first.token).await;
@@ -144,7 +146,9 @@ async fn the_demo_account_is_created_once_and_its_owner_can_sign_in() {
             meta(),
         )
         .await
-        .unwrap();
+        .unwrap()
+        .session()
+        .expect("no second factor");
     assert_eq!(owner.signed_in.me.role, api::Role::Owner);
     let member = t
         .auth
@@ -153,7 +157,9 @@ async fn the_demo_account_is_created_once_and_its_owner_can_sign_in() {
             meta(),
         )
         .await
-        .unwrap();
+        .unwrap()
+        .session()
+        .expect("no second factor");
     assert_eq!(member.signed_in.me.role, api::Role::Member);
     assert_eq!(
         member.signed_in.me.account_id,

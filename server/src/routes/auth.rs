@@ -1,19 +1,21 @@
-//! `POST /api/auth/{signup,login,logout}`: JSON bodies or HTML form posts.
-//! JSON gets JSON back; a form post is redirected to the next page, or back
+//! `POST /api/auth/{signup,login,login/code,logout}`: JSON bodies or HTML
+//! form posts. JSON gets JSON back; a form post is redirected to the next page, or back
 //! to its own page with `?error=CODE`.
 
-use api::PasswordChange;
-use api::{ApiError, LoginRequest, SignupRequest};
-use auth::{Authentication, NewSession};
+use api::{
+    ApiError, ErrorCode, LoginCodeRequest, LoginRequest, PasswordChange, SecondFactorChallenge,
+    SignupRequest,
+};
+use auth::{AuthError, Authentication, Challenge, ChallengeToken, NewSession, SignInStep};
 use axum::Json;
 use axum::extract::{Request, State};
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use crate::error::HttpError;
 use crate::extract::{Client, Reply, SignedIn, Submission, client_meta};
-use crate::return_to::ReturnTo;
+use crate::return_to::{LOGIN, LOGIN_CODE, ReturnTo};
 use crate::state::AppState;
 
 /// Where a browser lands after signing in.
@@ -53,11 +55,10 @@ pub async fn login(
     Client(meta): Client,
     Submission { reply, body }: Submission<SignInForm>,
 ) -> Response {
-    let back = body
-        .as_ref()
-        .ok()
-        .and_then(|form| form.next.as_deref())
-        .and_then(|next| ReturnTo::parse(next, &state.protected_origins));
+    let back = going_back(
+        &state,
+        body.as_ref().ok().and_then(|form| form.next.as_deref()),
+    );
     let result = match body {
         Ok(form) => state
             .auth
@@ -66,14 +67,114 @@ pub async fn login(
             .map_err(ApiError::from),
         Err(err) => Err(err),
     };
-    match (result, back) {
-        (Ok(session), back) => {
+    match result {
+        Ok(SignInStep::Session(session)) => {
             let landing = back.as_ref().map_or(HOME, ReturnTo::as_str);
             signed_in(&state, reply, StatusCode::OK, &session, landing)
         }
-        (Err(err), Some(back)) => failed(reply, err, &back.login_path()),
-        (Err(err), None) => failed(reply, err, "/login"),
+        Ok(SignInStep::SecondFactor(challenge)) => {
+            second_factor_asked(&state, reply, &challenge, back.as_ref())
+        }
+        Err(err) => failed(reply, err, &on_page(LOGIN, back.as_ref())),
     }
+}
+
+/// The code form: a code from the app or a recovery code, for the sign-in
+/// that waits for it. A browser's form post carries the sign-in in its
+/// cookie; a script sends `challenge` in the JSON body.
+#[derive(Debug, Deserialize)]
+pub struct CodeForm {
+    #[serde(flatten)]
+    request: LoginCodeRequest,
+    #[serde(default)]
+    next: Option<String>,
+}
+
+/// `POST /api/auth/login/code`: the second half of signing in with a second
+/// factor. Signed in, the sign-in's cookie goes; when the sign-in has ended
+/// (five minutes, or too many wrong codes) the browser is sent back to
+/// enter the password again.
+pub async fn login_code(
+    State(state): State<AppState>,
+    Client(meta): Client,
+    headers: HeaderMap,
+    Submission { reply, body }: Submission<CodeForm>,
+) -> Response {
+    let back = going_back(
+        &state,
+        body.as_ref().ok().and_then(|form| form.next.as_deref()),
+    );
+    let result = match body {
+        Ok(form) => {
+            let challenge = match (&form.request.challenge, reply) {
+                (Some(sent), Reply::Json) => ChallengeToken::parse(sent),
+                _ => state.cookies.read_challenge(&headers),
+            };
+            match challenge {
+                Some(challenge) => state
+                    .auth
+                    .complete_sign_in(&challenge, &form.request.code, meta)
+                    .await
+                    .map_err(ApiError::from),
+                None => Err(AuthError::SignInExpired.into()),
+            }
+        }
+        Err(err) => Err(err),
+    };
+    let mut response = match result {
+        Ok(session) => {
+            let landing = back.as_ref().map_or(HOME, ReturnTo::as_str);
+            signed_in(&state, reply, StatusCode::OK, &session, landing)
+        }
+        Err(err) if err.code == ErrorCode::SignInExpired => {
+            failed(reply, err, &on_page(LOGIN, back.as_ref()))
+        }
+        Err(err) => return failed(reply, err, &on_page(LOGIN_CODE, back.as_ref())),
+    };
+    if reply == Reply::Page {
+        response
+            .headers_mut()
+            .append(header::SET_COOKIE, state.cookies.clear_challenge());
+    }
+    response
+}
+
+/// The password was right and a code must follow: a script gets the
+/// challenge to send with it; a browser keeps it in a cookie for five
+/// minutes and goes to the code form.
+fn second_factor_asked(
+    state: &AppState,
+    reply: Reply,
+    challenge: &Challenge,
+    back: Option<&ReturnTo>,
+) -> Response {
+    match reply {
+        Reply::Json => Json(SecondFactorChallenge {
+            challenge: challenge.token.expose().to_owned(),
+            expires_at: challenge.expires_at,
+        })
+        .into_response(),
+        Reply::Page => {
+            let max_age_secs = challenge.expires_at.millis_since(state.auth.now()) / 1000;
+            let mut response = Redirect::to(&on_page(LOGIN_CODE, back)).into_response();
+            response.headers_mut().insert(
+                header::SET_COOKIE,
+                state.cookies.set_challenge(&challenge.token, max_age_secs),
+            );
+            response
+        }
+    }
+}
+
+/// Where a sign-in form asks to go back to (`next`), if it is a page of a
+/// protected app.
+fn going_back(state: &AppState, next: Option<&str>) -> Option<ReturnTo> {
+    next.and_then(|next| ReturnTo::parse(next, &state.protected_origins))
+}
+
+/// A page of the sign-in, going back to `back` afterwards.
+fn on_page(page: &str, back: Option<&ReturnTo>) -> String {
+    back.map_or_else(|| page.to_owned(), |back| back.on(page))
 }
 
 /// Ends this browser's session if it has one, and always clears the cookie,

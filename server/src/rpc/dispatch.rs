@@ -134,6 +134,12 @@ async fn dispatch(
                 .await?,
         ),
         Method::AuditList => to_json(user.security_log(params_of(params)?).await?),
+        Method::SecondFactorGet => to_json(user.second_factor().await?),
+        Method::TotpSetupStart => to_json(user.start_totp_setup().await?),
+        Method::TotpSetupConfirm => {
+            to_json(user.confirm_totp_setup(params_of(params)?, meta).await?)
+        }
+        Method::TotpTurnOff => to_json(user.turn_off_totp(params_of(params)?, meta).await?),
     }
 }
 

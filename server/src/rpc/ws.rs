@@ -381,7 +381,7 @@ mod tests {
             password: Password::new(PASSWORD.into()),
         };
         let meta = ClientMeta::new(Some("127.0.0.1".into()), Some("a test"));
-        auth.login(request, meta).await.unwrap()
+        auth.login(request, meta).await.unwrap().session().unwrap()
     }
 
     async fn resolved(auth: &Auth, token: &SessionToken, access: Access) -> auth::Resolved {

@@ -30,6 +30,7 @@ mod probes;
 mod reauth;
 mod rpc;
 mod scopes;
+mod second_factor;
 mod security_log;
 mod sessions;
 mod sign_in;

@@ -6,11 +6,15 @@ mod member_actions;
 mod members;
 mod password;
 mod policy;
+mod second_factor;
 mod sessions;
 mod tokens;
 mod users;
 
-use api::{ApiError, Me, MemberInfo, PolicyView, Role, SecurityOverview, SessionInfo, TokenInfo};
+use api::{
+    ApiError, Me, MemberInfo, PolicyView, Role, SecondFactorStatus, SecurityOverview, SessionInfo,
+    TokenInfo,
+};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -19,7 +23,8 @@ use crate::components::{
 };
 use crate::live::{Follow, Live, provide_live};
 use crate::server_fns::{
-    current_user, list_sessions, list_tokens, load_members, load_policy, load_security_overview,
+    current_user, list_sessions, list_tokens, load_members, load_policy, load_second_factor,
+    load_security_overview,
 };
 
 /// Everything the cards show, loaded once per page.
@@ -39,6 +44,7 @@ pub(crate) struct PageData {
     overview: Resource<Result<Option<SecurityOverview>, ApiError>>,
     tokens: Resource<Result<Vec<TokenInfo>, ApiError>>,
     members: Resource<Result<Option<Vec<MemberInfo>>, ApiError>>,
+    second_factor: Resource<Result<SecondFactorStatus, ApiError>>,
 }
 
 impl PageData {
@@ -53,6 +59,7 @@ impl PageData {
             ),
             tokens: Resource::new(|| (), |()| list_tokens()),
             members: Resource::new(|| (), |()| load_members()),
+            second_factor: Resource::new(|| (), |()| load_second_factor()),
         }
     }
 }
@@ -108,6 +115,7 @@ fn Cards(me: Me, data: PageData) -> impl IntoView {
             .into_any(),
         view! { <tokens::TokensCard tokens=data.tokens /> }.into_any(),
         view! { <password::PasswordCard /> }.into_any(),
+        view! { <second_factor::SecondFactorCard status=data.second_factor /> }.into_any(),
         owner
             .then(|| view! { <members::MembersCard members=data.members overview=data.overview /> })
             .into_any(),

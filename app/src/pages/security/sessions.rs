@@ -126,12 +126,13 @@ fn session_row(
 ) -> impl IntoView {
     let ends_at = session.idle_ends_at.min(session.absolute_ends_at);
     let details = format!(
-        "{} · signed in {} · last active {} · ends {}",
+        "{} · signed in {} with {} · last active {} · ends {}",
         session
             .ip
             .clone()
             .unwrap_or_else(|| "unknown address".to_owned()),
         ago(session.signed_in_at, now),
+        session.signed_in_with.label().to_lowercase(),
         ago(session.last_active_at, now),
         remaining(ends_at, now),
     );

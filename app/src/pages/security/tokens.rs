@@ -7,7 +7,7 @@ use api::{ApiError, CreatedToken, TokenId, TokenInfo, TokenScope, ago, remaining
 use leptos::prelude::*;
 
 use super::{Outcome, loaded, outcome_view};
-use crate::components::{ConfirmModal, Field, use_hydrated, use_reauth};
+use crate::components::{ConfirmModal, CopyButton, Field, use_hydrated, use_reauth};
 
 use crate::live::use_live;
 use crate::server_fns::{create_token, revoke_token};
@@ -209,7 +209,6 @@ fn MethodChoice(chosen: RwSignal<Vec<Method>>) -> impl IntoView {
 /// A just-created token's secret, with a copy button and a warning.
 #[component]
 fn NewSecret(token: CreatedToken, secret: RwSignal<Option<CreatedToken>>) -> impl IntoView {
-    let copied = RwSignal::new(false);
     let value = token.token;
     let to_copy = value.clone();
     view! {
@@ -220,16 +219,7 @@ fn NewSecret(token: CreatedToken, secret: RwSignal<Option<CreatedToken>>) -> imp
             </p>
             <code data-testid="token-secret">{value}</code>
             <div class="actions">
-                <button
-                    type="button"
-                    class="button"
-                    on:click=move |_| {
-                        let _ = window().navigator().clipboard().write_text(&to_copy);
-                        copied.set(true);
-                    }
-                >
-                    {move || if copied.get() { "Copied" } else { "Copy" }}
-                </button>
+                <CopyButton text=to_copy />
                 <button type="button" class="button" on:click=move |_| secret.set(None)>
                     "Done"
                 </button>

@@ -38,6 +38,7 @@ impl UserActions<'_> {
             session_id: None,
             idle_ends_at: None,
             absolute_ends_at: None,
+            signed_in_with: None,
             token_id: None,
             token_scope: None,
         };
@@ -45,9 +46,11 @@ impl UserActions<'_> {
             Credential::Session {
                 session_id,
                 deadlines,
+                method,
                 ..
             } => {
                 verified.session_id = Some(session_id.clone());
+                verified.signed_in_with = Some(*method);
                 verified.idle_ends_at = Some(deadlines.idle_ends_at);
                 verified.absolute_ends_at = Some(deadlines.absolute_ends_at);
             }

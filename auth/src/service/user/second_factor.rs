@@ -3,7 +3,7 @@
 
 use api::{
     ApiError, ErrorCode, OneTimeCode, RecoveryCodes, SecondFactorCode, SecondFactorStatus,
-    TotpSetup, TotpTurnOffParams,
+    TotpConfirmParams, TotpSetup, TotpTurnOffParams,
 };
 
 use super::UserActions;
@@ -11,16 +11,6 @@ use crate::AuthError;
 use crate::audit::{AuditEvent, AuditKind};
 use crate::second_factor::{self, RecoveryCodeSet, TotpSecret};
 use crate::service::ClientMeta;
-
-fn wrong_code() -> AuthError {
-    AuthError::Rejected(ApiError {
-        field: Some("code".into()),
-        ..ApiError::invalid_params(
-            "That code is not right. Enter the newest one your app shows; \
-             each code counts once.",
-        )
-    })
-}
 
 impl UserActions<'_> {
     /// Starts setting up an authenticator app: a new secret, which signs
@@ -53,7 +43,7 @@ impl UserActions<'_> {
     #[tracing::instrument(skip_all, fields(user_id = %self.caller.me.user_id))]
     pub async fn confirm_totp_setup(
         &self,
-        code: &OneTimeCode,
+        params: TotpConfirmParams,
         meta: &ClientMeta,
     ) -> Result<RecoveryCodes, AuthError> {
         let (auth, caller) = (self.auth, self.caller);
@@ -61,6 +51,7 @@ impl UserActions<'_> {
             .sign_in_limits
             .check_attempt(meta, Some(caller.me.email.as_str()))?;
         caller.require_session()?;
+        let code = OneTimeCode::parse(&params.code)?;
         let user_id = &caller.me.user_id;
         let now = auth.now();
         let mut tx = auth.0.db.begin_write().await?;
@@ -74,10 +65,10 @@ impl UserActions<'_> {
             })?;
         let step = pending
             .secret
-            .matching_step(code, now)?
-            .ok_or_else(wrong_code)?;
+            .matching_step(&code, now)?
+            .ok_or(AuthError::WrongCode)?;
         if !second_factor::confirm(&mut tx, user_id, step, now).await? {
-            return Err(wrong_code());
+            return Err(AuthError::WrongCode);
         }
         let codes = RecoveryCodeSet::generate()?;
         codes.store(&mut tx, user_id).await?;
@@ -93,13 +84,14 @@ impl UserActions<'_> {
 
     /// Turns the caller's authenticator app off, and with it their recovery
     /// codes: it needs their password and a code from the app or a recovery
-    /// code. Both count toward the sign-in limits.
+    /// code. Both count toward the sign-in limits. Answers what is left set
+    /// up: nothing.
     #[tracing::instrument(skip_all, fields(user_id = %self.caller.me.user_id))]
     pub async fn turn_off_totp(
         &self,
         params: TotpTurnOffParams,
         meta: &ClientMeta,
-    ) -> Result<(), AuthError> {
+    ) -> Result<SecondFactorStatus, AuthError> {
         let (auth, caller) = (self.auth, self.caller);
         auth.0
             .sign_in_limits
@@ -116,7 +108,7 @@ impl UserActions<'_> {
         let now = auth.now();
         let mut tx = auth.0.db.begin_write().await?;
         if !second_factor::accept(&mut tx, user_id, &code, now).await? {
-            return Err(wrong_code());
+            return Err(AuthError::WrongCode);
         }
         second_factor::remove(&mut tx, user_id).await?;
         tx.commit().await?;
@@ -124,7 +116,10 @@ impl UserActions<'_> {
             .by(&caller.me.account_id, user_id)
             .target(user_id.as_str());
         auth.0.audit.record(event).await;
-        Ok(())
+        Ok(SecondFactorStatus {
+            totp_since: None,
+            recovery_codes_left: 0,
+        })
     }
 
     /// Whether the caller has an authenticator app, and how many recovery

@@ -2,7 +2,7 @@
 
 use api::{
     Count, RevokeReason, Revoked, SessionId, SessionInfo, SessionRevokeAllParams,
-    SessionRevokeParams, Timestamp,
+    SessionRevokeParams, SignInMethod, Timestamp,
 };
 use serde_json::json;
 
@@ -38,6 +38,7 @@ impl UserActions<'_> {
                     last_active_at: Timestamp::from_millis(row.last_seen_at),
                     idle_ends_at: deadlines.idle_ends_at,
                     absolute_ends_at: deadlines.absolute_ends_at,
+                    signed_in_with: SignInMethod::parse(&row.signed_in_with)?,
                 })
             })
             .collect())

@@ -1,0 +1,58 @@
+//! Server functions of the authenticator app: see it, set it up, confirm
+//! it, turn it off. The same `auth` actions as the JSON-RPC methods.
+
+use api::{ApiError, RecoveryCodes, SecondFactorStatus};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[cfg(feature = "ssr")]
+use crate::ssr::acting;
+
+/// An app being set up, as the page shows it: the secret as text, and the
+/// QR code of its `otpauth://` address drawn as SVG on the server.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TotpSetupShown {
+    pub secret: String,
+    pub qr_svg: String,
+}
+
+/// Whether the signed-in user has an authenticator app. Reads only.
+#[server(prefix = "/api/fn")]
+pub async fn load_second_factor() -> Result<SecondFactorStatus, ApiError> {
+    let (auth, caller, _) = acting()?;
+    Ok(auth.as_user(&caller).second_factor().await?)
+}
+
+/// Starts setting up an authenticator app (recent password only).
+#[server(prefix = "/api/fn")]
+pub async fn start_totp_setup() -> Result<TotpSetupShown, ApiError> {
+    let (auth, caller, _) = acting()?;
+    let setup = auth.as_user(&caller).start_totp_setup().await?;
+    Ok(TotpSetupShown {
+        qr_svg: crate::ssr::qr_svg(&setup.uri)?,
+        secret: setup.secret,
+    })
+}
+
+/// Confirms the app being set up with a code from it: the recovery codes,
+/// shown once.
+#[server(prefix = "/api/fn")]
+pub async fn confirm_totp_setup(code: String) -> Result<RecoveryCodes, ApiError> {
+    let (auth, caller, meta) = acting()?;
+    let params = api::TotpConfirmParams { code };
+    Ok(auth
+        .as_user(&caller)
+        .confirm_totp_setup(params, &meta)
+        .await?)
+}
+
+/// Turns the app off, with the password and a code or a recovery code.
+#[server(prefix = "/api/fn")]
+pub async fn turn_off_totp(password: String, code: String) -> Result<SecondFactorStatus, ApiError> {
+    let (auth, caller, meta) = acting()?;
+    let params = api::TotpTurnOffParams {
+        password: api::Password::new(password),
+        code,
+    };
+    Ok(auth.as_user(&caller).turn_off_totp(params, &meta).await?)
+}

@@ -1,0 +1,108 @@
+//! Sign-ins waiting for their second factor (`sign_in_challenges`).
+
+use api::{Timestamp, UserId};
+use sqlx::{AnyConnection, AnyPool};
+
+use crate::AuthError;
+use crate::error::corrupt;
+use crate::secret::TokenHash;
+
+/// Wrong codes a challenge survives; the next one ends it.
+pub(crate) const MAX_FAILURES: i64 = 5;
+
+/// A sign-in to keep waiting: whose, and the password hash it was checked
+/// against, so that no session comes of it once the password changed.
+pub(crate) struct NewChallenge<'a> {
+    pub token: &'a TokenHash,
+    pub user_id: &'a UserId,
+    pub checked_hash: &'a str,
+}
+
+pub(crate) async fn insert(
+    conn: &mut AnyConnection,
+    new: &NewChallenge<'_>,
+    now: Timestamp,
+    expires_at: Timestamp,
+) -> Result<(), AuthError> {
+    sqlx::query(
+        "INSERT INTO sign_in_challenges (token_hash, user_id, checked_hash, created_at, \
+         expires_at) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(new.token.as_str())
+    .bind(new.user_id.as_str())
+    .bind(new.checked_hash)
+    .bind(now.as_millis())
+    .bind(expires_at.as_millis())
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// A live challenge: whose, and the password hash it was checked against.
+pub(crate) struct Waiting {
+    pub user_id: UserId,
+    pub checked_hash: String,
+}
+
+/// The live challenge with this token; `None` when there is none, or it has
+/// expired.
+pub(crate) async fn find_live(
+    pool: &AnyPool,
+    token: &TokenHash,
+    now: Timestamp,
+) -> Result<Option<Waiting>, AuthError> {
+    let row: Option<(String, String)> = sqlx::query_as(
+        "SELECT user_id, checked_hash FROM sign_in_challenges \
+         WHERE token_hash = $1 AND expires_at > $2",
+    )
+    .bind(token.as_str())
+    .bind(now.as_millis())
+    .fetch_optional(pool)
+    .await?;
+    row.map(|(user_id, checked_hash)| {
+        Ok(Waiting {
+            user_id: UserId::parse(&user_id).map_err(|_| corrupt("challenge user id"))?,
+            checked_hash,
+        })
+    })
+    .transpose()
+}
+
+/// Ends a challenge: `false` when it was already gone (a request racing
+/// this one took it).
+pub(crate) async fn take(conn: &mut AnyConnection, token: &TokenHash) -> Result<bool, AuthError> {
+    let deleted = sqlx::query("DELETE FROM sign_in_challenges WHERE token_hash = $1")
+        .bind(token.as_str())
+        .execute(conn)
+        .await?;
+    Ok(deleted.rows_affected() == 1)
+}
+
+/// Counts a wrong code against a challenge, and ends it past the limit.
+pub(crate) async fn count_failure(
+    conn: &mut AnyConnection,
+    token: &TokenHash,
+) -> Result<(), AuthError> {
+    sqlx::query("UPDATE sign_in_challenges SET failures = failures + 1 WHERE token_hash = $1")
+        .bind(token.as_str())
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("DELETE FROM sign_in_challenges WHERE token_hash = $1 AND failures >= $2")
+        .bind(token.as_str())
+        .bind(MAX_FAILURES)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Deletes the challenges that have expired; how many.
+pub(crate) async fn delete_expired(
+    conn: &mut AnyConnection,
+    now: Timestamp,
+) -> Result<u64, AuthError> {
+    let deleted = sqlx::query("DELETE FROM sign_in_challenges WHERE expires_at <= $1")
+        .bind(now.as_millis())
+        .execute(conn)
+        .await?;
+    Ok(deleted.rows_affected())
+}

@@ -1,0 +1,298 @@
+//! Signing in: the password, then, for a user with a second factor, a code
+//! that turns the waiting sign-in into a session. The sign-in rate limits
+//! are inside, so no transport can forget them.
+
+use api::{
+    EmailAddress, LoginRequest, Me, NoticeKind, RevokeReason, SecondFactorCode, SignInMethod,
+    Timestamp,
+};
+use serde_json::json;
+
+use super::{Auth, ClientMeta, NewSession, Opened};
+use crate::audit::{AuditEvent, AuditKind};
+use crate::notices::{self, NewNotice};
+use crate::second_factor::{self, challenge};
+use crate::secret::ChallengeToken;
+use crate::users::{self, UserRow};
+use crate::{AuthError, WriteTx, describe_device, sessions};
+
+/// How long a sign-in waits for its second factor.
+const CHALLENGE_LIFETIME_MS: i64 = 5 * 60 * 1000;
+
+/// A user whose email and password were just verified, not signed in yet;
+/// it holds the password hash they were verified against.
+pub struct CheckedPassword(UserRow);
+
+/// Where a sign-in stands once the password was right.
+#[derive(Debug)]
+pub enum SignInStep {
+    /// Signed in: the password is all this user needs.
+    Session(NewSession),
+    /// The user has a second factor: its code comes next, with this.
+    SecondFactor(Challenge),
+}
+
+impl SignInStep {
+    /// The session, when the password was all it took.
+    pub fn session(self) -> Option<NewSession> {
+        match self {
+            SignInStep::Session(session) => Some(session),
+            SignInStep::SecondFactor(_) => None,
+        }
+    }
+}
+
+/// A sign-in waiting for its second factor: not a session, it opens
+/// nothing but the form for the code.
+#[derive(Debug)]
+pub struct Challenge {
+    pub token: ChallengeToken,
+    pub expires_at: Timestamp,
+}
+
+impl Auth {
+    /// Signs in with email and password. A wrong password and an unknown
+    /// email fail the same way, in the same time.
+    #[tracing::instrument(skip_all)]
+    pub async fn login(
+        &self,
+        request: LoginRequest,
+        meta: ClientMeta,
+    ) -> Result<SignInStep, AuthError> {
+        let checked = self.check_password(request, &meta).await?;
+        self.after_password(checked, meta).await
+    }
+
+    /// The first half of signing in: the email and password are right.
+    /// Opens nothing; [`Auth::after_password`] goes on.
+    #[tracing::instrument(skip_all)]
+    pub async fn check_password(
+        &self,
+        request: LoginRequest,
+        meta: &ClientMeta,
+    ) -> Result<CheckedPassword, AuthError> {
+        if let Err(limited) = self
+            .0
+            .sign_in_limits
+            .check_attempt(meta, Some(request.email.as_str()))
+        {
+            crate::metrics::sign_in("rate_limited");
+            return Err(limited);
+        }
+        let email = EmailAddress::parse(&request.email).ok();
+        let user = match &email {
+            Some(email) => users::find_by_email(self.0.db.reader(), email).await?,
+            None => None,
+        };
+        let stored = user.as_ref().map(|u| u.password_hash.as_str());
+        let verified = match self.0.passwords.verify(request.password, stored).await {
+            Ok(verified) => verified,
+            Err(err) => {
+                if matches!(err, AuthError::Busy) {
+                    crate::metrics::sign_in("busy");
+                }
+                return Err(err);
+            }
+        };
+        match user {
+            Some(user) if verified => {
+                crate::metrics::sign_in("ok");
+                Ok(CheckedPassword(user))
+            }
+            user => {
+                crate::metrics::sign_in("wrong_password");
+                let known = user.map(|user| user.user.me()).transpose()?;
+                Err(self
+                    .failed_sign_in(email.as_ref(), known.as_ref(), meta, None)
+                    .await)
+            }
+        }
+    }
+
+    /// The second half of signing in with a password: a session, or, for a
+    /// user with a second factor, the sign-in that waits for its code. It
+    /// fails like a wrong password when the password changed after it was
+    /// checked, so a sign-in racing a password change never outlives it.
+    #[tracing::instrument(skip_all)]
+    pub async fn after_password(
+        &self,
+        checked: CheckedPassword,
+        meta: ClientMeta,
+    ) -> Result<SignInStep, AuthError> {
+        let CheckedPassword(user) = checked;
+        let now = self.now();
+        let me = user.user.me()?;
+        let mut tx = self.0.db.begin_write().await?;
+        if second_factor::find_totp(&mut tx, &me.user_id)
+            .await?
+            .is_some_and(|app| app.confirmed_at.is_some())
+        {
+            let token = ChallengeToken::generate()?;
+            let expires_at = now.plus_millis(CHALLENGE_LIFETIME_MS);
+            let waiting = challenge::NewChallenge {
+                token: &token.hash(),
+                user_id: &me.user_id,
+                checked_hash: &user.password_hash,
+            };
+            challenge::insert(&mut tx, &waiting, now, expires_at).await?;
+            tx.commit().await?;
+            return Ok(SignInStep::SecondFactor(Challenge { token, expires_at }));
+        }
+        let opened = Opened {
+            meta: &meta,
+            method: SignInMethod::Password,
+            now,
+        };
+        let session = self
+            .open_session(tx, &user, &user.password_hash, opened)
+            .await?;
+        Ok(SignInStep::Session(session))
+    }
+
+    /// Finishes a sign-in that waits for its second factor: `code` is a
+    /// code from the user's app or one of their recovery codes, and is used
+    /// up. A wrong code counts toward the sign-in limits and against the
+    /// challenge, which ends after a few; an expired or used challenge is
+    /// `SignInExpired`.
+    #[tracing::instrument(skip_all)]
+    pub async fn complete_sign_in(
+        &self,
+        token: &ChallengeToken,
+        code: &str,
+        meta: ClientMeta,
+    ) -> Result<NewSession, AuthError> {
+        let hash = token.hash();
+        let now = self.now();
+        let Some(waiting) = challenge::find_live(self.0.db.reader(), &hash, now).await? else {
+            self.0.sign_in_limits.check_attempt(&meta, None)?;
+            return Err(AuthError::SignInExpired);
+        };
+        let user = users::find_by_id(self.0.db.reader(), &waiting.user_id)
+            .await?
+            .ok_or(AuthError::SignInExpired)?;
+        let me = user.user.me()?;
+        self.0
+            .sign_in_limits
+            .check_attempt(&meta, Some(me.email.as_str()))?;
+        let code = SecondFactorCode::parse(code)?;
+        let mut tx = self.0.db.begin_write().await?;
+        if !challenge::take(&mut tx, &hash).await? {
+            return Err(AuthError::SignInExpired);
+        }
+        if !second_factor::accept(&mut tx, &me.user_id, &code, now).await? {
+            drop(tx);
+            challenge::count_failure(&mut *self.0.db.acquire_write().await?, &hash).await?;
+            self.failed_sign_in(None, Some(&me), &meta, Some(&code))
+                .await;
+            return Err(AuthError::WrongCode);
+        }
+        let method = match code {
+            SecondFactorCode::App(_) => SignInMethod::PasswordAndTotp,
+            SecondFactorCode::Recovery(_) => SignInMethod::PasswordAndRecoveryCode,
+        };
+        let opened = Opened {
+            meta: &meta,
+            method,
+            now,
+        };
+        // The password changed since it was checked: nothing to open.
+        self.open_session(tx, &user, &waiting.checked_hash, opened)
+            .await
+            .map_err(|err| match err {
+                AuthError::InvalidCredentials => AuthError::SignInExpired,
+                err => err,
+            })
+    }
+
+    /// Records a failed sign-in; the error to answer with. A wrong password
+    /// or code for a known user goes into their account's log, done to them
+    /// (the account's owner and the user see it); an unknown email into no
+    /// account's.
+    async fn failed_sign_in(
+        &self,
+        email: Option<&EmailAddress>,
+        known: Option<&Me>,
+        meta: &ClientMeta,
+        code: Option<&SecondFactorCode>,
+    ) -> AuthError {
+        let mut event = AuditEvent::new(AuditKind::SignInFailed, self.now(), meta);
+        match (known, email) {
+            (Some(user), _) => {
+                let mut detail = json!({ "email": user.email });
+                if let Some(code) = code {
+                    detail["second_factor"] = json!(match code {
+                        SecondFactorCode::App(_) => "totp",
+                        SecondFactorCode::Recovery(_) => "recovery_code",
+                    });
+                }
+                event = event
+                    .in_account(&user.account_id)
+                    .target(user.user_id.as_str())
+                    .detail(detail);
+            }
+            (None, Some(email)) => event = event.target(email.as_str()),
+            (None, None) => {}
+        }
+        self.0.audit.record(event).await;
+        AuthError::InvalidCredentials
+    }
+
+    /// Opens the session of a sign-in inside `tx`, which may hold what the
+    /// sign-in used up (a code), and commits. Fails like a wrong password
+    /// when the user's password is no longer `checked_hash`.
+    async fn open_session(
+        &self,
+        mut tx: WriteTx,
+        user: &UserRow,
+        checked_hash: &str,
+        opened: Opened<'_>,
+    ) -> Result<NewSession, AuthError> {
+        let Opened { meta, method, now } = opened;
+        let timeouts = self.timeouts_for(user.policy_override()?);
+        let me = user.user.me()?;
+        if !users::record_login(&mut tx, &me.user_id, checked_hash, now).await? {
+            drop(tx);
+            let email = EmailAddress::parse(&me.email).ok();
+            return Err(self
+                .failed_sign_in(email.as_ref(), Some(&me), meta, None)
+                .await);
+        }
+        let user_id = me.user_id.clone();
+        let known_devices = sessions::devices_of(&mut tx, &user_id).await?;
+        let (session, evicted) = self.start_session(&mut tx, me, timeouts, opened).await?;
+        let device = describe_device(meta.user_agent.as_deref());
+        if !known_devices.is_empty() && !known_devices.contains(&device) {
+            let from = meta
+                .ip
+                .as_deref()
+                .map_or_else(String::new, |ip| format!(", {ip}"));
+            let notice = NewNotice {
+                kind: NoticeKind::NewDevice,
+                origin: Some(&session.signed_in.session_id),
+                detail: Some(format!("{device}{from}")),
+            };
+            notices::insert(&mut tx, &user_id, notice, now).await?;
+        }
+        tx.commit().await?;
+
+        let me = &session.signed_in.me;
+        if !evicted.is_empty() {
+            let event = AuditEvent::new(AuditKind::SessionsRevoked, now, meta)
+                .by(&me.account_id, &me.user_id)
+                .target(me.user_id.as_str())
+                .detail(json!({"reason": RevokeReason::SessionCap, "count": evicted.len()}));
+            self.after_revoke(&evicted, RevokeReason::SessionCap, event)
+                .await;
+        }
+        self.0
+            .audit
+            .record(
+                AuditEvent::new(AuditKind::SignedIn, now, meta)
+                    .by(&me.account_id, &me.user_id)
+                    .target(session.signed_in.session_id.as_str())
+                    .detail(json!({ "method": method })),
+            )
+            .await;
+        Ok(session)
+    }
+}

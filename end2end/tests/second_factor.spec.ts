@@ -1,0 +1,111 @@
+import { createHmac } from 'node:crypto';
+import { test, expect } from './fixtures';
+import { PASSWORD, openSecurityPage, signInWithForm, signUpViaApi, uniqueEmail } from './helpers';
+
+const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+
+/** The code an authenticator app holding `key` (as shown, spaces and all) shows at `at` ms. */
+function totp(key: string, at: number): string {
+  let bits = 0;
+  let value = 0;
+  const bytes: number[] = [];
+  for (const char of key.replace(/\s/g, '').toUpperCase()) {
+    value = (value << 5) | BASE32.indexOf(char);
+    bits += 5;
+    if (bits >= 8) {
+      bytes.push((value >>> (bits - 8)) & 0xff);
+      bits -= 8;
+    }
+  }
+  const step = Buffer.alloc(8);
+  step.writeBigUInt64BE(BigInt(Math.floor(at / 30_000)));
+  const mac = createHmac('sha1', Buffer.from(bytes)).update(step).digest();
+  const offset = mac[mac.length - 1] & 0xf;
+  return ((mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000).toString().padStart(6, '0');
+}
+
+/** Six digits that are none of the codes the app shows around now. */
+function wrongCode(key: string): string {
+  const near = [-30_000, 0, 30_000, 60_000].map((offset) => totp(key, Date.now() + offset));
+  return ['000000', '111111', '222222', '333333', '444444'].find((code) => !near.includes(code)) ?? '555555';
+}
+
+/** Sets up an authenticator app on the open security page; the key shown and the recovery codes. */
+async function setUpApp(page: import('@playwright/test').Page): Promise<{ key: string; codes: string[] }> {
+  const card = page.getByRole('region', { name: 'Two-step sign-in' });
+  await expect(card.getByTestId('second-factor-status')).toContainText('password only');
+  await card.getByRole('button', { name: 'Set up an authenticator app' }).click();
+  await expect(card.getByRole('img', { name: 'QR code for your authenticator app' }).locator('svg')).toBeVisible();
+  const key = (await card.getByTestId('totp-secret').textContent()) ?? '';
+  await card.getByLabel('Code from the app').fill(totp(key, Date.now()));
+  await card.getByRole('button', { name: 'Turn on' }).click();
+  const shown = card.getByTestId('recovery-codes').locator('li');
+  await expect(shown).toHaveCount(10);
+  const codes = await shown.allTextContents();
+  await card.getByRole('button', { name: 'I have saved them' }).click();
+  await expect(card.getByTestId('second-factor-status')).toContainText('asks for a code');
+  return { key, codes };
+}
+
+async function signOut(page: import('@playwright/test').Page): Promise<void> {
+  await page.getByRole('button', { name: 'Sign out', exact: true }).click();
+  await expect(page).toHaveURL(/\/login$/);
+}
+
+test('an app set up from the shown key makes sign-in ask for its code, or a recovery code once', async ({ page }) => {
+  const email = uniqueEmail('totp');
+  await signUpViaApi(page.request, email);
+  await openSecurityPage(page);
+  const { key, codes } = await setUpApp(page);
+  await signOut(page);
+
+  // The password alone is not enough: the code page asks, and a wrong code is refused.
+  await signInWithForm(page, email, PASSWORD);
+  await expect(page).toHaveURL(/\/login\/code$/);
+  await page.getByLabel('Code').fill(wrongCode(key));
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('alert')).toContainText('That code is not right');
+  // The setting-up code counted once; the app's next one is taken.
+  await page.getByLabel('Code').fill(totp(key, Date.now() + 30_000));
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).toHaveURL(/\/account\/security$/);
+  await expect(page.getByTestId('me-email')).toHaveText(email);
+  await expect(page.getByTestId('session-current')).toContainText('with password and authenticator app');
+  await signOut(page);
+
+  // A recovery code signs in once.
+  await signInWithForm(page, email, PASSWORD);
+  await page.getByLabel('Code').fill(codes[0].toLowerCase());
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).toHaveURL(/\/account\/security$/);
+  await openSecurityPage(page);
+  await expect(page.getByRole('region', { name: 'Two-step sign-in' })).toContainText('9 recovery codes left');
+  await signOut(page);
+  await signInWithForm(page, email, PASSWORD);
+  await page.getByLabel('Code').fill(codes[0]);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).toHaveURL(/\/login\/code\?error=invalid_params/);
+});
+
+test('turning the app off needs the password and a code, then the password alone signs in', async ({ page }) => {
+  const email = uniqueEmail('totp-off');
+  await signUpViaApi(page.request, email);
+  await openSecurityPage(page);
+  const { codes } = await setUpApp(page);
+  const card = page.getByRole('region', { name: 'Two-step sign-in' });
+
+  await card.getByRole('button', { name: 'Turn off…' }).click();
+  await card.getByLabel('Your password').fill('not the password');
+  await card.getByLabel('A code from your app, or a recovery code').fill(codes[1]);
+  await card.getByRole('button', { name: 'Turn off two-step sign-in' }).click();
+  await expect(card.getByRole('alert')).toContainText('That password is not correct');
+  await card.getByLabel('Your password').fill(PASSWORD);
+  await card.getByLabel('A code from your app, or a recovery code').fill(codes[1]);
+  await card.getByRole('button', { name: 'Turn off two-step sign-in' }).click();
+  await expect(card.getByRole('status')).toContainText('Two-step sign-in is off');
+  await expect(card.getByTestId('second-factor-status')).toContainText('password only');
+
+  await signOut(page);
+  await signInWithForm(page, email, PASSWORD);
+  await expect(page).toHaveURL(/\/account\/security$/);
+});

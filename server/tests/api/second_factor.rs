@@ -1,0 +1,235 @@
+//! An authenticator app over the wire: set up over JSON-RPC, then signing
+//! in asks for a code, by JSON (the challenge in the body) or by the
+//! browser's forms (the challenge in a strict cookie).
+
+use std::time::Duration;
+
+use reqwest::StatusCode;
+use reqwest::header::{COOKIE, LOCATION};
+use serde_json::{Value, json};
+
+use crate::helpers::{Cred, TestApp, TestUser, assert_rpc_error, session_token, spawn_app};
+
+/// The challenge cookie's name (the test server sends secure cookies).
+const CHALLENGE_COOKIE: &str = "__Host-sign-in";
+
+/// The code an app holding `secret` shows now.
+fn code_now(app: &TestApp, secret: &str) -> String {
+    let bytes = base32::decode(base32::Alphabet::Rfc4648 { padding: false }, secret).unwrap();
+    let totp = totp_rs::Builder::new().with_secret(bytes).build().unwrap();
+    totp.generate(u64::try_from(app.clock_now() / 1000).unwrap())
+        .to_string()
+}
+
+/// A new user with an app set up over JSON-RPC: their session, the
+/// secret, and the recovery codes.
+async fn with_app(app: &TestApp, user: &TestUser) -> (String, String, Vec<String>) {
+    let cookie = app.signed_up(user).await;
+    let setup = app
+        .rpc_ok("account_totp_setup_start", json!({}), Cred::Cookie(&cookie))
+        .await;
+    let secret = setup["secret"].as_str().unwrap().to_owned();
+    assert!(
+        setup["uri"]
+            .as_str()
+            .unwrap()
+            .starts_with("otpauth://totp/")
+    );
+    let codes = app
+        .rpc_ok(
+            "account_totp_setup_confirm",
+            json!({"code": code_now(app, &secret)}),
+            Cred::Cookie(&cookie),
+        )
+        .await;
+    let codes = codes["codes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|code| code.as_str().unwrap().to_owned())
+        .collect();
+    // Codes count once: sign-ins take the next step's.
+    app.clock.advance(Duration::from_secs(30));
+    (cookie, secret, codes)
+}
+
+fn location(response: &reqwest::Response) -> &str {
+    response.headers()[LOCATION].to_str().unwrap()
+}
+
+/// The challenge cookie a response set, as `name=value`.
+fn challenge_cookie(response: &reqwest::Response) -> String {
+    testkit::cookie_pair(response.headers(), CHALLENGE_COOKIE).expect("a challenge cookie")
+}
+
+async fn post_code_form(app: &TestApp, code: &str, challenge: &str) -> reqwest::Response {
+    app.client
+        .post(app.url("/api/auth/login/code"))
+        .form(&[("code", code)])
+        .header("sec-fetch-site", "same-origin")
+        .header(COOKIE, challenge)
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn post_password_form(app: &TestApp, user: &TestUser) -> reqwest::Response {
+    app.post_form(
+        "/api/auth/login",
+        &[("email", &user.email), ("password", &user.password)],
+    )
+    .await
+}
+
+#[tokio::test]
+async fn a_script_signs_in_with_the_password_then_the_code() {
+    // Arrange
+    let app = spawn_app().await;
+    let user = TestUser::generate();
+    let (_, secret, _) = with_app(&app, &user).await;
+
+    // Act
+    let asked = app.login(&user).await;
+    let asked_status = asked.status();
+    let set_a_session = session_token(asked.headers()).is_some();
+    let challenge: Value = asked.json().await.unwrap();
+    let done = app
+        .post_json(
+            "/api/auth/login/code",
+            &json!({"challenge": challenge["challenge"], "code": code_now(&app, &secret)}),
+            None,
+        )
+        .await;
+
+    // Assert
+    assert_eq!(asked_status, StatusCode::OK);
+    assert!(!set_a_session, "the password alone opens no session");
+    assert!(challenge["expires_at"].as_i64().unwrap() > app.clock_now());
+    assert_eq!(done.status(), StatusCode::OK);
+    let cookie = session_token(done.headers()).expect("a session");
+    let me = app
+        .rpc_ok("account_verify", json!({}), Cred::Cookie(&cookie))
+        .await;
+    assert_eq!(me["me"]["email"], user.email.as_str());
+}
+
+#[tokio::test]
+async fn a_browser_goes_from_the_password_form_to_the_code_form_and_in() {
+    let app = spawn_app().await;
+    let user = TestUser::generate();
+    let (_, secret, _) = with_app(&app, &user).await;
+
+    let asked = post_password_form(&app, &user).await;
+    let challenge = challenge_cookie(&asked);
+    let done = post_code_form(&app, &code_now(&app, &secret), &challenge).await;
+
+    assert_eq!(asked.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&asked), "/login/code");
+    let set = testkit::set_cookie_header(asked.headers(), CHALLENGE_COOKIE).unwrap();
+    assert!(
+        set.contains("SameSite=Strict") && set.contains("HttpOnly"),
+        "{set}"
+    );
+    assert!(session_token(asked.headers()).is_none());
+    assert_eq!(location(&done), "/account/security");
+    assert!(session_token(done.headers()).is_some());
+    let cleared = testkit::cookie_pair(done.headers(), CHALLENGE_COOKIE).unwrap();
+    assert_eq!(
+        cleared,
+        format!("{CHALLENGE_COOKIE}="),
+        "the sign-in's cookie goes"
+    );
+}
+
+#[tokio::test]
+async fn a_wrong_code_goes_back_to_the_code_form_and_an_ended_sign_in_to_the_password() {
+    let app = spawn_app().await;
+    let user = TestUser::generate();
+    let (_, secret, codes) = with_app(&app, &user).await;
+    let challenge = challenge_cookie(&post_password_form(&app, &user).await);
+    let right = code_now(&app, &secret);
+    let wrong = format!("{:06}", (right.parse::<u32>().unwrap() + 1) % 1_000_000);
+
+    let wrong_answer = post_code_form(&app, &wrong, &challenge).await;
+    app.clock.advance(Duration::from_mins(5));
+    let late_answer = post_code_form(&app, &codes[0], &challenge).await;
+    let without_any = post_code_form(&app, &codes[0], "theme=dark").await;
+
+    assert_eq!(
+        location(&wrong_answer),
+        "/login/code?error=invalid_params&field=code"
+    );
+    assert!(session_token(wrong_answer.headers()).is_none());
+    assert_eq!(location(&late_answer), "/login?error=sign_in_expired");
+    assert_eq!(location(&without_any), "/login?error=sign_in_expired");
+}
+
+#[tokio::test]
+async fn a_recovery_code_signs_a_script_in_once() {
+    let app = spawn_app().await;
+    let user = TestUser::generate();
+    let (cookie, _, codes) = with_app(&app, &user).await;
+
+    let mut answers = Vec::new();
+    for _ in 0..2 {
+        let asked: Value = app.login(&user).await.json().await.unwrap();
+        let body = json!({"challenge": asked["challenge"], "code": codes[1].to_lowercase()});
+        answers.push(
+            app.post_json("/api/auth/login/code", &body, None)
+                .await
+                .status(),
+        );
+    }
+
+    assert_eq!(answers, [StatusCode::OK, StatusCode::BAD_REQUEST]);
+    let left = app
+        .rpc_ok(
+            "account_second_factor_get",
+            json!({}),
+            Cred::Cookie(&cookie),
+        )
+        .await;
+    assert_eq!(left["recovery_codes_left"], 9);
+}
+
+#[tokio::test]
+async fn an_api_token_may_read_the_second_factor_and_never_change_it() {
+    let app = spawn_app().await;
+    let user = TestUser::generate();
+    let (cookie, secret, _) = with_app(&app, &user).await;
+    let (_, token) = app.api_token(&cookie, "ci").await;
+
+    let read = app
+        .rpc_ok("account_second_factor_get", json!({}), Cred::Bearer(&token))
+        .await;
+    let (status, refused) = app
+        .rpc(
+            "account_totp_turn_off",
+            json!({"password": user.password, "code": code_now(&app, &secret)}),
+            Cred::Bearer(&token),
+        )
+        .await;
+
+    assert!(read["totp_since"].is_i64(), "{read}");
+    assert_rpc_error(status, &refused, StatusCode::FORBIDDEN, "forbidden");
+}
+
+#[tokio::test]
+async fn turning_the_app_off_over_json_rpc_lets_the_password_alone_sign_in_again() {
+    let app = spawn_app().await;
+    let user = TestUser::generate();
+    let (cookie, secret, _) = with_app(&app, &user).await;
+
+    let off = app
+        .rpc_ok(
+            "account_totp_turn_off",
+            json!({"password": user.password, "code": code_now(&app, &secret)}),
+            Cred::Cookie(&cookie),
+        )
+        .await;
+    let login = app.login(&user).await;
+
+    assert_eq!(off["totp_since"], Value::Null);
+    assert_eq!(login.status(), StatusCode::OK);
+    assert!(session_token(login.headers()).is_some());
+}
