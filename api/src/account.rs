@@ -17,13 +17,17 @@ pub enum CredentialKind {
     ApiToken,
 }
 
-/// `account_password_confirm`: the caller's password, entered again before
+/// `account_password_confirm`: the caller's password entered again before
 /// a sensitive action (creating an API token, adding a member, changing the
-/// policy, signing out the account).
+/// policy, signing out the account), or instead a code from their
+/// authenticator app or a recovery code. Exactly one of the two.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[derive(Clone, Deserialize)]
+#[derive(Clone, Default, Deserialize)]
 pub struct PasswordConfirmParams {
-    pub password: Password,
+    #[serde(default)]
+    pub password: Option<Password>,
+    #[serde(default)]
+    pub code: Option<String>,
 }
 
 /// `POST /api/auth/password`.
@@ -283,6 +287,8 @@ pub struct MemberInfo {
     pub last_active_at: Option<Timestamp>,
     pub live_sessions: u64,
     pub usable_tokens: u64,
+    /// When they set up an authenticator app; none without one.
+    pub totp_since: Option<Timestamp>,
     /// The caller.
     pub you: bool,
 }
@@ -319,6 +325,21 @@ pub struct MemberRemoveParams {
 pub struct MemberRemoved {
     pub sessions: u64,
     pub tokens: u64,
+}
+
+/// `account_member_second_factor_reset` (owner only): turns off the
+/// authenticator app of a user of the account who lost it.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberSecondFactorResetParams {
+    pub user_id: UserId,
+}
+
+/// Whether the member had an authenticator app to turn off.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberSecondFactorReset {
+    pub turned_off: bool,
 }
 
 /// `account_member_role_set` (owner only): makes a user of the account an

@@ -28,10 +28,11 @@ mod time;
 
 pub use account::{
     AccountSignedOut, ActiveUser, Count, CreatedToken, CredentialKind, MemberInfo,
-    MemberRemoveParams, MemberRemoved, MemberRoleSet, MemberRoleSetParams, MemberSignOutParams,
-    MemberSignedOut, PasswordChange, PasswordChanged, PasswordConfirmParams, PasswordConfirmed,
-    PolicyBounds, PolicySet, PolicySetParams, PolicyView, RevokeScope, Revoked, SecurityOverview,
-    SessionInfo, SessionRevokeAllParams, SessionRevokeParams, SessionsRevokeParams, TOKEN_MAX_DAYS,
+    MemberRemoveParams, MemberRemoved, MemberRoleSet, MemberRoleSetParams, MemberSecondFactorReset,
+    MemberSecondFactorResetParams, MemberSignOutParams, MemberSignedOut, PasswordChange,
+    PasswordChanged, PasswordConfirmParams, PasswordConfirmed, PolicyBounds, PolicySet,
+    PolicySetParams, PolicyView, RevokeScope, Revoked, SecurityOverview, SessionInfo,
+    SessionRevokeAllParams, SessionRevokeParams, SessionsRevokeParams, TOKEN_MAX_DAYS,
     TOKEN_NAME_MAX_CHARS, TokenCreateParams, TokenInfo, TokenRevokeParams, Verified,
 };
 pub use audit::{

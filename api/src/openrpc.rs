@@ -12,13 +12,13 @@ use crate::rpc::{Method, RpcError};
 use crate::{
     AccountId, AccountSignedOut, ActiveUser, AuditCursor, AuditEntry, AuditKind, AuditListParams,
     AuditPage, AuditPerson, Count, CreatedToken, CredentialKind, Me, MemberInfo,
-    MemberRemoveParams, MemberRemoved, MemberRoleSet, MemberRoleSetParams, MemberSignOutParams,
-    MemberSignedOut, PasswordConfirmParams, PasswordConfirmed, PolicyBounds, PolicySet,
-    PolicySetParams, PolicyView, Preset, RecoveryCodes, Revoked, Role, SecondFactorStatus,
-    SecurityOverview, SessionId, SessionInfo, SessionRevokeAllParams, SessionRevokeParams,
-    SessionsRevokeParams, SignInMethod, Timestamp, TokenCreateParams, TokenId, TokenInfo,
-    TokenRevokeParams, TokenScope, TotpConfirmParams, TotpSetup, TotpTurnOffParams, UserId,
-    Verified,
+    MemberRemoveParams, MemberRemoved, MemberRoleSet, MemberRoleSetParams, MemberSecondFactorReset,
+    MemberSecondFactorResetParams, MemberSignOutParams, MemberSignedOut, PasswordConfirmParams,
+    PasswordConfirmed, PolicyBounds, PolicySet, PolicySetParams, PolicyView, Preset, RecoveryCodes,
+    Revoked, Role, SecondFactorStatus, SecurityOverview, SessionId, SessionInfo,
+    SessionRevokeAllParams, SessionRevokeParams, SessionsRevokeParams, SignInMethod, Timestamp,
+    TokenCreateParams, TokenId, TokenInfo, TokenRevokeParams, TokenScope, TotpConfirmParams,
+    TotpSetup, TotpTurnOffParams, UserId, Verified,
 };
 
 /// Where the schemas are, in the document.
@@ -196,6 +196,11 @@ const fn summary(method: Method) -> &'static str {
             "Turns the authenticator app off, with the password and a code from the app \
             or a recovery code; the recovery codes go with it."
         }
+        Method::MemberSecondFactorReset => {
+            "Owner only: turns off the authenticator app of a user of the account who lost \
+            it; they sign in with their password alone until they set one up again. Not \
+            yourself."
+        }
     }
 }
 
@@ -278,6 +283,12 @@ fn describe(method: Method) -> Described {
             json!({"code": "123456"}),
             value(&Examples::recovery_codes()),
         ),
+        Method::MemberSecondFactorReset => {
+            taking::<MemberSecondFactorResetParams, MemberSecondFactorReset>(
+                json!({"user_id": ex.user_id}),
+                value(&MemberSecondFactorReset { turned_off: true }),
+            )
+        }
         Method::TotpTurnOff => taking::<TotpTurnOffParams, SecondFactorStatus>(
             json!({"password": "correct horse battery staple", "code": "123456"}),
             value(&SecondFactorStatus {
@@ -408,6 +419,7 @@ impl Examples {
             last_active_at: Some(self.now),
             live_sessions: 2,
             usable_tokens: 1,
+            totp_since: Some(self.now),
             you: true,
         }
     }

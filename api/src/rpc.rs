@@ -29,10 +29,11 @@ pub enum Method {
     TotpSetupStart,
     TotpSetupConfirm,
     TotpTurnOff,
+    MemberSecondFactorReset,
 }
 
 impl Method {
-    pub const ALL: [Method; 20] = [
+    pub const ALL: [Method; 21] = [
         Method::Verify,
         Method::SessionList,
         Method::SessionRevoke,
@@ -53,6 +54,7 @@ impl Method {
         Method::TotpSetupStart,
         Method::TotpSetupConfirm,
         Method::TotpTurnOff,
+        Method::MemberSecondFactorReset,
     ];
 
     pub const fn name(self) -> &'static str {
@@ -77,6 +79,7 @@ impl Method {
             Method::TotpSetupStart => "account_totp_setup_start",
             Method::TotpSetupConfirm => "account_totp_setup_confirm",
             Method::TotpTurnOff => "account_totp_turn_off",
+            Method::MemberSecondFactorReset => "account_member_second_factor_reset",
         }
     }
 

@@ -111,14 +111,18 @@ pub enum NoticeKind {
     TokenCreated,
     /// A sign-in from a device not seen before; `detail` describes it.
     NewDevice,
+    /// Two-step sign-in was turned on or off; `detail` says which, and by
+    /// whom when it was the account's owner.
+    SecondFactorChanged,
 }
 
 impl NoticeKind {
-    pub const ALL: [NoticeKind; 4] = [
+    pub const ALL: [NoticeKind; 5] = [
         NoticeKind::SessionTaken,
         NoticeKind::PasswordChanged,
         NoticeKind::TokenCreated,
         NoticeKind::NewDevice,
+        NoticeKind::SecondFactorChanged,
     ];
 
     pub const fn as_str(self) -> &'static str {
@@ -127,6 +131,7 @@ impl NoticeKind {
             NoticeKind::PasswordChanged => "password_changed",
             NoticeKind::TokenCreated => "token_created",
             NoticeKind::NewDevice => "new_device",
+            NoticeKind::SecondFactorChanged => "second_factor_changed",
         }
     }
 

@@ -260,6 +260,8 @@ pub(crate) struct MemberRow {
     pub last_active_at: Option<i64>,
     pub live_sessions: i64,
     pub usable_tokens: i64,
+    /// When their authenticator app was set up; `None` without one.
+    pub totp_since: Option<i64>,
 }
 
 /// Users with their activity at `$1`, filtered by `$where` and sorted by
@@ -276,7 +278,8 @@ macro_rules! select_members {
             crate::sessions::live_at!("s.", "$1"),
             ") AS live_sessions, \
              (SELECT COUNT(*) FROM api_tokens t WHERE t.user_id = u.id AND t.revoked_at IS NULL \
-               AND (t.expires_at IS NULL OR t.expires_at > $1)) AS usable_tokens \
+               AND (t.expires_at IS NULL OR t.expires_at > $1)) AS usable_tokens, \
+             (SELECT f.confirmed_at FROM totp_factors f WHERE f.user_id = u.id) AS totp_since \
              FROM users u JOIN accounts a ON a.id = u.account_id ",
             $where,
             " ORDER BY ",

@@ -1,6 +1,17 @@
 import { createHmac } from 'node:crypto';
 import { test, expect } from './fixtures';
-import { PASSWORD, openSecurityPage, signInWithForm, signUpViaApi, uniqueEmail } from './helpers';
+import { reauthBaseURL, reauthWindowMs } from '../playwright.config';
+import {
+  PASSWORD,
+  addMember,
+  newPage,
+  openSecurityPage,
+  rpc,
+  signInViaApi,
+  signInWithForm,
+  signUpViaApi,
+  uniqueEmail,
+} from './helpers';
 
 const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 
@@ -80,6 +91,8 @@ test('an app set up from the shown key makes sign-in ask for its code, or a reco
   await expect(page).toHaveURL(/\/account\/security$/);
   await openSecurityPage(page);
   await expect(page.getByRole('region', { name: 'Two-step sign-in' })).toContainText('9 recovery codes left');
+  const you = page.getByTestId('member').filter({ hasText: '(you)' });
+  await expect(you.getByTestId('member-second-factor')).toHaveText('Two-step sign-in');
   await signOut(page);
   await signInWithForm(page, email, PASSWORD);
   await page.getByLabel('Code').fill(codes[0]);
@@ -108,4 +121,46 @@ test('turning the app off needs the password and a code, then the password alone
   await signOut(page);
   await signInWithForm(page, email, PASSWORD);
   await expect(page).toHaveURL(/\/account\/security$/);
+});
+
+test('past the re-authentication window, a code from the app confirms it is you', async ({ browser }) => {
+  const page = await newPage(browser, reauthBaseURL);
+  await signUpViaApi(page.request, uniqueEmail('totp-reauth'));
+  // Set up at once, inside this server's 2 s window.
+  const { secret } = await rpc(page.request, 'account_totp_setup_start');
+  await rpc(page.request, 'account_totp_setup_confirm', { code: totp(secret, Date.now()) });
+  await openSecurityPage(page);
+  await page.getByLabel('Token name').fill('confirmed by code');
+  await page.waitForTimeout(reauthWindowMs + 200);
+
+  await page.getByRole('button', { name: 'Create token' }).click();
+  const dialog = page.getByTestId('reauth');
+  await dialog.getByRole('button', { name: 'Use a code from your authenticator app instead' }).click();
+  await dialog.getByLabel('A code from your app, or a recovery code').fill(totp(secret, Date.now() + 30_000));
+  await dialog.getByRole('button', { name: 'Confirm' }).click();
+
+  await expect(dialog).toHaveCount(0);
+  await expect(page.getByTestId('token-secret')).toHaveText(/^lk_/);
+});
+
+test("the owner turns off the app a member lost, and the member's password signs them in", async ({ page, browser, baseURL }) => {
+  await signUpViaApi(page.request, uniqueEmail('totp-owner'));
+  const memberEmail = uniqueEmail('totp-member');
+  await addMember(page.request, memberEmail, 'Lou Lost');
+  const member = await newPage(browser, baseURL!);
+  await signInViaApi(member.request, memberEmail);
+  const { secret } = await rpc(member.request, 'account_totp_setup_start');
+  await rpc(member.request, 'account_totp_setup_confirm', { code: totp(secret, Date.now()) });
+
+  await openSecurityPage(page);
+  const row = page.getByTestId('member').filter({ hasText: 'Lou Lost' });
+  await expect(row.getByTestId('member-second-factor')).toHaveText('Two-step sign-in');
+  await row.getByRole('button', { name: 'Turn off two-step sign-in for Lou Lost' }).click();
+  await page.getByTestId('turn-off-member-app').getByRole('button', { name: 'Turn it off' }).click();
+
+  await expect(page.getByRole('status').filter({ hasText: "Lou Lost's two-step sign-in is off." })).toBeVisible();
+  await expect(row.getByTestId('member-second-factor')).toHaveText('Password only');
+  await signInWithForm(member, memberEmail, PASSWORD);
+  await expect(member).toHaveURL(/\/account\/security$/);
+  await expect(member.getByTestId('security-notice').filter({ hasText: 'Two-step sign-in was turned off by' })).toBeVisible();
 });

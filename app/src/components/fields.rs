@@ -54,3 +54,34 @@ pub fn PasswordInput(
         />
     }
 }
+
+/// The current password, bound to `value`, for a form the page sends itself.
+#[component]
+pub fn CurrentPassword(id: &'static str, value: RwSignal<String>) -> impl IntoView {
+    view! {
+        <input
+            id=id
+            type="password"
+            autocomplete="current-password"
+            required
+            prop:value=move || value.get()
+            on:input=move |ev| value.set(event_target_value(&ev))
+        />
+    }
+}
+
+/// A code from the authenticator app or a recovery code, bound to `value`.
+#[component]
+pub fn SecondFactorInput(id: &'static str, value: RwSignal<String>) -> impl IntoView {
+    view! {
+        <input
+            id=id
+            type="text"
+            autocomplete="one-time-code"
+            maxlength="24"
+            required
+            prop:value=move || value.get()
+            on:input=move |ev| value.set(event_target_value(&ev))
+        />
+    }
+}

@@ -11,7 +11,7 @@ mod reauth;
 mod toast;
 
 pub use copy_button::CopyButton;
-pub use fields::{Field, PasswordInput, PasswordKind};
+pub use fields::{CurrentPassword, Field, PasswordInput, PasswordKind, SecondFactorInput};
 pub use form_error::FormError;
 pub use header::SignedInHeader;
 pub use hydrated::use_hydrated;

@@ -66,6 +66,13 @@ fn notice(notice: SecurityNotice) -> impl IntoView {
                  If that was not you, end that session below and change your password."
             ),
         ),
+        NoticeKind::SecondFactorChanged => (
+            "banner info",
+            format!(
+                "Two-step sign-in was {detail}. If that was not you, change your password now \
+                 and set it up again below."
+            ),
+        ),
     };
     view! {
         <p class=class role="alert" data-testid="security-notice">

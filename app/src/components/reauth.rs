@@ -8,9 +8,9 @@ use api::{ApiError, ErrorCode};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 
-use super::fields::Field;
+use super::fields::{CurrentPassword, Field, SecondFactorInput};
 use super::modal::Modal;
-use crate::server_fns::confirm_password;
+use crate::server_fns::{confirm_password, confirm_with_code};
 
 /// The page's one password dialog, shared through context.
 #[derive(Clone, Copy)]
@@ -47,17 +47,34 @@ pub fn use_reauth() -> Reauth {
 }
 
 /// The dialog: a password field, Cancel and Confirm. Focus starts in the
-/// field and stays inside; Escape cancels.
+/// field and stays inside; Escape cancels. A user with an authenticator
+/// app may enter a code from it instead.
 #[component]
-pub fn ReauthDialog() -> impl IntoView {
+pub fn ReauthDialog(
+    /// Whether the user has an authenticator app (then they may use it).
+    has_app: Signal<bool>,
+) -> impl IntoView {
     let reauth = use_reauth();
-    let password = RwSignal::new(String::new());
+    // The password, or the code when the user chose one.
+    let entered = RwSignal::new(String::new());
+    let with_code = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
-    let confirm = Action::new(|password: &String| confirm_password(password.clone()));
+    let confirm = Action::new(|(secret, is_code): &(String, bool)| {
+        let secret = secret.clone();
+        let is_code = *is_code;
+        async move {
+            if is_code {
+                confirm_with_code(secret).await
+            } else {
+                confirm_password(secret).await
+            }
+        }
+    });
 
     let close = Callback::new(move |()| {
         reauth.open.set(false);
-        password.set(String::new());
+        entered.set(String::new());
+        with_code.set(false);
         error.set(None);
     });
     Effect::new(move |_| match confirm.value().get() {
@@ -69,14 +86,19 @@ pub fn ReauthDialog() -> impl IntoView {
             }
         }
         Some(Err(err)) => {
-            password.set(String::new());
+            entered.set(String::new());
             error.set(Some(err.message));
         }
         None => {}
     });
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
-        confirm.dispatch(password.get_untracked());
+        confirm.dispatch((entered.get_untracked(), with_code.get_untracked()));
+    };
+    let switch = move |_| {
+        with_code.update(|on| *on = !*on);
+        entered.set(String::new());
+        error.set(None);
     };
     view! {
         <Modal open=reauth.open id="reauth" title="Confirm it's you" on_close=close>
@@ -85,16 +107,18 @@ pub fn ReauthDialog() -> impl IntoView {
                 "We will not ask again for a while."
             </p>
             <form on:submit=on_submit>
-                <Field input_id="reauth-password" label="Your password">
-                    <input
-                        id="reauth-password"
-                        type="password"
-                        autocomplete="current-password"
-                        required
-                        prop:value=move || password.get()
-                        on:input=move |ev| password.set(event_target_value(&ev))
-                    />
-                </Field>
+                {secret_field(with_code, entered)}
+                <Show when=move || has_app.get()>
+                    <button type="button" class="link-button" on:click=switch>
+                        {move || {
+                            if with_code.get() {
+                                "Use your password instead"
+                            } else {
+                                "Use a code from your authenticator app instead"
+                            }
+                        }}
+                    </button>
+                </Show>
                 {move || {
                     error
                         .get()
@@ -107,12 +131,32 @@ pub fn ReauthDialog() -> impl IntoView {
                     <button
                         type="submit"
                         class="button primary-inline"
-                        disabled=move || password.get().is_empty() || confirm.pending().get()
+                        disabled=move || entered.get().is_empty() || confirm.pending().get()
                     >
                         "Confirm"
                     </button>
                 </div>
             </form>
         </Modal>
+    }
+}
+
+/// The password field, or the code field when the user chose a code.
+fn secret_field(with_code: RwSignal<bool>, entered: RwSignal<String>) -> impl IntoView {
+    view! {
+        <Show
+            when=move || with_code.get()
+            fallback=move || {
+                view! {
+                    <Field input_id="reauth-password" label="Your password">
+                        <CurrentPassword id="reauth-password" value=entered />
+                    </Field>
+                }
+            }
+        >
+            <Field input_id="reauth-code" label="A code from your app, or a recovery code">
+                <SecondFactorInput id="reauth-code" value=entered />
+            </Field>
+        </Show>
     }
 }

@@ -21,7 +21,8 @@ use crate::ssr::acting;
 mod second_factor;
 
 pub use second_factor::{
-    TotpSetupShown, confirm_totp_setup, load_second_factor, start_totp_setup, turn_off_totp,
+    TotpSetupShown, confirm_totp_setup, confirm_with_code, load_second_factor,
+    reset_member_second_factor, start_totp_setup, turn_off_totp,
 };
 
 /// Who is signed in on this browser.
@@ -62,7 +63,8 @@ pub async fn acknowledge_security_notices(ids: Vec<NoticeId>) -> Result<u64, Api
 pub async fn confirm_password(password: String) -> Result<PasswordConfirmed, ApiError> {
     let (auth, caller, meta) = acting()?;
     let params = api::PasswordConfirmParams {
-        password: api::Password::new(password),
+        password: Some(api::Password::new(password)),
+        code: None,
     };
     Ok(auth
         .as_user(&caller)

@@ -46,6 +46,34 @@ pub async fn confirm_totp_setup(code: String) -> Result<RecoveryCodes, ApiError>
         .await?)
 }
 
+/// Turns off the authenticator app of a member who lost it (owner only).
+#[server(prefix = "/api/fn")]
+pub async fn reset_member_second_factor(
+    user_id: api::UserId,
+) -> Result<api::MemberSecondFactorReset, ApiError> {
+    let (auth, caller, meta) = acting()?;
+    let params = api::MemberSecondFactorResetParams { user_id };
+    Ok(auth
+        .as_owner(&caller)?
+        .reset_member_second_factor(params, &meta)
+        .await?)
+}
+
+/// Confirms it is you before a sensitive action with a code from the app
+/// or a recovery code, instead of the password.
+#[server(prefix = "/api/fn")]
+pub async fn confirm_with_code(code: String) -> Result<api::PasswordConfirmed, ApiError> {
+    let (auth, caller, meta) = acting()?;
+    let params = api::PasswordConfirmParams {
+        password: None,
+        code: Some(code),
+    };
+    Ok(auth
+        .as_user(&caller)
+        .confirm_password(params, &meta)
+        .await?)
+}
+
 /// Turns the app off, with the password and a code or a recovery code.
 #[server(prefix = "/api/fn")]
 pub async fn turn_off_totp(password: String, code: String) -> Result<SecondFactorStatus, ApiError> {

@@ -1,17 +1,19 @@
-//! The owner adds members to the account, removes them, and makes them
-//! owners or members. Removals and role changes happen under a lock on the
+//! The owner adds members to the account, removes them, makes them owners
+//! or members, and turns off the authenticator app of one who lost it. Removals and role changes happen under a lock on the
 //! account, so however they race, the account keeps an owner.
 
 use api::{
     ApiError, DisplayName, EmailAddress, ErrorCode, LiveEvent, Me, MemberRemoveParams,
-    MemberRemoved, MemberRoleSet, MemberRoleSetParams, NewMemberRequest, RevokeReason, Role,
-    UserId,
+    MemberRemoved, MemberRoleSet, MemberRoleSetParams, MemberSecondFactorReset,
+    MemberSecondFactorResetParams, NewMemberRequest, NoticeKind, RevokeReason, Role, UserId,
 };
 use serde_json::json;
 use sqlx::AnyConnection;
 
 use super::{ClientMeta, OwnerActions};
 use crate::audit::{AuditEvent, AuditKind};
+use crate::notices::{self, NewNotice};
+use crate::second_factor;
 use crate::secret::random_bytes;
 use crate::sessions::{self, Whose};
 use crate::users::{self, NewUser};
@@ -115,6 +117,53 @@ impl OwnerActions<'_> {
             }));
         auth.after_revoke(&ended, reason, event).await;
         Ok(removed)
+    }
+
+    /// `account_member_second_factor_reset`: turns off the authenticator app
+    /// (and recovery codes) of a user of the account who lost it, so they
+    /// sign in with their password alone until they set one up again. Not
+    /// the caller: they turn off their own with a code. The user is told in
+    /// their sessions.
+    #[tracing::instrument(skip_all, fields(account_id = %self.owner.me.account_id))]
+    pub async fn reset_member_second_factor(
+        &self,
+        params: MemberSecondFactorResetParams,
+        meta: &ClientMeta,
+    ) -> Result<MemberSecondFactorReset, AuthError> {
+        let (auth, caller) = (self.auth, self.owner);
+        auth.require_recent_password(caller).await?;
+        if params.user_id == caller.me.user_id {
+            return Err(AuthError::Rejected(ApiError::new(
+                ErrorCode::InvalidParams,
+                "Turn off your own authenticator app in Two-step sign-in, with a code from it.",
+            )));
+        }
+        let now = auth.now();
+        let mut tx = auth.0.db.begin_write().await?;
+        let member = self.locked_member(&mut tx, &params.user_id).await?;
+        let had_one = second_factor::find_totp(&mut tx, &member.user_id)
+            .await?
+            .is_some_and(|app| app.confirmed_at.is_some());
+        second_factor::remove(&mut tx, &member.user_id).await?;
+        if had_one {
+            let notice = NewNotice {
+                kind: NoticeKind::SecondFactorChanged,
+                origin: None,
+                detail: Some(format!("turned off by {}", caller.me.name)),
+            };
+            notices::insert(&mut tx, &member.user_id, notice, now).await?;
+        }
+        tx.commit().await?;
+        if had_one {
+            let event = AuditEvent::new(AuditKind::TotpRemoved, now, meta)
+                .by(&caller.me.account_id, &caller.me.user_id)
+                .target(member.user_id.as_str())
+                .detail(json!({"by_owner": true}));
+            auth.0.audit.record(event).await;
+        }
+        Ok(MemberSecondFactorReset {
+            turned_off: had_one,
+        })
     }
 
     /// `account_member_role_set`: makes the user an owner or a member. The

@@ -77,6 +77,7 @@ impl OwnerActions<'_> {
                     last_active_at: row.last_active_at.map(Timestamp::from_millis),
                     live_sessions: u64::try_from(row.live_sessions).unwrap_or(0),
                     usable_tokens: u64::try_from(row.usable_tokens).unwrap_or(0),
+                    totp_since: row.totp_since.map(Timestamp::from_millis),
                 })
             })
             .collect()

@@ -67,10 +67,10 @@ async fn an_owner_adding_members_in_a_flood_is_rate_limited() {
     );
 }
 
-const MEMBER_PASSWORD: &str = "a long first password";
+pub const MEMBER_PASSWORD: &str = "a long first password";
 
 /// The owner `owner` adds a member with `email`, who signs in; their session.
-async fn member_signed_in(
+pub async fn member_signed_in(
     t: &auth::testing::TestAuth,
     owner: &auth::Caller,
     email: &str,

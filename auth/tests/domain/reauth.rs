@@ -15,7 +15,8 @@ use crate::helpers::{
 
 fn confirm(password: &str) -> PasswordConfirmParams {
     PasswordConfirmParams {
-        password: Password::new(password.into()),
+        password: Some(Password::new(password.into())),
+        code: None,
     }
 }
 

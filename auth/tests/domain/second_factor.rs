@@ -4,13 +4,15 @@
 
 use std::time::Duration;
 
-use api::{ApiError, ErrorCode, Password, TotpConfirmParams, TotpTurnOffParams};
+use api::{ApiError, ErrorCode, NoticeKind, Password, TotpConfirmParams, TotpTurnOffParams};
 use auth::testing::TestAuth;
 use auth::{AuditKind, AuthError, Caller, Clock};
 
 use crate::helpers::{
-    PASSWORD, audited_kinds, caller, code_at, meta, new_token, signed_up, test_auth, with_app,
+    PASSWORD, audited_kinds, caller, code_at, logged_in, login_request, meta, new_token,
+    shown_notices, signed_up, test_auth, token_named, with_app,
 };
+use crate::members::member_signed_in;
 
 fn code(raw: &str) -> TotpConfirmParams {
     TotpConfirmParams { code: raw.into() }
@@ -207,4 +209,119 @@ async fn setting_up_needs_a_browser_session_with_the_password_entered_recently()
 
     assert!(matches!(by_token, Err(AuthError::SessionRequired)));
     assert!(matches!(stale, Err(AuthError::ReauthRequired)));
+}
+
+#[tokio::test]
+async fn a_code_from_the_app_confirms_it_is_you_once() {
+    // Arrange: the password was entered longer ago than the window.
+    let t = test_auth().await;
+    let me = someone(&t, "ada@example.com").await;
+    let (secret, _) = with_app(&t, &me).await;
+    t.clock.advance(Duration::from_mins(16));
+    let user = t.auth.as_user(&me);
+    let stale = user.create_token(token_named("ci"), &meta()).await;
+    let code = code_at(&secret, t.clock.now());
+    let by_code = |code: &str| api::PasswordConfirmParams {
+        password: None,
+        code: Some(code.to_owned()),
+    };
+
+    // Act
+    let confirmed = user.confirm_password(by_code(&code), &meta()).await;
+    let created = user.create_token(token_named("ci"), &meta()).await;
+    let again = user.confirm_password(by_code(&code), &meta()).await;
+    let neither = user
+        .confirm_password(api::PasswordConfirmParams::default(), &meta())
+        .await;
+
+    // Assert
+    assert!(matches!(stale, Err(AuthError::ReauthRequired)));
+    confirmed.unwrap();
+    created.unwrap();
+    assert!(
+        matches!(again, Err(AuthError::WrongCode)),
+        "a code counts once"
+    );
+    assert_eq!(field_of(neither.unwrap_err()), None);
+}
+
+#[tokio::test]
+async fn turning_an_app_on_or_off_is_told_to_the_users_other_sessions() {
+    let t = test_auth().await;
+    let here = someone(&t, "ada@example.com").await;
+    let phone = caller(&t, &logged_in(&t, "ada@example.com").await.token).await;
+
+    let (_, codes) = with_app(&t, &here).await;
+    let told_on = shown_notices(&t, &phone).await;
+    t.auth
+        .as_user(&here)
+        .turn_off_totp(turn_off(PASSWORD, &codes.codes[0]), &meta())
+        .await
+        .unwrap();
+    let told_off = shown_notices(&t, &phone).await;
+
+    let details = |told: &[api::SecurityNotice]| -> Vec<(NoticeKind, Option<String>)> {
+        told.iter().map(|n| (n.kind, n.detail.clone())).collect()
+    };
+    let changed = NoticeKind::SecondFactorChanged;
+    assert_eq!(details(&told_on), [(changed, Some("turned on".into()))]);
+    assert_eq!(details(&told_off), [(changed, Some("turned off".into()))]);
+    assert!(
+        shown_notices(&t, &here).await.is_empty(),
+        "not to the session that did it"
+    );
+}
+
+#[tokio::test]
+async fn an_owner_turns_off_the_app_a_member_lost_and_the_member_is_told() {
+    // Arrange: Bob, a member, has an app.
+    let t = test_auth().await;
+    let owner = someone(&t, "ada@example.com").await;
+    let bob_session = member_signed_in(&t, &owner, "bob@example.com").await;
+    let bob = caller(&t, &bob_session.token).await;
+    with_app(&t, &bob).await;
+    let owner_acts = t.auth.as_owner(&owner).unwrap();
+    let reset = |user_id: &api::UserId| api::MemberSecondFactorResetParams {
+        user_id: user_id.clone(),
+    };
+
+    // Act
+    let first = owner_acts
+        .reset_member_second_factor(reset(&bob.me.user_id), &meta())
+        .await
+        .unwrap();
+    let again = owner_acts
+        .reset_member_second_factor(reset(&bob.me.user_id), &meta())
+        .await
+        .unwrap();
+    let own = owner_acts
+        .reset_member_second_factor(reset(&owner.me.user_id), &meta())
+        .await;
+    let by_member = t.auth.as_owner(&bob).map(|_| ());
+
+    // Assert
+    assert!(first.turned_off);
+    assert!(!again.turned_off, "nothing left to turn off");
+    assert_eq!(field_of(own.unwrap_err()), None);
+    assert!(matches!(by_member, Err(AuthError::Forbidden)));
+    let status = t.auth.as_user(&bob).second_factor().await.unwrap();
+    assert_eq!(status.totp_since, None);
+    let told: Vec<_> = shown_notices(&t, &bob)
+        .await
+        .into_iter()
+        .map(|notice| notice.detail)
+        .collect();
+    assert_eq!(told, [Some("turned off by Ada Lovelace".to_owned())]);
+    let step = t
+        .auth
+        .login(
+            login_request("bob@example.com", crate::members::MEMBER_PASSWORD),
+            meta(),
+        )
+        .await
+        .unwrap();
+    assert!(
+        step.session().is_some(),
+        "the password alone signs Bob in again"
+    );
 }

@@ -185,7 +185,8 @@ async fn every_password_attempt_counts_toward_the_limits_whatever_asks_for_it() 
         .login(login_request("ada@example.com", "not the password"), meta())
         .await;
     let confirm = PasswordConfirmParams {
-        password: Password::new("not the password either".into()),
+        password: Some(Password::new("not the password either".into())),
+        code: None,
     };
     let wrong_again = t.auth.as_user(&me).confirm_password(confirm, &meta()).await;
 

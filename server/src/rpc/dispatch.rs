@@ -140,6 +140,11 @@ async fn dispatch(
             to_json(user.confirm_totp_setup(params_of(params)?, meta).await?)
         }
         Method::TotpTurnOff => to_json(user.turn_off_totp(params_of(params)?, meta).await?),
+        Method::MemberSecondFactorReset => to_json(
+            auth.as_owner(caller)?
+                .reset_member_second_factor(params_of(params)?, meta)
+                .await?,
+        ),
     }
 }
 

@@ -85,8 +85,9 @@ async fn every_example_and_the_servers_answer_to_it_fit_the_documented_schemas()
             assert_fits(&error, &answer["error"], name);
         }
     }
-    // All but signing out, removing and changing the role of a member (the
-    // examples' user is not on this server), and confirming and turning off
-    // an authenticator app (the example code is not the app's).
-    assert_eq!(answered, Method::ALL.len() - 5);
+    // All but signing out, removing, changing the role of and turning off
+    // the app of a member (the examples' user is not on this server), and
+    // confirming and turning off an authenticator app (the example code is
+    // not the app's).
+    assert_eq!(answered, Method::ALL.len() - 6);
 }

@@ -21,12 +21,11 @@ fn code_now(app: &TestApp, secret: &str) -> String {
         .to_string()
 }
 
-/// A new user with an app set up over JSON-RPC: their session, the
-/// secret, and the recovery codes.
-async fn with_app(app: &TestApp, user: &TestUser) -> (String, String, Vec<String>) {
-    let cookie = app.signed_up(user).await;
+/// Sets an app up over JSON-RPC for the session `cookie`: the secret and
+/// the recovery codes.
+async fn set_up_app(app: &TestApp, cookie: &str) -> (String, Vec<String>) {
     let setup = app
-        .rpc_ok("account_totp_setup_start", json!({}), Cred::Cookie(&cookie))
+        .rpc_ok("account_totp_setup_start", json!({}), Cred::Cookie(cookie))
         .await;
     let secret = setup["secret"].as_str().unwrap().to_owned();
     assert!(
@@ -39,7 +38,7 @@ async fn with_app(app: &TestApp, user: &TestUser) -> (String, String, Vec<String
         .rpc_ok(
             "account_totp_setup_confirm",
             json!({"code": code_now(app, &secret)}),
-            Cred::Cookie(&cookie),
+            Cred::Cookie(cookie),
         )
         .await;
     let codes = codes["codes"]
@@ -50,6 +49,14 @@ async fn with_app(app: &TestApp, user: &TestUser) -> (String, String, Vec<String
         .collect();
     // Codes count once: sign-ins take the next step's.
     app.clock.advance(Duration::from_secs(30));
+    (secret, codes)
+}
+
+/// A new user with an app set up: their session, the secret, and the
+/// recovery codes.
+async fn with_app(app: &TestApp, user: &TestUser) -> (String, String, Vec<String>) {
+    let cookie = app.signed_up(user).await;
+    let (secret, codes) = set_up_app(app, &cookie).await;
     (cookie, secret, codes)
 }
 
@@ -231,5 +238,47 @@ async fn turning_the_app_off_over_json_rpc_lets_the_password_alone_sign_in_again
 
     assert_eq!(off["totp_since"], Value::Null);
     assert_eq!(login.status(), StatusCode::OK);
+    assert!(session_token(login.headers()).is_some());
+}
+
+#[tokio::test]
+async fn the_owner_sees_who_has_an_app_in_the_members_list() {
+    let app = spawn_app().await;
+    let owner = app.signed_up(&TestUser::generate()).await;
+    let member = app.added_member(&owner, "Max Member").await;
+    set_up_app(&app, &app.logged_in(&member).await).await;
+
+    let members = app
+        .rpc_ok("account_member_list", json!({}), Cred::Cookie(&owner))
+        .await;
+
+    let since: Vec<bool> = members
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["totp_since"].is_i64())
+        .collect();
+    assert_eq!(since, [false, true], "the owner has none, Max has one");
+}
+
+#[tokio::test]
+async fn an_owner_turns_off_a_members_lost_app_and_the_password_signs_them_in_again() {
+    let app = spawn_app().await;
+    let owner = app.signed_up(&TestUser::generate()).await;
+    let member = app.added_member(&owner, "Max Member").await;
+    let cookie = app.logged_in(&member).await;
+    let user_id = app.user_id_of(&cookie).await;
+    set_up_app(&app, &cookie).await;
+
+    let reset = app
+        .rpc_ok(
+            "account_member_second_factor_reset",
+            json!({"user_id": user_id}),
+            Cred::Cookie(&owner),
+        )
+        .await;
+    let login = app.login(&member).await;
+
+    assert_eq!(reset["turned_off"], true);
     assert!(session_token(login.headers()).is_some());
 }

@@ -1,5 +1,6 @@
 //! What the owner can do to one member, each behind its own confirmation:
-//! sign them out, make them an owner or a member, remove them from the team.
+//! sign them out, make them an owner or a member, turn off the authenticator
+//! app they lost, remove them from the team.
 //! A refusal that wants the password again opens the password dialog and
 //! retries after it.
 
@@ -9,7 +10,9 @@ use leptos::prelude::*;
 use super::Outcome;
 use super::users::signed_out;
 use crate::components::{Also, ConfirmModal, use_reauth};
-use crate::server_fns::{remove_member, set_member_role, sign_out_member};
+use crate::server_fns::{
+    remove_member, reset_member_second_factor, set_member_role, sign_out_member,
+};
 
 /// One of the things the owner can do to a member.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -17,6 +20,8 @@ pub enum Act {
     SignOut,
     MakeOwner,
     MakeMember,
+    /// Turn off the member's authenticator app (they lost it).
+    TurnOffApp,
     Remove,
 }
 
@@ -26,6 +31,7 @@ impl Act {
             Act::SignOut => "Sign out",
             Act::MakeOwner => "Make owner",
             Act::MakeMember => "Make member",
+            Act::TurnOffApp => "Turn off two-step",
             Act::Remove => "Remove",
         }
     }
@@ -36,6 +42,7 @@ impl Act {
             Act::SignOut => format!("Sign out {name}"),
             Act::MakeOwner => format!("Make {name} an owner"),
             Act::MakeMember => format!("Make {name} a member"),
+            Act::TurnOffApp => format!("Turn off two-step sign-in for {name}"),
             Act::Remove => format!("Remove {name}"),
         }
     }
@@ -53,6 +60,11 @@ impl Act {
             Act::MakeMember => format!(
                 "{name} will no longer be able to change the session policy or act on other \
                  people. Their open pages reload."
+            ),
+            Act::TurnOffApp => format!(
+                "{name}'s authenticator app and recovery codes stop working: they sign in \
+                 with their password alone until they set up a new app. Do this when they \
+                 lost their phone and their codes."
             ),
             Act::Remove => format!(
                 "{name} will be signed out everywhere, their API tokens will stop working, and \
@@ -84,6 +96,7 @@ pub struct MemberActions {
     sign_out: RwSignal<bool>,
     make_owner: RwSignal<bool>,
     make_member: RwSignal<bool>,
+    turn_off_app: RwSignal<bool>,
     remove: RwSignal<bool>,
     /// Whether signing out includes the member's API tokens.
     with_tokens: RwSignal<bool>,
@@ -109,6 +122,7 @@ impl MemberActions {
             sign_out: RwSignal::new(false),
             make_owner: RwSignal::new(false),
             make_member: RwSignal::new(false),
+            turn_off_app: RwSignal::new(false),
             remove: RwSignal::new(false),
             with_tokens: RwSignal::new(false),
             run,
@@ -148,6 +162,7 @@ impl MemberActions {
             Act::SignOut => self.sign_out,
             Act::MakeOwner => self.make_owner,
             Act::MakeMember => self.make_member,
+            Act::TurnOffApp => self.turn_off_app,
             Act::Remove => self.remove,
         }
     }
@@ -191,6 +206,14 @@ async fn run_call(call: &Call) -> Result<String, ApiError> {
             set_member_role(user_id, Role::Member).await?;
             format!("{name} is now a member.")
         }
+        Act::TurnOffApp => {
+            let reset = reset_member_second_factor(user_id).await?;
+            if reset.turned_off {
+                format!("{name}'s two-step sign-in is off.")
+            } else {
+                format!("{name} had no authenticator app.")
+            }
+        }
         Act::Remove => {
             let ended = remove_member(user_id).await?;
             format!(
@@ -201,7 +224,7 @@ async fn run_call(call: &Call) -> Result<String, ApiError> {
     })
 }
 
-/// The four confirmations; one opens at a time.
+/// The five confirmations; one opens at a time.
 #[component]
 pub fn MemberDialogs(actions: MemberActions) -> impl IntoView {
     let on = move |act: Act| Callback::new(move |()| actions.confirm(act));
@@ -235,6 +258,15 @@ pub fn MemberDialogs(actions: MemberActions) -> impl IntoView {
             body=actions.body(Act::MakeMember)
             confirm_label="Make member"
             on_confirm=on(Act::MakeMember)
+        />
+        <ConfirmModal
+            open=actions.turn_off_app
+            id="turn-off-member-app"
+            title="Turn off this person's two-step sign-in?"
+            body=actions.body(Act::TurnOffApp)
+            confirm_label="Turn it off"
+            danger=true
+            on_confirm=on(Act::TurnOffApp)
         />
         <ConfirmModal
             open=actions.remove

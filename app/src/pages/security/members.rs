@@ -1,7 +1,7 @@
 //! "Members" (owner): everyone in the account, what each can get in with,
 //! and what the owner can do to one of them; adding a member at its foot.
 
-use api::{ApiError, MemberInfo, Role, SecurityOverview, Timestamp, UserId, ago};
+use api::{ApiError, MemberInfo, Role, SecurityOverview, Timestamp, ago};
 use leptos::prelude::*;
 
 use super::add_member::AddMember;
@@ -62,14 +62,19 @@ fn member_row(
         Role::Owner => "Owner",
         Role::Member => "Member",
     };
-    let buttons = (!member.you)
-        .then(|| member_buttons(&member.user_id, &member.name, member.role, actions, ready));
+    let second_factor = if member.totp_since.is_some() {
+        "Two-step sign-in"
+    } else {
+        "Password only"
+    };
+    let buttons = (!member.you).then(|| member_buttons(&member, actions, ready));
     view! {
         <li class="row" data-testid="member">
             <div>
                 <strong>{member.name}</strong>
                 {member.you.then(|| view! { <span class="tag">"(you)"</span> })}
                 <span class="tag" data-testid="member-role">{role}</span>
+                <span class="tag" data-testid="member-second-factor">{second_factor}</span>
                 <p class="muted">{member.email}</p>
                 <p class="muted">{facts}</p>
             </div>
@@ -99,38 +104,43 @@ fn member_facts(member: &MemberInfo, now: Timestamp) -> String {
 }
 
 fn member_buttons(
-    user_id: &UserId,
-    name: &str,
-    role: Role,
+    member: &MemberInfo,
     actions: MemberActions,
     ready: Signal<bool>,
 ) -> impl IntoView + use<> {
-    let role_act = match role {
+    let role_act = match member.role {
         Role::Owner => Act::MakeMember,
         Role::Member => Act::MakeOwner,
     };
-    let buttons = [Act::SignOut, role_act, Act::Remove]
-        .into_iter()
-        .map(|act| {
-            let (user_id, name) = (user_id.clone(), name.to_owned());
-            let label = act.button_label(&name);
-            let class = if act == Act::Remove {
-                "button danger-outline"
-            } else {
-                "button"
-            };
-            view! {
-                <button
-                    type="button"
-                    class=class
-                    aria-label=label
-                    disabled=move || !ready.get()
-                    on:click=move |_| actions.pick(act, user_id.clone(), name.clone())
-                >
-                    {act.button_text()}
-                </button>
-            }
-        })
-        .collect_view();
+    let app_act = member.totp_since.map(|_| Act::TurnOffApp);
+    let buttons = [
+        Some(Act::SignOut),
+        Some(role_act),
+        app_act,
+        Some(Act::Remove),
+    ]
+    .into_iter()
+    .flatten()
+    .map(|act| {
+        let (user_id, name) = (member.user_id.clone(), member.name.clone());
+        let label = act.button_label(&name);
+        let class = if act == Act::Remove {
+            "button danger-outline"
+        } else {
+            "button"
+        };
+        view! {
+            <button
+                type="button"
+                class=class
+                aria-label=label
+                disabled=move || !ready.get()
+                on:click=move |_| actions.pick(act, user_id.clone(), name.clone())
+            >
+                {act.button_text()}
+            </button>
+        }
+    })
+    .collect_view();
     view! { <div class="row-actions">{buttons}</div> }
 }

@@ -70,11 +70,18 @@ pub fn SecurityPage() -> impl IntoView {
     provide_reauth();
     let me = OnceResource::new(current_user());
     let data = PageData::load(live);
+    // Read only once the password dialog opens, long after hydration.
+    let has_app = Signal::derive(move || {
+        data.second_factor
+            .get()
+            .and_then(Result::ok)
+            .is_some_and(|status| status.totp_since.is_some())
+    });
     view! {
         <Title text="Security" />
         <SignedInHeader />
         <ExpiryToast />
-        <ReauthDialog />
+        <ReauthDialog has_app />
         <main class="page">
             <h1>"Security"</h1>
             <p class="lead">

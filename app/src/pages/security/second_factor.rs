@@ -7,7 +7,9 @@ use api::{ApiError, SecondFactorStatus, ago};
 use leptos::prelude::*;
 
 use super::{Outcome, loaded, outcome_view};
-use crate::components::{CopyButton, Field, use_hydrated, use_reauth};
+use crate::components::{
+    CopyButton, CurrentPassword, Field, SecondFactorInput, use_hydrated, use_reauth,
+};
 use crate::live::use_live;
 use crate::server_fns::{TotpSetupShown, confirm_totp_setup, start_totp_setup, turn_off_totp};
 
@@ -241,24 +243,9 @@ fn TurnOff(
         >
             <form class="stack" on:submit=on_submit>
                 <label for="totp-off-password">"Your password"</label>
-                <input
-                    id="totp-off-password"
-                    type="password"
-                    autocomplete="current-password"
-                    required
-                    prop:value=move || password.get()
-                    on:input=move |ev| password.set(event_target_value(&ev))
-                />
+                <CurrentPassword id="totp-off-password" value=password />
                 <label for="totp-off-code">"A code from your app, or a recovery code"</label>
-                <input
-                    id="totp-off-code"
-                    type="text"
-                    autocomplete="one-time-code"
-                    maxlength="24"
-                    required
-                    prop:value=move || code.get()
-                    on:input=move |ev| code.set(event_target_value(&ev))
-                />
+                <SecondFactorInput id="totp-off-code" value=code />
                 <div class="actions">
                     <button
                         type="submit"

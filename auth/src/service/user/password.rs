@@ -1,9 +1,9 @@
-//! The caller's password: change it, or confirm it again before a
-//! sensitive action.
+//! The caller's password: change it, or confirm who they are again (the
+//! password, or a second-factor code) before a sensitive action.
 
 use api::{
     ApiError, NoticeKind, Password, PasswordChange, PasswordChanged, PasswordConfirmParams,
-    PasswordConfirmed, RevokeReason,
+    PasswordConfirmed, RevokeReason, SecondFactorCode,
 };
 use serde_json::json;
 
@@ -13,7 +13,7 @@ use crate::notices::{self, NewNotice};
 use crate::service::ClientMeta;
 use crate::sessions::Whose;
 use crate::settings::millis;
-use crate::{AuthError, describe_device, sessions, tokens, users};
+use crate::{AuthError, describe_device, second_factor, sessions, tokens, users};
 
 impl UserActions<'_> {
     /// Changes the caller's password after checking the current one, and
@@ -75,9 +75,11 @@ impl UserActions<'_> {
         Ok(changed)
     }
 
-    /// Checks the caller's password again, for the sensitive actions that
-    /// follow in this session during the re-authentication window. A wrong
-    /// password is audited like a failed sign-in.
+    /// Checks the caller again, for the sensitive actions that follow in
+    /// this session during the re-authentication window: their password,
+    /// or a code from their authenticator app or a recovery code (used up).
+    /// A wrong one is audited like a failed sign-in and counts toward the
+    /// sign-in limits.
     #[tracing::instrument(skip_all, fields(user_id = %self.caller.me.user_id))]
     pub async fn confirm_password(
         &self,
@@ -89,26 +91,48 @@ impl UserActions<'_> {
             .sign_in_limits
             .check_attempt(meta, Some(caller.me.email.as_str()))?;
         let session_id = caller.require_session()?;
-        auth.0.hashing_limits.check(&caller.me)?;
-        let verified = self.is_own_password(params.password).await?;
         let now = auth.now();
         let by = |kind| {
             AuditEvent::new(kind, now, meta)
                 .by(&caller.me.account_id, &caller.me.user_id)
                 .target(session_id.as_str())
         };
-        if !verified {
-            auth.0
-                .audit
-                .record(by(AuditKind::PasswordConfirmFailed))
-                .await;
-            return Err(AuthError::Rejected(ApiError {
-                field: Some("password".into()),
-                ..ApiError::invalid_params("That password is not correct.")
-            }));
-        }
-        sessions::set_password_entered(&mut *auth.0.db.acquire_write().await?, session_id, now)
-            .await?;
+        let mut conn = match (params.password, params.code) {
+            (Some(password), None) => {
+                auth.0.hashing_limits.check(&caller.me)?;
+                if !self.is_own_password(password).await? {
+                    auth.0
+                        .audit
+                        .record(by(AuditKind::PasswordConfirmFailed))
+                        .await;
+                    return Err(AuthError::Rejected(ApiError {
+                        field: Some("password".into()),
+                        ..ApiError::invalid_params("That password is not correct.")
+                    }));
+                }
+                auth.0.db.begin_write().await?
+            }
+            (None, Some(code)) => {
+                let code = SecondFactorCode::parse(&code)?;
+                let mut tx = auth.0.db.begin_write().await?;
+                if !second_factor::accept(&mut tx, &caller.me.user_id, &code, now).await? {
+                    drop(tx);
+                    auth.0
+                        .audit
+                        .record(by(AuditKind::PasswordConfirmFailed))
+                        .await;
+                    return Err(AuthError::WrongCode);
+                }
+                tx
+            }
+            _ => {
+                return Err(AuthError::Rejected(ApiError::invalid_params(
+                    "Send your password, or a code from your authenticator app.",
+                )));
+            }
+        };
+        sessions::set_password_entered(&mut conn, session_id, now).await?;
+        conn.commit().await?;
         auth.0.audit.record(by(AuditKind::PasswordConfirmed)).await;
         Ok(PasswordConfirmed {
             until: now.plus_millis(millis(auth.0.settings.reauth_window)),

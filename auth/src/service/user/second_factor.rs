@@ -2,13 +2,14 @@
 //! a code (which hands out the recovery codes), turn it off, see it.
 
 use api::{
-    ApiError, ErrorCode, OneTimeCode, RecoveryCodes, SecondFactorCode, SecondFactorStatus,
-    TotpConfirmParams, TotpSetup, TotpTurnOffParams,
+    ApiError, ErrorCode, NoticeKind, OneTimeCode, RecoveryCodes, SecondFactorCode,
+    SecondFactorStatus, TotpConfirmParams, TotpSetup, TotpTurnOffParams,
 };
 
 use super::UserActions;
 use crate::AuthError;
 use crate::audit::{AuditEvent, AuditKind};
+use crate::notices::{self, NewNotice};
 use crate::second_factor::{self, RecoveryCodeSet, TotpSecret};
 use crate::service::ClientMeta;
 
@@ -72,6 +73,7 @@ impl UserActions<'_> {
         }
         let codes = RecoveryCodeSet::generate()?;
         codes.store(&mut tx, user_id).await?;
+        self.tell_other_sessions(&mut tx, "turned on", now).await?;
         tx.commit().await?;
         let event = AuditEvent::new(AuditKind::TotpAdded, now, meta)
             .by(&caller.me.account_id, user_id)
@@ -111,6 +113,7 @@ impl UserActions<'_> {
             return Err(AuthError::WrongCode);
         }
         second_factor::remove(&mut tx, user_id).await?;
+        self.tell_other_sessions(&mut tx, "turned off", now).await?;
         tx.commit().await?;
         let event = AuditEvent::new(AuditKind::TotpRemoved, now, meta)
             .by(&caller.me.account_id, user_id)
@@ -120,6 +123,21 @@ impl UserActions<'_> {
             totp_since: None,
             recovery_codes_left: 0,
         })
+    }
+
+    /// Tells the caller's other sessions that two-step sign-in was `what`.
+    async fn tell_other_sessions(
+        &self,
+        conn: &mut sqlx::AnyConnection,
+        what: &str,
+        now: api::Timestamp,
+    ) -> Result<(), AuthError> {
+        let notice = NewNotice {
+            kind: NoticeKind::SecondFactorChanged,
+            origin: self.caller.session_id(),
+            detail: Some(what.to_owned()),
+        };
+        notices::insert(conn, &self.caller.me.user_id, notice, now).await
     }
 
     /// Whether the caller has an authenticator app, and how many recovery
