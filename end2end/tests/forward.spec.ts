@@ -1,6 +1,6 @@
 import { test, expect } from './fixtures';
 import { caddyBaseURL, nginxBaseURL } from '../playwright.config';
-import { PASSWORD, newPage, rpc, signInViaApi, signUpViaApi, uniqueEmail } from './helpers';
+import { PASSWORD, newPage, rpc, signInViaApi, signUpViaApi, totp, uniqueEmail } from './helpers';
 
 // A tiny app behind nginx and behind Caddy, each protected by the same
 // Latchkey on the proxy's host (end2end/proxy): the proxy asks
@@ -30,6 +30,25 @@ for (const { proxy, url } of proxies) {
       await expect(page.getByTestId('email')).toHaveText(email);
       await expect(page.getByTestId('name')).toHaveText('Wiki Reader');
       await expect(page.getByTestId('role')).toHaveText('owner');
+    });
+
+    test('with two-step sign-in, the code page comes between and the visit still comes back', async ({ page, browser }) => {
+      const email = uniqueEmail('wiki-totp');
+      const setup = await newPage(browser, url);
+      await signUpViaApi(setup.request, email, 'Wiki Reader');
+      const { secret } = await rpc(setup.request, 'account_totp_setup_start');
+      await rpc(setup.request, 'account_totp_setup_confirm', { code: totp(secret, Date.now()) });
+
+      await page.goto('/wiki/page?section=3');
+      await page.getByLabel('Email').fill(email);
+      await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await expect(page).toHaveURL(/\/login\/code\?next=/);
+      await page.getByLabel('Code').fill(totp(secret, Date.now() + 30_000));
+      await page.getByRole('button', { name: 'Sign in' }).click();
+
+      await expect(page).toHaveURL(`${url}/wiki/page?section=3`);
+      await expect(page.getByTestId('email')).toHaveText(email);
     });
 
     test('a browser cannot name itself to the app', async ({ page }) => {

@@ -1,4 +1,3 @@
-import { createHmac } from 'node:crypto';
 import { test, expect } from './fixtures';
 import { reauthBaseURL, reauthWindowMs } from '../playwright.config';
 import {
@@ -10,30 +9,9 @@ import {
   signInViaApi,
   signInWithForm,
   signUpViaApi,
+  totp,
   uniqueEmail,
 } from './helpers';
-
-const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-
-/** The code an authenticator app holding `key` (as shown, spaces and all) shows at `at` ms. */
-function totp(key: string, at: number): string {
-  let bits = 0;
-  let value = 0;
-  const bytes: number[] = [];
-  for (const char of key.replace(/\s/g, '').toUpperCase()) {
-    value = (value << 5) | BASE32.indexOf(char);
-    bits += 5;
-    if (bits >= 8) {
-      bytes.push((value >>> (bits - 8)) & 0xff);
-      bits -= 8;
-    }
-  }
-  const step = Buffer.alloc(8);
-  step.writeBigUInt64BE(BigInt(Math.floor(at / 30_000)));
-  const mac = createHmac('sha1', Buffer.from(bytes)).update(step).digest();
-  const offset = mac[mac.length - 1] & 0xf;
-  return ((mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000).toString().padStart(6, '0');
-}
 
 /** Six digits that are none of the codes the app shows around now. */
 function wrongCode(key: string): string {
