@@ -2,17 +2,20 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{RevokeReason, SessionId, Timestamp};
+use crate::{RevokeReason, Role, SessionId, Timestamp};
 
 /// One event. On the wire (Server-Sent Events) the variant name is the event
 /// name and the fields are its JSON data.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum LiveEvent {
-    /// First event of every stream: the session's state and the server's
+    /// First event of every stream: the session's state, the user's role
+    /// now (a page drawn for another role loads again: its role changed
+    /// while it loaded, before this stream could say so), and the server's
     /// clock, so the browser can correct for its own clock's offset.
     Session {
         session_id: SessionId,
+        role: Role,
         idle_ends_at: Timestamp,
         absolute_ends_at: Timestamp,
         server_time: Timestamp,

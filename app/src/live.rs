@@ -5,7 +5,7 @@
 //! session ends or is revoked.
 
 use api::messages::{SignInReason, login_after_revoke};
-use api::{LiveEvent, Timestamp};
+use api::{LiveEvent, Role, Timestamp};
 use leptos::prelude::*;
 use send_wrapper::SendWrapper;
 use wasm_bindgen::JsCast;
@@ -22,6 +22,8 @@ pub struct Live {
     pub policy_changes: RwSignal<u32>,
     /// Counts security log entries announced by the server.
     pub audit_entries: RwSignal<u32>,
+    /// The user's role as the stream last said, once it has.
+    pub role: RwSignal<Option<Role>>,
     /// Set while this page signs itself out, so the session's end is not
     /// reported as a surprise.
     pub leaving: RwSignal<bool>,
@@ -78,6 +80,7 @@ pub fn provide_live(follow: Follow) -> Live {
         offset_ms: RwSignal::new(0),
         policy_changes: RwSignal::new(0),
         audit_entries: RwSignal::new(0),
+        role: RwSignal::new(None),
         leaving: RwSignal::new(false),
     };
     provide_context(live);
@@ -87,6 +90,17 @@ pub fn provide_live(follow: Follow) -> Live {
 
 pub fn use_live() -> Live {
     expect_context::<Live>()
+}
+
+/// Loads the page again when the stream says the user's role is not the
+/// one the page was drawn for: a role change that happened while the page
+/// loaded, before its stream was there to hear of it.
+pub fn reload_if_role_is_not(live: Live, drawn_for: Role) {
+    Effect::new(move |_| {
+        if live.role.get().is_some_and(|now| now != drawn_for) {
+            let _ = window().location().reload();
+        }
+    });
 }
 
 const EVENT_NAMES: [&str; 7] = [
@@ -120,6 +134,9 @@ fn handle(live: Live, data: &str) {
     let Ok(event) = serde_json::from_str::<LiveEvent>(data) else {
         return;
     };
+    if let LiveEvent::Session { role, .. } = &event {
+        live.role.set(Some(*role));
+    }
     match event {
         LiveEvent::Session {
             idle_ends_at,

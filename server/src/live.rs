@@ -362,6 +362,7 @@ pub async fn events(
     };
     let first = LiveEvent::Session {
         session_id: session_id.clone(),
+        role: caller.me.role,
         idle_ends_at: deadlines.idle_ends_at,
         absolute_ends_at: deadlines.absolute_ends_at,
         server_time: state.auth.now(),

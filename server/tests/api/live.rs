@@ -24,6 +24,37 @@ async fn the_stream_starts_with_the_session_state_and_the_server_time() {
 }
 
 #[tokio::test]
+async fn the_first_event_says_the_role_now_so_a_page_drawn_before_a_change_can_tell() {
+    // Arrange: a page of Max's was drawn while he was a member; before its
+    // stream opened, the owner made him an owner.
+    let app = spawn_app().await;
+    let owner = app.signed_up(&TestUser::generate()).await;
+    let max = app.added_member(&owner, "Max Member").await;
+    let cookie = app.logged_in(&max).await;
+    let before = app
+        .open_events(Cred::Cookie(&cookie))
+        .await
+        .next_event(PROMPTLY)
+        .await;
+    let user_id = app.user_id_of(&cookie).await;
+    app.rpc_ok(
+        "account_member_role_set",
+        json!({"user_id": user_id, "role": "owner"}),
+        Cred::Cookie(&owner),
+    )
+    .await;
+
+    // Act
+    let mut events = app.open_events(Cred::Cookie(&cookie)).await;
+    let after = events.next_event(PROMPTLY).await.expect("a first event");
+
+    // Assert
+    assert_eq!(before.expect("a first event").data["role"], "member");
+    assert_eq!(after.name, "session");
+    assert_eq!(after.data["role"], "owner");
+}
+
+#[tokio::test]
 async fn revoking_a_session_closes_its_stream_and_socket_but_not_the_others() {
     // Arrange: two sessions of one user, each with a stream; one socket.
     let app = spawn_app().await;

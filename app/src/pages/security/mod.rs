@@ -21,7 +21,7 @@ use leptos_meta::Title;
 use crate::components::{
     ExpiryToast, ReauthDialog, SecurityNotices, SignedInHeader, provide_reauth,
 };
-use crate::live::{Follow, Live, provide_live};
+use crate::live::{Follow, Live, provide_live, reload_if_role_is_not, use_live};
 use crate::server_fns::{
     current_user, list_sessions, list_tokens, load_members, load_policy, load_second_factor,
     load_security_overview,
@@ -109,6 +109,7 @@ pub fn SecurityPage() -> impl IntoView {
 
 #[component]
 fn Cards(me: Me, data: PageData) -> impl IntoView {
+    reload_if_role_is_not(use_live(), me.role);
     let owner = me.role == Role::Owner;
     let account_name = me.account_name.clone();
     // Each card's view type is erased: nested, they would be too deep a

@@ -13,7 +13,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::components::{ExpiryToast, SignedInHeader, use_hydrated};
-use crate::live::{Follow, Live, provide_live};
+use crate::live::{Follow, Live, provide_live, reload_if_role_is_not, use_live};
 use crate::server_fns::{current_user, load_members};
 use filters::{Filters, FiltersForm};
 
@@ -112,6 +112,7 @@ pub fn SecurityLogPage() -> impl IntoView {
 
 #[component]
 fn Log(me: Me, data: LogData) -> impl IntoView {
+    reload_if_role_is_not(use_live(), me.role);
     let lead = match me.role {
         Role::Owner => format!(
             "Everything that happened in {}: who did what, to whom, when and from where.",
