@@ -55,7 +55,7 @@ pub use scope::TokenScope;
 pub use second_factor::{
     LoginCodeRequest, ONE_TIME_CODE_DIGITS, OneTimeCode, RECOVERY_CODE_CHARS, RECOVERY_CODE_COUNT,
     RecoveryCode, RecoveryCodes, SecondFactorChallenge, SecondFactorCode, SecondFactorStatus,
-    TotpConfirmParams, TotpSetup, TotpTurnOffParams,
+    TotpConfirmParams, TotpSetup, TotpTurnOffParams, in_fours,
 };
 pub use session::{NoticeKind, RevokeReason, SecurityNotice, SignInMethod};
 pub use time::{Timestamp, millis};

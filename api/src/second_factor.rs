@@ -14,6 +14,17 @@ pub const RECOVERY_CODE_COUNT: usize = 10;
 /// 80 bits of randomness.
 pub const RECOVERY_CODE_CHARS: usize = 16;
 
+/// `text` in groups of four characters (the last may be shorter) joined by
+/// `separator`, as keys and recovery codes are shown to be read and typed.
+pub fn in_fours(text: &str, separator: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    chars
+        .chunks(4)
+        .map(|group| group.iter().collect::<String>())
+        .collect::<Vec<_>>()
+        .join(separator)
+}
+
 /// A code from an authenticator app: six digits, spaces allowed between
 /// them as the apps show them ("123 456").
 #[derive(Clone, PartialEq, Eq)]
@@ -73,11 +84,7 @@ impl RecoveryCode {
 
     /// The code as it is shown: four groups of four, joined by dashes.
     pub fn grouped(&self) -> String {
-        let groups: Vec<&str> = (0..RECOVERY_CODE_CHARS)
-            .step_by(4)
-            .map(|at| &self.0[at..at + 4])
-            .collect();
-        groups.join("-")
+        in_fours(&self.0, "-")
     }
 }
 
@@ -218,6 +225,12 @@ mod tests {
         assert_eq!(code.as_str(), "ABCDEFGHIJKLMN23");
         assert_eq!(code.grouped(), "ABCD-EFGH-IJKL-MN23");
         assert_eq!(RecoveryCode::parse(&code.grouped()).unwrap(), code);
+    }
+
+    #[test]
+    fn a_key_is_shown_in_groups_of_four() {
+        assert_eq!(in_fours("ABCDEFGHIJ", " "), "ABCD EFGH IJ");
+        assert_eq!(in_fours("", " "), "");
     }
 
     #[test]

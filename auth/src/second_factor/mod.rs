@@ -14,6 +14,17 @@ use crate::AuthError;
 pub(crate) use recovery::{RecoveryCodeSet, count_left as recovery_codes_left};
 pub(crate) use totp::{TotpSecret, begin_setup, confirm, find as find_totp, remove};
 
+/// When the user's authenticator app was set up; `None` without one, and
+/// while one is only being set up (it counts for nothing yet).
+pub(crate) async fn app_since(
+    conn: &mut AnyConnection,
+    user_id: &UserId,
+) -> Result<Option<Timestamp>, AuthError> {
+    Ok(totp::find(conn, user_id)
+        .await?
+        .and_then(|app| app.confirmed_at))
+}
+
 /// Whether `code` proves the user's second factor at `now`, and if so uses
 /// it up: an app code's step is never accepted again, nor is a recovery
 /// code. Run it inside the transaction of what the code unlocks, so two
@@ -26,13 +37,13 @@ pub(crate) async fn accept(
 ) -> Result<bool, AuthError> {
     match code {
         SecondFactorCode::App(code) => {
-            let Some(stored) = totp::find(&mut *conn, user_id).await? else {
+            let confirmed = totp::find(&mut *conn, user_id)
+                .await?
+                .filter(|app| app.confirmed_at.is_some());
+            let Some(app) = confirmed else {
                 return Ok(false);
             };
-            if stored.confirmed_at.is_none() {
-                return Ok(false);
-            }
-            match stored.secret.matching_step(code, now)? {
+            match app.secret.matching_step(code, now)? {
                 Some(step) => totp::take_step(conn, user_id, step).await,
                 None => Ok(false),
             }

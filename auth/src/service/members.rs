@@ -141,9 +141,9 @@ impl OwnerActions<'_> {
         let now = auth.now();
         let mut tx = auth.0.db.begin_write().await?;
         let member = self.locked_member(&mut tx, &params.user_id).await?;
-        let had_one = second_factor::find_totp(&mut tx, &member.user_id)
+        let had_one = second_factor::app_since(&mut tx, &member.user_id)
             .await?
-            .is_some_and(|app| app.confirmed_at.is_some());
+            .is_some();
         second_factor::remove(&mut tx, &member.user_id).await?;
         if had_one {
             let notice = NewNotice {

@@ -123,9 +123,9 @@ impl Auth {
         let now = self.now();
         let me = user.user.me()?;
         let mut tx = self.0.db.begin_write().await?;
-        if second_factor::find_totp(&mut tx, &me.user_id)
+        if second_factor::app_since(&mut tx, &me.user_id)
             .await?
-            .is_some_and(|app| app.confirmed_at.is_some())
+            .is_some()
         {
             let token = ChallengeToken::generate()?;
             let expires_at = now.plus_millis(CHALLENGE_LIFETIME_MS);

@@ -3,7 +3,7 @@
 //! from it; the recovery codes are shown once, then; turning it off needs
 //! the password and a code.
 
-use api::{ApiError, SecondFactorStatus, ago};
+use api::{ApiError, SecondFactorStatus, ago, in_fours};
 use leptos::prelude::*;
 
 use super::{Outcome, loaded, outcome_view};
@@ -135,7 +135,7 @@ fn SetupForm(
         ev.prevent_default();
         confirm.dispatch(code.get_untracked());
     };
-    let key = grouped(&shown.secret);
+    let key = in_fours(&shown.secret, " ");
     view! {
         <div class="totp-setup">
             <div class="qr" role="img" aria-label="QR code for your authenticator app" inner_html=shown.qr_svg />
@@ -260,26 +260,5 @@ fn TurnOff(
                 </div>
             </form>
         </Show>
-    }
-}
-
-/// A key in groups of four, as the apps ask for it.
-fn grouped(secret: &str) -> String {
-    let chars: Vec<char> = secret.chars().collect();
-    chars
-        .chunks(4)
-        .map(|group| group.iter().collect::<String>())
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_key_is_shown_in_groups_of_four() {
-        assert_eq!(grouped("ABCDEFGHIJ"), "ABCD EFGH IJ");
-        assert_eq!(grouped(""), "");
     }
 }

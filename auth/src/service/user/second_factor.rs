@@ -146,9 +146,7 @@ impl UserActions<'_> {
         let (auth, caller) = (self.auth, self.caller);
         let mut conn = auth.0.db.reader().acquire().await?;
         let user_id = &caller.me.user_id;
-        let totp_since = second_factor::find_totp(&mut conn, user_id)
-            .await?
-            .and_then(|stored| stored.confirmed_at);
+        let totp_since = second_factor::app_since(&mut conn, user_id).await?;
         let recovery_codes_left = match totp_since {
             Some(_) => second_factor::recovery_codes_left(&mut conn, user_id).await?,
             None => 0,
