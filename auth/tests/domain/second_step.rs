@@ -288,3 +288,30 @@ async fn wrong_codes_count_toward_the_sign_in_limits() {
     assert_eq!(refused.code, ErrorCode::RateLimited);
     assert!(refused.retry_after_seconds.is_some_and(|s| s >= 1));
 }
+
+#[tokio::test]
+async fn two_sign_ins_racing_with_one_code_open_one_session() {
+    // Two browsers past the password at once, both sending the same code:
+    // the code is taken in the transaction that opens the session.
+    let t = test_auth().await;
+    let (_, secret, _) = ada_with_app(&t).await;
+    let first = password_step(&t).await;
+    let second = password_step(&t).await;
+    let code = next_code(&t, &secret);
+
+    let (a, b) = tokio::join!(
+        t.auth.complete_sign_in(&first.token, &code, meta()),
+        t.auth.complete_sign_in(&second.token, &code, meta()),
+    );
+
+    assert_eq!(
+        [a.is_ok(), b.is_ok()].iter().filter(|ok| **ok).count(),
+        1,
+        "{a:?} {b:?}"
+    );
+    assert_eq!(
+        live_sessions(&t, "ada@example.com").await,
+        2,
+        "sign-up's and one"
+    );
+}
