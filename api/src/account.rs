@@ -215,6 +215,8 @@ pub struct PolicyView {
     pub effective_idle_seconds: u64,
     pub effective_absolute_seconds: u64,
     pub bounds: PolicyBounds,
+    /// Whether everyone in the account needs a second factor to sign in.
+    pub second_factor_required: bool,
 }
 
 /// Someone in the account with at least one live session.

@@ -34,6 +34,8 @@ pub enum AuditKind {
     TotpAdded,
     /// A user turned their authenticator app off.
     TotpRemoved,
+    /// A user made new recovery codes; the old ones stopped working.
+    RecoveryCodesRenewed,
 }
 
 /// Whether what an entry records went through.
@@ -49,7 +51,7 @@ pub enum AuditOutcome {
 }
 
 impl AuditKind {
-    pub const ALL: [AuditKind; 18] = [
+    pub const ALL: [AuditKind; 19] = [
         AuditKind::SignedUp,
         AuditKind::SignedIn,
         AuditKind::SignInFailed,
@@ -68,6 +70,7 @@ impl AuditKind {
         AuditKind::RoleChanged,
         AuditKind::TotpAdded,
         AuditKind::TotpRemoved,
+        AuditKind::RecoveryCodesRenewed,
     ];
 
     pub const fn as_str(self) -> &'static str {
@@ -90,6 +93,7 @@ impl AuditKind {
             AuditKind::RoleChanged => "role_changed",
             AuditKind::TotpAdded => "totp_added",
             AuditKind::TotpRemoved => "totp_removed",
+            AuditKind::RecoveryCodesRenewed => "recovery_codes_renewed",
         }
     }
 
@@ -118,6 +122,7 @@ impl AuditKind {
             AuditKind::RoleChanged => "Role changed",
             AuditKind::TotpAdded => "Authenticator app set up",
             AuditKind::TotpRemoved => "Authenticator app turned off",
+            AuditKind::RecoveryCodesRenewed => "New recovery codes made",
         }
     }
 

@@ -54,8 +54,9 @@ pub use probe::{ProbeAnswer, ProbeStatus};
 pub use scope::TokenScope;
 pub use second_factor::{
     LoginCodeRequest, ONE_TIME_CODE_DIGITS, OneTimeCode, RECOVERY_CODE_CHARS, RECOVERY_CODE_COUNT,
-    RecoveryCode, RecoveryCodes, SecondFactorChallenge, SecondFactorCode, SecondFactorStatus,
-    TotpConfirmParams, TotpSetup, TotpTurnOffParams, in_fours,
+    RecoveryCode, RecoveryCodes, SecondFactorChallenge, SecondFactorCode, SecondFactorPolicySet,
+    SecondFactorPolicySetParams, SecondFactorStatus, TotpConfirmParams, TotpSetup,
+    TotpTurnOffParams, in_fours,
 };
 pub use session::{NoticeKind, RevokeReason, SecurityNotice, SignInMethod};
 pub use time::{Timestamp, millis};

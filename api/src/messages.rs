@@ -16,6 +16,8 @@ pub const SIGN_IN_EXPIRED: &str =
     "That sign-in has ended: it waited too long or had too many wrong codes. Sign in again.";
 pub const WRONG_CODE: &str =
     "That code is not right. Enter the newest one your app shows; each code counts once.";
+pub const SECOND_FACTOR_REQUIRED: &str = "Your account requires two-step sign-in, so it stays \
+     on. Your account's owner can turn the requirement off.";
 pub const SOMETHING_WENT_WRONG: &str = "Something went wrong on our side. Please try again.";
 
 /// The warning before inactivity ends a session; `{when}` is how soon
@@ -33,13 +35,15 @@ pub enum SignInReason {
     SessionExpired,
     Revoked,
     SessionTaken,
+    SecondFactorRequired,
 }
 
 impl SignInReason {
-    const ALL: [SignInReason; 3] = [
+    const ALL: [SignInReason; 4] = [
         SignInReason::SessionExpired,
         SignInReason::Revoked,
         SignInReason::SessionTaken,
+        SignInReason::SecondFactorRequired,
     ];
 
     pub const fn as_str(self) -> &'static str {
@@ -47,6 +51,7 @@ impl SignInReason {
             SignInReason::SessionExpired => "session_expired",
             SignInReason::Revoked => "revoked",
             SignInReason::SessionTaken => "session_taken",
+            SignInReason::SecondFactorRequired => "second_factor_required",
         }
     }
 
@@ -60,6 +65,7 @@ impl SignInReason {
             SignInReason::SessionExpired => "/login?reason=session_expired",
             SignInReason::Revoked => "/login?reason=revoked",
             SignInReason::SessionTaken => "/login?reason=session_taken",
+            SignInReason::SecondFactorRequired => "/login?reason=second_factor_required",
         }
     }
 
@@ -69,6 +75,7 @@ impl SignInReason {
         match reason {
             RevokeReason::SignedOut => None,
             RevokeReason::TokenReuse => Some(SignInReason::SessionTaken),
+            RevokeReason::SecondFactorRequired => Some(SignInReason::SecondFactorRequired),
             RevokeReason::Revoked
             | RevokeReason::SignedOutByOwner
             | RevokeReason::SignedOutByOperator
@@ -98,6 +105,10 @@ impl SignInReason {
             SignInReason::SessionTaken => {
                 "Your session was used from somewhere else, so we ended it. Sign in again, \
                  and if that was not you, change your password."
+            }
+            SignInReason::SecondFactorRequired => {
+                "Your account now requires two-step sign-in. Sign in again to set it up; \
+                 it takes a minute and an authenticator app."
             }
         }
     }

@@ -15,10 +15,11 @@ use crate::{
     MemberRemoveParams, MemberRemoved, MemberRoleSet, MemberRoleSetParams, MemberSecondFactorReset,
     MemberSecondFactorResetParams, MemberSignOutParams, MemberSignedOut, PasswordConfirmParams,
     PasswordConfirmed, PolicyBounds, PolicySet, PolicySetParams, PolicyView, Preset, RecoveryCodes,
-    Revoked, Role, SecondFactorStatus, SecurityOverview, SessionId, SessionInfo,
-    SessionRevokeAllParams, SessionRevokeParams, SessionsRevokeParams, SignInMethod, Timestamp,
-    TokenCreateParams, TokenId, TokenInfo, TokenRevokeParams, TokenScope, TotpConfirmParams,
-    TotpSetup, TotpTurnOffParams, UserId, Verified,
+    Revoked, Role, SecondFactorPolicySet, SecondFactorPolicySetParams, SecondFactorStatus,
+    SecurityOverview, SessionId, SessionInfo, SessionRevokeAllParams, SessionRevokeParams,
+    SessionsRevokeParams, SignInMethod, Timestamp, TokenCreateParams, TokenId, TokenInfo,
+    TokenRevokeParams, TokenScope, TotpConfirmParams, TotpSetup, TotpTurnOffParams, UserId,
+    Verified,
 };
 
 /// Where the schemas are, in the document.
@@ -198,8 +199,17 @@ const fn summary(method: Method) -> &'static str {
         }
         Method::MemberSecondFactorReset => {
             "Owner only: turns off the authenticator app of a user of the account who lost \
-            it; they sign in with their password alone until they set one up again. Not \
-            yourself."
+            it; they sign in with their password alone until they set one up again (or, \
+            when the account requires one, set one up when they next sign in). Not yourself."
+        }
+        Method::SecondFactorPolicySet => {
+            "Owner only (recent password): requires a second factor of everyone in the \
+            account, or no longer. Turned on, members without one are signed out and set \
+            one up when they sign in again; refused while you have none yourself."
+        }
+        Method::RecoveryCodesRenew => {
+            "Makes ten new recovery codes (browser session and a recent password only), \
+            shown in this answer alone; the old ones stop working."
         }
     }
 }
@@ -277,6 +287,13 @@ fn describe(method: Method) -> Described {
             json!({"limit": 1, "kind": "signed_in"}),
             value(&ex.audit_page()),
         ),
+        second_factor => describe_second_factor(second_factor, &ex),
+    }
+}
+
+/// The methods of the second factor (`describe` has the others).
+fn describe_second_factor(method: Method, ex: &Examples) -> Described {
+    match method {
         Method::SecondFactorGet => plain::<SecondFactorStatus>(value(&ex.second_factor())),
         Method::TotpSetupStart => plain::<TotpSetup>(value(&Examples::totp_setup())),
         Method::TotpSetupConfirm => taking::<TotpConfirmParams, RecoveryCodes>(
@@ -289,6 +306,16 @@ fn describe(method: Method) -> Described {
                 value(&MemberSecondFactorReset { turned_off: true }),
             )
         }
+        Method::SecondFactorPolicySet => {
+            taking::<SecondFactorPolicySetParams, SecondFactorPolicySet>(
+                json!({"required": true}),
+                value(&SecondFactorPolicySet {
+                    required: true,
+                    sessions_ended: 2,
+                }),
+            )
+        }
+        Method::RecoveryCodesRenew => plain::<RecoveryCodes>(value(&Examples::recovery_codes())),
         Method::TotpTurnOff => taking::<TotpTurnOffParams, SecondFactorStatus>(
             json!({"password": "correct horse battery staple", "code": "123456"}),
             value(&SecondFactorStatus {
@@ -296,6 +323,7 @@ fn describe(method: Method) -> Described {
                 recovery_codes_left: 0,
             }),
         ),
+        other => unreachable!("{other:?} is described by `describe`"),
     }
 }
 
@@ -406,6 +434,7 @@ impl Examples {
             effective_idle_seconds: 900,
             effective_absolute_seconds: 28_800,
             bounds: PolicyBounds::current(),
+            second_factor_required: false,
         }
     }
 

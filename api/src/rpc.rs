@@ -30,10 +30,12 @@ pub enum Method {
     TotpSetupConfirm,
     TotpTurnOff,
     MemberSecondFactorReset,
+    SecondFactorPolicySet,
+    RecoveryCodesRenew,
 }
 
 impl Method {
-    pub const ALL: [Method; 21] = [
+    pub const ALL: [Method; 23] = [
         Method::Verify,
         Method::SessionList,
         Method::SessionRevoke,
@@ -55,6 +57,8 @@ impl Method {
         Method::TotpSetupConfirm,
         Method::TotpTurnOff,
         Method::MemberSecondFactorReset,
+        Method::SecondFactorPolicySet,
+        Method::RecoveryCodesRenew,
     ];
 
     pub const fn name(self) -> &'static str {
@@ -80,6 +84,8 @@ impl Method {
             Method::TotpSetupConfirm => "account_totp_setup_confirm",
             Method::TotpTurnOff => "account_totp_turn_off",
             Method::MemberSecondFactorReset => "account_member_second_factor_reset",
+            Method::SecondFactorPolicySet => "account_second_factor_policy_set",
+            Method::RecoveryCodesRenew => "account_recovery_codes_renew",
         }
     }
 
@@ -97,6 +103,7 @@ impl Method {
                 | Method::TotpSetupStart
                 | Method::TotpSetupConfirm
                 | Method::TotpTurnOff
+                | Method::RecoveryCodesRenew
         )
     }
 

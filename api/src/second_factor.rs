@@ -135,14 +135,18 @@ pub struct SecondFactorStatus {
     pub recovery_codes_left: usize,
 }
 
-/// `POST /api/auth/login` for a user with a second factor: no session yet.
-/// Post the code with `challenge` to `/api/auth/login/code` before
-/// `expires_at`.
+/// `POST /api/auth/login` for a user with a second factor, or whose account
+/// requires one: no session yet. Post the code with `challenge` before
+/// `expires_at` to `/api/auth/login/code`, or, when `setup` is there (the
+/// account requires a second factor and the user has none), to
+/// `/api/auth/login/setup` with a code from the app set up with it.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, Serialize, Deserialize)]
 pub struct SecondFactorChallenge {
     pub challenge: String,
     pub expires_at: Timestamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub setup: Option<TotpSetup>,
 }
 
 impl std::fmt::Debug for SecondFactorChallenge {
@@ -194,6 +198,24 @@ impl SecondFactorCode {
 #[derive(Clone, Deserialize)]
 pub struct TotpConfirmParams {
     pub code: String,
+}
+
+/// `account_second_factor_policy_set`: whether the account requires a
+/// second factor to sign in.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SecondFactorPolicySetParams {
+    pub required: bool,
+}
+
+/// The account's "require a second factor", after a change: turned on, the
+/// live sessions of members without one were ended (they set one up when
+/// they sign in again).
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SecondFactorPolicySet {
+    pub required: bool,
+    pub sessions_ended: u64,
 }
 
 /// Turning the authenticator app off: the password, and a code from the

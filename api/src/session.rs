@@ -25,10 +25,12 @@ pub enum RevokeReason {
     PasswordChanged,
     /// A rotated-out token was used again: the session was likely stolen.
     TokenReuse,
+    /// The account began to require a second factor, and the user had none.
+    SecondFactorRequired,
 }
 
 impl RevokeReason {
-    pub const ALL: [RevokeReason; 8] = [
+    pub const ALL: [RevokeReason; 9] = [
         RevokeReason::SignedOut,
         RevokeReason::Revoked,
         RevokeReason::SignedOutByOwner,
@@ -37,6 +39,7 @@ impl RevokeReason {
         RevokeReason::SessionCap,
         RevokeReason::PasswordChanged,
         RevokeReason::TokenReuse,
+        RevokeReason::SecondFactorRequired,
     ];
 
     pub const fn as_str(self) -> &'static str {
@@ -49,6 +52,7 @@ impl RevokeReason {
             RevokeReason::SessionCap => "session_cap",
             RevokeReason::PasswordChanged => "password_changed",
             RevokeReason::TokenReuse => "token_reuse",
+            RevokeReason::SecondFactorRequired => "second_factor_required",
         }
     }
 

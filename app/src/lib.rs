@@ -16,7 +16,9 @@ pub mod server_fns;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 
-use pages::{LoginCodePage, LoginPage, NotFound, SecurityLogPage, SecurityPage, SignupPage};
+use pages::{
+    LoginCodePage, LoginPage, LoginSetupPage, NotFound, SecurityLogPage, SecurityPage, SignupPage,
+};
 
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -49,6 +51,7 @@ pub fn App() -> impl IntoView {
             <Routes fallback=NotFound>
                 <Route path=path!("/login") view=LoginPage />
                 <Route path=path!("/login/code") view=LoginCodePage />
+                <Route path=path!("/login/setup") view=LoginSetupPage />
                 <Route path=path!("/signup") view=SignupPage />
                 <Route path=path!("/account/security") view=SecurityPage />
                 <Route path=path!("/account/security/log") view=SecurityLogPage />

@@ -25,6 +25,16 @@ pub fn caller() -> Result<Caller, ApiError> {
     )
 }
 
+/// This browser's sign-in waiting for its second factor, from its cookie;
+/// `sign_in_expired` when there is none.
+pub fn waiting_sign_in() -> Result<auth::ChallengeToken, ApiError> {
+    request()?
+        .extensions
+        .get::<auth::ChallengeToken>()
+        .cloned()
+        .ok_or_else(|| auth::AuthError::SignInExpired.into())
+}
+
 /// Where this request came from, for audit records.
 pub fn client() -> ClientMeta {
     request()

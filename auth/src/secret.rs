@@ -95,6 +95,7 @@ impl std::fmt::Debug for ApiTokenSecret {
 /// The secret of a sign-in waiting for its second factor: a browser holds
 /// it in a short-lived cookie, a script gets it in the sign-in answer. It
 /// opens nothing but the form for the code.
+#[derive(Clone)]
 pub struct ChallengeToken(String);
 
 impl ChallengeToken {

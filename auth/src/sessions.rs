@@ -264,6 +264,8 @@ pub(crate) async fn active_users(
 pub(crate) enum Whose<'a> {
     User(&'a UserId),
     Account(&'a api::AccountId),
+    /// The users of the account with no second factor.
+    WithoutSecondFactor(&'a api::AccountId),
     Everyone,
 }
 
@@ -293,6 +295,14 @@ pub(crate) async fn revoke_live(
         Whose::User(user_id) => (revoke_live_where!("user_id = $3"), user_id.as_str()),
         Whose::Account(account_id) => (
             revoke_live_where!("user_id IN (SELECT id FROM users WHERE account_id = $3)"),
+            account_id.as_str(),
+        ),
+        Whose::WithoutSecondFactor(account_id) => (
+            revoke_live_where!(
+                "user_id IN (SELECT u.id FROM users u WHERE u.account_id = $3 AND NOT EXISTS \
+                 (SELECT 1 FROM totp_factors f WHERE f.user_id = u.id \
+                 AND f.confirmed_at IS NOT NULL))"
+            ),
             account_id.as_str(),
         ),
         Whose::Everyone => (revoke_live_where!("$3 = ''"), ""),

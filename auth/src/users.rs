@@ -40,9 +40,15 @@ pub(crate) struct UserRow {
     pub password_hash: String,
     idle_timeout_min: Option<i64>,
     absolute_timeout_min: Option<i64>,
+    second_factor_required_at: Option<i64>,
 }
 
 impl UserRow {
+    /// Whether the user's account requires a second factor to sign in.
+    pub fn second_factor_required(&self) -> bool {
+        self.second_factor_required_at.is_some()
+    }
+
     /// The policy override of the user's account.
     pub fn policy_override(&self) -> Result<Option<SessionPolicy>, AuthError> {
         stored_policy(self.idle_timeout_min, self.absolute_timeout_min)
@@ -53,8 +59,8 @@ macro_rules! select_user {
     ($where:literal) => {
         concat!(
             "SELECT u.id AS user_id, u.account_id, u.role, u.name, u.email, u.password_hash, \
-             a.name AS account_name, a.idle_timeout_min, a.absolute_timeout_min \
-             FROM users u JOIN accounts a ON a.id = u.account_id ",
+             a.name AS account_name, a.idle_timeout_min, a.absolute_timeout_min, \
+             a.second_factor_required_at FROM users u JOIN accounts a ON a.id = u.account_id ",
             $where
         )
     };
@@ -135,6 +141,34 @@ pub(crate) async fn set_policy_override(
     .bind(account_id.as_str())
     .execute(conn)
     .await?;
+    Ok(())
+}
+
+/// Since when the account requires a second factor; `None` when it does not.
+pub(crate) async fn second_factor_required_since(
+    conn: &mut AnyConnection,
+    account_id: &AccountId,
+) -> Result<Option<Timestamp>, AuthError> {
+    let since: Option<i64> =
+        sqlx::query_scalar("SELECT second_factor_required_at FROM accounts WHERE id = $1")
+            .bind(account_id.as_str())
+            .fetch_one(conn)
+            .await?;
+    Ok(since.map(Timestamp::from_millis))
+}
+
+/// Requires a second factor in the account from `since` on, or, with
+/// `None`, no longer.
+pub(crate) async fn set_second_factor_required(
+    conn: &mut AnyConnection,
+    account_id: &AccountId,
+    since: Option<Timestamp>,
+) -> Result<(), AuthError> {
+    sqlx::query("UPDATE accounts SET second_factor_required_at = $1 WHERE id = $2")
+        .bind(since.map(Timestamp::as_millis))
+        .bind(account_id.as_str())
+        .execute(conn)
+        .await?;
     Ok(())
 }
 

@@ -38,7 +38,7 @@ test('the owner page shows other devices, members and tokens (README screenshots
 test('setting up two-step sign-in, and its code page (README screenshots)', async ({ page, browser, baseURL }) => {
   await signUpViaApi(page.request, 'hedy@example.com', 'Hedy Lamarr');
   await openSecurityPage(page);
-  const card = page.getByRole('region', { name: 'Two-step sign-in' });
+  const card = page.getByRole('region', { name: 'Two-step sign-in', exact: true });
   await card.getByRole('button', { name: 'Set up an authenticator app' }).click();
   await expect(card.getByTestId('totp-secret')).toBeVisible();
   await card.screenshot({ path: path.join(screenshots, 'two-step-setup.png') });

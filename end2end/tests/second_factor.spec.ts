@@ -11,6 +11,7 @@ import {
   signUpViaApi,
   totp,
   uniqueEmail,
+  waitForHydration,
 } from './helpers';
 
 /** Six digits that are none of the codes the app shows around now. */
@@ -21,7 +22,7 @@ function wrongCode(key: string): string {
 
 /** Sets up an authenticator app on the open security page; the key shown and the recovery codes. */
 async function setUpApp(page: import('@playwright/test').Page): Promise<{ key: string; codes: string[] }> {
-  const card = page.getByRole('region', { name: 'Two-step sign-in' });
+  const card = page.getByRole('region', { name: 'Two-step sign-in', exact: true });
   await expect(card.getByTestId('second-factor-status')).toContainText('password only');
   await card.getByRole('button', { name: 'Set up an authenticator app' }).click();
   await expect(card.getByRole('img', { name: 'QR code for your authenticator app' }).locator('svg')).toBeVisible();
@@ -68,7 +69,7 @@ test('an app set up from the shown key makes sign-in ask for its code, or a reco
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page).toHaveURL(/\/account\/security$/);
   await openSecurityPage(page);
-  await expect(page.getByRole('region', { name: 'Two-step sign-in' })).toContainText('9 recovery codes left');
+  await expect(page.getByRole('region', { name: 'Two-step sign-in', exact: true })).toContainText('9 recovery codes left');
   const you = page.getByTestId('member').filter({ hasText: '(you)' });
   await expect(you.getByTestId('member-second-factor')).toHaveText('Two-step sign-in');
   await signOut(page);
@@ -83,7 +84,7 @@ test('turning the app off needs the password and a code, then the password alone
   await signUpViaApi(page.request, email);
   await openSecurityPage(page);
   const { codes } = await setUpApp(page);
-  const card = page.getByRole('region', { name: 'Two-step sign-in' });
+  const card = page.getByRole('region', { name: 'Two-step sign-in', exact: true });
 
   await card.getByRole('button', { name: 'Turn off…' }).click();
   await card.getByLabel('Your password').fill('not the password');
@@ -141,4 +142,45 @@ test("the owner turns off the app a member lost, and the member's password signs
   await signInWithForm(member, memberEmail, PASSWORD);
   await expect(member).toHaveURL(/\/account\/security$/);
   await expect(member.getByTestId('security-notice').filter({ hasText: 'Two-step sign-in was turned off by' })).toBeVisible();
+});
+
+test('an owner requires two-step sign-in: a member without it is signed out and sets it up to get back in', async ({ page, browser, baseURL }) => {
+  const ownerEmail = uniqueEmail('require-owner');
+  const memberEmail = uniqueEmail('require-member');
+  await signUpViaApi(page.request, ownerEmail);
+  const { secret } = await rpc(page.request, 'account_totp_setup_start');
+  await rpc(page.request, 'account_totp_setup_confirm', { code: totp(secret, Date.now()) });
+  await addMember(page.request, memberEmail);
+  const member = await newPage(browser, baseURL!);
+  await signInViaApi(member.request, memberEmail);
+  await openSecurityPage(member);
+  await openSecurityPage(page);
+
+  const card = page.getByRole('region', { name: 'Two-step sign-in for everyone' });
+  await card.getByRole('button', { name: 'Require two-step sign-in' }).click();
+  await expect(card.getByRole('status')).toContainText('1 session of someone without it was ended');
+  await expect(card.getByTestId('second-factor-requirement')).toContainText('Required');
+
+  // The member's open page is signed out at once, and told why.
+  await expect(member).toHaveURL(/\/login\?reason=second_factor_required$/);
+  await expect(member.getByRole('status')).toContainText('requires two-step sign-in');
+  await signInWithForm(member, memberEmail, PASSWORD);
+  await expect(member).toHaveURL(/\/login\/setup$/);
+  await expect(member.getByRole('img', { name: 'QR code for your authenticator app' }).locator('svg')).toBeVisible();
+  const key = (await member.getByTestId('totp-secret').textContent()) ?? '';
+  await member.getByLabel('Code from the app').fill(totp(key, Date.now()));
+  await member.getByRole('button', { name: 'Turn on and sign in' }).click();
+  await expect(member).toHaveURL(/\/account\/security$/);
+  await expect(member.getByTestId('session-current')).toContainText('with password and authenticator app');
+
+  // Next: recovery codes; and the app stays on while it is required.
+  const twoStep = member.getByRole('region', { name: 'Two-step sign-in', exact: true });
+  await expect(twoStep.getByTestId('recovery-codes-left')).toContainText('no recovery codes');
+  await expect(twoStep.getByTestId('second-factor-required')).toContainText('stays on');
+  await expect(twoStep.getByRole('button', { name: 'Turn off…' })).toHaveCount(0);
+  await waitForHydration(member);
+  await twoStep.getByRole('button', { name: 'Make recovery codes' }).click();
+  await expect(twoStep.getByTestId('recovery-codes').locator('li')).toHaveCount(10);
+  await twoStep.getByRole('button', { name: 'I have saved them' }).click();
+  await expect(twoStep.getByTestId('recovery-codes-left')).toContainText('10 recovery codes left');
 });

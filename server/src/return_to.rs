@@ -88,6 +88,9 @@ impl ReturnTo {
 pub const LOGIN: &str = "/login";
 /// The sign-in's second page: the code from the app, or a recovery code.
 pub const LOGIN_CODE: &str = "/login/code";
+/// The sign-in's page for setting up an authenticator app, when the
+/// account requires one.
+pub const LOGIN_SETUP: &str = "/login/setup";
 
 #[cfg(test)]
 mod tests {

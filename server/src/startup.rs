@@ -330,6 +330,7 @@ fn router(state: AppState) -> Router {
         .route("/api/auth/signup", post(routes::auth::signup))
         .route("/api/auth/login", post(routes::auth::login))
         .route("/api/auth/login/code", post(routes::auth::login_code))
+        .route("/api/auth/login/setup", post(routes::auth::login_setup))
         .route("/api/auth/logout", post(routes::auth::logout))
         .route("/api/auth/password", post(routes::auth::change_password))
         .route("/api/account/members", post(routes::account::add_member))

@@ -53,7 +53,7 @@ pub fn LoginPage() -> impl IntoView {
 /// The banner for why the browser was sent to sign in.
 fn reason_banner(reason: SignInReason) -> impl IntoView {
     let class = match reason {
-        SignInReason::SessionExpired => "banner info",
+        SignInReason::SessionExpired | SignInReason::SecondFactorRequired => "banner info",
         SignInReason::Revoked => "banner warning",
         SignInReason::SessionTaken => "banner danger",
     };

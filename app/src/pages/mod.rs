@@ -2,6 +2,7 @@
 
 mod login;
 mod login_code;
+mod login_setup;
 mod not_found;
 mod security;
 mod security_log;
@@ -9,6 +10,7 @@ mod signup;
 
 pub use login::LoginPage;
 pub use login_code::LoginCodePage;
+pub use login_setup::LoginSetupPage;
 pub use not_found::NotFound;
 pub use security::SecurityPage;
 pub use security_log::SecurityLogPage;

@@ -21,8 +21,9 @@ use crate::ssr::acting;
 mod second_factor;
 
 pub use second_factor::{
-    TotpSetupShown, confirm_totp_setup, confirm_with_code, load_second_factor,
-    reset_member_second_factor, start_totp_setup, turn_off_totp,
+    TotpSetupShown, confirm_totp_setup, confirm_with_code, load_second_factor, load_waiting_setup,
+    renew_recovery_codes, reset_member_second_factor, set_second_factor_required, start_totp_setup,
+    turn_off_totp,
 };
 
 /// Who is signed in on this browser.

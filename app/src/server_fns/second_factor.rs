@@ -23,14 +23,50 @@ pub async fn load_second_factor() -> Result<SecondFactorStatus, ApiError> {
     Ok(auth.as_user(&caller).second_factor().await?)
 }
 
+/// The authenticator app this browser's waiting sign-in sets up (the
+/// account requires one), from the sign-in's cookie. Reads only: the app
+/// was made when the password was checked.
+#[server(prefix = "/api/fn")]
+pub async fn load_waiting_setup() -> Result<TotpSetupShown, ApiError> {
+    let (auth, waiting) = (crate::ssr::auth()?, crate::ssr::waiting_sign_in()?);
+    let setup = auth.setup_waiting(&waiting).await?;
+    shown(&setup)
+}
+
+/// Makes new recovery codes, shown once; the old ones stop working.
+#[server(prefix = "/api/fn")]
+pub async fn renew_recovery_codes() -> Result<RecoveryCodes, ApiError> {
+    let (auth, caller, meta) = acting()?;
+    Ok(auth.as_user(&caller).renew_recovery_codes(&meta).await?)
+}
+
+/// Requires a second factor of everyone in the account, or no longer
+/// (owner only, recent password).
+#[server(prefix = "/api/fn")]
+pub async fn set_second_factor_required(
+    required: bool,
+) -> Result<api::SecondFactorPolicySet, ApiError> {
+    let (auth, caller, meta) = acting()?;
+    Ok(auth
+        .as_owner(&caller)?
+        .set_second_factor_required(required, &meta)
+        .await?)
+}
+
 /// Starts setting up an authenticator app (recent password only).
 #[server(prefix = "/api/fn")]
 pub async fn start_totp_setup() -> Result<TotpSetupShown, ApiError> {
     let (auth, caller, _) = acting()?;
     let setup = auth.as_user(&caller).start_totp_setup().await?;
+    shown(&setup)
+}
+
+/// An app being set up as the page shows it.
+#[cfg(feature = "ssr")]
+fn shown(setup: &api::TotpSetup) -> Result<TotpSetupShown, ApiError> {
     Ok(TotpSetupShown {
         qr_svg: crate::ssr::qr_svg(&setup.uri)?,
-        secret: setup.secret,
+        secret: setup.secret.clone(),
     })
 }
 

@@ -10,12 +10,32 @@ use crate::secret::TokenHash;
 /// Wrong codes a challenge survives; the next one ends it.
 pub(crate) const MAX_FAILURES: i64 = 5;
 
-/// A sign-in to keep waiting: whose, and the password hash it was checked
-/// against, so that no session comes of it once the password changed.
+/// What a waiting sign-in needs before it becomes a session.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Needs {
+    /// A code from the user's second factor, or a recovery code.
+    Code,
+    /// An authenticator app set up: the user's account requires one.
+    Setup,
+}
+
+impl Needs {
+    fn as_str(self) -> &'static str {
+        match self {
+            Needs::Code => "code",
+            Needs::Setup => "setup",
+        }
+    }
+}
+
+/// A sign-in to keep waiting: whose, what for, and the password hash it was
+/// checked against, so that no session comes of it once the password
+/// changed.
 pub(crate) struct NewChallenge<'a> {
     pub token: &'a TokenHash,
     pub user_id: &'a UserId,
     pub checked_hash: &'a str,
+    pub needs: Needs,
 }
 
 pub(crate) async fn insert(
@@ -25,12 +45,13 @@ pub(crate) async fn insert(
     expires_at: Timestamp,
 ) -> Result<(), AuthError> {
     sqlx::query(
-        "INSERT INTO sign_in_challenges (token_hash, user_id, checked_hash, created_at, \
-         expires_at) VALUES ($1, $2, $3, $4, $5)",
+        "INSERT INTO sign_in_challenges (token_hash, user_id, checked_hash, needs, \
+         created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)",
     )
     .bind(new.token.as_str())
     .bind(new.user_id.as_str())
     .bind(new.checked_hash)
+    .bind(new.needs.as_str())
     .bind(now.as_millis())
     .bind(expires_at.as_millis())
     .execute(conn)
@@ -44,18 +65,20 @@ pub(crate) struct Waiting {
     pub checked_hash: String,
 }
 
-/// The live challenge with this token; `None` when there is none, or it has
-/// expired.
+/// The live challenge with this token that `needs` this; `None` when there
+/// is none, it has expired, or it waits for something else.
 pub(crate) async fn find_live(
     pool: &AnyPool,
     token: &TokenHash,
+    needs: Needs,
     now: Timestamp,
 ) -> Result<Option<Waiting>, AuthError> {
     let row: Option<(String, String)> = sqlx::query_as(
         "SELECT user_id, checked_hash FROM sign_in_challenges \
-         WHERE token_hash = $1 AND expires_at > $2",
+         WHERE token_hash = $1 AND needs = $2 AND expires_at > $3",
     )
     .bind(token.as_str())
+    .bind(needs.as_str())
     .bind(now.as_millis())
     .fetch_optional(pool)
     .await?;

@@ -145,6 +145,18 @@ impl OwnerActions<'_> {
             .await?
             .is_some();
         second_factor::remove(&mut tx, &member.user_id).await?;
+        // Where a second factor is required, the member sets up a new one
+        // when they sign in again; until then they keep no session.
+        let required = users::second_factor_required_since(&mut tx, &caller.me.account_id)
+            .await?
+            .is_some();
+        let reason = RevokeReason::SecondFactorRequired;
+        let ended = if required && had_one {
+            let whose = Whose::User(&member.user_id);
+            sessions::revoke_live(&mut tx, whose, None, reason, now).await?
+        } else {
+            Vec::new()
+        };
         if had_one {
             let notice = NewNotice {
                 kind: NoticeKind::SecondFactorChanged,
@@ -160,6 +172,13 @@ impl OwnerActions<'_> {
                 .target(member.user_id.as_str())
                 .detail(json!({"by_owner": true}));
             auth.0.audit.record(event).await;
+        }
+        if !ended.is_empty() {
+            let event = AuditEvent::new(AuditKind::SessionsRevoked, now, meta)
+                .by(&caller.me.account_id, &caller.me.user_id)
+                .target(member.user_id.as_str())
+                .detail(json!({"reason": reason, "count": ended.len()}));
+            auth.after_revoke(&ended, reason, event).await;
         }
         Ok(MemberSecondFactorReset {
             turned_off: had_one,

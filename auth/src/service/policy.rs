@@ -3,12 +3,16 @@
 
 use std::time::Duration;
 
-use api::{AccountId, LiveEvent, PolicySet, PolicySetParams, PolicyView, Preset, SessionPolicy};
+use api::{
+    AccountId, ApiError, ErrorCode, LiveEvent, PolicySet, PolicySetParams, PolicyView, Preset,
+    RevokeReason, SecondFactorPolicySet, SessionPolicy,
+};
 use serde_json::json;
 
 use super::{Auth, ClientMeta, OwnerActions, Timeouts};
 use crate::audit::{AuditEvent, AuditKind};
-use crate::{AuthError, sessions, users};
+use crate::sessions::Whose;
+use crate::{AuthError, second_factor, sessions, users};
 
 /// An account's policy as the security page shows it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -20,6 +24,8 @@ pub struct AccountPolicy {
     /// What new sign-ins get.
     pub effective_idle: Duration,
     pub effective_absolute: Duration,
+    /// Whether everyone in the account needs a second factor to sign in.
+    pub second_factor_required: bool,
 }
 
 /// What the owner asks for.
@@ -69,6 +75,7 @@ impl From<&AccountPolicy> for PolicyView {
             effective_idle_seconds: policy.effective_idle.as_secs(),
             effective_absolute_seconds: policy.effective_absolute.as_secs(),
             bounds: api::PolicyBounds::current(),
+            second_factor_required: policy.second_factor_required,
         }
     }
 }
@@ -111,6 +118,9 @@ impl OwnerActions<'_> {
         let account_id = &caller.me.account_id;
         let mut tx = auth.0.db.begin_write().await?;
         users::set_policy_override(&mut tx, account_id, policy_override).await?;
+        let second_factor_required = users::second_factor_required_since(&mut tx, account_id)
+            .await?
+            .is_some();
         let timeouts = auth.timeouts_for(policy_override);
         let sessions_shortened = if apply_to_live_sessions {
             sessions::shorten_for_account(&mut tx, account_id, timeouts.idle, timeouts.absolute)
@@ -119,7 +129,7 @@ impl OwnerActions<'_> {
             0
         };
         tx.commit().await?;
-        let policy = auth.describe_policy(policy_override);
+        let policy = auth.describe_policy(policy_override, second_factor_required);
         let event = AuditEvent::new(AuditKind::PolicyChanged, auth.now(), meta)
             .by(account_id, &caller.me.user_id)
             .target(account_id.as_str())
@@ -139,14 +149,84 @@ impl OwnerActions<'_> {
     }
 }
 
+impl OwnerActions<'_> {
+    /// Requires a second factor of everyone in the account, or no longer.
+    /// Turned on, the live sessions of those without one end: they set one
+    /// up when they sign in again, and can do nothing else before. The
+    /// owner turning it on must have one already, so nobody is ever left
+    /// without a way in.
+    #[tracing::instrument(skip_all, fields(account_id = %self.owner.me.account_id))]
+    pub async fn set_second_factor_required(
+        &self,
+        required: bool,
+        meta: &ClientMeta,
+    ) -> Result<SecondFactorPolicySet, AuthError> {
+        let (auth, caller) = (self.auth, self.owner);
+        auth.require_recent_password(caller).await?;
+        let account_id = &caller.me.account_id;
+        let now = auth.now();
+        let reason = RevokeReason::SecondFactorRequired;
+        let mut tx = auth.0.db.begin_write().await?;
+        let since = users::second_factor_required_since(&mut tx, account_id).await?;
+        if since.is_some() == required {
+            return Ok(SecondFactorPolicySet {
+                required,
+                sessions_ended: 0,
+            });
+        }
+        let ended = if required {
+            if second_factor::app_since(&mut tx, &caller.me.user_id)
+                .await?
+                .is_none()
+            {
+                return Err(AuthError::Rejected(ApiError::new(
+                    ErrorCode::Conflict,
+                    "Set up two-step sign-in for yourself first: the account cannot require \
+                     what its owner does not have.",
+                )));
+            }
+            users::set_second_factor_required(&mut tx, account_id, Some(now)).await?;
+            let without = Whose::WithoutSecondFactor(account_id);
+            sessions::revoke_live(&mut tx, without, None, reason, now).await?
+        } else {
+            users::set_second_factor_required(&mut tx, account_id, None).await?;
+            Vec::new()
+        };
+        tx.commit().await?;
+        let answer = SecondFactorPolicySet {
+            required,
+            sessions_ended: ended.len() as u64,
+        };
+        let event = AuditEvent::new(AuditKind::PolicyChanged, now, meta)
+            .by(account_id, &caller.me.user_id)
+            .target(account_id.as_str())
+            .detail(json!({
+                "second_factor_required": required,
+                "sessions_ended": answer.sessions_ended,
+            }));
+        auth.after_revoke(&ended, reason, event).await;
+        auth.0
+            .closer
+            .notify_account(account_id, &LiveEvent::PolicyUpdated);
+        Ok(answer)
+    }
+}
+
 impl Auth {
     pub async fn account_policy(&self, account_id: &AccountId) -> Result<AccountPolicy, AuthError> {
         let mut conn = self.0.db.reader().acquire().await?;
         let policy_override = users::policy_override(&mut conn, account_id).await?;
-        Ok(self.describe_policy(policy_override))
+        let second_factor_required = users::second_factor_required_since(&mut conn, account_id)
+            .await?
+            .is_some();
+        Ok(self.describe_policy(policy_override, second_factor_required))
     }
 
-    fn describe_policy(&self, policy_override: Option<SessionPolicy>) -> AccountPolicy {
+    fn describe_policy(
+        &self,
+        policy_override: Option<SessionPolicy>,
+        second_factor_required: bool,
+    ) -> AccountPolicy {
         let default = self.timeouts_for(None);
         let effective: Timeouts = self.timeouts_for(policy_override);
         AccountPolicy {
@@ -155,6 +235,7 @@ impl Auth {
             default_absolute: default.absolute,
             effective_idle: effective.idle,
             effective_absolute: effective.absolute,
+            second_factor_required,
         }
     }
 }

@@ -3,16 +3,17 @@
 //! are inside, so no transport can forget them.
 
 use api::{
-    EmailAddress, LoginRequest, Me, NoticeKind, RevokeReason, SecondFactorCode, SignInMethod,
-    Timestamp,
+    EmailAddress, LoginRequest, Me, NoticeKind, OneTimeCode, RevokeReason, SecondFactorCode,
+    SignInMethod, Timestamp, TotpSetup,
 };
 use serde_json::json;
 
 use super::{Auth, ClientMeta, NewSession, Opened};
 use crate::audit::{AuditEvent, AuditKind};
 use crate::notices::{self, NewNotice};
-use crate::second_factor::{self, challenge};
-use crate::secret::ChallengeToken;
+use crate::second_factor::challenge::{self, Needs};
+use crate::second_factor::{self, TotpSecret};
+use crate::secret::{ChallengeToken, TokenHash};
 use crate::users::{self, UserRow};
 use crate::{AuthError, WriteTx, describe_device, sessions};
 
@@ -30,6 +31,9 @@ pub enum SignInStep {
     Session(NewSession),
     /// The user has a second factor: its code comes next, with this.
     SecondFactor(Challenge),
+    /// The user's account requires a second factor and they have none:
+    /// setting up this authenticator app comes next, with the challenge.
+    SetupRequired(Challenge, TotpSetup),
 }
 
 impl SignInStep {
@@ -37,9 +41,18 @@ impl SignInStep {
     pub fn session(self) -> Option<NewSession> {
         match self {
             SignInStep::Session(session) => Some(session),
-            SignInStep::SecondFactor(_) => None,
+            SignInStep::SecondFactor(_) | SignInStep::SetupRequired(..) => None,
         }
     }
+}
+
+/// A waiting sign-in taken up by one request, inside its transaction.
+struct Claim {
+    tx: WriteTx,
+    hash: TokenHash,
+    user: UserRow,
+    me: Me,
+    checked_hash: String,
 }
 
 /// A sign-in waiting for its second factor: not a session, it opens
@@ -123,20 +136,32 @@ impl Auth {
         let now = self.now();
         let me = user.user.me()?;
         let mut tx = self.0.db.begin_write().await?;
-        if second_factor::app_since(&mut tx, &me.user_id)
+        let has_app = second_factor::app_since(&mut tx, &me.user_id)
             .await?
-            .is_some()
-        {
+            .is_some();
+        if has_app || user.second_factor_required() {
             let token = ChallengeToken::generate()?;
             let expires_at = now.plus_millis(CHALLENGE_LIFETIME_MS);
             let waiting = challenge::NewChallenge {
                 token: &token.hash(),
                 user_id: &me.user_id,
                 checked_hash: &user.password_hash,
+                needs: if has_app { Needs::Code } else { Needs::Setup },
             };
             challenge::insert(&mut tx, &waiting, now, expires_at).await?;
+            let challenge = Challenge { token, expires_at };
+            if has_app {
+                tx.commit().await?;
+                return Ok(SignInStep::SecondFactor(challenge));
+            }
+            let secret = TotpSecret::generate()?;
+            second_factor::begin_setup(&mut tx, &me.user_id, &secret, now).await?;
             tx.commit().await?;
-            return Ok(SignInStep::SecondFactor(Challenge { token, expires_at }));
+            let setup = TotpSetup {
+                uri: secret.uri(&me.email)?,
+                secret: secret.base32().to_owned(),
+            };
+            return Ok(SignInStep::SetupRequired(challenge, setup));
         }
         let opened = Opened {
             meta: &meta,
@@ -161,42 +186,153 @@ impl Auth {
         code: &str,
         meta: ClientMeta,
     ) -> Result<NewSession, AuthError> {
-        let hash = token.hash();
-        let now = self.now();
-        let Some(waiting) = challenge::find_live(self.0.db.reader(), &hash, now).await? else {
-            self.0.sign_in_limits.check_attempt(&meta, None)?;
-            return Err(AuthError::SignInExpired);
-        };
-        let user = users::find_by_id(self.0.db.reader(), &waiting.user_id)
-            .await?
-            .ok_or(AuthError::SignInExpired)?;
-        let me = user.user.me()?;
-        self.0
-            .sign_in_limits
-            .check_attempt(&meta, Some(me.email.as_str()))?;
+        let mut claim = self.claim(token, Needs::Code, &meta).await?;
         let code = SecondFactorCode::parse(code)?;
-        let mut tx = self.0.db.begin_write().await?;
-        if !challenge::take(&mut tx, &hash).await? {
-            return Err(AuthError::SignInExpired);
-        }
-        if !second_factor::accept(&mut tx, &me.user_id, &code, now).await? {
-            drop(tx);
-            challenge::count_failure(&mut *self.0.db.acquire_write().await?, &hash).await?;
-            self.failed_sign_in(None, Some(&me), &meta, Some(&code))
-                .await;
-            return Err(AuthError::WrongCode);
+        let now = self.now();
+        if !second_factor::accept(&mut claim.tx, &claim.me.user_id, &code, now).await? {
+            return Err(self.wrong_code(claim, &meta, &code).await);
         }
         let method = match code {
             SecondFactorCode::App(_) => SignInMethod::PasswordAndTotp,
             SecondFactorCode::Recovery(_) => SignInMethod::PasswordAndRecoveryCode,
         };
-        let opened = Opened {
-            meta: &meta,
-            method,
-            now,
+        self.open_claimed(claim, method, &meta).await
+    }
+
+    /// The authenticator app a sign-in waits to have set up, for the page
+    /// that shows it again (its QR code and secret). Reads only.
+    pub async fn setup_waiting(&self, token: &ChallengeToken) -> Result<TotpSetup, AuthError> {
+        let now = self.now();
+        let reader = self.0.db.reader();
+        let waiting = challenge::find_live(reader, &token.hash(), Needs::Setup, now)
+            .await?
+            .ok_or(AuthError::SignInExpired)?;
+        let user = users::find_by_id(reader, &waiting.user_id)
+            .await?
+            .ok_or(AuthError::SignInExpired)?;
+        let mut conn = reader.acquire().await?;
+        let pending = second_factor::find_totp(&mut conn, &waiting.user_id)
+            .await?
+            .filter(|app| app.confirmed_at.is_none())
+            .ok_or(AuthError::SignInExpired)?;
+        Ok(TotpSetup {
+            uri: pending.secret.uri(&user.user.email)?,
+            secret: pending.secret.base32().to_owned(),
+        })
+    }
+
+    /// Finishes a sign-in that waits for an authenticator app to be set up
+    /// (the account requires a second factor): a code from the app confirms
+    /// it, and the session opens, signed in with password and app. Wrong
+    /// codes count as for [`Auth::complete_sign_in`]. The user makes their
+    /// recovery codes from the security page afterwards.
+    #[tracing::instrument(skip_all)]
+    pub async fn complete_setup_sign_in(
+        &self,
+        token: &ChallengeToken,
+        code: &str,
+        meta: ClientMeta,
+    ) -> Result<NewSession, AuthError> {
+        let mut claim = self.claim(token, Needs::Setup, &meta).await?;
+        let code = OneTimeCode::parse(code)?;
+        let now = self.now();
+        let user_id = &claim.me.user_id;
+        let pending = second_factor::find_totp(&mut claim.tx, user_id)
+            .await?
+            .filter(|app| app.confirmed_at.is_none())
+            .ok_or(AuthError::SignInExpired)?;
+        let confirmed = match pending.secret.matching_step(&code, now)? {
+            Some(step) => second_factor::confirm(&mut claim.tx, user_id, step, now).await?,
+            None => false,
         };
-        // The password changed since it was checked: nothing to open.
-        self.open_session(tx, &user, &waiting.checked_hash, opened)
+        if !confirmed {
+            let code = SecondFactorCode::App(code);
+            return Err(self.wrong_code(claim, &meta, &code).await);
+        }
+        let me = claim.me.clone();
+        let session = self
+            .open_claimed(claim, SignInMethod::PasswordAndTotp, &meta)
+            .await?;
+        let event = AuditEvent::new(AuditKind::TotpAdded, now, &meta)
+            .by(&me.account_id, &me.user_id)
+            .target(me.user_id.as_str())
+            .detail(json!({"required_by_account": true}));
+        self.0.audit.record(event).await;
+        Ok(session)
+    }
+
+    /// Takes up the live sign-in with this token that waits for `needs`,
+    /// once the sign-in limits allow another try: inside the claim's
+    /// transaction nobody else can finish it. An expired, used or unknown
+    /// challenge is `SignInExpired`.
+    async fn claim(
+        &self,
+        token: &ChallengeToken,
+        needs: Needs,
+        meta: &ClientMeta,
+    ) -> Result<Claim, AuthError> {
+        let hash = token.hash();
+        let reader = self.0.db.reader();
+        let found = challenge::find_live(reader, &hash, needs, self.now()).await?;
+        let Some(waiting) = found else {
+            self.0.sign_in_limits.check_attempt(meta, None)?;
+            return Err(AuthError::SignInExpired);
+        };
+        let user = users::find_by_id(reader, &waiting.user_id)
+            .await?
+            .ok_or(AuthError::SignInExpired)?;
+        let me = user.user.me()?;
+        self.0
+            .sign_in_limits
+            .check_attempt(meta, Some(me.email.as_str()))?;
+        let mut tx = self.0.db.begin_write().await?;
+        if !challenge::take(&mut tx, &hash).await? {
+            return Err(AuthError::SignInExpired);
+        }
+        Ok(Claim {
+            tx,
+            hash,
+            user,
+            me,
+            checked_hash: waiting.checked_hash,
+        })
+    }
+
+    /// A wrong code for a claimed sign-in: the claim is let go, the code
+    /// counts against it and in the user's log. The error to answer with.
+    async fn wrong_code(
+        &self,
+        claim: Claim,
+        meta: &ClientMeta,
+        code: &SecondFactorCode,
+    ) -> AuthError {
+        let Claim { tx, hash, me, .. } = claim;
+        drop(tx);
+        let counted = match self.0.db.acquire_write().await {
+            Ok(mut conn) => challenge::count_failure(&mut conn, &hash).await,
+            Err(err) => Err(err.into()),
+        };
+        if let Err(err) = counted {
+            return err;
+        }
+        self.failed_sign_in(None, Some(&me), meta, Some(code)).await;
+        AuthError::WrongCode
+    }
+
+    /// Opens the session of a claimed sign-in; when the password changed
+    /// since it was checked, nothing opens and the sign-in has ended.
+    async fn open_claimed(
+        &self,
+        claim: Claim,
+        method: SignInMethod,
+        meta: &ClientMeta,
+    ) -> Result<NewSession, AuthError> {
+        let opened = Opened {
+            meta,
+            method,
+            now: self.now(),
+        };
+        self.open_session(claim.tx, &claim.user, &claim.checked_hash, opened)
             .await
             .map_err(|err| match err {
                 AuthError::InvalidCredentials => AuthError::SignInExpired,

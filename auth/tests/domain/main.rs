@@ -20,6 +20,7 @@ mod notices;
 mod password;
 mod policy;
 mod reauth;
+mod required_second_factor;
 mod rotation;
 mod scopes;
 mod second_factor;

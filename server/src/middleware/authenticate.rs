@@ -35,6 +35,11 @@ pub async fn authenticate(
     };
     req.extensions_mut().insert(authentication);
     req.extensions_mut().insert(meta);
+    // A sign-in waiting for its second factor, for the page that asks for
+    // it to show what it needs (the app to set up).
+    if let Some(waiting) = state.cookies.read_challenge(req.headers()) {
+        req.extensions_mut().insert(waiting);
+    }
     let mut response = next.run(req).await;
     // At most one `Set-Cookie` for the session: a handler that set one (a
     // sign-in answering a stale cookie) knows better than this removal.

@@ -1,12 +1,14 @@
-//! `POST /api/auth/{signup,login,login/code,logout}`: JSON bodies or HTML
+//! `POST /api/auth/{signup,login,login/code,login/setup,logout}`: JSON bodies or HTML
 //! form posts. JSON gets JSON back; a form post is redirected to the next page, or back
 //! to its own page with `?error=CODE`.
 
 use api::{
     ApiError, ErrorCode, LoginCodeRequest, LoginRequest, PasswordChange, SecondFactorChallenge,
-    SignupRequest,
+    SignupRequest, TotpSetup,
 };
-use auth::{AuthError, Authentication, Challenge, ChallengeToken, NewSession, SignInStep};
+use auth::{
+    AuthError, Authentication, Challenge, ChallengeToken, ClientMeta, NewSession, SignInStep,
+};
 use axum::Json;
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
@@ -15,7 +17,7 @@ use serde::Deserialize;
 
 use crate::error::HttpError;
 use crate::extract::{Client, Reply, SignedIn, Submission, client_meta};
-use crate::return_to::{LOGIN, LOGIN_CODE, ReturnTo};
+use crate::return_to::{LOGIN, LOGIN_CODE, LOGIN_SETUP, ReturnTo};
 use crate::state::AppState;
 
 /// Where a browser lands after signing in.
@@ -73,7 +75,12 @@ pub async fn login(
             signed_in(&state, reply, StatusCode::OK, &session, landing)
         }
         Ok(SignInStep::SecondFactor(challenge)) => {
-            second_factor_asked(&state, reply, &challenge, back.as_ref())
+            let next = Waiting::Code;
+            second_factor_asked(&state, reply, (challenge, None), next, back.as_ref())
+        }
+        Ok(SignInStep::SetupRequired(challenge, setup)) => {
+            let next = Waiting::Setup;
+            second_factor_asked(&state, reply, (challenge, Some(setup)), next, back.as_ref())
         }
         Err(err) => failed(reply, err, &on_page(LOGIN, back.as_ref())),
     }
@@ -90,6 +97,26 @@ pub struct CodeForm {
     next: Option<String>,
 }
 
+/// What a sign-in waits for after the password.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Waiting {
+    /// A code from the user's second factor (`/login/code`).
+    Code,
+    /// An authenticator app set up, the account requiring one
+    /// (`/login/setup`).
+    Setup,
+}
+
+impl Waiting {
+    /// The page that asks for it.
+    fn page(self) -> &'static str {
+        match self {
+            Waiting::Code => LOGIN_CODE,
+            Waiting::Setup => LOGIN_SETUP,
+        }
+    }
+}
+
 /// `POST /api/auth/login/code`: the second half of signing in with a second
 /// factor. Signed in, the sign-in's cookie goes; when the sign-in has ended
 /// (five minutes, or too many wrong codes) the browser is sent back to
@@ -98,38 +125,67 @@ pub async fn login_code(
     State(state): State<AppState>,
     Client(meta): Client,
     headers: HeaderMap,
+    submission: Submission<CodeForm>,
+) -> Response {
+    finish_sign_in(&state, meta, &headers, submission, Waiting::Code).await
+}
+
+/// `POST /api/auth/login/setup`: the second half of signing in where the
+/// account requires a second factor and the user had none: a code from the
+/// app just set up. As for [`login_code`] otherwise.
+pub async fn login_setup(
+    State(state): State<AppState>,
+    Client(meta): Client,
+    headers: HeaderMap,
+    submission: Submission<CodeForm>,
+) -> Response {
+    finish_sign_in(&state, meta, &headers, submission, Waiting::Setup).await
+}
+
+/// Turns the sign-in waiting for `waiting` into a session with the code.
+async fn finish_sign_in(
+    state: &AppState,
+    meta: ClientMeta,
+    headers: &HeaderMap,
     Submission { reply, body }: Submission<CodeForm>,
+    waiting: Waiting,
 ) -> Response {
     let back = going_back(
-        &state,
+        state,
         body.as_ref().ok().and_then(|form| form.next.as_deref()),
     );
     let result = match body {
         Ok(form) => {
             let challenge = match (&form.request.challenge, reply) {
                 (Some(sent), Reply::Json) => ChallengeToken::parse(sent),
-                _ => state.cookies.read_challenge(&headers),
+                _ => state.cookies.read_challenge(headers),
             };
-            match challenge {
-                Some(challenge) => state
-                    .auth
-                    .complete_sign_in(&challenge, &form.request.code, meta)
-                    .await
-                    .map_err(ApiError::from),
-                None => Err(AuthError::SignInExpired.into()),
-            }
+            let code = &form.request.code;
+            let finished = match (challenge, waiting) {
+                (Some(challenge), Waiting::Code) => {
+                    state.auth.complete_sign_in(&challenge, code, meta).await
+                }
+                (Some(challenge), Waiting::Setup) => {
+                    state
+                        .auth
+                        .complete_setup_sign_in(&challenge, code, meta)
+                        .await
+                }
+                (None, _) => Err(AuthError::SignInExpired),
+            };
+            finished.map_err(ApiError::from)
         }
         Err(err) => Err(err),
     };
     let mut response = match result {
         Ok(session) => {
             let landing = back.as_ref().map_or(HOME, ReturnTo::as_str);
-            signed_in(&state, reply, StatusCode::OK, &session, landing)
+            signed_in(state, reply, StatusCode::OK, &session, landing)
         }
         Err(err) if err.code == ErrorCode::SignInExpired => {
             failed(reply, err, &on_page(LOGIN, back.as_ref()))
         }
-        Err(err) => return failed(reply, err, &on_page(LOGIN_CODE, back.as_ref())),
+        Err(err) => return failed(reply, err, &on_page(waiting.page(), back.as_ref())),
     };
     if reply == Reply::Page {
         response
@@ -139,24 +195,27 @@ pub async fn login_code(
     response
 }
 
-/// The password was right and a code must follow: a script gets the
-/// challenge to send with it; a browser keeps it in a cookie for five
-/// minutes and goes to the code form.
+/// The password was right and the second factor must follow: a script
+/// gets the challenge to send with it (and the app to set up, when that
+/// is what it waits for); a browser keeps it in a cookie for five minutes
+/// and goes to the page that asks for it.
 fn second_factor_asked(
     state: &AppState,
     reply: Reply,
-    challenge: &Challenge,
+    (challenge, setup): (Challenge, Option<TotpSetup>),
+    waiting: Waiting,
     back: Option<&ReturnTo>,
 ) -> Response {
     match reply {
         Reply::Json => Json(SecondFactorChallenge {
             challenge: challenge.token.expose().to_owned(),
             expires_at: challenge.expires_at,
+            setup,
         })
         .into_response(),
         Reply::Page => {
             let max_age_secs = challenge.expires_at.millis_since(state.auth.now()) / 1000;
-            let mut response = Redirect::to(&on_page(LOGIN_CODE, back)).into_response();
+            let mut response = Redirect::to(&on_page(waiting.page(), back)).into_response();
             response.headers_mut().insert(
                 header::SET_COOKIE,
                 state.cookies.set_challenge(&challenge.token, max_age_secs),

@@ -2,7 +2,7 @@
 //! client sends can make this panic.
 
 use api::rpc::{Call, Method, Request, Response, RpcError, decode};
-use api::{ApiError, PolicySet, PolicySetParams};
+use api::{ApiError, PolicySet, PolicySetParams, SecondFactorPolicySetParams};
 use auth::{Auth, Caller, ClientMeta, PolicyChange};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -145,6 +145,15 @@ async fn dispatch(
                 .reset_member_second_factor(params_of(params)?, meta)
                 .await?,
         ),
+        Method::SecondFactorPolicySet => {
+            let params: SecondFactorPolicySetParams = params_of(params)?;
+            to_json(
+                auth.as_owner(caller)?
+                    .set_second_factor_required(params.required, meta)
+                    .await?,
+            )
+        }
+        Method::RecoveryCodesRenew => to_json(user.renew_recovery_codes(meta).await?),
     }
 }
 

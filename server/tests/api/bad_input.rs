@@ -382,7 +382,15 @@ async fn assert_signed_out(route: &Route, response: Response) {
         Answers::Json | Answers::ServerFn | Answers::Page => &body["code"],
     };
     assert!(
-        ["unauthenticated", "invalid_params", "not_found"].contains(&code.as_str().unwrap_or("")),
+        // `sign_in_expired`: the page of a sign-in waiting for its second
+        // factor, without one.
+        [
+            "unauthenticated",
+            "invalid_params",
+            "not_found",
+            "sign_in_expired"
+        ]
+        .contains(&code.as_str().unwrap_or("")),
         "{what}: {body}"
     );
 }

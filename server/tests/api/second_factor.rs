@@ -282,3 +282,121 @@ async fn an_owner_turns_off_a_members_lost_app_and_the_password_signs_them_in_ag
     assert_eq!(reset["turned_off"], true);
     assert!(session_token(login.headers()).is_some());
 }
+
+/// An owner with an app who requires one of everyone, and a member
+/// without one: the owner's session and the member.
+async fn required_of_a_member(app: &TestApp) -> (String, TestUser) {
+    let (owner, _, _) = with_app(app, &TestUser::generate()).await;
+    let member = app.added_member(&owner, "Max Member").await;
+    let set = app
+        .rpc_ok(
+            "account_second_factor_policy_set",
+            json!({"required": true}),
+            Cred::Cookie(&owner),
+        )
+        .await;
+    assert_eq!(set["required"], true);
+    (owner, member)
+}
+
+#[tokio::test]
+async fn where_it_is_required_a_script_gets_the_app_to_set_up_and_signs_in_with_its_code() {
+    let app = spawn_app().await;
+    let (_, member) = required_of_a_member(&app).await;
+
+    let asked = app.login(&member).await;
+    let set_a_session = session_token(asked.headers()).is_some();
+    let challenge: Value = asked.json().await.unwrap();
+    let secret = challenge["setup"]["secret"].as_str().unwrap().to_owned();
+    let as_code = app
+        .post_json(
+            "/api/auth/login/code",
+            &json!({"challenge": challenge["challenge"], "code": code_now(&app, &secret)}),
+            None,
+        )
+        .await;
+    let done = app
+        .post_json(
+            "/api/auth/login/setup",
+            &json!({"challenge": challenge["challenge"], "code": code_now(&app, &secret)}),
+            None,
+        )
+        .await;
+
+    assert!(!set_a_session, "the password alone opens no session");
+    assert_eq!(
+        as_code.status(),
+        StatusCode::UNAUTHORIZED,
+        "not a code challenge"
+    );
+    assert_eq!(done.status(), StatusCode::OK);
+    let cookie = session_token(done.headers()).expect("a session");
+    let me = app
+        .rpc_ok("account_verify", json!({}), Cred::Cookie(&cookie))
+        .await;
+    assert_eq!(me["signed_in_with"], "password_and_totp");
+    let codes = app
+        .rpc_ok(
+            "account_recovery_codes_renew",
+            json!({}),
+            Cred::Cookie(&cookie),
+        )
+        .await;
+    assert_eq!(codes["codes"].as_array().unwrap().len(), 10);
+}
+
+#[tokio::test]
+async fn where_it_is_required_a_browser_is_sent_to_set_the_app_up_and_in() {
+    let app = spawn_app().await;
+    let (_, member) = required_of_a_member(&app).await;
+
+    let asked = post_password_form(&app, &member).await;
+    let challenge = challenge_cookie(&asked);
+    let page = app
+        .client
+        .get(app.url("/login/setup"))
+        .header(COOKIE, &challenge)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let secret = page
+        .split("data-testid=\"totp-secret\">")
+        .nth(1)
+        .and_then(|rest| rest.split('<').next())
+        .expect("the key on the page")
+        .replace(' ', "");
+    let done = app
+        .client
+        .post(app.url("/api/auth/login/setup"))
+        .form(&[("code", code_now(&app, &secret).as_str())])
+        .header("sec-fetch-site", "same-origin")
+        .header(COOKIE, &challenge)
+        .send()
+        .await
+        .unwrap();
+
+    assert_eq!(location(&asked), "/login/setup");
+    assert!(page.contains("<svg"), "the QR code is drawn on the server");
+    assert_eq!(done.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&done), "/account/security");
+    assert!(session_token(done.headers()).is_some());
+}
+
+#[tokio::test]
+async fn requiring_it_is_refused_to_an_owner_without_an_app() {
+    let app = spawn_app().await;
+    let owner = app.signed_up(&TestUser::generate()).await;
+
+    let (status, answer) = app
+        .rpc(
+            "account_second_factor_policy_set",
+            json!({"required": true}),
+            Cred::Cookie(&owner),
+        )
+        .await;
+
+    assert_rpc_error(status, &answer, StatusCode::CONFLICT, "conflict");
+}

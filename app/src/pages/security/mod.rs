@@ -6,6 +6,7 @@ mod member_actions;
 mod members;
 mod password;
 mod policy;
+mod require_second_factor;
 mod second_factor;
 mod sessions;
 mod tokens;
@@ -112,6 +113,7 @@ fn Cards(me: Me, data: PageData) -> impl IntoView {
     reload_if_role_is_not(use_live(), me.role);
     let owner = me.role == Role::Owner;
     let account_name = me.account_name.clone();
+
     // Each card's view type is erased: nested, they would be too deep a
     // type for the compiler.
     let cards = [
@@ -123,7 +125,18 @@ fn Cards(me: Me, data: PageData) -> impl IntoView {
             .into_any(),
         view! { <tokens::TokensCard tokens=data.tokens /> }.into_any(),
         view! { <password::PasswordCard /> }.into_any(),
-        view! { <second_factor::SecondFactorCard status=data.second_factor /> }.into_any(),
+        view! { <second_factor::SecondFactorCard status=data.second_factor policy=data.policy /> }
+            .into_any(),
+        owner
+            .then(|| {
+                view! {
+                    <require_second_factor::RequireSecondFactorCard
+                        policy=data.policy
+                        status=data.second_factor
+                    />
+                }
+            })
+            .into_any(),
         owner
             .then(|| view! { <members::MembersCard members=data.members overview=data.overview /> })
             .into_any(),

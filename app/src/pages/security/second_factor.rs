@@ -3,22 +3,41 @@
 //! from it; the recovery codes are shown once, then; turning it off needs
 //! the password and a code.
 
-use api::{ApiError, SecondFactorStatus, ago, in_fours};
+use api::{ApiError, PolicyView, SecondFactorStatus, ago, in_fours};
 use leptos::prelude::*;
 
-use super::{Outcome, loaded, outcome_view};
+use super::{Outcome, outcome_view};
 use crate::components::{
     CopyButton, CurrentPassword, Field, SecondFactorInput, use_hydrated, use_reauth,
 };
 use crate::live::use_live;
-use crate::server_fns::{TotpSetupShown, confirm_totp_setup, start_totp_setup, turn_off_totp};
+use crate::server_fns::{
+    TotpSetupShown, confirm_totp_setup, renew_recovery_codes, start_totp_setup, turn_off_totp,
+};
+
+/// What the card's parts share: the status to reload, where to show the
+/// recovery codes, and the result line.
+#[derive(Clone, Copy)]
+struct CardState {
+    status: Resource<Result<SecondFactorStatus, ApiError>>,
+    codes: RwSignal<Option<Vec<String>>>,
+    outcome: RwSignal<Option<Outcome>>,
+}
 
 #[component]
-pub fn SecondFactorCard(status: Resource<Result<SecondFactorStatus, ApiError>>) -> impl IntoView {
+pub fn SecondFactorCard(
+    status: Resource<Result<SecondFactorStatus, ApiError>>,
+    policy: Resource<Result<PolicyView, ApiError>>,
+) -> impl IntoView {
     let live = use_live();
     let outcome = RwSignal::new(None::<Outcome>);
     let setup = RwSignal::new(None::<TotpSetupShown>);
     let codes = RwSignal::new(None::<Vec<String>>);
+    let card = CardState {
+        status,
+        codes,
+        outcome,
+    };
     let start = Action::new(|()| start_totp_setup());
     let reauth = use_reauth();
     let begin = move || {
@@ -54,10 +73,20 @@ pub fn SecondFactorCard(status: Resource<Result<SecondFactorStatus, ApiError>>) 
                 setup.get().map(|shown| view! { <SetupForm shown setup confirmed outcome /> })
             }}
             <Show when=move || setup.with(Option::is_none) && codes.with(Option::is_none)>
-                {loaded(
-                    status,
-                    move |now| status_view(now, live.server_now(), begin, start, turned_off, outcome),
-                )}
+                <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+                    {move || Suspend::new(async move {
+                        // Whether the account requires it: then it stays on.
+                        let required = policy.await.is_ok_and(|view| view.second_factor_required);
+                        match status.await {
+                            Ok(now) => {
+                                let server_now = live.server_now();
+                                status_view(now, server_now, begin, start, turned_off, (card, required))
+                                    .into_any()
+                            }
+                            Err(err) => view! { <p class="form-error">{err.message}</p> }.into_any(),
+                        }
+                    })}
+                </Transition>
             </Show>
             {outcome_view(outcome)}
         </section>
@@ -72,9 +101,10 @@ fn status_view(
     begin: impl Fn() + Copy + Send + Sync + 'static,
     start: Action<(), Result<TotpSetupShown, ApiError>>,
     turned_off: impl Fn() + Copy + Send + Sync + 'static,
-    outcome: RwSignal<Option<Outcome>>,
+    (card, required): (CardState, bool),
 ) -> impl IntoView {
     let ready = use_hydrated();
+    let outcome = card.outcome;
     match status.totp_since {
         None => view! {
             <p class="muted" data-testid="second-factor-status">
@@ -91,21 +121,24 @@ fn status_view(
             </button>
         }
         .into_any(),
-        Some(since) => {
-            let left = match status.recovery_codes_left {
-                1 => "1 recovery code left.".to_owned(),
-                n => format!("{n} recovery codes left."),
-            };
-            view! {
-                <p data-testid="second-factor-status">
-                    "On since " {ago(since, now)}
-                    ": signing in asks for a code from your authenticator app after the password."
-                </p>
-                <p class="muted">{left}</p>
-                <TurnOff turned_off outcome />
-            }
-            .into_any()
+        Some(since) => view! {
+            <p data-testid="second-factor-status">
+                "On since " {ago(since, now)}
+                ": signing in asks for a code from your authenticator app after the password."
+            </p>
+            <RecoveryCodesLeft left=status.recovery_codes_left card />
+            {if required {
+                view! {
+                    <p class="muted" data-testid="second-factor-required">
+                        "Your account requires two-step sign-in, so it stays on."
+                    </p>
+                }
+                    .into_any()
+            } else {
+                view! { <TurnOff turned_off outcome /> }.into_any()
+            }}
         }
+        .into_any(),
     }
 }
 
@@ -173,6 +206,64 @@ fn SetupForm(
     }
 }
 
+/// How many recovery codes are left, and the button that makes new ones
+/// (after the password again, when it was not entered recently).
+#[component]
+fn RecoveryCodesLeft(left: usize, card: CardState) -> impl IntoView {
+    let ready = use_hydrated();
+    let reauth = use_reauth();
+    let renew = Action::new(|()| renew_recovery_codes());
+    let again = move || {
+        card.outcome.set(None);
+        renew.dispatch(());
+    };
+    Effect::new(move |_| match renew.value().get() {
+        Some(Ok(made)) => {
+            card.codes.set(Some(made.codes));
+            card.status.refetch();
+        }
+        Some(Err(err)) => {
+            let asked_for_password = reauth.handles(&err, again);
+            if !asked_for_password {
+                card.outcome.set(Some(Outcome::Failed(err.message)));
+            }
+        }
+        None => {}
+    });
+    let (line, button, class) = match left {
+        0 => (
+            "You have no recovery codes: if you lose your phone, you cannot sign in. \
+             Make them now and keep them somewhere safe."
+                .to_owned(),
+            "Make recovery codes",
+            "button primary-inline",
+        ),
+        1 => (
+            "1 recovery code left.".to_owned(),
+            "Make new recovery codes",
+            "button",
+        ),
+        n => (
+            format!("{n} recovery codes left."),
+            "Make new recovery codes",
+            "button",
+        ),
+    };
+    view! {
+        <p class=if left == 0 { "banner warning" } else { "muted" } data-testid="recovery-codes-left">
+            {line}
+        </p>
+        <button
+            type="button"
+            class=class
+            disabled=move || !ready.get() || renew.pending().get()
+            on:click=move |_| again()
+        >
+            {button}
+        </button>
+    }
+}
+
 /// The recovery codes, shown this once.
 #[component]
 fn RecoveryCodesShown(shown: Vec<String>, codes: RwSignal<Option<Vec<String>>>) -> impl IntoView {
@@ -180,8 +271,9 @@ fn RecoveryCodesShown(shown: Vec<String>, codes: RwSignal<Option<Vec<String>>>) 
     view! {
         <div class="secret" role="status">
             <p>
-                <strong>"Two-step sign-in is on. Save your recovery codes now."</strong>
-                " Each one signs you in once if you lose your phone; they are not shown again."
+                <strong>"Save your recovery codes now."</strong>
+                " Each one signs you in once if you lose your phone; they are not shown again, \
+                 and any codes you had before no longer work."
             </p>
             <ol class="recovery-codes" data-testid="recovery-codes">
                 {shown.into_iter().map(|code| view! { <li><code>{code}</code></li> }).collect_view()}

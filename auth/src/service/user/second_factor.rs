@@ -3,15 +3,15 @@
 
 use api::{
     ApiError, ErrorCode, NoticeKind, OneTimeCode, RecoveryCodes, SecondFactorCode,
-    SecondFactorStatus, TotpConfirmParams, TotpSetup, TotpTurnOffParams,
+    SecondFactorStatus, TotpConfirmParams, TotpSetup, TotpTurnOffParams, messages,
 };
 
 use super::UserActions;
-use crate::AuthError;
 use crate::audit::{AuditEvent, AuditKind};
 use crate::notices::{self, NewNotice};
 use crate::second_factor::{self, RecoveryCodeSet, TotpSecret};
 use crate::service::ClientMeta;
+use crate::{AuthError, users};
 
 impl UserActions<'_> {
     /// Starts setting up an authenticator app: a new secret, which signs
@@ -100,6 +100,16 @@ impl UserActions<'_> {
             .check_attempt(meta, Some(caller.me.email.as_str()))?;
         caller.require_session()?;
         let code = SecondFactorCode::parse(&params.code)?;
+        let required = {
+            let mut conn = auth.0.db.reader().acquire().await?;
+            users::second_factor_required_since(&mut conn, &caller.me.account_id).await?
+        };
+        if required.is_some() {
+            return Err(AuthError::Rejected(ApiError::new(
+                ErrorCode::Conflict,
+                messages::SECOND_FACTOR_REQUIRED,
+            )));
+        }
         if !self.is_own_password(params.password).await? {
             return Err(AuthError::Rejected(ApiError {
                 field: Some("password".into()),
@@ -122,6 +132,37 @@ impl UserActions<'_> {
         Ok(SecondFactorStatus {
             totp_since: None,
             recovery_codes_left: 0,
+        })
+    }
+
+    /// Makes ten new recovery codes, shown this once; the old ones stop
+    /// working. Needs an authenticator app, and a browser session with the
+    /// password entered recently (signing in counts).
+    #[tracing::instrument(skip_all, fields(user_id = %self.caller.me.user_id))]
+    pub async fn renew_recovery_codes(
+        &self,
+        meta: &ClientMeta,
+    ) -> Result<RecoveryCodes, AuthError> {
+        let (auth, caller) = (self.auth, self.caller);
+        caller.require_session()?;
+        auth.require_recent_password(caller).await?;
+        let user_id = &caller.me.user_id;
+        let mut tx = auth.0.db.begin_write().await?;
+        if second_factor::app_since(&mut tx, user_id).await?.is_none() {
+            return Err(AuthError::Rejected(ApiError::new(
+                ErrorCode::Conflict,
+                "Recovery codes stand in for an authenticator app: set one up first.",
+            )));
+        }
+        let codes = RecoveryCodeSet::generate()?;
+        codes.store(&mut tx, user_id).await?;
+        tx.commit().await?;
+        let event = AuditEvent::new(AuditKind::RecoveryCodesRenewed, auth.now(), meta)
+            .by(&caller.me.account_id, user_id)
+            .target(user_id.as_str());
+        auth.0.audit.record(event).await;
+        Ok(RecoveryCodes {
+            codes: codes.shown(),
         })
     }
 

@@ -1,0 +1,123 @@
+//! "Two-step sign-in for everyone": the owner requires a second factor of
+//! the whole account, or no longer. Members without one are signed out and
+//! set one up when they sign in again; the owner needs one first.
+
+use api::{ApiError, PolicyView, SecondFactorStatus};
+use leptos::prelude::*;
+
+use super::{Outcome, outcome_view};
+use crate::components::{use_hydrated, use_reauth};
+use crate::server_fns::set_second_factor_required;
+
+#[component]
+pub fn RequireSecondFactorCard(
+    policy: Resource<Result<PolicyView, ApiError>>,
+    status: Resource<Result<SecondFactorStatus, ApiError>>,
+) -> impl IntoView {
+    let reauth = use_reauth();
+    let outcome = RwSignal::new(None::<Outcome>);
+    let change = Action::new(|required: &bool| set_second_factor_required(*required));
+    let ask = move |wanted: bool| {
+        outcome.set(None);
+        change.dispatch(wanted);
+    };
+    Effect::new(move |_| match change.value().get() {
+        Some(Ok(set)) => {
+            outcome.set(Some(Outcome::Done(changed_words(set))));
+            policy.refetch();
+        }
+        Some(Err(err)) => {
+            let wanted = change.input().get_untracked().unwrap_or(true);
+            let asked_for_password = reauth.handles(&err, move || ask(wanted));
+            if !asked_for_password {
+                outcome.set(Some(Outcome::Failed(err.message)));
+            }
+        }
+        None => {}
+    });
+    view! {
+        <section class="card" aria-labelledby="require-second-factor-heading">
+            <h2 id="require-second-factor-heading">"Two-step sign-in for everyone"</h2>
+            <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    let required = policy.await.map(|view| view.second_factor_required);
+                    let owner_has_one = status.await.map(|status| status.totp_since.is_some());
+                    match (required, owner_has_one) {
+                        (Ok(required), Ok(owner_has_one)) => {
+                            requirement_view(required, owner_has_one, change, ask).into_any()
+                        }
+                        (Err(err), _) | (_, Err(err)) => {
+                            view! { <p class="form-error">{err.message}</p> }.into_any()
+                        }
+                    }
+                })}
+            </Transition>
+            {outcome_view(outcome)}
+        </section>
+    }
+}
+
+/// What applies, and the button that changes it.
+fn requirement_view(
+    required: bool,
+    owner_has_one: bool,
+    change: Action<bool, Result<api::SecondFactorPolicySet, ApiError>>,
+    ask: impl Fn(bool) + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let ready = use_hydrated();
+    if required {
+        return view! {
+            <p data-testid="second-factor-requirement">
+                "Required: everyone signs in with a code from an authenticator app after the \
+                 password, and nobody can turn it off."
+            </p>
+            <button
+                type="button"
+                class="button"
+                disabled=move || !ready.get() || change.pending().get()
+                on:click=move |_| ask(false)
+            >
+                "Stop requiring it"
+            </button>
+        }
+        .into_any();
+    }
+    view! {
+        <p class="muted" data-testid="second-factor-requirement">
+            "Each person decides. Required, everyone signs in with a code from an \
+             authenticator app after the password; anyone without one is signed out and \
+             sets one up when they sign in again."
+        </p>
+        {(!owner_has_one).then(|| view! {
+            <p class="muted" data-testid="second-factor-requirement-blocked">
+                "Set up your own authenticator app in Two-step sign-in first."
+            </p>
+        })}
+        <button
+            type="button"
+            class="button primary-inline"
+            disabled=move || !ready.get() || !owner_has_one || change.pending().get()
+            on:click=move |_| ask(true)
+        >
+            "Require two-step sign-in"
+        </button>
+    }
+    .into_any()
+}
+
+/// What the owner is told after a change.
+fn changed_words(set: api::SecondFactorPolicySet) -> String {
+    const ON: &str = "Everyone needs two-step sign-in from now on.";
+    match (set.required, set.sessions_ended) {
+        (false, _) => "Two-step sign-in is up to each person again.".to_owned(),
+        (true, 0) => ON.to_owned(),
+        (true, 1) => format!(
+            "{ON} 1 session of someone without it was ended; they set it up when they sign in \
+             again."
+        ),
+        (true, n) => format!(
+            "{ON} {n} sessions of people without it were ended; they set it up when they sign \
+             in again."
+        ),
+    }
+}
