@@ -115,9 +115,12 @@ export default defineConfig({
   ],
 });
 
+/** The main server by host name: browsers refuse passkeys on an IP address. */
+export const localhostBaseURL = `http://localhost:${port}`;
 export const fastBaseURL = `http://127.0.0.1:${fastPort}`;
 export const reauthBaseURL = `http://127.0.0.1:${reauthPort}`;
 export const reauthWindowMs = 2_000;
+export const reauthLocalhostBaseURL = `http://localhost:${reauthPort}`;
 export const rotatingBaseURL = `http://127.0.0.1:${rotatingPort}`;
 export const nginxBaseURL = `http://127.0.0.1:${proxyPort}`;
 export const caddyBaseURL = `http://127.0.0.1:${caddyPort}`;

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the build tools `make run` and `make test` need, skipping what is
-# already there: the wasm32 target, cargo-leptos, wasm-bindgen-cli of exactly
+# already there: OpenSSL's headers, the wasm32 target, cargo-leptos, wasm-bindgen-cli of exactly
 # the version in Cargo.lock, and wasm-opt (binaryen, from npm, for release
 # builds). Only the package registries are reachable, so nothing is
 # downloaded from anywhere else.
@@ -11,6 +11,15 @@ CARGO_LEPTOS_VERSION=0.3.10
 BINARYEN_VERSION=132
 
 step() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+
+# OpenSSL's headers and pkg-config, for webauthn-rs (passkeys), from Debian.
+if ! pkg-config --exists openssl 2>/dev/null; then
+  sudo=""
+  [ "$(id -u)" = 0 ] || sudo=sudo
+  step "installing libssl-dev and pkg-config from Debian"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq libssl-dev pkg-config >/dev/null
+fi
 
 if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   step "adding the wasm32-unknown-unknown target"

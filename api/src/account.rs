@@ -20,7 +20,8 @@ pub enum CredentialKind {
 /// `account_password_confirm`: the caller's password entered again before
 /// a sensitive action (creating an API token, adding a member, changing the
 /// policy, signing out the account), or instead a code from their
-/// authenticator app or a recovery code. Exactly one of the two.
+/// authenticator app or a recovery code, or a passkey's answer to
+/// `account_passkey_confirm_start`. Exactly one of the three.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, Default, Deserialize)]
 pub struct PasswordConfirmParams {
@@ -28,6 +29,8 @@ pub struct PasswordConfirmParams {
     pub password: Option<Password>,
     #[serde(default)]
     pub code: Option<String>,
+    #[serde(default)]
+    pub passkey: Option<crate::PasskeyAssertion>,
 }
 
 /// `POST /api/auth/password`.

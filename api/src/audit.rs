@@ -36,6 +36,10 @@ pub enum AuditKind {
     TotpRemoved,
     /// A user made new recovery codes; the old ones stopped working.
     RecoveryCodesRenewed,
+    /// A user registered a passkey.
+    PasskeyAdded,
+    /// A user removed one of their passkeys.
+    PasskeyRemoved,
 }
 
 /// Whether what an entry records went through.
@@ -51,7 +55,7 @@ pub enum AuditOutcome {
 }
 
 impl AuditKind {
-    pub const ALL: [AuditKind; 19] = [
+    pub const ALL: [AuditKind; 21] = [
         AuditKind::SignedUp,
         AuditKind::SignedIn,
         AuditKind::SignInFailed,
@@ -71,6 +75,8 @@ impl AuditKind {
         AuditKind::TotpAdded,
         AuditKind::TotpRemoved,
         AuditKind::RecoveryCodesRenewed,
+        AuditKind::PasskeyAdded,
+        AuditKind::PasskeyRemoved,
     ];
 
     pub const fn as_str(self) -> &'static str {
@@ -94,6 +100,8 @@ impl AuditKind {
             AuditKind::TotpAdded => "totp_added",
             AuditKind::TotpRemoved => "totp_removed",
             AuditKind::RecoveryCodesRenewed => "recovery_codes_renewed",
+            AuditKind::PasskeyAdded => "passkey_added",
+            AuditKind::PasskeyRemoved => "passkey_removed",
         }
     }
 
@@ -123,6 +131,8 @@ impl AuditKind {
             AuditKind::TotpAdded => "Authenticator app set up",
             AuditKind::TotpRemoved => "Authenticator app turned off",
             AuditKind::RecoveryCodesRenewed => "New recovery codes made",
+            AuditKind::PasskeyAdded => "Passkey added",
+            AuditKind::PasskeyRemoved => "Passkey removed",
         }
     }
 

@@ -110,6 +110,11 @@ hex_id!(
     NoticeId,
     "a notice id"
 );
+hex_id!(
+    /// The id of a registered passkey (not its WebAuthn credential id).
+    PasskeyId,
+    "a passkey id"
+);
 
 #[cfg(test)]
 mod tests {

@@ -18,6 +18,7 @@ pub mod messages;
 pub mod openapi;
 #[cfg(feature = "schema")]
 pub mod openrpc;
+mod passkey;
 mod policy;
 mod probe;
 pub mod rpc;
@@ -42,13 +43,17 @@ pub use audit::{
 pub use display::{ago, countdown, exact, remaining};
 pub use error::{ApiError, ErrorCode};
 pub use expiry::{EndKind, ExpiryWarning, WARN_BEFORE_MS, expiry_warning, warning_starts_at};
-pub use ids::{AccountId, IdError, NoticeId, SessionId, TokenId, UserId};
+pub use ids::{AccountId, IdError, NoticeId, PasskeyId, SessionId, TokenId, UserId};
 pub use inputs::{
     DisplayName, EmailAddress, InputError, LoginRequest, NewMemberRequest, PASSWORD_MAX_CHARS,
     PASSWORD_MIN_CHARS, Password, SignupRequest,
 };
 pub use live::LiveEvent;
 pub use me::{Me, Role, SignedIn};
+pub use passkey::{
+    MAX_PASSKEYS_PER_USER, PASSKEY_NAME_MAX_CHARS, PasskeyAssertion, PasskeyCeremony, PasskeyInfo,
+    PasskeyName, PasskeyRegisterParams, PasskeyRemoveParams,
+};
 pub use policy::{ABSOLUTE_MINUTES, IDLE_MINUTES, PolicyErrors, Preset, SessionPolicy};
 pub use probe::{ProbeAnswer, ProbeStatus};
 pub use scope::TokenScope;

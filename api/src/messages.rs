@@ -18,6 +18,8 @@ pub const WRONG_CODE: &str =
     "That code is not right. Enter the newest one your app shows; each code counts once.";
 pub const SECOND_FACTOR_REQUIRED: &str = "Your account requires two-step sign-in, so it stays \
      on. Your account's owner can turn the requirement off.";
+pub const PASSKEY_REFUSED: &str =
+    "That passkey did not work here. Try again, or sign in another way.";
 pub const SOMETHING_WENT_WRONG: &str = "Something went wrong on our side. Please try again.";
 
 /// The warning before inactivity ends a session; `{when}` is how soon

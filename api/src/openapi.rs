@@ -8,8 +8,9 @@ use schemars::{JsonSchema, SchemaGenerator};
 use serde_json::{Value, json};
 
 use crate::{
-    ApiError, LoginCodeRequest, LoginRequest, Me, NewMemberRequest, PasswordChange,
-    PasswordChanged, ProbeAnswer, SecondFactorChallenge, SignedIn, SignupRequest, Verified,
+    ApiError, LoginCodeRequest, LoginRequest, Me, NewMemberRequest, PasskeyAssertion,
+    PasskeyCeremony, PasswordChange, PasswordChanged, ProbeAnswer, SecondFactorChallenge, SignedIn,
+    SignupRequest, Verified,
 };
 
 /// Where the schemas are, in the document.
@@ -50,15 +51,6 @@ pub fn document(version: &str) -> Value {
                     g.subschema_for::<SecondFactorChallenge>(),
                 ]}}}))]),
         }},
-        "/api/auth/login/code": {"post": {
-            "summary": "The second step of signing in: a code from the authenticator app, or a \
-                recovery code, for the challenge the password step answered.",
-            "requestBody": body::<LoginCodeRequest>(g, &json!({
-                "code": "123456",
-                "challenge": "VGhlIGNoYWxsZW5nZSB0aGUgcGFzc3dvcmQgZ2F2ZQAA",
-            })),
-            "responses": responses(&refused, &[("200", "Signed in: the session cookie is set.", json_of::<SignedIn>(g))]),
-        }},
         "/api/auth/password": {"post": {
             "summary": "Changes your password; every other session of yours ends.",
             "security": signed_in,
@@ -89,8 +81,10 @@ pub fn document(version: &str) -> Value {
             "responses": responses(&refused, &[("204", "Signed out.", Value::Null)]),
         }},
     });
-    if let (Some(paths), Value::Object(more)) = (paths.as_object_mut(), service_paths(g)) {
-        paths.extend(more);
+    for more in [second_step_paths(g, &refused), service_paths(g)] {
+        if let (Some(paths), Value::Object(more)) = (paths.as_object_mut(), more) {
+            paths.extend(more);
+        }
     }
     json!({
         "openapi": "3.1.0",
@@ -108,6 +102,61 @@ pub fn document(version: &str) -> Value {
                 "bearer": {"type": "http", "scheme": "bearer", "description": "A personal API token (`lk_…`)."},
             },
         },
+    })
+}
+
+/// The sign-in's second step (a code, the app an account requires, a
+/// passkey) and the passkey-alone sign-in.
+fn second_step_paths(g: &mut SchemaGenerator, refused: &Value) -> Value {
+    json!({
+        "/api/auth/login/code": {"post": {
+            "summary": "The second step of signing in: a code from the authenticator app, or a \
+                recovery code, for the challenge the password step answered.",
+            "requestBody": body::<LoginCodeRequest>(g, &json!({
+                "code": "123456",
+                "challenge": "VGhlIGNoYWxsZW5nZSB0aGUgcGFzc3dvcmQgZ2F2ZQAA",
+            })),
+            "responses": responses(refused, &[("200", "Signed in: the session cookie is set.", json_of::<SignedIn>(g))]),
+        }},
+        "/api/auth/login/setup": {"post": {
+            "summary": "The second step of signing in where the account requires a second \
+                factor and the user has none: a code from the app the password step answered \
+                with (`setup`).",
+            "requestBody": body::<LoginCodeRequest>(g, &json!({
+                "code": "123456",
+                "challenge": "VGhlIGNoYWxsZW5nZSB0aGUgcGFzc3dvcmQgZ2F2ZQAA",
+            })),
+            "responses": responses(refused, &[("200", "Signed in: the session cookie is set.", json_of::<SignedIn>(g))]),
+        }},
+        "/api/auth/passkey/start": {"post": {
+            "summary": "Starts signing in with a passkey alone: the options for \
+                `navigator.credentials.get()`, naming nobody.",
+            "responses": responses(refused, &[("200", "The ceremony, for five minutes.", json_of::<PasskeyCeremony>(g))]),
+        }},
+        "/api/auth/passkey/finish": {"post": {
+            "summary": "Signs in with the browser's answer to the ceremony (and `next`, the \
+                page of a protected app to go back to).",
+            "requestBody": body::<PasskeyAssertion>(g, &json!({
+                "ceremony": "VGhlIGNlcmVtb255IHRoZSBzdGFydCBhbnN3ZXJlZAAA",
+                "credential": {"id": "…", "rawId": "…", "type": "public-key", "response": {}},
+            })),
+            "responses": responses(refused, &[("200", "Signed in: the session cookie is set; \
+                `landing` is the page to go to.", json_of::<SignedIn>(g))]),
+        }},
+        "/api/auth/login/passkey/start": {"post": {
+            "summary": "The second step of signing in with a passkey instead of a code: the \
+                options for the waiting sign-in's user (its cookie, or `challenge`).",
+            "responses": responses(refused, &[("200", "The ceremony, for five minutes.", json_of::<PasskeyCeremony>(g))]),
+        }},
+        "/api/auth/login/passkey/finish": {"post": {
+            "summary": "Finishes the waiting sign-in with the passkey's answer (and \
+                `challenge`, for a script).",
+            "requestBody": body::<PasskeyAssertion>(g, &json!({
+                "ceremony": "VGhlIGNlcmVtb255IHRoZSBzdGFydCBhbnN3ZXJlZAAA",
+                "credential": {"id": "…", "rawId": "…", "type": "public-key", "response": {}},
+            })),
+            "responses": responses(refused, &[("200", "Signed in: the session cookie is set.", json_of::<SignedIn>(g))]),
+        }},
     })
 }
 

@@ -13,7 +13,8 @@ use crate::{
     AccountId, AccountSignedOut, ActiveUser, AuditCursor, AuditEntry, AuditKind, AuditListParams,
     AuditPage, AuditPerson, Count, CreatedToken, CredentialKind, Me, MemberInfo,
     MemberRemoveParams, MemberRemoved, MemberRoleSet, MemberRoleSetParams, MemberSecondFactorReset,
-    MemberSecondFactorResetParams, MemberSignOutParams, MemberSignedOut, PasswordConfirmParams,
+    MemberSecondFactorResetParams, MemberSignOutParams, MemberSignedOut, PasskeyCeremony,
+    PasskeyId, PasskeyInfo, PasskeyRegisterParams, PasskeyRemoveParams, PasswordConfirmParams,
     PasswordConfirmed, PolicyBounds, PolicySet, PolicySetParams, PolicyView, Preset, RecoveryCodes,
     Revoked, Role, SecondFactorPolicySet, SecondFactorPolicySetParams, SecondFactorStatus,
     SecurityOverview, SessionId, SessionInfo, SessionRevokeAllParams, SessionRevokeParams,
@@ -207,6 +208,24 @@ const fn summary(method: Method) -> &'static str {
             account, or no longer. Turned on, members without one are signed out and set \
             one up when they sign in again; refused while you have none yourself."
         }
+        Method::PasskeyList => "The caller's passkeys: name, when added and last used.",
+        Method::PasskeyRegisterStart => {
+            "Starts registering a passkey (browser session and a recent password only): \
+            the options for `navigator.credentials.create()`, and the ceremony to finish \
+            it with, within five minutes."
+        }
+        Method::PasskeyRegisterFinish => {
+            "Finishes registering a passkey with the browser's answer and a name for it."
+        }
+        Method::PasskeyRemove => {
+            "Removes one of the caller's passkeys (recent password); `false` for one that \
+            is not theirs. Refused for the last second factor while the account requires one."
+        }
+        Method::PasskeyConfirmStart => {
+            "Starts confirming it is you with a passkey (browser session only): the \
+            options for `navigator.credentials.get()`; send the answer as `passkey` to \
+            `account_password_confirm`."
+        }
         Method::RecoveryCodesRenew => {
             "Makes ten new recovery codes (browser session and a recent password only), \
             shown in this answer alone; the old ones stop working."
@@ -316,11 +335,28 @@ fn describe_second_factor(method: Method, ex: &Examples) -> Described {
             )
         }
         Method::RecoveryCodesRenew => plain::<RecoveryCodes>(value(&Examples::recovery_codes())),
+        Method::PasskeyList => plain::<Vec<PasskeyInfo>>(value(&vec![ex.passkey_info()])),
+        Method::PasskeyRegisterStart | Method::PasskeyConfirmStart => {
+            plain::<PasskeyCeremony>(value(&Examples::passkey_ceremony()))
+        }
+        Method::PasskeyRegisterFinish => taking::<PasskeyRegisterParams, PasskeyInfo>(
+            json!({
+                "name": "Work laptop",
+                "ceremony": "VGhlIGNlcmVtb255IHRoZSBzdGFydCBhbnN3ZXJlZAAA",
+                "credential": {"id": "…", "rawId": "…", "type": "public-key", "response": {}},
+            }),
+            value(&ex.passkey_info()),
+        ),
+        Method::PasskeyRemove => taking::<PasskeyRemoveParams, Revoked>(
+            json!({"passkey_id": ex.passkey_info().passkey_id}),
+            value(&Revoked { revoked: true }),
+        ),
         Method::TotpTurnOff => taking::<TotpTurnOffParams, SecondFactorStatus>(
             json!({"password": "correct horse battery staple", "code": "123456"}),
             value(&SecondFactorStatus {
                 totp_since: None,
                 recovery_codes_left: 0,
+                passkeys: 0,
             }),
         ),
         other => unreachable!("{other:?} is described by `describe`"),
@@ -479,6 +515,28 @@ impl Examples {
         SecondFactorStatus {
             totp_since: Some(self.now),
             recovery_codes_left: 9,
+            passkeys: 1,
+        }
+    }
+
+    fn passkey_info(&self) -> PasskeyInfo {
+        PasskeyInfo {
+            passkey_id: PasskeyId::from_random_bytes([0x4d; 16]),
+            name: "Work laptop".into(),
+            created_at: self.now,
+            last_used_at: Some(self.now),
+        }
+    }
+
+    fn passkey_ceremony() -> PasskeyCeremony {
+        PasskeyCeremony {
+            ceremony: "VGhlIGNlcmVtb255IHRoZSBzdGFydCBhbnN3ZXJlZAAA".into(),
+            options: json!({
+                "challenge": "b64url-challenge",
+                "rpId": "latchkey.example.com",
+                "userVerification": "required",
+                "timeout": 300_000,
+            }),
         }
     }
 

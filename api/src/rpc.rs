@@ -32,10 +32,15 @@ pub enum Method {
     MemberSecondFactorReset,
     SecondFactorPolicySet,
     RecoveryCodesRenew,
+    PasskeyList,
+    PasskeyRegisterStart,
+    PasskeyRegisterFinish,
+    PasskeyRemove,
+    PasskeyConfirmStart,
 }
 
 impl Method {
-    pub const ALL: [Method; 23] = [
+    pub const ALL: [Method; 28] = [
         Method::Verify,
         Method::SessionList,
         Method::SessionRevoke,
@@ -59,6 +64,11 @@ impl Method {
         Method::MemberSecondFactorReset,
         Method::SecondFactorPolicySet,
         Method::RecoveryCodesRenew,
+        Method::PasskeyList,
+        Method::PasskeyRegisterStart,
+        Method::PasskeyRegisterFinish,
+        Method::PasskeyRemove,
+        Method::PasskeyConfirmStart,
     ];
 
     pub const fn name(self) -> &'static str {
@@ -86,6 +96,11 @@ impl Method {
             Method::MemberSecondFactorReset => "account_member_second_factor_reset",
             Method::SecondFactorPolicySet => "account_second_factor_policy_set",
             Method::RecoveryCodesRenew => "account_recovery_codes_renew",
+            Method::PasskeyList => "account_passkey_list",
+            Method::PasskeyRegisterStart => "account_passkey_register_start",
+            Method::PasskeyRegisterFinish => "account_passkey_register_finish",
+            Method::PasskeyRemove => "account_passkey_remove",
+            Method::PasskeyConfirmStart => "account_passkey_confirm_start",
         }
     }
 
@@ -104,6 +119,10 @@ impl Method {
                 | Method::TotpSetupConfirm
                 | Method::TotpTurnOff
                 | Method::RecoveryCodesRenew
+                | Method::PasskeyRegisterStart
+                | Method::PasskeyRegisterFinish
+                | Method::PasskeyRemove
+                | Method::PasskeyConfirmStart
         )
     }
 
@@ -118,6 +137,7 @@ impl Method {
                 | Method::MemberList
                 | Method::AuditList
                 | Method::SecondFactorGet
+                | Method::PasskeyList
         )
     }
 }

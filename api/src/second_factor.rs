@@ -133,6 +133,9 @@ pub struct SecondFactorStatus {
     /// When the authenticator app was set up; `None` without one.
     pub totp_since: Option<Timestamp>,
     pub recovery_codes_left: usize,
+    /// How many passkeys the caller has registered.
+    #[serde(default)]
+    pub passkeys: usize,
 }
 
 /// `POST /api/auth/login` for a user with a second factor, or whose account

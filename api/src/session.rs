@@ -72,13 +72,20 @@ pub enum SignInMethod {
     PasswordAndTotp,
     /// The password, then one of the recovery codes.
     PasswordAndRecoveryCode,
+    /// The password, then a passkey.
+    PasswordAndPasskey,
+    /// A passkey alone (it is two factors itself: the device, and the
+    /// fingerprint, face or PIN that unlocks it).
+    Passkey,
 }
 
 impl SignInMethod {
-    pub const ALL: [SignInMethod; 3] = [
+    pub const ALL: [SignInMethod; 5] = [
         SignInMethod::Password,
         SignInMethod::PasswordAndTotp,
         SignInMethod::PasswordAndRecoveryCode,
+        SignInMethod::PasswordAndPasskey,
+        SignInMethod::Passkey,
     ];
 
     pub const fn as_str(self) -> &'static str {
@@ -86,6 +93,8 @@ impl SignInMethod {
             SignInMethod::Password => "password",
             SignInMethod::PasswordAndTotp => "password_and_totp",
             SignInMethod::PasswordAndRecoveryCode => "password_and_recovery_code",
+            SignInMethod::PasswordAndPasskey => "password_and_passkey",
+            SignInMethod::Passkey => "passkey",
         }
     }
 
@@ -99,6 +108,8 @@ impl SignInMethod {
             SignInMethod::Password => "Password",
             SignInMethod::PasswordAndTotp => "Password and authenticator app",
             SignInMethod::PasswordAndRecoveryCode => "Password and recovery code",
+            SignInMethod::PasswordAndPasskey => "Password and passkey",
+            SignInMethod::Passkey => "Passkey",
         }
     }
 }
@@ -118,15 +129,18 @@ pub enum NoticeKind {
     /// Two-step sign-in was turned on or off; `detail` says which, and by
     /// whom when it was the account's owner.
     SecondFactorChanged,
+    /// A passkey was added or removed; `detail` says which.
+    PasskeyChanged,
 }
 
 impl NoticeKind {
-    pub const ALL: [NoticeKind; 5] = [
+    pub const ALL: [NoticeKind; 6] = [
         NoticeKind::SessionTaken,
         NoticeKind::PasswordChanged,
         NoticeKind::TokenCreated,
         NoticeKind::NewDevice,
         NoticeKind::SecondFactorChanged,
+        NoticeKind::PasskeyChanged,
     ];
 
     pub const fn as_str(self) -> &'static str {
@@ -136,6 +150,7 @@ impl NoticeKind {
             NoticeKind::TokenCreated => "token_created",
             NoticeKind::NewDevice => "new_device",
             NoticeKind::SecondFactorChanged => "second_factor_changed",
+            NoticeKind::PasskeyChanged => "passkey_changed",
         }
     }
 

@@ -12,6 +12,7 @@ use leptos_router::path;
 mod components;
 mod live;
 mod pages;
+mod passkeys;
 pub mod server_fns;
 #[cfg(feature = "ssr")]
 pub mod ssr;

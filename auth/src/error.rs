@@ -36,6 +36,8 @@ pub enum AuthError {
     WrongPassword,
     #[error("the second-factor code is wrong or was used already")]
     WrongCode,
+    #[error("the passkey's answer did not check out: {0}")]
+    PasskeyRefused(String),
     #[error("the password must be entered again first")]
     ReauthRequired,
     #[error("storage failed: {0}")]
@@ -107,6 +109,13 @@ impl From<AuthError> for ApiError {
                 field: Some("code".into()),
                 ..ApiError::invalid_params(messages::WRONG_CODE)
             },
+            AuthError::PasskeyRefused(why) => {
+                tracing::info!(%why, "passkey refused");
+                ApiError {
+                    field: Some("passkey".into()),
+                    ..ApiError::invalid_params(messages::PASSKEY_REFUSED)
+                }
+            }
             AuthError::Busy => ApiError::new(ErrorCode::Busy, messages::BUSY),
             AuthError::SignInExpired => {
                 ApiError::new(ErrorCode::SignInExpired, messages::SIGN_IN_EXPIRED)

@@ -12,6 +12,7 @@ mod limits;
 mod metrics;
 mod notices;
 mod outbox;
+mod passkey;
 mod password;
 mod second_factor;
 mod secret;
@@ -34,6 +35,7 @@ pub use device::describe_device;
 pub use error::AuthError;
 pub use limits::{DEFAULT_ATTEMPTS_PER_EMAIL_HOUR, DEFAULT_ATTEMPTS_PER_IP_MINUTE, SignInLimits};
 pub use outbox::OutsideWrites;
+pub use passkey::RelyingParty;
 pub use secret::{API_TOKEN_PREFIX, ApiTokenSecret, ChallengeToken, SessionToken, TokenHash};
 pub use service::{
     Access, AccountPolicy, Auth, Authentication, Caller, Challenge, CheckedPassword, ClientMeta,

@@ -301,7 +301,8 @@ pub(crate) async fn revoke_live(
             revoke_live_where!(
                 "user_id IN (SELECT u.id FROM users u WHERE u.account_id = $3 AND NOT EXISTS \
                  (SELECT 1 FROM totp_factors f WHERE f.user_id = u.id \
-                 AND f.confirmed_at IS NOT NULL))"
+                 AND f.confirmed_at IS NOT NULL) AND NOT EXISTS \
+                 (SELECT 1 FROM passkeys p WHERE p.user_id = u.id))"
             ),
             account_id.as_str(),
         ),

@@ -6,6 +6,10 @@ use std::num::NonZeroU32;
 use std::time::Duration;
 
 use crate::limits::{DEFAULT_ATTEMPTS_PER_EMAIL_HOUR, DEFAULT_ATTEMPTS_PER_IP_MINUTE};
+use crate::passkey::RelyingParty;
+
+/// The origin passkeys belong to unless one is set: this machine.
+const LOCAL_ORIGIN: &str = "http://localhost";
 
 #[derive(Clone, Debug)]
 pub struct SessionSettings {
@@ -32,6 +36,9 @@ pub struct SessionSettings {
     pub attempts_per_ip_minute: NonZeroU32,
     /// Password attempts an hour for one email.
     pub attempts_per_email_hour: NonZeroU32,
+    /// The relying party passkeys are registered with: this server's public
+    /// origin.
+    pub relying_party: RelyingParty,
 }
 
 impl Default for SessionSettings {
@@ -48,6 +55,8 @@ impl Default for SessionSettings {
             reauth_window: Duration::from_mins(15),
             attempts_per_ip_minute: DEFAULT_ATTEMPTS_PER_IP_MINUTE,
             attempts_per_email_hour: DEFAULT_ATTEMPTS_PER_EMAIL_HOUR,
+            relying_party: RelyingParty::new(LOCAL_ORIGIN)
+                .unwrap_or_else(|err| unreachable!("{LOCAL_ORIGIN} is an origin: {err}")),
         }
     }
 }

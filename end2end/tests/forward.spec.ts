@@ -24,7 +24,7 @@ for (const { proxy, url } of proxies) {
       await expect(page).toHaveURL(/\/login\?next=/);
       await page.getByLabel('Email').fill(email);
       await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
-      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('button', { name: 'Sign in', exact: true }).click();
       await expect(page).toHaveURL(`${url}/wiki/page?section=2&view=full`);
       await expect(page.getByRole('heading', { name: 'Wiki' })).toBeVisible();
       await expect(page.getByTestId('email')).toHaveText(email);
@@ -42,10 +42,10 @@ for (const { proxy, url } of proxies) {
       await page.goto('/wiki/page?section=3');
       await page.getByLabel('Email').fill(email);
       await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
-      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('button', { name: 'Sign in', exact: true }).click();
       await expect(page).toHaveURL(/\/login\/code\?next=/);
       await page.getByLabel('Code').fill(totp(secret, Date.now() + 30_000));
-      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('button', { name: 'Sign in', exact: true }).click();
 
       await expect(page).toHaveURL(`${url}/wiki/page?section=3`);
       await expect(page.getByTestId('email')).toHaveText(email);
@@ -77,7 +77,7 @@ for (const { proxy, url } of proxies) {
       await expect(page.getByRole('status')).toContainText('signed out from another device');
       await page.getByLabel('Email').fill(email);
       await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
-      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('button', { name: 'Sign in', exact: true }).click();
       await expect(page).toHaveURL(`${url}/wiki/home`);
     });
 
@@ -89,7 +89,7 @@ for (const { proxy, url } of proxies) {
       await page.goto('/login?next=https%3A%2F%2Fevil.example%2Fphish');
       await page.getByLabel('Email').fill(email);
       await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
-      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('button', { name: 'Sign in', exact: true }).click();
 
       await expect(page).toHaveURL(`${url}/account/security`);
     });

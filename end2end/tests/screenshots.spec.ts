@@ -1,6 +1,17 @@
 import { test, expect } from './fixtures';
 import path from 'node:path';
-import { PASSWORD, addMember, newPage, openSecurityPage, rpc, signUpViaApi } from './helpers';
+import { localhostBaseURL } from '../playwright.config';
+import {
+  PASSWORD,
+  addMember,
+  newPage,
+  openSecurityPage,
+  rpc,
+  signInWithForm,
+  signUpViaApi,
+  totp,
+  virtualAuthenticator,
+} from './helpers';
 
 const screenshots = path.resolve(__dirname, '../../docs/screenshots');
 
@@ -46,4 +57,25 @@ test('setting up two-step sign-in, and its code page (README screenshots)', asyn
   const visitor = await newPage(browser, baseURL!);
   await visitor.goto('/login/code');
   await visitor.screenshot({ path: path.join(screenshots, 'login-code.png') });
+});
+
+test('passkeys, and setting up the app an account requires (README screenshots)', async ({ browser, baseURL }) => {
+  const page = await newPage(browser, localhostBaseURL);
+  await virtualAuthenticator(page);
+  await signUpViaApi(page.request, 'joan@example.com', 'Joan Clarke');
+  const { secret } = await rpc(page.request, 'account_totp_setup_start');
+  await rpc(page.request, 'account_totp_setup_confirm', { code: totp(secret, Date.now()) });
+  await addMember(page.request, 'mary@example.com', 'Mary Jackson');
+  await rpc(page.request, 'account_second_factor_policy_set', { required: true });
+  await openSecurityPage(page);
+  const card = page.getByRole('region', { name: 'Passkeys' });
+  await card.getByLabel('Passkey name').fill('Work laptop');
+  await card.getByRole('button', { name: 'Add a passkey' }).click();
+  await expect(card.getByTestId('passkey')).toContainText('Work laptop');
+  await card.screenshot({ path: path.join(screenshots, 'passkeys.png') });
+
+  const member = await newPage(browser, baseURL!);
+  await signInWithForm(member, 'mary@example.com', PASSWORD);
+  await expect(member.getByTestId('totp-secret')).toBeVisible();
+  await member.screenshot({ path: path.join(screenshots, 'login-setup.png') });
 });

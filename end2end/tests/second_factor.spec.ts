@@ -53,11 +53,11 @@ test('an app set up from the shown key makes sign-in ask for its code, or a reco
   await signInWithForm(page, email, PASSWORD);
   await expect(page).toHaveURL(/\/login\/code$/);
   await page.getByLabel('Code').fill(wrongCode(key));
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await expect(page.getByRole('alert')).toContainText('That code is not right');
   // The setting-up code counted once; the app's next one is taken.
   await page.getByLabel('Code').fill(totp(key, Date.now() + 30_000));
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await expect(page).toHaveURL(/\/account\/security$/);
   await expect(page.getByTestId('me-email')).toHaveText(email);
   await expect(page.getByTestId('session-current')).toContainText('with password and authenticator app');
@@ -66,7 +66,7 @@ test('an app set up from the shown key makes sign-in ask for its code, or a reco
   // A recovery code signs in once.
   await signInWithForm(page, email, PASSWORD);
   await page.getByLabel('Code').fill(codes[0].toLowerCase());
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await expect(page).toHaveURL(/\/account\/security$/);
   await openSecurityPage(page);
   await expect(page.getByRole('region', { name: 'Two-step sign-in', exact: true })).toContainText('9 recovery codes left');
@@ -75,7 +75,7 @@ test('an app set up from the shown key makes sign-in ask for its code, or a reco
   await signOut(page);
   await signInWithForm(page, email, PASSWORD);
   await page.getByLabel('Code').fill(codes[0]);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await expect(page).toHaveURL(/\/login\/code\?error=invalid_params/);
 });
 

@@ -43,6 +43,14 @@ pub struct Config {
     #[arg(long, env = "LATCHKEY_DEMO", default_value_t = true, action = ArgAction::Set, num_args = 0..=1, default_missing_value = "true")]
     pub demo: bool,
 
+    /// The public origin passkeys are registered for, e.g.
+    /// `https://latchkey.example.com`: its host name is the WebAuthn
+    /// relying party, and passkeys work only on pages of that origin (change
+    /// it and every registered passkey stops working). An IP address cannot
+    /// be one. Default: `http://localhost` on the listening port.
+    #[arg(long, env = "LATCHKEY_PASSKEY_ORIGIN", value_parser = auth::RelyingParty::new)]
+    pub passkey_origin: Option<auth::RelyingParty>,
+
     /// Origins besides this server's own that may send state-changing
     /// requests, e.g. `https://latchkey.example.com` behind a proxy that
     /// rewrites `Host`. Comma-separated.
@@ -187,7 +195,18 @@ impl Config {
             reauth_window: self.reauth_window,
             attempts_per_ip_minute: self.login_rate_per_ip,
             attempts_per_email_hour: self.login_rate_per_email_hour,
+            relying_party: self.relying_party(),
         }
+    }
+
+    /// The relying party of `--passkey-origin`, or of `http://localhost`
+    /// on the port this server listens on.
+    fn relying_party(&self) -> auth::RelyingParty {
+        self.passkey_origin.clone().unwrap_or_else(|| {
+            let local = format!("http://localhost:{}", self.listen.port());
+            auth::RelyingParty::new(&local)
+                .unwrap_or_else(|err| unreachable!("{local} is an origin: {err}"))
+        })
     }
 }
 

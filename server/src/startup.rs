@@ -331,6 +331,16 @@ fn router(state: AppState) -> Router {
         .route("/api/auth/login", post(routes::auth::login))
         .route("/api/auth/login/code", post(routes::auth::login_code))
         .route("/api/auth/login/setup", post(routes::auth::login_setup))
+        .route(
+            "/api/auth/login/passkey/start",
+            post(routes::passkey::second_step_start),
+        )
+        .route(
+            "/api/auth/login/passkey/finish",
+            post(routes::passkey::second_step_finish),
+        )
+        .route("/api/auth/passkey/start", post(routes::passkey::start))
+        .route("/api/auth/passkey/finish", post(routes::passkey::finish))
         .route("/api/auth/logout", post(routes::auth::logout))
         .route("/api/auth/password", post(routes::auth::change_password))
         .route("/api/account/members", post(routes::account::add_member))

@@ -7,6 +7,7 @@ mod header;
 mod hydrated;
 mod modal;
 mod notices;
+mod passkey_sign_in;
 mod reauth;
 mod toast;
 
@@ -18,5 +19,6 @@ pub use hydrated::use_hydrated;
 
 pub use modal::{Also, ConfirmModal};
 pub use notices::SecurityNotices;
+pub use passkey_sign_in::PasskeySignIn;
 pub use reauth::{ReauthDialog, provide_reauth, use_reauth};
 pub use toast::ExpiryToast;

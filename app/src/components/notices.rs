@@ -73,6 +73,13 @@ fn notice(notice: SecurityNotice) -> impl IntoView {
                  and set it up again below."
             ),
         ),
+        NoticeKind::PasskeyChanged => (
+            "banner info",
+            format!(
+                "A passkey was {detail}. If that was not you, change your password now and \
+                 check your passkeys below."
+            ),
+        ),
     };
     view! {
         <p class=class role="alert" data-testid="security-notice">

@@ -10,7 +10,9 @@ use leptos::prelude::*;
 
 use super::fields::{CurrentPassword, Field, SecondFactorInput};
 use super::modal::Modal;
-use crate::server_fns::{confirm_password, confirm_with_code};
+use crate::server_fns::{
+    confirm_password, confirm_with_code, confirm_with_passkey, start_passkey_confirmation,
+};
 
 /// The page's one password dialog, shared through context.
 #[derive(Clone, Copy)]
@@ -53,6 +55,8 @@ pub fn use_reauth() -> Reauth {
 pub fn ReauthDialog(
     /// Whether the user has an authenticator app (then they may use it).
     has_app: Signal<bool>,
+    /// Whether the user has a passkey (then they may use it).
+    has_passkey: Signal<bool>,
 ) -> impl IntoView {
     let reauth = use_reauth();
     // The password, or the code when the user chose one.
@@ -77,7 +81,7 @@ pub fn ReauthDialog(
         with_code.set(false);
         error.set(None);
     });
-    Effect::new(move |_| match confirm.value().get() {
+    let confirmed = move |result: Option<Result<api::PasswordConfirmed, ApiError>>| match result {
         Some(Ok(_)) => {
             close.run(());
             if let Some(retry) = reauth.retry.get_value() {
@@ -90,7 +94,9 @@ pub fn ReauthDialog(
             error.set(Some(err.message));
         }
         None => {}
-    });
+    };
+    Effect::new(move |_| confirmed(confirm.value().get()));
+    let by_passkey = Callback::new(move |result| confirmed(Some(result)));
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         confirm.dispatch((entered.get_untracked(), with_code.get_untracked()));
@@ -119,6 +125,9 @@ pub fn ReauthDialog(
                         }}
                     </button>
                 </Show>
+                <Show when=move || has_passkey.get()>
+                    <PasskeyInstead error confirmed=by_passkey />
+                </Show>
                 {move || {
                     error
                         .get()
@@ -138,6 +147,39 @@ pub fn ReauthDialog(
                 </div>
             </form>
         </Modal>
+    }
+}
+
+/// Confirming with a passkey instead: the browser asks for it, and the
+/// server checks its answer; `confirmed` gets the result.
+#[component]
+fn PasskeyInstead(
+    error: RwSignal<Option<String>>,
+    confirmed: Callback<Result<api::PasswordConfirmed, ApiError>>,
+) -> impl IntoView {
+    // The browser asks for the passkey: not a `Send` future.
+    let with_passkey = Action::new_local(|()| async {
+        let ceremony = start_passkey_confirmation().await?;
+        let answer = crate::passkeys::get(ceremony).await?;
+        confirm_with_passkey(answer).await
+    });
+    Effect::new(move |_| {
+        if let Some(result) = with_passkey.value().get() {
+            confirmed.run(result);
+        }
+    });
+    view! {
+        <button
+            type="button"
+            class="link-button"
+            disabled=move || with_passkey.pending().get()
+            on:click=move |_| {
+                error.set(None);
+                with_passkey.dispatch(());
+            }
+        >
+            "Use a passkey instead"
+        </button>
     }
 }
 

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use crate::components::{FormError, PasswordInput, PasswordKind};
+use crate::components::{FormError, PasskeySignIn, PasswordInput, PasswordKind};
 
 /// The sign-in page. The form posts straight to `/api/auth/login`, which
 /// redirects back here with `?error=` on failure.
@@ -44,6 +44,9 @@ pub fn LoginPage() -> impl IntoView {
                         "Sign in"
                     </button>
                 </form>
+                <div class="stack">
+                    <PasskeySignIn second_step=false />
+                </div>
                 <p class="muted">"New here? " <a href="/signup">"Create an account"</a></p>
             </section>
         </main>

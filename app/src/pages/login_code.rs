@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use crate::components::FormError;
+use crate::components::{FormError, PasskeySignIn};
 
 /// The sign-in's second page, after a right password for a user with an
 /// authenticator app. The form posts to `/api/auth/login/code`; the sign-in
@@ -26,8 +26,8 @@ pub fn LoginCodePage() -> impl IntoView {
             <section class="card auth-card">
                 <h1>"Enter your code"</h1>
                 <p class="muted">
-                    "Open your authenticator app and enter the six digits it shows for Latchkey. "
-                    "Lost your phone? Enter one of your recovery codes instead."
+                    "Open your authenticator app and enter the six digits it shows for Latchkey, "
+                    "or use your passkey. Lost your phone? Enter one of your recovery codes."
                 </p>
                 <FormError message=Signal::derive(error) />
                 <form method="post" action="/api/auth/login/code" class="stack">
@@ -48,6 +48,9 @@ pub fn LoginCodePage() -> impl IntoView {
                         "Sign in"
                     </button>
                 </form>
+                <div class="stack">
+                    <PasskeySignIn second_step=true />
+                </div>
                 <p class="muted">
                     <a href="/login">"Start again with your password"</a>
                 </p>

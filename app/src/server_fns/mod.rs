@@ -18,7 +18,13 @@ use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use crate::ssr::acting;
 
+mod passkeys;
 mod second_factor;
+
+pub use passkeys::{
+    confirm_with_passkey, finish_passkey_registration, list_passkeys, remove_passkey,
+    start_passkey_confirmation, start_passkey_registration,
+};
 
 pub use second_factor::{
     TotpSetupShown, confirm_totp_setup, confirm_with_code, load_second_factor, load_waiting_setup,
@@ -65,7 +71,7 @@ pub async fn confirm_password(password: String) -> Result<PasswordConfirmed, Api
     let (auth, caller, meta) = acting()?;
     let params = api::PasswordConfirmParams {
         password: Some(api::Password::new(password)),
-        code: None,
+        ..Default::default()
     };
     Ok(auth
         .as_user(&caller)

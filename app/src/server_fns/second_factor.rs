@@ -101,8 +101,8 @@ pub async fn reset_member_second_factor(
 pub async fn confirm_with_code(code: String) -> Result<api::PasswordConfirmed, ApiError> {
     let (auth, caller, meta) = acting()?;
     let params = api::PasswordConfirmParams {
-        password: None,
         code: Some(code),
+        ..Default::default()
     };
     Ok(auth
         .as_user(&caller)

@@ -25,6 +25,13 @@ pub(crate) async fn app_since(
         .and_then(|app| app.confirmed_at))
 }
 
+/// Whether the user has a second factor: an authenticator app set up, or
+/// a passkey.
+pub(crate) async fn has_any(conn: &mut AnyConnection, user_id: &UserId) -> Result<bool, AuthError> {
+    Ok(app_since(&mut *conn, user_id).await?.is_some()
+        || crate::passkey::stored::count(conn, user_id).await? > 0)
+}
+
 /// Whether `code` proves the user's second factor at `now`, and if so uses
 /// it up: an app code's step is never accepted again, nor is a recovery
 /// code. Run it inside the transaction of what the code unlocks, so two

@@ -20,7 +20,8 @@ impl Auth {
             millis(self.0.settings.ended_session_retention),
         )
         .await?;
-        removed.challenges = challenge::delete_expired(&mut conn, now).await?;
+        removed.challenges = challenge::delete_expired(&mut conn, now).await?
+            + crate::passkey::ceremony::delete_expired(&mut conn, now).await?;
         drop(conn);
         self.0.hashing_limits.forget_idle_keys();
         self.0.sign_in_limits.forget_idle_keys();

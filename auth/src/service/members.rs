@@ -120,10 +120,10 @@ impl OwnerActions<'_> {
     }
 
     /// `account_member_second_factor_reset`: turns off the authenticator app
-    /// (and recovery codes) of a user of the account who lost it, so they
-    /// sign in with their password alone until they set one up again. Not
-    /// the caller: they turn off their own with a code. The user is told in
-    /// their sessions.
+    /// (and recovery codes) and removes the passkeys of a user of the
+    /// account who lost them, so they sign in with their password alone
+    /// until they set one up again. Not the caller: they turn off their own.
+    /// The user is told in their sessions.
     #[tracing::instrument(skip_all, fields(account_id = %self.owner.me.account_id))]
     pub async fn reset_member_second_factor(
         &self,
@@ -141,10 +141,9 @@ impl OwnerActions<'_> {
         let now = auth.now();
         let mut tx = auth.0.db.begin_write().await?;
         let member = self.locked_member(&mut tx, &params.user_id).await?;
-        let had_one = second_factor::app_since(&mut tx, &member.user_id)
-            .await?
-            .is_some();
+        let had_one = second_factor::has_any(&mut tx, &member.user_id).await?;
         second_factor::remove(&mut tx, &member.user_id).await?;
+        crate::passkey::stored::remove_all(&mut tx, &member.user_id).await?;
         // Where a second factor is required, the member sets up a new one
         // when they sign in again; until then they keep no session.
         let required = users::second_factor_required_since(&mut tx, &caller.me.account_id)

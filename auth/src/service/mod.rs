@@ -19,6 +19,7 @@ mod maintenance;
 mod members;
 mod operator;
 mod owner;
+mod passkey_sign_in;
 mod policy;
 mod resolve;
 mod sign_in;

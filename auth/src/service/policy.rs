@@ -175,14 +175,11 @@ impl OwnerActions<'_> {
             });
         }
         let ended = if required {
-            if second_factor::app_since(&mut tx, &caller.me.user_id)
-                .await?
-                .is_none()
-            {
+            if !second_factor::has_any(&mut tx, &caller.me.user_id).await? {
                 return Err(AuthError::Rejected(ApiError::new(
                     ErrorCode::Conflict,
-                    "Set up two-step sign-in for yourself first: the account cannot require \
-                     what its owner does not have.",
+                    "Set up two-step sign-in (an authenticator app or a passkey) for yourself \
+                     first: the account cannot require what its owner does not have.",
                 )));
             }
             users::set_second_factor_required(&mut tx, account_id, Some(now)).await?;

@@ -47,12 +47,32 @@ impl SignInStep {
 }
 
 /// A waiting sign-in taken up by one request, inside its transaction.
-struct Claim {
-    tx: WriteTx,
+pub(super) struct Claim {
+    pub(super) tx: WriteTx,
     hash: TokenHash,
     user: UserRow,
-    me: Me,
+    pub(super) me: Me,
     checked_hash: String,
+}
+
+/// How the audit log names a code.
+fn code_kind(code: &SecondFactorCode) -> &'static str {
+    match code {
+        SecondFactorCode::App(_) => "totp",
+        SecondFactorCode::Recovery(_) => "recovery_code",
+    }
+}
+
+/// The user of the live sign-in with this token that waits for `needs`.
+pub(super) async fn waiting_user(
+    auth: &Auth,
+    token: &ChallengeToken,
+    needs: Needs,
+) -> Result<api::UserId, AuthError> {
+    challenge::find_live(auth.0.db.reader(), &token.hash(), needs, auth.now())
+        .await?
+        .map(|waiting| waiting.user_id)
+        .ok_or(AuthError::SignInExpired)
 }
 
 /// A sign-in waiting for its second factor: not a session, it opens
@@ -136,21 +156,23 @@ impl Auth {
         let now = self.now();
         let me = user.user.me()?;
         let mut tx = self.0.db.begin_write().await?;
-        let has_app = second_factor::app_since(&mut tx, &me.user_id)
-            .await?
-            .is_some();
-        if has_app || user.second_factor_required() {
+        let has_factor = second_factor::has_any(&mut tx, &me.user_id).await?;
+        if has_factor || user.second_factor_required() {
             let token = ChallengeToken::generate()?;
             let expires_at = now.plus_millis(CHALLENGE_LIFETIME_MS);
             let waiting = challenge::NewChallenge {
                 token: &token.hash(),
                 user_id: &me.user_id,
                 checked_hash: &user.password_hash,
-                needs: if has_app { Needs::Code } else { Needs::Setup },
+                needs: if has_factor {
+                    Needs::Code
+                } else {
+                    Needs::Setup
+                },
             };
             challenge::insert(&mut tx, &waiting, now, expires_at).await?;
             let challenge = Challenge { token, expires_at };
-            if has_app {
+            if has_factor {
                 tx.commit().await?;
                 return Ok(SignInStep::SecondFactor(challenge));
             }
@@ -190,7 +212,9 @@ impl Auth {
         let code = SecondFactorCode::parse(code)?;
         let now = self.now();
         if !second_factor::accept(&mut claim.tx, &claim.me.user_id, &code, now).await? {
-            return Err(self.wrong_code(claim, &meta, &code).await);
+            self.wrong_second_factor(claim, &meta, code_kind(&code))
+                .await?;
+            return Err(AuthError::WrongCode);
         }
         let method = match code {
             SecondFactorCode::App(_) => SignInMethod::PasswordAndTotp,
@@ -246,8 +270,8 @@ impl Auth {
             None => false,
         };
         if !confirmed {
-            let code = SecondFactorCode::App(code);
-            return Err(self.wrong_code(claim, &meta, &code).await);
+            self.wrong_second_factor(claim, &meta, "totp").await?;
+            return Err(AuthError::WrongCode);
         }
         let me = claim.me.clone();
         let session = self
@@ -265,7 +289,7 @@ impl Auth {
     /// once the sign-in limits allow another try: inside the claim's
     /// transaction nobody else can finish it. An expired, used or unknown
     /// challenge is `SignInExpired`.
-    async fn claim(
+    pub(super) async fn claim(
         &self,
         token: &ChallengeToken,
         needs: Needs,
@@ -298,30 +322,25 @@ impl Auth {
         })
     }
 
-    /// A wrong code for a claimed sign-in: the claim is let go, the code
-    /// counts against it and in the user's log. The error to answer with.
-    async fn wrong_code(
+    /// A wrong second factor (`what`: `totp`, `recovery_code`, `passkey`)
+    /// for a claimed sign-in: the claim is let go, and the failure counts
+    /// against it and in the user's log.
+    pub(super) async fn wrong_second_factor(
         &self,
         claim: Claim,
         meta: &ClientMeta,
-        code: &SecondFactorCode,
-    ) -> AuthError {
+        what: &'static str,
+    ) -> Result<(), AuthError> {
         let Claim { tx, hash, me, .. } = claim;
         drop(tx);
-        let counted = match self.0.db.acquire_write().await {
-            Ok(mut conn) => challenge::count_failure(&mut conn, &hash).await,
-            Err(err) => Err(err.into()),
-        };
-        if let Err(err) = counted {
-            return err;
-        }
-        self.failed_sign_in(None, Some(&me), meta, Some(code)).await;
-        AuthError::WrongCode
+        challenge::count_failure(&mut *self.0.db.acquire_write().await?, &hash).await?;
+        self.failed_sign_in(None, Some(&me), meta, Some(what)).await;
+        Ok(())
     }
 
     /// Opens the session of a claimed sign-in; when the password changed
     /// since it was checked, nothing opens and the sign-in has ended.
-    async fn open_claimed(
+    pub(super) async fn open_claimed(
         &self,
         claim: Claim,
         method: SignInMethod,
@@ -344,22 +363,19 @@ impl Auth {
     /// or code for a known user goes into their account's log, done to them
     /// (the account's owner and the user see it); an unknown email into no
     /// account's.
-    async fn failed_sign_in(
+    pub(super) async fn failed_sign_in(
         &self,
         email: Option<&EmailAddress>,
         known: Option<&Me>,
         meta: &ClientMeta,
-        code: Option<&SecondFactorCode>,
+        second_factor: Option<&'static str>,
     ) -> AuthError {
         let mut event = AuditEvent::new(AuditKind::SignInFailed, self.now(), meta);
         match (known, email) {
             (Some(user), _) => {
                 let mut detail = json!({ "email": user.email });
-                if let Some(code) = code {
-                    detail["second_factor"] = json!(match code {
-                        SecondFactorCode::App(_) => "totp",
-                        SecondFactorCode::Recovery(_) => "recovery_code",
-                    });
+                if let Some(what) = second_factor {
+                    detail["second_factor"] = json!(what);
                 }
                 event = event
                     .in_account(&user.account_id)
@@ -376,7 +392,7 @@ impl Auth {
     /// Opens the session of a sign-in inside `tx`, which may hold what the
     /// sign-in used up (a code), and commits. Fails like a wrong password
     /// when the user's password is no longer `checked_hash`.
-    async fn open_session(
+    pub(super) async fn open_session(
         &self,
         mut tx: WriteTx,
         user: &UserRow,

@@ -17,6 +17,7 @@ mod helpers;
 mod kept_reads;
 mod members;
 mod notices;
+mod passkeys;
 mod password;
 mod policy;
 mod reauth;

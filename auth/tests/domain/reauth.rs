@@ -16,7 +16,7 @@ use crate::helpers::{
 fn confirm(password: &str) -> PasswordConfirmParams {
     PasswordConfirmParams {
         password: Some(Password::new(password.into())),
-        code: None,
+        ..Default::default()
     }
 }
 

@@ -222,8 +222,8 @@ async fn a_code_from_the_app_confirms_it_is_you_once() {
     let stale = user.create_token(token_named("ci"), &meta()).await;
     let code = code_at(&secret, t.clock.now());
     let by_code = |code: &str| api::PasswordConfirmParams {
-        password: None,
         code: Some(code.to_owned()),
+        ..Default::default()
     };
 
     // Act

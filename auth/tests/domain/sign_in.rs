@@ -186,7 +186,7 @@ async fn every_password_attempt_counts_toward_the_limits_whatever_asks_for_it() 
         .await;
     let confirm = PasswordConfirmParams {
         password: Some(Password::new("not the password either".into())),
-        code: None,
+        ..Default::default()
     };
     let wrong_again = t.auth.as_user(&me).confirm_password(confirm, &meta()).await;
 

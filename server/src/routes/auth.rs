@@ -227,7 +227,7 @@ fn second_factor_asked(
 
 /// Where a sign-in form asks to go back to (`next`), if it is a page of a
 /// protected app.
-fn going_back(state: &AppState, next: Option<&str>) -> Option<ReturnTo> {
+pub(super) fn going_back(state: &AppState, next: Option<&str>) -> Option<ReturnTo> {
     next.and_then(|next| ReturnTo::parse(next, &state.protected_origins))
 }
 
@@ -287,19 +287,28 @@ pub async fn change_password(
 
 /// The new session's cookie, with the session as JSON or, for a form post,
 /// a redirect to `landing`.
-fn signed_in(
+pub(super) fn signed_in(
     state: &AppState,
     reply: Reply,
     status: StatusCode,
     session: &NewSession,
     landing: &str,
 ) -> Response {
-    let now = state.auth.now();
-    let max_age_secs = session.signed_in.absolute_ends_at.millis_since(now) / 1000;
-    let mut response = match reply {
+    let response = match reply {
         Reply::Json => (status, Json(&session.signed_in)).into_response(),
         Reply::Page => Redirect::to(landing).into_response(),
     };
+    with_session_cookie(state, response, session)
+}
+
+/// `response` with the new session's cookie, lasting as long as it may.
+pub(super) fn with_session_cookie(
+    state: &AppState,
+    mut response: Response,
+    session: &NewSession,
+) -> Response {
+    let now = state.auth.now();
+    let max_age_secs = session.signed_in.absolute_ends_at.millis_since(now) / 1000;
     response.headers_mut().insert(
         header::SET_COOKIE,
         state.cookies.set(&session.token, max_age_secs),

@@ -5,6 +5,7 @@ pub mod auth;
 pub mod client_errors;
 pub mod docs;
 pub mod forward;
+pub mod passkey;
 pub mod probes;
 pub mod script;
 

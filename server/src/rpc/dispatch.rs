@@ -154,6 +154,14 @@ async fn dispatch(
             )
         }
         Method::RecoveryCodesRenew => to_json(user.renew_recovery_codes(meta).await?),
+        Method::PasskeyList => to_json(user.list_passkeys().await?),
+        Method::PasskeyRegisterStart => to_json(user.start_passkey_registration().await?),
+        Method::PasskeyRegisterFinish => to_json(
+            user.finish_passkey_registration(params_of(params)?, meta)
+                .await?,
+        ),
+        Method::PasskeyRemove => to_json(user.remove_passkey(params_of(params)?, meta).await?),
+        Method::PasskeyConfirmStart => to_json(user.start_passkey_confirmation().await?),
     }
 }
 

@@ -26,6 +26,7 @@ mod openapi;
 mod openrpc;
 mod operator;
 mod pages;
+mod passkeys;
 mod probes;
 mod reauth;
 mod rpc;

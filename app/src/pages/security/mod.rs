@@ -4,6 +4,7 @@
 mod add_member;
 mod member_actions;
 mod members;
+mod passkeys;
 mod password;
 mod policy;
 mod require_second_factor;
@@ -13,8 +14,8 @@ mod tokens;
 mod users;
 
 use api::{
-    ApiError, Me, MemberInfo, PolicyView, Role, SecondFactorStatus, SecurityOverview, SessionInfo,
-    TokenInfo,
+    ApiError, Me, MemberInfo, PasskeyInfo, PolicyView, Role, SecondFactorStatus, SecurityOverview,
+    SessionInfo, TokenInfo,
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -24,8 +25,8 @@ use crate::components::{
 };
 use crate::live::{Follow, Live, provide_live, reload_if_role_is_not, use_live};
 use crate::server_fns::{
-    current_user, list_sessions, list_tokens, load_members, load_policy, load_second_factor,
-    load_security_overview,
+    current_user, list_passkeys, list_sessions, list_tokens, load_members, load_policy,
+    load_second_factor, load_security_overview,
 };
 
 /// Everything the cards show, loaded once per page.
@@ -46,6 +47,7 @@ pub(crate) struct PageData {
     tokens: Resource<Result<Vec<TokenInfo>, ApiError>>,
     members: Resource<Result<Option<Vec<MemberInfo>>, ApiError>>,
     second_factor: Resource<Result<SecondFactorStatus, ApiError>>,
+    passkeys: Resource<Result<Vec<PasskeyInfo>, ApiError>>,
 }
 
 impl PageData {
@@ -61,6 +63,7 @@ impl PageData {
             tokens: Resource::new(|| (), |()| list_tokens()),
             members: Resource::new(|| (), |()| load_members()),
             second_factor: Resource::new(|| (), |()| load_second_factor()),
+            passkeys: Resource::new(|| (), |()| list_passkeys()),
         }
     }
 }
@@ -78,11 +81,17 @@ pub fn SecurityPage() -> impl IntoView {
             .and_then(Result::ok)
             .is_some_and(|status| status.totp_since.is_some())
     });
+    let has_passkey = Signal::derive(move || {
+        data.passkeys
+            .get()
+            .and_then(Result::ok)
+            .is_some_and(|passkeys| !passkeys.is_empty())
+    });
     view! {
         <Title text="Security" />
         <SignedInHeader />
         <ExpiryToast />
-        <ReauthDialog has_app />
+        <ReauthDialog has_app has_passkey />
         <main class="page">
             <h1>"Security"</h1>
             <p class="lead">
@@ -126,6 +135,8 @@ fn Cards(me: Me, data: PageData) -> impl IntoView {
         view! { <tokens::TokensCard tokens=data.tokens /> }.into_any(),
         view! { <password::PasswordCard /> }.into_any(),
         view! { <second_factor::SecondFactorCard status=data.second_factor policy=data.policy /> }
+            .into_any(),
+        view! { <passkeys::PasskeysCard passkeys=data.passkeys status=data.second_factor /> }
             .into_any(),
         owner
             .then(|| {

@@ -4,10 +4,13 @@
 //! acts on that caller's account and nobody else's.
 
 mod log;
+mod passkeys;
 mod password;
 mod second_factor;
 mod sessions;
 mod tokens;
+
+pub(crate) use passkeys::ceremony_ended;
 
 use api::{CredentialKind, NoticeId, SecurityNotice, Verified};
 

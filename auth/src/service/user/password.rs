@@ -10,6 +10,7 @@ use serde_json::json;
 use super::UserActions;
 use crate::audit::{AuditEvent, AuditKind};
 use crate::notices::{self, NewNotice};
+use crate::passkey::ceremony::Purpose;
 use crate::service::ClientMeta;
 use crate::sessions::Whose;
 use crate::settings::millis;
@@ -97,8 +98,8 @@ impl UserActions<'_> {
                 .by(&caller.me.account_id, &caller.me.user_id)
                 .target(session_id.as_str())
         };
-        let mut conn = match (params.password, params.code) {
-            (Some(password), None) => {
+        let mut conn = match (params.password, params.code, params.passkey) {
+            (Some(password), None, None) => {
                 auth.0.hashing_limits.check(&caller.me)?;
                 if !self.is_own_password(password).await? {
                     auth.0
@@ -112,7 +113,7 @@ impl UserActions<'_> {
                 }
                 auth.0.db.begin_write().await?
             }
-            (None, Some(code)) => {
+            (None, Some(code), None) => {
                 let code = SecondFactorCode::parse(&code)?;
                 let mut tx = auth.0.db.begin_write().await?;
                 if !second_factor::accept(&mut tx, &caller.me.user_id, &code, now).await? {
@@ -125,9 +126,29 @@ impl UserActions<'_> {
                 }
                 tx
             }
+            (None, None, Some(answer)) => {
+                let user_id = &caller.me.user_id;
+                let state = auth
+                    .take_ceremony(&answer, Purpose::Confirm, Some(user_id))
+                    .await?;
+                let mut tx = auth.0.db.begin_write().await?;
+                let checked = auth.check_passkey(&mut tx, user_id, &answer, &state).await;
+                if let Err(err) = checked {
+                    drop(tx);
+                    if matches!(err, AuthError::PasskeyRefused(_)) {
+                        auth.0
+                            .audit
+                            .record(by(AuditKind::PasswordConfirmFailed))
+                            .await;
+                    }
+                    return Err(err);
+                }
+                tx
+            }
             _ => {
                 return Err(AuthError::Rejected(ApiError::invalid_params(
-                    "Send your password, or a code from your authenticator app.",
+                    "Send one of: your password, a code from your authenticator app, or a \
+                     passkey's answer.",
                 )));
             }
         };

@@ -11,7 +11,7 @@ use crate::audit::{AuditEvent, AuditKind};
 use crate::notices::{self, NewNotice};
 use crate::second_factor::{self, RecoveryCodeSet, TotpSecret};
 use crate::service::ClientMeta;
-use crate::{AuthError, users};
+use crate::{AuthError, passkey, users};
 
 impl UserActions<'_> {
     /// Starts setting up an authenticator app: a new secret, which signs
@@ -100,11 +100,14 @@ impl UserActions<'_> {
             .check_attempt(meta, Some(caller.me.email.as_str()))?;
         caller.require_session()?;
         let code = SecondFactorCode::parse(&params.code)?;
-        let required = {
+        let last_one = {
             let mut conn = auth.0.db.reader().acquire().await?;
-            users::second_factor_required_since(&mut conn, &caller.me.account_id).await?
+            users::second_factor_required_since(&mut conn, &caller.me.account_id)
+                .await?
+                .is_some()
+                && passkey::stored::count(&mut conn, &caller.me.user_id).await? == 0
         };
-        if required.is_some() {
+        if last_one {
             return Err(AuthError::Rejected(ApiError::new(
                 ErrorCode::Conflict,
                 messages::SECOND_FACTOR_REQUIRED,
@@ -129,10 +132,7 @@ impl UserActions<'_> {
             .by(&caller.me.account_id, user_id)
             .target(user_id.as_str());
         auth.0.audit.record(event).await;
-        Ok(SecondFactorStatus {
-            totp_since: None,
-            recovery_codes_left: 0,
-        })
+        self.second_factor().await
     }
 
     /// Makes ten new recovery codes, shown this once; the old ones stop
@@ -195,6 +195,7 @@ impl UserActions<'_> {
         Ok(SecondFactorStatus {
             totp_since,
             recovery_codes_left,
+            passkeys: passkey::stored::count(&mut conn, user_id).await?,
         })
     }
 }

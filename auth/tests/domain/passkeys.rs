@@ -1,0 +1,336 @@
+//! Passkeys in the domain: registration needs a browser session and a
+//! recent password and asks for a discoverable key; a ceremony counts once,
+//! for five minutes, for its purpose and user only; a passkey is a second
+//! factor (the password step then waits for it, and a required second
+//! factor cannot lose its last one). The browser's part, and real answers,
+//! are in `end2end/tests/passkeys.spec.ts`.
+
+use std::time::Duration;
+
+use api::{
+    ApiError, ErrorCode, PasskeyAssertion, PasskeyRegisterParams, PasskeyRemoveParams,
+    PasswordConfirmParams,
+};
+use auth::testing::TestAuth;
+use auth::{AuthError, Caller, Clock, SignInStep};
+use serde_json::json;
+
+use crate::helpers::{PASSWORD, caller, login_request, meta, signed_up, test_auth, with_app};
+use crate::members::{MEMBER_PASSWORD, member_signed_in};
+
+/// A passkey as a virtual authenticator registered it (public key only).
+const PASSKEY: &str = include_str!("fixtures/passkey.json");
+const CREDENTIAL_ID: &str = "wiJJrMTd1nzh8TybeOg1t_pqUtfAoP07nOJ0J2IH9WM";
+
+/// Gives `me` the fixture passkey, as a finished registration would.
+async fn with_passkey(t: &TestAuth, me: &Caller) -> api::PasskeyId {
+    let id = api::PasskeyId::from_random_bytes([0x77; 16]);
+    let mut conn = t.db.db.acquire_write().await.unwrap();
+    sqlx::query(
+        "INSERT INTO passkeys (id, user_id, credential_id, name, passkey, created_at) \
+         VALUES ($1, $2, $3, 'Work laptop', $4, $5)",
+    )
+    .bind(id.as_str())
+    .bind(me.me.user_id.as_str())
+    .bind(CREDENTIAL_ID)
+    .bind(PASSKEY)
+    .bind(t.clock.now().as_millis())
+    .execute(&mut *conn)
+    .await
+    .unwrap();
+    id
+}
+
+async fn ada(t: &TestAuth) -> Caller {
+    let session = signed_up(t, "ada@example.com").await;
+    caller(t, &session.token).await
+}
+
+fn code_of(err: AuthError) -> ErrorCode {
+    ApiError::from(err).code
+}
+
+fn answer(ceremony: &str) -> PasskeyAssertion {
+    PasskeyAssertion {
+        ceremony: ceremony.to_owned(),
+        credential: json!({"id": "x", "rawId": "eA", "type": "public-key", "response": {}}),
+    }
+}
+
+#[tokio::test]
+async fn registering_asks_for_a_discoverable_verified_passkey_and_none_twice() {
+    let t = test_auth().await;
+    let me = ada(&t).await;
+    with_passkey(&t, &me).await;
+
+    let started = t
+        .auth
+        .as_user(&me)
+        .start_passkey_registration()
+        .await
+        .unwrap();
+
+    let options = &started.options;
+    assert_eq!(options["rp"]["id"], "localhost");
+    assert_eq!(options["authenticatorSelection"]["residentKey"], "required");
+    assert_eq!(
+        options["authenticatorSelection"]["userVerification"],
+        "required"
+    );
+    assert_eq!(options["excludeCredentials"][0]["id"], CREDENTIAL_ID);
+    assert_eq!(options["user"]["name"], "ada@example.com");
+}
+
+#[tokio::test]
+async fn registering_needs_a_recent_password() {
+    let t = test_auth().await;
+    let me = ada(&t).await;
+    t.clock.advance(Duration::from_mins(16));
+
+    let stale = t.auth.as_user(&me).start_passkey_registration().await;
+
+    assert!(matches!(stale, Err(AuthError::ReauthRequired)));
+}
+
+#[tokio::test]
+async fn a_ceremony_is_answered_once_within_five_minutes_by_its_own_user() {
+    let t = test_auth().await;
+    let me = ada(&t).await;
+    let other = member_signed_in(&t, &me, "max@example.com").await;
+    let other = caller(&t, &other.token).await;
+    let user = t.auth.as_user(&me);
+    let finish = |ceremony: &str| PasskeyRegisterParams {
+        name: "Laptop".into(),
+        answer: answer(ceremony),
+    };
+
+    let first = user.start_passkey_registration().await.unwrap();
+    let by_another = t
+        .auth
+        .as_user(&other)
+        .finish_passkey_registration(finish(&first.ceremony), &meta())
+        .await
+        .unwrap_err();
+    let garbled = user
+        .finish_passkey_registration(finish(&first.ceremony), &meta())
+        .await
+        .unwrap_err();
+    let again = user
+        .finish_passkey_registration(finish(&first.ceremony), &meta())
+        .await
+        .unwrap_err();
+    let second = user.start_passkey_registration().await.unwrap();
+    t.clock.advance(Duration::from_mins(5));
+    let late = user
+        .finish_passkey_registration(finish(&second.ceremony), &meta())
+        .await
+        .unwrap_err();
+
+    assert_eq!(code_of(by_another), ErrorCode::SignInExpired, "not theirs");
+    let garbled = ApiError::from(garbled);
+    assert_eq!(garbled.code, ErrorCode::InvalidParams);
+    assert_eq!(garbled.field.as_deref(), Some("credential"));
+    assert_eq!(code_of(again), ErrorCode::SignInExpired, "answered once");
+    assert_eq!(code_of(late), ErrorCode::SignInExpired, "five minutes");
+    assert!(user.list_passkeys().await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn a_registration_ceremony_signs_nobody_in() {
+    let t = test_auth().await;
+    let me = ada(&t).await;
+    let started = t
+        .auth
+        .as_user(&me)
+        .start_passkey_registration()
+        .await
+        .unwrap();
+
+    let signed_in = t
+        .auth
+        .sign_in_with_passkey(answer(&started.ceremony), meta())
+        .await;
+    let confirmed = t
+        .auth
+        .as_user(&me)
+        .confirm_password(
+            PasswordConfirmParams {
+                passkey: Some(answer(&started.ceremony)),
+                ..Default::default()
+            },
+            &meta(),
+        )
+        .await;
+
+    assert!(signed_in.is_err());
+    assert!(confirmed.is_err());
+}
+
+#[tokio::test]
+async fn a_passkey_is_listed_and_only_its_owner_removes_it() {
+    let t = test_auth().await;
+    let me = ada(&t).await;
+    let other = member_signed_in(&t, &me, "max@example.com").await;
+    let other = caller(&t, &other.token).await;
+    let id = with_passkey(&t, &me).await;
+    let remove = || PasskeyRemoveParams {
+        passkey_id: id.clone(),
+    };
+
+    let listed = t.auth.as_user(&me).list_passkeys().await.unwrap();
+    let by_other = t
+        .auth
+        .as_user(&other)
+        .remove_passkey(remove(), &meta())
+        .await
+        .unwrap();
+    let by_owner = t
+        .auth
+        .as_user(&me)
+        .remove_passkey(remove(), &meta())
+        .await
+        .unwrap();
+
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0].name, "Work laptop");
+    assert_eq!(listed[0].last_used_at, None);
+    assert!(!by_other.revoked);
+    assert!(by_owner.revoked);
+    assert!(
+        t.auth
+            .as_user(&me)
+            .list_passkeys()
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
+#[tokio::test]
+async fn with_a_passkey_the_password_step_waits_for_it() {
+    let t = test_auth().await;
+    let me = ada(&t).await;
+    with_passkey(&t, &me).await;
+
+    let step = t
+        .auth
+        .login(login_request("ada@example.com", PASSWORD), meta())
+        .await
+        .unwrap();
+    let SignInStep::SecondFactor(challenge) = step else {
+        panic!("a passkey's holder was signed in on the password alone");
+    };
+    let started = t
+        .auth
+        .start_passkey_second_step(&challenge.token, &meta())
+        .await
+        .unwrap();
+    let wrong = t
+        .auth
+        .complete_sign_in_with_passkey(&challenge.token, answer(&started.ceremony), meta())
+        .await;
+
+    assert_eq!(
+        started.options["allowCredentials"][0]["id"], CREDENTIAL_ID,
+        "only the user's own passkeys"
+    );
+    assert!(
+        wrong.is_err(),
+        "an answer that does not check out opens nothing"
+    );
+    let status = t.auth.as_user(&me).second_factor().await.unwrap();
+    assert_eq!(status.passkeys, 1);
+}
+
+#[tokio::test]
+async fn without_a_passkey_the_second_step_offers_none() {
+    let t = test_auth().await;
+    let me = ada(&t).await;
+    with_app(&t, &me).await;
+    let step = t
+        .auth
+        .login(login_request("ada@example.com", PASSWORD), meta())
+        .await
+        .unwrap();
+    let SignInStep::SecondFactor(challenge) = step else {
+        panic!("no challenge");
+    };
+
+    let refused = t
+        .auth
+        .start_passkey_second_step(&challenge.token, &meta())
+        .await
+        .unwrap_err();
+
+    assert_eq!(code_of(refused), ErrorCode::Conflict);
+}
+
+#[tokio::test]
+async fn a_required_second_factor_counts_a_passkey_and_keeps_the_last_one() {
+    let t = test_auth().await;
+    let owner = ada(&t).await;
+    with_app(&t, &owner).await;
+    let member = member_signed_in(&t, &owner, "max@example.com").await;
+    let member = caller(&t, &member.token).await;
+    let id = with_passkey(&t, &member).await;
+
+    let ended = t
+        .auth
+        .as_owner(&owner)
+        .unwrap()
+        .set_second_factor_required(true, &meta())
+        .await
+        .unwrap()
+        .sessions_ended;
+    let last = t
+        .auth
+        .as_user(&member)
+        .remove_passkey(PasskeyRemoveParams { passkey_id: id }, &meta())
+        .await
+        .unwrap_err();
+    let step = t
+        .auth
+        .login(login_request("max@example.com", MEMBER_PASSWORD), meta())
+        .await
+        .unwrap();
+
+    assert_eq!(ended, 0, "a passkey is a second factor");
+    assert_eq!(code_of(last), ErrorCode::Conflict);
+    assert!(matches!(step, SignInStep::SecondFactor(_)));
+    assert_eq!(
+        t.auth.as_user(&member).list_passkeys().await.unwrap().len(),
+        1
+    );
+}
+
+#[tokio::test]
+async fn an_owner_resetting_a_members_second_factor_removes_their_passkeys() {
+    let t = test_auth().await;
+    let owner = ada(&t).await;
+    let member = member_signed_in(&t, &owner, "max@example.com").await;
+    let member = caller(&t, &member.token).await;
+    with_passkey(&t, &member).await;
+
+    let reset = t
+        .auth
+        .as_owner(&owner)
+        .unwrap()
+        .reset_member_second_factor(
+            api::MemberSecondFactorResetParams {
+                user_id: member.me.user_id.clone(),
+            },
+            &meta(),
+        )
+        .await
+        .unwrap();
+
+    assert!(reset.turned_off);
+    assert!(
+        t.auth
+            .as_user(&member)
+            .list_passkeys()
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
