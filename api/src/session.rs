@@ -131,16 +131,20 @@ pub enum NoticeKind {
     SecondFactorChanged,
     /// A passkey was added or removed; `detail` says which.
     PasskeyChanged,
+    /// A code from their authenticator app was sent again after it had
+    /// been used: someone may be watching their codes.
+    CodeReused,
 }
 
 impl NoticeKind {
-    pub const ALL: [NoticeKind; 6] = [
+    pub const ALL: [NoticeKind; 7] = [
         NoticeKind::SessionTaken,
         NoticeKind::PasswordChanged,
         NoticeKind::TokenCreated,
         NoticeKind::NewDevice,
         NoticeKind::SecondFactorChanged,
         NoticeKind::PasskeyChanged,
+        NoticeKind::CodeReused,
     ];
 
     pub const fn as_str(self) -> &'static str {
@@ -151,6 +155,7 @@ impl NoticeKind {
             NoticeKind::NewDevice => "new_device",
             NoticeKind::SecondFactorChanged => "second_factor_changed",
             NoticeKind::PasskeyChanged => "passkey_changed",
+            NoticeKind::CodeReused => "code_reused",
         }
     }
 

@@ -73,6 +73,13 @@ fn notice(notice: SecurityNotice) -> impl IntoView {
                  and set it up again below."
             ),
         ),
+        NoticeKind::CodeReused => (
+            "banner warning",
+            "A code from your authenticator app was sent again after it had been used, and \
+             refused. If that was not you, someone may know your password and see your codes: \
+             change your password now."
+                .to_owned(),
+        ),
         NoticeKind::PasskeyChanged => (
             "banner info",
             format!(

@@ -32,6 +32,27 @@ pub(crate) async fn has_any(conn: &mut AnyConnection, user_id: &UserId) -> Resul
         || crate::passkey::stored::count(conn, user_id).await? > 0)
 }
 
+/// Whether `code`, just refused by [`accept`], is a right code of the
+/// user's app that was taken already: a replay, or an older code than the
+/// last one taken.
+pub(crate) async fn was_taken_already(
+    conn: &mut AnyConnection,
+    user_id: &UserId,
+    code: &SecondFactorCode,
+    now: Timestamp,
+) -> Result<bool, AuthError> {
+    let SecondFactorCode::App(code) = code else {
+        return Ok(false);
+    };
+    let confirmed = totp::find(conn, user_id)
+        .await?
+        .filter(|app| app.confirmed_at.is_some());
+    match confirmed {
+        Some(app) => Ok(app.secret.matching_step(code, now)?.is_some()),
+        None => Ok(false),
+    }
+}
+
 /// Whether `code` proves the user's second factor at `now`, and if so uses
 /// it up: an app code's step is never accepted again, nor is a recovery
 /// code. Run it inside the transaction of what the code unlocks, so two

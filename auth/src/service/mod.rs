@@ -30,8 +30,8 @@ use std::time::Duration;
 
 use api::rpc::Method;
 use api::{
-    Me, RevokeReason, SessionId, SessionPolicy, SignInMethod, SignedIn, Timestamp, TokenId,
-    TokenScope,
+    Me, NoticeKind, RevokeReason, SecondFactorCode, SessionId, SessionPolicy, SignInMethod,
+    SignedIn, Timestamp, TokenId, TokenScope, UserId,
 };
 use tokio::sync::broadcast;
 
@@ -291,6 +291,27 @@ impl Auth {
         crate::metrics::revoke_closed_in(started.elapsed());
         crate::metrics::sessions_ended(reason, ended.len());
         self.0.audit.record(event).await;
+    }
+
+    /// After a refused second-factor code: when it was a right code of the
+    /// user's app used already, tells them (ASVS V2.8.5). Call it with no
+    /// write open.
+    async fn tell_if_code_reused(
+        &self,
+        user_id: &UserId,
+        code: &SecondFactorCode,
+    ) -> Result<(), AuthError> {
+        let mut conn = self.0.db.acquire_write().await?;
+        let now = self.now();
+        if crate::second_factor::was_taken_already(&mut conn, user_id, code, now).await? {
+            let notice = crate::notices::NewNotice {
+                kind: NoticeKind::CodeReused,
+                origin: None,
+                detail: None,
+            };
+            crate::notices::insert(&mut conn, user_id, notice, now).await?;
+        }
+        Ok(())
     }
 
     /// Session lengths for an account's policy override, or the system

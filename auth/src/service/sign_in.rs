@@ -212,8 +212,10 @@ impl Auth {
         let code = SecondFactorCode::parse(code)?;
         let now = self.now();
         if !second_factor::accept(&mut claim.tx, &claim.me.user_id, &code, now).await? {
+            let user_id = claim.me.user_id.clone();
             self.wrong_second_factor(claim, &meta, code_kind(&code))
                 .await?;
+            self.tell_if_code_reused(&user_id, &code).await?;
             return Err(AuthError::WrongCode);
         }
         let method = match code {

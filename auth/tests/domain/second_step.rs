@@ -4,12 +4,13 @@
 
 use std::time::Duration;
 
-use api::{ErrorCode, PasswordChange, SignInMethod};
+use api::{ErrorCode, NoticeKind, PasswordChange, SignInMethod};
 use auth::testing::TestAuth;
 use auth::{AuthError, Caller, Challenge, Clock, SessionSettings, SessionToken, SignInStep};
 
 use crate::helpers::{
-    PASSWORD, caller, code_at, live_sessions, login_request, meta, signed_up, test_auth, with_app,
+    PASSWORD, caller, code_at, live_sessions, login_request, meta, shown_notices, signed_up,
+    test_auth, with_app,
 };
 
 /// Ada, signed up, with an authenticator app; her caller and its secret.
@@ -203,6 +204,37 @@ async fn the_code_that_set_the_app_up_does_not_sign_in() {
         matches!(replayed, Err(AuthError::WrongCode)),
         "{replayed:?}"
     );
+}
+
+#[tokio::test]
+async fn a_replayed_code_is_refused_and_its_holder_told_and_a_wrong_one_is_not() {
+    let t = test_auth().await;
+    let (me, secret, _) = ada_with_app(&t).await;
+    let first = password_step(&t).await;
+    let code = next_code(&t, &secret);
+    t.auth
+        .complete_sign_in(&first.token, &code, meta())
+        .await
+        .unwrap();
+    shown_notices(&t, &me).await;
+
+    let second = password_step(&t).await;
+    let wrong = t
+        .auth
+        .complete_sign_in(&second.token, "000000", meta())
+        .await;
+    let told_after_wrong = shown_notices(&t, &me).await;
+    let replayed = t.auth.complete_sign_in(&second.token, &code, meta()).await;
+    let told_after_replay = shown_notices(&t, &me).await;
+
+    assert!(matches!(wrong, Err(AuthError::WrongCode)));
+    assert!(told_after_wrong.is_empty(), "a wrong code is no replay");
+    assert!(
+        matches!(replayed, Err(AuthError::WrongCode)),
+        "{replayed:?}"
+    );
+    let kinds: Vec<_> = told_after_replay.iter().map(|n| n.kind).collect();
+    assert_eq!(kinds, [NoticeKind::CodeReused]);
 }
 
 #[tokio::test]

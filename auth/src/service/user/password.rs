@@ -122,6 +122,7 @@ impl UserActions<'_> {
                         .audit
                         .record(by(AuditKind::PasswordConfirmFailed))
                         .await;
+                    auth.tell_if_code_reused(&caller.me.user_id, &code).await?;
                     return Err(AuthError::WrongCode);
                 }
                 tx

@@ -123,6 +123,8 @@ impl UserActions<'_> {
         let now = auth.now();
         let mut tx = auth.0.db.begin_write().await?;
         if !second_factor::accept(&mut tx, user_id, &code, now).await? {
+            drop(tx);
+            auth.tell_if_code_reused(user_id, &code).await?;
             return Err(AuthError::WrongCode);
         }
         second_factor::remove(&mut tx, user_id).await?;
