@@ -9,6 +9,7 @@ use auth::{Access, Auth, Backend, Clock, DatabaseClock, Db, DemoAccount, Outside
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::request::Parts;
+use axum::http::{Extensions, HeaderMap, StatusCode, Version, header};
 use axum::routing::{any, get, post};
 use axum::serve::ListenerExt as _;
 use leptos::config::LeptosOptions;
@@ -17,6 +18,8 @@ use leptos_axum::{
     AxumRouteListing, LeptosRoutes, file_and_error_handler_with_context, generate_route_list,
 };
 use tokio::net::TcpListener;
+use tower_http::compression::CompressionLayer;
+use tower_http::compression::predicate::{DefaultPredicate, Predicate};
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::services::ServeDir;
 use tower_http::trace::TraceLayer;
@@ -293,6 +296,22 @@ fn built_front_end(options: &LeptosOptions) -> ServeDir {
     ServeDir::new(dir).precompressed_br().precompressed_gzip()
 }
 
+/// Pages go out compressed (brotli, else gzip) to browsers that take it;
+/// the built front end is compressed already, and server functions' JSON,
+/// which may hold secrets next to what a user typed, stays as it is.
+fn compressed_html() -> CompressionLayer<impl Predicate> {
+    let html = |_: StatusCode, _: Version, headers: &HeaderMap, _: &Extensions| {
+        headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|value| value.to_str().ok())
+            .is_some_and(|value| value.starts_with("text/html"))
+    };
+    CompressionLayer::new()
+        .no_deflate()
+        .no_zstd()
+        .compress_when(DefaultPredicate::new().and(html))
+}
+
 fn router(state: AppState) -> Router {
     let auth_for_pages = state.auth.clone();
     let leptos_context = move || {
@@ -318,7 +337,8 @@ fn router(state: AppState) -> Router {
             shell(options.clone())
         })
         .layer(axum::middleware::from_fn(middleware::guard_signed_in_pages))
-        .layer(resolving(Access::Interactive));
+        .layer(resolving(Access::Interactive))
+        .layer(compressed_html());
     // The reverse proxy asking about a request to a protected app: as for
     // a page load, activity, and the token may rotate.
     let forward = Router::new()

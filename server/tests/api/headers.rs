@@ -6,7 +6,7 @@ use reqwest::header::{
 };
 use serde_json::json;
 
-use crate::helpers::{Cred, TestUser, spawn_app, spawn_app_with};
+use crate::helpers::{Cred, SESSION_COOKIE, TestUser, spawn_app, spawn_app_with};
 
 fn header<'a>(response: &'a reqwest::Response, name: &str) -> &'a str {
     response
@@ -109,4 +109,52 @@ async fn the_built_front_end_goes_out_precompressed_and_is_revalidated_each_time
         .await
         .unwrap();
     assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
+}
+
+#[tokio::test]
+async fn pages_go_out_compressed_to_browsers_that_take_it_and_json_does_not() {
+    let app = spawn_app().await;
+    let cookie = app.signed_up(&TestUser::generate()).await;
+    let page = |encoding: &str| {
+        app.client
+            .get(app.url("/account/security"))
+            .header(ACCEPT_ENCODING, encoding)
+            .header(
+                reqwest::header::COOKIE,
+                format!("{SESSION_COOKIE}={cookie}"),
+            )
+            .send()
+    };
+
+    let brotli = page("gzip, br").await.unwrap();
+    let gzip = page("gzip").await.unwrap();
+    let plain = app.get("/account/security", Some(&cookie)).await;
+    let json = app
+        .client
+        .post(app.url("/api/rpc"))
+        .header(ACCEPT_ENCODING, "gzip, br")
+        .header(
+            reqwest::header::COOKIE,
+            format!("{SESSION_COOKIE}={cookie}"),
+        )
+        .json(&json!({"jsonrpc": "2.0", "id": 1, "method": "account_verify"}))
+        .send()
+        .await
+        .unwrap();
+
+    assert_eq!(brotli.status(), StatusCode::OK);
+    assert_eq!(header(&brotli, "content-encoding"), "br");
+    assert!(header(&brotli, "vary").contains("accept-encoding"));
+    assert_eq!(header(&brotli, CACHE_CONTROL.as_str()), "no-store");
+    let compressed = brotli.bytes().await.unwrap().len();
+    assert_eq!(header(&gzip, "content-encoding"), "gzip");
+    assert!(plain.headers().get("content-encoding").is_none());
+    let html = plain.text().await.unwrap();
+    assert!(html.contains("</html>"));
+    assert!(
+        compressed * 3 < html.len(),
+        "{compressed} of {}",
+        html.len()
+    );
+    assert!(json.headers().get("content-encoding").is_none());
 }
