@@ -5,7 +5,7 @@
 #![recursion_limit = "256"]
 
 use leptos::prelude::*;
-use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
@@ -31,6 +31,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
 
+                <HashedStylesheet options=options.clone() id="leptos" />
                 <HydrationScripts options />
                 <MetaTags />
             </head>
@@ -46,7 +47,6 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     mark_hydrated();
     view! {
-        <Stylesheet id="leptos" href="/pkg/latchkey.css" />
         <Title formatter=|page: String| format!("{page} · Latchkey") />
         <Router>
             <Routes fallback=NotFound>

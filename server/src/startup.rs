@@ -269,8 +269,22 @@ fn leptos_options(config: &Config, addr: SocketAddr) -> LeptosOptions {
         .site_root(config.site_root.to_string_lossy().into_owned())
         .site_pkg_dir("pkg")
         .site_addr(addr)
+        .hash_files(hashed_front_end())
         .build()
 }
+
+/// Whether the built front end's files have hashed names: cargo-leptos
+/// then lists them in `hash.txt` beside this binary, where Leptos reads
+/// them (a binary without one, such as a test's, uses the plain names).
+fn hashed_front_end() -> bool {
+    std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent().map(|dir| dir.join(HASH_FILE).is_file()))
+        .unwrap_or(false)
+}
+
+/// cargo-leptos's list of the built files' hashes, beside the binary.
+const HASH_FILE: &str = "hash.txt";
 
 /// The page routes, found once per process by running the app. Leptos
 /// switches resource loading off for the whole process while it does that

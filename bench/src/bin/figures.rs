@@ -65,9 +65,10 @@ struct Args {
     /// The bare axum binary (bench/peer, release).
     #[arg(long, default_value = "target/release/bare")]
     bare: PathBuf,
-    /// The release WASM bundle.
-    #[arg(long, default_value = "target/site/pkg/latchkey.wasm")]
-    wasm: PathBuf,
+    /// The release WASM bundle; by default the one in the site's `pkg/`
+    /// (its name carries its hash).
+    #[arg(long)]
+    wasm: Option<PathBuf>,
     /// Write the table into this README, between the bench markers.
     #[arg(long)]
     readme: Option<PathBuf>,
@@ -164,7 +165,11 @@ async fn main() -> Result<(), BoxError> {
         "p99 < 1 s",
         percentile(&during_flood.samples, 99) < Duration::from_secs(1),
     ));
-    table.push(wasm_figure(&args.wasm).await?);
+    let wasm = match args.wasm {
+        Some(wasm) => wasm,
+        None => built_wasm(&args.site_root.join("pkg"))?,
+    };
+    table.push(wasm_figure(&wasm).await?);
 
     let markdown = table.markdown(&bench::report::machine().await);
     println!("{markdown}");
@@ -589,6 +594,27 @@ async fn open_stream(get: Get) -> Result<(Connection, hyper::body::Incoming), Bo
     let mut body = response.into_body();
     body.frame().await.ok_or("the stream ended at once")??;
     Ok((connection, body))
+}
+
+/// The WASM bundle in `pkg`: `latchkey.wasm`, or `latchkey.<hash>.wasm`.
+fn built_wasm(pkg: &Path) -> Result<PathBuf, BoxError> {
+    let found = std::fs::read_dir(pkg)
+        .map_err(|err| {
+            format!(
+                "{}: {err} (build with `cargo leptos build --release`)",
+                pkg.display()
+            )
+        })?
+        .filter_map(Result::ok)
+        .map(|entry| entry.path())
+        .find(|path| {
+            path.extension().is_some_and(|ext| ext == "wasm")
+                && path
+                    .file_name()
+                    .and_then(|name| name.to_str())
+                    .is_some_and(|name| name.starts_with("latchkey"))
+        });
+    found.ok_or_else(|| format!("no latchkey*.wasm in {}", pkg.display()).into())
 }
 
 async fn wasm_figure(wasm: &Path) -> Result<Figure, BoxError> {

@@ -9,15 +9,33 @@ use axum::middleware::Next;
 use axum::response::Response;
 use leptos::nonce::Nonce;
 
-/// Where the built front end (WASM, JS, CSS) is served. Its files keep
-/// their names from one build to the next, so a browser may keep them but
-/// asks each time whether they changed (`no-cache`: a 304 when not).
+/// Where the built front end (WASM, JS, CSS) is served. A file with its
+/// content's hash in its name (`latchkey.<hash>.wasm`, as cargo-leptos names
+/// them) never changes, so a browser keeps it for a year without asking; one
+/// without (a build without hashes) it keeps but asks about each time
+/// (`no-cache`: a 304 when unchanged).
 const ASSETS: &str = "/pkg/";
+const HASHED_ASSETS_CACHING: &str = "public, max-age=31536000, immutable";
 const ASSETS_CACHING: &str = "no-cache";
 
 /// For everything that is not a page (JSON, the live stream, files): load
 /// nothing, be framed by nobody.
 const NOT_A_PAGE_POLICY: &str = "default-src 'none'; frame-ancestors 'none'";
+
+/// Whether the file `path` names has a content hash in its name, as
+/// cargo-leptos writes them: `name.<22 base64url characters>.ext`.
+fn has_hashed_name(path: &str) -> bool {
+    let file = path.rsplit('/').next().unwrap_or_default();
+    let mut parts = file.rsplit('.');
+    let (Some(_ext), Some(hash), Some(name)) = (parts.next(), parts.next(), parts.next()) else {
+        return false;
+    };
+    !name.is_empty()
+        && hash.len() == 22
+        && hash
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
 
 /// The nonce of this request's page, for its inline hydration scripts.
 #[derive(Clone, Debug)]
@@ -26,6 +44,7 @@ pub struct PageNonce(pub Nonce);
 pub async fn security_headers(mut req: Request, next: Next) -> Response {
     let path = req.uri().path();
     let is_asset = path.starts_with(ASSETS);
+    let is_hashed = is_asset && has_hashed_name(path);
     let cacheable = is_asset || path == crate::routes::script::PATH;
     // Only a page needs a nonce; JSON, streams and files never get one.
     let nonce = (!cacheable && !path.starts_with("/api/")).then(Nonce::new);
@@ -46,10 +65,12 @@ pub async fn security_headers(mut req: Request, next: Next) -> Response {
         headers.insert(header::CONTENT_SECURITY_POLICY, policy);
     }
     if is_asset {
-        headers.insert(
-            header::CACHE_CONTROL,
-            HeaderValue::from_static(ASSETS_CACHING),
-        );
+        let caching = if is_hashed {
+            HASHED_ASSETS_CACHING
+        } else {
+            ASSETS_CACHING
+        };
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(caching));
         // The same path answers brotli, gzip or plain by what was accepted,
         // which a cache between must know.
         headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
@@ -90,5 +111,24 @@ mod tests {
         assert!(!policy.contains("unsafe-inline"));
         assert!(policy.contains("frame-ancestors 'none'"));
         assert!(HeaderValue::from_str(&policy).is_ok());
+    }
+
+    #[test]
+    fn only_files_named_with_their_hash_are_kept_for_good() {
+        for hashed in [
+            "/pkg/latchkey.Xk3_9aB-cDeFgHiJkLmNoP.wasm",
+            "/pkg/latchkey.Xk3_9aB-cDeFgHiJkLmNoP.js",
+        ] {
+            assert!(has_hashed_name(hashed), "{hashed}");
+        }
+        for plain in [
+            "/pkg/latchkey.wasm",
+            "/pkg/latchkey.css",
+            "/pkg/.Xk3_9aB-cDeFgHiJkLmNoP.js",
+            "/pkg/latchkey.Xk3_9aB-cDeFgHiJkLmNo.js",
+            "/pkg/latchkey.Xk3_9aB+cDeFgHiJkLmNoP.js",
+        ] {
+            assert!(!has_hashed_name(plain), "{plain}");
+        }
     }
 }

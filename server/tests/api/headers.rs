@@ -158,3 +158,24 @@ async fn pages_go_out_compressed_to_browsers_that_take_it_and_json_does_not() {
     );
     assert!(json.headers().get("content-encoding").is_none());
 }
+
+#[tokio::test]
+async fn a_built_file_named_with_its_hash_is_kept_for_a_year() {
+    let site = tempfile::tempdir().unwrap();
+    let pkg = site.path().join("pkg");
+    std::fs::create_dir(&pkg).unwrap();
+    std::fs::write(pkg.join("latchkey.hD1vwBZp3k24u9K9J1RzNA.wasm"), b"\0asm").unwrap();
+    let root = site.path().to_owned();
+    let app = spawn_app_with(|config| config.site_root = root).await;
+
+    let hashed = app
+        .get("/pkg/latchkey.hD1vwBZp3k24u9K9J1RzNA.wasm", None)
+        .await;
+
+    assert_eq!(hashed.status(), StatusCode::OK);
+    assert_eq!(
+        header(&hashed, CACHE_CONTROL.as_str()),
+        "public, max-age=31536000, immutable"
+    );
+    assert!(header(&hashed, "vary").contains("accept-encoding"));
+}
