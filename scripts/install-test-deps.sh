@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs what the tests need besides the build tools, skipping what is
 # already there: Debian's Chromium, PostgreSQL, nginx and Caddy (in front
-# of a protected app in the end-to-end tests), and the end-to-end npm
-# packages (without Playwright's own browser download, which cannot work here).
+# of a protected app in the end-to-end tests), wrk (for `make bench`), and
+# the end-to-end npm packages (without Playwright's own browser download,
+# which cannot work here).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,6 +14,8 @@ packages=()
 compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || packages+=(postgresql)
 [ -x /usr/sbin/nginx ] || packages+=(nginx)
 [ -x /usr/bin/caddy ] || packages+=(caddy)
+# An outside load generator, for a second opinion in `make bench`.
+[ -x /usr/bin/wrk ] || packages+=(wrk)
 if [ ${#packages[@]} -gt 0 ]; then
   sudo=""
   [ "$(id -u)" = 0 ] || sudo=sudo

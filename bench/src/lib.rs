@@ -3,6 +3,8 @@
 
 pub mod load;
 pub mod report;
+pub mod wire;
+pub mod wrk;
 
 use std::time::Duration;
 
