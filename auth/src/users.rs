@@ -100,17 +100,31 @@ pub(crate) async fn set_password_hash(
     Ok(())
 }
 
-/// The account's policy override, `None` when there is none.
-pub(crate) async fn policy_override(
+/// The account's policy as stored: its override (`None` when there is
+/// none) and since when it requires a second factor (`None` when it does
+/// not).
+pub(crate) struct StoredPolicy {
+    pub policy_override: Option<SessionPolicy>,
+    pub second_factor_required_since: Option<Timestamp>,
+}
+
+/// The account's policy, read in one query: every page of the security
+/// settings shows it, some twice.
+pub(crate) async fn stored_account_policy(
     conn: &mut AnyConnection,
     account_id: &AccountId,
-) -> Result<Option<SessionPolicy>, AuthError> {
-    let (idle, absolute): (Option<i64>, Option<i64>) =
-        sqlx::query_as("SELECT idle_timeout_min, absolute_timeout_min FROM accounts WHERE id = $1")
-            .bind(account_id.as_str())
-            .fetch_one(conn)
-            .await?;
-    stored_policy(idle, absolute)
+) -> Result<StoredPolicy, AuthError> {
+    let (idle, absolute, required_at): (Option<i64>, Option<i64>, Option<i64>) = sqlx::query_as(
+        "SELECT idle_timeout_min, absolute_timeout_min, second_factor_required_at \
+         FROM accounts WHERE id = $1",
+    )
+    .bind(account_id.as_str())
+    .fetch_one(conn)
+    .await?;
+    Ok(StoredPolicy {
+        policy_override: stored_policy(idle, absolute)?,
+        second_factor_required_since: required_at.map(Timestamp::from_millis),
+    })
 }
 
 /// A policy override as stored, in minutes: both or neither, within

@@ -212,11 +212,11 @@ impl OwnerActions<'_> {
 impl Auth {
     pub async fn account_policy(&self, account_id: &AccountId) -> Result<AccountPolicy, AuthError> {
         let mut conn = self.0.db.reader().acquire().await?;
-        let policy_override = users::policy_override(&mut conn, account_id).await?;
-        let second_factor_required = users::second_factor_required_since(&mut conn, account_id)
-            .await?
-            .is_some();
-        Ok(self.describe_policy(policy_override, second_factor_required))
+        let stored = users::stored_account_policy(&mut conn, account_id).await?;
+        Ok(self.describe_policy(
+            stored.policy_override,
+            stored.second_factor_required_since.is_some(),
+        ))
     }
 
     fn describe_policy(
