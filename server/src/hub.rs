@@ -31,11 +31,13 @@ pub enum Closed {
     Behind,
 }
 
-/// What a registered connection is told.
+/// What a registered connection is told. An event is shared, not copied,
+/// between the connections it goes to, and each inbox's buffer holds a
+/// pointer per slot: an idle connection's inbox is most of what it costs.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Notice {
     /// Pass this event on to the client.
-    Event(LiveEvent),
+    Event(Arc<LiveEvent>),
     /// Re-check the credential: a token of its session is being retired.
     Recheck,
 }
@@ -328,21 +330,21 @@ impl ConnectionCloser for ConnectionHub {
     fn notify_session(&self, session_id: &SessionId, event: &LiveEvent) {
         self.publish(
             |r| ids_of(&r.by_session, session_id),
-            &Notice::Event(event.clone()),
+            &Notice::Event(Arc::new(event.clone())),
         );
     }
 
     fn notify_user(&self, user_id: &UserId, event: &LiveEvent) {
         self.publish(
             |r| ids_of(&r.by_user, user_id),
-            &Notice::Event(event.clone()),
+            &Notice::Event(Arc::new(event.clone())),
         );
     }
 
     fn notify_account(&self, account_id: &AccountId, event: &LiveEvent) {
         self.publish(
             |r| ids_of(&r.by_account, account_id),
-            &Notice::Event(event.clone()),
+            &Notice::Event(Arc::new(event.clone())),
         );
     }
 
@@ -363,7 +365,7 @@ impl ConnectionCloser for ConnectionHub {
                     .filter(may_read)
                     .collect()
             },
-            &Notice::Event(LiveEvent::AuditRecorded),
+            &Notice::Event(Arc::new(LiveEvent::AuditRecorded)),
         );
     }
 }
@@ -407,6 +409,16 @@ mod tests {
             },
             ..by_session(0, user_n)
         }
+    }
+
+    #[test]
+    fn an_inbox_slot_holds_a_pointer_not_a_copy_of_the_event() {
+        // Every connection's inbox allocates its slots when it opens, so
+        // this is paid by each idle connection.
+        assert_eq!(
+            std::mem::size_of::<Notice>(),
+            std::mem::size_of::<Arc<LiveEvent>>()
+        );
     }
 
     #[tokio::test]
@@ -478,11 +490,11 @@ mod tests {
 
         assert_eq!(
             inbox.events.recv().await,
-            Some(Notice::Event(LiveEvent::PolicyUpdated))
+            Some(Notice::Event(Arc::new(LiveEvent::PolicyUpdated)))
         );
         assert_eq!(
             inbox.events.recv().await,
-            Some(Notice::Event(LiveEvent::SessionExpired))
+            Some(Notice::Event(Arc::new(LiveEvent::SessionExpired)))
         );
         assert!(inbox.events.try_recv().is_err());
     }
@@ -506,7 +518,7 @@ mod tests {
         assert_eq!(hub.len(), 1);
         assert_eq!(
             other.events.recv().await,
-            Some(Notice::Event(LiveEvent::PolicyUpdated))
+            Some(Notice::Event(Arc::new(LiveEvent::PolicyUpdated)))
         );
     }
 

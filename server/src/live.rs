@@ -5,6 +5,7 @@
 
 use std::convert::Infallible;
 use std::net::IpAddr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use api::{ApiError, ErrorCode, LiveEvent, RevokeReason, Role, Timestamp};
@@ -188,6 +189,10 @@ impl ConnectionWatch {
 
     /// Waits for the next event or the end. After `Step::Close`, do not call
     /// it again.
+    ///
+    /// An idle stream holds this future for as long as it waits, so the
+    /// re-checks (a database read, several KiB of future) are boxed: they
+    /// take their memory only while they run.
     pub async fn next(&mut self) -> Step {
         loop {
             let until_end = self.until_session_end();
@@ -205,20 +210,20 @@ impl ConnectionWatch {
                 }
                 notice = self.inbox.events.recv() => match notice {
                     Some(Notice::Event(event)) => {
-                        if let Some(ending) = self.follow(&event).await {
+                        if let Some(ending) = Box::pin(self.follow(&event)).await {
                             return Step::Close(ending);
                         }
-                        return Step::Pass(event);
+                        return Step::Pass(Arc::unwrap_or_clone(event));
                     }
                     Some(Notice::Recheck) => {
-                        if let Some(ending) = self.recheck().await {
+                        if let Some(ending) = Box::pin(self.recheck()).await {
                             return Step::Close(ending);
                         }
                     }
                     None => return Step::Close(Ending::Revoked(RevokeReason::Revoked)),
                 },
                 () = sleep_for(until_end) => {
-                    if let Some(ending) = self.recheck().await {
+                    if let Some(ending) = Box::pin(self.recheck()).await {
                         return Step::Close(ending);
                     }
                 }
