@@ -20,6 +20,15 @@ pub const SECOND_FACTOR_REQUIRED: &str = "Your account requires two-step sign-in
      on. Your account's owner can turn the requirement off.";
 pub const PASSKEY_REFUSED: &str =
     "That passkey did not work here. Try again, or sign in another way.";
+/// When the browser's part of a passkey fails: cancelled or timed out, the
+/// passkey is there already, no passkeys here, anything else.
+pub const PASSKEY_NOT_USED: &str =
+    "The passkey was not used: it was cancelled or took too long. Try again.";
+pub const PASSKEY_REGISTERED_ALREADY: &str = "This device's passkey is registered already.";
+pub const PASSKEYS_UNSUPPORTED: &str =
+    "This browser cannot use passkeys here. Use another way to sign in.";
+pub const PASSKEY_FAILED: &str =
+    "The browser could not use a passkey. Try again, or use another way.";
 pub const SOMETHING_WENT_WRONG: &str = "Something went wrong on our side. Please try again.";
 
 /// The warning before inactivity ends a session; `{when}` is how soon

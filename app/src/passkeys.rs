@@ -1,11 +1,12 @@
-//! Passkeys in the browser: `navigator.credentials.create()` and `.get()`
-//! with the options the server sent (WebAuthn JSON, turned into the
-//! browser's objects by `PublicKeyCredential.parse*OptionsFromJSON`), the
-//! answer back as JSON (`toJSON()`), and the sign-in calls that set the
-//! session's cookie (plain JSON posts; server functions cannot).
-//! Everything here runs only in the browser, from event handlers.
+//! Passkeys in the browser, on the signed-in pages: `navigator.credentials
+//! .create()` and `.get()` with the options the server sent (WebAuthn JSON,
+//! turned into the browser's objects by
+//! `PublicKeyCredential.parse*OptionsFromJSON`), the answer back as JSON
+//! (`toJSON()`). Signing in with a passkey happens on pages that load no
+//! WASM: the server's `/login/passkey.js` does it there. Everything here
+//! runs only in the browser, from event handlers.
 
-use api::{ApiError, PasskeyAssertion, PasskeyCeremony};
+use api::{ApiError, PasskeyAssertion, PasskeyCeremony, messages};
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
@@ -26,14 +27,10 @@ fn browser_refused(err: &JsValue) -> ApiError {
         .and_then(|name| name.as_string())
         .unwrap_or_default();
     let message = match name.as_str() {
-        "NotAllowedError" | "AbortError" => {
-            "The passkey was not used: it was cancelled or took too long. Try again."
-        }
-        "InvalidStateError" => "This device's passkey is registered already.",
-        "NotSupportedError" | "TypeError" | "ReferenceError" => {
-            "This browser cannot use passkeys here. Use another way to sign in."
-        }
-        _ => "The browser could not use a passkey. Try again, or use another way.",
+        "NotAllowedError" | "AbortError" => messages::PASSKEY_NOT_USED,
+        "InvalidStateError" => messages::PASSKEY_REGISTERED_ALREADY,
+        "NotSupportedError" | "TypeError" | "ReferenceError" => messages::PASSKEYS_UNSUPPORTED,
+        _ => messages::PASSKEY_FAILED,
     };
     ApiError::invalid_params(message)
 }
@@ -91,59 +88,4 @@ pub async fn get(ceremony: PasskeyCeremony) -> Result<PasskeyAssertion, ApiError
         credential: ask_browser(options, false).await?,
         ceremony: ceremony.ceremony,
     })
-}
-
-/// POSTs `body` as JSON to this server's `path`; the JSON answer, or the
-/// error it carries.
-async fn post_json(path: &str, body: &Value) -> Result<Value, ApiError> {
-    let init = web_sys::RequestInit::new();
-    init.set_method("POST");
-    init.set_body(&JsValue::from_str(&body.to_string()));
-    let headers = web_sys::Headers::new().map_err(|_| ApiError::internal())?;
-    headers
-        .set("content-type", "application/json")
-        .map_err(|_| ApiError::internal())?;
-    init.set_headers(&headers);
-    let window = web_sys::window().ok_or_else(ApiError::internal)?;
-    let answered = JsFuture::from(window.fetch_with_str_and_init(path, &init))
-        .await
-        .map_err(|_| ApiError::new(api::ErrorCode::Busy, api::messages::BUSY))?;
-    let response: web_sys::Response = answered.unchecked_into();
-    let text = JsFuture::from(response.text().map_err(|_| ApiError::internal())?)
-        .await
-        .map_err(|_| ApiError::internal())?
-        .as_string()
-        .unwrap_or_default();
-    let json: Value = serde_json::from_str(&text).map_err(|_| ApiError::internal())?;
-    if response.ok() {
-        Ok(json)
-    } else {
-        Err(serde_json::from_value(json).unwrap_or_else(|_| ApiError::internal()))
-    }
-}
-
-/// Signs in with a passkey: alone, or, with `second_step`, after the
-/// password (the waiting sign-in is in this browser's cookie), going back to
-/// `next` when the server allows it. The session cookie is set when it
-/// answers; the page to go to.
-pub async fn sign_in(second_step: bool, next: Option<String>) -> Result<String, ApiError> {
-    let (start, finish) = if second_step {
-        (
-            "/api/auth/login/passkey/start",
-            "/api/auth/login/passkey/finish",
-        )
-    } else {
-        ("/api/auth/passkey/start", "/api/auth/passkey/finish")
-    };
-    let started = post_json(start, &serde_json::json!({})).await?;
-    let ceremony: PasskeyCeremony =
-        serde_json::from_value(started).map_err(|_| ApiError::internal())?;
-    let answer = get(ceremony).await?;
-    let mut body = serde_json::to_value(&answer).map_err(|_| ApiError::internal())?;
-    body["next"] = next.into();
-    let signed_in = post_json(finish, &body).await?;
-    Ok(signed_in["landing"]
-        .as_str()
-        .unwrap_or("/account/security")
-        .to_owned())
 }

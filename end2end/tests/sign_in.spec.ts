@@ -35,6 +35,31 @@ test('signing out ends the session and signing in again works', async ({ page, c
   await expect(page.getByTestId('me-email')).toHaveText(email);
 });
 
+test('the sign-in and sign-up pages load no WASM, and signing in still works', async ({ page }) => {
+  const email = uniqueEmail('no-wasm');
+  await signUpViaApi(page.request, email);
+  await page.context().clearCookies();
+  const wasm: string[] = [];
+  page.on('request', (request) => {
+    if (request.url().endsWith('.wasm')) {
+      wasm.push(new URL(request.url()).pathname);
+    }
+  });
+
+  await page.goto('/signup');
+  await expect(page.getByRole('button', { name: 'Create account' })).toBeVisible();
+  await page.goto('/login');
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+  expect(wasm, 'the sign-in and sign-up pages load no WASM').toEqual([]);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+
+  // The signed-in page does.
+  await expect(page).toHaveURL(/\/account\/security$/);
+  await waitForHydration(page);
+  expect(wasm.length).toBeGreaterThan(0);
+});
+
 test('a wrong password shows an error and sets no cookie', async ({ page, context }) => {
   const email = uniqueEmail('wrong');
   await signUpViaApi(page.request, email);

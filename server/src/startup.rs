@@ -4,7 +4,7 @@
 use std::net::SocketAddr;
 use std::sync::{Arc, OnceLock};
 
-use app::{App, shell};
+use app::{App, page_loads_wasm, shell};
 use auth::{Access, Auth, Backend, Clock, DatabaseClock, Db, DemoAccount, OutsideWrites};
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -338,7 +338,7 @@ fn router(state: AppState) -> Router {
         }
     };
     let options = state.leptos_options.clone();
-    let render_shell = move |options: LeptosOptions| shell(options);
+    let render_shell = move |options: LeptosOptions| shell(options, loads_wasm());
     // What a route is decides how its caller is resolved, so it is said
     // where the routes are built, once per group, never read from paths.
     let resolving = |access: Access| {
@@ -348,7 +348,7 @@ fn router(state: AppState) -> Router {
     // Pages and server functions: activity, and the token may rotate.
     let pages = Router::new()
         .leptos_routes_with_context(&state, page_routes(), leptos_context.clone(), move || {
-            shell(options.clone())
+            shell(options.clone(), loads_wasm())
         })
         .layer(axum::middleware::from_fn(middleware::guard_signed_in_pages))
         .layer(resolving(Access::Interactive))
@@ -393,16 +393,6 @@ fn router(state: AppState) -> Router {
                 .layer(DefaultBodyLimit::max(MAX_REPORT_BYTES)),
         )
         .layer(resolving(Access::Passive));
-    // Probes: no caller, so neither activity nor limits.
-    let probes = Router::new()
-        .route("/healthz", get(routes::probes::healthz))
-        .route("/readyz", get(routes::probes::readyz));
-    // What the API is, for tools, and the script of protected apps' pages:
-    // no caller.
-    let docs = Router::new()
-        .route(routes::script::PATH, get(routes::script::latchkey_js))
-        .route("/api/openrpc.json", get(routes::docs::openrpc))
-        .route("/api/openapi.json", get(routes::docs::openapi));
     // The built front end and the not-found page need no caller.
     let files = Router::new()
         .nest_service(
@@ -419,8 +409,7 @@ fn router(state: AppState) -> Router {
         .merge(forward)
         .merge(api)
         .merge(passive)
-        .merge(probes)
-        .merge(docs)
+        .merge(without_caller())
         .merge(files)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
@@ -442,6 +431,27 @@ fn router(state: AppState) -> Router {
         )
         .layer(axum::middleware::from_fn(middleware::request_id))
         .with_state(state)
+}
+
+/// Routes with no caller: probes (so neither activity nor limits), what the
+/// API is, for tools, and the scripts of protected apps' pages and of the
+/// sign-in pages' passkey button.
+fn without_caller() -> Router<AppState> {
+    Router::new()
+        .route("/healthz", get(routes::probes::healthz))
+        .route("/readyz", get(routes::probes::readyz))
+        .route(routes::script::PATH, get(routes::script::latchkey_js))
+        .route(
+            routes::script::PASSKEY_PATH,
+            get(routes::script::passkey_sign_in_js),
+        )
+        .route("/api/openrpc.json", get(routes::docs::openrpc))
+        .route("/api/openapi.json", get(routes::docs::openapi))
+}
+
+/// Whether the page being rendered loads the WASM: decided by its path.
+fn loads_wasm() -> bool {
+    use_context::<Parts>().is_none_or(|parts| page_loads_wasm(parts.uri.path()))
 }
 
 async fn shutdown_signal() {

@@ -19,6 +19,6 @@ pub use hydrated::use_hydrated;
 
 pub use modal::{Also, ConfirmModal};
 pub use notices::SecurityNotices;
-pub use passkey_sign_in::PasskeySignIn;
+pub use passkey_sign_in::{PASSKEY_SCRIPT, PasskeySignIn};
 pub use reauth::{ReauthDialog, provide_reauth, use_reauth};
 pub use toast::ExpiryToast;

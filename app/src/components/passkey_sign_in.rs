@@ -1,11 +1,16 @@
 //! The sign-in pages' passkey button: alone on the first page, or as the
-//! second step after the password. The browser asks for the passkey; once
-//! it checks out, the session's cookie is set and the page goes on.
+//! second step after the password. These pages load no WASM, so the button
+//! is the server's `/login/passkey.js`'s: it asks the browser for the
+//! passkey, and once it checks out the session's cookie is set and the page
+//! goes on. Until the script has taken the button over, it stays disabled.
 
+use leptos::nonce::use_nonce;
 use leptos::prelude::*;
-use leptos_router::hooks::use_query_map;
 
-use super::use_hydrated;
+/// Where the server serves the script (`server::routes::script`): under
+/// `/login`, which a reverse proxy in front of a protected app sends to
+/// Latchkey already.
+pub const PASSKEY_SCRIPT: &str = "/login/passkey.js";
 
 #[component]
 pub fn PasskeySignIn(
@@ -13,43 +18,16 @@ pub fn PasskeySignIn(
     /// cookie), or alone.
     second_step: bool,
 ) -> impl IntoView {
-    let query = use_query_map();
-    let ready = use_hydrated();
-    let error = RwSignal::new(None::<String>);
-    // The browser asks for the passkey: not a `Send` future.
-    let sign_in = Action::new_local(move |next: &Option<String>| {
-        crate::passkeys::sign_in(second_step, next.clone())
-    });
-    Effect::new(move |_| match sign_in.value().get() {
-        Some(Ok(landing)) => {
-            if let Some(window) = web_sys::window() {
-                let _ = window.location().assign(&landing);
-            }
-        }
-        Some(Err(err)) => error.set(Some(err.message)),
-        None => {}
-    });
-    let label = if second_step {
-        "Use a passkey instead"
+    let (label, step) = if second_step {
+        ("Use a passkey instead", "second-step")
     } else {
-        "Sign in with a passkey"
+        ("Sign in with a passkey", "first")
     };
     view! {
-        <button
-            type="button"
-            class="button"
-            disabled=move || !ready.get() || sign_in.pending().get()
-            on:click=move |_| {
-                error.set(None);
-                sign_in.dispatch(query.read_untracked().get("next"));
-            }
-        >
+        <button type="button" class="button" data-passkey-sign-in=step disabled>
             {label}
         </button>
-        {move || {
-            error
-                .get()
-                .map(|message| view! { <p class="form-error" role="alert">{message}</p> })
-        }}
+        <p class="form-error" role="alert" data-passkey-error hidden></p>
+        <script type="module" src=PASSKEY_SCRIPT nonce=use_nonce()></script>
     }
 }

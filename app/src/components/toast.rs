@@ -87,7 +87,7 @@ fn toast(
             "toast info",
             messages::ABSOLUTE_WARNING.replace("{when}", &when),
             view! {
-                <a class="button" href="/login">
+                <a class="button" href="/login" rel="external">
                     {messages::SIGN_IN_NOW}
                 </a>
             }

@@ -76,7 +76,7 @@ pub fn LoginSetupPage() -> impl IntoView {
                     })}
                 </Suspense>
                 <p class="muted">
-                    <a href="/login">"Start again with your password"</a>
+                    <a href="/login" rel="external">"Start again with your password"</a>
                 </p>
             </section>
         </main>

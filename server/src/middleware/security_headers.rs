@@ -45,7 +45,7 @@ pub async fn security_headers(mut req: Request, next: Next) -> Response {
     let path = req.uri().path();
     let is_asset = path.starts_with(ASSETS);
     let is_hashed = is_asset && has_hashed_name(path);
-    let cacheable = is_asset || path == crate::routes::script::PATH;
+    let cacheable = is_asset || crate::routes::script::is_script(path);
     // Only a page needs a nonce; JSON, streams and files never get one.
     let nonce = (!cacheable && !path.starts_with("/api/")).then(Nonce::new);
     if let Some(nonce) = &nonce {

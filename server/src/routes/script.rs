@@ -1,7 +1,9 @@
-//! `GET /latchkey.js`: the script a protected app's pages include for the
-//! live session (warnings, "Stay signed in", leaving at once on a revoke).
-//! Its wording and where it sends the browser come from the same constants
-//! as Latchkey's own pages, filled in once.
+//! The scripts the server serves itself, their wording and where they send
+//! the browser filled in once from the same constants as the WASM's:
+//! `GET /latchkey.js`, which a protected app's pages include for the live
+//! session (warnings, "Stay signed in", leaving at once on a revoke), and
+//! `GET /login/passkey.js`, the passkey button of the sign-in pages,
+//! which load no WASM.
 
 use std::sync::LazyLock;
 
@@ -11,20 +13,51 @@ use axum::http::header;
 use axum::response::IntoResponse;
 use serde_json::{Map, Value, json};
 
-/// Where it is served; cached briefly, as it has no version in its name.
+/// Where they are served; cached briefly, as they have no version in their
+/// names.
 pub const PATH: &str = "/latchkey.js";
+pub const PASSKEY_PATH: &str = app::PASSKEY_SCRIPT;
+
+/// Whether `path` is one of these scripts.
+pub fn is_script(path: &str) -> bool {
+    path == PATH || path == PASSKEY_PATH
+}
 
 static SCRIPT: LazyLock<String> =
     LazyLock::new(|| include_str!("latchkey.js").replace("/*CONFIG*/ {}", &config().to_string()));
 
+static PASSKEY_SCRIPT: LazyLock<String> = LazyLock::new(|| {
+    include_str!("passkey_sign_in.js").replace("/*CONFIG*/ {}", &passkey_config().to_string())
+});
+
 pub async fn latchkey_js() -> impl IntoResponse {
+    script(&SCRIPT)
+}
+
+pub async fn passkey_sign_in_js() -> impl IntoResponse {
+    script(&PASSKEY_SCRIPT)
+}
+
+fn script(text: &'static str) -> impl IntoResponse {
     (
         [
             (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
             (header::CACHE_CONTROL, "public, max-age=300"),
         ],
-        SCRIPT.as_str(),
+        text,
     )
+}
+
+/// What the passkey button says when the browser's part or the server
+/// fails.
+fn passkey_config() -> Value {
+    json!({
+        "notUsed": messages::PASSKEY_NOT_USED,
+        "unsupported": messages::PASSKEYS_UNSUPPORTED,
+        "failed": messages::PASSKEY_FAILED,
+        "busy": messages::BUSY,
+        "wrong": messages::SOMETHING_WENT_WRONG,
+    })
 }
 
 fn config() -> Value {
@@ -69,5 +102,12 @@ mod tests {
         assert!(SCRIPT.contains(r#""token_reuse":"/login?reason=session_taken""#));
         assert!(SCRIPT.contains(r#""session_expired":"/login?reason=session_expired""#));
         assert!(SCRIPT.contains(messages::STAY_SIGNED_IN));
+    }
+
+    #[test]
+    fn the_passkey_script_gets_its_wording() {
+        assert!(!PASSKEY_SCRIPT.contains("/*CONFIG*/"));
+        assert!(PASSKEY_SCRIPT.contains(messages::PASSKEY_NOT_USED));
+        assert!(is_script(PASSKEY_PATH) && is_script(PATH) && !is_script("/login"));
     }
 }

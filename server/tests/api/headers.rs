@@ -20,39 +20,47 @@ fn header<'a>(response: &'a reqwest::Response, name: &str) -> &'a str {
 #[tokio::test]
 async fn a_page_allows_only_its_own_scripts_and_the_inline_ones_with_its_nonce() {
     let app = spawn_app().await;
+    let cookie = app.signed_up(&TestUser::generate()).await;
 
-    let response = app.get("/login", None).await;
+    // The sign-in page (no WASM, the passkey script) and a page that
+    // hydrates.
+    for (path, cookie) in [
+        ("/login", None),
+        ("/account/security", Some(cookie.as_str())),
+    ] {
+        let response = app.get(path, cookie).await;
 
-    let policy = header(&response, CONTENT_SECURITY_POLICY.as_str()).to_owned();
-    assert!(!policy.contains("unsafe-inline"), "{policy}");
-    assert!(policy.contains("frame-ancestors 'none'"), "{policy}");
-    let nonce = policy
-        .split("'nonce-")
-        .nth(1)
-        .and_then(|rest| rest.split('\'').next())
-        .expect("a nonce in the policy")
-        .to_owned();
-    assert!(nonce.len() >= 22, "at least 128 bits: {nonce}");
-    assert_eq!(header(&response, "x-content-type-options"), "nosniff");
-    assert_eq!(header(&response, "referrer-policy"), "no-referrer");
-    assert_eq!(header(&response, "x-frame-options"), "DENY");
-    let html = response.text().await.unwrap();
-    let inline_scripts = html.matches("<script").count();
-    assert!(
-        inline_scripts > 0,
-        "the page hydrates with an inline script"
-    );
-    assert_eq!(
-        html.matches(&format!("nonce=\"{nonce}\"")).count(),
-        inline_scripts,
-        "every script carries the response's nonce"
-    );
+        let policy = header(&response, CONTENT_SECURITY_POLICY.as_str()).to_owned();
+        assert!(!policy.contains("unsafe-inline"), "{path}: {policy}");
+        assert!(
+            policy.contains("frame-ancestors 'none'"),
+            "{path}: {policy}"
+        );
+        let nonce = policy
+            .split("'nonce-")
+            .nth(1)
+            .and_then(|rest| rest.split('\'').next())
+            .expect("a nonce in the policy")
+            .to_owned();
+        assert!(nonce.len() >= 22, "at least 128 bits: {nonce}");
+        assert_eq!(header(&response, "x-content-type-options"), "nosniff");
+        assert_eq!(header(&response, "referrer-policy"), "no-referrer");
+        assert_eq!(header(&response, "x-frame-options"), "DENY");
+        let html = response.text().await.unwrap();
+        let scripts = html.matches("<script").count();
+        assert!(scripts > 0, "{path} has its script");
+        assert_eq!(
+            html.matches(&format!("nonce=\"{nonce}\"")).count(),
+            scripts,
+            "{path}: every script carries the response's nonce"
+        );
 
-    let again = app.get("/login", None).await;
-    assert!(
-        !header(&again, CONTENT_SECURITY_POLICY.as_str()).contains(&nonce),
-        "a fresh nonce per response"
-    );
+        let again = app.get(path, cookie).await;
+        assert!(
+            !header(&again, CONTENT_SECURITY_POLICY.as_str()).contains(&nonce),
+            "{path}: a fresh nonce per response"
+        );
+    }
 }
 
 #[tokio::test]
@@ -60,7 +68,7 @@ async fn signed_in_pages_and_api_answers_are_not_stored() {
     let app = spawn_app().await;
     let cookie = app.signed_up(&TestUser::generate()).await;
 
-    let page = app.get("/account/security", Some(&cookie)).await;
+    let page = app.get("/account/security", Some(cookie.as_str())).await;
     let (status, _) = app
         .rpc("account_verify", json!({}), Cred::Cookie(&cookie))
         .await;
@@ -128,7 +136,7 @@ async fn pages_go_out_compressed_to_browsers_that_take_it_and_json_does_not() {
 
     let brotli = page("gzip, br").await.unwrap();
     let gzip = page("gzip").await.unwrap();
-    let plain = app.get("/account/security", Some(&cookie)).await;
+    let plain = app.get("/account/security", Some(cookie.as_str())).await;
     let json = app
         .client
         .post(app.url("/api/rpc"))
