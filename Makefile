@@ -30,6 +30,7 @@ help:
 	@echo "make wasm-size  release build, then the WASM bundle's size"
 	@echo "make bench      ours against tower-sessions + axum-login and bare axum; table into README"
 	@echo "make bench-instances  revoke on one instance -> stream closed on another (PostgreSQL)"
+	@echo "make lighthouse  release build, then Lighthouse (mobile) on /login and the owner's /account/security; table into README"
 	@echo "make fuzz       random inputs for the RPC decoder, cookie parser and policy validator (FUZZ_SECONDS per target, default 60)"
 
 wasm-size: tools build-release
@@ -75,16 +76,24 @@ clean:
 
 # Benchmarks (not tests), on release builds. `make bench`: ours against the
 # peer (tower-sessions + axum-login, its own workspace in bench/peer) and bare
-# axum, one after the other; the table goes into the README. The idle-stream
-# figure needs a file descriptor per stream on each side. All three build
-# with the same profile and flags, into the same target directory, so the
-# crates the peer shares with ours (tokio, hyper, axum, serde, ...) are not
-# compiled twice.
+# axum, one after the other, and ours again on a throw-away PostgreSQL; the
+# table goes into the README. The idle-stream figure needs a file descriptor
+# per stream on each side. All three build with the same profile and flags,
+# into the same target directory, so the crates the peer shares with ours
+# (tokio, hyper, axum, serde, ...) are not compiled twice.
 .PHONY: bench
-bench: tools build-release
+bench: tools test-deps build-release
 	RUSTFLAGS="$(RELEASE_RUSTFLAGS)" cargo build --release --locked --manifest-path bench/peer/Cargo.toml --target-dir target
 	RUSTFLAGS="$(RELEASE_RUSTFLAGS)" cargo build --release -p bench --bin figures
-	ulimit -n "$$(ulimit -Hn)" && ./target/release/figures --readme README.md
+	ulimit -n "$$(ulimit -Hn)" && scripts/with-postgres.sh ./target/release/figures --readme README.md
+
+# Lighthouse (npm, default mobile settings) in Debian's Chromium on the
+# release build: the sign-in page signed out, and the security page signed
+# in as an account owner, median of 3 runs each; the table goes into the
+# README. See bench/lighthouse.
+.PHONY: lighthouse
+lighthouse: tools test-deps build-release
+	scripts/lighthouse.sh --readme README.md
 
 .PHONY: bench-instances
 bench-instances: test-deps

@@ -57,7 +57,7 @@ pub async fn wire_figures(addr: SocketAddr, cookie: &str) -> Result<Vec<Figure>,
 pub fn ssr_figure(samples: &[Duration]) -> Figure {
     let (p50, p99) = (percentile(samples, 50), percentile(samples, 99));
     Figure::new(
-        "SSR of `/account/security` (owner, sequential)",
+        "SSR of `/account/security` (owner with one session, sequential)",
         format!(
             "p50 {}, p99 {} ({} pages)",
             millis(p50),
