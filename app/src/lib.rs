@@ -51,7 +51,10 @@ pub fn shell(options: LeptosOptions, loads_wasm: bool) -> impl IntoView {
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
 
                 <HashedStylesheet options=options.clone() id="leptos" />
-                {loads_wasm.then(|| view! { <HydrationScripts options /> })}
+                // Loaded when the browser is idle, at low priority: the page
+                // is drawn (and its largest text painted) before the WASM
+                // competes with it; its buttons wait, disabled, until then.
+                {loads_wasm.then(|| view! { <HydrationScripts options defer=true /> })}
                 <MetaTags />
             </head>
             <body>
