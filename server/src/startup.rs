@@ -386,7 +386,7 @@ fn router(state: AppState) -> Router {
     // The live stream and a page's failure report: neither activity nor
     // rotation.
     let passive = Router::new()
-        .route("/api/events", get(live::events))
+        .route(live::PATH, get(live::events))
         .route(
             "/api/client-errors",
             post(routes::client_errors::client_error)
@@ -424,10 +424,19 @@ fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn(middleware::uniform_error_answers))
         .layer(axum::middleware::from_fn(middleware::security_headers))
         .layer(axum::middleware::from_fn(middleware::run_to_completion))
-        // tower-http's request events are written in the request-id span.
+        // tower-http's request events are written in the request-id span,
+        // which its response body keeps open, and with it the span's
+        // record, for as long as the body lasts: about 1 KiB for each idle
+        // live stream, for hours. A stream's body goes without it; its
+        // request and response are still logged in the span.
         .layer(
-            TraceLayer::new_for_http()
-                .make_span_with(|_: &axum::http::Request<_>| tracing::Span::current()),
+            TraceLayer::new_for_http().make_span_with(|request: &axum::http::Request<_>| {
+                if request.uri().path() == live::PATH {
+                    tracing::Span::none()
+                } else {
+                    tracing::Span::current()
+                }
+            }),
         )
         .layer(axum::middleware::from_fn(middleware::request_id))
         .with_state(state)
