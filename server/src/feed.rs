@@ -486,7 +486,7 @@ mod tests {
     use auth::Credential;
 
     use super::*;
-    use crate::hub::{Closed, Owner};
+    use crate::hub::{Closed, Owner, Received};
 
     #[test]
     fn a_change_round_trips_as_small_json_without_secrets() {
@@ -545,8 +545,8 @@ mod tests {
         feed.receive("other", &payload);
         assert_eq!(hub.len(), 0);
         assert_eq!(
-            inbox.closed.await,
-            Ok(Closed::Session(RevokeReason::Revoked))
+            inbox.next().await,
+            Received::Closed(Closed::Session(RevokeReason::Revoked))
         );
     }
 

@@ -4,14 +4,14 @@
 //! loop then sends its last word and ends. Dropping a [`Registration`]
 //! unregisters it.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::hash::Hash;
 use std::net::IpAddr;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use api::{AccountId, LiveEvent, RevokeReason, SessionId, TokenId, UserId};
 use auth::{ConnectionCloser, Credential};
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::Notify;
 
 /// Notices a connection may fall behind by; one more closes it, for the
 /// client to reconnect and start from the current state (rather than miss
@@ -89,18 +89,96 @@ pub enum TooMany {
     ForAddress,
 }
 
-/// What a registered connection listens to.
+/// What a registered connection listens to: the notices it has not taken
+/// yet (at most `EVENT_BUFFER`) and, once it must close, why. One small
+/// allocation per connection, and nothing more while no notice waits: a
+/// channel would allocate a block of slots and cache-padded counters when
+/// it opens, most of what an idle connection costs.
 pub struct Inbox {
-    /// Events to pass on and requests to re-check.
-    pub events: mpsc::Receiver<Notice>,
-    /// Fires (or is dropped) when the connection must close.
-    pub closed: oneshot::Receiver<Closed>,
+    mailbox: Arc<Mailbox>,
+}
+
+/// What an inbox gives its connection next.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Received {
+    /// The connection must close. Once told, it is told again on every call.
+    Closed(Closed),
+    Notice(Notice),
+}
+
+#[derive(Default)]
+struct Mailbox {
+    state: Mutex<MailboxState>,
+    /// Wakes the connection after a notice or the close was put in.
+    wake: Notify,
+}
+
+#[derive(Default)]
+struct MailboxState {
+    notices: VecDeque<Notice>,
+    closed: Option<Closed>,
+}
+
+/// A full inbox: its connection fell behind.
+struct Full;
+
+impl Mailbox {
+    fn state(&self) -> MutexGuard<'_, MailboxState> {
+        // Each change to the state is one assignment or push: a panic
+        // elsewhere cannot leave it half done.
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn put(&self, notice: Notice) -> Result<(), Full> {
+        let mut state = self.state();
+        if state.notices.len() >= EVENT_BUFFER {
+            return Err(Full);
+        }
+        state.notices.push_back(notice);
+        drop(state);
+        self.wake.notify_one();
+        Ok(())
+    }
+
+    fn close(&self, why: Closed) {
+        self.state().closed.get_or_insert(why);
+        self.wake.notify_one();
+    }
+
+    /// The close if there is one, else the oldest notice.
+    fn take(&self) -> Option<Received> {
+        let mut state = self.state();
+        match state.closed {
+            Some(why) => Some(Received::Closed(why)),
+            None => state.notices.pop_front().map(Received::Notice),
+        }
+    }
+}
+
+impl Inbox {
+    /// Waits for the close or the next notice; the close comes first.
+    /// Cancel-safe: nothing is taken until it is returned.
+    pub async fn next(&self) -> Received {
+        loop {
+            // One waiting connection per inbox, and `notify_one` keeps a
+            // wake-up sent before this waits: none is lost.
+            if let Some(received) = self.mailbox.take() {
+                return received;
+            }
+            self.mailbox.wake.notified().await;
+        }
+    }
+
+    /// What `next` would return now, without waiting.
+    #[cfg(test)]
+    fn try_next(&self) -> Option<Received> {
+        self.mailbox.take()
+    }
 }
 
 struct Entry {
     owner: Owner,
-    events: mpsc::Sender<Notice>,
-    close: oneshot::Sender<Closed>,
+    mailbox: Arc<Mailbox>,
 }
 
 #[derive(Default)]
@@ -231,8 +309,7 @@ impl ConnectionHub {
     /// Registers a connection, unless its credential or address already
     /// holds as many as the limits allow.
     pub fn register(&self, owner: Owner) -> Result<(Registration, Inbox), TooMany> {
-        let (events_tx, events) = mpsc::channel(EVENT_BUFFER);
-        let (close, closed) = oneshot::channel();
+        let mailbox = Arc::new(Mailbox::default());
         let credential = match owner.credential {
             Credential::Session { .. } => "session",
             Credential::ApiToken { .. } => "api_token",
@@ -242,8 +319,7 @@ impl ConnectionHub {
             registry.admits(&owner, self.limits)?;
             registry.insert(Entry {
                 owner,
-                events: events_tx,
-                close,
+                mailbox: mailbox.clone(),
             })
         };
         crate::metrics::live_connections(credential, 1.0);
@@ -253,7 +329,7 @@ impl ConnectionHub {
                 id,
                 credential,
             },
-            Inbox { events, closed },
+            Inbox { mailbox },
         ))
     }
 
@@ -284,11 +360,11 @@ impl ConnectionHub {
             let Some(entry) = registry.entries.get(&id) else {
                 continue;
             };
-            if let Err(mpsc::error::TrySendError::Full(_)) = entry.events.try_send(notice.clone())
+            if let Err(Full) = entry.mailbox.put(notice.clone())
                 && let Some(entry) = registry.remove(id)
             {
                 tracing::debug!(connection = id, "a live connection fell behind; closed it");
-                let _ = entry.close.send(Closed::Behind);
+                entry.mailbox.close(Closed::Behind);
             }
         }
     }
@@ -298,8 +374,7 @@ impl ConnectionHub {
         let mut closed = 0;
         for id in pick(&registry) {
             if let Some(entry) = registry.remove(id) {
-                // The receiver may be gone already; it is closed either way.
-                let _ = entry.close.send(why);
+                entry.mailbox.close(why);
                 closed += 1;
             }
         }
@@ -412,9 +487,8 @@ mod tests {
     }
 
     #[test]
-    fn an_inbox_slot_holds_a_pointer_not_a_copy_of_the_event() {
-        // Every connection's inbox allocates its slots when it opens, so
-        // this is paid by each idle connection.
+    fn a_waiting_notice_is_a_pointer_not_a_copy_of_the_event() {
+        // The same event goes to every connection it is for.
         assert_eq!(
             std::mem::size_of::<Notice>(),
             std::mem::size_of::<Arc<LiveEvent>>()
@@ -432,8 +506,8 @@ mod tests {
 
         assert_eq!((first, again), (1, 0));
         assert_eq!(
-            inbox_a.closed.await,
-            Ok(Closed::Session(RevokeReason::Revoked))
+            inbox_a.next().await,
+            Received::Closed(Closed::Session(RevokeReason::Revoked))
         );
         assert_eq!(hub.len(), 1);
     }
@@ -446,7 +520,7 @@ mod tests {
 
         assert_eq!(hub.close_for_token(&TokenId::from_random_bytes([5; 16])), 1);
         assert_eq!(hub.close_for_token(&TokenId::from_random_bytes([5; 16])), 0);
-        assert_eq!(inbox.closed.await, Ok(Closed::Token));
+        assert_eq!(inbox.next().await, Received::Closed(Closed::Token));
         assert_eq!(hub.len(), 1);
     }
 
@@ -479,7 +553,7 @@ mod tests {
     #[tokio::test]
     async fn events_reach_the_session_and_the_account() {
         let hub = ConnectionHub::default();
-        let (_a, mut inbox) = hub.register(by_session(1, 1)).unwrap();
+        let (_a, inbox) = hub.register(by_session(1, 1)).unwrap();
 
         hub.notify_account(
             &AccountId::from_random_bytes([1; 16]),
@@ -489,21 +563,49 @@ mod tests {
         hub.notify_session(&session(2), &LiveEvent::PolicyUpdated);
 
         assert_eq!(
-            inbox.events.recv().await,
-            Some(Notice::Event(Arc::new(LiveEvent::PolicyUpdated)))
+            inbox.next().await,
+            Received::Notice(Notice::Event(Arc::new(LiveEvent::PolicyUpdated)))
         );
         assert_eq!(
-            inbox.events.recv().await,
-            Some(Notice::Event(Arc::new(LiveEvent::SessionExpired)))
+            inbox.next().await,
+            Received::Notice(Notice::Event(Arc::new(LiveEvent::SessionExpired)))
         );
-        assert!(inbox.events.try_recv().is_err());
+        assert_eq!(inbox.try_next(), None);
+    }
+
+    #[tokio::test]
+    async fn the_close_comes_before_waiting_notices_and_stays() {
+        let hub = ConnectionHub::default();
+        let (_a, inbox) = hub.register(by_session(1, 1)).unwrap();
+
+        hub.notify_session(&session(1), &LiveEvent::PolicyUpdated);
+        hub.close_expired(&session(1));
+
+        assert_eq!(inbox.next().await, Received::Closed(Closed::Expired));
+        assert_eq!(inbox.try_next(), Some(Received::Closed(Closed::Expired)));
+    }
+
+    #[tokio::test]
+    async fn a_waiting_connection_is_woken_by_a_notice() {
+        let hub = ConnectionHub::default();
+        let (_a, inbox) = hub.register(by_session(1, 1)).unwrap();
+
+        let (received, ()) = tokio::join!(inbox.next(), async {
+            tokio::task::yield_now().await;
+            hub.notify_session(&session(1), &LiveEvent::SessionExpired);
+        });
+
+        assert_eq!(
+            received,
+            Received::Notice(Notice::Event(Arc::new(LiveEvent::SessionExpired)))
+        );
     }
 
     #[tokio::test]
     async fn a_connection_that_falls_behind_is_closed_not_left_missing_events() {
         let hub = ConnectionHub::default();
         let (_slow, slow) = hub.register(by_session(1, 1)).unwrap();
-        let (_other, mut other) = hub.register(by_session(2, 1)).unwrap();
+        let (_other, other) = hub.register(by_session(2, 1)).unwrap();
 
         for _ in 0..EVENT_BUFFER {
             hub.notify_session(&session(1), &LiveEvent::PolicyUpdated);
@@ -514,24 +616,24 @@ mod tests {
             &LiveEvent::PolicyUpdated,
         );
 
-        assert_eq!(slow.closed.await, Ok(Closed::Behind));
+        assert_eq!(slow.next().await, Received::Closed(Closed::Behind));
         assert_eq!(hub.len(), 1);
         assert_eq!(
-            other.events.recv().await,
-            Some(Notice::Event(Arc::new(LiveEvent::PolicyUpdated)))
+            other.next().await,
+            Received::Notice(Notice::Event(Arc::new(LiveEvent::PolicyUpdated)))
         );
     }
 
     #[tokio::test]
     async fn a_recheck_reaches_only_the_sessions_connections() {
         let hub = ConnectionHub::default();
-        let (_a, mut mine) = hub.register(by_session(1, 1)).unwrap();
-        let (_b, mut theirs) = hub.register(by_session(2, 1)).unwrap();
+        let (_a, mine) = hub.register(by_session(1, 1)).unwrap();
+        let (_b, theirs) = hub.register(by_session(2, 1)).unwrap();
 
         hub.recheck_session(&session(1));
 
-        assert_eq!(mine.events.recv().await, Some(Notice::Recheck));
-        assert!(theirs.events.try_recv().is_err());
+        assert_eq!(mine.next().await, Received::Notice(Notice::Recheck));
+        assert_eq!(theirs.try_next(), None);
     }
 
     #[test]

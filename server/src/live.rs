@@ -17,7 +17,9 @@ use futures_util::stream::{self, Stream, StreamExt};
 
 use crate::error::HttpError;
 use crate::extract::SignedIn;
-use crate::hub::{Closed, ConnectionHub, Inbox, LogView, Notice, Owner, Registration, TooMany};
+use crate::hub::{
+    Closed, ConnectionHub, Inbox, LogView, Notice, Owner, Received, Registration, TooMany,
+};
 use crate::middleware::ClientAddr;
 use crate::state::AppState;
 
@@ -198,29 +200,24 @@ impl ConnectionWatch {
             let until_end = self.until_session_end();
             tokio::select! {
                 biased;
-                closed = &mut self.inbox.closed => {
-                    return Step::Close(match closed {
-                        Ok(Closed::Session(reason)) => Ending::Revoked(reason),
-                        Ok(Closed::Expired) => Ending::Expired,
-
-                        Ok(Closed::Token) => Ending::TokenRevoked,
-                        Ok(Closed::Behind) => Ending::FellBehind,
-                        Err(_) => Ending::Revoked(RevokeReason::Revoked),
-                    });
-                }
-                notice = self.inbox.events.recv() => match notice {
-                    Some(Notice::Event(event)) => {
+                received = self.inbox.next() => match received {
+                    Received::Closed(why) => return Step::Close(match why {
+                        Closed::Session(reason) => Ending::Revoked(reason),
+                        Closed::Expired => Ending::Expired,
+                        Closed::Token => Ending::TokenRevoked,
+                        Closed::Behind => Ending::FellBehind,
+                    }),
+                    Received::Notice(Notice::Event(event)) => {
                         if let Some(ending) = Box::pin(self.follow(&event)).await {
                             return Step::Close(ending);
                         }
                         return Step::Pass(Arc::unwrap_or_clone(event));
                     }
-                    Some(Notice::Recheck) => {
+                    Received::Notice(Notice::Recheck) => {
                         if let Some(ending) = Box::pin(self.recheck()).await {
                             return Step::Close(ending);
                         }
                     }
-                    None => return Step::Close(Ending::Revoked(RevokeReason::Revoked)),
                 },
                 () = sleep_for(until_end) => {
                     if let Some(ending) = Box::pin(self.recheck()).await {
