@@ -37,6 +37,15 @@ pub fn percentile(sorted: &[Duration], p: u32) -> Duration {
     sorted[rank.clamp(1, sorted.len()) - 1]
 }
 
+/// "p50 …, p99 …" of sorted samples, for tables.
+pub fn p50_p99(sorted: &[Duration]) -> String {
+    format!(
+        "p50 {}, p99 {}",
+        millis(percentile(sorted, 50)),
+        millis(percentile(sorted, 99))
+    )
+}
+
 /// Milliseconds with two decimals, for tables.
 pub fn millis(duration: Duration) -> String {
     format!("{:.2} ms", duration.as_secs_f64() * 1000.0)
@@ -53,5 +62,11 @@ mod tests {
         assert_eq!(percentile(&samples, 99), Duration::from_millis(99));
         assert_eq!(percentile(&samples, 100), Duration::from_millis(100));
         assert_eq!(percentile(&[], 50), Duration::ZERO);
+    }
+
+    #[test]
+    fn the_median_and_p99_are_said_in_milliseconds() {
+        let samples: Vec<Duration> = (1..=100).map(Duration::from_millis).collect();
+        assert_eq!(p50_p99(&samples), "p50 50.00 ms, p99 99.00 ms");
     }
 }

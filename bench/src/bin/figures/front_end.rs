@@ -8,7 +8,7 @@ use std::time::Duration;
 use bench::BoxError;
 use bench::report::Figure;
 use bench::wire::PageLoad;
-use bench::{millis, percentile};
+use bench::{p50_p99, percentile};
 use tokio::process::Command;
 
 use super::Args;
@@ -58,12 +58,7 @@ pub fn ssr_figure(samples: &[Duration]) -> Figure {
     let (p50, p99) = (percentile(samples, 50), percentile(samples, 99));
     Figure::new(
         "SSR of `/account/security` (owner with one session, sequential)",
-        format!(
-            "p50 {}, p99 {} ({} pages)",
-            millis(p50),
-            millis(p99),
-            samples.len()
-        ),
+        format!("{} ({} pages)", p50_p99(samples), samples.len()),
         "p50 < 2 ms, p99 < 5 ms",
         p50 < Duration::from_millis(2) && p99 < Duration::from_millis(5),
     )

@@ -20,7 +20,7 @@ use std::time::{Duration, Instant};
 use bench::BoxError;
 use bench::load::{self, Get};
 use bench::report::{Figure, Table};
-use bench::{SESSION_COOKIE, millis, percentile};
+use bench::{SESSION_COOKIE, millis, p50_p99, percentile};
 use clap::Parser;
 use serde_json::{Value, json};
 use testkit::ServerProcess;
@@ -133,9 +133,8 @@ fn sign_ins_figure(during_sign_ins: &DuringSignIns) -> Figure {
     Figure::new(
         format!("authenticated GET p99 while {SIGN_INS_AT_ONCE} sign-ins hash passwords"),
         format!(
-            "p50 {}, p99 {} ({} sign-ins done)",
-            millis(percentile(&during_sign_ins.samples, 50)),
-            millis(percentile(&during_sign_ins.samples, 99)),
+            "{} ({} sign-ins done)",
+            p50_p99(&during_sign_ins.samples),
             during_sign_ins.sign_ins
         ),
         "p99 < 10 ms",
@@ -164,9 +163,8 @@ fn flood_figure(during_flood: &DuringFlood) -> Figure {
     Figure::new(
         format!("sign-in p99 while another account's {FLOODERS} clients add members"),
         format!(
-            "p50 {}, p99 {} ({} sign-ins; the flood: {})",
-            millis(percentile(&during_flood.samples, 50)),
-            millis(percentile(&during_flood.samples, 99)),
+            "{} ({} sign-ins; the flood: {})",
+            p50_p99(&during_flood.samples),
             during_flood.samples.len(),
             during_flood.outcomes()
         ),
