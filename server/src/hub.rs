@@ -32,8 +32,7 @@ pub enum Closed {
 }
 
 /// What a registered connection is told. An event is shared, not copied,
-/// between the connections it goes to, and each inbox's buffer holds a
-/// pointer per slot: an idle connection's inbox is most of what it costs.
+/// between the connections it goes to.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Notice {
     /// Pass this event on to the client.
