@@ -483,10 +483,8 @@ mod tests {
     use std::sync::atomic::{AtomicU32, Ordering};
     use std::sync::{Arc, Mutex};
 
-    use auth::Credential;
-
     use super::*;
-    use crate::hub::{Closed, Owner, Received};
+    use crate::hub::{Closed, CredentialKey, Owner, Received};
 
     #[test]
     fn a_change_round_trips_as_small_json_without_secrets() {
@@ -508,20 +506,9 @@ mod tests {
     async fn only_other_instances_changes_are_applied_and_junk_is_ignored() {
         let hub = ConnectionHub::default();
         let session_id = SessionId::from_random_bytes([3; 16]);
-        let far = api::Timestamp::from_millis(i64::MAX);
         let (_registration, inbox) = hub
             .register(Owner {
-                credential: Credential::Session {
-                    session_id: session_id.clone(),
-                    deadlines: auth::Deadlines {
-                        idle_ends_at: far,
-                        absolute_ends_at: far,
-                    },
-                    token: auth::SessionToken::from_cookie_value(&"a".repeat(43))
-                        .unwrap()
-                        .hash(),
-                    method: api::SignInMethod::Password,
-                },
+                credential: CredentialKey::Session(session_id.clone()),
                 user: UserId::from_random_bytes([1; 16]),
                 account: AccountId::from_random_bytes([1; 16]),
                 address: None,

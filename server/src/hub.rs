@@ -44,13 +44,41 @@ pub enum Notice {
 /// Who a connection belongs to.
 #[derive(Clone, Debug)]
 pub struct Owner {
-    pub credential: Credential,
+    pub credential: CredentialKey,
     pub user: UserId,
     pub account: AccountId,
     /// The client's address, when known.
     pub address: Option<IpAddr>,
     /// Whether it is told of new security log entries, and of which.
     pub log: Option<LogView>,
+}
+
+/// The credential a connection was opened with, as the hub finds it: by
+/// its session or its API token. (What the connection checks against, the
+/// token of its session and all, the connection keeps itself.)
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CredentialKey {
+    Session(SessionId),
+    Token(TokenId),
+}
+
+impl CredentialKey {
+    /// The credential's kind, for the metrics.
+    fn kind(&self) -> &'static str {
+        match self {
+            CredentialKey::Session(_) => "session",
+            CredentialKey::Token(_) => "api_token",
+        }
+    }
+}
+
+impl From<&Credential> for CredentialKey {
+    fn from(credential: &Credential) -> Self {
+        match credential {
+            Credential::Session { session_id, .. } => CredentialKey::Session(session_id.clone()),
+            Credential::ApiToken { token_id, .. } => CredentialKey::Token(token_id.clone()),
+        }
+    }
 }
 
 /// Which new security log entries a connection is told of: what its user
@@ -89,12 +117,13 @@ pub enum TooMany {
 }
 
 /// What a registered connection listens to: the notices it has not taken
-/// yet (at most `EVENT_BUFFER`) and, once it must close, why. One small
-/// allocation per connection, and nothing more while no notice waits: a
-/// channel would allocate a block of slots and cache-padded counters when
-/// it opens, most of what an idle connection costs.
+/// yet (at most `EVENT_BUFFER`) and, once it must close, why. It shares one
+/// small allocation with the hub's record of the connection, and takes
+/// nothing more while no notice waits: a channel would allocate a block of
+/// slots and cache-padded counters when it opens, most of what an idle
+/// connection costs.
 pub struct Inbox {
-    mailbox: Arc<Mailbox>,
+    connection: Arc<Connection>,
 }
 
 /// What an inbox gives its connection next.
@@ -103,6 +132,13 @@ pub enum Received {
     /// The connection must close. Once told, it is told again on every call.
     Closed(Closed),
     Notice(Notice),
+}
+
+/// A registered connection as the hub and its inbox share it: who it
+/// belongs to, and its mailbox.
+struct Connection {
+    owner: Owner,
+    mailbox: Mailbox,
 }
 
 #[derive(Default)]
@@ -161,29 +197,25 @@ impl Inbox {
         loop {
             // One waiting connection per inbox, and `notify_one` keeps a
             // wake-up sent before this waits: none is lost.
-            if let Some(received) = self.mailbox.take() {
+            let mailbox = &self.connection.mailbox;
+            if let Some(received) = mailbox.take() {
                 return received;
             }
-            self.mailbox.wake.notified().await;
+            mailbox.wake.notified().await;
         }
     }
 
     /// What `next` would return now, without waiting.
     #[cfg(test)]
     fn try_next(&self) -> Option<Received> {
-        self.mailbox.take()
+        self.connection.mailbox.take()
     }
-}
-
-struct Entry {
-    owner: Owner,
-    mailbox: Arc<Mailbox>,
 }
 
 #[derive(Default)]
 struct Registry {
     next_id: u64,
-    entries: HashMap<u64, Entry>,
+    entries: HashMap<u64, Arc<Connection>>,
     by_session: HashMap<SessionId, HashSet<u64>>,
     by_token: HashMap<TokenId, HashSet<u64>>,
     by_user: HashMap<UserId, HashSet<u64>>,
@@ -197,8 +229,8 @@ impl Registry {
     /// Whether `owner` may open one more connection.
     fn admits(&self, owner: &Owner, limits: ConnectionLimits) -> Result<(), TooMany> {
         let of_credential = match &owner.credential {
-            Credential::Session { session_id, .. } => count(&self.by_session, session_id),
-            Credential::ApiToken { token_id, .. } => count(&self.by_token, token_id),
+            CredentialKey::Session(session_id) => count(&self.by_session, session_id),
+            CredentialKey::Token(token_id) => count(&self.by_token, token_id),
         };
         if of_credential >= limits.per_credential {
             return Err(TooMany::ForCredential);
@@ -212,38 +244,40 @@ impl Registry {
         Ok(())
     }
 
-    fn insert(&mut self, entry: Entry) -> u64 {
+    fn insert(&mut self, connection: Arc<Connection>) -> u64 {
         self.next_id += 1;
         let id = self.next_id;
-        match &entry.owner.credential {
-            Credential::Session { session_id, .. } => index(&mut self.by_session, session_id, id),
-            Credential::ApiToken { token_id, .. } => index(&mut self.by_token, token_id, id),
+        let owner = &connection.owner;
+        match &owner.credential {
+            CredentialKey::Session(session_id) => index(&mut self.by_session, session_id, id),
+            CredentialKey::Token(token_id) => index(&mut self.by_token, token_id, id),
         }
-        index(&mut self.by_user, &entry.owner.user, id);
-        index(&mut self.by_account, &entry.owner.account, id);
-        if entry.owner.log.is_some() {
-            index(&mut self.log_readers, &entry.owner.account, id);
+        index(&mut self.by_user, &owner.user, id);
+        index(&mut self.by_account, &owner.account, id);
+        if owner.log.is_some() {
+            index(&mut self.log_readers, &owner.account, id);
         }
-        if let Some(address) = &entry.owner.address {
+        if let Some(address) = &owner.address {
             index(&mut self.by_address, address, id);
         }
-        self.entries.insert(id, entry);
+        self.entries.insert(id, connection);
         id
     }
 
-    fn remove(&mut self, id: u64) -> Option<Entry> {
-        let entry = self.entries.remove(&id)?;
-        match &entry.owner.credential {
-            Credential::Session { session_id, .. } => unindex(&mut self.by_session, session_id, id),
-            Credential::ApiToken { token_id, .. } => unindex(&mut self.by_token, token_id, id),
+    fn remove(&mut self, id: u64) -> Option<Arc<Connection>> {
+        let connection = self.entries.remove(&id)?;
+        let owner = &connection.owner;
+        match &owner.credential {
+            CredentialKey::Session(session_id) => unindex(&mut self.by_session, session_id, id),
+            CredentialKey::Token(token_id) => unindex(&mut self.by_token, token_id, id),
         }
-        unindex(&mut self.by_user, &entry.owner.user, id);
-        unindex(&mut self.by_account, &entry.owner.account, id);
-        unindex(&mut self.log_readers, &entry.owner.account, id);
-        if let Some(address) = &entry.owner.address {
+        unindex(&mut self.by_user, &owner.user, id);
+        unindex(&mut self.by_account, &owner.account, id);
+        unindex(&mut self.log_readers, &owner.account, id);
+        if let Some(address) = &owner.address {
             unindex(&mut self.by_address, address, id);
         }
-        Some(entry)
+        Some(connection)
     }
 }
 
@@ -308,19 +342,15 @@ impl ConnectionHub {
     /// Registers a connection, unless its credential or address already
     /// holds as many as the limits allow.
     pub fn register(&self, owner: Owner) -> Result<(Registration, Inbox), TooMany> {
-        let mailbox = Arc::new(Mailbox::default());
-        let credential = match owner.credential {
-            Credential::Session { .. } => "session",
-            Credential::ApiToken { .. } => "api_token",
-        };
-        let id = {
-            let mut registry = self.lock();
-            registry.admits(&owner, self.limits)?;
-            registry.insert(Entry {
-                owner,
-                mailbox: mailbox.clone(),
-            })
-        };
+        let credential = owner.credential.kind();
+        let mut registry = self.lock();
+        registry.admits(&owner, self.limits)?;
+        let connection = Arc::new(Connection {
+            owner,
+            mailbox: Mailbox::default(),
+        });
+        let id = registry.insert(connection.clone());
+        drop(registry);
         crate::metrics::live_connections(credential, 1.0);
         Ok((
             Registration {
@@ -328,7 +358,7 @@ impl ConnectionHub {
                 id,
                 credential,
             },
-            Inbox { mailbox },
+            Inbox { connection },
         ))
     }
 
@@ -447,27 +477,14 @@ impl ConnectionCloser for ConnectionHub {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use api::{Timestamp, TokenScope};
-    use auth::{Deadlines, SessionToken};
 
     fn session(n: u8) -> SessionId {
         SessionId::from_random_bytes([n; 16])
     }
 
     fn by_session(session_n: u8, user_n: u8) -> Owner {
-        let far = Timestamp::from_millis(i64::MAX);
         Owner {
-            credential: Credential::Session {
-                session_id: session(session_n),
-                deadlines: Deadlines {
-                    idle_ends_at: far,
-                    absolute_ends_at: far,
-                },
-                token: SessionToken::from_cookie_value(&"a".repeat(43))
-                    .unwrap()
-                    .hash(),
-                method: api::SignInMethod::Password,
-            },
+            credential: CredentialKey::Session(session(session_n)),
             user: UserId::from_random_bytes([user_n; 16]),
             account: AccountId::from_random_bytes([1; 16]),
             address: Some(IpAddr::from([127, 0, 0, 1])),
@@ -477,10 +494,7 @@ mod tests {
 
     fn by_token(token_n: u8, user_n: u8) -> Owner {
         Owner {
-            credential: Credential::ApiToken {
-                token_id: TokenId::from_random_bytes([token_n; 16]),
-                scope: TokenScope::Full,
-            },
+            credential: CredentialKey::Token(TokenId::from_random_bytes([token_n; 16])),
             ..by_session(0, user_n)
         }
     }

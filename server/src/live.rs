@@ -18,7 +18,8 @@ use futures_util::stream::{self, Stream, StreamExt};
 use crate::error::HttpError;
 use crate::extract::SignedIn;
 use crate::hub::{
-    Closed, ConnectionHub, Inbox, LogView, Notice, Owner, Received, Registration, TooMany,
+    Closed, ConnectionHub, CredentialKey, Inbox, LogView, Notice, Owner, Received, Registration,
+    TooMany,
 };
 use crate::middleware::ClientAddr;
 use crate::state::AppState;
@@ -146,7 +147,7 @@ impl ConnectionWatch {
     ) -> Result<Self, HttpError> {
         let (registration, inbox) = hub
             .register(Owner {
-                credential: caller.credential.clone(),
+                credential: CredentialKey::from(&caller.credential),
                 user: caller.me.user_id.clone(),
                 account: caller.me.account_id.clone(),
                 address,
