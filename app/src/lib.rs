@@ -13,6 +13,7 @@ mod components;
 mod live;
 mod pages;
 mod passkeys;
+mod resources;
 pub mod server_fns;
 #[cfg(feature = "ssr")]
 pub mod ssr;

@@ -1,3 +1,4 @@
+use crate::resources::load_once;
 use api::{NoticeId, NoticeKind, SecurityNotice};
 use leptos::prelude::*;
 
@@ -13,7 +14,7 @@ use crate::server_fns::{acknowledge_security_notices, load_security_notices};
 /// nothing.
 #[component]
 pub fn SecurityNotices() -> impl IntoView {
-    let notices = OnceResource::new(load_security_notices());
+    let notices = load_once(load_security_notices());
     let acknowledge = Action::new(|ids: &Vec<NoticeId>| acknowledge_security_notices(ids.clone()));
     Effect::new(move |done: Option<bool>| {
         if done == Some(true) {

@@ -1,3 +1,4 @@
+use crate::resources::load_once;
 use api::messages;
 use api::{ErrorCode, in_fours};
 use leptos::prelude::*;
@@ -15,7 +16,7 @@ use crate::server_fns::load_waiting_setup;
 #[component]
 pub fn LoginSetupPage() -> impl IntoView {
     let query = use_query_map();
-    let setup = OnceResource::new(load_waiting_setup());
+    let setup = load_once(load_waiting_setup());
     let error = move || {
         query
             .read()

@@ -1,7 +1,8 @@
 //! "Members" (owner): everyone in the account, what each can get in with,
 //! and what the owner can do to one of them; adding a member at its foot.
 
-use api::{ApiError, MemberInfo, Role, SecurityOverview, Timestamp, ago};
+use crate::resources::Loaded;
+use api::{MemberInfo, Role, SecurityOverview, Timestamp, ago};
 use leptos::prelude::*;
 
 use super::add_member::AddMember;
@@ -12,8 +13,8 @@ use crate::live::use_live;
 
 #[component]
 pub fn MembersCard(
-    members: Resource<Result<Option<Vec<MemberInfo>>, ApiError>>,
-    overview: Resource<Result<Option<SecurityOverview>, ApiError>>,
+    members: Loaded<Option<Vec<MemberInfo>>>,
+    overview: Loaded<Option<SecurityOverview>>,
 ) -> impl IntoView {
     let live = use_live();
     let outcome = RwSignal::new(None::<Outcome>);

@@ -13,8 +13,9 @@ mod sessions;
 mod tokens;
 mod users;
 
+use crate::resources::{Loaded, load, load_once};
 use api::{
-    ApiError, Me, MemberInfo, PasskeyInfo, PolicyView, Role, SecondFactorStatus, SecurityOverview,
+    Me, MemberInfo, PasskeyInfo, PolicyView, Role, SecondFactorStatus, SecurityOverview,
     SessionInfo, TokenInfo,
 };
 use leptos::prelude::*;
@@ -41,29 +42,29 @@ use crate::server_fns::{
 /// HTML with different data (a hydration panic, #21).
 #[derive(Clone, Copy)]
 pub(crate) struct PageData {
-    policy: Resource<Result<PolicyView, ApiError>>,
-    sessions: Resource<Result<Vec<SessionInfo>, ApiError>>,
-    overview: Resource<Result<Option<SecurityOverview>, ApiError>>,
-    tokens: Resource<Result<Vec<TokenInfo>, ApiError>>,
-    members: Resource<Result<Option<Vec<MemberInfo>>, ApiError>>,
-    second_factor: Resource<Result<SecondFactorStatus, ApiError>>,
-    passkeys: Resource<Result<Vec<PasskeyInfo>, ApiError>>,
+    policy: Loaded<PolicyView>,
+    sessions: Loaded<Vec<SessionInfo>>,
+    overview: Loaded<Option<SecurityOverview>>,
+    tokens: Loaded<Vec<TokenInfo>>,
+    members: Loaded<Option<Vec<MemberInfo>>>,
+    second_factor: Loaded<SecondFactorStatus>,
+    passkeys: Loaded<Vec<PasskeyInfo>>,
 }
 
 impl PageData {
     /// Policy changes announced on the live stream reload what they affect.
     fn load(live: Live) -> Self {
         Self {
-            policy: Resource::new(move || live.policy_changes.get(), |_| load_policy()),
-            sessions: Resource::new(move || live.policy_changes.get(), |_| list_sessions()),
-            overview: Resource::new(
+            policy: load(move || live.policy_changes.get(), |_| load_policy()),
+            sessions: load(move || live.policy_changes.get(), |_| list_sessions()),
+            overview: load(
                 move || live.policy_changes.get(),
                 |_| load_security_overview(),
             ),
-            tokens: Resource::new(|| (), |()| list_tokens()),
-            members: Resource::new(|| (), |()| load_members()),
-            second_factor: Resource::new(|| (), |()| load_second_factor()),
-            passkeys: Resource::new(|| (), |()| list_passkeys()),
+            tokens: load(|| (), |()| list_tokens()),
+            members: load(|| (), |()| load_members()),
+            second_factor: load(|| (), |()| load_second_factor()),
+            passkeys: load(|| (), |()| list_passkeys()),
         }
     }
 }
@@ -72,7 +73,7 @@ impl PageData {
 pub fn SecurityPage() -> impl IntoView {
     let live = provide_live(Follow::Session);
     provide_reauth();
-    let me = OnceResource::new(current_user());
+    let me = load_once(current_user());
     let data = PageData::load(live);
     // Read only once the password dialog opens, long after hydration.
     let has_app = Signal::derive(move || {
@@ -207,7 +208,7 @@ pub(crate) fn outcome_view(outcome: RwSignal<Option<Outcome>>) -> impl IntoView 
 /// A resource's part of a card: "Loading…" at first, then `ready(value)` or
 /// the error. While it reloads, the old content stays (a transition).
 pub(crate) fn loaded<T, V>(
-    resource: Resource<Result<T, api::ApiError>>,
+    resource: Loaded<T>,
     ready: impl Fn(T) -> V + Clone + Send + Sync + 'static,
 ) -> impl IntoView
 where

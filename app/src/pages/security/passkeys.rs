@@ -2,7 +2,8 @@
 //! the password, or use one as the second step after it. Add one (named),
 //! see when each was added and last used, remove one.
 
-use api::{ApiError, PasskeyId, PasskeyInfo, SecondFactorStatus, ago};
+use crate::resources::Loaded;
+use api::{PasskeyId, PasskeyInfo, SecondFactorStatus, ago};
 use leptos::prelude::*;
 
 use super::{Outcome, loaded, outcome_view};
@@ -12,8 +13,8 @@ use crate::server_fns::{finish_passkey_registration, remove_passkey, start_passk
 
 #[component]
 pub fn PasskeysCard(
-    passkeys: Resource<Result<Vec<PasskeyInfo>, ApiError>>,
-    status: Resource<Result<SecondFactorStatus, ApiError>>,
+    passkeys: Loaded<Vec<PasskeyInfo>>,
+    status: Loaded<SecondFactorStatus>,
 ) -> impl IntoView {
     let live = use_live();
     let outcome = RwSignal::new(None::<Outcome>);

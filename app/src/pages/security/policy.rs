@@ -2,7 +2,8 @@
 //! Standard or custom minutes, validated as they type by the same function
 //! the server uses; members see the policy read-only.
 
-use api::{ApiError, PolicySetParams, PolicyView, Preset, SessionPolicy};
+use crate::resources::Loaded;
+use api::{PolicySetParams, PolicyView, Preset, SessionPolicy};
 use leptos::prelude::*;
 
 use super::{Outcome, loaded, outcome_view};
@@ -18,7 +19,7 @@ enum Choice {
 }
 
 #[component]
-pub fn PolicyCard(owner: bool, policy: Resource<Result<PolicyView, ApiError>>) -> impl IntoView {
+pub fn PolicyCard(owner: bool, policy: Loaded<PolicyView>) -> impl IntoView {
     // Kept here, not in the form: a policy change re-creates the form, and
     // the result of saving must outlive that.
     let outcome = RwSignal::new(None::<Outcome>);

@@ -2,6 +2,7 @@
 //! the whole account, or no longer. Members without one are signed out and
 //! set one up when they sign in again; the owner needs one first.
 
+use crate::resources::Loaded;
 use api::{ApiError, PolicyView, SecondFactorStatus};
 use leptos::prelude::*;
 
@@ -11,8 +12,8 @@ use crate::server_fns::set_second_factor_required;
 
 #[component]
 pub fn RequireSecondFactorCard(
-    policy: Resource<Result<PolicyView, ApiError>>,
-    status: Resource<Result<SecondFactorStatus, ApiError>>,
+    policy: Loaded<PolicyView>,
+    status: Loaded<SecondFactorStatus>,
 ) -> impl IntoView {
     let reauth = use_reauth();
     let outcome = RwSignal::new(None::<Outcome>);

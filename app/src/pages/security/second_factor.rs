@@ -3,6 +3,7 @@
 //! from it; the recovery codes are shown once, then; turning it off needs
 //! the password and a code.
 
+use crate::resources::Loaded;
 use api::{ApiError, PolicyView, SecondFactorStatus, ago, in_fours};
 use leptos::prelude::*;
 
@@ -19,15 +20,15 @@ use crate::server_fns::{
 /// recovery codes, and the result line.
 #[derive(Clone, Copy)]
 struct CardState {
-    status: Resource<Result<SecondFactorStatus, ApiError>>,
+    status: Loaded<SecondFactorStatus>,
     codes: RwSignal<Option<Vec<String>>>,
     outcome: RwSignal<Option<Outcome>>,
 }
 
 #[component]
 pub fn SecondFactorCard(
-    status: Resource<Result<SecondFactorStatus, ApiError>>,
-    policy: Resource<Result<PolicyView, ApiError>>,
+    status: Loaded<SecondFactorStatus>,
+    policy: Loaded<PolicyView>,
 ) -> impl IntoView {
     let live = use_live();
     let outcome = RwSignal::new(None::<Outcome>);

@@ -1,7 +1,8 @@
 //! "Your sessions": every device the user is signed in on, with when it
 //! signed in, was last active and will end; any other one can be ended.
 
-use api::{ApiError, SessionId, SessionInfo, ago, remaining};
+use crate::resources::Loaded;
+use api::{SessionId, SessionInfo, ago, remaining};
 use leptos::prelude::*;
 
 use super::{Outcome, loaded, outcome_view};
@@ -11,7 +12,7 @@ use crate::live::use_live;
 use crate::server_fns::{revoke_other_sessions, revoke_session};
 
 #[component]
-pub fn SessionsCard(sessions: Resource<Result<Vec<SessionInfo>, ApiError>>) -> impl IntoView {
+pub fn SessionsCard(sessions: Loaded<Vec<SessionInfo>>) -> impl IntoView {
     let live = use_live();
     let outcome = RwSignal::new(None::<Outcome>);
 

@@ -2,8 +2,9 @@
 //! access, read-only, or chosen methods). A new token's secret is shown
 //! once, with a copy button; tokens can be revoked.
 
+use crate::resources::Loaded;
 use api::rpc::Method;
-use api::{ApiError, CreatedToken, TokenId, TokenInfo, TokenScope, ago, remaining};
+use api::{CreatedToken, TokenId, TokenInfo, TokenScope, ago, remaining};
 use leptos::prelude::*;
 
 use super::{Outcome, loaded, outcome_view};
@@ -13,7 +14,7 @@ use crate::live::use_live;
 use crate::server_fns::{create_token, revoke_token};
 
 #[component]
-pub fn TokensCard(tokens: Resource<Result<Vec<TokenInfo>, ApiError>>) -> impl IntoView {
+pub fn TokensCard(tokens: Loaded<Vec<TokenInfo>>) -> impl IntoView {
     let live = use_live();
     let outcome = RwSignal::new(None::<Outcome>);
     let revoking = RwSignal::new(None::<TokenInfo>);

@@ -4,7 +4,8 @@
 
 use std::time::Duration;
 
-use api::{ActiveUser, ApiError, RevokeScope, SecurityOverview, ago};
+use crate::resources::Loaded;
+use api::{ActiveUser, RevokeScope, SecurityOverview, ago};
 use leptos::prelude::*;
 
 use super::{Outcome, loaded, outcome_view};
@@ -19,7 +20,7 @@ const GOODBYE: Duration = Duration::from_millis(1500);
 #[component]
 pub fn ActiveUsersCard(
     account_name: String,
-    overview: Resource<Result<Option<SecurityOverview>, ApiError>>,
+    overview: Loaded<Option<SecurityOverview>>,
 ) -> impl IntoView {
     let live = use_live();
     let outcome = RwSignal::new(None::<Outcome>);

@@ -2,6 +2,7 @@
 //! the page's address (`?kind=signed_in&user=…`), so a filtered log can be
 //! bookmarked and the form works before the WASM has loaded.
 
+use crate::resources::Loaded;
 use api::{ApiError, AuditCursor, AuditKind, AuditPage, MemberInfo, UserId};
 use leptos::prelude::*;
 use leptos_router::params::ParamsMap;
@@ -37,7 +38,7 @@ impl Filters {
 #[component]
 pub fn FiltersForm(
     filters: StoredValue<Filters>,
-    members: Resource<Result<Option<Vec<MemberInfo>>, ApiError>>,
+    members: Loaded<Option<Vec<MemberInfo>>>,
 ) -> impl IntoView {
     let (kind, user_id) = filters.with_value(|f| (f.kind, f.user_id.clone()));
     let kinds = AuditKind::ALL

@@ -7,7 +7,8 @@
 mod entry;
 mod filters;
 
-use api::{ApiError, AuditCursor, AuditPage, Me, MemberInfo, Role};
+use crate::resources::{Loaded, load, load_once};
+use api::{AuditCursor, AuditPage, Me, MemberInfo, Role};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -24,7 +25,7 @@ struct LogData {
     filters: StoredValue<Filters>,
     /// The newest page, loaded again when new entries are announced and no
     /// older page is open.
-    newest: Resource<Result<AuditPage, ApiError>>,
+    newest: Loaded<AuditPage>,
     /// Pages loaded with "Load older entries", oldest last.
     older: RwSignal<Vec<AuditPage>>,
     /// New entries were announced while older pages were open: the newest
@@ -33,7 +34,7 @@ struct LogData {
     /// Bumped to load the newest page again.
     refresh: RwSignal<u32>,
     /// The owner's user filter needs the members; `None` for a member.
-    members: Resource<Result<Option<Vec<MemberInfo>>, ApiError>>,
+    members: Loaded<Option<Vec<MemberInfo>>>,
 }
 
 impl LogData {
@@ -55,7 +56,7 @@ impl LogData {
         );
         Self {
             filters,
-            newest: Resource::new(
+            newest: load(
                 move || refresh.get(),
                 move |_| {
                     let filters = filters.get_value();
@@ -65,7 +66,7 @@ impl LogData {
             older,
             unseen,
             refresh,
-            members: Resource::new(|| (), |()| load_members()),
+            members: load(|| (), |()| load_members()),
         }
     }
 
@@ -80,7 +81,7 @@ impl LogData {
 #[component]
 pub fn SecurityLogPage() -> impl IntoView {
     let live = provide_live(Follow::SessionAndLog);
-    let me = OnceResource::new(current_user());
+    let me = load_once(current_user());
     let data = LogData::load(live);
     view! {
         <Title text="Security log" />
