@@ -5,10 +5,11 @@
 #![recursion_limit = "256"]
 
 use leptos::prelude::*;
-use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
+use leptos_meta::{MetaTags, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
+mod built_files;
 mod components;
 mod live;
 mod pages;
@@ -18,6 +19,7 @@ pub mod server_fns;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 
+use built_files::{hydration_script, stylesheet};
 use pages::{
     LoginCodePage, LoginPage, LoginSetupPage, NotFound, SecurityLogPage, SecurityPage, SignupPage,
 };
@@ -42,7 +44,7 @@ pub fn page_loads_wasm(path: &str) -> bool {
 
 /// The HTML document around the app, rendered on the server only; with the
 /// scripts that load the WASM when `loads_wasm` (see [`page_loads_wasm`]).
-pub fn shell(options: LeptosOptions, loads_wasm: bool) -> impl IntoView {
+pub fn shell(options: &LeptosOptions, loads_wasm: bool) -> impl IntoView + use<> {
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -51,11 +53,11 @@ pub fn shell(options: LeptosOptions, loads_wasm: bool) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
 
-                <HashedStylesheet options=options.clone() id="leptos" />
-                // Loaded when the browser is idle, at low priority: the page
-                // is drawn (and its largest text painted) before the WASM
-                // competes with it; its buttons wait, disabled, until then.
-                {loads_wasm.then(|| view! { <HydrationScripts options defer=true /> })}
+                {stylesheet(options)}
+                // Loaded when the browser is idle: the page is drawn (and its
+                // largest text painted) before the WASM competes with it; its
+                // buttons wait, disabled, until then.
+                {loads_wasm.then(|| hydration_script(options))}
                 <MetaTags />
             </head>
             <body>

@@ -338,7 +338,7 @@ fn router(state: AppState) -> Router {
         }
     };
     let options = state.leptos_options.clone();
-    let render_shell = move |options: LeptosOptions| shell(options, loads_wasm());
+    let render_shell = move |options: LeptosOptions| shell(&options, loads_wasm());
     // What a route is decides how its caller is resolved, so it is said
     // where the routes are built, once per group, never read from paths.
     let resolving = |access: Access| {
@@ -348,7 +348,7 @@ fn router(state: AppState) -> Router {
     // Pages and server functions: activity, and the token may rotate.
     let pages = Router::new()
         .leptos_routes_with_context(&state, page_routes(), leptos_context.clone(), move || {
-            shell(options.clone(), loads_wasm())
+            shell(&options, loads_wasm())
         })
         .layer(axum::middleware::from_fn(middleware::guard_signed_in_pages))
         .layer(resolving(Access::Interactive))
