@@ -150,7 +150,7 @@ mod tests {
 
     #[test]
     fn the_files_a_page_names_are_found_once_each() {
-        let html = r#"<link rel="stylesheet" href="/pkg/latchkey.ab12.css"><link rel="modulepreload" href="/pkg/latchkey.cd34.js"><link rel="preload" href="/pkg/latchkey.ef56.wasm" as="fetch"><script type="module">import('/pkg/latchkey.cd34.js').then(mod => mod.default({module_or_path: '/pkg/latchkey.ef56.wasm'}))</script>"#;
+        let html = r#"<link rel="stylesheet" id="leptos" href="/pkg/latchkey.ab12.css"><script type="module">((js, wasm) => import(js).then((glue) => glue.default({ module_or_path: wasm })))("/pkg/latchkey.cd34.js", "/pkg/latchkey.ef56.wasm");</script><link rel="preload" href="/pkg/latchkey.ef56.wasm">"#;
         assert_eq!(
             files_named(html),
             [

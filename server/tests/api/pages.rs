@@ -33,6 +33,35 @@ async fn the_security_page_shows_who_is_signed_in() {
 }
 
 #[tokio::test]
+async fn the_security_page_loads_its_wasm_when_idle_and_preloads_nothing() {
+    let app = spawn_app().await;
+    let token = app.signed_up(&TestUser::generate()).await;
+
+    let html = app
+        .get("/account/security", Some(&token))
+        .await
+        .text()
+        .await
+        .unwrap();
+
+    // A test binary has no hash file: the plain names (the WASM's keeps
+    // wasm-bindgen's `_bg` when the build named no output).
+    let wasm = html
+        .split(r#"("/pkg/latchkey.js", ""#)
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("the script names the JS and the WASM");
+    assert!(
+        ["/pkg/latchkey.wasm", "/pkg/latchkey_bg.wasm"].contains(&wasm),
+        "{wasm}"
+    );
+    assert!(html.contains("requestIdleCallback"), "{html}");
+    assert!(html.contains(r#"href="/pkg/latchkey.css""#), "{html}");
+    // A preload would start the download while the page is being drawn.
+    assert!(!html.contains("preload"), "{html}");
+}
+
+#[tokio::test]
 async fn an_expired_session_is_sent_to_login_with_the_reason_and_its_cookie_cleared() {
     let app = spawn_app().await;
     let token = app.signed_up(&TestUser::generate()).await;

@@ -99,8 +99,8 @@ pub async fn figures(args: &Args, database_url: &str) -> Result<StreamFigures, B
     let memory = Figure::new(
         "resident memory per idle stream (server RSS delta ÷ streams)",
         format!(
-            "ours {per_stream_kib:.1} KiB ({} MiB before, {} MiB with {IDLE_STREAMS} streams); \
-             bare axum SSE {bare_kib:.1} KiB: **{to_bare:.2}× bare**",
+            "ours {per_stream_kib:.2} KiB ({} MiB before, {} MiB with {IDLE_STREAMS} streams); \
+             bare axum SSE {bare_kib:.2} KiB: **{to_bare:.3}× bare**",
             before_kib / 1024,
             after_kib / 1024,
         ),
