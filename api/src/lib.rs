@@ -4,6 +4,7 @@
 //! same validation runs in the browser as the user types and on the server
 //! before anything is stored.
 
+mod access;
 mod account;
 mod audit;
 mod display;
@@ -27,6 +28,7 @@ mod second_factor;
 mod session;
 mod time;
 
+pub use access::{Credentials, Effect, Proof, Requirements, Who};
 pub use account::{
     AccountSignedOut, ActiveUser, Count, CreatedToken, CredentialKind, MemberInfo,
     MemberRemoveParams, MemberRemoved, MemberRoleSet, MemberRoleSetParams, MemberSecondFactorReset,
@@ -63,5 +65,7 @@ pub use second_factor::{
     SecondFactorPolicySetParams, SecondFactorStatus, TotpConfirmParams, TotpSetup,
     TotpTurnOffParams, in_fours,
 };
-pub use session::{NoticeKind, RevokeReason, SecurityNotice, SignInMethod};
+pub use session::{
+    NoticeAcknowledgeParams, NoticeKind, RevokeReason, SecurityNotice, SignInMethod,
+};
 pub use time::{Timestamp, millis};

@@ -11,16 +11,17 @@ use serde_json::{Map, Value, json};
 use crate::rpc::{Method, RpcError};
 use crate::{
     AccountId, AccountSignedOut, ActiveUser, AuditCursor, AuditEntry, AuditKind, AuditListParams,
-    AuditPage, AuditPerson, Count, CreatedToken, CredentialKind, Me, MemberInfo,
+    AuditPage, AuditPerson, Count, CreatedToken, CredentialKind, Credentials, Me, MemberInfo,
     MemberRemoveParams, MemberRemoved, MemberRoleSet, MemberRoleSetParams, MemberSecondFactorReset,
-    MemberSecondFactorResetParams, MemberSignOutParams, MemberSignedOut, PasskeyCeremony,
-    PasskeyId, PasskeyInfo, PasskeyRegisterParams, PasskeyRemoveParams, PasswordConfirmParams,
-    PasswordConfirmed, PolicyBounds, PolicySet, PolicySetParams, PolicyView, Preset, RecoveryCodes,
-    Revoked, Role, SecondFactorPolicySet, SecondFactorPolicySetParams, SecondFactorStatus,
-    SecurityOverview, SessionId, SessionInfo, SessionRevokeAllParams, SessionRevokeParams,
-    SessionsRevokeParams, SignInMethod, Timestamp, TokenCreateParams, TokenId, TokenInfo,
-    TokenRevokeParams, TokenScope, TotpConfirmParams, TotpSetup, TotpTurnOffParams, UserId,
-    Verified,
+    MemberSecondFactorResetParams, MemberSignOutParams, MemberSignedOut, NewMemberRequest,
+    NoticeAcknowledgeParams, NoticeId, NoticeKind, PasskeyCeremony, PasskeyId, PasskeyInfo,
+    PasskeyRegisterParams, PasskeyRemoveParams, PasswordChange, PasswordChanged,
+    PasswordConfirmParams, PasswordConfirmed, PolicyBounds, PolicySet, PolicySetParams, PolicyView,
+    Preset, Proof, RecoveryCodes, Revoked, Role, SecondFactorPolicySet,
+    SecondFactorPolicySetParams, SecondFactorStatus, SecurityNotice, SecurityOverview, SessionId,
+    SessionInfo, SessionRevokeAllParams, SessionRevokeParams, SessionsRevokeParams, SignInMethod,
+    Timestamp, TokenCreateParams, TokenId, TokenInfo, TokenRevokeParams, TokenScope,
+    TotpConfirmParams, TotpSetup, TotpTurnOffParams, UserId, Verified, Who,
 };
 
 /// Where the schemas are, in the document.
@@ -76,6 +77,7 @@ fn method_object(method: Method, generator: &mut SchemaGenerator) -> Value {
     json!({
         "name": method.name(),
         "summary": summary(method),
+        "description": requirements(method),
         "paramStructure": "by-name",
         "params": params,
         "result": {"name": "result", "schema": (described.result)(generator)},
@@ -135,7 +137,38 @@ fn value<T: Serialize>(example: &T) -> Value {
     serde_json::to_value(example).unwrap_or(Value::Null)
 }
 
+/// What calling the method requires, as the table of who may call what
+/// says it.
+fn requirements(method: Method) -> String {
+    let needs = method.requires();
+    let who = match needs.who {
+        Who::AnyUser => "Any user of the account",
+        Who::Owner => "Only an owner of the account",
+    };
+    let credentials = match needs.credentials {
+        Credentials::BrowserSession => "with a browser session (API tokens are refused)",
+        Credentials::SessionOrToken => {
+            "with a browser session or an API token whose scope allows it"
+        }
+    };
+    let proof = match needs.proof {
+        Proof::None => "",
+        Proof::RecentConfirmation => {
+            ", the password (or a second factor) confirmed within the re-authentication \
+             window (`account_password_confirm`) when it is a session"
+        }
+        Proof::CurrentPassword => ", the current password in the params",
+    };
+    let effect = if method.only_reads() {
+        "It only reads."
+    } else {
+        "It changes the account."
+    };
+    format!("{who}, {credentials}{proof}. {effect}")
+}
+
 /// What a method does, in a sentence.
+#[allow(clippy::too_many_lines, reason = "one short arm per method")]
 const fn summary(method: Method) -> &'static str {
     match method {
         Method::Verify => "Who is calling, and with what credential.",
@@ -146,37 +179,40 @@ const fn summary(method: Method) -> &'static str {
             "Ends one of the caller's sessions; `false` for one that is not theirs."
         }
         Method::SessionRevokeAll => "Ends all the caller's sessions, or all but this one.",
-        Method::TokenCreate => {
-            "Creates an API token (browser session and a recent password only); \
-            the secret is in this answer alone."
-        }
+        Method::TokenCreate => "Creates an API token; the secret is in this answer alone.",
         Method::TokenList => "The caller's usable API tokens, never their secrets.",
         Method::TokenRevoke => {
             "Revokes one of the caller's API tokens; `false` for one that is not theirs."
         }
-        Method::SecurityGet => "Owner only: the account's session policy and who is signed in.",
+        Method::SecurityGet => "The account's session policy and who is signed in.",
+        Method::PolicyGet => "The account's session policy, as it applies to the caller.",
         Method::PolicySet => {
-            "Owner only: sets a preset, custom minutes, or clears the policy; \
+            "Sets a preset, custom minutes, or clears the policy; \
             optionally shortens the sessions signed in now."
         }
         Method::SessionsRevoke => {
-            "Owner only: signs out everyone but this session, or everyone; \
+            "Signs out everyone but this session, or everyone; \
             optionally their API tokens too."
         }
         Method::PasswordConfirm => {
             "Checks the password again; sensitive actions then go through for a while."
         }
+        Method::PasswordChange => {
+            "Changes the password with the current one; every other session of the caller \
+            ends, and with `revoke_api_tokens` their API tokens too."
+        }
+        Method::MemberAdd => "Adds a member to the account, with a first password.",
         Method::MemberSignOut => {
-            "Owner only: signs out one user of the account, optionally with their \
+            "Signs out one user of the account, optionally with their \
             API tokens; another account's user answers `not_found`."
         }
-        Method::MemberList => "Owner only: every user of the account, with their activity.",
+        Method::MemberList => "Every user of the account, with their activity.",
         Method::MemberRemove => {
-            "Owner only: removes a user from the account; every credential of theirs ends \
+            "Removes a user from the account; every credential of theirs ends \
             and they can no longer sign in. Not yourself."
         }
         Method::MemberRoleSet => {
-            "Owner only: makes a user of the account an owner or a member; the last owner \
+            "Makes a user of the account an owner or a member; the last owner \
             stays one (`conflict`)."
         }
         Method::AuditList => {
@@ -187,8 +223,8 @@ const fn summary(method: Method) -> &'static str {
             "Whether the caller has an authenticator app, and how many recovery codes are left."
         }
         Method::TotpSetupStart => {
-            "Starts setting up an authenticator app (browser session and a recent password \
-            only): the secret and its `otpauth://` address. It counts once confirmed."
+            "Starts setting up an authenticator app: the secret and its `otpauth://` \
+            address. It counts once confirmed."
         }
         Method::TotpSetupConfirm => {
             "Confirms the app being set up with a code from it; answers the ten recovery \
@@ -199,40 +235,47 @@ const fn summary(method: Method) -> &'static str {
             or a recovery code; the recovery codes go with it."
         }
         Method::MemberSecondFactorReset => {
-            "Owner only: turns off the authenticator app of a user of the account who lost \
+            "Turns off the authenticator app of a user of the account who lost \
             it; they sign in with their password alone until they set one up again (or, \
             when the account requires one, set one up when they next sign in). Not yourself."
         }
         Method::SecondFactorPolicySet => {
-            "Owner only (recent password): requires a second factor of everyone in the \
+            "Requires a second factor of everyone in the \
             account, or no longer. Turned on, members without one are signed out and set \
             one up when they sign in again; refused while you have none yourself."
         }
         Method::PasskeyList => "The caller's passkeys: name, when added and last used.",
         Method::PasskeyRegisterStart => {
-            "Starts registering a passkey (browser session and a recent password only): \
-            the options for `navigator.credentials.create()`, and the ceremony to finish \
-            it with, within five minutes."
+            "Starts registering a passkey: the options for `navigator.credentials.create()`, \
+            and the ceremony to finish it with, within five minutes."
         }
         Method::PasskeyRegisterFinish => {
             "Finishes registering a passkey with the browser's answer and a name for it."
         }
         Method::PasskeyRemove => {
-            "Removes one of the caller's passkeys (recent password); `false` for one that \
+            "Removes one of the caller's passkeys; `false` for one that \
             is not theirs. Refused for the last second factor while the account requires one."
         }
         Method::PasskeyConfirmStart => {
-            "Starts confirming it is you with a passkey (browser session only): the \
-            options for `navigator.credentials.get()`; send the answer as `passkey` to \
+            "Starts confirming it is you with a passkey: the options for \
+            `navigator.credentials.get()`; send the answer as `passkey` to \
             `account_password_confirm`."
         }
+        Method::NoticeList => {
+            "The caller's unseen security notices (a password change, a new device, ...), \
+            each shown once, in a session other than the one that caused it."
+        }
+        Method::NoticeAcknowledge => {
+            "The notices with these ids have been shown: they are not listed again."
+        }
         Method::RecoveryCodesRenew => {
-            "Makes ten new recovery codes (browser session and a recent password only), \
-            shown in this answer alone; the old ones stop working."
+            "Makes ten new recovery codes, shown in this answer alone; the old ones stop \
+            working."
         }
     }
 }
 
+#[allow(clippy::too_many_lines, reason = "one short arm per method")]
 fn describe(method: Method) -> Described {
     let ex = Examples::new();
     match method {
@@ -259,6 +302,7 @@ fn describe(method: Method) -> Described {
             policy: Examples::policy_view(),
             active_users: vec![ex.active_user()],
         })),
+        Method::PolicyGet => plain::<PolicyView>(value(&Examples::policy_view())),
         Method::PolicySet => taking::<PolicySetParams, PolicySet>(
             json!({"preset": "strict", "apply_to_live_sessions": true}),
             value(&PolicySet {
@@ -278,6 +322,40 @@ fn describe(method: Method) -> Described {
             value(&PasswordConfirmed {
                 until: ex.now.plus_millis(15 * 60 * 1000),
             }),
+        ),
+        Method::PasswordChange => taking::<PasswordChange, PasswordChanged>(
+            json!({
+                "current_password": "correct horse battery staple",
+                "new_password": "another long and fresh passphrase",
+                "revoke_api_tokens": false,
+            }),
+            value(&PasswordChanged {
+                other_sessions_ended: 2,
+                api_tokens_revoked: 0,
+            }),
+        ),
+        Method::MemberAdd => taking::<NewMemberRequest, Me>(
+            json!({
+                "name": "Grace Hopper",
+                "email": "grace@example.com",
+                "password": "a first password to change",
+            }),
+            value(&Me {
+                name: "Grace Hopper".into(),
+                email: "grace@example.com".into(),
+                role: Role::Member,
+                ..ex.me()
+            }),
+        ),
+        Method::NoticeList => plain::<Vec<SecurityNotice>>(value(&vec![SecurityNotice {
+            id: NoticeId::from_random_bytes([0x6f; 16]),
+            kind: NoticeKind::NewDevice,
+            at: ex.now,
+            detail: Some("Firefox on Linux, 203.0.113.7".into()),
+        }])),
+        Method::NoticeAcknowledge => taking::<NoticeAcknowledgeParams, Count>(
+            json!({"ids": [NoticeId::from_random_bytes([0x6f; 16])]}),
+            value(&Count { count: 1 }),
         ),
         Method::MemberSignOut => taking::<MemberSignOutParams, MemberSignedOut>(
             json!({"user_id": ex.user_id, "revoke_api_tokens": true}),
@@ -306,13 +384,6 @@ fn describe(method: Method) -> Described {
             json!({"limit": 1, "kind": "signed_in"}),
             value(&ex.audit_page()),
         ),
-        second_factor => describe_second_factor(second_factor, &ex),
-    }
-}
-
-/// The methods of the second factor (`describe` has the others).
-fn describe_second_factor(method: Method, ex: &Examples) -> Described {
-    match method {
         Method::SecondFactorGet => plain::<SecondFactorStatus>(value(&ex.second_factor())),
         Method::TotpSetupStart => plain::<TotpSetup>(value(&Examples::totp_setup())),
         Method::TotpSetupConfirm => taking::<TotpConfirmParams, RecoveryCodes>(
@@ -331,6 +402,7 @@ fn describe_second_factor(method: Method, ex: &Examples) -> Described {
                 value(&SecondFactorPolicySet {
                     required: true,
                     sessions_ended: 2,
+                    api_tokens_revoked: 1,
                 }),
             )
         }
@@ -359,7 +431,6 @@ fn describe_second_factor(method: Method, ex: &Examples) -> Described {
                 passkeys: 0,
             }),
         ),
-        other => unreachable!("{other:?} is described by `describe`"),
     }
 }
 

@@ -17,9 +17,12 @@ pub enum Method {
     TokenList,
     TokenRevoke,
     SecurityGet,
+    PolicyGet,
     PolicySet,
     SessionsRevoke,
     PasswordConfirm,
+    PasswordChange,
+    MemberAdd,
     MemberSignOut,
     MemberList,
     MemberRemove,
@@ -37,10 +40,12 @@ pub enum Method {
     PasskeyRegisterFinish,
     PasskeyRemove,
     PasskeyConfirmStart,
+    NoticeList,
+    NoticeAcknowledge,
 }
 
 impl Method {
-    pub const ALL: [Method; 28] = [
+    pub const ALL: [Method; 33] = [
         Method::Verify,
         Method::SessionList,
         Method::SessionRevoke,
@@ -49,9 +54,12 @@ impl Method {
         Method::TokenList,
         Method::TokenRevoke,
         Method::SecurityGet,
+        Method::PolicyGet,
         Method::PolicySet,
         Method::SessionsRevoke,
         Method::PasswordConfirm,
+        Method::PasswordChange,
+        Method::MemberAdd,
         Method::MemberSignOut,
         Method::MemberList,
         Method::MemberRemove,
@@ -69,6 +77,8 @@ impl Method {
         Method::PasskeyRegisterFinish,
         Method::PasskeyRemove,
         Method::PasskeyConfirmStart,
+        Method::NoticeList,
+        Method::NoticeAcknowledge,
     ];
 
     pub const fn name(self) -> &'static str {
@@ -81,9 +91,12 @@ impl Method {
             Method::TokenList => "account_token_list",
             Method::TokenRevoke => "account_token_revoke",
             Method::SecurityGet => "account_security_get",
+            Method::PolicyGet => "account_policy_get",
             Method::PolicySet => "account_policy_set",
             Method::SessionsRevoke => "account_sessions_revoke",
             Method::PasswordConfirm => "account_password_confirm",
+            Method::PasswordChange => "account_password_change",
+            Method::MemberAdd => "account_member_add",
             Method::MemberSignOut => "account_member_sign_out",
             Method::MemberList => "account_member_list",
             Method::MemberRemove => "account_member_remove",
@@ -101,44 +114,13 @@ impl Method {
             Method::PasskeyRegisterFinish => "account_passkey_register_finish",
             Method::PasskeyRemove => "account_passkey_remove",
             Method::PasskeyConfirmStart => "account_passkey_confirm_start",
+            Method::NoticeList => "account_notice_list",
+            Method::NoticeAcknowledge => "account_notice_acknowledge",
         }
     }
 
     pub fn parse(name: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|method| method.name() == name)
-    }
-
-    /// Whether an API token can ever call the method: some need a person
-    /// at a browser session.
-    pub const fn open_to_tokens(self) -> bool {
-        !matches!(
-            self,
-            Method::TokenCreate
-                | Method::PasswordConfirm
-                | Method::TotpSetupStart
-                | Method::TotpSetupConfirm
-                | Method::TotpTurnOff
-                | Method::RecoveryCodesRenew
-                | Method::PasskeyRegisterStart
-                | Method::PasskeyRegisterFinish
-                | Method::PasskeyRemove
-                | Method::PasskeyConfirmStart
-        )
-    }
-
-    /// Whether the method only reads (what a read-only API token may call).
-    pub const fn only_reads(self) -> bool {
-        matches!(
-            self,
-            Method::Verify
-                | Method::SessionList
-                | Method::TokenList
-                | Method::SecurityGet
-                | Method::MemberList
-                | Method::AuditList
-                | Method::SecondFactorGet
-                | Method::PasskeyList
-        )
     }
 }
 

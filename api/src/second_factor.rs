@@ -219,6 +219,10 @@ pub struct SecondFactorPolicySetParams {
 pub struct SecondFactorPolicySet {
     pub required: bool,
     pub sessions_ended: u64,
+    /// The API tokens of people without a second factor, which end with
+    /// their sessions.
+    #[serde(default)]
+    pub api_tokens_revoked: u64,
 }
 
 /// Turning the authenticator app off: the password, and a code from the

@@ -115,6 +115,7 @@ impl SignInMethod {
 }
 
 /// What a security notice tells the user.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum NoticeKind {
@@ -166,6 +167,7 @@ impl NoticeKind {
 
 /// Something the user must be told, shown once, in a session other than
 /// the one that caused it.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SecurityNotice {
     /// What the page sends back once it has shown the notice.
@@ -175,6 +177,14 @@ pub struct SecurityNotice {
     /// What it is about: a token's name, a device and address.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
+}
+
+/// `account_notice_acknowledge`: the notices the page has shown, which are
+/// not shown again.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NoticeAcknowledgeParams {
+    pub ids: Vec<crate::NoticeId>,
 }
 
 #[cfg(test)]

@@ -1,8 +1,12 @@
 //! Server-only helpers for server functions: the `Auth` service, and the
 //! caller and client that the server's middleware resolved for this request.
+//! Every server function passes the same gate as the API
+//! ([`Auth::admit`], by way of the page: a browser session only) before it
+//! runs its action.
 
 use api::ApiError;
-use auth::{Auth, Authentication, Caller, ClientMeta};
+use api::rpc::Method;
+use auth::{Admitted, Auth, AuthError, Authentication, Caller, ClientMeta, Via};
 use leptos::prelude::use_context;
 
 /// The domain service, provided as context by the server.
@@ -43,9 +47,47 @@ pub fn client() -> ClientMeta {
         .unwrap_or_default()
 }
 
-/// The caller and the service, for an action.
+/// The caller and the service, for an action: pass them to [`admit`].
 pub fn acting() -> Result<(Auth, Caller, ClientMeta), ApiError> {
     Ok((auth()?, caller()?, client()))
+}
+
+/// The gate, for a server function calling `method`.
+pub async fn admit<'a>(
+    auth: &'a Auth,
+    caller: &'a Caller,
+    method: Method,
+) -> Result<Admitted<'a>, ApiError> {
+    Ok(auth.admit(caller, method, Via::Page).await?)
+}
+
+/// The gate, for what only owners see: `None` for a member, whose page
+/// loads it too but shows no such card.
+pub async fn admit_owner<'a>(
+    auth: &'a Auth,
+    caller: &'a Caller,
+    method: Method,
+) -> Result<Option<Admitted<'a>>, ApiError> {
+    match auth.admit(caller, method, Via::Page).await {
+        Ok(admitted) => Ok(Some(admitted)),
+        Err(AuthError::Forbidden) => Ok(None),
+        Err(refused) => Err(refused.into()),
+    }
+}
+
+/// `account_password_confirm` for this browser's session: the password, a
+/// code, or a passkey's answer (the page's three ways to confirm it is
+/// you).
+pub async fn confirm(
+    params: api::PasswordConfirmParams,
+) -> Result<api::PasswordConfirmed, ApiError> {
+    let (auth, caller, meta) = acting()?;
+    let admitted = admit(&auth, &caller, Method::PasswordConfirm).await?;
+    let session = admitted.session()?;
+    Ok(admitted
+        .user()
+        .confirm_password(&session, params, &meta)
+        .await?)
 }
 
 /// The QR code of `text` as an SVG element, for the page to show.

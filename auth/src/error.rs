@@ -40,6 +40,10 @@ pub enum AuthError {
     PasskeyRefused(String),
     #[error("the password must be entered again first")]
     ReauthRequired,
+    /// An action asked for a proof that the table of who may call what
+    /// does not ask for its method: refused, and a bug to fix.
+    #[error("the table of who may call what does not give this action the {0} it needs")]
+    RulesDisagree(&'static str),
     #[error("storage failed: {0}")]
     Storage(#[from] sqlx::Error),
     #[error("password hashing failed: {0}")]
@@ -120,7 +124,10 @@ impl From<AuthError> for ApiError {
             AuthError::SignInExpired => {
                 ApiError::new(ErrorCode::SignInExpired, messages::SIGN_IN_EXPIRED)
             }
-            AuthError::Storage(_) | AuthError::PasswordHashing(_) | AuthError::Random(_) => {
+            AuthError::Storage(_)
+            | AuthError::PasswordHashing(_)
+            | AuthError::Random(_)
+            | AuthError::RulesDisagree(_) => {
                 tracing::error!(error = %err, "internal error");
                 ApiError::internal()
             }

@@ -38,10 +38,10 @@ pub use outbox::OutsideWrites;
 pub use passkey::RelyingParty;
 pub use secret::{API_TOKEN_PREFIX, ApiTokenSecret, ChallengeToken, SessionToken, TokenHash};
 pub use service::{
-    Access, AccountPolicy, Auth, Authentication, Caller, Challenge, CheckedPassword, ClientMeta,
-    ConnectionStanding, Credential, DemoAccount, ListedUser, NewSession, OperatorActions,
-    OwnerActions, PasswordReset, PolicyChange, PolicyUpdate, Resolved, SessionsOf, SignInStep,
-    UserActions,
+    Access, AccountPolicy, Admitted, Auth, Authentication, BrowserSession, Caller, Challenge,
+    CheckedPassword, ClientMeta, Confirmed, ConnectionStanding, Credential, DemoAccount, Fresh,
+    ListedUser, NewSession, OperatorActions, OwnerActions, PasswordReset, PolicyChange,
+    PolicyUpdate, Rechecked, Resolved, SessionsOf, SignInStep, UserActions, Via,
 };
 pub use sessions::{Cleanup, Deadlines};
 pub use settings::SessionSettings;

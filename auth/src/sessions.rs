@@ -5,7 +5,7 @@ use sqlx::{AnyConnection, AnyPool, FromRow};
 
 use crate::error::corrupt;
 use crate::secret::TokenHash;
-use crate::users::UserColumns;
+use crate::users::{UserColumns, without_second_factor};
 use crate::{AuthError, ClientMeta};
 
 /// A session's two deadlines. It ends at the earlier one.
@@ -272,7 +272,7 @@ pub(crate) enum Whose<'a> {
 /// The statement that revokes the live sessions matching `$who`, with `$3`
 /// the user or account (or nothing) and `$4` the session to keep.
 macro_rules! revoke_live_where {
-    ($who:literal) => {
+    ($who:expr) => {
         concat!(
             "UPDATE sessions SET revoked_at = $1, revoke_reason = $2 WHERE ",
             $who,
@@ -298,12 +298,7 @@ pub(crate) async fn revoke_live(
             account_id.as_str(),
         ),
         Whose::WithoutSecondFactor(account_id) => (
-            revoke_live_where!(
-                "user_id IN (SELECT u.id FROM users u WHERE u.account_id = $3 AND NOT EXISTS \
-                 (SELECT 1 FROM totp_factors f WHERE f.user_id = u.id \
-                 AND f.confirmed_at IS NOT NULL) AND NOT EXISTS \
-                 (SELECT 1 FROM passkeys p WHERE p.user_id = u.id))"
-            ),
+            revoke_live_where!(concat!("user_id IN (", without_second_factor!("$3"), ")")),
             account_id.as_str(),
         ),
         Whose::Everyone => (revoke_live_where!("$3 = ''"), ""),

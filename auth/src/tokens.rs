@@ -7,7 +7,7 @@ use sqlx::{AnyConnection, AnyPool, FromRow};
 use crate::AuthError;
 use crate::error::corrupt;
 use crate::secret::TokenHash;
-use crate::users::UserColumns;
+use crate::users::{UserColumns, without_second_factor};
 
 /// A token row joined with its user and account, for authentication.
 #[derive(FromRow)]
@@ -20,19 +20,43 @@ pub(crate) struct TokenOwnerRow {
     pub user: UserColumns,
 }
 
+/// The select of [`TokenOwnerRow`], to which a `WHERE` is added.
+macro_rules! select_token_owner {
+    ($where:literal) => {
+        concat!(
+            "SELECT t.id, t.expires_at, t.revoked_at, t.scope, t.user_id, u.account_id, u.role, \
+             u.name, u.email, a.name AS account_name \
+             FROM api_tokens t JOIN users u ON u.id = t.user_id \
+             JOIN accounts a ON a.id = u.account_id ",
+            $where
+        )
+    };
+}
+
 pub(crate) async fn find_by_hash(
     pool: &AnyPool,
     hash: &TokenHash,
 ) -> Result<Option<TokenOwnerRow>, AuthError> {
-    Ok(sqlx::query_as::<_, TokenOwnerRow>(
-        "SELECT t.id, t.expires_at, t.revoked_at, t.scope, t.user_id, u.account_id, u.role, u.name, u.email, \
-         a.name AS account_name \
-         FROM api_tokens t JOIN users u ON u.id = t.user_id JOIN accounts a ON a.id = u.account_id \
-         WHERE t.token_hash = $1",
+    Ok(
+        sqlx::query_as::<_, TokenOwnerRow>(select_token_owner!("WHERE t.token_hash = $1"))
+            .bind(hash.as_str())
+            .fetch_optional(pool)
+            .await?,
     )
-    .bind(hash.as_str())
-    .fetch_optional(pool)
-    .await?)
+}
+
+/// A token with its user as they are now, by its id (a live connection
+/// re-checking the token it was opened with).
+pub(crate) async fn find_by_id(
+    pool: &AnyPool,
+    token_id: &TokenId,
+) -> Result<Option<TokenOwnerRow>, AuthError> {
+    Ok(
+        sqlx::query_as::<_, TokenOwnerRow>(select_token_owner!("WHERE t.id = $1"))
+            .bind(token_id.as_str())
+            .fetch_optional(pool)
+            .await?,
+    )
 }
 
 pub(crate) struct NewToken<'a> {
@@ -140,6 +164,27 @@ pub(crate) async fn revoke_all_in_account(
     .bind(now.as_millis())
     .bind(account_id.as_str())
     .bind(except.map_or("", UserId::as_str))
+    .fetch_all(conn)
+    .await?;
+    ids.iter()
+        .map(|id| TokenId::parse(id).map_err(|_| corrupt("token id")))
+        .collect()
+}
+
+/// Revokes every usable token of the account's users who have no second
+/// factor (the account now requires one); returns their ids.
+pub(crate) async fn revoke_all_without_second_factor(
+    conn: &mut AnyConnection,
+    account_id: &AccountId,
+    now: Timestamp,
+) -> Result<Vec<TokenId>, AuthError> {
+    let ids: Vec<String> = sqlx::query_scalar(concat!(
+        "UPDATE api_tokens SET revoked_at = $1 WHERE user_id IN (",
+        without_second_factor!("$2"),
+        ") AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > $1) RETURNING id"
+    ))
+    .bind(now.as_millis())
+    .bind(account_id.as_str())
     .fetch_all(conn)
     .await?;
     ids.iter()

@@ -32,6 +32,21 @@ impl UserColumns {
     }
 }
 
+/// The ids of the account's users (the account bound as `$account`) who
+/// have no second factor: no confirmed authenticator app and no passkey.
+macro_rules! without_second_factor {
+    ($account:literal) => {
+        concat!(
+            "SELECT u.id FROM users u WHERE u.account_id = ",
+            $account,
+            " AND NOT EXISTS (SELECT 1 FROM totp_factors f WHERE f.user_id = u.id \
+             AND f.confirmed_at IS NOT NULL) \
+             AND NOT EXISTS (SELECT 1 FROM passkeys p WHERE p.user_id = u.id)"
+        )
+    };
+}
+pub(crate) use without_second_factor;
+
 /// A user row joined with its account, as sign-in needs it.
 #[derive(FromRow)]
 pub(crate) struct UserRow {
@@ -40,15 +55,9 @@ pub(crate) struct UserRow {
     pub password_hash: String,
     idle_timeout_min: Option<i64>,
     absolute_timeout_min: Option<i64>,
-    second_factor_required_at: Option<i64>,
 }
 
 impl UserRow {
-    /// Whether the user's account requires a second factor to sign in.
-    pub fn second_factor_required(&self) -> bool {
-        self.second_factor_required_at.is_some()
-    }
-
     /// The policy override of the user's account.
     pub fn policy_override(&self) -> Result<Option<SessionPolicy>, AuthError> {
         stored_policy(self.idle_timeout_min, self.absolute_timeout_min)
@@ -59,8 +68,8 @@ macro_rules! select_user {
     ($where:literal) => {
         concat!(
             "SELECT u.id AS user_id, u.account_id, u.role, u.name, u.email, u.password_hash, \
-             a.name AS account_name, a.idle_timeout_min, a.absolute_timeout_min, \
-             a.second_factor_required_at FROM users u JOIN accounts a ON a.id = u.account_id ",
+             a.name AS account_name, a.idle_timeout_min, a.absolute_timeout_min \
+             FROM users u JOIN accounts a ON a.id = u.account_id ",
             $where
         )
     };
@@ -277,26 +286,30 @@ pub(crate) async fn any_exist(pool: &AnyPool) -> Result<bool, AuthError> {
     Ok(found.is_some())
 }
 
-/// Makes `user_id` the only owner of `account_id`; its owners until now
-/// become members. False when the user is not in it.
+/// Makes the user the account's only owner; returns the owners until now,
+/// who are members from now on.
 pub(crate) async fn make_owner(
     conn: &mut AnyConnection,
     account_id: &AccountId,
     user_id: &UserId,
-) -> Result<bool, AuthError> {
-    sqlx::query(
-        "UPDATE users SET role = 'member' WHERE account_id = $1 AND role = 'owner' AND id <> $2",
+) -> Result<Vec<UserId>, AuthError> {
+    let demoted: Vec<String> = sqlx::query_scalar(
+        "UPDATE users SET role = 'member' WHERE account_id = $1 AND role = 'owner' AND id <> $2 \
+         RETURNING id",
     )
     .bind(account_id.as_str())
     .bind(user_id.as_str())
-    .execute(&mut *conn)
+    .fetch_all(&mut *conn)
     .await?;
-    let done = sqlx::query("UPDATE users SET role = 'owner' WHERE account_id = $1 AND id = $2")
+    sqlx::query("UPDATE users SET role = 'owner' WHERE account_id = $1 AND id = $2")
         .bind(account_id.as_str())
         .bind(user_id.as_str())
         .execute(&mut *conn)
         .await?;
-    Ok(done.rows_affected() > 0)
+    demoted
+        .iter()
+        .map(|id| UserId::parse(id).map_err(|_| corrupt("user id")))
+        .collect()
 }
 
 /// A user with what the owner's and the operator's lists show of them.

@@ -50,6 +50,9 @@ pub enum Ending {
     /// The connection fell too far behind on its events. The client
     /// reconnects and starts from the current state.
     FellBehind,
+    /// The user's role changed: what the connection may see and do was
+    /// decided for the old one. The client reconnects as the new one.
+    RoleChanged,
 }
 
 impl Ending {
@@ -62,7 +65,7 @@ impl Ending {
             Ending::TokenRevoked => Some(LiveEvent::SessionRevoked {
                 reason: RevokeReason::Revoked,
             }),
-            Ending::TokenRotated | Ending::FellBehind => None,
+            Ending::TokenRotated | Ending::FellBehind | Ending::RoleChanged => None,
         }
     }
 
@@ -70,7 +73,7 @@ impl Ending {
     pub fn close_code(self) -> u16 {
         match self {
             Ending::Revoked(_) | Ending::Expired | Ending::TokenRevoked => CLOSE_CREDENTIAL_ENDED,
-            Ending::TokenRotated | Ending::FellBehind => CLOSE_RECONNECT,
+            Ending::TokenRotated | Ending::FellBehind | Ending::RoleChanged => CLOSE_RECONNECT,
         }
     }
 
@@ -82,6 +85,7 @@ impl Ending {
             Ending::TokenRevoked => "token revoked",
             Ending::TokenRotated => "credential rotated, reconnect",
             Ending::FellBehind => "fell behind, reconnect",
+            Ending::RoleChanged => "role changed, reconnect",
         }
     }
 
@@ -131,6 +135,9 @@ pub struct ConnectionWatch {
     auth: Auth,
     session: Option<Followed>,
     inbox: Inbox,
+    /// Set once the user's role changed: the event is passed on, then the
+    /// connection closes.
+    role_changed: bool,
     _registration: Registration,
 }
 
@@ -147,9 +154,9 @@ impl ConnectionWatch {
     ) -> Result<Self, HttpError> {
         let (registration, inbox) = hub
             .register(Owner {
-                credential: CredentialKey::from(&caller.credential),
-                user: caller.me.user_id.clone(),
-                account: caller.me.account_id.clone(),
+                credential: CredentialKey::from(caller.credential()),
+                user: caller.me().user_id.clone(),
+                account: caller.me().account_id.clone(),
                 address,
                 log,
             })
@@ -167,7 +174,7 @@ impl ConnectionWatch {
                     },
                 ))
             })?;
-        let session = match &caller.credential {
+        let session = match caller.credential() {
             Credential::Session {
                 session_id,
                 deadlines,
@@ -186,6 +193,7 @@ impl ConnectionWatch {
             auth,
             session,
             inbox,
+            role_changed: false,
             _registration: registration,
         })
     }
@@ -198,6 +206,9 @@ impl ConnectionWatch {
     /// take their memory only while they run.
     pub async fn next(&mut self) -> Step {
         loop {
+            if self.role_changed {
+                return Step::Close(Ending::RoleChanged);
+            }
             let until_end = self.until_session_end();
             tokio::select! {
                 biased;
@@ -252,6 +263,12 @@ impl ConnectionWatch {
             }
             // Applying a policy may have shortened this session.
             LiveEvent::PolicyUpdated => self.recheck().await,
+            // What the connection follows (the whole log, or only the
+            // user's own) was decided for the old role.
+            LiveEvent::RoleChanged => {
+                self.role_changed = true;
+                None
+            }
             _ => None,
         }
     }
@@ -358,7 +375,7 @@ pub async fn events(
         session_id,
         deadlines,
         ..
-    } = &caller.credential
+    } = caller.credential()
     else {
         return Err(ApiError::new(
             ErrorCode::Forbidden,
@@ -368,13 +385,13 @@ pub async fn events(
     };
     let first = LiveEvent::Session {
         session_id: session_id.clone(),
-        role: caller.me.role,
+        role: caller.me().role,
         idle_ends_at: deadlines.idle_ends_at,
         absolute_ends_at: deadlines.absolute_ends_at,
         server_time: state.auth.now(),
     };
     let address = address.map(|Extension(ClientAddr(ip))| ip);
-    let log = follow.log.then_some(match caller.me.role {
+    let log = follow.log.then_some(match caller.me().role {
         Role::Owner => LogView::Account,
         Role::Member => LogView::Own,
     });

@@ -4,6 +4,7 @@
 use std::net::SocketAddr;
 use std::sync::{Arc, OnceLock};
 
+use api::Credentials;
 use app::{App, page_loads_wasm, shell};
 use auth::{Access, Auth, Backend, Clock, DatabaseClock, Db, DemoAccount, OutsideWrites};
 use axum::Router;
@@ -341,23 +342,28 @@ fn router(state: AppState) -> Router {
     let render_shell = move |options: LeptosOptions| shell(&options, loads_wasm());
     // What a route is decides how its caller is resolved, so it is said
     // where the routes are built, once per group, never read from paths.
-    let resolving = |access: Access| {
-        axum::middleware::from_fn_with_state((state.clone(), access), middleware::authenticate)
+    let resolving = |access: Access, credentials: Credentials| {
+        axum::middleware::from_fn_with_state(
+            (state.clone(), access, credentials),
+            middleware::authenticate,
+        )
     };
 
-    // Pages and server functions: activity, and the token may rotate.
+    // Pages and server functions: activity, and the token may rotate. API
+    // tokens are for the API: here a browser session only.
     let pages = Router::new()
         .leptos_routes_with_context(&state, page_routes(), leptos_context.clone(), move || {
             shell(&options, loads_wasm())
         })
         .layer(axum::middleware::from_fn(middleware::guard_signed_in_pages))
-        .layer(resolving(Access::Interactive))
+        .layer(resolving(Access::Interactive, Credentials::BrowserSession))
         .layer(compressed_html());
     // The reverse proxy asking about a request to a protected app: as for
-    // a page load, activity, and the token may rotate.
+    // a page load, activity, and the token may rotate; browser sessions
+    // only.
     let forward = Router::new()
         .route("/api/auth/forward", get(routes::forward::forward))
-        .layer(resolving(Access::Interactive));
+        .layer(resolving(Access::Interactive, Credentials::BrowserSession));
     // API calls: activity, but the token never rotates.
     let api = Router::new()
         .route("/", get(routes::home))
@@ -382,7 +388,7 @@ fn router(state: AppState) -> Router {
         .route("/api/rpc", post(rpc::rpc_over_http))
         .route("/api/ws", get(rpc::rpc_over_websocket))
         .route("/api/{*rest}", any(routes::api_not_found))
-        .layer(resolving(Access::Api));
+        .layer(resolving(Access::Api, Credentials::SessionOrToken));
     // The live stream and a page's failure report: neither activity nor
     // rotation.
     let passive = Router::new()
@@ -392,7 +398,7 @@ fn router(state: AppState) -> Router {
             post(routes::client_errors::client_error)
                 .layer(DefaultBodyLimit::max(MAX_REPORT_BYTES)),
         )
-        .layer(resolving(Access::Passive));
+        .layer(resolving(Access::Passive, Credentials::SessionOrToken));
     // The built front end and the not-found page need no caller.
     let files = Router::new()
         .nest_service(

@@ -16,10 +16,12 @@ use api::{
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
-use crate::ssr::acting;
+use crate::ssr::{acting, admit, admit_owner};
+#[cfg(feature = "ssr")]
+use api::rpc::Method;
 
-mod passkeys;
-mod second_factor;
+pub mod passkeys;
+pub mod second_factor;
 
 pub use passkeys::{
     confirm_with_passkey, finish_passkey_registration, list_passkeys, remove_passkey,
@@ -35,7 +37,9 @@ pub use second_factor::{
 /// Who is signed in on this browser.
 #[server(prefix = "/api/fn")]
 pub async fn current_user() -> Result<Me, ApiError> {
-    Ok(crate::ssr::caller()?.me)
+    let (auth, caller, _) = acting()?;
+    let admitted = admit(&auth, &caller, Method::Verify).await?;
+    Ok(admitted.caller().me().clone())
 }
 
 /// The caller and their session's deadlines. Calling it is activity: it
@@ -43,7 +47,7 @@ pub async fn current_user() -> Result<Me, ApiError> {
 #[server(prefix = "/api/fn")]
 pub async fn verify() -> Result<Verified, ApiError> {
     let (auth, caller, _) = acting()?;
-    Ok(auth.as_user(&caller).verify())
+    Ok(admit(&auth, &caller, Method::Verify).await?.user().verify())
 }
 
 /// The signed-in user's unseen security notices. Reads only: the page
@@ -51,16 +55,20 @@ pub async fn verify() -> Result<Verified, ApiError> {
 #[server(prefix = "/api/fn")]
 pub async fn load_security_notices() -> Result<Vec<SecurityNotice>, ApiError> {
     let (auth, caller, _) = acting()?;
-    Ok(auth.as_user(&caller).security_notices().await?)
+    let admitted = admit(&auth, &caller, Method::NoticeList).await?;
+    let session = admitted.session()?;
+    Ok(admitted.user().security_notices(&session).await?)
 }
 
 /// The page has shown these notices; they are not shown again.
 #[server(prefix = "/api/fn")]
 pub async fn acknowledge_security_notices(ids: Vec<NoticeId>) -> Result<u64, ApiError> {
     let (auth, caller, _) = acting()?;
-    Ok(auth
-        .as_user(&caller)
-        .acknowledge_security_notices(&ids)
+    let admitted = admit(&auth, &caller, Method::NoticeAcknowledge).await?;
+    let session = admitted.session()?;
+    Ok(admitted
+        .user()
+        .acknowledge_security_notices(&session, &ids)
         .await?)
 }
 
@@ -68,28 +76,26 @@ pub async fn acknowledge_security_notices(ids: Vec<NoticeId>) -> Result<u64, Api
 /// sign-in attempt.
 #[server(prefix = "/api/fn")]
 pub async fn confirm_password(password: String) -> Result<PasswordConfirmed, ApiError> {
-    let (auth, caller, meta) = acting()?;
     let params = api::PasswordConfirmParams {
         password: Some(api::Password::new(password)),
         ..Default::default()
     };
-    Ok(auth
-        .as_user(&caller)
-        .confirm_password(params, &meta)
-        .await?)
+    crate::ssr::confirm(params).await
 }
 
 #[server(prefix = "/api/fn")]
 pub async fn list_sessions() -> Result<Vec<SessionInfo>, ApiError> {
     let (auth, caller, _) = acting()?;
-    Ok(auth.as_user(&caller).list_sessions().await?)
+    let admitted = admit(&auth, &caller, Method::SessionList).await?;
+    Ok(admitted.user().list_sessions().await?)
 }
 
 #[server(prefix = "/api/fn")]
 pub async fn revoke_session(session_id: SessionId) -> Result<Revoked, ApiError> {
     let (auth, caller, meta) = acting()?;
-    Ok(auth
-        .as_user(&caller)
+    let admitted = admit(&auth, &caller, Method::SessionRevoke).await?;
+    Ok(admitted
+        .user()
         .revoke_session(api::SessionRevokeParams { session_id }, &meta)
         .await?)
 }
@@ -97,13 +103,11 @@ pub async fn revoke_session(session_id: SessionId) -> Result<Revoked, ApiError> 
 #[server(prefix = "/api/fn")]
 pub async fn revoke_other_sessions() -> Result<Count, ApiError> {
     let (auth, caller, meta) = acting()?;
+    let admitted = admit(&auth, &caller, Method::SessionRevokeAll).await?;
     let params = api::SessionRevokeAllParams {
         except_current: true,
     };
-    Ok(auth
-        .as_user(&caller)
-        .revoke_all_sessions(params, &meta)
-        .await?)
+    Ok(admitted.user().revoke_all_sessions(params, &meta).await?)
 }
 
 #[server(prefix = "/api/fn")]
@@ -113,25 +117,29 @@ pub async fn create_token(
     scope: String,
 ) -> Result<CreatedToken, ApiError> {
     let (auth, caller, meta) = acting()?;
+    let admitted = admit(&auth, &caller, Method::TokenCreate).await?;
     let params = api::TokenCreateParams {
         name,
         expires_in_days,
         scope: api::TokenScope::parse(&scope)?,
     };
-    Ok(auth.as_user(&caller).create_token(params, &meta).await?)
+    let fresh = admitted.fresh()?;
+    Ok(admitted.user().create_token(&fresh, params, &meta).await?)
 }
 
 #[server(prefix = "/api/fn")]
 pub async fn list_tokens() -> Result<Vec<TokenInfo>, ApiError> {
     let (auth, caller, _) = acting()?;
-    Ok(auth.as_user(&caller).list_tokens().await?)
+    let admitted = admit(&auth, &caller, Method::TokenList).await?;
+    Ok(admitted.user().list_tokens().await?)
 }
 
 #[server(prefix = "/api/fn")]
 pub async fn revoke_token(token_id: TokenId) -> Result<Revoked, ApiError> {
     let (auth, caller, meta) = acting()?;
-    Ok(auth
-        .as_user(&caller)
+    let admitted = admit(&auth, &caller, Method::TokenRevoke).await?;
+    Ok(admitted
+        .user()
         .revoke_token(api::TokenRevokeParams { token_id }, &meta)
         .await?)
 }
@@ -140,8 +148,8 @@ pub async fn revoke_token(token_id: TokenId) -> Result<Revoked, ApiError> {
 #[server(prefix = "/api/fn")]
 pub async fn load_policy() -> Result<PolicyView, ApiError> {
     let (auth, caller, _) = acting()?;
-    let policy = auth.account_policy(&caller.me.account_id).await?;
-    Ok(PolicyView::from(&policy))
+    let admitted = admit(&auth, &caller, Method::PolicyGet).await?;
+    Ok(admitted.user().policy().await?)
 }
 
 /// The account's policy and who is signed in, for the owner; `None` for a
@@ -150,19 +158,21 @@ pub async fn load_policy() -> Result<PolicyView, ApiError> {
 #[server(prefix = "/api/fn")]
 pub async fn load_security_overview() -> Result<Option<SecurityOverview>, ApiError> {
     let (auth, caller, _) = acting()?;
-    let Ok(owner) = auth.as_owner(&caller) else {
+    let Some(admitted) = admit_owner(&auth, &caller, Method::SecurityGet).await? else {
         return Ok(None);
     };
-    Ok(Some(owner.security_overview().await?))
+    Ok(Some(admitted.owner()?.security_overview().await?))
 }
 
 #[server(prefix = "/api/fn")]
 pub async fn set_policy(params: PolicySetParams) -> Result<PolicySet, ApiError> {
     let (auth, caller, meta) = acting()?;
+    let admitted = admit(&auth, &caller, Method::PolicySet).await?;
     let change = auth::PolicyChange::try_from(&params)?;
-    let update = auth
-        .as_owner(&caller)?
-        .set_policy(change, params.apply_to_live_sessions, &meta)
+    let confirmed = admitted.confirmed()?;
+    let update = admitted
+        .owner()?
+        .set_policy(&confirmed, change, params.apply_to_live_sessions, &meta)
         .await?;
     Ok(PolicySet::from(update))
 }
@@ -172,28 +182,35 @@ pub async fn set_policy(params: PolicySetParams) -> Result<PolicySet, ApiError> 
 #[server(prefix = "/api/fn")]
 pub async fn load_members() -> Result<Option<Vec<MemberInfo>>, ApiError> {
     let (auth, caller, _) = acting()?;
-    let Ok(owner) = auth.as_owner(&caller) else {
+    let Some(admitted) = admit_owner(&auth, &caller, Method::MemberList).await? else {
         return Ok(None);
     };
-    Ok(Some(owner.list_members().await?))
+    Ok(Some(admitted.owner()?.list_members().await?))
 }
 
 /// Removes a user from the account: every credential of theirs ends (owner only).
 #[server(prefix = "/api/fn")]
 pub async fn remove_member(user_id: UserId) -> Result<MemberRemoved, ApiError> {
     let (auth, caller, meta) = acting()?;
+    let admitted = admit(&auth, &caller, Method::MemberRemove).await?;
     let params = api::MemberRemoveParams { user_id };
-    Ok(auth.as_owner(&caller)?.remove_member(params, &meta).await?)
+    let confirmed = admitted.confirmed()?;
+    Ok(admitted
+        .owner()?
+        .remove_member(&confirmed, params, &meta)
+        .await?)
 }
 
 /// Makes a user of the account an owner or a member (owner only).
 #[server(prefix = "/api/fn")]
 pub async fn set_member_role(user_id: UserId, role: Role) -> Result<MemberRoleSet, ApiError> {
     let (auth, caller, meta) = acting()?;
+    let admitted = admit(&auth, &caller, Method::MemberRoleSet).await?;
     let params = api::MemberRoleSetParams { user_id, role };
-    Ok(auth
-        .as_owner(&caller)?
-        .set_member_role(params, &meta)
+    let confirmed = admitted.confirmed()?;
+    Ok(admitted
+        .owner()?
+        .set_member_role(&confirmed, params, &meta)
         .await?)
 }
 
@@ -207,13 +224,14 @@ pub async fn load_security_log(
     user_id: Option<UserId>,
 ) -> Result<AuditPage, ApiError> {
     let (auth, caller, _) = acting()?;
+    let admitted = admit(&auth, &caller, Method::AuditList).await?;
     let params = api::AuditListParams {
         cursor,
         limit: None,
         kind,
         user_id,
     };
-    Ok(auth.as_user(&caller).security_log(params).await?)
+    Ok(admitted.user().security_log(params).await?)
 }
 
 /// Signs out one user of the account on every device (owner only).
@@ -223,13 +241,15 @@ pub async fn sign_out_member(
     revoke_api_tokens: bool,
 ) -> Result<MemberSignedOut, ApiError> {
     let (auth, caller, meta) = acting()?;
+    let admitted = admit(&auth, &caller, Method::MemberSignOut).await?;
     let params = api::MemberSignOutParams {
         user_id,
         revoke_api_tokens,
     };
-    Ok(auth
-        .as_owner(&caller)?
-        .sign_out_member(params, &meta)
+    let confirmed = admitted.confirmed()?;
+    Ok(admitted
+        .owner()?
+        .sign_out_member(&confirmed, params, &meta)
         .await?)
 }
 
@@ -240,12 +260,14 @@ pub async fn revoke_account_sessions(
     revoke_api_tokens: bool,
 ) -> Result<AccountSignedOut, ApiError> {
     let (auth, caller, meta) = acting()?;
+    let admitted = admit(&auth, &caller, Method::SessionsRevoke).await?;
     let params = api::SessionsRevokeParams {
         scope,
         revoke_api_tokens,
     };
-    Ok(auth
-        .as_owner(&caller)?
-        .revoke_account_sessions(params, &meta)
+    let confirmed = admitted.confirmed()?;
+    Ok(admitted
+        .owner()?
+        .revoke_account_sessions(&confirmed, params, &meta)
         .await?)
 }

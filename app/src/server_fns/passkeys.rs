@@ -7,20 +7,25 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
 #[cfg(feature = "ssr")]
-use crate::ssr::acting;
+use crate::ssr::{acting, admit};
+#[cfg(feature = "ssr")]
+use api::rpc::Method;
 
 /// The caller's passkeys. Reads only.
 #[server(prefix = "/api/fn")]
 pub async fn list_passkeys() -> Result<Vec<PasskeyInfo>, ApiError> {
     let (auth, caller, _) = acting()?;
-    Ok(auth.as_user(&caller).list_passkeys().await?)
+    let admitted = admit(&auth, &caller, Method::PasskeyList).await?;
+    Ok(admitted.user().list_passkeys().await?)
 }
 
 /// The options for the browser to make a new passkey (recent password).
 #[server(prefix = "/api/fn")]
 pub async fn start_passkey_registration() -> Result<PasskeyCeremony, ApiError> {
     let (auth, caller, _) = acting()?;
-    Ok(auth.as_user(&caller).start_passkey_registration().await?)
+    let admitted = admit(&auth, &caller, Method::PasskeyRegisterStart).await?;
+    let fresh = admitted.fresh()?;
+    Ok(admitted.user().start_passkey_registration(&fresh).await?)
 }
 
 /// The browser's new passkey, and its name. Sent as JSON: the answer is
@@ -31,10 +36,12 @@ pub async fn finish_passkey_registration(
     answer: PasskeyAssertion,
 ) -> Result<PasskeyInfo, ApiError> {
     let (auth, caller, meta) = acting()?;
+    let admitted = admit(&auth, &caller, Method::PasskeyRegisterFinish).await?;
     let params = api::PasskeyRegisterParams { name, answer };
-    Ok(auth
-        .as_user(&caller)
-        .finish_passkey_registration(params, &meta)
+    let fresh = admitted.fresh()?;
+    Ok(admitted
+        .user()
+        .finish_passkey_registration(&fresh, params, &meta)
         .await?)
 }
 
@@ -42,15 +49,22 @@ pub async fn finish_passkey_registration(
 #[server(prefix = "/api/fn")]
 pub async fn remove_passkey(passkey_id: PasskeyId) -> Result<Revoked, ApiError> {
     let (auth, caller, meta) = acting()?;
+    let admitted = admit(&auth, &caller, Method::PasskeyRemove).await?;
     let params = api::PasskeyRemoveParams { passkey_id };
-    Ok(auth.as_user(&caller).remove_passkey(params, &meta).await?)
+    let fresh = admitted.fresh()?;
+    Ok(admitted
+        .user()
+        .remove_passkey(&fresh, params, &meta)
+        .await?)
 }
 
 /// The options for confirming it is you with a passkey.
 #[server(prefix = "/api/fn")]
 pub async fn start_passkey_confirmation() -> Result<PasskeyCeremony, ApiError> {
     let (auth, caller, _) = acting()?;
-    Ok(auth.as_user(&caller).start_passkey_confirmation().await?)
+    let admitted = admit(&auth, &caller, Method::PasskeyConfirmStart).await?;
+    let session = admitted.session()?;
+    Ok(admitted.user().start_passkey_confirmation(&session).await?)
 }
 
 /// Confirms it is you with a passkey's answer, instead of the password
@@ -59,13 +73,9 @@ pub async fn start_passkey_confirmation() -> Result<PasskeyCeremony, ApiError> {
 pub async fn confirm_with_passkey(
     answer: PasskeyAssertion,
 ) -> Result<api::PasswordConfirmed, ApiError> {
-    let (auth, caller, meta) = acting()?;
     let params = api::PasswordConfirmParams {
         passkey: Some(answer),
         ..Default::default()
     };
-    Ok(auth
-        .as_user(&caller)
-        .confirm_password(params, &meta)
-        .await?)
+    crate::ssr::confirm(params).await
 }

@@ -6,7 +6,9 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
-use crate::ssr::acting;
+use crate::ssr::{acting, admit};
+#[cfg(feature = "ssr")]
+use api::rpc::Method;
 
 /// An app being set up, as the page shows it: the secret as text, and the
 /// QR code of its `otpauth://` address drawn as SVG on the server.
@@ -20,7 +22,8 @@ pub struct TotpSetupShown {
 #[server(prefix = "/api/fn")]
 pub async fn load_second_factor() -> Result<SecondFactorStatus, ApiError> {
     let (auth, caller, _) = acting()?;
-    Ok(auth.as_user(&caller).second_factor().await?)
+    let admitted = admit(&auth, &caller, Method::SecondFactorGet).await?;
+    Ok(admitted.user().second_factor().await?)
 }
 
 /// The authenticator app this browser's waiting sign-in sets up (the
@@ -37,7 +40,9 @@ pub async fn load_waiting_setup() -> Result<TotpSetupShown, ApiError> {
 #[server(prefix = "/api/fn")]
 pub async fn renew_recovery_codes() -> Result<RecoveryCodes, ApiError> {
     let (auth, caller, meta) = acting()?;
-    Ok(auth.as_user(&caller).renew_recovery_codes(&meta).await?)
+    let admitted = admit(&auth, &caller, Method::RecoveryCodesRenew).await?;
+    let fresh = admitted.fresh()?;
+    Ok(admitted.user().renew_recovery_codes(&fresh, &meta).await?)
 }
 
 /// Requires a second factor of everyone in the account, or no longer
@@ -47,9 +52,11 @@ pub async fn set_second_factor_required(
     required: bool,
 ) -> Result<api::SecondFactorPolicySet, ApiError> {
     let (auth, caller, meta) = acting()?;
-    Ok(auth
-        .as_owner(&caller)?
-        .set_second_factor_required(required, &meta)
+    let admitted = admit(&auth, &caller, Method::SecondFactorPolicySet).await?;
+    let fresh = admitted.fresh()?;
+    Ok(admitted
+        .owner()?
+        .set_second_factor_required(&fresh, required, &meta)
         .await?)
 }
 
@@ -57,7 +64,8 @@ pub async fn set_second_factor_required(
 #[server(prefix = "/api/fn")]
 pub async fn start_totp_setup() -> Result<TotpSetupShown, ApiError> {
     let (auth, caller, _) = acting()?;
-    let setup = auth.as_user(&caller).start_totp_setup().await?;
+    let admitted = admit(&auth, &caller, Method::TotpSetupStart).await?;
+    let setup = admitted.user().start_totp_setup(&admitted.fresh()?).await?;
     shown(&setup)
 }
 
@@ -75,10 +83,12 @@ fn shown(setup: &api::TotpSetup) -> Result<TotpSetupShown, ApiError> {
 #[server(prefix = "/api/fn")]
 pub async fn confirm_totp_setup(code: String) -> Result<RecoveryCodes, ApiError> {
     let (auth, caller, meta) = acting()?;
+    let admitted = admit(&auth, &caller, Method::TotpSetupConfirm).await?;
     let params = api::TotpConfirmParams { code };
-    Ok(auth
-        .as_user(&caller)
-        .confirm_totp_setup(params, &meta)
+    let fresh = admitted.fresh()?;
+    Ok(admitted
+        .user()
+        .confirm_totp_setup(&fresh, params, &meta)
         .await?)
 }
 
@@ -88,10 +98,12 @@ pub async fn reset_member_second_factor(
     user_id: api::UserId,
 ) -> Result<api::MemberSecondFactorReset, ApiError> {
     let (auth, caller, meta) = acting()?;
+    let admitted = admit(&auth, &caller, Method::MemberSecondFactorReset).await?;
     let params = api::MemberSecondFactorResetParams { user_id };
-    Ok(auth
-        .as_owner(&caller)?
-        .reset_member_second_factor(params, &meta)
+    let fresh = admitted.fresh()?;
+    Ok(admitted
+        .owner()?
+        .reset_member_second_factor(&fresh, params, &meta)
         .await?)
 }
 
@@ -99,24 +111,25 @@ pub async fn reset_member_second_factor(
 /// or a recovery code, instead of the password.
 #[server(prefix = "/api/fn")]
 pub async fn confirm_with_code(code: String) -> Result<api::PasswordConfirmed, ApiError> {
-    let (auth, caller, meta) = acting()?;
     let params = api::PasswordConfirmParams {
         code: Some(code),
         ..Default::default()
     };
-    Ok(auth
-        .as_user(&caller)
-        .confirm_password(params, &meta)
-        .await?)
+    crate::ssr::confirm(params).await
 }
 
 /// Turns the app off, with the password and a code or a recovery code.
 #[server(prefix = "/api/fn")]
 pub async fn turn_off_totp(password: String, code: String) -> Result<SecondFactorStatus, ApiError> {
     let (auth, caller, meta) = acting()?;
+    let admitted = admit(&auth, &caller, Method::TotpTurnOff).await?;
     let params = api::TotpTurnOffParams {
         password: api::Password::new(password),
         code,
     };
-    Ok(auth.as_user(&caller).turn_off_totp(params, &meta).await?)
+    let session = admitted.session()?;
+    Ok(admitted
+        .user()
+        .turn_off_totp(&session, params, &meta)
+        .await?)
 }

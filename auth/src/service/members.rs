@@ -10,7 +10,7 @@ use api::{
 use serde_json::json;
 use sqlx::AnyConnection;
 
-use super::{ClientMeta, OwnerActions};
+use super::{ClientMeta, Confirmed, Fresh, OwnerActions};
 use crate::audit::{AuditEvent, AuditKind};
 use crate::notices::{self, NewNotice};
 use crate::second_factor;
@@ -24,12 +24,11 @@ impl OwnerActions<'_> {
     #[tracing::instrument(skip_all, fields(account_id = %self.owner.me.account_id))]
     pub async fn add_member(
         &self,
+        _confirmed: &Confirmed,
         request: NewMemberRequest,
         meta: &ClientMeta,
     ) -> Result<Me, AuthError> {
         let (auth, caller) = (self.auth, self.owner);
-        caller.require_full_access("POST /api/account/members")?;
-        auth.require_recent_password(caller).await?;
         let name = DisplayName::parse(&request.name, "name")?;
         let email = EmailAddress::parse(&request.email)?;
         request.password.check_new("password")?;
@@ -80,11 +79,11 @@ impl OwnerActions<'_> {
     #[tracing::instrument(skip_all, fields(account_id = %self.owner.me.account_id))]
     pub async fn remove_member(
         &self,
+        _confirmed: &Confirmed,
         params: MemberRemoveParams,
         meta: &ClientMeta,
     ) -> Result<MemberRemoved, AuthError> {
         let (auth, caller) = (self.auth, self.owner);
-        auth.require_recent_password(caller).await?;
         if params.user_id == caller.me.user_id {
             return Err(AuthError::Rejected(ApiError::new(
                 ErrorCode::InvalidParams,
@@ -127,11 +126,11 @@ impl OwnerActions<'_> {
     #[tracing::instrument(skip_all, fields(account_id = %self.owner.me.account_id))]
     pub async fn reset_member_second_factor(
         &self,
+        _fresh: &Fresh<'_>,
         params: MemberSecondFactorResetParams,
         meta: &ClientMeta,
     ) -> Result<MemberSecondFactorReset, AuthError> {
         let (auth, caller) = (self.auth, self.owner);
-        auth.require_recent_password(caller).await?;
         if params.user_id == caller.me.user_id {
             return Err(AuthError::Rejected(ApiError::new(
                 ErrorCode::InvalidParams,
@@ -189,11 +188,11 @@ impl OwnerActions<'_> {
     #[tracing::instrument(skip_all, fields(account_id = %self.owner.me.account_id))]
     pub async fn set_member_role(
         &self,
+        _confirmed: &Confirmed,
         params: MemberRoleSetParams,
         meta: &ClientMeta,
     ) -> Result<MemberRoleSet, AuthError> {
         let (auth, caller) = (self.auth, self.owner);
-        auth.require_recent_password(caller).await?;
         let mut tx = auth.0.db.begin_write().await?;
         let member = self.locked_member(&mut tx, &params.user_id).await?;
         let unchanged = MemberRoleSet {

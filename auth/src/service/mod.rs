@@ -7,14 +7,19 @@
 //!   (`sign_in`);
 //! - the transport resolves a request's credential: [`Auth::authenticate`]
 //!   and the live-connection checks (`resolve`);
-//! - a signed-in caller acts on their own account: [`Auth::as_user`] (`user`);
-//! - an owner acts on the account: [`Auth::as_owner`] (`owner`, `members`,
+//! - the transport asks whether the caller may call an action:
+//!   [`Auth::admit`] (`gate`), which reads the table of who may call what
+//!   and hands back the proofs the actions take;
+//! - a signed-in caller acts on their own account: [`Admitted::user`]
+//!   (`user`);
+//! - an owner acts on the account: [`Admitted::owner`] (`owner`, `members`,
 //!   `policy`);
 //! - the operator acts from the command line: [`Auth::as_operator`]
 //!   (`operator`);
 //! - the server keeps the store tidy: [`Auth::clean_up`] (`maintenance`).
 
 mod credentials;
+mod gate;
 mod maintenance;
 mod members;
 mod operator;
@@ -28,7 +33,6 @@ mod user;
 use std::sync::Arc;
 use std::time::Duration;
 
-use api::rpc::Method;
 use api::{
     Me, NoticeKind, RevokeReason, SecondFactorCode, SessionId, SessionPolicy, SignInMethod,
     SignedIn, Timestamp, TokenId, TokenScope, UserId,
@@ -50,10 +54,11 @@ use crate::settings::{SessionSettings, millis};
 use crate::touch::Toucher;
 
 pub use credentials::DemoAccount;
+pub use gate::{Admitted, BrowserSession, Confirmed, Fresh, Via};
 pub use operator::{ListedUser, OperatorActions, PasswordReset, SessionsOf};
 pub use owner::OwnerActions;
 pub use policy::{AccountPolicy, PolicyChange, PolicyUpdate};
-pub use resolve::{Access, ConnectionStanding, Resolved};
+pub use resolve::{Access, ConnectionStanding, Rechecked, Resolved};
 pub use sign_in::{Challenge, CheckedPassword, SignInStep};
 pub use user::UserActions;
 
@@ -103,14 +108,25 @@ pub enum Credential {
     },
 }
 
-/// The authenticated caller of a request.
+/// The authenticated caller of a request. Only `auth` makes one, from a
+/// credential it has checked.
 #[derive(Clone, Debug)]
 pub struct Caller {
-    pub me: Me,
-    pub credential: Credential,
+    pub(crate) me: Me,
+    pub(crate) credential: Credential,
 }
 
 impl Caller {
+    /// Who is calling.
+    pub fn me(&self) -> &Me {
+        &self.me
+    }
+
+    /// What they called with.
+    pub fn credential(&self) -> &Credential {
+        &self.credential
+    }
+
     /// The session making the request, if it is a session.
     pub fn session_id(&self) -> Option<&SessionId> {
         match &self.credential {
@@ -124,40 +140,6 @@ impl Caller {
         match &self.credential {
             Credential::Session { deadlines, .. } => Some(*deadlines),
             Credential::ApiToken { .. } => None,
-        }
-    }
-
-    /// The session making the request, or `Forbidden` for an API token: some
-    /// actions need a person at a browser.
-    pub fn require_session(&self) -> Result<&SessionId, AuthError> {
-        self.session_id().ok_or(AuthError::SessionRequired)
-    }
-
-    /// Whether the credential may call `method`: a session may call every
-    /// method, an API token those of its scope.
-    pub fn may_call(&self, method: Method) -> Result<(), AuthError> {
-        match &self.credential {
-            Credential::ApiToken { scope, .. } if !scope.allows(method) => {
-                Err(AuthError::OutOfScope {
-                    scope: scope.clone(),
-                    action: method.name(),
-                })
-            }
-            _ => Ok(()),
-        }
-    }
-
-    /// `OutOfScope` unless the credential may do everything: for the actions
-    /// without a JSON-RPC method of their own, named by their route.
-    pub fn require_full_access(&self, route: &'static str) -> Result<(), AuthError> {
-        match &self.credential {
-            Credential::ApiToken { scope, .. } if *scope != TokenScope::Full => {
-                Err(AuthError::OutOfScope {
-                    scope: scope.clone(),
-                    action: route,
-                })
-            }
-            _ => Ok(()),
         }
     }
 }
@@ -243,15 +225,14 @@ impl Auth {
         self.0.audit.subscribe()
     }
 
-    /// Sensitive actions from a browser need the password entered within the
-    /// re-authentication window. An API token passes: creating one already
-    /// needed a browser session with a fresh password.
+    /// Whether the caller's session confirmed its password (or a second
+    /// factor) within the re-authentication window; for the gate.
     ///
     /// It is read from the database each time, so a confirmation counts at
     /// once for every connection of the session.
     async fn require_recent_password(&self, caller: &Caller) -> Result<(), AuthError> {
         let Some(session_id) = caller.session_id() else {
-            return Ok(());
+            return Err(AuthError::SessionRequired);
         };
         let entered = sessions::password_entered_at(self.0.db.reader(), session_id)
             .await?

@@ -4,7 +4,7 @@
 //! leaked. Nobody signed in acts, so the audit log names the operator
 //! (no actor) and the user acted on.
 
-use api::{EmailAddress, Me, NoticeKind, Password, RevokeReason, Role, Timestamp};
+use api::{EmailAddress, LiveEvent, Me, NoticeKind, Password, RevokeReason, Role, Timestamp};
 use serde_json::json;
 
 use super::{Auth, ClientMeta};
@@ -100,8 +100,12 @@ impl OperatorActions<'_> {
         let mut user = self.user(email).await?;
         let now = auth.now();
         let mut tx = auth.0.db.begin_write().await?;
-        users::make_owner(&mut tx, &user.account_id, &user.user_id).await?;
+        let demoted = users::make_owner(&mut tx, &user.account_id, &user.user_id).await?;
         tx.commit().await?;
+        // Their open pages and sockets were opened for the old roles.
+        for changed in demoted.iter().chain([&user.user_id]) {
+            auth.0.closer.notify_user(changed, &LiveEvent::RoleChanged);
+        }
         user.role = Role::Owner;
         auth.0
             .audit

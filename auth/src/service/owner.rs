@@ -1,15 +1,16 @@
 //! What only an account's owner may do, on their own account: the session
-//! policy, the list of members, signing out the account or one member, adding members. [`Auth::as_owner`]
-//! checks the role once; an [`OwnerActions`] cannot exist for a member.
+//! policy, the list of members, signing out the account or one member,
+//! adding members. The gate ([`super::Admitted::owner`]) checks the role
+//! once; an [`OwnerActions`] cannot exist for a member.
 
 use api::{
     AccountSignedOut, ActiveUser, ApiError, ErrorCode, MemberInfo, MemberSignOutParams,
-    MemberSignedOut, PolicyView, RevokeReason, RevokeScope, Role, SecurityOverview,
-    SessionsRevokeParams, Timestamp, UserId,
+    MemberSignedOut, PolicyView, RevokeReason, RevokeScope, SecurityOverview, SessionsRevokeParams,
+    Timestamp, UserId,
 };
 use serde_json::json;
 
-use super::{Auth, Caller, ClientMeta};
+use super::{Auth, Caller, ClientMeta, Confirmed};
 use crate::audit::{AuditEvent, AuditKind};
 use crate::sessions::Whose;
 use crate::{AuthError, sessions, tokens, users};
@@ -18,19 +19,6 @@ use crate::{AuthError, sessions, tokens, users};
 pub struct OwnerActions<'a> {
     pub(super) auth: &'a Auth,
     pub(super) owner: &'a Caller,
-}
-
-impl Auth {
-    /// The owner's actions for `caller`; `forbidden` for a member.
-    pub fn as_owner<'a>(&'a self, caller: &'a Caller) -> Result<OwnerActions<'a>, AuthError> {
-        if caller.me.role != Role::Owner {
-            return Err(AuthError::Forbidden);
-        }
-        Ok(OwnerActions {
-            auth: self,
-            owner: caller,
-        })
-    }
 }
 
 impl OwnerActions<'_> {
@@ -89,11 +77,11 @@ impl OwnerActions<'_> {
     /// not the caller's).
     pub async fn revoke_account_sessions(
         &self,
+        _confirmed: &Confirmed,
         params: SessionsRevokeParams,
         meta: &ClientMeta,
     ) -> Result<AccountSignedOut, AuthError> {
         let (auth, caller) = (self.auth, self.owner);
-        auth.require_recent_password(caller).await?;
         let keep = match params.scope {
             RevokeScope::Others => caller.session_id(),
             RevokeScope::All => None,
@@ -143,11 +131,11 @@ impl OwnerActions<'_> {
     /// one.
     pub async fn sign_out_member(
         &self,
+        _confirmed: &Confirmed,
         params: MemberSignOutParams,
         meta: &ClientMeta,
     ) -> Result<MemberSignedOut, AuthError> {
         let (auth, caller) = (self.auth, self.owner);
-        auth.require_recent_password(caller).await?;
         let member = users::find_by_id(auth.0.db.reader(), &params.user_id)
             .await?
             .filter(|row| row.user.account_id == caller.me.account_id.as_str())

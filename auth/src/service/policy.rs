@@ -9,10 +9,10 @@ use api::{
 };
 use serde_json::json;
 
-use super::{Auth, ClientMeta, OwnerActions, Timeouts};
+use super::{Auth, ClientMeta, Confirmed, Fresh, OwnerActions, Timeouts};
 use crate::audit::{AuditEvent, AuditKind};
 use crate::sessions::Whose;
-use crate::{AuthError, second_factor, sessions, users};
+use crate::{AuthError, second_factor, sessions, tokens, users};
 
 /// An account's policy as the security page shows it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -104,12 +104,12 @@ impl OwnerActions<'_> {
     #[tracing::instrument(skip_all, fields(account_id = %self.owner.me.account_id))]
     pub async fn set_policy(
         &self,
+        _confirmed: &Confirmed,
         change: PolicyChange,
         apply_to_live_sessions: bool,
         meta: &ClientMeta,
     ) -> Result<PolicyUpdate, AuthError> {
         let (auth, caller) = (self.auth, self.owner);
-        auth.require_recent_password(caller).await?;
         let policy_override = match change {
             PolicyChange::Preset(preset) => Some(preset.policy()),
             PolicyChange::Custom(policy) => Some(policy),
@@ -158,11 +158,11 @@ impl OwnerActions<'_> {
     #[tracing::instrument(skip_all, fields(account_id = %self.owner.me.account_id))]
     pub async fn set_second_factor_required(
         &self,
+        _fresh: &Fresh<'_>,
         required: bool,
         meta: &ClientMeta,
     ) -> Result<SecondFactorPolicySet, AuthError> {
         let (auth, caller) = (self.auth, self.owner);
-        auth.require_recent_password(caller).await?;
         let account_id = &caller.me.account_id;
         let now = auth.now();
         let reason = RevokeReason::SecondFactorRequired;
@@ -172,9 +172,10 @@ impl OwnerActions<'_> {
             return Ok(SecondFactorPolicySet {
                 required,
                 sessions_ended: 0,
+                api_tokens_revoked: 0,
             });
         }
-        let ended = if required {
+        let (ended, revoked_tokens) = if required {
             if !second_factor::has_any(&mut tx, &caller.me.user_id).await? {
                 return Err(AuthError::Rejected(ApiError::new(
                     ErrorCode::Conflict,
@@ -184,15 +185,22 @@ impl OwnerActions<'_> {
             }
             users::set_second_factor_required(&mut tx, account_id, Some(now)).await?;
             let without = Whose::WithoutSecondFactor(account_id);
-            sessions::revoke_live(&mut tx, without, None, reason, now).await?
+            // Their API tokens were made by sessions that had no second
+            // factor either: they end with them.
+            (
+                sessions::revoke_live(&mut tx, without, None, reason, now).await?,
+                tokens::revoke_all_without_second_factor(&mut tx, account_id, now).await?,
+            )
         } else {
             users::set_second_factor_required(&mut tx, account_id, None).await?;
-            Vec::new()
+            (Vec::new(), Vec::new())
         };
         tx.commit().await?;
+        auth.close_tokens(&revoked_tokens);
         let answer = SecondFactorPolicySet {
             required,
             sessions_ended: ended.len() as u64,
+            api_tokens_revoked: revoked_tokens.len() as u64,
         };
         let event = AuditEvent::new(AuditKind::PolicyChanged, now, meta)
             .by(account_id, &caller.me.user_id)
@@ -200,6 +208,7 @@ impl OwnerActions<'_> {
             .detail(json!({
                 "second_factor_required": required,
                 "sessions_ended": answer.sessions_ended,
+                "api_tokens_revoked": answer.api_tokens_revoked,
             }));
         auth.after_revoke(&ended, reason, event).await;
         auth.0

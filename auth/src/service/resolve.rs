@@ -40,6 +40,17 @@ pub enum ConnectionStanding {
     TokenRetired,
 }
 
+/// A live connection's caller, checked again before it answers a request.
+#[derive(Debug)]
+pub enum Rechecked {
+    /// It goes on, as this caller: the same credential, with the user's
+    /// role and account as they are stored now.
+    Holds(Caller),
+    /// Rotation retired the session token it was opened with: the client
+    /// reconnects with the cookie it holds now.
+    TokenRetired,
+}
+
 /// A resolved caller, and what resolving it changed.
 #[derive(Debug)]
 pub struct Resolved {
@@ -103,9 +114,13 @@ impl Auth {
         &self,
         secret: &ApiTokenSecret,
     ) -> Result<Caller, AuthError> {
-        let row = tokens::find_by_hash(self.0.db.reader(), &secret.hash())
-            .await?
-            .ok_or(AuthError::Unauthenticated)?;
+        let row = tokens::find_by_hash(self.0.db.reader(), &secret.hash()).await?;
+        self.token_caller(row)
+    }
+
+    /// The caller of a usable API token's row, recording its use.
+    fn token_caller(&self, row: Option<tokens::TokenOwnerRow>) -> Result<Caller, AuthError> {
+        let row = row.ok_or(AuthError::Unauthenticated)?;
         let now = self.now();
         let usable =
             row.revoked_at.is_none() && row.expires_at.is_none_or(|end| now.as_millis() < end);
@@ -120,6 +135,41 @@ impl Auth {
             me,
             credential: Credential::ApiToken { token_id, scope },
         })
+    }
+
+    /// The caller of a live connection (an RPC WebSocket) as things stand
+    /// now, asked before each request it answers: the same session token or
+    /// API token, and the user's role and account read again, so that a
+    /// role taken away counts at once; or why it no longer counts. Reads
+    /// only (but for recording a token's use).
+    pub async fn recheck_connection(&self, caller: &Caller) -> Result<Rechecked, AuthError> {
+        match &caller.credential {
+            Credential::Session {
+                session_id,
+                token,
+                method,
+                ..
+            } => {
+                let row = self.live_session(session_id).await?;
+                let grace = millis(self.0.settings.rotation_grace);
+                if row.standing_of(token, self.now(), grace) == TokenStanding::Retired {
+                    return Ok(Rechecked::TokenRetired);
+                }
+                Ok(Rechecked::Holds(Caller {
+                    me: row.user.me()?,
+                    credential: Credential::Session {
+                        session_id: session_id.clone(),
+                        deadlines: row.deadlines(),
+                        token: token.clone(),
+                        method: *method,
+                    },
+                }))
+            }
+            Credential::ApiToken { token_id, .. } => {
+                let row = tokens::find_by_id(self.0.db.reader(), token_id).await?;
+                self.token_caller(row).map(Rechecked::Holds)
+            }
+        }
     }
 
     /// Records activity on a long-lived connection (an RPC WebSocket), which

@@ -156,8 +156,16 @@ impl Auth {
         let now = self.now();
         let me = user.user.me()?;
         let mut tx = self.0.db.begin_write().await?;
+        // The account's rule as it is now, not as it was when the password
+        // check began: the lock makes an owner turning it on wait for this
+        // sign-in, or this sign-in for the owner, so a password-only
+        // session never opens after the rule was turned on.
+        users::lock_account(&mut tx, &me.account_id).await?;
+        let required = users::second_factor_required_since(&mut tx, &me.account_id)
+            .await?
+            .is_some();
         let has_factor = second_factor::has_any(&mut tx, &me.user_id).await?;
-        if has_factor || user.second_factor_required() {
+        if has_factor || required {
             let token = ChallengeToken::generate()?;
             let expires_at = now.plus_millis(CHALLENGE_LIFETIME_MS);
             let waiting = challenge::NewChallenge {

@@ -1,5 +1,6 @@
 use std::time::Duration;
 
+use api::rpc::Method;
 use api::{
     CredentialKind, PolicySet, PolicySetParams, PolicyView, Preset, RevokeReason, RevokeScope,
     SessionId, SessionRevokeAllParams, SessionRevokeParams,
@@ -7,8 +8,8 @@ use api::{
 use auth::{Access, AuthError, PolicyChange};
 
 use crate::helpers::{
-    caller, logged_in, login_request, meta, new_token, resolve, sign_out_account,
-    sign_out_account_and_tokens, signed_up, test_auth,
+    admitted, caller, logged_in, login_request, meta, new_token, refused, resolve, set_policy,
+    sign_out_account, sign_out_account_and_tokens, signed_up, test_auth,
 };
 
 #[tokio::test]
@@ -17,7 +18,7 @@ async fn verify_names_the_caller_and_their_session() {
     let session = signed_up(&t, "ada@example.com").await;
 
     let me = caller(&t, &session.token).await;
-    let verified = t.auth.as_user(&me).verify();
+    let verified = admitted(&t, &me, Method::Verify).await.user().verify();
 
     assert_eq!(verified.credential, CredentialKind::Session);
     assert_eq!(verified.session_id, Some(session.signed_in.session_id));
@@ -36,7 +37,12 @@ async fn the_session_list_is_newest_first_with_this_device_marked() {
     let second = logged_in(&t, "ada@example.com").await;
 
     let me = caller(&t, &first.token).await;
-    let list = t.auth.as_user(&me).list_sessions().await.unwrap();
+    let list = admitted(&t, &me, Method::SessionList)
+        .await
+        .user()
+        .list_sessions()
+        .await
+        .unwrap();
 
     let ids: Vec<_> = list.iter().map(|s| s.session_id.clone()).collect();
     assert_eq!(
@@ -55,9 +61,9 @@ async fn revoking_a_session_ends_it_and_closes_its_connections() {
     let there = logged_in(&t, "ada@example.com").await;
     let me = caller(&t, &here.token).await;
 
-    let result = t
-        .auth
-        .as_user(&me)
+    let result = admitted(&t, &me, Method::SessionRevoke)
+        .await
+        .user()
         .revoke_session(
             SessionRevokeParams {
                 session_id: there.signed_in.session_id.clone(),
@@ -89,9 +95,9 @@ async fn another_users_session_id_answers_false_exactly_like_a_made_up_one() {
     let bob = signed_up(&t, "bob@example.com").await;
     let ada_caller = caller(&t, &ada.token).await;
 
-    let theirs = t
-        .auth
-        .as_user(&ada_caller)
+    let theirs = admitted(&t, &ada_caller, Method::SessionRevoke)
+        .await
+        .user()
         .revoke_session(
             SessionRevokeParams {
                 session_id: bob.signed_in.session_id,
@@ -100,9 +106,9 @@ async fn another_users_session_id_answers_false_exactly_like_a_made_up_one() {
         )
         .await
         .unwrap();
-    let made_up = t
-        .auth
-        .as_user(&ada_caller)
+    let made_up = admitted(&t, &ada_caller, Method::SessionRevoke)
+        .await
+        .user()
         .revoke_session(
             SessionRevokeParams {
                 session_id: SessionId::from_random_bytes([9; 16]),
@@ -126,9 +132,9 @@ async fn revoke_all_can_keep_the_current_session() {
     let b = logged_in(&t, "ada@example.com").await;
     let me = caller(&t, &here.token).await;
 
-    let count = t
-        .auth
-        .as_user(&me)
+    let count = admitted(&t, &me, Method::SessionRevokeAll)
+        .await
+        .user()
         .revoke_all_sessions(
             SessionRevokeAllParams {
                 except_current: true,
@@ -142,9 +148,9 @@ async fn revoke_all_can_keep_the_current_session() {
     assert!(resolve(&t, &here.token, Access::Api).await.is_ok());
     assert!(resolve(&t, &a.token, Access::Api).await.is_err());
     assert!(resolve(&t, &b.token, Access::Api).await.is_err());
-    let all = t
-        .auth
-        .as_user(&me)
+    let all = admitted(&t, &me, Method::SessionRevokeAll)
+        .await
+        .user()
         .revoke_all_sessions(SessionRevokeAllParams::default(), &meta())
         .await
         .unwrap();
@@ -204,25 +210,23 @@ async fn the_owner_sees_who_is_signed_in_and_a_member_may_not() {
     let t = test_auth().await;
     let Demo { owner, member, .. } = demo(&t).await;
 
-    let overview = t
-        .auth
-        .as_owner(&caller(&t, &owner.token).await)
+    let owner_caller = caller(&t, &owner.token).await;
+    let overview = admitted(&t, &owner_caller, Method::SecurityGet)
+        .await
+        .owner()
         .unwrap()
         .security_overview()
         .await
         .unwrap();
     let member_caller = caller(&t, &member.token).await;
-    let refused = match t.auth.as_owner(&member_caller) {
-        Ok(owner) => owner.security_overview().await,
-        Err(refused) => Err(refused),
-    };
+    let refused = refused(&t, &member_caller, Method::SecurityGet).await;
 
     assert_eq!(overview.active_users.len(), 2);
     let you: Vec<_> = overview.active_users.iter().filter(|u| u.you).collect();
     assert_eq!(you.len(), 1);
     assert_eq!(you[0].user_id, owner.signed_in.me.user_id);
     assert_eq!(overview.policy.effective_idle_seconds, 3600);
-    assert!(matches!(refused, Err(AuthError::Forbidden)), "{refused:?}");
+    assert!(matches!(refused, AuthError::Forbidden), "{refused:?}");
 }
 
 #[tokio::test]
@@ -252,9 +256,9 @@ async fn signing_out_others_leaves_only_the_owners_current_session() {
             "{result:?}"
         );
     }
-    let overview = t
-        .auth
-        .as_owner(&me)
+    let overview = admitted(&t, &me, Method::SecurityGet)
+        .await
+        .owner()
         .unwrap()
         .security_overview()
         .await
@@ -320,10 +324,7 @@ async fn policy_set_takes_exactly_one_kind_of_change() {
     };
     let change = PolicyChange::try_from(&custom).unwrap();
     let set = PolicySet::from(
-        t.auth
-            .as_owner(&me)
-            .unwrap()
-            .set_policy(change, custom.apply_to_live_sessions, &meta())
+        set_policy(&t, &me, change, custom.apply_to_live_sessions)
             .await
             .unwrap(),
     );
@@ -337,10 +338,22 @@ async fn a_member_may_read_the_policy() {
     let Demo { member, .. } = demo(&t).await;
 
     let member = caller(&t, &member.token).await;
-    let view = PolicyView::from(&t.auth.account_policy(&member.me.account_id).await.unwrap());
+    let view = admitted(&t, &member, Method::PolicyGet)
+        .await
+        .user()
+        .policy()
+        .await
+        .unwrap();
+    let stored = PolicyView::from(
+        &t.auth
+            .account_policy(&member.me().account_id)
+            .await
+            .unwrap(),
+    );
 
     assert_eq!(view.effective_idle_seconds, 3600);
     assert_eq!(view.policy_override, None);
+    assert_eq!(view, stored);
 }
 
 #[tokio::test]

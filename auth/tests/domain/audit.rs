@@ -24,7 +24,7 @@ async fn sign_ins_failures_sign_outs_and_policy_changes_are_audited_with_their_o
         .await;
     let me = caller(&t, &owner.token).await;
     set_strict(&t, &me, false).await.unwrap();
-    t.auth.as_user(&me).logout(&meta()).await.unwrap();
+    t.auth.logout(&me, &meta()).await.unwrap();
 
     let kinds = audited_kinds(&t).await;
 
@@ -72,7 +72,7 @@ async fn a_wrong_password_for_a_known_user_goes_into_their_accounts_log() {
     .fetch_all(t.db.db.reader())
     .await
     .unwrap();
-    let me = caller(&t, &owner.token).await.me;
+    let me = caller(&t, &owner.token).await.me().clone();
     assert_eq!(
         failed,
         [

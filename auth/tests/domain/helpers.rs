@@ -1,12 +1,18 @@
 use std::num::NonZeroU32;
 
+use api::rpc::Method;
 use api::{AccountSignedOut, Preset, RevokeScope, SessionsRevokeParams};
 use api::{CreatedToken, LoginRequest, Password, SignupRequest, TokenCreateParams, TokenScope};
+use api::{
+    Me, NewMemberRequest, PasswordChange, PasswordChanged, PasswordConfirmParams,
+    PasswordConfirmed, RecoveryCodes, SecondFactorStatus, TotpConfirmParams, TotpSetup,
+    TotpTurnOffParams,
+};
 use auth::Clock as _;
 use auth::testing::TestAuth;
 use auth::{
-    Access, AuthError, Caller, ClientMeta, NewSession, PolicyChange, PolicyUpdate, Resolved,
-    SessionSettings, SessionToken,
+    Access, Admitted, AuthError, Caller, ClientMeta, NewSession, PolicyChange, PolicyUpdate,
+    Resolved, SessionSettings, SessionToken, Via,
 };
 
 pub const PASSWORD: &str = "a long enough password";
@@ -97,16 +103,51 @@ pub async fn rotated_and_presented(t: &TestAuth, token: &SessionToken) -> Sessio
     new_token
 }
 
+/// What the gate lets through when `caller` calls `method` by way of the
+/// API, which it must.
+pub async fn admitted<'a>(t: &'a TestAuth, caller: &'a Caller, method: Method) -> Admitted<'a> {
+    match t.auth.admit(caller, method, Via::Api).await {
+        Ok(admitted) => admitted,
+        Err(refused) => panic!("{} was refused: {refused:?}", method.name()),
+    }
+}
+
+/// Why the gate refuses `caller` calling `method` by way of the API, which
+/// it must.
+pub async fn refused(t: &TestAuth, caller: &Caller, method: Method) -> AuthError {
+    match t.auth.admit(caller, method, Via::Api).await {
+        Ok(_) => panic!("{} was let through", method.name()),
+        Err(refused) => refused,
+    }
+}
+
+/// The unseen notices of the person at this browser (`account_notice_list`).
+pub async fn security_notices(t: &TestAuth, me: &Caller) -> Vec<api::SecurityNotice> {
+    let admitted = admitted(t, me, Method::NoticeList).await;
+    admitted
+        .user()
+        .security_notices(&admitted.session().unwrap())
+        .await
+        .unwrap()
+}
+
+/// The person at this browser has been shown these notices
+/// (`account_notice_acknowledge`); how many were still unseen.
+pub async fn acknowledge_notices(t: &TestAuth, me: &Caller, ids: &[api::NoticeId]) -> u64 {
+    let admitted = admitted(t, me, Method::NoticeAcknowledge).await;
+    admitted
+        .user()
+        .acknowledge_security_notices(&admitted.session().unwrap(), ids)
+        .await
+        .unwrap()
+}
+
 /// The notices a page of this caller shows: read, then acknowledged, as
 /// the security page does once it runs in the browser.
 pub async fn shown_notices(t: &TestAuth, me: &Caller) -> Vec<api::SecurityNotice> {
-    let notices = t.auth.as_user(me).security_notices().await.unwrap();
+    let notices = security_notices(t, me).await;
     let ids: Vec<api::NoticeId> = notices.iter().map(|n| n.id.clone()).collect();
-    t.auth
-        .as_user(me)
-        .acknowledge_security_notices(&ids)
-        .await
-        .unwrap();
+    acknowledge_notices(t, me, &ids).await;
     notices
 }
 
@@ -148,13 +189,97 @@ pub fn token_named(name: &str) -> TokenCreateParams {
     }
 }
 
+/// `me` creates a token (`account_token_create`): the gate's refusal or
+/// the action's answer.
+pub async fn create_token(
+    t: &TestAuth,
+    me: &Caller,
+    params: TokenCreateParams,
+) -> Result<CreatedToken, AuthError> {
+    let admitted = t.auth.admit(me, Method::TokenCreate, Via::Api).await?;
+    admitted
+        .user()
+        .create_token(&admitted.fresh()?, params, &meta())
+        .await
+}
+
 /// A token named `name` created by `me`, which must be allowed to.
 pub async fn new_token(t: &TestAuth, me: &Caller, name: &str) -> CreatedToken {
-    t.auth
-        .as_user(me)
-        .create_token(token_named(name), &meta())
+    create_token(t, me, token_named(name)).await.unwrap()
+}
+
+/// The caller `created` authenticates as.
+pub async fn by_token(t: &TestAuth, created: &CreatedToken) -> Caller {
+    let secret = auth::ApiTokenSecret::from_bearer(&created.token).unwrap();
+    t.auth.authenticate_api_token(&secret).await.unwrap()
+}
+
+/// `me`'s API tokens (`account_token_list`).
+pub async fn list_tokens(t: &TestAuth, me: &Caller) -> Vec<api::TokenInfo> {
+    admitted(t, me, Method::TokenList)
+        .await
+        .user()
+        .list_tokens()
         .await
         .unwrap()
+}
+
+/// `me` confirms who they are (`account_password_confirm`).
+pub async fn confirm_password(
+    t: &TestAuth,
+    me: &Caller,
+    params: PasswordConfirmParams,
+) -> Result<PasswordConfirmed, AuthError> {
+    let admitted = t.auth.admit(me, Method::PasswordConfirm, Via::Api).await?;
+    admitted
+        .user()
+        .confirm_password(&admitted.session()?, params, &meta())
+        .await
+}
+
+/// `me` changes their password (`account_password_change`).
+pub async fn change_password(
+    t: &TestAuth,
+    me: &Caller,
+    change: PasswordChange,
+) -> Result<PasswordChanged, AuthError> {
+    let admitted = t.auth.admit(me, Method::PasswordChange, Via::Api).await?;
+    admitted
+        .user()
+        .change_password(&admitted.session()?, change, &meta())
+        .await
+}
+
+/// The owner `me` adds a member (`account_member_add`).
+pub async fn add_member(
+    t: &TestAuth,
+    me: &Caller,
+    request: NewMemberRequest,
+) -> Result<Me, AuthError> {
+    let admitted = t.auth.admit(me, Method::MemberAdd, Via::Api).await?;
+    admitted
+        .owner()?
+        .add_member(&admitted.confirmed()?, request, &meta())
+        .await
+}
+
+/// The owner `me` sets the account's policy (`account_policy_set`).
+pub async fn set_policy(
+    t: &TestAuth,
+    me: &Caller,
+    change: PolicyChange,
+    apply_to_live_sessions: bool,
+) -> Result<PolicyUpdate, AuthError> {
+    let admitted = t.auth.admit(me, Method::PolicySet, Via::Api).await?;
+    admitted
+        .owner()?
+        .set_policy(
+            &admitted.confirmed()?,
+            change,
+            apply_to_live_sessions,
+            &meta(),
+        )
+        .await
 }
 
 /// The owner `me` sets the Strict preset, shortening the sessions signed in
@@ -164,14 +289,13 @@ pub async fn set_strict(
     me: &Caller,
     apply_to_live_sessions: bool,
 ) -> Result<PolicyUpdate, AuthError> {
-    t.auth
-        .as_owner(me)?
-        .set_policy(
-            PolicyChange::Preset(Preset::Strict),
-            apply_to_live_sessions,
-            &meta(),
-        )
-        .await
+    set_policy(
+        t,
+        me,
+        PolicyChange::Preset(Preset::Strict),
+        apply_to_live_sessions,
+    )
+    .await
 }
 
 /// The owner `me` signs out the account: everyone else, or everyone.
@@ -203,9 +327,10 @@ async fn revoke_account(
         scope,
         revoke_api_tokens,
     };
-    t.auth
-        .as_owner(me)?
-        .revoke_account_sessions(params, &meta())
+    let admitted = t.auth.admit(me, Method::SessionsRevoke, Via::Api).await?;
+    admitted
+        .owner()?
+        .revoke_account_sessions(&admitted.confirmed()?, params, &meta())
         .await
 }
 
@@ -217,18 +342,77 @@ pub fn code_at(secret: &str, at: api::Timestamp) -> String {
         .to_string()
 }
 
+/// `me` starts setting up an authenticator app
+/// (`account_totp_setup_start`).
+pub async fn start_totp_setup(t: &TestAuth, me: &Caller) -> Result<TotpSetup, AuthError> {
+    let admitted = t.auth.admit(me, Method::TotpSetupStart, Via::Api).await?;
+    admitted.user().start_totp_setup(&admitted.fresh()?).await
+}
+
+/// `me` confirms the app with a code from it
+/// (`account_totp_setup_confirm`).
+pub async fn confirm_totp_setup(
+    t: &TestAuth,
+    me: &Caller,
+    params: TotpConfirmParams,
+) -> Result<RecoveryCodes, AuthError> {
+    let admitted = t.auth.admit(me, Method::TotpSetupConfirm, Via::Api).await?;
+    admitted
+        .user()
+        .confirm_totp_setup(&admitted.fresh()?, params, &meta())
+        .await
+}
+
+/// `me` turns their app off (`account_totp_turn_off`).
+pub async fn turn_off_totp(
+    t: &TestAuth,
+    me: &Caller,
+    params: TotpTurnOffParams,
+) -> Result<SecondFactorStatus, AuthError> {
+    let admitted = t.auth.admit(me, Method::TotpTurnOff, Via::Api).await?;
+    admitted
+        .user()
+        .turn_off_totp(&admitted.session()?, params, &meta())
+        .await
+}
+
+/// `me`'s second factors (`account_second_factor_get`).
+pub async fn second_factor(t: &TestAuth, me: &Caller) -> SecondFactorStatus {
+    admitted(t, me, Method::SecondFactorGet)
+        .await
+        .user()
+        .second_factor()
+        .await
+        .unwrap()
+}
+
+/// The owner `me` turns off the second factor of the user `user_id`
+/// (`account_member_second_factor_reset`).
+pub async fn reset_member_second_factor(
+    t: &TestAuth,
+    me: &Caller,
+    user_id: &api::UserId,
+) -> Result<api::MemberSecondFactorReset, AuthError> {
+    let admitted = t
+        .auth
+        .admit(me, Method::MemberSecondFactorReset, Via::Api)
+        .await?;
+    let params = api::MemberSecondFactorResetParams {
+        user_id: user_id.clone(),
+    };
+    admitted
+        .owner()?
+        .reset_member_second_factor(&admitted.fresh()?, params, &meta())
+        .await
+}
+
 /// `me` sets up an authenticator app and confirms it with its current
 /// code; its secret and the recovery codes.
 pub async fn with_app(t: &TestAuth, me: &Caller) -> (String, api::RecoveryCodes) {
-    let setup = t.auth.as_user(me).start_totp_setup().await.unwrap();
-    let now = api::TotpConfirmParams {
+    let setup = start_totp_setup(t, me).await.unwrap();
+    let now = TotpConfirmParams {
         code: code_at(&setup.secret, t.clock.now()),
     };
-    let codes = t
-        .auth
-        .as_user(me)
-        .confirm_totp_setup(now, &meta())
-        .await
-        .unwrap();
+    let codes = confirm_totp_setup(t, me, now).await.unwrap();
     (setup.secret, codes)
 }

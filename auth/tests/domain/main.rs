@@ -13,6 +13,7 @@ mod cap;
 mod cleanup;
 mod clock;
 mod expiry;
+mod gate;
 mod helpers;
 mod kept_reads;
 mod members;

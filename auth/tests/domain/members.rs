@@ -1,13 +1,16 @@
 //! The owner adds members: cheap checks first, and a flood of additions
 //! cannot keep the password hashing busy for everyone else.
 
+use api::rpc::Method;
 use api::{
     ErrorCode, MemberSignOutParams, MemberSignedOut, NewMemberRequest, Password, RevokeReason,
     UserId,
 };
-use auth::{Access, AuthError};
+use auth::{Access, AuthError, Via};
 
-use crate::helpers::{caller, login_request, meta, new_token, resolve, signed_up, test_auth};
+use crate::helpers::{
+    add_member, caller, login_request, meta, new_token, refused, resolve, signed_up, test_auth,
+};
 
 fn member(email: &str) -> NewMemberRequest {
     NewMemberRequest {
@@ -25,22 +28,10 @@ async fn a_taken_email_is_refused_before_any_hashing_however_often_it_is_tried()
 
     // More tries than the hashing limit allows: none of them hashes.
     for _ in 0..15 {
-        let taken = t
-            .auth
-            .as_owner(&me)
-            .unwrap()
-            .add_member(member("ada@example.com"), &meta())
-            .await;
+        let taken = add_member(&t, &me, member("ada@example.com")).await;
         assert!(matches!(taken, Err(AuthError::EmailTaken)), "{taken:?}");
     }
-    assert!(
-        t.auth
-            .as_owner(&me)
-            .unwrap()
-            .add_member(member("bob@example.com"), &meta())
-            .await
-            .is_ok()
-    );
+    assert!(add_member(&t, &me, member("bob@example.com")).await.is_ok());
 }
 
 #[tokio::test]
@@ -51,12 +42,7 @@ async fn an_owner_adding_members_in_a_flood_is_rate_limited() {
 
     let mut answers = Vec::new();
     for n in 0..11 {
-        let added = t
-            .auth
-            .as_owner(&me)
-            .unwrap()
-            .add_member(member(&format!("m{n}@example.com")), &meta())
-            .await;
+        let added = add_member(&t, &me, member(&format!("m{n}@example.com"))).await;
         answers.push(added.map_err(api::ApiError::from).map(drop));
     }
 
@@ -75,12 +61,7 @@ pub async fn member_signed_in(
     owner: &auth::Caller,
     email: &str,
 ) -> auth::NewSession {
-    t.auth
-        .as_owner(owner)
-        .unwrap()
-        .add_member(member(email), &meta())
-        .await
-        .unwrap();
+    add_member(t, owner, member(email)).await.unwrap();
     t.auth
         .login(login_request(email, MEMBER_PASSWORD), meta())
         .await
@@ -99,9 +80,10 @@ async fn sign_out(
         user_id: user_id.clone(),
         revoke_api_tokens,
     };
-    t.auth
-        .as_owner(owner)?
-        .sign_out_member(params, &meta())
+    let admitted = t.auth.admit(owner, Method::MemberSignOut, Via::Api).await?;
+    admitted
+        .owner()?
+        .sign_out_member(&admitted.confirmed()?, params, &meta())
         .await
 }
 
@@ -175,8 +157,13 @@ async fn a_member_may_not_sign_out_anyone() {
     let bob = member_signed_in(&t, &me, "bob@example.com").await;
     let bob_caller = caller(&t, &bob.token).await;
 
+    let refused_by_gate = refused(&t, &bob_caller, Method::MemberSignOut).await;
     let refused = sign_out(&t, &bob_caller, &owner.signed_in.me.user_id, false).await;
 
+    assert!(
+        matches!(refused_by_gate, AuthError::Forbidden),
+        "{refused_by_gate:?}"
+    );
     assert!(matches!(refused, Err(AuthError::Forbidden)), "{refused:?}");
     assert!(resolve(&t, &owner.token, Access::Api).await.is_ok());
 }

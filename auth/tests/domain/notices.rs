@@ -7,8 +7,8 @@ use auth::ClientMeta;
 use auth::testing::TestAuth;
 
 use crate::helpers::{
-    PASSWORD, caller, logged_in, login_request, meta, shown_notices, signed_up, test_auth,
-    token_named,
+    PASSWORD, acknowledge_notices, caller, change_password, logged_in, login_request, meta,
+    new_token, security_notices, shown_notices, signed_up, test_auth,
 };
 
 async fn notices_of(t: &TestAuth, session: &auth::NewSession) -> Vec<SecurityNotice> {
@@ -30,11 +30,7 @@ async fn a_password_change_is_told_to_the_next_other_session_not_its_own() {
         new_password: Password::new("a brand new passphrase".into()),
         revoke_api_tokens: false,
     };
-    t.auth
-        .as_user(&me)
-        .change_password(change, &meta())
-        .await
-        .unwrap();
+    change_password(&t, &me, change).await.unwrap();
 
     assert!(
         notices_of(&t, &here).await.is_empty(),
@@ -62,11 +58,7 @@ async fn a_token_made_here_and_a_laptop(t: &TestAuth) -> (auth::NewSession, auth
     let here = signed_up(t, "ada@example.com").await;
     let laptop = logged_in(t, "ada@example.com").await;
     let me = caller(t, &here.token).await;
-    t.auth
-        .as_user(&me)
-        .create_token(token_named("deploy"), &meta())
-        .await
-        .unwrap();
+    new_token(t, &me, "deploy").await;
     (here, laptop)
 }
 
@@ -122,8 +114,8 @@ async fn reading_notices_marks_nothing_seen_only_acknowledging_does() {
     let (_, laptop) = a_token_made_here_and_a_laptop(&t).await;
     let on_laptop = caller(&t, &laptop.token).await;
 
-    let first = t.auth.as_user(&on_laptop).security_notices().await.unwrap();
-    let again = t.auth.as_user(&on_laptop).security_notices().await.unwrap();
+    let first = security_notices(&t, &on_laptop).await;
+    let again = security_notices(&t, &on_laptop).await;
     assert_eq!(kinds(&first), [NoticeKind::TokenCreated]);
     assert_eq!(first, again, "reading uses nothing up");
 
@@ -131,32 +123,14 @@ async fn reading_notices_marks_nothing_seen_only_acknowledging_does() {
     let someone_else = signed_up(&t, "eve@example.com").await;
     let eve = caller(&t, &someone_else.token).await;
     assert_eq!(
-        t.auth
-            .as_user(&eve)
-            .acknowledge_security_notices(&ids)
-            .await
-            .unwrap(),
+        acknowledge_notices(&t, &eve, &ids).await,
         0,
         "another user's notice id changes nothing"
     );
     assert_eq!(
-        kinds(&t.auth.as_user(&on_laptop).security_notices().await.unwrap()),
+        kinds(&security_notices(&t, &on_laptop).await),
         [NoticeKind::TokenCreated]
     );
-    assert_eq!(
-        t.auth
-            .as_user(&on_laptop)
-            .acknowledge_security_notices(&ids)
-            .await
-            .unwrap(),
-        1
-    );
-    assert!(
-        t.auth
-            .as_user(&on_laptop)
-            .security_notices()
-            .await
-            .unwrap()
-            .is_empty()
-    );
+    assert_eq!(acknowledge_notices(&t, &on_laptop, &ids).await, 1);
+    assert!(security_notices(&t, &on_laptop).await.is_empty());
 }

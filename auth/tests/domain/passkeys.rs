@@ -7,15 +7,19 @@
 
 use std::time::Duration;
 
+use api::rpc::Method;
 use api::{
     ApiError, ErrorCode, PasskeyAssertion, PasskeyRegisterParams, PasskeyRemoveParams,
     PasswordConfirmParams,
 };
 use auth::testing::TestAuth;
-use auth::{AuthError, Caller, Clock, SignInStep};
+use auth::{AuthError, Caller, Clock, SignInStep, Via};
 use serde_json::json;
 
-use crate::helpers::{PASSWORD, caller, login_request, meta, signed_up, test_auth, with_app};
+use crate::helpers::{
+    PASSWORD, admitted, by_token, caller, confirm_password, login_request, meta, new_token,
+    refused, reset_member_second_factor, second_factor, signed_up, test_auth, with_app,
+};
 use crate::members::{MEMBER_PASSWORD, member_signed_in};
 
 /// A passkey as a virtual authenticator registered it (public key only).
@@ -31,7 +35,7 @@ async fn with_passkey(t: &TestAuth, me: &Caller) -> api::PasskeyId {
          VALUES ($1, $2, $3, 'Work laptop', $4, $5)",
     )
     .bind(id.as_str())
-    .bind(me.me.user_id.as_str())
+    .bind(me.me().user_id.as_str())
     .bind(CREDENTIAL_ID)
     .bind(PASSKEY)
     .bind(t.clock.now().as_millis())
@@ -50,6 +54,57 @@ fn code_of(err: AuthError) -> ErrorCode {
     ApiError::from(err).code
 }
 
+/// `me` starts registering a passkey (`account_passkey_register_start`).
+async fn start_registration(t: &TestAuth, me: &Caller) -> Result<api::PasskeyCeremony, AuthError> {
+    let admitted = t
+        .auth
+        .admit(me, Method::PasskeyRegisterStart, Via::Api)
+        .await?;
+    admitted
+        .user()
+        .start_passkey_registration(&admitted.fresh()?)
+        .await
+}
+
+/// `me` answers a registration ceremony (`account_passkey_register_finish`).
+async fn finish_registration(
+    t: &TestAuth,
+    me: &Caller,
+    params: PasskeyRegisterParams,
+) -> Result<api::PasskeyInfo, AuthError> {
+    let admitted = t
+        .auth
+        .admit(me, Method::PasskeyRegisterFinish, Via::Api)
+        .await?;
+    admitted
+        .user()
+        .finish_passkey_registration(&admitted.fresh()?, params, &meta())
+        .await
+}
+
+/// `me` removes a passkey (`account_passkey_remove`).
+async fn remove_passkey(
+    t: &TestAuth,
+    me: &Caller,
+    params: PasskeyRemoveParams,
+) -> Result<api::Revoked, AuthError> {
+    let admitted = t.auth.admit(me, Method::PasskeyRemove, Via::Api).await?;
+    admitted
+        .user()
+        .remove_passkey(&admitted.fresh()?, params, &meta())
+        .await
+}
+
+/// `me`'s passkeys (`account_passkey_list`).
+async fn list_passkeys(t: &TestAuth, me: &Caller) -> Vec<api::PasskeyInfo> {
+    admitted(t, me, Method::PasskeyList)
+        .await
+        .user()
+        .list_passkeys()
+        .await
+        .unwrap()
+}
+
 fn answer(ceremony: &str) -> PasskeyAssertion {
     PasskeyAssertion {
         ceremony: ceremony.to_owned(),
@@ -63,12 +118,7 @@ async fn registering_asks_for_a_discoverable_verified_passkey_and_none_twice() {
     let me = ada(&t).await;
     with_passkey(&t, &me).await;
 
-    let started = t
-        .auth
-        .as_user(&me)
-        .start_passkey_registration()
-        .await
-        .unwrap();
+    let started = start_registration(&t, &me).await.unwrap();
 
     let options = &started.options;
     assert_eq!(options["rp"]["id"], "localhost");
@@ -87,9 +137,9 @@ async fn registering_needs_a_recent_password() {
     let me = ada(&t).await;
     t.clock.advance(Duration::from_mins(16));
 
-    let stale = t.auth.as_user(&me).start_passkey_registration().await;
+    let stale = refused(&t, &me, Method::PasskeyRegisterStart).await;
 
-    assert!(matches!(stale, Err(AuthError::ReauthRequired)));
+    assert!(matches!(stale, AuthError::ReauthRequired), "{stale:?}");
 }
 
 #[tokio::test]
@@ -98,31 +148,24 @@ async fn a_ceremony_is_answered_once_within_five_minutes_by_its_own_user() {
     let me = ada(&t).await;
     let other = member_signed_in(&t, &me, "max@example.com").await;
     let other = caller(&t, &other.token).await;
-    let user = t.auth.as_user(&me);
     let finish = |ceremony: &str| PasskeyRegisterParams {
         name: "Laptop".into(),
         answer: answer(ceremony),
     };
 
-    let first = user.start_passkey_registration().await.unwrap();
-    let by_another = t
-        .auth
-        .as_user(&other)
-        .finish_passkey_registration(finish(&first.ceremony), &meta())
+    let first = start_registration(&t, &me).await.unwrap();
+    let by_another = finish_registration(&t, &other, finish(&first.ceremony))
         .await
         .unwrap_err();
-    let garbled = user
-        .finish_passkey_registration(finish(&first.ceremony), &meta())
+    let garbled = finish_registration(&t, &me, finish(&first.ceremony))
         .await
         .unwrap_err();
-    let again = user
-        .finish_passkey_registration(finish(&first.ceremony), &meta())
+    let again = finish_registration(&t, &me, finish(&first.ceremony))
         .await
         .unwrap_err();
-    let second = user.start_passkey_registration().await.unwrap();
+    let second = start_registration(&t, &me).await.unwrap();
     t.clock.advance(Duration::from_mins(5));
-    let late = user
-        .finish_passkey_registration(finish(&second.ceremony), &meta())
+    let late = finish_registration(&t, &me, finish(&second.ceremony))
         .await
         .unwrap_err();
 
@@ -132,35 +175,28 @@ async fn a_ceremony_is_answered_once_within_five_minutes_by_its_own_user() {
     assert_eq!(garbled.field.as_deref(), Some("credential"));
     assert_eq!(code_of(again), ErrorCode::SignInExpired, "answered once");
     assert_eq!(code_of(late), ErrorCode::SignInExpired, "five minutes");
-    assert!(user.list_passkeys().await.unwrap().is_empty());
+    assert!(list_passkeys(&t, &me).await.is_empty());
 }
 
 #[tokio::test]
 async fn a_registration_ceremony_signs_nobody_in() {
     let t = test_auth().await;
     let me = ada(&t).await;
-    let started = t
-        .auth
-        .as_user(&me)
-        .start_passkey_registration()
-        .await
-        .unwrap();
+    let started = start_registration(&t, &me).await.unwrap();
 
     let signed_in = t
         .auth
         .sign_in_with_passkey(answer(&started.ceremony), meta())
         .await;
-    let confirmed = t
-        .auth
-        .as_user(&me)
-        .confirm_password(
-            PasswordConfirmParams {
-                passkey: Some(answer(&started.ceremony)),
-                ..Default::default()
-            },
-            &meta(),
-        )
-        .await;
+    let confirmed = confirm_password(
+        &t,
+        &me,
+        PasswordConfirmParams {
+            passkey: Some(answer(&started.ceremony)),
+            ..Default::default()
+        },
+    )
+    .await;
 
     assert!(signed_in.is_err());
     assert!(confirmed.is_err());
@@ -177,33 +213,16 @@ async fn a_passkey_is_listed_and_only_its_owner_removes_it() {
         passkey_id: id.clone(),
     };
 
-    let listed = t.auth.as_user(&me).list_passkeys().await.unwrap();
-    let by_other = t
-        .auth
-        .as_user(&other)
-        .remove_passkey(remove(), &meta())
-        .await
-        .unwrap();
-    let by_owner = t
-        .auth
-        .as_user(&me)
-        .remove_passkey(remove(), &meta())
-        .await
-        .unwrap();
+    let listed = list_passkeys(&t, &me).await;
+    let by_other = remove_passkey(&t, &other, remove()).await.unwrap();
+    let by_owner = remove_passkey(&t, &me, remove()).await.unwrap();
 
     assert_eq!(listed.len(), 1);
     assert_eq!(listed[0].name, "Work laptop");
     assert_eq!(listed[0].last_used_at, None);
     assert!(!by_other.revoked);
     assert!(by_owner.revoked);
-    assert!(
-        t.auth
-            .as_user(&me)
-            .list_passkeys()
-            .await
-            .unwrap()
-            .is_empty()
-    );
+    assert!(list_passkeys(&t, &me).await.is_empty());
 }
 
 #[tokio::test]
@@ -238,7 +257,7 @@ async fn with_a_passkey_the_password_step_waits_for_it() {
         wrong.is_err(),
         "an answer that does not check out opens nothing"
     );
-    let status = t.auth.as_user(&me).second_factor().await.unwrap();
+    let status = second_factor(&t, &me).await;
     assert_eq!(status.passkeys, 1);
 }
 
@@ -274,18 +293,15 @@ async fn a_required_second_factor_counts_a_passkey_and_keeps_the_last_one() {
     let member = caller(&t, &member.token).await;
     let id = with_passkey(&t, &member).await;
 
-    let ended = t
-        .auth
-        .as_owner(&owner)
+    let admitted_owner = admitted(&t, &owner, Method::SecondFactorPolicySet).await;
+    let ended = admitted_owner
+        .owner()
         .unwrap()
-        .set_second_factor_required(true, &meta())
+        .set_second_factor_required(&admitted_owner.fresh().unwrap(), true, &meta())
         .await
         .unwrap()
         .sessions_ended;
-    let last = t
-        .auth
-        .as_user(&member)
-        .remove_passkey(PasskeyRemoveParams { passkey_id: id }, &meta())
+    let last = remove_passkey(&t, &member, PasskeyRemoveParams { passkey_id: id })
         .await
         .unwrap_err();
     let step = t
@@ -297,10 +313,7 @@ async fn a_required_second_factor_counts_a_passkey_and_keeps_the_last_one() {
     assert_eq!(ended, 0, "a passkey is a second factor");
     assert_eq!(code_of(last), ErrorCode::Conflict);
     assert!(matches!(step, SignInStep::SecondFactor(_)));
-    assert_eq!(
-        t.auth.as_user(&member).list_passkeys().await.unwrap().len(),
-        1
-    );
+    assert_eq!(list_passkeys(&t, &member).await.len(), 1);
 }
 
 #[tokio::test]
@@ -311,26 +324,42 @@ async fn an_owner_resetting_a_members_second_factor_removes_their_passkeys() {
     let member = caller(&t, &member.token).await;
     with_passkey(&t, &member).await;
 
-    let reset = t
-        .auth
-        .as_owner(&owner)
-        .unwrap()
-        .reset_member_second_factor(
-            api::MemberSecondFactorResetParams {
-                user_id: member.me.user_id.clone(),
-            },
-            &meta(),
-        )
+    let reset = reset_member_second_factor(&t, &owner, &member.me().user_id)
         .await
         .unwrap();
 
     assert!(reset.turned_off);
+    assert!(list_passkeys(&t, &member).await.is_empty());
+}
+
+#[tokio::test]
+async fn removing_or_registering_a_passkey_needs_a_browser_session_confirmed_recently() {
+    let t = test_auth().await;
+    let me = ada(&t).await;
+    let id = with_passkey(&t, &me).await;
+    let script = by_token(&t, &new_token(&t, &me, "ci").await).await;
+
+    let by_token_remove = refused(&t, &script, Method::PasskeyRemove).await;
+    let by_token_finish = refused(&t, &script, Method::PasskeyRegisterFinish).await;
+    t.clock.advance(Duration::from_mins(16));
+    let stale_remove = remove_passkey(&t, &me, PasskeyRemoveParams { passkey_id: id }).await;
+    let stale_finish = refused(&t, &me, Method::PasskeyRegisterFinish).await;
+
     assert!(
-        t.auth
-            .as_user(&member)
-            .list_passkeys()
-            .await
-            .unwrap()
-            .is_empty()
+        matches!(by_token_remove, AuthError::SessionRequired),
+        "{by_token_remove:?}"
     );
+    assert!(
+        matches!(by_token_finish, AuthError::SessionRequired),
+        "{by_token_finish:?}"
+    );
+    assert!(
+        matches!(stale_remove, Err(AuthError::ReauthRequired)),
+        "{stale_remove:?}"
+    );
+    assert!(
+        matches!(stale_finish, AuthError::ReauthRequired),
+        "{stale_finish:?}"
+    );
+    assert_eq!(list_passkeys(&t, &me).await.len(), 1, "still there");
 }

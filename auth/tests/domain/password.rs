@@ -3,7 +3,8 @@ use api::{Password, RevokeReason};
 use auth::{Access, ApiTokenSecret, AuditKind, AuthError};
 
 use crate::helpers::{
-    PASSWORD, caller, logged_in, login_request, meta, resolve, signed_up, test_auth, token_named,
+    PASSWORD, caller, change_password, create_token, list_tokens, logged_in, login_request, meta,
+    resolve, signed_up, test_auth, token_named,
 };
 
 fn change(current: &str, new: &str) -> PasswordChange {
@@ -22,10 +23,7 @@ async fn a_password_change_ends_every_other_session_and_keeps_this_one() {
     let phone = logged_in(&t, "ada@example.com").await;
     let me = caller(&t, &here.token).await;
 
-    let changed = t
-        .auth
-        .as_user(&me)
-        .change_password(change(PASSWORD, "a brand new passphrase"), &meta())
+    let changed = change_password(&t, &me, change(PASSWORD, "a brand new passphrase"))
         .await
         .unwrap();
 
@@ -74,11 +72,8 @@ async fn a_wrong_current_password_changes_nothing() {
     let other = logged_in(&t, "ada@example.com").await;
     let me = caller(&t, &here.token).await;
 
-    let result = t
-        .auth
-        .as_user(&me)
-        .change_password(change("not my password", "a brand new passphrase"), &meta())
-        .await;
+    let result =
+        change_password(&t, &me, change("not my password", "a brand new passphrase")).await;
 
     assert!(
         matches!(result, Err(AuthError::WrongPassword)),
@@ -99,11 +94,7 @@ async fn a_new_password_must_follow_the_rules() {
     let here = signed_up(&t, "ada@example.com").await;
     let me = caller(&t, &here.token).await;
 
-    let result = t
-        .auth
-        .as_user(&me)
-        .change_password(change(PASSWORD, "short"), &meta())
-        .await;
+    let result = change_password(&t, &me, change(PASSWORD, "short")).await;
 
     assert!(
         matches!(result, Err(AuthError::Input(ref e)) if e.field == "new_password"),
@@ -119,9 +110,7 @@ async fn a_password_change_is_audited_with_the_count() {
     logged_in(&t, "ada@example.com").await;
     let me = caller(&t, &here.token).await;
 
-    t.auth
-        .as_user(&me)
-        .change_password(change(PASSWORD, "a brand new passphrase"), &meta())
+    change_password(&t, &me, change(PASSWORD, "a brand new passphrase"))
         .await
         .unwrap();
 
@@ -133,7 +122,7 @@ async fn a_password_change_is_audited_with_the_count() {
     }
     let event = changed.expect("a password_changed event");
     assert_eq!(event.detail["sessions_ended"], 1);
-    assert_eq!(event.actor.as_ref(), Some(&me.me.user_id));
+    assert_eq!(event.actor.as_ref(), Some(&me.me().user_id));
 }
 
 #[tokio::test]
@@ -143,33 +132,24 @@ async fn a_password_change_keeps_api_tokens_unless_asked_to_revoke_them() {
     let me = caller(&t, &here.token).await;
     let mut secrets = Vec::new();
     for name in ["deploy", "backup", "ci"] {
-        let created = t
-            .auth
-            .as_user(&me)
-            .create_token(token_named(name), &meta())
-            .await
-            .unwrap();
+        let created = create_token(&t, &me, token_named(name)).await.unwrap();
         secrets.push(ApiTokenSecret::from_bearer(&created.token).unwrap());
     }
-    t.auth
-        .as_user(&me)
-        .change_password(change(PASSWORD, "a first new passphrase"), &meta())
+    change_password(&t, &me, change(PASSWORD, "a first new passphrase"))
         .await
         .unwrap();
     assert!(t.auth.authenticate_api_token(&secrets[0]).await.is_ok());
 
-    let changed = t
-        .auth
-        .as_user(&me)
-        .change_password(
-            PasswordChange {
-                revoke_api_tokens: true,
-                ..change("a first new passphrase", "a second new passphrase")
-            },
-            &meta(),
-        )
-        .await
-        .unwrap();
+    let changed = change_password(
+        &t,
+        &me,
+        PasswordChange {
+            revoke_api_tokens: true,
+            ..change("a first new passphrase", "a second new passphrase")
+        },
+    )
+    .await
+    .unwrap();
 
     assert_eq!(changed.api_tokens_revoked, 3);
     for secret in &secrets {
@@ -180,7 +160,7 @@ async fn a_password_change_keeps_api_tokens_unless_asked_to_revoke_them() {
         3,
         "their connections were closed"
     );
-    assert!(t.auth.as_user(&me).list_tokens().await.unwrap().is_empty());
+    assert!(list_tokens(&t, &me).await.is_empty());
 }
 
 #[tokio::test]
@@ -195,9 +175,7 @@ async fn a_sign_in_with_the_old_password_that_was_checked_before_a_change_gets_n
         .check_password(login_request("ada@example.com", PASSWORD), &meta())
         .await
         .unwrap();
-    t.auth
-        .as_user(&me)
-        .change_password(change(PASSWORD, "a brand new passphrase"), &meta())
+    change_password(&t, &me, change(PASSWORD, "a brand new passphrase"))
         .await
         .unwrap();
 

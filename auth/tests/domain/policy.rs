@@ -3,7 +3,9 @@ use std::time::Duration;
 use api::{Preset, SessionPolicy};
 use auth::{Access, AuthError, PolicyChange};
 
-use crate::helpers::{caller, logged_in, meta, resolve, set_strict, signed_up, test_auth};
+use crate::helpers::{
+    caller, logged_in, meta, refused, resolve, set_policy, set_strict, signed_up, test_auth,
+};
 
 #[tokio::test]
 async fn without_an_override_the_system_default_applies() {
@@ -70,11 +72,7 @@ async fn loosening_never_extends_a_live_session() {
     let me = caller(&t, &owner.token).await;
     let longest = SessionPolicy::new(1440, 43_200).unwrap();
 
-    let update = t
-        .auth
-        .as_owner(&me)
-        .unwrap()
-        .set_policy(PolicyChange::Custom(longest), true, &meta())
+    let update = set_policy(&t, &me, PolicyChange::Custom(longest), true)
         .await
         .unwrap();
 
@@ -91,11 +89,7 @@ async fn clearing_the_override_returns_to_the_default() {
     let me = caller(&t, &owner.token).await;
     set_strict(&t, &me, false).await.unwrap();
 
-    let update = t
-        .auth
-        .as_owner(&me)
-        .unwrap()
-        .set_policy(PolicyChange::Clear, false, &meta())
+    let update = set_policy(&t, &me, PolicyChange::Clear, false)
         .await
         .unwrap();
 
@@ -124,10 +118,12 @@ async fn a_member_may_not_set_the_policy() {
         .expect("no second factor");
     let me = caller(&t, &member.token).await;
 
+    let by_gate = refused(&t, &me, api::rpc::Method::PolicySet).await;
     let result = set_strict(&t, &me, true).await;
 
+    assert!(matches!(by_gate, AuthError::Forbidden), "{by_gate:?}");
     assert!(matches!(result, Err(AuthError::Forbidden)), "{result:?}");
-    let policy = t.auth.account_policy(&me.me.account_id).await.unwrap();
+    let policy = t.auth.account_policy(&me.me().account_id).await.unwrap();
     assert_eq!(policy.policy_override, None);
 }
 

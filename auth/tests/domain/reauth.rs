@@ -3,14 +3,15 @@
 
 use std::time::Duration;
 
+use api::rpc::Method;
 use api::{NewMemberRequest, Password, PasswordConfirmParams, RevokeScope, SessionRevokeAllParams};
 use auth::{AuditKind, AuthError, Caller, Clock};
 
 use auth::testing::TestAuth;
 
 use crate::helpers::{
-    PASSWORD, caller, meta, new_token, set_strict, sign_out_account, signed_up, test_auth,
-    token_named,
+    PASSWORD, add_member, admitted, by_token, caller, confirm_password, create_token, meta,
+    new_token, set_strict, sign_out_account, signed_up, test_auth, token_named,
 };
 
 fn confirm(password: &str) -> PasswordConfirmParams {
@@ -22,23 +23,14 @@ fn confirm(password: &str) -> PasswordConfirmParams {
 
 /// Each sensitive action, run once; which of them asked for the password.
 async fn sensitive_actions_asking(t: &TestAuth, me: &Caller) -> Vec<&'static str> {
-    let token = t
-        .auth
-        .as_user(me)
-        .create_token(token_named("ci"), &meta())
-        .await;
+    let token = create_token(t, me, token_named("ci")).await;
     let policy = set_strict(t, me, false).await;
     let member = NewMemberRequest {
         name: "Bob".into(),
         email: format!("bob{}@example.com", t.clock.now().as_millis()),
         password: Password::new("a long first password".into()),
     };
-    let member = t
-        .auth
-        .as_owner(me)
-        .unwrap()
-        .add_member(member, &meta())
-        .await;
+    let member = add_member(t, me, member).await;
     let sign_out = sign_out_account(t, me, RevokeScope::Others).await;
     let asked = |result: Result<(), AuthError>| matches!(result, Err(AuthError::ReauthRequired));
     [
@@ -73,20 +65,11 @@ async fn after_the_window_sensitive_actions_ask_for_the_password_until_it_is_con
             "revoke_account_sessions"
         ]
     );
-    let wrong = t
-        .auth
-        .as_user(&me)
-        .confirm_password(confirm("not my password"), &meta())
-        .await;
+    let wrong = confirm_password(&t, &me, confirm("not my password")).await;
     assert!(wrong.is_err(), "{wrong:?}");
     assert_eq!(sensitive_actions_asking(&t, &me).await.len(), 4);
 
-    let confirmed = t
-        .auth
-        .as_user(&me)
-        .confirm_password(confirm(PASSWORD), &meta())
-        .await
-        .unwrap();
+    let confirmed = confirm_password(&t, &me, confirm(PASSWORD)).await.unwrap();
 
     assert_eq!(
         confirmed.until,
@@ -103,9 +86,9 @@ async fn ending_your_own_sessions_never_asks_for_the_password() {
     t.clock.advance(Duration::from_mins(30));
     let me = caller(&t, &session.token).await;
 
-    let ended = t
-        .auth
-        .as_user(&me)
+    let ended = admitted(&t, &me, Method::SessionRevokeAll)
+        .await
+        .user()
         .revoke_all_sessions(
             SessionRevokeAllParams {
                 except_current: true,
@@ -124,8 +107,7 @@ async fn an_api_token_is_not_asked_for_a_password() {
     let me = caller(&t, &session.token).await;
     let created = new_token(&t, &me, "ci").await;
     t.clock.advance(Duration::from_mins(30));
-    let secret = auth::ApiTokenSecret::from_bearer(&created.token).unwrap();
-    let by_token = t.auth.authenticate_api_token(&secret).await.unwrap();
+    let by_token = by_token(&t, &created).await;
 
     let policy = set_strict(&t, &by_token, false).await;
 
@@ -139,17 +121,10 @@ async fn confirmations_are_audited_and_a_wrong_one_names_the_field() {
     let session = signed_up(&t, "ada@example.com").await;
     let me = caller(&t, &session.token).await;
 
-    let wrong = t
-        .auth
-        .as_user(&me)
-        .confirm_password(confirm("not my password"), &meta())
+    let wrong = confirm_password(&t, &me, confirm("not my password"))
         .await
         .unwrap_err();
-    t.auth
-        .as_user(&me)
-        .confirm_password(confirm(PASSWORD), &meta())
-        .await
-        .unwrap();
+    confirm_password(&t, &me, confirm(PASSWORD)).await.unwrap();
 
     let api_error = api::ApiError::from(wrong);
     assert_eq!(api_error.field.as_deref(), Some("password"));

@@ -5,12 +5,14 @@
 
 use std::time::Duration;
 
+use api::rpc::Method;
 use api::{ErrorCode, Password, RevokeReason, SignInMethod, TotpTurnOffParams};
 use auth::testing::TestAuth;
-use auth::{AuthError, Caller, Challenge, Clock, SignInStep};
+use auth::{ApiTokenSecret, AuthError, Caller, Challenge, Clock, SignInStep, Via};
 
 use crate::helpers::{
-    PASSWORD, caller, code_at, live_sessions, login_request, meta, signed_up, test_auth, with_app,
+    PASSWORD, admitted, caller, code_at, live_sessions, login_request, meta, new_token,
+    reset_member_second_factor, second_factor, signed_up, test_auth, turn_off_totp, with_app,
 };
 use crate::members::{MEMBER_PASSWORD, member_signed_in};
 
@@ -26,13 +28,24 @@ async fn owner_with_app_and_member(t: &TestAuth) -> (Caller, Caller) {
 }
 
 async fn require(t: &TestAuth, owner: &Caller, required: bool) -> Result<u64, AuthError> {
-    let set = t
+    Ok(require_set(t, owner, required).await?.sessions_ended)
+}
+
+async fn require_set(
+    t: &TestAuth,
+    owner: &Caller,
+    required: bool,
+) -> Result<api::SecondFactorPolicySet, AuthError> {
+    let admitted = t
         .auth
-        .as_owner(owner)?
-        .set_second_factor_required(required, &meta())
+        .admit(owner, Method::SecondFactorPolicySet, Via::Api)
+        .await?;
+    let set = admitted
+        .owner()?
+        .set_second_factor_required(&admitted.fresh()?, required, &meta())
         .await?;
     assert_eq!(set.required, required);
-    Ok(set.sessions_ended)
+    Ok(set)
 }
 
 /// Max's password, right, where an app is required: the challenge and the
@@ -63,7 +76,7 @@ async fn an_owner_without_a_second_factor_cannot_require_one() {
     let refused = require(&t, &owner, true).await.unwrap_err();
 
     assert_eq!(api::ApiError::from(refused).code, ErrorCode::Conflict);
-    let policy = t.auth.account_policy(&owner.me.account_id).await.unwrap();
+    let policy = t.auth.account_policy(&owner.me().account_id).await.unwrap();
     assert!(!policy.second_factor_required);
 }
 
@@ -81,7 +94,7 @@ async fn requiring_it_signs_out_only_those_without_one() {
     assert_eq!(calls.len(), 1);
     assert_eq!(calls[0].reason, RevokeReason::SecondFactorRequired);
     assert_eq!(calls[0].session_id.as_ref(), member.session_id());
-    let policy = t.auth.account_policy(&owner.me.account_id).await.unwrap();
+    let policy = t.auth.account_policy(&owner.me().account_id).await.unwrap();
     assert!(policy.second_factor_required);
     assert_eq!(
         require(&t, &owner, true).await.unwrap(),
@@ -115,18 +128,18 @@ async fn a_member_without_one_sets_an_app_up_before_any_session_opens() {
     assert!(matches!(wrong, Err(AuthError::WrongCode)));
     assert_eq!(live_sessions(&t, "max@example.com").await, 1);
     let max = caller(&t, &session.token).await;
-    let verified = t.auth.as_user(&max).verify();
+    let verified = admitted(&t, &max, Method::Verify).await.user().verify();
     assert_eq!(verified.signed_in_with, Some(SignInMethod::PasswordAndTotp));
-    let status = t.auth.as_user(&max).second_factor().await.unwrap();
+    let status = second_factor(&t, &max).await;
     assert!(status.totp_since.is_some());
     assert_eq!(
         status.recovery_codes_left, 0,
         "made next, on the security page"
     );
-    let codes = t
-        .auth
-        .as_user(&max)
-        .renew_recovery_codes(&meta())
+    let renewing = admitted(&t, &max, Method::RecoveryCodesRenew).await;
+    let codes = renewing
+        .user()
+        .renew_recovery_codes(&renewing.fresh().unwrap(), &meta())
         .await
         .unwrap();
     assert_eq!(codes.codes.len(), 10);
@@ -167,15 +180,10 @@ async fn while_it_is_required_nobody_turns_their_app_off() {
         password: Password::new(PASSWORD.into()),
         code: "123456".into(),
     };
-    let refused = t
-        .auth
-        .as_user(&owner)
-        .turn_off_totp(params, &meta())
-        .await
-        .unwrap_err();
+    let refused = turn_off_totp(&t, &owner, params).await.unwrap_err();
 
     assert_eq!(api::ApiError::from(refused).code, ErrorCode::Conflict);
-    let status = t.auth.as_user(&owner).second_factor().await.unwrap();
+    let status = second_factor(&t, &owner).await;
     assert!(status.totp_since.is_some());
 }
 
@@ -192,14 +200,7 @@ async fn an_owner_resetting_a_members_app_signs_them_out_while_it_is_required() 
         .unwrap();
     let max = caller(&t, &session.token).await;
 
-    let params = api::MemberSecondFactorResetParams {
-        user_id: max.me.user_id.clone(),
-    };
-    let reset = t
-        .auth
-        .as_owner(&owner)
-        .unwrap()
-        .reset_member_second_factor(params, &meta())
+    let reset = reset_member_second_factor(&t, &owner, &max.me().user_id)
         .await
         .unwrap();
 
@@ -222,4 +223,48 @@ async fn no_longer_required_the_password_alone_signs_in_again() {
         .unwrap();
 
     assert!(step.session().is_some());
+}
+
+#[tokio::test]
+async fn a_sign_in_whose_password_was_checked_before_the_rule_was_turned_on_gets_no_session() {
+    let t = test_auth().await;
+    let (owner, _) = owner_with_app_and_member(&t).await;
+    let checked = t
+        .auth
+        .check_password(login_request("max@example.com", MEMBER_PASSWORD), &meta())
+        .await
+        .unwrap();
+
+    require(&t, &owner, true).await.unwrap();
+    let step = t.auth.after_password(checked, meta()).await.unwrap();
+
+    assert!(
+        matches!(step, SignInStep::SetupRequired(..)),
+        "a password-only session opened after the rule was on: {step:?}"
+    );
+    assert_eq!(live_sessions(&t, "max@example.com").await, 0);
+}
+
+#[tokio::test]
+async fn requiring_it_ends_the_api_tokens_of_those_without_one() {
+    let t = test_auth().await;
+    let (owner, member) = owner_with_app_and_member(&t).await;
+    let members_token = new_token(&t, &member, "script").await;
+    let owners_token = new_token(&t, &owner, "deploy").await;
+    let secret = |created: &api::CreatedToken| ApiTokenSecret::from_bearer(&created.token).unwrap();
+
+    let set = require_set(&t, &owner, true).await.unwrap();
+
+    assert_eq!(set.api_tokens_revoked, 1);
+    assert!(matches!(
+        t.auth.authenticate_api_token(&secret(&members_token)).await,
+        Err(AuthError::Unauthenticated)
+    ));
+    assert!(
+        t.auth
+            .authenticate_api_token(&secret(&owners_token))
+            .await
+            .is_ok(),
+        "the owner has a second factor: their token goes on"
+    );
 }

@@ -4,13 +4,16 @@
 
 use std::time::Duration;
 
+use api::rpc::Method;
 use api::{ApiError, ErrorCode, NoticeKind, Password, TotpConfirmParams, TotpTurnOffParams};
 use auth::testing::TestAuth;
 use auth::{AuditKind, AuthError, Caller, Clock};
 
 use crate::helpers::{
-    PASSWORD, audited_kinds, caller, code_at, logged_in, login_request, meta, new_token,
-    shown_notices, signed_up, test_auth, token_named, with_app,
+    PASSWORD, audited_kinds, by_token, caller, code_at, confirm_password, confirm_totp_setup,
+    create_token, logged_in, login_request, meta, new_token, refused, reset_member_second_factor,
+    second_factor, shown_notices, signed_up, start_totp_setup, test_auth, token_named,
+    turn_off_totp, with_app,
 };
 use crate::members::member_signed_in;
 
@@ -40,13 +43,11 @@ async fn an_app_is_set_up_with_a_code_from_it_and_hands_out_ten_recovery_codes()
     // Arrange
     let t = test_auth().await;
     let me = someone(&t, "ada@example.com").await;
-    let user = t.auth.as_user(&me);
 
     // Act
-    let setup = user.start_totp_setup().await.unwrap();
-    let before = user.second_factor().await.unwrap();
-    let codes = user
-        .confirm_totp_setup(code(&code_at(&setup.secret, t.clock.now())), &meta())
+    let setup = start_totp_setup(&t, &me).await.unwrap();
+    let before = second_factor(&t, &me).await;
+    let codes = confirm_totp_setup(&t, &me, code(&code_at(&setup.secret, t.clock.now())))
         .await
         .unwrap();
 
@@ -59,7 +60,7 @@ async fn an_app_is_set_up_with_a_code_from_it_and_hands_out_ten_recovery_codes()
     assert!(setup.uri.contains(&setup.secret));
     assert_eq!(before.totp_since, None);
     assert_eq!(codes.codes.len(), 10);
-    let after = user.second_factor().await.unwrap();
+    let after = second_factor(&t, &me).await;
     assert_eq!(after.totp_since, Some(t.clock.now()));
     assert_eq!(after.recovery_codes_left, 10);
     let logged = audited_kinds(&t).await;
@@ -70,18 +71,14 @@ async fn an_app_is_set_up_with_a_code_from_it_and_hands_out_ten_recovery_codes()
 async fn a_wrong_code_does_not_set_the_app_up() {
     let t = test_auth().await;
     let me = someone(&t, "ada@example.com").await;
-    let user = t.auth.as_user(&me);
-    let setup = user.start_totp_setup().await.unwrap();
+    let setup = start_totp_setup(&t, &me).await.unwrap();
     let right = code_at(&setup.secret, t.clock.now());
     let wrong = format!("{:06}", (right.parse::<u32>().unwrap() + 1) % 1_000_000);
 
-    let err = user
-        .confirm_totp_setup(code(&wrong), &meta())
-        .await
-        .unwrap_err();
+    let err = confirm_totp_setup(&t, &me, code(&wrong)).await.unwrap_err();
 
     assert_eq!(field_of(err).as_deref(), Some("code"));
-    assert_eq!(user.second_factor().await.unwrap().totp_since, None);
+    assert_eq!(second_factor(&t, &me).await.totp_since, None);
 }
 
 #[tokio::test]
@@ -92,18 +89,10 @@ async fn a_phone_one_step_off_is_taken_and_two_steps_off_is_not() {
     let one_step = t.clock.now().plus(Duration::from_secs(30));
     let two_steps = t.clock.now().plus(Duration::from_mins(1));
 
-    let near_setup = t.auth.as_user(&ahead).start_totp_setup().await.unwrap();
-    let far_setup = t.auth.as_user(&far).start_totp_setup().await.unwrap();
-    let near = t
-        .auth
-        .as_user(&ahead)
-        .confirm_totp_setup(code(&code_at(&near_setup.secret, one_step)), &meta())
-        .await;
-    let too_far = t
-        .auth
-        .as_user(&far)
-        .confirm_totp_setup(code(&code_at(&far_setup.secret, two_steps)), &meta())
-        .await;
+    let near_setup = start_totp_setup(&t, &ahead).await.unwrap();
+    let far_setup = start_totp_setup(&t, &far).await.unwrap();
+    let near = confirm_totp_setup(&t, &ahead, code(&code_at(&near_setup.secret, one_step))).await;
+    let too_far = confirm_totp_setup(&t, &far, code(&code_at(&far_setup.secret, two_steps))).await;
 
     assert!(near.is_ok());
     assert_eq!(field_of(too_far.unwrap_err()).as_deref(), Some("code"));
@@ -115,26 +104,21 @@ async fn a_code_counts_once_and_an_older_one_never_again() {
     let t = test_auth().await;
     let me = someone(&t, "ada@example.com").await;
     let (secret, _) = with_app(&t, &me).await;
-    let user = t.auth.as_user(&me);
     let taken = code_at(&secret, t.clock.now());
     let earlier = code_at(&secret, t.clock.now().plus_millis(-30_000));
 
     // Act
-    let replayed = user
-        .turn_off_totp(turn_off(PASSWORD, &taken), &meta())
-        .await;
-    let older = user
-        .turn_off_totp(turn_off(PASSWORD, &earlier), &meta())
-        .await;
+    let replayed = turn_off_totp(&t, &me, turn_off(PASSWORD, &taken)).await;
+    let older = turn_off_totp(&t, &me, turn_off(PASSWORD, &earlier)).await;
     t.clock.advance(Duration::from_secs(30));
     let next = code_at(&secret, t.clock.now());
-    let fresh = user.turn_off_totp(turn_off(PASSWORD, &next), &meta()).await;
+    let fresh = turn_off_totp(&t, &me, turn_off(PASSWORD, &next)).await;
 
     // Assert
     assert_eq!(field_of(replayed.unwrap_err()).as_deref(), Some("code"));
     assert_eq!(field_of(older.unwrap_err()).as_deref(), Some("code"));
     fresh.unwrap();
-    let status = user.second_factor().await.unwrap();
+    let status = second_factor(&t, &me).await;
     assert_eq!((status.totp_since, status.recovery_codes_left), (None, 0));
 }
 
@@ -142,19 +126,15 @@ async fn a_code_counts_once_and_an_older_one_never_again() {
 async fn turning_the_app_off_needs_the_password_and_takes_a_recovery_code() {
     let t = test_auth().await;
     let me = someone(&t, "ada@example.com").await;
-    let user = t.auth.as_user(&me);
-    let setup = user.start_totp_setup().await.unwrap();
-    let codes = user
-        .confirm_totp_setup(code(&code_at(&setup.secret, t.clock.now())), &meta())
+    let setup = start_totp_setup(&t, &me).await.unwrap();
+    let codes = confirm_totp_setup(&t, &me, code(&code_at(&setup.secret, t.clock.now())))
         .await
         .unwrap();
     let recovery = codes.codes[3].to_lowercase();
 
-    let wrong_password = user
-        .turn_off_totp(turn_off("not the password", &recovery), &meta())
-        .await;
-    let left = user.second_factor().await.unwrap().recovery_codes_left;
-    user.turn_off_totp(turn_off(PASSWORD, &recovery), &meta())
+    let wrong_password = turn_off_totp(&t, &me, turn_off("not the password", &recovery)).await;
+    let left = second_factor(&t, &me).await.recovery_codes_left;
+    turn_off_totp(&t, &me, turn_off(PASSWORD, &recovery))
         .await
         .unwrap();
 
@@ -163,7 +143,7 @@ async fn turning_the_app_off_needs_the_password_and_takes_a_recovery_code() {
         Some("password")
     );
     assert_eq!(left, 10, "a refused attempt uses no code");
-    assert_eq!(user.second_factor().await.unwrap().totp_since, None);
+    assert_eq!(second_factor(&t, &me).await.totp_since, None);
     let logged = audited_kinds(&t).await;
     assert!(logged.contains(&AuditKind::TotpRemoved.as_str().to_owned()));
 }
@@ -172,17 +152,15 @@ async fn turning_the_app_off_needs_the_password_and_takes_a_recovery_code() {
 async fn setting_up_again_replaces_an_unconfirmed_secret_and_never_a_confirmed_one() {
     let t = test_auth().await;
     let me = someone(&t, "ada@example.com").await;
-    let user = t.auth.as_user(&me);
 
-    let first = user.start_totp_setup().await.unwrap();
-    let second = user.start_totp_setup().await.unwrap();
-    let with_first = user
-        .confirm_totp_setup(code(&code_at(&first.secret, t.clock.now())), &meta())
-        .await;
-    user.confirm_totp_setup(code(&code_at(&second.secret, t.clock.now())), &meta())
+    let first = start_totp_setup(&t, &me).await.unwrap();
+    let second = start_totp_setup(&t, &me).await.unwrap();
+    let with_first =
+        confirm_totp_setup(&t, &me, code(&code_at(&first.secret, t.clock.now()))).await;
+    confirm_totp_setup(&t, &me, code(&code_at(&second.secret, t.clock.now())))
         .await
         .unwrap();
-    let again = user.start_totp_setup().await;
+    let again = start_totp_setup(&t, &me).await;
 
     assert_ne!(first.secret, second.secret);
     assert!(
@@ -199,16 +177,31 @@ async fn setting_up_again_replaces_an_unconfirmed_secret_and_never_a_confirmed_o
 async fn setting_up_needs_a_browser_session_with_the_password_entered_recently() {
     let t = test_auth().await;
     let me = someone(&t, "ada@example.com").await;
+    let setup = start_totp_setup(&t, &me).await.unwrap();
     let token = new_token(&t, &me, "ci").await;
-    let secret = auth::ApiTokenSecret::from_bearer(&token.token).unwrap();
-    let script = t.auth.authenticate_api_token(&secret).await.unwrap();
+    let script = by_token(&t, &token).await;
 
-    let by_token = t.auth.as_user(&script).start_totp_setup().await;
+    let by_token = refused(&t, &script, Method::TotpSetupStart).await;
+    let by_token_confirm = refused(&t, &script, Method::TotpSetupConfirm).await;
     t.clock.advance(Duration::from_mins(16));
-    let stale = t.auth.as_user(&me).start_totp_setup().await;
+    let stale = refused(&t, &me, Method::TotpSetupStart).await;
+    let now = code(&code_at(&setup.secret, t.clock.now()));
+    let stale_confirm = confirm_totp_setup(&t, &me, now).await;
 
-    assert!(matches!(by_token, Err(AuthError::SessionRequired)));
-    assert!(matches!(stale, Err(AuthError::ReauthRequired)));
+    assert!(
+        matches!(by_token, AuthError::SessionRequired),
+        "{by_token:?}"
+    );
+    assert!(
+        matches!(by_token_confirm, AuthError::SessionRequired),
+        "{by_token_confirm:?}"
+    );
+    assert!(matches!(stale, AuthError::ReauthRequired), "{stale:?}");
+    assert!(
+        matches!(stale_confirm, Err(AuthError::ReauthRequired)),
+        "{stale_confirm:?}"
+    );
+    assert_eq!(second_factor(&t, &me).await.totp_since, None);
 }
 
 #[tokio::test]
@@ -218,8 +211,7 @@ async fn a_code_from_the_app_confirms_it_is_you_once() {
     let me = someone(&t, "ada@example.com").await;
     let (secret, _) = with_app(&t, &me).await;
     t.clock.advance(Duration::from_mins(16));
-    let user = t.auth.as_user(&me);
-    let stale = user.create_token(token_named("ci"), &meta()).await;
+    let stale = create_token(&t, &me, token_named("ci")).await;
     let code = code_at(&secret, t.clock.now());
     let by_code = |code: &str| api::PasswordConfirmParams {
         code: Some(code.to_owned()),
@@ -227,12 +219,10 @@ async fn a_code_from_the_app_confirms_it_is_you_once() {
     };
 
     // Act
-    let confirmed = user.confirm_password(by_code(&code), &meta()).await;
-    let created = user.create_token(token_named("ci"), &meta()).await;
-    let again = user.confirm_password(by_code(&code), &meta()).await;
-    let neither = user
-        .confirm_password(api::PasswordConfirmParams::default(), &meta())
-        .await;
+    let confirmed = confirm_password(&t, &me, by_code(&code)).await;
+    let created = create_token(&t, &me, token_named("ci")).await;
+    let again = confirm_password(&t, &me, by_code(&code)).await;
+    let neither = confirm_password(&t, &me, api::PasswordConfirmParams::default()).await;
 
     // Assert
     assert!(matches!(stale, Err(AuthError::ReauthRequired)));
@@ -253,9 +243,7 @@ async fn turning_an_app_on_or_off_is_told_to_the_users_other_sessions() {
 
     let (_, codes) = with_app(&t, &here).await;
     let told_on = shown_notices(&t, &phone).await;
-    t.auth
-        .as_user(&here)
-        .turn_off_totp(turn_off(PASSWORD, &codes.codes[0]), &meta())
+    turn_off_totp(&t, &here, turn_off(PASSWORD, &codes.codes[0]))
         .await
         .unwrap();
     let told_off = shown_notices(&t, &phone).await;
@@ -280,31 +268,23 @@ async fn an_owner_turns_off_the_app_a_member_lost_and_the_member_is_told() {
     let bob_session = member_signed_in(&t, &owner, "bob@example.com").await;
     let bob = caller(&t, &bob_session.token).await;
     with_app(&t, &bob).await;
-    let owner_acts = t.auth.as_owner(&owner).unwrap();
-    let reset = |user_id: &api::UserId| api::MemberSecondFactorResetParams {
-        user_id: user_id.clone(),
-    };
 
     // Act
-    let first = owner_acts
-        .reset_member_second_factor(reset(&bob.me.user_id), &meta())
+    let first = reset_member_second_factor(&t, &owner, &bob.me().user_id)
         .await
         .unwrap();
-    let again = owner_acts
-        .reset_member_second_factor(reset(&bob.me.user_id), &meta())
+    let again = reset_member_second_factor(&t, &owner, &bob.me().user_id)
         .await
         .unwrap();
-    let own = owner_acts
-        .reset_member_second_factor(reset(&owner.me.user_id), &meta())
-        .await;
-    let by_member = t.auth.as_owner(&bob).map(|_| ());
+    let own = reset_member_second_factor(&t, &owner, &owner.me().user_id).await;
+    let by_member = refused(&t, &bob, Method::MemberSecondFactorReset).await;
 
     // Assert
     assert!(first.turned_off);
     assert!(!again.turned_off, "nothing left to turn off");
     assert_eq!(field_of(own.unwrap_err()), None);
-    assert!(matches!(by_member, Err(AuthError::Forbidden)));
-    let status = t.auth.as_user(&bob).second_factor().await.unwrap();
+    assert!(matches!(by_member, AuthError::Forbidden), "{by_member:?}");
+    let status = second_factor(&t, &bob).await;
     assert_eq!(status.totp_since, None);
     let told: Vec<_> = shown_notices(&t, &bob)
         .await

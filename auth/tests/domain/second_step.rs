@@ -4,13 +4,14 @@
 
 use std::time::Duration;
 
+use api::rpc::Method;
 use api::{ErrorCode, NoticeKind, PasswordChange, SignInMethod};
 use auth::testing::TestAuth;
 use auth::{AuthError, Caller, Challenge, Clock, SessionSettings, SessionToken, SignInStep};
 
 use crate::helpers::{
-    PASSWORD, caller, code_at, live_sessions, login_request, meta, shown_notices, signed_up,
-    test_auth, with_app,
+    PASSWORD, admitted, caller, change_password, code_at, live_sessions, login_request, meta,
+    second_factor, shown_notices, signed_up, test_auth, with_app,
 };
 
 /// Ada, signed up, with an authenticator app; her caller and its secret.
@@ -111,12 +112,20 @@ async fn the_code_opens_a_session_signed_in_with_password_and_app() {
         SignInMethod::PasswordAndTotp.as_str()
     );
     assert_eq!(live_sessions(&t, "ada@example.com").await, 2);
-    let user = t.auth.as_user(&me);
     assert_eq!(
-        user.verify().signed_in_with,
+        admitted(&t, &me, Method::Verify)
+            .await
+            .user()
+            .verify()
+            .signed_in_with,
         Some(SignInMethod::PasswordAndTotp)
     );
-    let listed = user.list_sessions().await.unwrap();
+    let listed = admitted(&t, &me, Method::SessionList)
+        .await
+        .user()
+        .list_sessions()
+        .await
+        .unwrap();
     let methods: Vec<_> = listed.iter().map(|s| s.signed_in_with).collect();
     assert_eq!(
         methods,
@@ -259,7 +268,7 @@ async fn a_recovery_code_signs_in_once() {
         SignInMethod::PasswordAndRecoveryCode.as_str()
     );
     assert!(matches!(reused, Err(AuthError::WrongCode)));
-    let left = t.auth.as_user(&me).second_factor().await.unwrap();
+    let left = second_factor(&t, &me).await;
     assert_eq!(left.recovery_codes_left, 9);
 }
 
@@ -273,11 +282,7 @@ async fn a_password_change_ends_the_sign_ins_waiting_for_a_code() {
         new_password: api::Password::new("a brand new passphrase".into()),
         revoke_api_tokens: false,
     };
-    t.auth
-        .as_user(&me)
-        .change_password(change, &meta())
-        .await
-        .unwrap();
+    change_password(&t, &me, change).await.unwrap();
 
     let after = t
         .auth

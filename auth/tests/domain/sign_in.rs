@@ -5,7 +5,8 @@ use auth::testing::TestAuth;
 use auth::{AuthError, Backend, SessionSettings};
 
 use crate::helpers::{
-    PASSWORD, caller, login_request, meta, resolve, signed_up, signup_request, test_auth,
+    PASSWORD, caller, confirm_password, login_request, meta, resolve, signed_up, signup_request,
+    test_auth,
 };
 
 #[tokio::test]
@@ -29,8 +30,8 @@ async fn signup_creates_an_owner_who_is_signed_in() {
     let session = signed_up(&t, "Ada@Example.com").await;
     // Assert
     let caller = caller(&t, &session.token).await;
-    assert_eq!(caller.me.email, "ada@example.com");
-    assert_eq!(caller.me.role, api::Role::Owner);
+    assert_eq!(caller.me().email, "ada@example.com");
+    assert_eq!(caller.me().role, api::Role::Owner);
     assert_eq!(caller.session_id(), Some(&session.signed_in.session_id));
 }
 
@@ -117,7 +118,7 @@ async fn logout_ends_the_session() {
     let session = signed_up(&t, "ada@example.com").await;
     let caller = caller(&t, &session.token).await;
 
-    t.auth.as_user(&caller).logout(&meta()).await.unwrap();
+    t.auth.logout(&caller, &meta()).await.unwrap();
 
     let after = resolve(&t, &session.token, auth::Access::Api).await;
     assert!(
@@ -188,7 +189,7 @@ async fn every_password_attempt_counts_toward_the_limits_whatever_asks_for_it() 
         password: Some(Password::new("not the password either".into())),
         ..Default::default()
     };
-    let wrong_again = t.auth.as_user(&me).confirm_password(confirm, &meta()).await;
+    let wrong_again = confirm_password(&t, &me, confirm).await;
 
     let right = t
         .auth

@@ -1,9 +1,13 @@
 use std::time::Duration;
 
+use api::rpc::Method;
 use api::{CredentialKind, TokenCreateParams, TokenId, TokenRevokeParams, TokenScope};
 use auth::{ApiTokenSecret, AuthError};
 
-use crate::helpers::{caller, meta, new_token, signed_up, test_auth, token_named};
+use crate::helpers::{
+    admitted, by_token, caller, create_token, list_tokens, meta, new_token, refused, signed_up,
+    test_auth, token_named,
+};
 
 #[tokio::test]
 async fn a_created_token_is_shown_once_and_authenticates_as_its_user() {
@@ -16,12 +20,16 @@ async fn a_created_token_is_shown_once_and_authenticates_as_its_user() {
     assert!(created.token.starts_with("lk_"));
     let secret = ApiTokenSecret::from_bearer(&created.token).unwrap();
     let by_token = t.auth.authenticate_api_token(&secret).await.unwrap();
-    assert_eq!(by_token.me.user_id, me.me.user_id);
+    assert_eq!(by_token.me().user_id, me.me().user_id);
     assert_eq!(
-        t.auth.as_user(&by_token).verify().credential,
+        admitted(&t, &by_token, Method::Verify)
+            .await
+            .user()
+            .verify()
+            .credential,
         CredentialKind::ApiToken
     );
-    let listed = t.auth.as_user(&me).list_tokens().await.unwrap();
+    let listed = list_tokens(&t, &me).await;
     assert_eq!(listed.len(), 1);
     assert_eq!(listed[0].name, "deploy script");
     let stored: String = sqlx::query_scalar("SELECT token_hash FROM api_tokens")
@@ -38,22 +46,12 @@ async fn a_token_cannot_create_more_tokens() {
     let session = signed_up(&t, "ada@example.com").await;
     let me = caller(&t, &session.token).await;
     let created = new_token(&t, &me, "ci").await;
-    let by_token = t
-        .auth
-        .authenticate_api_token(&ApiTokenSecret::from_bearer(&created.token).unwrap())
-        .await
-        .unwrap();
+    let by_token = by_token(&t, &created).await;
 
-    let result = t
-        .auth
-        .as_user(&by_token)
-        .create_token(token_named("more"), &meta())
-        .await;
+    let result = refused(&t, &by_token, Method::TokenCreate).await;
 
-    assert!(
-        matches!(result, Err(AuthError::SessionRequired)),
-        "{result:?}"
-    );
+    assert!(matches!(result, AuthError::SessionRequired), "{result:?}");
+    assert_eq!(list_tokens(&t, &me).await.len(), 1, "none was made");
 }
 
 #[tokio::test]
@@ -65,15 +63,13 @@ async fn the_eleventh_token_evicts_the_oldest() {
     for n in 0..11 {
         t.clock.advance(Duration::from_secs(1));
         created.push(
-            t.auth
-                .as_user(&me)
-                .create_token(token_named(&format!("token {n}")), &meta())
+            create_token(&t, &me, token_named(&format!("token {n}")))
                 .await
                 .unwrap(),
         );
     }
 
-    let listed = t.auth.as_user(&me).list_tokens().await.unwrap();
+    let listed = list_tokens(&t, &me).await;
 
     assert_eq!(listed.len(), 10);
     assert!(listed.iter().all(|token| token.id != created[0].id));
@@ -90,9 +86,9 @@ async fn revoking_a_token_stops_it_and_another_users_token_answers_false() {
     let adas = new_token(&t, &ada, "ada's").await;
     let bobs = new_token(&t, &bob, "bob's").await;
 
-    let theirs = t
-        .auth
-        .as_user(&ada)
+    let theirs = admitted(&t, &ada, Method::TokenRevoke)
+        .await
+        .user()
         .revoke_token(
             TokenRevokeParams {
                 token_id: bobs.id.clone(),
@@ -101,9 +97,9 @@ async fn revoking_a_token_stops_it_and_another_users_token_answers_false() {
         )
         .await
         .unwrap();
-    let made_up = t
-        .auth
-        .as_user(&ada)
+    let made_up = admitted(&t, &ada, Method::TokenRevoke)
+        .await
+        .user()
         .revoke_token(
             TokenRevokeParams {
                 token_id: TokenId::from_random_bytes([3; 16]),
@@ -112,9 +108,9 @@ async fn revoking_a_token_stops_it_and_another_users_token_answers_false() {
         )
         .await
         .unwrap();
-    let own = t
-        .auth
-        .as_user(&ada)
+    let own = admitted(&t, &ada, Method::TokenRevoke)
+        .await
+        .user()
         .revoke_token(
             TokenRevokeParams {
                 token_id: adas.id.clone(),
@@ -138,25 +134,23 @@ async fn revoking_a_token_stops_it_and_another_users_token_answers_false() {
 async fn an_expired_token_stops_working_and_leaves_the_list() {
     let t = test_auth().await;
     let me = caller(&t, &signed_up(&t, "ada@example.com").await.token).await;
-    let created = t
-        .auth
-        .as_user(&me)
-        .create_token(
-            TokenCreateParams {
-                name: "short".into(),
-                expires_in_days: Some(1),
-                scope: TokenScope::Full,
-            },
-            &meta(),
-        )
-        .await
-        .unwrap();
+    let created = create_token(
+        &t,
+        &me,
+        TokenCreateParams {
+            name: "short".into(),
+            expires_in_days: Some(1),
+            scope: TokenScope::Full,
+        },
+    )
+    .await
+    .unwrap();
     let secret = ApiTokenSecret::from_bearer(&created.token).unwrap();
 
     t.clock.advance(Duration::from_hours(24));
 
     assert!(t.auth.authenticate_api_token(&secret).await.is_err());
-    assert!(t.auth.as_user(&me).list_tokens().await.unwrap().is_empty());
+    assert!(list_tokens(&t, &me).await.is_empty());
 }
 
 #[tokio::test]
@@ -164,23 +158,17 @@ async fn token_names_and_expiry_are_validated() {
     let t = test_auth().await;
     let me = caller(&t, &signed_up(&t, "ada@example.com").await.token).await;
 
-    let blank = t
-        .auth
-        .as_user(&me)
-        .create_token(token_named("  "), &meta())
-        .await;
-    let too_long = t
-        .auth
-        .as_user(&me)
-        .create_token(
-            TokenCreateParams {
-                name: "x".into(),
-                expires_in_days: Some(366),
-                scope: TokenScope::Full,
-            },
-            &meta(),
-        )
-        .await;
+    let blank = create_token(&t, &me, token_named("  ")).await;
+    let too_long = create_token(
+        &t,
+        &me,
+        TokenCreateParams {
+            name: "x".into(),
+            expires_in_days: Some(366),
+            scope: TokenScope::Full,
+        },
+    )
+    .await;
 
     assert!(
         matches!(blank, Err(AuthError::Input(ref e)) if e.field == "name"),
@@ -205,6 +193,6 @@ async fn using_a_token_records_when_it_was_last_used() {
         .unwrap();
     t.auth.flush().await;
 
-    let listed = t.auth.as_user(&me).list_tokens().await.unwrap();
+    let listed = list_tokens(&t, &me).await;
     assert_eq!(listed[0].last_used_at, Some(t.auth.now()));
 }

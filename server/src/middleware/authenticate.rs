@@ -1,13 +1,15 @@
 //! Resolves the caller once per request, in a fixed order (session cookie,
-//! then API token), and attaches the answer for every handler and server
-//! function to read. This is also where a session's token rotates: the new
-//! cookie goes out on this response, before any Leptos handler streams a
-//! page (which could no longer add headers). Whether a request may rotate
-//! the token or counts as activity is the kind of its route group, given
-//! where the groups are built (`startup::router`), so renaming a path
-//! cannot change it.
+//! then API token where the route group takes one), and attaches the answer
+//! for every handler and server function to read. This is also where a
+//! session's token rotates: the new cookie goes out on this response, before
+//! any Leptos handler streams a page (which could no longer add headers).
+//! Whether a request may rotate the token or counts as activity, and
+//! whether an API token is read at all, is the kind of its route group,
+//! given where the groups are built (`startup::router`), so renaming a path
+//! cannot change it. Pages and server functions take browser sessions only:
+//! there, a bearer token is not even looked up.
 
-use api::{ApiError, ErrorCode};
+use api::{ApiError, Credentials, ErrorCode};
 use auth::{Access, ApiTokenSecret, Authentication, ClientMeta, SessionToken};
 use axum::extract::{Request, State};
 use axum::http::{HeaderValue, header};
@@ -18,20 +20,26 @@ use super::origin_is_foreign;
 use crate::extract::{bearer_token, client_meta};
 use crate::state::AppState;
 
-/// Resolves the caller of a route of the kind `access`, which is set where
-/// the route's group is built (`startup::router`).
+/// Resolves the caller of a route of the kind `access`, taking the
+/// `credentials` its group takes; both are set where the route's group is
+/// built (`startup::router`).
 pub async fn authenticate(
-    State((state, access)): State<(AppState, Access)>,
+    State((state, access, credentials)): State<(AppState, Access, Credentials)>,
     mut req: Request,
     next: Next,
 ) -> Response {
     let meta = client_meta(&req);
-    let (authentication, set_cookie) = if let Some(token) = state.cookies.read(req.headers()) {
-        by_session(&state, &token, access, &meta).await
-    } else {
-        let bearer = bearer_token(req.headers());
-        let foreign = origin_is_foreign(req.headers(), &state.trusted_origins);
-        (by_api_token(&state, bearer, foreign).await, None)
+    let cookie = state.cookies.read(req.headers());
+    let (authentication, set_cookie) = match (cookie, credentials) {
+        (Some(token), _) => by_session(&state, &token, access, &meta).await,
+        (None, Credentials::SessionOrToken) => {
+            let bearer = bearer_token(req.headers());
+            let foreign = origin_is_foreign(req.headers(), &state.trusted_origins);
+            (by_api_token(&state, bearer, foreign).await, None)
+        }
+        (None, Credentials::BrowserSession) => {
+            (Authentication::new(Err(ApiError::unauthenticated())), None)
+        }
     };
     req.extensions_mut().insert(authentication);
     req.extensions_mut().insert(meta);

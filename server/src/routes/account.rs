@@ -1,7 +1,9 @@
-//! `/api/account/...`: what the owner does for the account over REST.
+//! `/api/account/...`: what the owner does for the account over REST. The
+//! same gate as every transport decides who may call them.
 
 use api::rpc::Method;
-use api::{ApiError, NewMemberRequest, Verified};
+use api::{ApiError, Me, NewMemberRequest, Verified};
+use auth::{Auth, AuthError, Caller, ClientMeta, Via};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -20,11 +22,9 @@ pub async fn add_member(
     Submission { reply, body }: Submission<NewMemberRequest>,
 ) -> Response {
     let result = match body {
-        Ok(request) => match state.auth.as_owner(&caller) {
-            Ok(owner) => owner.add_member(request, &meta).await,
-            Err(forbidden) => Err(forbidden),
-        }
-        .map_err(ApiError::from),
+        Ok(request) => add(&state.auth, &caller, request, &meta)
+            .await
+            .map_err(ApiError::from),
         Err(err) => Err(err),
     };
     match (result, reply) {
@@ -34,6 +34,20 @@ pub async fn add_member(
     }
 }
 
+/// `account_member_add`, by way of the gate.
+async fn add(
+    auth: &Auth,
+    caller: &Caller,
+    request: NewMemberRequest,
+    meta: &ClientMeta,
+) -> Result<Me, AuthError> {
+    let admitted = auth.admit(caller, Method::MemberAdd, Via::Api).await?;
+    admitted
+        .owner()?
+        .add_member(&admitted.confirmed()?, request, meta)
+        .await
+}
+
 /// `GET /api/account/me`: who is calling, and with what (the same answer as
 /// the `account_verify` action, and allowed to the same tokens), for scripts
 /// and health checks that hold a token or a cookie.
@@ -41,6 +55,10 @@ pub async fn me(
     State(state): State<AppState>,
     SignedIn(caller): SignedIn,
 ) -> Result<Json<Verified>, HttpError> {
-    caller.may_call(Method::Verify).map_err(HttpError::from)?;
-    Ok(Json(state.auth.as_user(&caller).verify()))
+    let admitted = state
+        .auth
+        .admit(&caller, Method::Verify, Via::Api)
+        .await
+        .map_err(HttpError::from)?;
+    Ok(Json(admitted.user().verify()))
 }

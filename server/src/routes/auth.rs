@@ -2,12 +2,14 @@
 //! form posts. JSON gets JSON back; a form post is redirected to the next page, or back
 //! to its own page with `?error=CODE`.
 
+use api::rpc::Method;
 use api::{
-    ApiError, ErrorCode, LoginCodeRequest, LoginRequest, PasswordChange, SecondFactorChallenge,
-    SignupRequest, TotpSetup,
+    ApiError, ErrorCode, LoginCodeRequest, LoginRequest, PasswordChange, PasswordChanged,
+    SecondFactorChallenge, SignupRequest, TotpSetup,
 };
 use auth::{
-    AuthError, Authentication, Challenge, ChallengeToken, ClientMeta, NewSession, SignInStep,
+    Auth, AuthError, Authentication, Caller, Challenge, ChallengeToken, ClientMeta, NewSession,
+    SignInStep, Via,
 };
 use axum::Json;
 use axum::extract::{Request, State};
@@ -245,7 +247,7 @@ pub async fn logout(State(state): State<AppState>, req: Request) -> Response {
         .extensions()
         .get::<Authentication>()
         .map(Authentication::caller)
-        && let Err(err) = state.auth.as_user(caller).logout(&meta).await
+        && let Err(err) = state.auth.logout(caller, &meta).await
     {
         return failed(reply, err.into(), HOME);
     }
@@ -270,10 +272,7 @@ pub async fn change_password(
     Submission { reply, body }: Submission<PasswordChange>,
 ) -> Response {
     let result = match body {
-        Ok(change) => state
-            .auth
-            .as_user(&caller)
-            .change_password(change, &meta)
+        Ok(change) => password_changed(&state.auth, &caller, change, &meta)
             .await
             .map_err(ApiError::from),
         Err(err) => Err(err),
@@ -283,6 +282,21 @@ pub async fn change_password(
         (Ok(_), Reply::Page) => Redirect::to("/account/security?password=changed").into_response(),
         (Err(err), _) => failed(reply, err, "/account/security?form=password"),
     }
+}
+
+/// `account_password_change`, by way of the gate.
+async fn password_changed(
+    auth: &Auth,
+    caller: &Caller,
+    change: PasswordChange,
+    meta: &ClientMeta,
+) -> Result<PasswordChanged, AuthError> {
+    let admitted = auth.admit(caller, Method::PasswordChange, Via::Api).await?;
+    let session = admitted.session()?;
+    admitted
+        .user()
+        .change_password(&session, change, meta)
+        .await
 }
 
 /// The new session's cookie, with the session as JSON or, for a form post,

@@ -2,8 +2,11 @@
 //! client sends can make this panic.
 
 use api::rpc::{Call, Method, Request, Response, RpcError, decode};
-use api::{ApiError, PolicySet, PolicySetParams, SecondFactorPolicySetParams};
-use auth::{Auth, Caller, ClientMeta, PolicyChange};
+use api::{
+    ApiError, Count, NoticeAcknowledgeParams, PolicySet, PolicySetParams,
+    SecondFactorPolicySetParams,
+};
+use auth::{Admitted, Auth, Caller, ClientMeta, PolicyChange, Via};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -57,8 +60,9 @@ pub async fn answer(
     }
 }
 
-/// Runs one call. `None` for a notification (a call without an id), which
-/// gets no answer; otherwise the HTTP status and the response.
+/// Runs one call, once the gate has let its caller through for its
+/// method. `None` for a notification (a call without an id), which gets no
+/// answer; otherwise the HTTP status and the response.
 async fn run(
     auth: &Auth,
     caller: Result<&Caller, ApiError>,
@@ -66,9 +70,9 @@ async fn run(
     call: Call,
 ) -> Option<(u16, Response)> {
     let outcome = match caller {
-        Ok(caller) => match caller.may_call(call.method) {
-            Ok(()) => dispatch(auth, caller, meta, call.method, call.params).await,
-            Err(out_of_scope) => Err(out_of_scope.into()),
+        Ok(caller) => match auth.admit(caller, call.method, Via::Api).await {
+            Ok(admitted) => dispatch(&admitted, meta, call.method, call.params).await,
+            Err(refused) => Err(refused.into()),
         },
         Err(refusal) => Err(refusal),
     };
@@ -82,15 +86,17 @@ async fn run(
     })
 }
 
-/// Runs one account action for the caller.
+/// Runs one account action for a caller the gate let through for it,
+/// handing the action the proofs it takes. One arm per method, and no
+/// other: a new method does not compile until it has one.
+#[allow(clippy::too_many_lines, reason = "one short arm per method")]
 async fn dispatch(
-    auth: &Auth,
-    caller: &Caller,
+    admitted: &Admitted<'_>,
     meta: &ClientMeta,
     method: Method,
     params: Value,
 ) -> Result<Value, ApiError> {
-    let user = auth.as_user(caller);
+    let user = admitted.user();
     match method {
         Method::Verify => to_json(user.verify()),
         Method::SessionList => to_json(user.list_sessions().await?),
@@ -98,70 +104,138 @@ async fn dispatch(
         Method::SessionRevokeAll => {
             to_json(user.revoke_all_sessions(params_of(params)?, meta).await?)
         }
-        Method::TokenCreate => to_json(user.create_token(params_of(params)?, meta).await?),
+        Method::TokenCreate => {
+            let fresh = admitted.fresh()?;
+            to_json(user.create_token(&fresh, params_of(params)?, meta).await?)
+        }
         Method::TokenList => to_json(user.list_tokens().await?),
         Method::TokenRevoke => to_json(user.revoke_token(params_of(params)?, meta).await?),
-        Method::SecurityGet => to_json(auth.as_owner(caller)?.security_overview().await?),
+        Method::SecurityGet => to_json(admitted.owner()?.security_overview().await?),
+        Method::PolicyGet => to_json(user.policy().await?),
         Method::PolicySet => {
             let params: PolicySetParams = params_of(params)?;
             let change = PolicyChange::try_from(&params)?;
-            let update = auth
-                .as_owner(caller)?
-                .set_policy(change, params.apply_to_live_sessions, meta)
+            let update = admitted
+                .owner()?
+                .set_policy(
+                    &admitted.confirmed()?,
+                    change,
+                    params.apply_to_live_sessions,
+                    meta,
+                )
                 .await?;
             to_json(PolicySet::from(update))
         }
         Method::SessionsRevoke => to_json(
-            auth.as_owner(caller)?
-                .revoke_account_sessions(params_of(params)?, meta)
+            admitted
+                .owner()?
+                .revoke_account_sessions(&admitted.confirmed()?, params_of(params)?, meta)
                 .await?,
         ),
-        Method::PasswordConfirm => to_json(user.confirm_password(params_of(params)?, meta).await?),
-        Method::MemberList => to_json(auth.as_owner(caller)?.list_members().await?),
+        Method::PasswordConfirm => {
+            let session = admitted.session()?;
+            to_json(
+                user.confirm_password(&session, params_of(params)?, meta)
+                    .await?,
+            )
+        }
+        Method::PasswordChange => {
+            let session = admitted.session()?;
+            to_json(
+                user.change_password(&session, params_of(params)?, meta)
+                    .await?,
+            )
+        }
+        Method::MemberAdd => to_json(
+            admitted
+                .owner()?
+                .add_member(&admitted.confirmed()?, params_of(params)?, meta)
+                .await?,
+        ),
+        Method::MemberList => to_json(admitted.owner()?.list_members().await?),
         Method::MemberSignOut => to_json(
-            auth.as_owner(caller)?
-                .sign_out_member(params_of(params)?, meta)
+            admitted
+                .owner()?
+                .sign_out_member(&admitted.confirmed()?, params_of(params)?, meta)
                 .await?,
         ),
         Method::MemberRemove => to_json(
-            auth.as_owner(caller)?
-                .remove_member(params_of(params)?, meta)
+            admitted
+                .owner()?
+                .remove_member(&admitted.confirmed()?, params_of(params)?, meta)
                 .await?,
         ),
         Method::MemberRoleSet => to_json(
-            auth.as_owner(caller)?
-                .set_member_role(params_of(params)?, meta)
+            admitted
+                .owner()?
+                .set_member_role(&admitted.confirmed()?, params_of(params)?, meta)
                 .await?,
         ),
         Method::AuditList => to_json(user.security_log(params_of(params)?).await?),
-        Method::SecondFactorGet => to_json(user.second_factor().await?),
-        Method::TotpSetupStart => to_json(user.start_totp_setup().await?),
-        Method::TotpSetupConfirm => {
-            to_json(user.confirm_totp_setup(params_of(params)?, meta).await?)
+        Method::NoticeList => to_json(user.security_notices(&admitted.session()?).await?),
+        Method::NoticeAcknowledge => {
+            let params: NoticeAcknowledgeParams = params_of(params)?;
+            let count = user
+                .acknowledge_security_notices(&admitted.session()?, &params.ids)
+                .await?;
+            to_json(Count { count })
         }
-        Method::TotpTurnOff => to_json(user.turn_off_totp(params_of(params)?, meta).await?),
+        Method::SecondFactorGet => to_json(user.second_factor().await?),
+        Method::TotpSetupStart => to_json(user.start_totp_setup(&admitted.fresh()?).await?),
+        Method::TotpSetupConfirm => {
+            let fresh = admitted.fresh()?;
+            to_json(
+                user.confirm_totp_setup(&fresh, params_of(params)?, meta)
+                    .await?,
+            )
+        }
+        Method::TotpTurnOff => {
+            let session = admitted.session()?;
+            to_json(
+                user.turn_off_totp(&session, params_of(params)?, meta)
+                    .await?,
+            )
+        }
         Method::MemberSecondFactorReset => to_json(
-            auth.as_owner(caller)?
-                .reset_member_second_factor(params_of(params)?, meta)
+            admitted
+                .owner()?
+                .reset_member_second_factor(&admitted.fresh()?, params_of(params)?, meta)
                 .await?,
         ),
         Method::SecondFactorPolicySet => {
             let params: SecondFactorPolicySetParams = params_of(params)?;
             to_json(
-                auth.as_owner(caller)?
-                    .set_second_factor_required(params.required, meta)
+                admitted
+                    .owner()?
+                    .set_second_factor_required(&admitted.fresh()?, params.required, meta)
                     .await?,
             )
         }
-        Method::RecoveryCodesRenew => to_json(user.renew_recovery_codes(meta).await?),
+        Method::RecoveryCodesRenew => {
+            to_json(user.renew_recovery_codes(&admitted.fresh()?, meta).await?)
+        }
         Method::PasskeyList => to_json(user.list_passkeys().await?),
-        Method::PasskeyRegisterStart => to_json(user.start_passkey_registration().await?),
-        Method::PasskeyRegisterFinish => to_json(
-            user.finish_passkey_registration(params_of(params)?, meta)
+        Method::PasskeyRegisterStart => {
+            to_json(user.start_passkey_registration(&admitted.fresh()?).await?)
+        }
+        Method::PasskeyRegisterFinish => {
+            let fresh = admitted.fresh()?;
+            to_json(
+                user.finish_passkey_registration(&fresh, params_of(params)?, meta)
+                    .await?,
+            )
+        }
+        Method::PasskeyRemove => {
+            let fresh = admitted.fresh()?;
+            to_json(
+                user.remove_passkey(&fresh, params_of(params)?, meta)
+                    .await?,
+            )
+        }
+        Method::PasskeyConfirmStart => to_json(
+            user.start_passkey_confirmation(&admitted.session()?)
                 .await?,
         ),
-        Method::PasskeyRemove => to_json(user.remove_passkey(params_of(params)?, meta).await?),
-        Method::PasskeyConfirmStart => to_json(user.start_passkey_confirmation().await?),
     }
 }
 

@@ -2,13 +2,15 @@
 //! request; each answer is one text message. When the credential ends, the
 //! socket is closed with code 4001 and a short reason, which clients treat
 //! as final. When the session token it was opened with is rotated out (the
-//! session goes on), it is closed with 4002: reconnect, with the cookie the
-//! browser holds now.
+//! session goes on), or the user's role changes, it is closed with 4002:
+//! reconnect, with the cookie the browser holds now. Before each request
+//! the caller is read again (the credential, the role, the account), so a
+//! role taken away counts for the very next request, on any instance.
 
 use std::time::Duration;
 
 use api::{ApiError, ErrorCode, Timestamp};
-use auth::{ApiTokenSecret, Auth, Authentication, Caller, ClientMeta, Credential};
+use auth::{Auth, AuthError, Authentication, Caller, ClientMeta, Credential, Rechecked};
 use axum::Extension;
 use axum::extract::State;
 use axum::extract::ws::rejection::WebSocketUpgradeRejection;
@@ -20,8 +22,8 @@ use tokio::sync::oneshot;
 
 use super::{Answer, answer};
 use crate::error::HttpError;
-use crate::extract::{Client, bearer_token};
-use crate::live::{CLOSE_RECONNECT, ConnectionWatch, Ending, Standing, Step, session_standing};
+use crate::extract::Client;
+use crate::live::{CLOSE_RECONNECT, ConnectionWatch, Ending, Step};
 use crate::middleware::{ClientAddr, origin_is_foreign};
 use crate::startup::BODY_LIMIT_BYTES;
 use crate::state::AppState;
@@ -52,12 +54,6 @@ pub async fn rpc_over_websocket(
         ))
         .into_response();
     };
-    // The credential it runs as is the one re-checked: a socket that
-    // authenticated by its cookie ignores a bearer token sent alongside.
-    let bearer = match caller.credential {
-        Credential::ApiToken { .. } => bearer_token(&headers),
-        Credential::Session { .. } => None,
-    };
     // Registered before the upgrade, so a refusal is an HTTP answer.
     let address = address.map(|Extension(ClientAddr(ip))| ip);
     let watch = match ConnectionWatch::start(state.auth.clone(), &state.hub, &caller, address, None)
@@ -71,7 +67,6 @@ pub async fn rpc_over_websocket(
             let connection = Connection {
                 auth: state.auth.clone(),
                 caller,
-                bearer,
                 meta,
                 activity_every: state.auth.settings().touch_threshold,
                 ping_every: state.ws_ping_interval,
@@ -83,9 +78,9 @@ pub async fn rpc_over_websocket(
 /// What one socket needs to answer requests.
 struct Connection {
     auth: Auth,
+    /// Who it answers as: the credential it was opened with, and the user
+    /// as read before the last request.
     caller: Caller,
-    /// The API token the socket runs as, re-checked per request.
-    bearer: Option<ApiTokenSecret>,
     meta: ClientMeta,
     activity_every: Duration,
     /// How often the client is pinged; silent until the next ping, it is
@@ -96,7 +91,7 @@ struct Connection {
 impl Connection {
     /// Answers requests until the client leaves or the credential ends.
     /// Generic over the socket so it can be tested with channels.
-    async fn serve<S, E>(self, socket: S, watch: ConnectionWatch)
+    async fn serve<S, E>(mut self, socket: S, watch: ConnectionWatch)
     where
         S: Stream<Item = Result<Message, E>> + Sink<Message> + Unpin,
     {
@@ -136,7 +131,7 @@ impl Connection {
                         Some(Ok(Message::Ping(_) | Message::Pong(_))) => continue,
                         Some(Ok(Message::Close(_)) | Err(_)) | None => return,
                     };
-                    if let Some(ending) = self.still_valid().await {
+                    if let Err(ending) = self.recheck().await {
                         let _ = outgoing.send(close_frame(ending)).await;
                         return;
                     }
@@ -161,34 +156,28 @@ impl Connection {
         }
     }
 
-    /// Every request re-checks the credential, as an HTTP request would. The
-    /// watch closes a socket at once on a revoke it hears of; this catches a
-    /// token that expired and a change this instance missed (another
-    /// instance that could not publish it). A storage error is left to the
-    /// request itself to answer.
-    async fn still_valid(&self) -> Option<Ending> {
-        if let Some(secret) = &self.bearer {
-            return match self.auth.authenticate_api_token(secret).await {
-                Ok(_) => None,
-                Err(_) => Some(Ending::TokenRevoked),
-            };
-        }
-        let Credential::Session {
-            session_id, token, ..
-        } = &self.caller.credential
-        else {
-            return None;
-        };
-        match session_standing(&self.auth, session_id, token).await {
-            Standing::Ends(ending) => Some(ending),
-            Standing::Holds { .. } | Standing::Unknown(_) => None,
+    /// Every request reads the caller again, as an HTTP request would: the
+    /// credential, and the user's role and account as they are now. The
+    /// watch closes a socket at once on a revoke or a role change it hears
+    /// of; this catches a token that expired and a change this instance
+    /// missed (another instance that could not publish it). A storage error
+    /// is left to the request itself to answer.
+    async fn recheck(&mut self) -> Result<(), Ending> {
+        match self.auth.recheck_connection(&self.caller).await {
+            Ok(Rechecked::Holds(caller)) => {
+                self.caller = caller;
+                Ok(())
+            }
+            Ok(Rechecked::TokenRetired) => Err(Ending::TokenRotated),
+            Err(AuthError::Unauthenticated) => Err(Ending::TokenRevoked),
+            Err(err) => Ending::from_refusal(&err).map_or(Ok(()), Err),
         }
     }
 
     /// Requests over the socket are activity, recorded at most once per
     /// touch threshold (token use is recorded by re-checking it).
     fn note_activity(&self, last: &mut Timestamp) {
-        if !matches!(self.caller.credential, Credential::Session { .. }) {
+        if !matches!(self.caller.credential(), Credential::Session { .. }) {
             return;
         }
         let now = self.auth.now();
@@ -324,7 +313,7 @@ mod tests {
         clock: TestClock,
         session: NewSession,
         client: Client,
-        _db: TestDb,
+        db: TestDb,
     }
 
     async fn served() -> Served {
@@ -359,7 +348,6 @@ mod tests {
         let connection = Connection {
             auth: auth.clone(),
             caller,
-            bearer: None,
             meta,
             activity_every: Duration::from_mins(1),
             ping_every: Duration::from_mins(10),
@@ -370,7 +358,7 @@ mod tests {
             clock,
             session,
             client: Client { send, heard },
-            _db: db,
+            db,
         }
     }
 
@@ -418,7 +406,10 @@ mod tests {
 
         served
             .auth
-            .as_user(&other)
+            .admit(&other, api::rpc::Method::SessionRevoke, auth::Via::Api)
+            .await
+            .unwrap()
+            .user()
             .revoke_session(
                 SessionRevokeParams {
                     session_id: served.session.signed_in.session_id.clone(),
@@ -432,6 +423,62 @@ mod tests {
             served.client.close_code().await,
             crate::live::CLOSE_CREDENTIAL_ENDED
         );
+    }
+
+    #[tokio::test]
+    async fn an_owner_made_a_member_has_the_socket_closed_for_a_reconnect() {
+        let mut served = served().await;
+        let grace = add_member(&served.auth, &served.session).await;
+
+        served.auth.as_operator().make_owner(&grace).await.unwrap();
+
+        assert_eq!(served.client.close_code().await, CLOSE_RECONNECT);
+    }
+
+    #[tokio::test]
+    async fn a_role_taken_away_unheard_counts_for_the_next_request_on_the_socket() {
+        let mut served = served().await;
+        // Another instance that could not publish the change: nothing is
+        // told to this one, and the socket stays open.
+        let mut conn = served.db.db.acquire_write().await.unwrap();
+        sqlx::query("UPDATE users SET role = 'member'")
+            .execute(&mut *conn)
+            .await
+            .unwrap();
+        drop(conn);
+
+        served
+            .client
+            .request("account_security_get", &serde_json::json!({}));
+
+        let Message::Text(answer) = served.client.next().await else {
+            panic!("no answer");
+        };
+        let answer: serde_json::Value = serde_json::from_str(answer.as_str()).unwrap();
+        assert_eq!(answer["error"]["data"]["code"], "forbidden", "{answer}");
+    }
+
+    /// Ada adds Grace to her account; Grace's email.
+    async fn add_member(auth: &Auth, ada: &NewSession) -> api::EmailAddress {
+        let owner = resolved(auth, &ada.token, Access::Api).await.caller;
+        let admitted = auth
+            .admit(&owner, api::rpc::Method::MemberAdd, auth::Via::Api)
+            .await
+            .unwrap();
+        let grace = api::NewMemberRequest {
+            name: "Grace".into(),
+            email: "grace@example.com".into(),
+            password: Password::new(PASSWORD.into()),
+        };
+        let meta = ClientMeta::new(None, None);
+        let confirmed = admitted.confirmed().unwrap();
+        admitted
+            .owner()
+            .unwrap()
+            .add_member(&confirmed, grace, &meta)
+            .await
+            .unwrap();
+        api::EmailAddress::parse("grace@example.com").unwrap()
     }
 
     #[tokio::test]

@@ -35,3 +35,4 @@ mod second_factor;
 mod security_log;
 mod sessions;
 mod sign_in;
+mod who_may_call;

@@ -322,3 +322,85 @@ async fn removing_and_changing_roles_need_a_recent_password() {
     }
     assert_eq!(role_of(&app, &owner, &bob_id).await, "member");
 }
+
+/// Ada, an owner, and Bob, made an owner by her: their cookies and ids.
+async fn two_owners(app: &TestApp) -> ((String, String), (String, String)) {
+    let ada = app.signed_up(&TestUser::generate()).await;
+    let ada_id = app.user_id_of(&ada).await;
+    let bob = app.added_member(&ada, "Bob").await;
+    let bob = app.logged_in(&bob).await;
+    let bob_id = app.user_id_of(&bob).await;
+    app.rpc_ok(
+        "account_member_role_set",
+        json!({"user_id": bob_id, "role": "owner"}),
+        Cred::Cookie(&ada),
+    )
+    .await;
+    ((ada, ada_id), (bob, bob_id))
+}
+
+#[tokio::test]
+async fn an_owner_made_a_member_has_their_socket_closed_to_reconnect_and_then_acts_as_a_member() {
+    let app = spawn_app().await;
+    let ((ada, ada_id), (bob, _)) = two_owners(&app).await;
+    let mut socket = app.open_socket(Cred::Cookie(&ada), None).await.unwrap();
+    let overview = socket.call("account_security_get", json!({})).await;
+    assert!(overview.get("result").is_some(), "{overview}");
+
+    app.rpc_ok(
+        "account_member_role_set",
+        json!({"user_id": ada_id, "role": "member"}),
+        Cred::Cookie(&bob),
+    )
+    .await;
+
+    let closed = socket.closed(PROMPTLY).await;
+    assert_eq!(closed.code, 4002, "reconnect: {closed:?}");
+    let mut again = app.open_socket(Cred::Cookie(&ada), None).await.unwrap();
+    let refused = again
+        .call("account_sessions_revoke", json!({"scope": "all"}))
+        .await;
+    assert_eq!(refused["error"]["data"]["code"], "forbidden", "{refused}");
+    let bobs = app
+        .rpc_ok("account_session_list", json!({}), Cred::Cookie(&bob))
+        .await;
+    assert_eq!(bobs.as_array().unwrap().len(), 1, "Bob is still signed in");
+}
+
+#[tokio::test]
+async fn an_owner_made_a_member_stops_following_the_accounts_log_at_once() {
+    let app = spawn_app().await;
+    let ((ada, ada_id), (bob, _)) = two_owners(&app).await;
+    let stream = crate::helpers::with_cred(
+        app.client.get(app.url("/api/events?log=true")),
+        Cred::Cookie(&ada),
+    )
+    .send()
+    .await
+    .unwrap();
+    let mut events = crate::live_client::EventStream::of(stream);
+    assert_eq!(events.next_event(PROMPTLY).await.unwrap().name, "session");
+
+    app.rpc_ok(
+        "account_member_role_set",
+        json!({"user_id": ada_id, "role": "member"}),
+        Cred::Cookie(&bob),
+    )
+    .await;
+
+    let mut names = Vec::new();
+    while let Some(event) = events.next_event(PROMPTLY).await {
+        names.push(event.name);
+    }
+    assert_eq!(
+        names.last().map(String::as_str),
+        Some("role_changed"),
+        "the stream ends right after: {names:?}"
+    );
+    let reopened = app
+        .open_events(Cred::Cookie(&ada))
+        .await
+        .next_event(PROMPTLY)
+        .await;
+    assert_eq!(reopened.unwrap().data["role"], "member");
+}

@@ -109,16 +109,31 @@ fn requirement_view(
 /// What the owner is told after a change.
 fn changed_words(set: api::SecondFactorPolicySet) -> String {
     const ON: &str = "Everyone needs two-step sign-in from now on.";
-    match (set.required, set.sessions_ended) {
+    let sessions = match set.sessions_ended {
+        0 => None,
+        1 => Some("1 session".to_owned()),
+        n => Some(format!("{n} sessions")),
+    };
+    let tokens = match set.api_tokens_revoked {
+        0 => None,
+        1 => Some("1 API token".to_owned()),
+        n => Some(format!("{n} API tokens")),
+    };
+    let ended = match (sessions, tokens) {
+        (Some(sessions), Some(tokens)) => Some(format!("{sessions} and {tokens}")),
+        (one, other) => one.or(other),
+    };
+    let (whose, verb) = if set.sessions_ended + set.api_tokens_revoked == 1 {
+        ("someone", "was")
+    } else {
+        ("people", "were")
+    };
+    match (set.required, ended) {
         (false, _) => "Two-step sign-in is up to each person again.".to_owned(),
-        (true, 0) => ON.to_owned(),
-        (true, 1) => format!(
-            "{ON} 1 session of someone without it was ended; they set it up when they sign in \
+        (true, None) => ON.to_owned(),
+        (true, Some(ended)) => format!(
+            "{ON} {ended} of {whose} without it {verb} ended; they set it up when they sign in \
              again."
-        ),
-        (true, n) => format!(
-            "{ON} {n} sessions of people without it were ended; they set it up when they sign \
-             in again."
         ),
     }
 }

@@ -1,7 +1,8 @@
 //! What a signed-in user (or script) does with their own account: see and
 //! end their sessions, manage their API tokens and password, read their
-//! security notices. [`Auth::as_user`] binds the caller once; every action
-//! acts on that caller's account and nobody else's.
+//! security notices. The gate ([`super::Admitted::user`]) binds the
+//! caller once; every action acts on that caller's account and nobody
+//! else's.
 
 mod log;
 mod passkeys;
@@ -12,23 +13,16 @@ mod tokens;
 
 pub(crate) use passkeys::ceremony_ended;
 
-use api::{CredentialKind, NoticeId, SecurityNotice, Verified};
+use api::{CredentialKind, NoticeId, PolicyView, SecurityNotice, Verified};
 
-use super::{Auth, Caller, Credential};
+use super::{Auth, BrowserSession, Caller, Credential};
 use crate::AuthError;
 use crate::notices;
 
 /// The actions of one signed-in caller on their own account.
 pub struct UserActions<'a> {
-    auth: &'a Auth,
-    caller: &'a Caller,
-}
-
-impl Auth {
-    /// The own-account actions of `caller`.
-    pub fn as_user<'a>(&'a self, caller: &'a Caller) -> UserActions<'a> {
-        UserActions { auth: self, caller }
-    }
+    pub(in crate::service) auth: &'a Auth,
+    pub(in crate::service) caller: &'a Caller,
 }
 
 impl UserActions<'_> {
@@ -66,15 +60,30 @@ impl UserActions<'_> {
         verified
     }
 
-    /// The caller's unseen security notices. Reads only.
-    pub async fn security_notices(&self) -> Result<Vec<SecurityNotice>, AuthError> {
-        let (auth, caller) = (self.auth, self.caller);
-        notices::unseen(auth.0.db.reader(), &caller.me.user_id, caller.session_id()).await
+    /// `account_policy_get`: the account's session policy. Reads only.
+    pub async fn policy(&self) -> Result<PolicyView, AuthError> {
+        let policy = self.auth.account_policy(&self.caller.me.account_id).await?;
+        Ok(PolicyView::from(&policy))
     }
 
-    /// The caller has been shown these notices: they are not shown again.
-    /// Returns how many were still unseen.
-    pub async fn acknowledge_security_notices(&self, ids: &[NoticeId]) -> Result<u64, AuthError> {
+    /// `account_notice_list`: the caller's unseen security notices, for
+    /// the person at this browser. Reads only.
+    pub async fn security_notices(
+        &self,
+        session: &BrowserSession<'_>,
+    ) -> Result<Vec<SecurityNotice>, AuthError> {
+        let (auth, caller) = (self.auth, self.caller);
+        notices::unseen(auth.0.db.reader(), &caller.me.user_id, Some(session.id())).await
+    }
+
+    /// `account_notice_acknowledge`: the person at this browser has been
+    /// shown these notices; they are not shown again. Returns how many were
+    /// still unseen.
+    pub async fn acknowledge_security_notices(
+        &self,
+        session: &BrowserSession<'_>,
+        ids: &[NoticeId],
+    ) -> Result<u64, AuthError> {
         // A page shows a handful; more than this is not a page.
         const MOST_AT_ONCE: usize = 100;
         let (auth, caller) = (self.auth, self.caller);
@@ -86,7 +95,7 @@ impl UserActions<'_> {
         let seen = notices::mark_seen(
             &mut tx,
             &caller.me.user_id,
-            caller.session_id(),
+            Some(session.id()),
             ids,
             auth.now(),
         )

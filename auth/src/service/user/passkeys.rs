@@ -14,7 +14,7 @@ use crate::notices::{self, NewNotice};
 use crate::passkey::ceremony::{self, Purpose};
 use crate::passkey::stored::{self, NewPasskey};
 use crate::secret::{ChallengeToken, random_bytes};
-use crate::service::ClientMeta;
+use crate::service::{BrowserSession, ClientMeta, Fresh};
 use crate::{AuthError, second_factor, users};
 
 impl UserActions<'_> {
@@ -27,12 +27,13 @@ impl UserActions<'_> {
 
     /// `account_passkey_register_start`: the options for the browser to
     /// make a new passkey with (none it has already). Needs a browser
-    /// session with the password entered recently.
+    /// session confirmed recently.
     #[tracing::instrument(skip_all, fields(user_id = %self.caller.me.user_id))]
-    pub async fn start_passkey_registration(&self) -> Result<PasskeyCeremony, AuthError> {
+    pub async fn start_passkey_registration(
+        &self,
+        _fresh: &Fresh<'_>,
+    ) -> Result<PasskeyCeremony, AuthError> {
         let (auth, caller) = (self.auth, self.caller);
-        caller.require_session()?;
-        auth.require_recent_password(caller).await?;
         let me = &caller.me;
         let mut tx = auth.0.db.begin_write().await?;
         let existing = stored::of_user(&mut tx, &me.user_id).await?;
@@ -74,11 +75,11 @@ impl UserActions<'_> {
     #[tracing::instrument(skip_all, fields(user_id = %self.caller.me.user_id))]
     pub async fn finish_passkey_registration(
         &self,
+        fresh: &Fresh<'_>,
         params: PasskeyRegisterParams,
         meta: &ClientMeta,
     ) -> Result<PasskeyInfo, AuthError> {
         let (auth, caller) = (self.auth, self.caller);
-        caller.require_session()?;
         let name = PasskeyName::parse(&params.name)?;
         let user_id = &caller.me.user_id;
         let state = auth
@@ -104,7 +105,8 @@ impl UserActions<'_> {
                 "This passkey is registered already.",
             )));
         }
-        self.tell_about_passkeys(&mut tx, format!("added: \"{}\"", name.as_str()))
+        let added = format!("added: \"{}\"", name.as_str());
+        self.tell_about_passkeys(&mut tx, fresh.session(), added)
             .await?;
         tx.commit().await?;
         let event = AuditEvent::new(AuditKind::PasskeyAdded, now, meta)
@@ -120,19 +122,23 @@ impl UserActions<'_> {
         })
     }
 
-    /// `account_passkey_remove`: removes one of the caller's passkeys
-    /// (recent password); `false` for one that is not theirs. Refused for
-    /// their last second factor while the account requires one.
+    /// `account_passkey_remove`: removes one of the caller's passkeys (a
+    /// browser session confirmed recently); `false` for one that is not
+    /// theirs. Refused for their last second factor while the account
+    /// requires one.
     #[tracing::instrument(skip_all, fields(user_id = %self.caller.me.user_id))]
     pub async fn remove_passkey(
         &self,
+        fresh: &Fresh<'_>,
         params: PasskeyRemoveParams,
         meta: &ClientMeta,
     ) -> Result<Revoked, AuthError> {
         let (auth, caller) = (self.auth, self.caller);
-        auth.require_recent_password(caller).await?;
         let user_id = &caller.me.user_id;
         let mut tx = auth.0.db.begin_write().await?;
+        // As turning the app off does, so the two racing cannot leave no
+        // factor where the account requires one.
+        users::lock(&mut tx, user_id).await?;
         if !stored::remove(&mut tx, user_id, &params.passkey_id).await? {
             return Ok(Revoked { revoked: false });
         }
@@ -145,7 +151,7 @@ impl UserActions<'_> {
                 messages::SECOND_FACTOR_REQUIRED,
             )));
         }
-        self.tell_about_passkeys(&mut tx, "removed".to_owned())
+        self.tell_about_passkeys(&mut tx, fresh.session(), "removed".to_owned())
             .await?;
         tx.commit().await?;
         let event = AuditEvent::new(AuditKind::PasskeyRemoved, auth.now(), meta)
@@ -158,9 +164,11 @@ impl UserActions<'_> {
     /// `account_passkey_confirm_start`: the options for the browser to
     /// confirm it is you with one of your passkeys; the answer goes to
     /// [`UserActions::confirm_password`].
-    pub async fn start_passkey_confirmation(&self) -> Result<PasskeyCeremony, AuthError> {
+    pub async fn start_passkey_confirmation(
+        &self,
+        _session: &BrowserSession<'_>,
+    ) -> Result<PasskeyCeremony, AuthError> {
         let (auth, caller) = (self.auth, self.caller);
-        caller.require_session()?;
         auth.start_passkey_ceremony(&caller.me.user_id, Purpose::Confirm)
             .await
     }
@@ -169,11 +177,12 @@ impl UserActions<'_> {
     async fn tell_about_passkeys(
         &self,
         conn: &mut sqlx::AnyConnection,
+        session: &BrowserSession<'_>,
         what: String,
     ) -> Result<(), AuthError> {
         let notice = NewNotice {
             kind: NoticeKind::PasskeyChanged,
-            origin: self.caller.session_id(),
+            origin: Some(session.id()),
             detail: Some(what),
         };
         notices::insert(conn, &self.caller.me.user_id, notice, self.auth.now()).await

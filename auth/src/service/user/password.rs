@@ -11,7 +11,7 @@ use super::UserActions;
 use crate::audit::{AuditEvent, AuditKind};
 use crate::notices::{self, NewNotice};
 use crate::passkey::ceremony::Purpose;
-use crate::service::ClientMeta;
+use crate::service::{BrowserSession, ClientMeta};
 use crate::sessions::Whose;
 use crate::settings::millis;
 use crate::{AuthError, describe_device, second_factor, sessions, tokens, users};
@@ -23,6 +23,7 @@ impl UserActions<'_> {
     #[tracing::instrument(skip_all, fields(user_id = %self.caller.me.user_id))]
     pub async fn change_password(
         &self,
+        session: &BrowserSession<'_>,
         change: PasswordChange,
         meta: &ClientMeta,
     ) -> Result<PasswordChanged, AuthError> {
@@ -30,7 +31,7 @@ impl UserActions<'_> {
         auth.0
             .sign_in_limits
             .check_attempt(meta, Some(caller.me.email.as_str()))?;
-        let current_session = caller.require_session()?;
+        let current_session = session.id();
         change.new_password.check_new("new_password")?;
         if !self.is_own_password(change.current_password).await? {
             return Err(AuthError::WrongPassword);
@@ -84,6 +85,7 @@ impl UserActions<'_> {
     #[tracing::instrument(skip_all, fields(user_id = %self.caller.me.user_id))]
     pub async fn confirm_password(
         &self,
+        session: &BrowserSession<'_>,
         params: PasswordConfirmParams,
         meta: &ClientMeta,
     ) -> Result<PasswordConfirmed, AuthError> {
@@ -91,7 +93,7 @@ impl UserActions<'_> {
         auth.0
             .sign_in_limits
             .check_attempt(meta, Some(caller.me.email.as_str()))?;
-        let session_id = caller.require_session()?;
+        let session_id = session.id();
         let now = auth.now();
         let by = |kind| {
             AuditEvent::new(kind, now, meta)

@@ -10,19 +10,17 @@ use super::UserActions;
 use crate::audit::{AuditEvent, AuditKind};
 use crate::notices::{self, NewNotice};
 use crate::second_factor::{self, RecoveryCodeSet, TotpSecret};
-use crate::service::ClientMeta;
+use crate::service::{BrowserSession, ClientMeta, Fresh};
 use crate::{AuthError, passkey, users};
 
 impl UserActions<'_> {
     /// Starts setting up an authenticator app: a new secret, which signs
     /// nobody in until a code from it is confirmed. Starting again replaces
-    /// a secret never confirmed. Needs a browser session with the password
-    /// entered recently, and no app set up already.
+    /// a secret never confirmed. Needs a browser session confirmed
+    /// recently, and no app set up already.
     #[tracing::instrument(skip_all, fields(user_id = %self.caller.me.user_id))]
-    pub async fn start_totp_setup(&self) -> Result<TotpSetup, AuthError> {
+    pub async fn start_totp_setup(&self, _fresh: &Fresh<'_>) -> Result<TotpSetup, AuthError> {
         let (auth, caller) = (self.auth, self.caller);
-        caller.require_session()?;
-        auth.require_recent_password(caller).await?;
         let secret = TotpSecret::generate()?;
         let mut tx = auth.0.db.begin_write().await?;
         if !second_factor::begin_setup(&mut tx, &caller.me.user_id, &secret, auth.now()).await? {
@@ -44,6 +42,7 @@ impl UserActions<'_> {
     #[tracing::instrument(skip_all, fields(user_id = %self.caller.me.user_id))]
     pub async fn confirm_totp_setup(
         &self,
+        fresh: &Fresh<'_>,
         params: TotpConfirmParams,
         meta: &ClientMeta,
     ) -> Result<RecoveryCodes, AuthError> {
@@ -51,7 +50,6 @@ impl UserActions<'_> {
         auth.0
             .sign_in_limits
             .check_attempt(meta, Some(caller.me.email.as_str()))?;
-        caller.require_session()?;
         let code = OneTimeCode::parse(&params.code)?;
         let user_id = &caller.me.user_id;
         let now = auth.now();
@@ -73,7 +71,8 @@ impl UserActions<'_> {
         }
         let codes = RecoveryCodeSet::generate()?;
         codes.store(&mut tx, user_id).await?;
-        self.tell_other_sessions(&mut tx, "turned on", now).await?;
+        self.tell_other_sessions(&mut tx, fresh.session(), "turned on", now)
+            .await?;
         tx.commit().await?;
         let event = AuditEvent::new(AuditKind::TotpAdded, now, meta)
             .by(&caller.me.account_id, user_id)
@@ -91,6 +90,7 @@ impl UserActions<'_> {
     #[tracing::instrument(skip_all, fields(user_id = %self.caller.me.user_id))]
     pub async fn turn_off_totp(
         &self,
+        session: &BrowserSession<'_>,
         params: TotpTurnOffParams,
         meta: &ClientMeta,
     ) -> Result<SecondFactorStatus, AuthError> {
@@ -98,21 +98,7 @@ impl UserActions<'_> {
         auth.0
             .sign_in_limits
             .check_attempt(meta, Some(caller.me.email.as_str()))?;
-        caller.require_session()?;
         let code = SecondFactorCode::parse(&params.code)?;
-        let last_one = {
-            let mut conn = auth.0.db.reader().acquire().await?;
-            users::second_factor_required_since(&mut conn, &caller.me.account_id)
-                .await?
-                .is_some()
-                && passkey::stored::count(&mut conn, &caller.me.user_id).await? == 0
-        };
-        if last_one {
-            return Err(AuthError::Rejected(ApiError::new(
-                ErrorCode::Conflict,
-                messages::SECOND_FACTOR_REQUIRED,
-            )));
-        }
         if !self.is_own_password(params.password).await? {
             return Err(AuthError::Rejected(ApiError {
                 field: Some("password".into()),
@@ -122,13 +108,28 @@ impl UserActions<'_> {
         let user_id = &caller.me.user_id;
         let now = auth.now();
         let mut tx = auth.0.db.begin_write().await?;
+        // Whether the app is the last factor, asked under the lock that a
+        // passkey's removal takes too, so the two racing cannot leave a
+        // user the account requires a factor of with none.
+        users::lock(&mut tx, user_id).await?;
+        let last_one = users::second_factor_required_since(&mut tx, &caller.me.account_id)
+            .await?
+            .is_some()
+            && passkey::stored::count(&mut tx, user_id).await? == 0;
+        if last_one {
+            return Err(AuthError::Rejected(ApiError::new(
+                ErrorCode::Conflict,
+                messages::SECOND_FACTOR_REQUIRED,
+            )));
+        }
         if !second_factor::accept(&mut tx, user_id, &code, now).await? {
             drop(tx);
             auth.tell_if_code_reused(user_id, &code).await?;
             return Err(AuthError::WrongCode);
         }
         second_factor::remove(&mut tx, user_id).await?;
-        self.tell_other_sessions(&mut tx, "turned off", now).await?;
+        self.tell_other_sessions(&mut tx, session, "turned off", now)
+            .await?;
         tx.commit().await?;
         let event = AuditEvent::new(AuditKind::TotpRemoved, now, meta)
             .by(&caller.me.account_id, user_id)
@@ -138,16 +139,15 @@ impl UserActions<'_> {
     }
 
     /// Makes ten new recovery codes, shown this once; the old ones stop
-    /// working. Needs an authenticator app, and a browser session with the
-    /// password entered recently (signing in counts).
+    /// working. Needs an authenticator app, and a browser session confirmed
+    /// recently (signing in counts).
     #[tracing::instrument(skip_all, fields(user_id = %self.caller.me.user_id))]
     pub async fn renew_recovery_codes(
         &self,
+        _fresh: &Fresh<'_>,
         meta: &ClientMeta,
     ) -> Result<RecoveryCodes, AuthError> {
         let (auth, caller) = (self.auth, self.caller);
-        caller.require_session()?;
-        auth.require_recent_password(caller).await?;
         let user_id = &caller.me.user_id;
         let mut tx = auth.0.db.begin_write().await?;
         if second_factor::app_since(&mut tx, user_id).await?.is_none() {
@@ -172,12 +172,13 @@ impl UserActions<'_> {
     async fn tell_other_sessions(
         &self,
         conn: &mut sqlx::AnyConnection,
+        session: &BrowserSession<'_>,
         what: &str,
         now: api::Timestamp,
     ) -> Result<(), AuthError> {
         let notice = NewNotice {
             kind: NoticeKind::SecondFactorChanged,
-            origin: self.caller.session_id(),
+            origin: Some(session.id()),
             detail: Some(what.to_owned()),
         };
         notices::insert(conn, &self.caller.me.user_id, notice, now).await

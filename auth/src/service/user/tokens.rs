@@ -11,23 +11,22 @@ use crate::AuthError;
 use crate::audit::{AuditEvent, AuditKind};
 use crate::notices::{self, NewNotice};
 use crate::secret::{ApiTokenSecret, random_bytes};
-use crate::service::{Caller, ClientMeta};
+use crate::service::{Caller, ClientMeta, Fresh};
 use crate::tokens::{self, NewToken};
 
 const DAY_MS: i64 = 24 * 60 * 60 * 1000;
 
 impl UserActions<'_> {
     /// `account_token_create`: a new API token, shown once. Needs a browser
-    /// session, so a leaked token cannot mint more. Past the cap, the oldest
-    /// token is revoked in the same transaction.
+    /// session confirmed recently, so a leaked token cannot mint more. Past
+    /// the cap, the oldest token is revoked in the same transaction.
     pub async fn create_token(
         &self,
+        fresh: &Fresh<'_>,
         params: TokenCreateParams,
         meta: &ClientMeta,
     ) -> Result<CreatedToken, AuthError> {
         let (auth, caller) = (self.auth, self.caller);
-        caller.require_session()?;
-        auth.require_recent_password(caller).await?;
         let name = DisplayName::parse(&params.name, "name")?;
         let scope = params.scope.normalized()?;
         let now = auth.now();
@@ -58,7 +57,7 @@ impl UserActions<'_> {
         tokens::insert(&mut tx, &new, now).await?;
         let notice = NewNotice {
             kind: NoticeKind::TokenCreated,
-            origin: caller.session_id(),
+            origin: Some(fresh.session().id()),
             detail: Some(name.as_str().to_owned()),
         };
         notices::insert(&mut tx, &caller.me.user_id, notice, now).await?;
