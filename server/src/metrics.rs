@@ -8,6 +8,7 @@ use std::time::Instant;
 use auth::Db;
 use axum::Router;
 use axum::extract::{MatchedPath, Request, State};
+use axum::http::Method;
 use axum::middleware::Next;
 use axum::response::Response;
 use axum::routing::get;
@@ -57,9 +58,10 @@ async fn render(State((handle, db)): State<(PrometheusHandle, Db)>) -> String {
     handle.render()
 }
 
-/// Counts every request by its route template (never the raw path) and
-/// status, and times it. A request no route matched (a built file, a page
-/// that does not exist) is `unmatched`.
+/// Counts every request by its route template (never the raw path), its
+/// method (never one a client made up) and its status, and times it. A
+/// request no route matched (a built file, a page that does not exist) is
+/// `unmatched`.
 pub async fn count_requests(request: Request, next: Next) -> Response {
     // Braces written as `:name` (`/api/{*rest}` is `/api/:*rest`), which
     // every text-format parser takes.
@@ -67,7 +69,7 @@ pub async fn count_requests(request: Request, next: Next) -> Response {
         || "unmatched".to_owned(),
         |path| path.as_str().replace('{', ":").replace('}', ""),
     );
-    let method = request.method().as_str().to_owned();
+    let method = method_label(request.method());
     let started = Instant::now();
     let response = next.run(request).await;
     let status = response.status().as_u16().to_string();
@@ -78,7 +80,41 @@ pub async fn count_requests(request: Request, next: Next) -> Response {
     response
 }
 
+/// A request's method as a label: one of the methods HTTP defines, or
+/// `other`. Any token is a valid method, so taking it as it came would let
+/// each client add series without end; every label read from a request is
+/// one of a fixed set (the route is its template or `unmatched`).
+fn method_label(method: &Method) -> &'static str {
+    match method.as_str() {
+        "GET" => "GET",
+        "HEAD" => "HEAD",
+        "POST" => "POST",
+        "PUT" => "PUT",
+        "DELETE" => "DELETE",
+        "CONNECT" => "CONNECT",
+        "OPTIONS" => "OPTIONS",
+        "TRACE" => "TRACE",
+        "PATCH" => "PATCH",
+        _ => "other",
+    }
+}
+
 /// One more, or one fewer, open live connection of `credential` kind.
 pub fn live_connections(credential: &'static str, change: f64) {
     metrics::gauge!("latchkey_live_connections", "credential" => credential).increment(change);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_method_label_is_a_method_http_defines_or_other() {
+        let label = |text: &str| method_label(&Method::from_bytes(text.as_bytes()).unwrap());
+
+        assert_eq!(label("GET"), "GET");
+        assert_eq!(label("PATCH"), "PATCH");
+        assert_eq!(label("FOO"), "other");
+        assert_eq!(label("get"), "other", "methods are case-sensitive");
+    }
 }

@@ -1,7 +1,9 @@
 //! Prometheus metrics on their own address.
 
+use std::collections::BTreeSet;
+
 use prometheus_parse::{Scrape, Value as Sample};
-use reqwest::StatusCode;
+use reqwest::{Method, StatusCode};
 
 use crate::helpers::{TestApp, TestUser, spawn_app_with};
 
@@ -74,6 +76,50 @@ async fn a_sign_in_moves_its_counter_and_requests_are_counted_by_route_template(
             .any(|s| s.metric == "latchkey_db_connections"),
         "no pool use"
     );
+}
+
+#[tokio::test]
+async fn requests_with_invented_methods_are_counted_as_other_and_add_no_series() {
+    // Arrange
+    let app = app_with_metrics().await;
+    let known = [
+        "GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH", "other",
+    ];
+
+    // Act: methods nobody defined, one a known method in lower case, on a
+    // route and on no route.
+    for method in ["FOO", "BAR", "get"] {
+        for path in ["/api/auth/login", "/no/such/page"] {
+            let method = Method::from_bytes(method.as_bytes()).unwrap();
+            app.client
+                .request(method, app.url(path))
+                .send()
+                .await
+                .unwrap();
+        }
+    }
+
+    // Assert
+    let scrape = scrape(&app).await;
+    let methods: BTreeSet<&str> = scrape
+        .samples
+        .iter()
+        .filter(|sample| sample.metric == "latchkey_http_requests_total")
+        .filter_map(|sample| sample.labels.get("method"))
+        .collect();
+    assert!(
+        methods.iter().all(|method| known.contains(method)),
+        "methods made up by clients became labels: {methods:?}"
+    );
+    let other = |route| {
+        value(
+            &scrape,
+            "latchkey_http_requests_total",
+            &[("method", "other"), ("route", route)],
+        )
+    };
+    assert!(other("/api/auth/login") >= 3.0);
+    assert!(other("unmatched") >= 3.0);
 }
 
 #[tokio::test]
