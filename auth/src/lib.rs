@@ -33,7 +33,9 @@ pub use closer::ConnectionCloser;
 pub use db::{Backend, Db, DbError, NotReady, Notifications, WriteConn, WriteTx};
 pub use device::describe_device;
 pub use error::AuthError;
-pub use limits::{DEFAULT_ATTEMPTS_PER_EMAIL_HOUR, DEFAULT_ATTEMPTS_PER_IP_MINUTE, SignInLimits};
+pub use limits::{
+    DEFAULT_ATTEMPTS_PER_EMAIL_HOUR, DEFAULT_ATTEMPTS_PER_IP_MINUTE, SignInLimits, limit_key,
+};
 pub use outbox::OutsideWrites;
 pub use passkey::RelyingParty;
 pub use secret::{API_TOKEN_PREFIX, ApiTokenSecret, ChallengeToken, SessionToken, TokenHash};

@@ -100,12 +100,14 @@ impl<C: Clock + Clone> SignInLimits<C> {
     }
 }
 
-/// The per-IP key for an address. An IPv6 user is normally given a whole
+/// The key a client address is limited by: here for signing in, and in
+/// the server for live connections. An IPv6 user is normally given a whole
 /// /64 and can pick any address in it, so a per-address limit would be no
 /// limit: the /64 network is the key. An IPv4-mapped address
 /// (`::ffff:a.b.c.d`, as a dual-stack socket reports IPv4 peers) is the IPv4
 /// client `a.b.c.d` and shares its allowance.
-fn limit_key(ip: IpAddr) -> IpAddr {
+#[must_use]
+pub fn limit_key(ip: IpAddr) -> IpAddr {
     match ip {
         IpAddr::V4(_) => ip,
         IpAddr::V6(v6) => match v6.to_ipv4_mapped() {

@@ -131,7 +131,8 @@ pub struct Config {
     #[arg(long, env = "LATCHKEY_LIVE_PER_CREDENTIAL", default_value_t = 32)]
     pub live_per_credential: usize,
 
-    /// Live connections one client address may hold open at once.
+    /// Live connections one client address (an IPv6 client: its /64
+    /// network) may hold open at once.
     #[arg(long, env = "LATCHKEY_LIVE_PER_ADDRESS", default_value_t = 1024)]
     pub live_per_address: usize,
 

@@ -10,7 +10,7 @@ use std::net::IpAddr;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use api::{AccountId, LiveEvent, RevokeReason, SessionId, TokenId, UserId};
-use auth::{ConnectionCloser, Credential};
+use auth::{ConnectionCloser, Credential, limit_key};
 use tokio::sync::Notify;
 
 /// Notices a connection may fall behind by; one more closes it, for the
@@ -47,7 +47,8 @@ pub struct Owner {
     pub credential: CredentialKey,
     pub user: UserId,
     pub account: AccountId,
-    /// The client's address, when known.
+    /// The client's address, when known. It counts toward the limit of
+    /// its /64 network when it is IPv6 (see [`auth::limit_key`]).
     pub address: Option<IpAddr>,
     /// Whether it is told of new security log entries, and of which.
     pub log: Option<LogView>,
@@ -91,7 +92,8 @@ pub enum LogView {
     Own,
 }
 
-/// How many connections one credential and one client address may hold.
+/// How many connections one credential and one client address (an IPv6
+/// client: its /64 network) may hold.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ConnectionLimits {
     pub per_credential: usize,
@@ -222,6 +224,7 @@ struct Registry {
     by_account: HashMap<AccountId, HashSet<u64>>,
     /// The connections that follow their account's security log.
     log_readers: HashMap<AccountId, HashSet<u64>>,
+    /// By the key the address is limited by: an IPv6 client's /64.
     by_address: HashMap<IpAddr, HashSet<u64>>,
 }
 
@@ -235,10 +238,9 @@ impl Registry {
         if of_credential >= limits.per_credential {
             return Err(TooMany::ForCredential);
         }
-        if owner
-            .address
-            .is_some_and(|address| count(&self.by_address, &address) >= limits.per_address)
-        {
+        if owner.address.is_some_and(|address| {
+            count(&self.by_address, &limit_key(address)) >= limits.per_address
+        }) {
             return Err(TooMany::ForAddress);
         }
         Ok(())
@@ -257,8 +259,8 @@ impl Registry {
         if owner.log.is_some() {
             index(&mut self.log_readers, &owner.account, id);
         }
-        if let Some(address) = &owner.address {
-            index(&mut self.by_address, address, id);
+        if let Some(address) = owner.address {
+            index(&mut self.by_address, &limit_key(address), id);
         }
         self.entries.insert(id, connection);
         id
@@ -274,8 +276,8 @@ impl Registry {
         unindex(&mut self.by_user, &owner.user, id);
         unindex(&mut self.by_account, &owner.account, id);
         unindex(&mut self.log_readers, &owner.account, id);
-        if let Some(address) = &owner.address {
-            unindex(&mut self.by_address, address, id);
+        if let Some(address) = owner.address {
+            unindex(&mut self.by_address, &limit_key(address), id);
         }
         Some(connection)
     }
@@ -685,5 +687,55 @@ mod tests {
             ..by_session(3, 2)
         };
         assert!(hub.register(elsewhere).is_ok());
+    }
+
+    #[test]
+    fn ipv6_addresses_share_the_address_limit_of_their_64_network() {
+        let hub = ConnectionHub::new(ConnectionLimits {
+            per_credential: 100,
+            per_address: 2,
+        });
+        let from = |n: u8, address: &str| Owner {
+            address: Some(address.parse().unwrap()),
+            ..by_session(n, n)
+        };
+        let (first, _a) = hub.register(from(1, "2001:db8:1:2::1")).unwrap();
+        let _b = hub
+            .register(from(2, "2001:db8:1:2:ffff:ffff:ffff:ffff"))
+            .unwrap();
+
+        assert_eq!(
+            hub.register(from(3, "2001:db8:1:2:aaaa::3")).err(),
+            Some(TooMany::ForAddress),
+            "the same /64"
+        );
+        assert!(
+            hub.register(from(4, "2001:db8:1:3::1")).is_ok(),
+            "another /64"
+        );
+        drop(first);
+        assert!(hub.register(from(5, "2001:db8:1:2::5")).is_ok());
+    }
+
+    #[test]
+    fn ipv4_addresses_keep_a_limit_each_and_a_mapped_one_counts_as_itself() {
+        let hub = ConnectionHub::new(ConnectionLimits {
+            per_credential: 100,
+            per_address: 1,
+        });
+        let from = |n: u8, address: &str| Owner {
+            address: Some(address.parse().unwrap()),
+            ..by_session(n, n)
+        };
+        let _a = hub.register(from(1, "203.0.113.7")).unwrap();
+
+        assert!(
+            hub.register(from(2, "203.0.113.8")).is_ok(),
+            "its neighbour"
+        );
+        assert_eq!(
+            hub.register(from(3, "::ffff:203.0.113.7")).err(),
+            Some(TooMany::ForAddress)
+        );
     }
 }

@@ -1,3 +1,4 @@
+use std::net::IpAddr;
 use std::time::Duration;
 
 use reqwest::StatusCode;
@@ -5,9 +6,9 @@ use serde_json::json;
 
 use crate::helpers::{
     Cred, TestUser, assert_api_error, assert_rpc_error, spawn_app, spawn_app_on_real_time,
-    spawn_app_with,
+    spawn_app_with, with_cred,
 };
-use crate::live_client::PROMPTLY;
+use crate::live_client::{EventStream, PROMPTLY};
 
 #[tokio::test]
 async fn the_stream_starts_with_the_session_state_and_the_server_time() {
@@ -358,6 +359,35 @@ async fn one_address_past_its_live_connection_limit_is_refused() {
     let third = app.try_open_events(Cred::Cookie(&cookies[2])).await;
 
     assert_api_error(third, StatusCode::TOO_MANY_REQUESTS, "rate_limited").await;
+}
+
+#[tokio::test]
+async fn streams_from_one_ipv6_64_network_share_its_live_connection_limit() {
+    // Arrange: clients seen through a trusted proxy on loopback.
+    let app = spawn_app_with(|config| {
+        config.live_per_address = 2;
+        config.trusted_proxies = vec![IpAddr::from([127, 0, 0, 1])];
+    })
+    .await;
+    let cookie = app.signed_up(&TestUser::generate()).await;
+    let open_from = |client: &'static str| {
+        with_cred(
+            app.client.get(app.url("/api/events")),
+            Cred::Cookie(&cookie),
+        )
+        .header("x-forwarded-for", client)
+        .send()
+    };
+    let _a = EventStream::of(open_from("2001:db8:1:2::1").await.unwrap());
+    let _b = EventStream::of(open_from("2001:db8:1:2::2").await.unwrap());
+
+    // Act
+    let same_64 = open_from("2001:db8:1:2:aaaa:bbbb:cccc:dddd").await.unwrap();
+    let another_64 = open_from("2001:db8:1:3::1").await.unwrap();
+
+    // Assert
+    assert_api_error(same_64, StatusCode::TOO_MANY_REQUESTS, "rate_limited").await;
+    assert_eq!(another_64.status(), StatusCode::OK);
 }
 
 #[tokio::test]
