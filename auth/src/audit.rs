@@ -19,7 +19,8 @@ use crate::{ClientMeta, ConnectionCloser, Db};
 pub struct AuditEvent {
     pub at: Timestamp,
     pub kind: AuditKind,
-    /// The account it happened in; `None` for a failed sign-in with an unknown email.
+    /// The account it happened in; `None` for a failed sign-in with an
+    /// unknown email, or with a passkey that is not the named user's.
     pub account_id: Option<AccountId>,
     /// Who did it, when known.
     pub actor: Option<UserId>,

@@ -3,6 +3,7 @@
 //! password; and the check both share with confirming it is you.
 
 use api::{ApiError, ErrorCode, PasskeyAssertion, PasskeyCeremony, SignInMethod, UserId};
+use serde_json::json;
 use sqlx::AnyConnection;
 
 use super::{Auth, ClientMeta, NewSession, Opened};
@@ -11,7 +12,7 @@ use crate::passkey::{self, stored};
 use crate::second_factor::challenge::Needs;
 use crate::secret::ChallengeToken;
 use crate::service::user::ceremony_ended;
-use crate::{AuthError, users};
+use crate::{AuditEvent, AuditKind, AuthError, users};
 
 impl Auth {
     /// The options for a passkey-alone sign-in. Nobody is named yet, so
@@ -35,9 +36,9 @@ impl Auth {
     }
 
     /// Signs in with a passkey alone: the browser's answer to
-    /// [`Auth::start_passkey_sign_in`]. A passkey nobody registered, or an
-    /// answer that does not check out, fails like a wrong password and
-    /// counts toward the limits.
+    /// [`Auth::start_passkey_sign_in`]. A passkey that is not one of the
+    /// user the answer names, or an answer that does not check out, fails
+    /// like a wrong password and counts toward the limits.
     #[tracing::instrument(skip_all)]
     pub async fn sign_in_with_passkey(
         &self,
@@ -51,22 +52,21 @@ impl Auth {
         let (claimed, credential_id) = rp.identify(&credential)?;
         let now = self.now();
         let mut tx = self.0.db.begin_write().await?;
-        let found = stored::by_credential(&mut tx, &credential_id)
+        let Some(found) = stored::by_credential(&mut tx, &credential_id)
             .await?
-            .filter(|stored| stored.user_id == claimed);
-        let checked = found.ok_or_else(|| AuthError::PasskeyRefused("not registered".into()));
-        let checked = checked.and_then(|stored| {
-            let used = rp.finish_discoverable(&credential, &state, stored.passkey)?;
-            Ok((stored.id, used))
-        });
-        let (id, checked_key) = match checked {
-            Ok(checked) => checked,
+            .filter(|stored| stored.user_id == claimed)
+        else {
+            drop(tx);
+            return Err(self.unknown_passkey(&claimed, &meta).await);
+        };
+        let checked_key = match rp.finish_discoverable(&credential, &state, found.passkey) {
+            Ok(used) => used,
             Err(err) => {
                 drop(tx);
                 return Err(self.refused_passkey(&claimed, &meta, err).await);
             }
         };
-        stored::record_use(&mut tx, &id, &checked_key, now).await?;
+        stored::record_use(&mut tx, &found.id, &checked_key, now).await?;
         let user = users::find_by_id(self.0.db.reader(), &claimed)
             .await?
             .ok_or(AuthError::InvalidCredentials)?;
@@ -195,8 +195,21 @@ impl Auth {
         stored::record_use(conn, &stored.id, &used, self.now()).await
     }
 
-    /// A passkey-alone sign-in that failed for the user it claims: logged
-    /// as a failed sign-in of theirs when they exist. The error to answer.
+    /// A passkey-alone sign-in whose passkey is not one of the user it
+    /// names: nobody registered it, or another user did. The user handle is
+    /// the client's own word, so the failure goes into no account's log
+    /// (else anyone who knew a user id could fill that account's log); the
+    /// user it named is kept in the entry's detail. The error to answer.
+    async fn unknown_passkey(&self, claimed: &UserId, meta: &ClientMeta) -> AuthError {
+        let detail = json!({ "second_factor": "passkey", "claimed_user": claimed.as_str() });
+        let event = AuditEvent::new(AuditKind::SignInFailed, self.now(), meta).detail(detail);
+        self.0.audit.record(event).await;
+        AuthError::PasskeyRefused("not registered".into())
+    }
+
+    /// A passkey-alone sign-in with a passkey of the user it names whose
+    /// answer did not check out: logged as a failed sign-in of theirs. The
+    /// error to answer.
     async fn refused_passkey(
         &self,
         claimed: &UserId,

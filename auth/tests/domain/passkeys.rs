@@ -14,6 +14,8 @@ use api::{
 };
 use auth::testing::TestAuth;
 use auth::{AuthError, Caller, Clock, SignInStep, Via};
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::json;
 
 use crate::helpers::{
@@ -362,4 +364,89 @@ async fn removing_or_registering_a_passkey_needs_a_browser_session_confirmed_rec
         "{stale_finish:?}"
     );
     assert_eq!(list_passkeys(&t, &me).await.len(), 1, "still there");
+}
+
+/// A passkey-alone answer from the passkey `credential_id` whose user
+/// handle names `user_id`, as any client may send; its signature checks
+/// nothing.
+fn answer_naming(ceremony: &str, user_id: &api::UserId, credential_id: &str) -> PasskeyAssertion {
+    let handle = URL_SAFE_NO_PAD.encode(hex::decode(user_id.as_str()).unwrap());
+    PasskeyAssertion {
+        ceremony: ceremony.to_owned(),
+        credential: json!({
+            "id": credential_id,
+            "rawId": credential_id,
+            "type": "public-key",
+            "response": {
+                "authenticatorData": "",
+                "clientDataJSON": "",
+                "signature": "",
+                "userHandle": handle,
+            },
+        }),
+    }
+}
+
+/// Every failed sign-in logged: its account, target and detail.
+async fn failed_sign_ins(t: &TestAuth) -> Vec<(Option<String>, Option<String>, String)> {
+    sqlx::query_as(
+        "SELECT account_id, target, detail FROM audit_events \
+         WHERE event = 'sign_in_failed' ORDER BY at, id",
+    )
+    .fetch_all(t.db.db.reader())
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn a_passkey_sign_in_naming_another_users_handle_leaves_nothing_in_their_accounts_log() {
+    // Arrange: Ada; Mallory, in an account of her own, with a passkey.
+    let t = test_auth().await;
+    let ada = ada(&t).await;
+    let mallory = signed_up(&t, "mallory@example.com").await;
+    let mallory = caller(&t, &mallory.token).await;
+    with_passkey(&t, &mallory).await;
+    let nobodys = "bm9ib2R5IHJlZ2lzdGVyZWQgdGhpcyBvbmU";
+
+    // Act: answers naming Ada, from Mallory's passkey and from one nobody
+    // registered.
+    for credential_id in [CREDENTIAL_ID, nobodys] {
+        let started = t.auth.start_passkey_sign_in(&meta()).await.unwrap();
+        let answer = answer_naming(&started.ceremony, &ada.me().user_id, credential_id);
+        let refused = t.auth.sign_in_with_passkey(answer, meta()).await;
+        assert!(refused.is_err(), "signed in with {credential_id}");
+    }
+
+    // Assert: logged, in no account.
+    let failed = failed_sign_ins(&t).await;
+    assert_eq!(failed.len(), 2, "{failed:?}");
+    for (account_id, target, detail) in failed {
+        assert_eq!((account_id, target), (None, None), "{detail}");
+        let detail: serde_json::Value = serde_json::from_str(&detail).unwrap();
+        assert_eq!(detail["second_factor"], "passkey");
+        assert_eq!(detail["claimed_user"], ada.me().user_id.as_str());
+    }
+}
+
+#[tokio::test]
+async fn a_failed_passkey_sign_in_with_the_users_own_passkey_is_logged_in_their_account() {
+    let t = test_auth().await;
+    let ada = ada(&t).await;
+    with_passkey(&t, &ada).await;
+    let started = t.auth.start_passkey_sign_in(&meta()).await.unwrap();
+
+    let refused = t
+        .auth
+        .sign_in_with_passkey(
+            answer_naming(&started.ceremony, &ada.me().user_id, CREDENTIAL_ID),
+            meta(),
+        )
+        .await;
+
+    assert!(refused.is_err());
+    let failed = failed_sign_ins(&t).await;
+    assert_eq!(failed.len(), 1, "{failed:?}");
+    let (account_id, target, _) = &failed[0];
+    assert_eq!(account_id.as_deref(), Some(ada.me().account_id.as_str()));
+    assert_eq!(target.as_deref(), Some(ada.me().user_id.as_str()));
 }
