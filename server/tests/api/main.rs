@@ -23,6 +23,7 @@ mod logs;
 mod members;
 mod metrics;
 mod openapi;
+mod openapi_truth;
 mod openrpc;
 mod operator;
 mod pages;
