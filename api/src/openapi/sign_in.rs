@@ -1,0 +1,232 @@
+//! Signing up, in (the password, then a second step) and out; and signing
+//! in with a passkey.
+
+use schemars::SchemaGenerator;
+use serde_json::{Value, json};
+
+use super::{
+    FORM, JSON, Refusals, body, json_body, json_of, redirected, responses, to_json, with_cookie,
+};
+use crate::{
+    LoginCodeRequest, LoginRequest, PasskeyAssertion, PasskeyCeremony, SecondFactorChallenge,
+    SignedIn, SignupRequest,
+};
+
+/// A made-up challenge, for the examples.
+const CHALLENGE: &str = "VGhlIGNoYWxsZW5nZSB0aGUgcGFzc3dvcmQgZ2F2ZQAA";
+
+/// Sign-up, the password and the code steps, and sign-out.
+pub(super) fn paths(g: &mut SchemaGenerator, refused: &Refusals) -> Value {
+    let signed_in = json_of::<SignedIn>(g);
+    let code = json!({"code": "123456", "challenge": CHALLENGE});
+    json!({
+        "/api/auth/signup": {"post": {
+            "summary": "Creates an account with you as its owner, and signs you in.",
+            "requestBody": body::<SignupRequest>(g, &json!({
+                "account_name": "Acme",
+                "name": "Ada Lovelace",
+                "email": "ada@example.com",
+                "password": "correct horse battery staple",
+            })),
+            "responses": responses([
+                ("201", with_cookie(to_json("Signed up and in: the session.", signed_in.clone()))),
+                ("303", redirected("to the security page, signed in (the session cookie is \
+                    set); or back to `/signup?error=CODE` (and `&field=`).")),
+                ("400", refused.bad_body(", or a field is not valid (`field` names it)")),
+                ("403", refused.forbidden("")),
+                ("409", refused.because("An account with this email exists (`conflict`).")),
+                ("413", refused.too_large()),
+                ("429", refused.rate_limited("sign-ups and sign-ins from this address")),
+                ("500", refused.internal()),
+                ("503", refused.busy()),
+            ]),
+        }},
+        "/api/auth/login": {"post": {
+            "summary": "Signs in with an email and password (and `next`, the page of a \
+                protected app to go back to).",
+            "requestBody": body::<LoginRequest>(g, &json!({
+                "email": "ada@example.com",
+                "password": "correct horse battery staple",
+            })),
+            "responses": responses([
+                ("200", to_json("Signed in: the session, and its cookie is set. For a user \
+                    with a second factor, no session yet: the challenge to send with the code \
+                    to `/api/auth/login/code` (with `setup`, the app to set up first, to \
+                    `/api/auth/login/setup`).", json!({JSON: {"schema": {"oneOf": [
+                        g.subschema_for::<SignedIn>(),
+                        g.subschema_for::<SecondFactorChallenge>(),
+                    ]}}}))),
+                ("303", redirected("to `next` or the security page, signed in; to the page \
+                    that asks for the code (`/login/code`, or `/login/setup` to set an app \
+                    up), the sign-in waiting in a cookie; or back to `/login?error=CODE`.")),
+                ("400", refused.bad_body("")),
+                ("401", refused.because("The email or password is wrong (`unauthenticated`), \
+                    the same for an email nobody has.")),
+                ("403", refused.forbidden("")),
+                ("413", refused.too_large()),
+                ("429", refused.rate_limited("sign-in attempts from this address or for this email")),
+                ("500", refused.internal()),
+                ("503", refused.busy()),
+            ]),
+        }},
+        "/api/auth/login/code": {"post": {
+            "summary": "The second step of signing in: a code from the authenticator app, or a \
+                recovery code, for the challenge the password step answered (a browser's form \
+                has it in a cookie).",
+            "requestBody": body::<LoginCodeRequest>(g, &code),
+            "responses": code_step_responses(refused, &signed_in, "/login/code"),
+        }},
+        "/api/auth/login/setup": {"post": {
+            "summary": "The second step of signing in where the account requires a second \
+                factor and the user has none: a code from the app the password step answered \
+                with (`setup`).",
+            "requestBody": body::<LoginCodeRequest>(g, &code),
+            "responses": code_step_responses(refused, &signed_in, "/login/setup"),
+        }},
+        "/api/auth/logout": {"post": {
+            "summary": "Ends this session and clears its cookie. Reads no body; a form post \
+                is redirected.",
+            "requestBody": {
+                "required": false,
+                "content": {
+                    JSON: {"schema": {"type": "object"}, "example": {}},
+                    FORM: {"schema": {"type": "object"}, "example": {}},
+                },
+            },
+            "responses": responses([
+                ("204", with_cookie(json!({"description": "Signed out, or was not signed in: \
+                    the cookie is cleared."}))),
+                ("303", redirected("to `/login`, the cookie cleared.")),
+                ("403", refused.forbidden("")),
+                ("413", refused.too_large()),
+                ("500", refused.because("Ending the session failed (`internal`); the detail is \
+                    in the server's log.")),
+            ]),
+        }},
+    })
+}
+
+/// The answers of a code step (`/api/auth/login/code` or `/setup`), whose
+/// browser page is `page`.
+fn code_step_responses(refused: &Refusals, signed_in: &Value, page: &str) -> Value {
+    responses([
+        (
+            "200",
+            with_cookie(to_json("Signed in: the session.", signed_in.clone())),
+        ),
+        (
+            "303",
+            redirected(&format!(
+                "to `next` or the security page, signed in; back to \
+            `{page}?error=invalid_params` for a wrong code; or to `/login?error=sign_in_expired` \
+            when the sign-in has ended."
+            )),
+        ),
+        (
+            "400",
+            refused.bad_body(", or the code is wrong or was used (`field`: `code`)"),
+        ),
+        (
+            "401",
+            refused.because(
+                "No sign-in waits for this challenge: five minutes went by, \
+            too many codes were wrong, or there was none (`sign_in_expired`).",
+            ),
+        ),
+        ("403", refused.forbidden("")),
+        ("413", refused.too_large()),
+        (
+            "429",
+            refused.rate_limited("sign-in attempts from this address or for this user"),
+        ),
+        ("500", refused.internal()),
+    ])
+}
+
+/// Signing in with a passkey: alone, or as the second step. These take
+/// JSON only, and answer JSON whatever they are sent.
+pub(super) fn passkey_paths(g: &mut SchemaGenerator, refused: &Refusals) -> Value {
+    let ceremony = json_of::<PasskeyCeremony>(g);
+    let landed = json!({JSON: {"schema": {"allOf": [
+        g.subschema_for::<SignedIn>(),
+        {"type": "object", "required": ["landing"], "properties": {
+            "landing": {"type": "string", "description": "The page to go to."},
+        }},
+    ]}}});
+    let answer = json!({
+        "ceremony": "VGhlIGNlcmVtb255IHRoZSBzdGFydCBhbnN3ZXJlZAAA",
+        "credential": {"id": "…", "rawId": "…", "type": "public-key", "response": {}},
+    });
+    let not_checked = ", or the answer does not check out or names a passkey nobody \
+        registered (`field`: `passkey`)";
+    json!({
+        "/api/auth/passkey/start": {"post": {
+            "summary": "Starts signing in with a passkey alone: the options for \
+                `navigator.credentials.get()`, naming nobody. Reads no body.",
+            "responses": responses([
+                ("200", json!({"description": "The ceremony, for five minutes.", "content": ceremony})),
+                ("403", refused.forbidden("")),
+                ("413", refused.too_large()),
+                ("429", refused.rate_limited("sign-in attempts from this address")),
+                ("500", refused.internal()),
+            ]),
+        }},
+        "/api/auth/passkey/finish": {"post": {
+            "summary": "Signs in with the browser's answer to the ceremony (and `next`, the \
+                page of a protected app to go back to).",
+            "requestBody": json_body::<PasskeyAssertion>(g, &answer),
+            "responses": responses([
+                ("200", with_cookie(to_json("Signed in: the session, and `landing`, the page \
+                    to go to.", landed.clone()))),
+                ("400", refused.bad_body(not_checked)),
+                ("401", refused.because("The ceremony is unknown, was answered or ended \
+                    (`sign_in_expired`), or the passkey's user is gone (`unauthenticated`).")),
+                ("403", refused.forbidden("")),
+                ("413", refused.too_large()),
+                ("429", refused.rate_limited("sign-in attempts from this address")),
+                ("500", refused.internal()),
+            ]),
+        }},
+        "/api/auth/login/passkey/start": {"post": {
+            "summary": "The second step of signing in with a passkey instead of a code: the \
+                options for the waiting sign-in's user (its cookie, or `challenge`).",
+            "requestBody": {
+                "required": false,
+                "content": {JSON: {
+                    "schema": {"type": "object", "properties": {"challenge": {
+                        "type": "string",
+                        "description": "The password step's challenge; a browser leaves it \
+                            out, its cookie has it.",
+                    }}},
+                    "example": {"challenge": CHALLENGE},
+                }},
+            },
+            "responses": responses([
+                ("200", json!({"description": "The ceremony, for five minutes.", "content": ceremony})),
+                ("401", refused.because("No sign-in waits for a second step with this \
+                    challenge (`sign_in_expired`).")),
+                ("403", refused.forbidden("")),
+                ("409", refused.because("The user has no passkey (`conflict`).")),
+                ("413", refused.too_large()),
+                ("429", refused.rate_limited("sign-in attempts from this address")),
+                ("500", refused.internal()),
+            ]),
+        }},
+        "/api/auth/login/passkey/finish": {"post": {
+            "summary": "Finishes the waiting sign-in with the passkey's answer (and \
+                `challenge`, for a script).",
+            "requestBody": json_body::<PasskeyAssertion>(g, &answer),
+            "responses": responses([
+                ("200", with_cookie(to_json("Signed in: the session, and `landing`, the page \
+                    to go to.", landed))),
+                ("400", refused.bad_body(not_checked)),
+                ("401", refused.because("No sign-in waits for this challenge, or the \
+                    ceremony is unknown, was answered or ended (`sign_in_expired`).")),
+                ("403", refused.forbidden("")),
+                ("413", refused.too_large()),
+                ("429", refused.rate_limited("sign-in attempts from this address or for this user")),
+                ("500", refused.internal()),
+            ]),
+        }},
+    })
+}
