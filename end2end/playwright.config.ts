@@ -124,3 +124,5 @@ export const reauthLocalhostBaseURL = `http://localhost:${reauthPort}`;
 export const rotatingBaseURL = `http://127.0.0.1:${rotatingPort}`;
 export const nginxBaseURL = `http://127.0.0.1:${proxyPort}`;
 export const caddyBaseURL = `http://127.0.0.1:${caddyPort}`;
+/** The protected app itself, behind neither proxy: for what it recorded. */
+export const appBaseURL = `http://127.0.0.1:${appPort}`;

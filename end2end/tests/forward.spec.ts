@@ -1,5 +1,6 @@
+import http from 'node:http';
 import { test, expect } from './fixtures';
-import { caddyBaseURL, nginxBaseURL } from '../playwright.config';
+import { appBaseURL, caddyBaseURL, nginxBaseURL } from '../playwright.config';
 import { PASSWORD, newPage, rpc, signInViaApi, signUpViaApi, totp, uniqueEmail } from './helpers';
 
 // A tiny app behind nginx and behind Caddy, each protected by the same
@@ -9,6 +10,33 @@ const proxies = [
   { proxy: 'nginx', url: nginxBaseURL },
   { proxy: 'Caddy', url: caddyBaseURL },
 ];
+
+// The app answers 500 to a request that brings one of Latchkey's cookies,
+// and records it: after every test, it has recorded none.
+test.afterEach(async ({ request }) => {
+  const leaks = await (await request.get(`${appBaseURL}/leaks`)).json();
+  expect(leaks, "requests that brought Latchkey's cookies to the app").toEqual([]);
+});
+
+/**
+ * GET `path` with these `Cookie` header lines, sent as they are (no cookie
+ * jar adds or drops one); the status and the body.
+ */
+function getWithCookies(base: string, path: string, cookies: string[]): Promise<{ status: number; body: string }> {
+  const target = new URL(path, base);
+  // Headers as a list are sent as they are; Node adds no Host to them.
+  const headers = ['host', target.host, ...cookies.flatMap((value) => ['cookie', value])];
+  return new Promise((resolve, reject) => {
+    http
+      .get(target, { headers }, (response) => {
+        let body = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk) => (body += chunk));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+      })
+      .on('error', reject);
+  });
+}
 
 for (const { proxy, url } of proxies) {
   test.describe(`behind ${proxy}`, () => {
@@ -79,6 +107,62 @@ for (const { proxy, url } of proxies) {
       await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
       await page.getByRole('button', { name: 'Sign in', exact: true }).click();
       await expect(page).toHaveURL(`${url}/wiki/home`);
+    });
+
+    test('the app never sees Latchkey\'s cookies but does see its own', async ({ page, context }) => {
+      const email = uniqueEmail('wiki-cookies');
+      await signUpViaApi(page.request, email);
+      await context.addCookies([
+        { name: 'app_session', value: 'wiki-1', url },
+        { name: 'theme', value: 'dark', url },
+      ]);
+      const held = (await context.cookies(url)).map((cookie) => cookie.name);
+      expect(held.sort()).toEqual(['app_session', 'session', 'theme']);
+
+      const response = await page.goto('/wiki/page');
+
+      expect(response?.status(), await response?.text()).toBe(200);
+      await expect(page.getByTestId('email')).toHaveText(email);
+      await expect(page.getByTestId('cookies')).toHaveText('app_session theme');
+    });
+
+    test('Latchkey\'s cookies are cut from anywhere in the Cookie header and look-alike names still reach the app', async ({ playwright }) => {
+      const signedIn = await playwright.request.newContext({ baseURL: url });
+      await signUpViaApi(signedIn, uniqueEmail('wiki-header'));
+      const { cookies } = await signedIn.storageState();
+      const token = cookies.find((cookie) => cookie.name === 'session')?.value;
+      expect(token).toBeDefined();
+      const session = `session=${token}`;
+      const waiting = `sign-in=${'c'.repeat(43)}`;
+      // The Cookie lines the browser sends, and the Cookie the app gets.
+      const cases: [string[], string][] = [
+        [[session], ''],
+        [[`${session}; app_session=1`], 'app_session=1'],
+        [[`app_session=1; ${session}`], 'app_session=1'],
+        [[`theme=dark; ${session}; app_session=1`], 'theme=dark; app_session=1'],
+        [[`a=1;${session};b=2`], 'a=1;b=2'],
+        // Latchkey reads a name with spaces around it as that name.
+        [[`a=1; session = ${token}`], 'a=1'],
+        [
+          [`${waiting}; theme=dark; ${session}; __Host-session=x; sessionid=2; __Host-sign-in=y; my-sign-in=3; session_=4; Session=5`],
+          'theme=dark; sessionid=2; my-sign-in=3; session_=4; Session=5',
+        ],
+        // Two Cookie lines, as an HTTP/1.1 client may send.
+        [[`theme=dark; ${session}`, `${waiting}; app_session=1`], 'theme=dark; app_session=1'],
+        // Five runs of them: past four, nginx sends the app no cookies at
+        // all; Caddy cuts every one.
+        [
+          [`${session}; a=1; ${waiting}; b=2; __Host-session=x; c=3; __Host-sign-in=y; d=4; ${session}; e=5`],
+          proxy === 'nginx' ? '' : 'a=1; b=2; c=3; d=4; e=5',
+        ],
+      ];
+
+      for (const [sent, seen] of cases) {
+        const { status, body } = await getWithCookies(url, '/cookies', sent);
+        expect(status, `${sent.join(' | ')}: ${body}`).toBe(200);
+        expect(JSON.parse(body).cookie, sent.join(' | ')).toBe(seen);
+      }
+      await signedIn.dispose();
     });
 
     test('a next pointing at another site is refused', async ({ page, browser }) => {
