@@ -33,8 +33,9 @@ pub(super) fn paths(g: &mut SchemaGenerator, refused: &Refusals) -> Value {
             ]),
         }},
         "/api/account/members": {"post": {
-            "summary": "Owner only (a session or a full-access API token): adds a member with \
-                a first password.",
+            "summary": "Adds a member with a first password: `account_member_add` over REST, \
+                with its requirements (owner only; a session, or an API token whose scope \
+                allows `account_member_add`; a recent confirmation for a session).",
             "security": signed_in(),
             "requestBody": body::<NewMemberRequest>(g, &json!({
                 "name": "Max Member",
@@ -47,8 +48,8 @@ pub(super) fn paths(g: &mut SchemaGenerator, refused: &Refusals) -> Value {
                     `/account/security?error=CODE` (and `&field=`).")),
                 ("400", refused.bad_body(", or a field is not valid (`field` names it)")),
                 ("401", refused.unauthenticated()),
-                ("403", refused.because("Not the owner, or an API token without full access \
-                    (`forbidden`); the password was not entered again lately \
+                ("403", refused.because("Not the owner, or an API token whose scope does not \
+                    allow `account_member_add` (`forbidden`); the password was not entered again lately \
                     (`reauth_required`); or sent by a page of another site (`forbidden`).")),
                 ("409", refused.because("Someone has this email (`conflict`).")),
                 ("413", refused.too_large()),

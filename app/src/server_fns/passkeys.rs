@@ -19,7 +19,7 @@ pub async fn list_passkeys() -> Result<Vec<PasskeyInfo>, ApiError> {
     Ok(admitted.user().list_passkeys().await?)
 }
 
-/// The options for the browser to make a new passkey (recent password).
+/// The options for the browser to make a new passkey.
 #[server(prefix = "/api/fn")]
 pub async fn start_passkey_registration() -> Result<PasskeyCeremony, ApiError> {
     let (auth, caller, _) = acting()?;
@@ -45,7 +45,7 @@ pub async fn finish_passkey_registration(
         .await?)
 }
 
-/// Removes one of the caller's passkeys (recent password).
+/// Removes one of the caller's passkeys.
 #[server(prefix = "/api/fn")]
 pub async fn remove_passkey(passkey_id: PasskeyId) -> Result<Revoked, ApiError> {
     let (auth, caller, meta) = acting()?;

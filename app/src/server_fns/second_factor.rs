@@ -46,7 +46,7 @@ pub async fn renew_recovery_codes() -> Result<RecoveryCodes, ApiError> {
 }
 
 /// Requires a second factor of everyone in the account, or no longer
-/// (owner only, recent password).
+/// (owner only, a browser session confirmed recently).
 #[server(prefix = "/api/fn")]
 pub async fn set_second_factor_required(
     required: bool,
@@ -60,7 +60,7 @@ pub async fn set_second_factor_required(
         .await?)
 }
 
-/// Starts setting up an authenticator app (recent password only).
+/// Starts setting up an authenticator app.
 #[server(prefix = "/api/fn")]
 pub async fn start_totp_setup() -> Result<TotpSetupShown, ApiError> {
     let (auth, caller, _) = acting()?;

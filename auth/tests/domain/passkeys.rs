@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use api::rpc::Method;
 use api::{
-    ApiError, ErrorCode, PasskeyAssertion, PasskeyRegisterParams, PasskeyRemoveParams,
+    ApiError, ErrorCode, PasskeyAssertion, PasskeyRegisterParams, PasskeyRemoveParams, Password,
     PasswordConfirmParams,
 };
 use auth::testing::TestAuth;
@@ -20,7 +20,8 @@ use serde_json::json;
 
 use crate::helpers::{
     PASSWORD, admitted, by_token, caller, confirm_password, login_request, meta, new_token,
-    refused, reset_member_second_factor, second_factor, signed_up, test_auth, with_app,
+    refused, reset_member_second_factor, second_factor, signed_up, test_auth, turn_off_totp,
+    with_app,
 };
 use crate::members::{MEMBER_PASSWORD, member_signed_in};
 
@@ -449,4 +450,35 @@ async fn a_failed_passkey_sign_in_with_the_users_own_passkey_is_logged_in_their_
     let (account_id, target, _) = &failed[0];
     assert_eq!(account_id.as_deref(), Some(ada.me().account_id.as_str()));
     assert_eq!(target.as_deref(), Some(ada.me().user_id.as_str()));
+}
+
+#[tokio::test]
+async fn turning_the_app_off_and_removing_the_passkey_at_once_leave_one_factor_where_required() {
+    let t = test_auth().await;
+    let owner = ada(&t).await;
+    let (_, recovery) = with_app(&t, &owner).await;
+    let id = with_passkey(&t, &owner).await;
+    let admitted_owner = admitted(&t, &owner, Method::SecondFactorPolicySet).await;
+    admitted_owner
+        .owner()
+        .unwrap()
+        .set_second_factor_required(&admitted_owner.fresh().unwrap(), true, &meta())
+        .await
+        .unwrap();
+    let app_off = api::TotpTurnOffParams {
+        password: Password::new(PASSWORD.into()),
+        code: recovery.codes[0].clone(),
+    };
+
+    let (app, passkey) = tokio::join!(
+        turn_off_totp(&t, &owner, app_off),
+        remove_passkey(&t, &owner, PasskeyRemoveParams { passkey_id: id }),
+    );
+
+    assert!(
+        app.is_err() || passkey.is_err(),
+        "both went: the account requires a factor this owner no longer has"
+    );
+    let left = second_factor(&t, &owner).await;
+    assert!(left.totp_since.is_some() || left.passkeys > 0, "{left:?}");
 }
