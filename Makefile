@@ -22,11 +22,12 @@ ifeq ($(CI),true)
 export CARGO_INCREMENTAL := 0
 endif
 
-.PHONY: help run test tools test-deps build build-release wasm-size lint test-rust test-postgres test-e2e clean
+.PHONY: help run test tools test-deps build build-release wasm-size lint docs test-rust test-postgres test-e2e clean
 
 help:
 	@echo "make run        build (release) and serve on http://127.0.0.1:3000 with SQLite"
-	@echo "make test       formatting, lints, unit + integration tests (SQLite and PostgreSQL), browser tests"
+	@echo "make test       formatting, lints, the book, unit + integration tests (SQLite and PostgreSQL), browser tests"
+	@echo "make docs       the guides in docs/ as a book (mdBook), into target/book"
 	@echo "make wasm-size  release build, then the WASM bundle's size"
 	@echo "make bench      ours against tower-sessions + axum-login and bare axum; table into README"
 	@echo "make bench-instances  revoke on one instance -> stream closed on another (PostgreSQL)"
@@ -38,7 +39,7 @@ wasm-size: tools build-release
 run: tools build-release
 	LATCHKEY_DEV=true LATCHKEY_SITE_ROOT=target/site LATCHKEY_METRICS_LISTEN=127.0.0.1:9464 ./target/release/latchkey
 
-test: tools test-deps lint build test-rust test-postgres test-e2e
+test: tools test-deps lint docs build test-rust test-postgres test-e2e
 	@echo "All tests passed."
 
 tools:
@@ -58,6 +59,12 @@ lint:
 	cargo fmt --all --check
 	cargo clippy --workspace --exclude frontend --all-targets --features bench/instances -- -D warnings
 	cargo clippy -p app -p frontend --features app/hydrate --target wasm32-unknown-unknown --target-dir target/front -- -D warnings
+
+# The guides in docs/ as a book, into target/book. Its links and the flags
+# it documents are checked by a test (server/tests/docs.rs), in test-rust.
+docs:
+	@scripts/install-mdbook.sh
+	mdbook build docs
 
 # Unit and integration tests on SQLite.
 test-rust:

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Installs what the tests need besides the build tools, skipping what is
 # already there: Debian's Chromium, PostgreSQL, nginx and Caddy (in front
-# of a protected app in the end-to-end tests), wrk (for `make bench`), and
-# the end-to-end npm packages (without Playwright's own browser download,
-# which cannot work here).
+# of a protected app in the end-to-end tests), wrk (for `make bench`), the
+# end-to-end npm packages (without Playwright's own browser download,
+# which cannot work here), and mdBook (the book `make test` builds).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -28,3 +28,5 @@ if [ ! -d end2end/node_modules/@playwright/test ]; then
   step "installing the end-to-end test packages"
   (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)
 fi
+
+scripts/install-mdbook.sh
