@@ -135,10 +135,13 @@ pub enum NoticeKind {
     /// A code from their authenticator app was sent again after it had
     /// been used: someone may be watching their codes.
     CodeReused,
+    /// The server's operator reset their password and ended everything
+    /// that signed in as them; `detail` says what ended.
+    AccountRecovered,
 }
 
 impl NoticeKind {
-    pub const ALL: [NoticeKind; 7] = [
+    pub const ALL: [NoticeKind; 8] = [
         NoticeKind::SessionTaken,
         NoticeKind::PasswordChanged,
         NoticeKind::TokenCreated,
@@ -146,6 +149,7 @@ impl NoticeKind {
         NoticeKind::SecondFactorChanged,
         NoticeKind::PasskeyChanged,
         NoticeKind::CodeReused,
+        NoticeKind::AccountRecovered,
     ];
 
     pub const fn as_str(self) -> &'static str {
@@ -157,6 +161,7 @@ impl NoticeKind {
             NoticeKind::SecondFactorChanged => "second_factor_changed",
             NoticeKind::PasskeyChanged => "passkey_changed",
             NoticeKind::CodeReused => "code_reused",
+            NoticeKind::AccountRecovered => "account_recovered",
         }
     }
 

@@ -54,8 +54,11 @@ pub struct Database {
 pub enum UsersCommand {
     /// Lists every user with their account, role and live sessions.
     List(Database),
-    /// Gives a user a new random password, printed once, and ends every
-    /// session of theirs; their open pages are signed out at once.
+    /// The way back in after an account was taken over: gives a user a new
+    /// random password, printed once, and ends everything that signed in as
+    /// them: every session and API token (their open pages and sockets
+    /// close at once), their authenticator app and recovery codes, and
+    /// their passkeys. They are told when they sign in.
     ResetPassword {
         email: String,
         #[command(flatten)]

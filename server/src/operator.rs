@@ -77,10 +77,20 @@ async fn users(command: UsersCommand) -> Result<(), OperatorError> {
             );
             println!("  {}", reset.password.expose());
             println!(
-                "Give it to them over a channel you trust; they can change it on the security page. \
-                 {} session(s) ended.",
-                reset.sessions_ended
+                "Give it to them over a channel you trust; they can change it on the security page."
             );
+            println!("Ended, so nothing that signed in as them before works:");
+            println!("  {} session(s)", reset.sessions_ended);
+            println!("  {} API token(s)", reset.api_tokens_revoked);
+            if reset.app_removed {
+                println!(
+                    "  their authenticator app, with {} unused recovery code(s)",
+                    reset.recovery_codes_removed
+                );
+            } else {
+                println!("  no authenticator app (they had none)");
+            }
+            println!("  {} passkey(s)", reset.passkeys_removed);
             session.finish().await
         }
         UsersCommand::MakeOwner { email, database } => {

@@ -88,6 +88,14 @@ fn notice(notice: SecurityNotice) -> impl IntoView {
                  check your passkeys below."
             ),
         ),
+        NoticeKind::AccountRecovered => (
+            "banner warning",
+            format!(
+                "The server's operator reset your password and ended everything that signed \
+                 in as you: {detail}. Set up two-step sign-in and your passkeys again below, and \
+                 make new API tokens where you need them."
+            ),
+        ),
     };
     view! {
         <p class=class role="alert" data-testid="security-notice">

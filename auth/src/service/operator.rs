@@ -12,7 +12,7 @@ use crate::audit::{AuditEvent, AuditKind};
 use crate::notices::{self, NewNotice};
 use crate::secret::random_bytes;
 use crate::sessions::Whose;
-use crate::{AuthError, sessions, users};
+use crate::{AuthError, passkey, second_factor, sessions, tokens, users};
 
 /// A user as `latchkey users list` shows them.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -21,13 +21,51 @@ pub struct ListedUser {
     pub live_sessions: u64,
 }
 
-/// A password the operator set, and what it ended.
+/// A password the operator set, and everything of the user's it ended.
 #[derive(Debug)]
 pub struct PasswordReset {
     pub user: Me,
     /// Shown once; the user should change it after signing in.
     pub password: Password,
     pub sessions_ended: usize,
+    pub api_tokens_revoked: usize,
+    /// Whether the user had an authenticator app set up (it is removed).
+    pub app_removed: bool,
+    /// The app's recovery codes that were still unused (removed with it).
+    pub recovery_codes_removed: usize,
+    pub passkeys_removed: usize,
+}
+
+impl PasswordReset {
+    /// What ended, in words, for the user's notice: "2 sessions, your
+    /// authenticator app and its 10 recovery codes, 1 passkey".
+    fn ended_in_words(&self) -> String {
+        let counted = |count: usize, one: &str, many: &str| match count {
+            0 => None,
+            1 => Some(format!("1 {one}")),
+            count => Some(format!("{count} {many}")),
+        };
+        let app = match (self.app_removed, self.recovery_codes_removed) {
+            (false, _) => None,
+            (true, 0) => Some("your authenticator app".to_owned()),
+            (true, codes) => counted(codes, "recovery code", "recovery codes")
+                .map(|codes| format!("your authenticator app and its {codes}")),
+        };
+        let ended: Vec<String> = [
+            counted(self.sessions_ended, "session", "sessions"),
+            counted(self.api_tokens_revoked, "API token", "API tokens"),
+            app,
+            counted(self.passkeys_removed, "passkey", "passkeys"),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        if ended.is_empty() {
+            "there was nothing else".to_owned()
+        } else {
+            ended.join(", ")
+        }
+    }
 }
 
 /// Whose sessions `latchkey sessions revoke` ends.
@@ -63,8 +101,12 @@ impl OperatorActions<'_> {
             .collect()
     }
 
-    /// Gives the user a new random password, shown once, and ends every
-    /// session of theirs (their live connections close).
+    /// The way back in after an account was taken over: gives the user a
+    /// new random password, shown once; and, in the same transaction, ends
+    /// everything that signed in as them: every session and API token
+    /// (their live connections close), their authenticator app with its
+    /// recovery codes, and their passkeys. The user is told, and it is
+    /// audited as one password change with what ended.
     pub async fn reset_password(&self, email: &EmailAddress) -> Result<PasswordReset, AuthError> {
         let auth = self.auth;
         let user = self.user(email).await?;
@@ -72,25 +114,43 @@ impl OperatorActions<'_> {
         let hash = auth.0.passwords.hash(password.clone()).await?;
         let now = auth.now();
         let reason = RevokeReason::PasswordChanged;
+        let user_id = &user.user_id;
         let mut tx = auth.0.db.begin_write().await?;
-        users::set_password_hash(&mut tx, &user.user_id, &hash).await?;
-        let ended =
-            sessions::revoke_live(&mut tx, Whose::User(&user.user_id), None, reason, now).await?;
-        let notice = NewNotice {
-            kind: NoticeKind::PasswordChanged,
-            origin: None,
-            detail: Some("the server's operator".to_owned()),
-        };
-        notices::insert(&mut tx, &user.user_id, notice, now).await?;
-        tx.commit().await?;
-        let event = operator_event(AuditKind::PasswordChanged, now, &user)
-            .detail(json!({"by": "operator", "sessions_ended": ended.len()}));
-        auth.after_revoke(&ended, reason, event).await;
-        Ok(PasswordReset {
+        users::set_password_hash(&mut tx, user_id, &hash).await?;
+        let ended = sessions::revoke_live(&mut tx, Whose::User(user_id), None, reason, now).await?;
+        let revoked_tokens = tokens::revoke_all_of_user(&mut tx, user_id, now).await?;
+        let app_removed = second_factor::app_since(&mut tx, user_id).await?.is_some();
+        let recovery_codes_removed = second_factor::recovery_codes_left(&mut tx, user_id).await?;
+        second_factor::remove(&mut tx, user_id).await?;
+        let removed = passkey::stored::remove_all(&mut tx, user_id).await?;
+        let passkeys_removed = usize::try_from(removed).unwrap_or(usize::MAX);
+        let reset = PasswordReset {
             sessions_ended: ended.len(),
+            api_tokens_revoked: revoked_tokens.len(),
+            app_removed,
+            recovery_codes_removed,
+            passkeys_removed,
             user,
             password,
-        })
+        };
+        let notice = NewNotice {
+            kind: NoticeKind::AccountRecovered,
+            origin: None,
+            detail: Some(reset.ended_in_words()),
+        };
+        notices::insert(&mut tx, &reset.user.user_id, notice, now).await?;
+        tx.commit().await?;
+        auth.close_tokens(&revoked_tokens);
+        let event = operator_event(AuditKind::PasswordChanged, now, &reset.user).detail(json!({
+            "by": "operator",
+            "sessions_ended": reset.sessions_ended,
+            "api_tokens_revoked": reset.api_tokens_revoked,
+            "authenticator_app_removed": reset.app_removed,
+            "recovery_codes_removed": reset.recovery_codes_removed,
+            "passkeys_removed": reset.passkeys_removed,
+        }));
+        auth.after_revoke(&ended, reason, event).await;
+        Ok(reset)
     }
 
     /// Makes the user their account's only owner (the way back in when

@@ -22,6 +22,7 @@ mod passkeys;
 mod password;
 mod policy;
 mod reauth;
+mod recovery;
 mod required_second_factor;
 mod rotation;
 mod scopes;

@@ -30,7 +30,7 @@ const PASSKEY: &str = include_str!("fixtures/passkey.json");
 const CREDENTIAL_ID: &str = "wiJJrMTd1nzh8TybeOg1t_pqUtfAoP07nOJ0J2IH9WM";
 
 /// Gives `me` the fixture passkey, as a finished registration would.
-async fn with_passkey(t: &TestAuth, me: &Caller) -> api::PasskeyId {
+pub async fn with_passkey(t: &TestAuth, me: &Caller) -> api::PasskeyId {
     let id = api::PasskeyId::from_random_bytes([0x77; 16]);
     let mut conn = t.db.db.acquire_write().await.unwrap();
     sqlx::query(

@@ -136,6 +136,40 @@ pub fn server_binary(db: &TestDb, env: &[(&str, &str)]) -> tokio::process::Comma
     command
 }
 
+/// Runs the operator's command `latchkey ARGS` on the app's database: its
+/// exit status and output.
+pub async fn latchkey(app: &TestApp, args: &[&str]) -> (bool, String, String) {
+    let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_latchkey"))
+        .args(args)
+        .env_clear()
+        .env("DATABASE_URL", &app.db.url)
+        .env("RUST_LOG", "warn")
+        .output()
+        .await
+        .expect("run latchkey");
+    (
+        output.status.success(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+/// The operator resets the user's password (`latchkey users
+/// reset-password`), which needs a server on the real clock: what it
+/// printed, and the password it gave.
+pub async fn reset_by_operator(app: &TestApp, email: &str) -> (String, String) {
+    let (ok, out, err) = latchkey(app, &["users", "reset-password", email]).await;
+    assert!(ok, "{out}{err}");
+    let password = out
+        .lines()
+        .skip_while(|line| !line.starts_with("New password"))
+        .nth(1)
+        .expect("the password on the line after")
+        .trim()
+        .to_owned();
+    (out, password)
+}
+
 /// A client that follows no redirects. Every request, a live stream's
 /// body included, must finish within a minute: a server that stops answering
 /// fails the test with the request named instead of hanging the suite.

@@ -2,26 +2,10 @@
 //! a server that is running: what they end must reach that server at once.
 
 use reqwest::StatusCode;
+use serde_json::json;
 
-use crate::helpers::{Cred, TestApp, TestUser, spawn_app_on_real_time};
+use crate::helpers::{Cred, TestUser, latchkey, reset_by_operator, spawn_app_on_real_time};
 use crate::live_client::PROMPTLY;
-
-/// Runs `latchkey ARGS` on the app's database; its exit status and output.
-async fn latchkey(app: &TestApp, args: &[&str]) -> (bool, String, String) {
-    let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_latchkey"))
-        .args(args)
-        .env_clear()
-        .env("DATABASE_URL", &app.db.url)
-        .env("RUST_LOG", "warn")
-        .output()
-        .await
-        .expect("run latchkey");
-    (
-        output.status.success(),
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-    )
-}
 
 #[tokio::test]
 async fn revoking_a_users_sessions_from_the_command_line_signs_out_their_open_pages() {
@@ -69,16 +53,9 @@ async fn a_reset_password_is_printed_once_signs_in_and_ends_the_old_sessions() {
     let user = TestUser::generate();
     let cookie = app.signed_up(&user).await;
 
-    let (ok, out, err) = latchkey(&app, &["users", "reset-password", &user.email]).await;
+    let (out, new_password) = reset_by_operator(&app, &user.email).await;
 
-    assert!(ok, "{out}{err}");
-    let new_password = out
-        .lines()
-        .skip_while(|line| !line.starts_with("New password"))
-        .nth(1)
-        .expect("the password on the line after")
-        .trim()
-        .to_owned();
+    assert!(out.contains("  1 session(s)"), "{out}");
     let refused = app.get("/api/account/me", Some(&cookie)).await;
     assert_eq!(refused.status(), StatusCode::UNAUTHORIZED);
     let old = app.login(&user).await;
@@ -90,6 +67,86 @@ async fn a_reset_password_is_printed_once_signs_in_and_ends_the_old_sessions() {
         })
         .await;
     assert_eq!(new.status(), StatusCode::OK, "the new password");
+}
+
+#[tokio::test]
+async fn a_reset_revokes_the_users_api_tokens_and_closes_their_sockets_and_the_pages_streams() {
+    // Arrange: a script's socket on an API token, and a page's stream.
+    let app = spawn_app_on_real_time(|_| {}).await;
+    let user = TestUser::generate();
+    let cookie = app.signed_up(&user).await;
+    let (_, token) = app.api_token(&cookie, "deploy script").await;
+    let mut socket = app.open_socket(Cred::Bearer(&token), None).await.unwrap();
+    let verified = socket.call("account_verify", json!({})).await;
+    assert_eq!(verified["result"]["credential"], "api_token");
+    let mut stream = app.open_events(Cred::Cookie(&cookie)).await;
+    stream.next_event(PROMPTLY).await.expect("the first event");
+
+    // Act
+    let (out, _) = reset_by_operator(&app, &user.email).await;
+
+    // Assert
+    let closed = socket.closed(PROMPTLY).await;
+    assert_eq!(
+        (closed.code, closed.reason.as_str()),
+        (4001, "token revoked")
+    );
+    let last = stream.next_event(PROMPTLY).await.expect("a last event");
+    assert_eq!(last.name, "session_revoked");
+    assert_eq!(last.data["reason"], "password_changed");
+    assert_eq!(stream.next_event(PROMPTLY).await, None, "the stream ended");
+    let (status, _) = app
+        .rpc("account_verify", json!({}), Cred::Bearer(&token))
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "the token is revoked");
+    assert!(out.contains("  1 API token(s)"), "{out}");
+}
+
+#[tokio::test]
+async fn a_reset_says_what_it_ended_and_leaves_no_app_or_passkey() {
+    // Arrange: an authenticator app.
+    let app = spawn_app_on_real_time(|_| {}).await;
+    let user = TestUser::generate();
+    let cookie = app.signed_up(&user).await;
+    let setup = app
+        .rpc_ok("account_totp_setup_start", json!({}), Cred::Cookie(&cookie))
+        .await;
+    let secret = setup["secret"].as_str().unwrap();
+    let bytes = base32::decode(base32::Alphabet::Rfc4648 { padding: false }, secret).unwrap();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let code = totp_rs::Builder::new()
+        .with_secret(bytes)
+        .build()
+        .unwrap()
+        .generate(now)
+        .to_string();
+    app.rpc_ok(
+        "account_totp_setup_confirm",
+        json!({"code": code}),
+        Cred::Cookie(&cookie),
+    )
+    .await;
+
+    // Act
+    let (out, _) = reset_by_operator(&app, &user.email).await;
+
+    // Assert
+    let rows: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM totp_factors f JOIN users u ON u.id = f.user_id WHERE u.email = $1",
+    )
+    .bind(&user.email)
+    .fetch_one(app.db.db.reader())
+    .await
+    .unwrap();
+    assert_eq!(rows, 0, "the app is gone");
+    assert!(
+        out.contains("their authenticator app, with 10 unused recovery code(s)"),
+        "{out}"
+    );
+    assert!(out.contains("  0 passkey(s)"), "{out}");
 }
 
 #[tokio::test]
