@@ -26,6 +26,7 @@ pub mod rpc;
 mod scope;
 mod second_factor;
 mod session;
+mod sign_in;
 mod time;
 
 pub use access::{Credentials, Effect, Proof, Requirements, Who};
@@ -61,11 +62,12 @@ pub use probe::{ProbeAnswer, ProbeStatus};
 pub use scope::TokenScope;
 pub use second_factor::{
     LoginCodeRequest, ONE_TIME_CODE_DIGITS, OneTimeCode, RECOVERY_CODE_CHARS, RECOVERY_CODE_COUNT,
-    RecoveryCode, RecoveryCodes, SecondFactorChallenge, SecondFactorCode, SecondFactorPolicySet,
+    RecoveryCode, RecoveryCodes, SecondFactorCode, SecondFactorPolicySet,
     SecondFactorPolicySetParams, SecondFactorStatus, TotpConfirmParams, TotpSetup,
     TotpTurnOffParams, in_fours,
 };
 pub use session::{
     NoticeAcknowledgeParams, NoticeKind, RevokeReason, SecurityNotice, SignInMethod,
 };
+pub use sign_in::{NewPasswordRequest, SignInChallenge, SignInWaitsFor};
 pub use time::{Timestamp, millis};

@@ -138,26 +138,6 @@ pub struct SecondFactorStatus {
     pub passkeys: usize,
 }
 
-/// `POST /api/auth/login` for a user with a second factor, or whose account
-/// requires one: no session yet. Post the code with `challenge` before
-/// `expires_at` to `/api/auth/login/code`, or, when `setup` is there (the
-/// account requires a second factor and the user has none), to
-/// `/api/auth/login/setup` with a code from the app set up with it.
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[derive(Clone, Serialize, Deserialize)]
-pub struct SecondFactorChallenge {
-    pub challenge: String,
-    pub expires_at: Timestamp,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub setup: Option<TotpSetup>,
-}
-
-impl std::fmt::Debug for SecondFactorChallenge {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "SecondFactorChallenge(until {:?})", self.expires_at)
-    }
-}
-
 /// `POST /api/auth/login/code`: a code from the app or a recovery code, for
 /// the sign-in waiting for it. A script sends the `challenge` the password
 /// step answered; a browser's form leaves it out and its cookie carries it.

@@ -21,7 +21,8 @@ pub mod ssr;
 
 use built_files::{hydration_script, stylesheet};
 use pages::{
-    LoginCodePage, LoginPage, LoginSetupPage, NotFound, SecurityLogPage, SecurityPage, SignupPage,
+    LoginCodePage, LoginPage, LoginPasswordPage, LoginSetupPage, NotFound, SecurityLogPage,
+    SecurityPage, SignupPage,
 };
 
 pub use components::PASSKEY_SCRIPT;
@@ -31,7 +32,7 @@ pub use components::PASSKEY_SCRIPT;
 /// sees, and need nothing more. Signed-in pages never link to them in a way
 /// the router could follow (their links go `rel="external"`), so the WASM
 /// never draws them either.
-const PAGES_WITHOUT_WASM: [&str; 3] = ["/login", "/login/code", "/signup"];
+const PAGES_WITHOUT_WASM: [&str; 4] = ["/login", "/login/code", "/login/password", "/signup"];
 
 /// Whether the page at `path` loads the WASM and hydrates.
 pub fn page_loads_wasm(path: &str) -> bool {
@@ -81,6 +82,7 @@ pub fn App() -> impl IntoView {
             <Routes fallback=NotFound>
                 <Route path=path!("/login") view=LoginPage />
                 <Route path=path!("/login/code") view=LoginCodePage />
+                <Route path=path!("/login/password") view=LoginPasswordPage />
                 <Route path=path!("/login/setup") view=LoginSetupPage ssr=SsrMode::Async />
                 <Route path=path!("/signup") view=SignupPage />
                 <Route path=path!("/account/security") view=SecurityPage ssr=SsrMode::Async />
@@ -110,7 +112,13 @@ mod tests {
 
     #[test]
     fn the_sign_in_and_sign_up_pages_load_no_wasm() {
-        for path in ["/login", "/login/", "/login/code", "/signup"] {
+        for path in [
+            "/login",
+            "/login/",
+            "/login/code",
+            "/login/password",
+            "/signup",
+        ] {
             assert!(!page_loads_wasm(path), "{path}");
         }
         for path in [

@@ -53,6 +53,9 @@ pub(crate) struct UserRow {
     #[sqlx(flatten)]
     pub user: UserColumns,
     pub password_hash: String,
+    /// Set while the password is one the server's operator gave: read with
+    /// the hash, so the two always agree.
+    password_must_change_at: Option<i64>,
     idle_timeout_min: Option<i64>,
     absolute_timeout_min: Option<i64>,
 }
@@ -62,13 +65,20 @@ impl UserRow {
     pub fn policy_override(&self) -> Result<Option<SessionPolicy>, AuthError> {
         stored_policy(self.idle_timeout_min, self.absolute_timeout_min)
     }
+
+    /// Whether the user must choose a new password before any session
+    /// opens: the server's operator reset theirs.
+    pub fn password_must_change(&self) -> bool {
+        self.password_must_change_at.is_some()
+    }
 }
 
 macro_rules! select_user {
     ($where:literal) => {
         concat!(
             "SELECT u.id AS user_id, u.account_id, u.role, u.name, u.email, u.password_hash, \
-             a.name AS account_name, a.idle_timeout_min, a.absolute_timeout_min \
+             u.password_must_change_at, a.name AS account_name, a.idle_timeout_min, \
+             a.absolute_timeout_min \
              FROM users u JOIN accounts a ON a.id = u.account_id ",
             $where
         )
@@ -96,17 +106,43 @@ pub(crate) async fn find_by_id(pool: &AnyPool, id: &UserId) -> Result<Option<Use
     )
 }
 
+/// Sets the user's password. `must_change_from` is when the server's
+/// operator set it, for one the user must replace at their next sign-in;
+/// `None` for one of their own, which ends that.
 pub(crate) async fn set_password_hash(
     conn: &mut AnyConnection,
     id: &UserId,
     hash: &str,
+    must_change_from: Option<Timestamp>,
 ) -> Result<(), AuthError> {
-    sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+    sqlx::query("UPDATE users SET password_hash = $1, password_must_change_at = $2 WHERE id = $3")
         .bind(hash)
+        .bind(must_change_from.map(Timestamp::as_millis))
         .bind(id.as_str())
         .execute(conn)
         .await?;
     Ok(())
+}
+
+/// Replaces the password the server's operator gave (`given_hash`) with one
+/// of the user's own; `false`, and nothing changed, when their password is
+/// no longer `given_hash` (the operator reset it again meanwhile).
+pub(crate) async fn replace_given_password(
+    conn: &mut AnyConnection,
+    id: &UserId,
+    given_hash: &str,
+    own_hash: &str,
+) -> Result<bool, AuthError> {
+    let done = sqlx::query(
+        "UPDATE users SET password_hash = $1, password_must_change_at = NULL \
+         WHERE id = $2 AND password_hash = $3 AND password_must_change_at IS NOT NULL",
+    )
+    .bind(own_hash)
+    .bind(id.as_str())
+    .bind(given_hash)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() > 0)
 }
 
 /// The account's policy as stored: its override (`None` when there is

@@ -55,7 +55,8 @@ pub enum UsersCommand {
     /// Lists every user with their account, role and live sessions.
     List(Database),
     /// The way back in after an account was taken over: gives a user a new
-    /// random password, printed once, and ends everything that signed in as
+    /// random password, printed once, which they must replace with their
+    /// own when they sign in with it; and ends everything that signed in as
     /// them: every session and API token (their open pages and sockets
     /// close at once), their authenticator app and recovery codes, and
     /// their passkeys. They are told when they sign in.

@@ -77,7 +77,8 @@ async fn users(command: UsersCommand) -> Result<(), OperatorError> {
             );
             println!("  {}", reset.password.expose());
             println!(
-                "Give it to them over a channel you trust; they can change it on the security page."
+                "Give it to them over a channel you trust. Signing in with it, they must choose \
+                 a password of their own before anything opens."
             );
             println!("Ended, so nothing that signed in as them before works:");
             println!("  {} session(s)", reset.sessions_ended);

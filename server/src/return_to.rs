@@ -91,6 +91,9 @@ pub const LOGIN_CODE: &str = "/login/code";
 /// The sign-in's page for setting up an authenticator app, when the
 /// account requires one.
 pub const LOGIN_SETUP: &str = "/login/setup";
+/// The sign-in's page for choosing a new password, after the server's
+/// operator reset the user's.
+pub const LOGIN_PASSWORD: &str = "/login/password";
 
 #[cfg(test)]
 mod tests {

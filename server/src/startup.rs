@@ -367,20 +367,7 @@ fn router(state: AppState) -> Router {
     // API calls: activity, but the token never rotates.
     let api = Router::new()
         .route("/", get(routes::home))
-        .route("/api/auth/signup", post(routes::auth::signup))
-        .route("/api/auth/login", post(routes::auth::login))
-        .route("/api/auth/login/code", post(routes::auth::login_code))
-        .route("/api/auth/login/setup", post(routes::auth::login_setup))
-        .route(
-            "/api/auth/login/passkey/start",
-            post(routes::passkey::second_step_start),
-        )
-        .route(
-            "/api/auth/login/passkey/finish",
-            post(routes::passkey::second_step_finish),
-        )
-        .route("/api/auth/passkey/start", post(routes::passkey::start))
-        .route("/api/auth/passkey/finish", post(routes::passkey::finish))
+        .merge(sign_in_routes())
         .route("/api/auth/logout", post(routes::auth::logout))
         .route("/api/auth/password", post(routes::auth::change_password))
         .route("/api/account/members", post(routes::account::add_member))
@@ -446,6 +433,29 @@ fn router(state: AppState) -> Router {
         )
         .layer(axum::middleware::from_fn(middleware::request_id))
         .with_state(state)
+}
+
+/// Signing up and in: the password, then each step that may follow it.
+fn sign_in_routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/auth/signup", post(routes::auth::signup))
+        .route("/api/auth/login", post(routes::auth::login))
+        .route("/api/auth/login/code", post(routes::auth::login_code))
+        .route("/api/auth/login/setup", post(routes::auth::login_setup))
+        .route(
+            "/api/auth/login/password",
+            post(routes::auth::login_password),
+        )
+        .route(
+            "/api/auth/login/passkey/start",
+            post(routes::passkey::second_step_start),
+        )
+        .route(
+            "/api/auth/login/passkey/finish",
+            post(routes::passkey::second_step_finish),
+        )
+        .route("/api/auth/passkey/start", post(routes::passkey::start))
+        .route("/api/auth/passkey/finish", post(routes::passkey::finish))
 }
 
 /// Routes with no caller: probes (so neither activity nor limits), what the

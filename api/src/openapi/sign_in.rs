@@ -1,5 +1,5 @@
-//! Signing up, in (the password, then a second step) and out; and signing
-//! in with a passkey.
+//! Signing up, in (the password, then a second step or a new password)
+//! and out; and signing in with a passkey.
 
 use schemars::SchemaGenerator;
 use serde_json::{Value, json};
@@ -8,18 +8,18 @@ use super::{
     FORM, JSON, Refusals, body, json_body, json_of, redirected, responses, to_json, with_cookie,
 };
 use crate::{
-    LoginCodeRequest, LoginRequest, PasskeyAssertion, PasskeyCeremony, SecondFactorChallenge,
-    SignedIn, SignupRequest,
+    LoginCodeRequest, LoginRequest, NewPasswordRequest, PasskeyAssertion, PasskeyCeremony,
+    SignInChallenge, SignedIn, SignupRequest,
 };
 
 /// A made-up challenge, for the examples.
 const CHALLENGE: &str = "VGhlIGNoYWxsZW5nZSB0aGUgcGFzc3dvcmQgZ2F2ZQAA";
 
-/// Sign-up, the password and the code steps, and sign-out.
+/// Sign-up, the password, code and new-password steps, and sign-out.
 pub(super) fn paths(g: &mut SchemaGenerator, refused: &Refusals) -> Value {
     let signed_in = json_of::<SignedIn>(g);
     let code = json!({"code": "123456", "challenge": CHALLENGE});
-    json!({
+    let mut paths = json!({
         "/api/auth/signup": {"post": {
             "summary": "Creates an account with you as its owner, and signs you in.",
             "requestBody": body::<SignupRequest>(g, &json!({
@@ -49,16 +49,17 @@ pub(super) fn paths(g: &mut SchemaGenerator, refused: &Refusals) -> Value {
                 "password": "correct horse battery staple",
             })),
             "responses": responses([
-                ("200", to_json("Signed in: the session, and its cookie is set. For a user \
-                    with a second factor, no session yet: the challenge to send with the code \
-                    to `/api/auth/login/code` (with `setup`, the app to set up first, to \
-                    `/api/auth/login/setup`).", json!({JSON: {"schema": {"oneOf": [
-                        g.subschema_for::<SignedIn>(),
-                        g.subschema_for::<SecondFactorChallenge>(),
-                    ]}}}))),
+                ("200", to_json("Signed in: the session, and its cookie is set. Or no session \
+                    yet: the challenge to send with the next step, which `waits_for` names: \
+                    the code of the user's second factor (`code`, to \
+                    `/api/auth/login/code`), a code from the app in `setup` where the account \
+                    requires one (`setup`, to `/api/auth/login/setup`), or a password of the \
+                    user's own after the server's operator reset theirs (`new_password`, to \
+                    `/api/auth/login/password`).", signed_in_or_waiting(g))),
                 ("303", redirected("to `next` or the security page, signed in; to the page \
-                    that asks for the code (`/login/code`, or `/login/setup` to set an app \
-                    up), the sign-in waiting in a cookie; or back to `/login?error=CODE`.")),
+                    that asks for the next step (`/login/code`, `/login/setup` to set an app \
+                    up, or `/login/password` to choose a new password), the sign-in waiting \
+                    in a cookie; or back to `/login?error=CODE`.")),
                 ("400", refused.bad_body("")),
                 ("401", refused.because("The email or password is wrong (`unauthenticated`), \
                     the same for an email nobody has.")),
@@ -103,7 +104,52 @@ pub(super) fn paths(g: &mut SchemaGenerator, refused: &Refusals) -> Value {
                     in the server's log.")),
             ]),
         }},
-    })
+    });
+    paths["/api/auth/login/password"] = new_password_step(g, refused);
+    paths
+}
+
+/// The step of signing in after the server's operator reset the password.
+fn new_password_step(g: &mut SchemaGenerator, refused: &Refusals) -> Value {
+    json!({"post": {
+        "summary": "The step of signing in after the server's operator reset your \
+            password: a password of your own (the same length rules as everywhere, and not \
+            the one the operator gave), for the challenge the password step answered (a \
+            browser's form has it in a cookie). It replaces the operator's, and the sign-in \
+            goes on as any would.",
+        "requestBody": body::<NewPasswordRequest>(g, &json!({
+            "new_password": "a password of my very own",
+            "challenge": CHALLENGE,
+        })),
+        "responses": responses([
+            ("200", to_json("Signed in: the session, and its cookie is set. Where the \
+                account requires a second factor, no session yet: the challenge of the \
+                next step (`waits_for`: `setup`).", signed_in_or_waiting(g))),
+            ("303", redirected("to `next` or the security page, signed in; to \
+                `/login/setup` where the account requires a second factor; back to \
+                `/login/password?error=CODE` (`invalid_params&field=new_password` for a \
+                password refused); or to `/login?error=sign_in_expired` when the sign-in has \
+                ended.")),
+            ("400", refused.bad_body(", or the new password is too short, too long, or \
+                the one the operator gave (`field`: `new_password`)")),
+            ("401", refused.because("No sign-in waits for a new password with this \
+                challenge: five minutes went by, too many passwords were refused, or there \
+                was none (`sign_in_expired`).")),
+            ("403", refused.forbidden("")),
+            ("413", refused.too_large()),
+            ("429", refused.rate_limited("sign-in attempts from this address or for this user")),
+            ("500", refused.internal()),
+            ("503", refused.busy()),
+        ]),
+    }})
+}
+
+/// A JSON answer that is a session, or a sign-in waiting for its next step.
+fn signed_in_or_waiting(g: &mut SchemaGenerator) -> Value {
+    json!({JSON: {"schema": {"oneOf": [
+        g.subschema_for::<SignedIn>(),
+        g.subschema_for::<SignInChallenge>(),
+    ]}}})
 }
 
 /// The answers of a code step (`/api/auth/login/code` or `/setup`), whose

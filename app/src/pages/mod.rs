@@ -2,6 +2,7 @@
 
 mod login;
 mod login_code;
+mod login_password;
 mod login_setup;
 mod not_found;
 mod security;
@@ -10,6 +11,7 @@ mod signup;
 
 pub use login::LoginPage;
 pub use login_code::LoginCodePage;
+pub use login_password::LoginPasswordPage;
 pub use login_setup::LoginSetupPage;
 pub use not_found::NotFound;
 pub use security::SecurityPage;

@@ -1,4 +1,5 @@
-//! Sign-ins waiting for their second factor (`sign_in_challenges`).
+//! Sign-ins waiting for their next step after the password
+//! (`sign_in_challenges`): a second factor, or a new password.
 
 use api::{Timestamp, UserId};
 use sqlx::{AnyConnection, AnyPool};
@@ -7,7 +8,8 @@ use crate::AuthError;
 use crate::error::corrupt;
 use crate::secret::TokenHash;
 
-/// Wrong codes a challenge survives; the next one ends it.
+/// Wrong codes (or refused new passwords) a challenge survives; the next
+/// one ends it.
 pub(crate) const MAX_FAILURES: i64 = 5;
 
 /// What a waiting sign-in needs before it becomes a session.
@@ -17,6 +19,8 @@ pub(crate) enum Needs {
     Code,
     /// An authenticator app set up: the user's account requires one.
     Setup,
+    /// A password of the user's own: the server's operator reset theirs.
+    NewPassword,
 }
 
 impl Needs {
@@ -24,6 +28,7 @@ impl Needs {
         match self {
             Needs::Code => "code",
             Needs::Setup => "setup",
+            Needs::NewPassword => "new_password",
         }
     }
 }
@@ -101,7 +106,8 @@ pub(crate) async fn take(conn: &mut AnyConnection, token: &TokenHash) -> Result<
     Ok(deleted.rows_affected() == 1)
 }
 
-/// Counts a wrong code against a challenge, and ends it past the limit.
+/// Counts a wrong code (or a refused new password) against a challenge,
+/// and ends it past the limit.
 pub(crate) async fn count_failure(
     conn: &mut AnyConnection,
     token: &TokenHash,

@@ -4,7 +4,8 @@
 //!
 //! - a visitor proves who they are: [`Auth::signup`] (`credentials`),
 //!   [`Auth::login`] and, with a second factor, [`Auth::complete_sign_in`]
-//!   (`sign_in`);
+//!   (`sign_in`); after the operator reset their password, they choose a
+//!   new one first: [`Auth::sign_in_with_new_password`] (`new_password`);
 //! - the transport resolves a request's credential: [`Auth::authenticate`]
 //!   and the live-connection checks (`resolve`);
 //! - the transport asks whether the caller may call an action:
@@ -22,6 +23,7 @@ mod credentials;
 mod gate;
 mod maintenance;
 mod members;
+mod new_password;
 mod operator;
 mod owner;
 mod passkey_sign_in;

@@ -25,7 +25,7 @@ pub struct ListedUser {
 #[derive(Debug)]
 pub struct PasswordReset {
     pub user: Me,
-    /// Shown once; the user should change it after signing in.
+    /// Shown once; signing in with it, the user must choose their own.
     pub password: Password,
     pub sessions_ended: usize,
     pub api_tokens_revoked: usize,
@@ -102,7 +102,8 @@ impl OperatorActions<'_> {
     }
 
     /// The way back in after an account was taken over: gives the user a
-    /// new random password, shown once; and, in the same transaction, ends
+    /// new random password, shown once, which they must replace with their
+    /// own when they sign in with it; and, in the same transaction, ends
     /// everything that signed in as them: every session and API token
     /// (their live connections close), their authenticator app with its
     /// recovery codes, and their passkeys. The user is told, and it is
@@ -116,7 +117,7 @@ impl OperatorActions<'_> {
         let reason = RevokeReason::PasswordChanged;
         let user_id = &user.user_id;
         let mut tx = auth.0.db.begin_write().await?;
-        users::set_password_hash(&mut tx, user_id, &hash).await?;
+        users::set_password_hash(&mut tx, user_id, &hash, Some(now)).await?;
         let ended = sessions::revoke_live(&mut tx, Whose::User(user_id), None, reason, now).await?;
         let revoked_tokens = tokens::revoke_all_of_user(&mut tx, user_id, now).await?;
         let app_removed = second_factor::app_since(&mut tx, user_id).await?.is_some();
@@ -143,6 +144,7 @@ impl OperatorActions<'_> {
         auth.close_tokens(&revoked_tokens);
         let event = operator_event(AuditKind::PasswordChanged, now, &reset.user).detail(json!({
             "by": "operator",
+            "must_change_at_sign_in": true,
             "sessions_ended": reset.sessions_ended,
             "api_tokens_revoked": reset.api_tokens_revoked,
             "authenticator_app_removed": reset.app_removed,

@@ -1,12 +1,15 @@
 //! Signing in: the password, then, for a user with a second factor, a code
-//! that turns the waiting sign-in into a session. The sign-in rate limits
-//! are inside, so no transport can forget them.
+//! that turns the waiting sign-in into a session (after the server's
+//! operator reset the password, a new one of the user's own comes first:
+//! `new_password`). The sign-in rate limits are inside, so no transport can
+//! forget them.
 
 use api::{
     EmailAddress, LoginRequest, Me, NoticeKind, OneTimeCode, RevokeReason, SecondFactorCode,
     SignInMethod, Timestamp, TotpSetup,
 };
 use serde_json::json;
+use sqlx::AnyConnection;
 
 use super::{Auth, ClientMeta, NewSession, Opened};
 use crate::audit::{AuditEvent, AuditKind};
@@ -17,7 +20,7 @@ use crate::secret::{ChallengeToken, TokenHash};
 use crate::users::{self, UserRow};
 use crate::{AuthError, WriteTx, describe_device, sessions};
 
-/// How long a sign-in waits for its second factor.
+/// How long a sign-in waits for its next step.
 const CHALLENGE_LIFETIME_MS: i64 = 5 * 60 * 1000;
 
 /// A user whose email and password were just verified, not signed in yet;
@@ -34,6 +37,9 @@ pub enum SignInStep {
     /// The user's account requires a second factor and they have none:
     /// setting up this authenticator app comes next, with the challenge.
     SetupRequired(Challenge, TotpSetup),
+    /// The server's operator reset the user's password: a new one of their
+    /// own comes next, with the challenge ([`Auth::sign_in_with_new_password`]).
+    NewPasswordRequired(Challenge),
 }
 
 impl SignInStep {
@@ -41,7 +47,9 @@ impl SignInStep {
     pub fn session(self) -> Option<NewSession> {
         match self {
             SignInStep::Session(session) => Some(session),
-            SignInStep::SecondFactor(_) | SignInStep::SetupRequired(..) => None,
+            SignInStep::SecondFactor(_)
+            | SignInStep::SetupRequired(..)
+            | SignInStep::NewPasswordRequired(_) => None,
         }
     }
 }
@@ -75,8 +83,8 @@ pub(super) async fn waiting_user(
         .ok_or(AuthError::SignInExpired)
 }
 
-/// A sign-in waiting for its second factor: not a session, it opens
-/// nothing but the form for the code.
+/// A sign-in waiting for its next step: not a session, it opens nothing
+/// but the form for that step.
 #[derive(Debug)]
 pub struct Challenge {
     pub token: ChallengeToken,
@@ -143,9 +151,11 @@ impl Auth {
     }
 
     /// The second half of signing in with a password: a session, or, for a
-    /// user with a second factor, the sign-in that waits for its code. It
-    /// fails like a wrong password when the password changed after it was
-    /// checked, so a sign-in racing a password change never outlives it.
+    /// user with a second factor, the sign-in that waits for its code; for a
+    /// user whose password the server's operator reset, the sign-in that
+    /// waits for a new one of their own. It fails like a wrong password
+    /// when the password changed after it was checked, so a sign-in racing
+    /// a password change never outlives it.
     #[tracing::instrument(skip_all)]
     pub async fn after_password(
         &self,
@@ -153,37 +163,50 @@ impl Auth {
         meta: ClientMeta,
     ) -> Result<SignInStep, AuthError> {
         let CheckedPassword(user) = checked;
-        let now = self.now();
         let me = user.user.me()?;
         let mut tx = self.0.db.begin_write().await?;
+        if user.password_must_change() {
+            let challenge = self
+                .wait_for(&mut tx, &me, Needs::NewPassword, &user.password_hash)
+                .await?;
+            tx.commit().await?;
+            return Ok(SignInStep::NewPasswordRequired(challenge));
+        }
         // The account's rule as it is now, not as it was when the password
         // check began: the lock makes an owner turning it on wait for this
         // sign-in, or this sign-in for the owner, so a password-only
         // session never opens after the rule was turned on.
         users::lock_account(&mut tx, &me.account_id).await?;
+        self.next_step(tx, &user, &user.password_hash, &meta).await
+    }
+
+    /// What a sign-in whose password (`checked_hash`) is right does next,
+    /// inside `tx`, which holds the lock on the user's account: the code of
+    /// the user's second factor, an app set up where the account requires
+    /// one and the user has none, or else a session. Commits.
+    pub(super) async fn next_step(
+        &self,
+        mut tx: WriteTx,
+        user: &UserRow,
+        checked_hash: &str,
+        meta: &ClientMeta,
+    ) -> Result<SignInStep, AuthError> {
+        let now = self.now();
+        let me = user.user.me()?;
         let required = users::second_factor_required_since(&mut tx, &me.account_id)
             .await?
             .is_some();
-        let has_factor = second_factor::has_any(&mut tx, &me.user_id).await?;
-        if has_factor || required {
-            let token = ChallengeToken::generate()?;
-            let expires_at = now.plus_millis(CHALLENGE_LIFETIME_MS);
-            let waiting = challenge::NewChallenge {
-                token: &token.hash(),
-                user_id: &me.user_id,
-                checked_hash: &user.password_hash,
-                needs: if has_factor {
-                    Needs::Code
-                } else {
-                    Needs::Setup
-                },
-            };
-            challenge::insert(&mut tx, &waiting, now, expires_at).await?;
-            let challenge = Challenge { token, expires_at };
-            if has_factor {
-                tx.commit().await?;
-                return Ok(SignInStep::SecondFactor(challenge));
-            }
+        if second_factor::has_any(&mut tx, &me.user_id).await? {
+            let challenge = self
+                .wait_for(&mut tx, &me, Needs::Code, checked_hash)
+                .await?;
+            tx.commit().await?;
+            return Ok(SignInStep::SecondFactor(challenge));
+        }
+        if required {
+            let challenge = self
+                .wait_for(&mut tx, &me, Needs::Setup, checked_hash)
+                .await?;
             let secret = TotpSecret::generate()?;
             second_factor::begin_setup(&mut tx, &me.user_id, &secret, now).await?;
             tx.commit().await?;
@@ -194,14 +217,34 @@ impl Auth {
             return Ok(SignInStep::SetupRequired(challenge, setup));
         }
         let opened = Opened {
-            meta: &meta,
+            meta,
             method: SignInMethod::Password,
             now,
         };
-        let session = self
-            .open_session(tx, &user, &user.password_hash, opened)
-            .await?;
+        let session = self.open_session(tx, user, checked_hash, opened).await?;
         Ok(SignInStep::Session(session))
+    }
+
+    /// Keeps a sign-in of `me` waiting, for five minutes, for what it
+    /// `needs` next, with the password hash it was checked against.
+    async fn wait_for(
+        &self,
+        conn: &mut AnyConnection,
+        me: &Me,
+        needs: Needs,
+        checked_hash: &str,
+    ) -> Result<Challenge, AuthError> {
+        let now = self.now();
+        let token = ChallengeToken::generate()?;
+        let expires_at = now.plus_millis(CHALLENGE_LIFETIME_MS);
+        let waiting = challenge::NewChallenge {
+            token: &token.hash(),
+            user_id: &me.user_id,
+            checked_hash,
+            needs,
+        };
+        challenge::insert(conn, &waiting, now, expires_at).await?;
+        Ok(Challenge { token, expires_at })
     }
 
     /// Finishes a sign-in that waits for its second factor: `code` is a

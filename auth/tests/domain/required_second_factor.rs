@@ -18,7 +18,7 @@ use crate::members::{MEMBER_PASSWORD, member_signed_in};
 
 /// Ada, the owner, with an authenticator app, and Max, a member without
 /// one, signed in.
-async fn owner_with_app_and_member(t: &TestAuth) -> (Caller, Caller) {
+pub async fn owner_with_app_and_member(t: &TestAuth) -> (Caller, Caller) {
     let session = signed_up(t, "ada@example.com").await;
     let owner = caller(t, &session.token).await;
     with_app(t, &owner).await;
@@ -27,7 +27,7 @@ async fn owner_with_app_and_member(t: &TestAuth) -> (Caller, Caller) {
     (owner, member)
 }
 
-async fn require(t: &TestAuth, owner: &Caller, required: bool) -> Result<u64, AuthError> {
+pub async fn require(t: &TestAuth, owner: &Caller, required: bool) -> Result<u64, AuthError> {
     Ok(require_set(t, owner, required).await?.sessions_ended)
 }
 

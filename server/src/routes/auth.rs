@@ -1,11 +1,11 @@
-//! `POST /api/auth/{signup,login,login/code,login/setup,logout}`: JSON bodies or HTML
-//! form posts. JSON gets JSON back; a form post is redirected to the next page, or back
-//! to its own page with `?error=CODE`.
+//! `POST /api/auth/{signup,login,login/code,login/setup,login/password,logout}`: JSON
+//! bodies or HTML form posts. JSON gets JSON back; a form post is redirected to the next
+//! page, or back to its own page with `?error=CODE`.
 
 use api::rpc::Method;
 use api::{
-    ApiError, ErrorCode, LoginCodeRequest, LoginRequest, PasswordChange, PasswordChanged,
-    SecondFactorChallenge, SignupRequest, TotpSetup,
+    ApiError, ErrorCode, LoginCodeRequest, LoginRequest, NewPasswordRequest, PasswordChange,
+    PasswordChanged, SignInChallenge, SignInWaitsFor, SignupRequest, TotpSetup,
 };
 use auth::{
     Auth, AuthError, Authentication, Caller, Challenge, ChallengeToken, ClientMeta, NewSession,
@@ -19,7 +19,7 @@ use serde::Deserialize;
 
 use crate::error::HttpError;
 use crate::extract::{Client, Reply, SignedIn, Submission, client_meta};
-use crate::return_to::{LOGIN, LOGIN_CODE, LOGIN_SETUP, ReturnTo};
+use crate::return_to::{LOGIN, LOGIN_CODE, LOGIN_PASSWORD, LOGIN_SETUP, ReturnTo};
 use crate::state::AppState;
 
 /// Where a browser lands after signing in.
@@ -72,19 +72,28 @@ pub async fn login(
         Err(err) => Err(err),
     };
     match result {
-        Ok(SignInStep::Session(session)) => {
-            let landing = back.as_ref().map_or(HOME, ReturnTo::as_str);
-            signed_in(&state, reply, StatusCode::OK, &session, landing)
-        }
-        Ok(SignInStep::SecondFactor(challenge)) => {
-            let next = Waiting::Code;
-            second_factor_asked(&state, reply, (challenge, None), next, back.as_ref())
-        }
-        Ok(SignInStep::SetupRequired(challenge, setup)) => {
-            let next = Waiting::Setup;
-            second_factor_asked(&state, reply, (challenge, Some(setup)), next, back.as_ref())
-        }
+        Ok(step) => stepped(&state, reply, step, back.as_ref()),
         Err(err) => failed(reply, err, &on_page(LOGIN, back.as_ref())),
+    }
+}
+
+/// Answers a sign-in that took a step: the session, or what it waits for
+/// next.
+fn stepped(state: &AppState, reply: Reply, step: SignInStep, back: Option<&ReturnTo>) -> Response {
+    match step {
+        SignInStep::Session(session) => {
+            let landing = back.map_or(HOME, ReturnTo::as_str);
+            signed_in(state, reply, StatusCode::OK, &session, landing)
+        }
+        SignInStep::SecondFactor(challenge) => {
+            asked(state, reply, (challenge, None), Waiting::Code, back)
+        }
+        SignInStep::SetupRequired(challenge, setup) => {
+            asked(state, reply, (challenge, Some(setup)), Waiting::Setup, back)
+        }
+        SignInStep::NewPasswordRequired(challenge) => {
+            asked(state, reply, (challenge, None), Waiting::NewPassword, back)
+        }
     }
 }
 
@@ -107,6 +116,9 @@ enum Waiting {
     /// An authenticator app set up, the account requiring one
     /// (`/login/setup`).
     Setup,
+    /// A password of the user's own, the server's operator having reset
+    /// theirs (`/login/password`).
+    NewPassword,
 }
 
 impl Waiting {
@@ -115,6 +127,16 @@ impl Waiting {
         match self {
             Waiting::Code => LOGIN_CODE,
             Waiting::Setup => LOGIN_SETUP,
+            Waiting::NewPassword => LOGIN_PASSWORD,
+        }
+    }
+
+    /// How a script is told.
+    fn waits_for(self) -> SignInWaitsFor {
+        match self {
+            Waiting::Code => SignInWaitsFor::Code,
+            Waiting::Setup => SignInWaitsFor::Setup,
+            Waiting::NewPassword => SignInWaitsFor::NewPassword,
         }
     }
 }
@@ -129,7 +151,7 @@ pub async fn login_code(
     headers: HeaderMap,
     submission: Submission<CodeForm>,
 ) -> Response {
-    finish_sign_in(&state, meta, &headers, submission, Waiting::Code).await
+    finish_sign_in(&state, meta, &headers, submission, CodeStep::SecondFactor).await
 }
 
 /// `POST /api/auth/login/setup`: the second half of signing in where the
@@ -141,16 +163,25 @@ pub async fn login_setup(
     headers: HeaderMap,
     submission: Submission<CodeForm>,
 ) -> Response {
-    finish_sign_in(&state, meta, &headers, submission, Waiting::Setup).await
+    finish_sign_in(&state, meta, &headers, submission, CodeStep::Setup).await
 }
 
-/// Turns the sign-in waiting for `waiting` into a session with the code.
+/// The steps a code finishes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum CodeStep {
+    /// The code of the user's second factor.
+    SecondFactor,
+    /// The first code of the app the account requires set up.
+    Setup,
+}
+
+/// Turns the sign-in waiting for `step` into a session with the code.
 async fn finish_sign_in(
     state: &AppState,
     meta: ClientMeta,
     headers: &HeaderMap,
     Submission { reply, body }: Submission<CodeForm>,
-    waiting: Waiting,
+    step: CodeStep,
 ) -> Response {
     let back = going_back(
         state,
@@ -163,11 +194,11 @@ async fn finish_sign_in(
                 _ => state.cookies.read_challenge(headers),
             };
             let code = &form.request.code;
-            let finished = match (challenge, waiting) {
-                (Some(challenge), Waiting::Code) => {
+            let finished = match (challenge, step) {
+                (Some(challenge), CodeStep::SecondFactor) => {
                     state.auth.complete_sign_in(&challenge, code, meta).await
                 }
-                (Some(challenge), Waiting::Setup) => {
+                (Some(challenge), CodeStep::Setup) => {
                     state
                         .auth
                         .complete_setup_sign_in(&challenge, code, meta)
@@ -175,19 +206,90 @@ async fn finish_sign_in(
                 }
                 (None, _) => Err(AuthError::SignInExpired),
             };
+            finished.map(SignInStep::Session).map_err(ApiError::from)
+        }
+        Err(err) => Err(err),
+    };
+    let waiting = match step {
+        CodeStep::SecondFactor => Waiting::Code,
+        CodeStep::Setup => Waiting::Setup,
+    };
+    after_step(state, reply, result, waiting, back.as_ref())
+}
+
+/// The password form after the server's operator reset the user's: a
+/// password of their own, for the sign-in that waits for it. A browser's
+/// form post carries the sign-in in its cookie; a script sends `challenge`
+/// in the JSON body.
+#[derive(Debug, Deserialize)]
+pub struct NewPasswordForm {
+    #[serde(flatten)]
+    request: NewPasswordRequest,
+    #[serde(default)]
+    next: Option<String>,
+}
+
+/// `POST /api/auth/login/password`: the step of signing in after the
+/// server's operator reset the password. The user's own password replaces
+/// it, and the sign-in goes on: a session, or the app to set up where the
+/// account requires one. A password refused goes back to the form; when
+/// the sign-in has ended, the browser is sent back to enter the password
+/// again.
+pub async fn login_password(
+    State(state): State<AppState>,
+    Client(meta): Client,
+    headers: HeaderMap,
+    Submission { reply, body }: Submission<NewPasswordForm>,
+) -> Response {
+    let back = going_back(
+        &state,
+        body.as_ref().ok().and_then(|form| form.next.as_deref()),
+    );
+    let result = match body {
+        Ok(form) => {
+            let challenge = match (&form.request.challenge, reply) {
+                (Some(sent), Reply::Json) => ChallengeToken::parse(sent),
+                _ => state.cookies.read_challenge(&headers),
+            };
+            let finished = match challenge {
+                Some(challenge) => {
+                    let new_password = form.request.new_password;
+                    state
+                        .auth
+                        .sign_in_with_new_password(&challenge, new_password, meta)
+                        .await
+                }
+                None => Err(AuthError::SignInExpired),
+            };
             finished.map_err(ApiError::from)
         }
         Err(err) => Err(err),
     };
+    after_step(&state, reply, result, Waiting::NewPassword, back.as_ref())
+}
+
+/// Answers a step of a sign-in that waited for `waiting`. Signed in, the
+/// sign-in's cookie goes; waiting for another step, it is replaced; ended
+/// (five minutes, or too many refused tries), it goes and the browser
+/// enters the password again; refused, the browser goes back to the step's
+/// page with the sign-in kept.
+fn after_step(
+    state: &AppState,
+    reply: Reply,
+    result: Result<SignInStep, ApiError>,
+    waiting: Waiting,
+    back: Option<&ReturnTo>,
+) -> Response {
     let mut response = match result {
-        Ok(session) => {
-            let landing = back.as_ref().map_or(HOME, ReturnTo::as_str);
+        Ok(SignInStep::Session(session)) => {
+            let landing = back.map_or(HOME, ReturnTo::as_str);
             signed_in(state, reply, StatusCode::OK, &session, landing)
         }
+        Ok(step) => return stepped(state, reply, step, back),
         Err(err) if err.code == ErrorCode::SignInExpired => {
-            failed(reply, err, &on_page(LOGIN, back.as_ref()))
+            failed(reply, err, &on_page(LOGIN, back))
         }
-        Err(err) => return failed(reply, err, &on_page(waiting.page(), back.as_ref())),
+        Err(err) => return failed(reply, err, &on_page(waiting.page(), back)),
     };
     if reply == Reply::Page {
         response
@@ -197,11 +299,11 @@ async fn finish_sign_in(
     response
 }
 
-/// The password was right and the second factor must follow: a script
-/// gets the challenge to send with it (and the app to set up, when that
-/// is what it waits for); a browser keeps it in a cookie for five minutes
-/// and goes to the page that asks for it.
-fn second_factor_asked(
+/// The password was right and another step must follow: a script gets
+/// the challenge to send with it and what it waits for (and the app to set
+/// up, when that is what it waits for); a browser keeps it in a cookie for
+/// five minutes and goes to the page that asks for it.
+fn asked(
     state: &AppState,
     reply: Reply,
     (challenge, setup): (Challenge, Option<TotpSetup>),
@@ -209,9 +311,10 @@ fn second_factor_asked(
     back: Option<&ReturnTo>,
 ) -> Response {
     match reply {
-        Reply::Json => Json(SecondFactorChallenge {
+        Reply::Json => Json(SignInChallenge {
             challenge: challenge.token.expose().to_owned(),
             expires_at: challenge.expires_at,
+            waits_for: waiting.waits_for(),
             setup,
         })
         .into_response(),

@@ -68,6 +68,7 @@ fn every_route() -> Vec<Route> {
     let mut routes = vec![
         Route::new(Method::POST, "/api/auth/signup", Answers::Json),
         Route::new(Method::POST, "/api/auth/login", Answers::Json),
+        Route::new(Method::POST, "/api/auth/login/password", Answers::Json),
         Route::new(Method::POST, "/api/auth/logout", Answers::Json),
         Route::new(Method::POST, "/api/auth/password", Answers::Json),
         Route::new(Method::POST, "/api/account/members", Answers::Json),
@@ -79,6 +80,7 @@ fn every_route() -> Vec<Route> {
         Route::new(Method::GET, "/api/no/such/route", Answers::Json),
         Route::new(Method::GET, "/", Answers::Page),
         Route::new(Method::GET, "/login", Answers::Page),
+        Route::new(Method::GET, "/login/password", Answers::Page),
         Route::new(Method::GET, "/signup", Answers::Page),
         Route::new(Method::GET, "/account/security", Answers::Page),
     ];

@@ -18,7 +18,10 @@ use reqwest::header::{CONTENT_TYPE, COOKIE};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use crate::helpers::{Cred, TestApp, TestUser, spawn_app, spawn_app_with, validator, with_cred};
+use crate::helpers::{
+    Cred, TestApp, TestUser, reset_by_operator, spawn_app, spawn_app_on_real_time, spawn_app_with,
+    validator, with_cred,
+};
 use cases::{Case, encoded, example_cases, form_of, refusal_cases};
 use judge::{Truth, served_document, with_payload};
 use operation::{FORM, JSON, Who, operations, request_examples};
@@ -143,6 +146,86 @@ async fn each_step_of_a_sign_in_with_a_second_factor_is_answered_as_the_document
         let request = app.client.post(app.url(&code.path)).header(COOKIE, &cookie);
         truth
             .judge_request(&code, &case, with_payload(request, &case))
+            .await;
+    }
+
+    // Assert
+    truth.assert_true();
+}
+
+#[tokio::test]
+async fn each_step_of_a_sign_in_after_an_operators_reset_is_answered_as_the_document_says() {
+    // Arrange: two users whose passwords the operator reset (the command
+    // runs on the real clock, so the server does too).
+    let app = spawn_app_on_real_time(|_| {}).await;
+    let document = served_document(&app).await;
+    let mut truth = Truth::new(&app, &document);
+    let login = truth.operation(&Method::POST, "/api/auth/login");
+    let new_password = truth.operation(&Method::POST, "/api/auth/login/password");
+    let mut given = Vec::new();
+    for _ in 0..2 {
+        let user = TestUser::generate();
+        app.signed_up(&user).await;
+        let (_, password) = reset_by_operator(&app, &user.email).await;
+        given.push(json!({"email": user.email, "password": password}));
+    }
+
+    // Act: by JSON, the challenge in the body; by form, in a cookie.
+    let asked = app.post_json("/api/auth/login", &given[0], None).await;
+    let asked: Value = asked.json().await.unwrap();
+    let challenge = asked["challenge"].as_str().unwrap().to_owned();
+    let case = Case::new("the operator's password, by JSON", Who::Nobody)
+        .body(JSON, serde_json::to_vec(&given[0]).unwrap())
+        .expecting(StatusCode::OK);
+    truth.send(&login, case).await;
+    for (what, sent, due) in [
+        (
+            "a too short password, by JSON",
+            "short",
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            "a password of one's own, by JSON",
+            "a password of my very own",
+            StatusCode::OK,
+        ),
+    ] {
+        let body = json!({"new_password": sent, "challenge": challenge});
+        let case = Case::new(what, Who::Nobody)
+            .body(JSON, serde_json::to_vec(&body).unwrap())
+            .expecting(due);
+        truth.send(&new_password, case).await;
+    }
+    let asked = app
+        .client
+        .post(app.url("/api/auth/login"))
+        .header(CONTENT_TYPE, FORM)
+        .body(form_of(&given[1]).unwrap())
+        .send()
+        .await
+        .unwrap();
+    let cookie = testkit::cookie_pair(asked.headers(), "__Host-sign-in").expect("a challenge");
+    for (what, sent) in [
+        ("a too short password, by form", "short"),
+        (
+            "a password of one's own, by form",
+            "a password of my very own",
+        ),
+        (
+            "a password for an ended sign-in, by form",
+            "a password of my very own",
+        ),
+    ] {
+        let body = form_of(&json!({"new_password": sent})).unwrap();
+        let case = Case::new(what, Who::Nobody)
+            .body(FORM, body)
+            .expecting(StatusCode::SEE_OTHER);
+        let request = app
+            .client
+            .post(app.url(&new_password.path))
+            .header(COOKIE, &cookie);
+        truth
+            .judge_request(&new_password, &case, with_payload(request, &case))
             .await;
     }
 

@@ -2,9 +2,11 @@
 //! a server that is running: what they end must reach that server at once.
 
 use reqwest::StatusCode;
-use serde_json::json;
+use serde_json::{Value, json};
 
-use crate::helpers::{Cred, TestUser, latchkey, reset_by_operator, spawn_app_on_real_time};
+use crate::helpers::{
+    Cred, TestUser, latchkey, reset_by_operator, session_token, spawn_app_on_real_time,
+};
 use crate::live_client::PROMPTLY;
 
 #[tokio::test]
@@ -48,14 +50,17 @@ async fn revoking_everyones_sessions_ends_every_account_s_sessions() {
 }
 
 #[tokio::test]
-async fn a_reset_password_is_printed_once_signs_in_and_ends_the_old_sessions() {
+async fn a_reset_password_is_printed_once_and_must_be_replaced_at_the_next_sign_in() {
+    // Arrange
     let app = spawn_app_on_real_time(|_| {}).await;
     let user = TestUser::generate();
     let cookie = app.signed_up(&user).await;
 
+    // Act
     let (out, new_password) = reset_by_operator(&app, &user.email).await;
 
-    assert!(out.contains("  1 session(s)"), "{out}");
+    // Assert: the old session and password are gone; the new password
+    // signs in to the step that asks for one of their own, no session.
     let refused = app.get("/api/account/me", Some(&cookie)).await;
     assert_eq!(refused.status(), StatusCode::UNAUTHORIZED);
     let old = app.login(&user).await;
@@ -67,6 +72,10 @@ async fn a_reset_password_is_printed_once_signs_in_and_ends_the_old_sessions() {
         })
         .await;
     assert_eq!(new.status(), StatusCode::OK, "the new password");
+    assert_eq!(session_token(new.headers()), None, "opens no session");
+    let asked: Value = new.json().await.unwrap();
+    assert_eq!(asked["waits_for"], "new_password", "{asked}");
+    assert!(out.contains("  1 session(s)"), "{out}");
 }
 
 #[tokio::test]

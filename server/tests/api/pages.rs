@@ -84,6 +84,7 @@ async fn the_sign_in_and_sign_up_pages_render_their_forms() {
 
     for (path, action) in [
         ("/login", "/api/auth/login"),
+        ("/login/password", "/api/auth/login/password"),
         ("/signup", "/api/auth/signup"),
     ] {
         let response = app.get(path, None).await;
@@ -106,10 +107,11 @@ async fn an_unknown_page_is_a_404() {
 }
 
 /// Every page a browser can load.
-const PAGES: [&str; 5] = [
+const PAGES: [&str; 6] = [
     "/",
     "/account/security",
     "/login",
+    "/login/password",
     "/signup",
     "/no-such-page",
 ];

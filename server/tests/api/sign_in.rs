@@ -1,7 +1,11 @@
 use reqwest::StatusCode;
+use reqwest::header::COOKIE;
 use serde_json::json;
 
-use crate::helpers::{TestUser, assert_api_error, session_set_cookie, session_token, spawn_app};
+use crate::helpers::{
+    TestUser, assert_api_error, session_set_cookie, session_token, spawn_app,
+    spawn_app_on_real_time,
+};
 
 #[tokio::test]
 async fn signup_sets_a_host_only_secure_http_only_lax_cookie() {
@@ -246,4 +250,140 @@ async fn signing_up_with_a_stale_cookie_sets_only_the_new_one() {
     let cookies = session_cookies_set(&response);
     assert_eq!(cookies.len(), 1, "{cookies:?}");
     assert!(session_token(response.headers()).is_some(), "{cookies:?}");
+}
+
+/// A user whose password the operator has just reset, on a server on the
+/// real clock (the command runs on it): the user and the password given.
+async fn reset_user(app: &crate::helpers::TestApp) -> (TestUser, String) {
+    let user = TestUser::generate();
+    app.signed_up(&user).await;
+    let (_, given) = crate::helpers::reset_by_operator(app, &user.email).await;
+    (user, given)
+}
+
+#[tokio::test]
+async fn after_an_operator_reset_a_script_chooses_a_new_password_and_is_signed_in() {
+    // Arrange
+    let app = spawn_app_on_real_time(|_| {}).await;
+    let (user, given) = reset_user(&app).await;
+    let asked = app
+        .post_json(
+            "/api/auth/login",
+            &json!({"email": user.email, "password": given}),
+            None,
+        )
+        .await;
+    let asked: serde_json::Value = asked.json().await.unwrap();
+    let challenge = asked["challenge"].as_str().unwrap().to_owned();
+
+    // Act
+    let too_short = app
+        .post_json(
+            "/api/auth/login/password",
+            &json!({"challenge": challenge, "new_password": "short"}),
+            None,
+        )
+        .await;
+    let chosen = app
+        .post_json(
+            "/api/auth/login/password",
+            &json!({"challenge": challenge, "new_password": "a password of my very own"}),
+            None,
+        )
+        .await;
+
+    // Assert
+    assert_eq!(asked["waits_for"], "new_password", "{asked}");
+    assert_eq!(too_short.status(), StatusCode::BAD_REQUEST);
+    let refused: serde_json::Value = too_short.json().await.unwrap();
+    assert_eq!(
+        (&refused["code"], &refused["field"]),
+        (&json!("invalid_params"), &json!("new_password"))
+    );
+    assert_eq!(chosen.status(), StatusCode::OK);
+    assert!(session_token(chosen.headers()).is_some(), "a session");
+    let signed_in: serde_json::Value = chosen.json().await.unwrap();
+    assert_eq!(signed_in["me"]["email"], user.email);
+    let again = app
+        .post_json(
+            "/api/auth/login",
+            &json!({"email": user.email, "password": given}),
+            None,
+        )
+        .await;
+    assert_api_error(again, StatusCode::UNAUTHORIZED, "unauthenticated").await;
+}
+
+#[tokio::test]
+async fn after_an_operator_reset_a_browser_is_sent_to_choose_a_new_password_and_in() {
+    // Arrange
+    let app = spawn_app_on_real_time(|_| {}).await;
+    let (user, given) = reset_user(&app).await;
+
+    // Act: the password form, the page it goes to, a refused password,
+    // then one of the user's own.
+    let asked = app
+        .post_form(
+            "/api/auth/login",
+            &[("email", &user.email), ("password", &given)],
+        )
+        .await;
+    let challenge =
+        testkit::cookie_pair(asked.headers(), "__Host-sign-in").expect("a challenge cookie");
+    let page = app
+        .client
+        .get(app.url("/login/password"))
+        .header(COOKIE, &challenge)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let post = |new_password: &'static str| {
+        app.client
+            .post(app.url("/api/auth/login/password"))
+            .form(&[("new_password", new_password)])
+            .header("sec-fetch-site", "same-origin")
+            .header(COOKIE, &challenge)
+            .send()
+    };
+    let too_short = post("short").await.unwrap();
+    let chosen = post("a password of my very own").await.unwrap();
+
+    // Assert
+    assert_eq!(asked.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&asked), "/login/password");
+    assert_eq!(session_token(asked.headers()), None, "no session yet");
+    assert!(
+        page.contains("action=\"/api/auth/login/password\""),
+        "{page}"
+    );
+    assert!(
+        page.contains("The server&#x27;s operator reset your password; choose a new one.")
+            || page.contains("The server's operator reset your password; choose a new one."),
+        "{page}"
+    );
+    assert!(!page.contains(".wasm"), "the page loads no WASM");
+    assert_eq!(too_short.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        location(&too_short),
+        "/login/password?error=invalid_params&field=new_password"
+    );
+    assert_eq!(session_token(too_short.headers()), None);
+    assert_eq!(chosen.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&chosen), "/account/security");
+    assert!(session_token(chosen.headers()).is_some(), "signed in");
+    let cleared = testkit::cookie_pair(chosen.headers(), "__Host-sign-in");
+    assert_eq!(
+        cleared.as_deref(),
+        Some("__Host-sign-in="),
+        "the sign-in's cookie goes"
+    );
+}
+
+fn location(response: &reqwest::Response) -> &str {
+    response.headers()[reqwest::header::LOCATION]
+        .to_str()
+        .unwrap()
 }

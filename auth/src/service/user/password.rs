@@ -39,7 +39,7 @@ impl UserActions<'_> {
         let new_hash = auth.0.passwords.hash(change.new_password).await?;
         let now = auth.now();
         let mut tx = auth.0.db.begin_write().await?;
-        users::set_password_hash(&mut tx, &caller.me.user_id, &new_hash).await?;
+        users::set_password_hash(&mut tx, &caller.me.user_id, &new_hash, None).await?;
         let ended = sessions::revoke_live(
             &mut tx,
             Whose::User(&caller.me.user_id),
