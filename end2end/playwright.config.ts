@@ -15,6 +15,9 @@ const proxyDir = process.env.E2E_PROXY_DIR ?? path.resolve(__dirname, '../target
 const root = path.resolve(__dirname, '..');
 const binary = process.env.E2E_SERVER_BIN ?? path.join(root, 'target/debug/latchkey');
 
+/** The main server's database: the operator's commands run on it. */
+const database = process.env.E2E_DATABASE_URL ?? `sqlite://target/e2e/${port}.db`;
+
 /** The server binary with test settings on a port and database. */
 function server(listen: number, database: string | undefined, extra: Record<string, string>) {
   return {
@@ -71,7 +74,7 @@ export default defineConfig({
     // Every request counts as activity, so "Stay signed in" moves the end
     // even when the test clicks it within a second of signing in (the
     // release build gets there that fast; a real warning never comes so soon).
-    server(port, process.env.E2E_DATABASE_URL, { LATCHKEY_TOUCH_THRESHOLD: '0s' }),
+    server(port, database, { LATCHKEY_TOUCH_THRESHOLD: '0s' }),
     // Sessions end after 6 s without activity: expiry happens for real.
     server(fastPort, process.env.E2E_FAST_DATABASE_URL, { LATCHKEY_DEFAULT_IDLE_TIMEOUT: '6s' }),
     // The password is asked for again 2 s after signing in.
@@ -115,6 +118,8 @@ export default defineConfig({
   ],
 });
 
+/** How to run an operator's command (`latchkey users …`) on the main server's database. */
+export const operator = { binary, database, cwd: root };
 /** The main server by host name: browsers refuse passkeys on an IP address. */
 export const localhostBaseURL = `http://localhost:${port}`;
 export const fastBaseURL = `http://127.0.0.1:${fastPort}`;
