@@ -17,12 +17,11 @@ mod password;
 mod second_factor;
 mod secret;
 mod service;
+mod session;
 mod session_cache;
-mod sessions;
 mod settings;
-mod tokens;
+mod store;
 mod touch;
-mod users;
 
 #[cfg(feature = "testing")]
 pub mod testing;
@@ -45,5 +44,6 @@ pub use service::{
     ListedUser, NewSession, OperatorActions, OwnerActions, PasswordReset, PolicyChange,
     PolicyUpdate, Rechecked, Resolved, SessionsOf, SignInStep, UserActions, Via,
 };
-pub use sessions::{Cleanup, Deadlines};
+pub use session::Deadlines;
 pub use settings::SessionSettings;
+pub use store::sessions::Cleanup;

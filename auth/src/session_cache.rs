@@ -12,8 +12,10 @@
 use std::collections::HashMap;
 use std::sync::{PoisonError, RwLock};
 
+use api::Timestamp;
+
 use crate::secret::TokenHash;
-use crate::sessions::SessionRow;
+use crate::store::sessions::StoredSession;
 
 /// Entries kept at most; past it the cache starts again empty.
 const MAX_ENTRIES: usize = 100_000;
@@ -26,7 +28,7 @@ pub(crate) struct SessionCache {
 struct Entry {
     /// The write count when the row was read.
     read_at: u64,
-    row: SessionRow,
+    row: StoredSession,
 }
 
 impl SessionCache {
@@ -38,7 +40,7 @@ impl SessionCache {
     }
 
     /// The row for `hash`, if it was read since the last write (`writes`).
-    pub(crate) fn get(&self, hash: &TokenHash, writes: u64) -> Option<SessionRow> {
+    pub(crate) fn get(&self, hash: &TokenHash, writes: u64) -> Option<StoredSession> {
         if !self.enabled {
             return None;
         }
@@ -51,7 +53,7 @@ impl SessionCache {
 
     /// Keeps `row`, read from the database when the write count was
     /// `read_at` (taken before the read began).
-    pub(crate) fn put(&self, hash: &TokenHash, read_at: u64, row: &SessionRow) {
+    pub(crate) fn put(&self, hash: &TokenHash, read_at: u64, row: &StoredSession) {
         if !self.enabled {
             return;
         }
@@ -73,13 +75,14 @@ impl SessionCache {
 
     /// Records activity on a kept row until the activity writer stores it
     /// (and so retires the entry).
-    pub(crate) fn touched(&self, hash: &TokenHash, last_seen_at: i64) {
+    pub(crate) fn touched(&self, hash: &TokenHash, last_seen_at: Timestamp) {
         if !self.enabled {
             return;
         }
         let mut entries = self.entries.write().unwrap_or_else(PoisonError::into_inner);
         if let Some(entry) = entries.get_mut(hash) {
-            entry.row.last_seen_at = entry.row.last_seen_at.max(last_seen_at);
+            let lifetime = &mut entry.row.lifetime;
+            lifetime.last_seen_at = lifetime.last_seen_at.max(last_seen_at);
         }
     }
 }

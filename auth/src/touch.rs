@@ -9,7 +9,7 @@ use api::{SessionId, Timestamp, TokenId};
 use tokio::sync::{mpsc, oneshot};
 
 use crate::Db;
-use crate::{sessions, tokens};
+use crate::store::{sessions, tokens};
 
 /// What was used.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]

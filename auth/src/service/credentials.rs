@@ -8,7 +8,8 @@ use super::{Auth, ClientMeta, NewSession, Opened};
 use crate::AuthError;
 use crate::audit::{AuditEvent, AuditKind};
 use crate::secret::random_bytes;
-use crate::users::{self, NewUser};
+use crate::store::accounts;
+use crate::store::users::{self, NewUser};
 
 /// Sign-in details of the demo account, printed once when it is created.
 #[derive(Debug)]
@@ -38,7 +39,7 @@ impl Auth {
         let user_id = UserId::from_random_bytes(random_bytes()?);
         let now = self.now();
         let mut tx = self.0.db.begin_write().await?;
-        users::insert_account(&mut tx, &account_id, &account_name, now).await?;
+        accounts::insert(&mut tx, &account_id, &account_name, now).await?;
         let owner = NewUser {
             id: &user_id,
             account_id: &account_id,
@@ -47,7 +48,7 @@ impl Auth {
             email: &email,
             password_hash: &password_hash,
         };
-        users::insert_user(&mut tx, &owner, now).await?;
+        users::insert(&mut tx, &owner, now).await?;
         let me = Me {
             user_id,
             name: name.as_str().to_owned(),
@@ -88,7 +89,7 @@ impl Auth {
         let account_id = AccountId::from_random_bytes(random_bytes()?);
         let now = self.now();
         let mut tx = self.0.db.begin_write().await?;
-        users::insert_account(
+        accounts::insert(
             &mut tx,
             &account_id,
             &DisplayName::parse("Demo Team", "account_name")?,
@@ -108,7 +109,7 @@ impl Auth {
                 email: &EmailAddress::parse(email)?,
                 password_hash,
             };
-            users::insert_user(&mut tx, &user, now).await?;
+            users::insert(&mut tx, &user, now).await?;
         }
         tx.commit().await?;
         Ok(Some(DemoAccount {

@@ -4,8 +4,8 @@
 use super::Auth;
 use crate::AuthError;
 use crate::second_factor::challenge;
-use crate::sessions::{self, Cleanup};
 use crate::settings::millis;
+use crate::store::sessions::{self, Cleanup};
 
 impl Auth {
     /// Deletes retired token hashes past their session's absolute end,

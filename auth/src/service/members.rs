@@ -11,13 +11,13 @@ use serde_json::json;
 use sqlx::AnyConnection;
 
 use super::{ClientMeta, Confirmed, Fresh, OwnerActions};
+use crate::AuthError;
 use crate::audit::{AuditEvent, AuditKind};
 use crate::notices::{self, NewNotice};
 use crate::second_factor;
 use crate::secret::random_bytes;
-use crate::sessions::{self, Whose};
-use crate::users::{self, NewUser};
-use crate::{AuthError, tokens};
+use crate::store::users::{self, NewUser};
+use crate::store::{Whose, accounts, members, sessions, tokens};
 
 impl OwnerActions<'_> {
     /// Adds a member with a first password. A taken email is a conflict.
@@ -52,7 +52,7 @@ impl OwnerActions<'_> {
             password_hash: &password_hash,
         };
         let mut conn = auth.0.db.acquire_write().await?;
-        users::insert_user(&mut conn, &member, now).await?;
+        users::insert(&mut conn, &member, now).await?;
         drop(conn);
         auth.0
             .audit
@@ -96,7 +96,8 @@ impl OwnerActions<'_> {
         let member = self.locked_member(&mut tx, &params.user_id).await?;
         let ended =
             sessions::revoke_live(&mut tx, Whose::User(&member.user_id), None, reason, now).await?;
-        let revoked_tokens = tokens::revoke_all_of_user(&mut tx, &member.user_id, now).await?;
+        let revoked_tokens =
+            tokens::revoke_usable(&mut tx, Whose::User(&member.user_id), None, now).await?;
         users::delete(&mut tx, &member.user_id).await?;
         tx.commit().await?;
         auth.close_tokens(&revoked_tokens);
@@ -145,7 +146,7 @@ impl OwnerActions<'_> {
         crate::passkey::stored::remove_all(&mut tx, &member.user_id).await?;
         // Where a second factor is required, the member sets up a new one
         // when they sign in again; until then they keep no session.
-        let required = users::second_factor_required_since(&mut tx, &caller.me.account_id)
+        let required = accounts::second_factor_required_since(&mut tx, &caller.me.account_id)
             .await?
             .is_some();
         let reason = RevokeReason::SecondFactorRequired;
@@ -204,14 +205,14 @@ impl OwnerActions<'_> {
             return Ok(unchanged);
         }
         if params.role == Role::Member
-            && users::count_owners(&mut tx, &member.account_id).await? <= 1
+            && members::count_owners(&mut tx, &member.account_id).await? <= 1
         {
             return Err(AuthError::Rejected(ApiError::new(
                 ErrorCode::Conflict,
                 "An account needs an owner: make someone else an owner first.",
             )));
         }
-        users::set_role(&mut tx, &member.user_id, params.role).await?;
+        members::set_role(&mut tx, &member.user_id, params.role).await?;
         tx.commit().await?;
         auth.0
             .closer
@@ -240,7 +241,7 @@ impl OwnerActions<'_> {
         user_id: &UserId,
     ) -> Result<Me, AuthError> {
         let account_id = &self.owner.me.account_id;
-        users::lock_account(conn, account_id).await?;
+        accounts::lock(conn, account_id).await?;
         let still_owner = users::find_in_account(conn, account_id, &self.owner.me.user_id)
             .await?
             .is_some_and(|me| me.role == Role::Owner);

@@ -50,9 +50,10 @@ use crate::hashing_limits::HashingLimits;
 use crate::limits::SignInLimits;
 use crate::password::PasswordHasher;
 use crate::secret::{SessionToken, TokenHash, random_bytes};
+use crate::session::Deadlines;
 use crate::session_cache::SessionCache;
-use crate::sessions::{self, Deadlines, NewSessionRow};
 use crate::settings::{SessionSettings, millis};
+use crate::store::sessions::{self, NewSessionRow};
 use crate::touch::Toucher;
 
 pub use credentials::DemoAccount;
@@ -330,7 +331,8 @@ impl Auth {
             token_hash: &token.hash(),
             idle_timeout_ms: millis(timeouts.idle),
             absolute_timeout_ms: millis(timeouts.absolute),
-            meta,
+            user_agent: meta.user_agent.as_deref(),
+            ip: meta.ip.as_deref(),
             method,
         };
         sessions::insert(&mut *conn, &row, now).await?;

@@ -5,10 +5,11 @@ use api::{ApiError, Password};
 use serde_json::json;
 
 use super::{Auth, ClientMeta, SignInStep};
+use crate::AuthError;
 use crate::audit::{AuditEvent, AuditKind};
 use crate::second_factor::challenge::{self, Needs};
 use crate::secret::ChallengeToken;
-use crate::{AuthError, users};
+use crate::store::users;
 
 impl Auth {
     /// Finishes the step of a sign-in that waits for a new password (the
@@ -37,7 +38,7 @@ impl Auth {
         let user = users::find_by_id(reader, &waiting.user_id)
             .await?
             .ok_or(AuthError::SignInExpired)?;
-        let me = user.user.me()?;
+        let me = user.me.clone();
         self.0
             .sign_in_limits
             .check_attempt(&meta, Some(me.email.as_str()))?;
@@ -56,7 +57,7 @@ impl Auth {
         let now = self.now();
         let mut tx = self.0.db.begin_write().await?;
         // The account first, as every sign-in takes it (see `after_password`).
-        users::lock_account(&mut tx, &me.account_id).await?;
+        crate::store::accounts::lock(&mut tx, &me.account_id).await?;
         let replaced = challenge::take(&mut tx, &hash).await?
             && users::replace_given_password(
                 &mut tx,

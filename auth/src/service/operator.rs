@@ -8,11 +8,12 @@ use api::{EmailAddress, LiveEvent, Me, NoticeKind, Password, RevokeReason, Role,
 use serde_json::json;
 
 use super::{Auth, ClientMeta};
+use crate::AuthError;
 use crate::audit::{AuditEvent, AuditKind};
 use crate::notices::{self, NewNotice};
 use crate::secret::random_bytes;
-use crate::sessions::Whose;
-use crate::{AuthError, passkey, second_factor, sessions, tokens, users};
+use crate::store::{Whose, members, sessions, tokens, users};
+use crate::{passkey, second_factor};
 
 /// A user as `latchkey users list` shows them.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -90,15 +91,14 @@ impl Auth {
 impl OperatorActions<'_> {
     /// Every user, by account and then email.
     pub async fn list_users(&self) -> Result<Vec<ListedUser>, AuthError> {
-        let rows = users::list_all(self.auth.0.db.reader(), self.auth.now()).await?;
-        rows.into_iter()
-            .map(|row| {
-                Ok(ListedUser {
-                    me: row.user.me()?,
-                    live_sessions: u64::try_from(row.live_sessions).unwrap_or(0),
-                })
+        let rows = members::list_all(self.auth.0.db.reader(), self.auth.now()).await?;
+        Ok(rows
+            .into_iter()
+            .map(|row| ListedUser {
+                me: row.me,
+                live_sessions: row.live_sessions,
             })
-            .collect()
+            .collect())
     }
 
     /// The way back in after an account was taken over: gives the user a
@@ -119,7 +119,8 @@ impl OperatorActions<'_> {
         let mut tx = auth.0.db.begin_write().await?;
         users::set_password_hash(&mut tx, user_id, &hash, Some(now)).await?;
         let ended = sessions::revoke_live(&mut tx, Whose::User(user_id), None, reason, now).await?;
-        let revoked_tokens = tokens::revoke_all_of_user(&mut tx, user_id, now).await?;
+        let revoked_tokens =
+            tokens::revoke_usable(&mut tx, Whose::User(user_id), None, now).await?;
         let app_removed = second_factor::app_since(&mut tx, user_id).await?.is_some();
         let recovery_codes_removed = second_factor::recovery_codes_left(&mut tx, user_id).await?;
         second_factor::remove(&mut tx, user_id).await?;
@@ -162,7 +163,7 @@ impl OperatorActions<'_> {
         let mut user = self.user(email).await?;
         let now = auth.now();
         let mut tx = auth.0.db.begin_write().await?;
-        let demoted = users::make_owner(&mut tx, &user.account_id, &user.user_id).await?;
+        let demoted = members::make_owner(&mut tx, &user.account_id, &user.user_id).await?;
         tx.commit().await?;
         // Their open pages and sockets were opened for the old roles.
         for changed in demoted.iter().chain([&user.user_id]) {
@@ -208,9 +209,8 @@ impl OperatorActions<'_> {
     async fn user(&self, email: &EmailAddress) -> Result<Me, AuthError> {
         users::find_by_email(self.auth.0.db.reader(), email)
             .await?
-            .ok_or(AuthError::NoSuchUser)?
-            .user
-            .me()
+            .map(|user| user.me)
+            .ok_or(AuthError::NoSuchUser)
     }
 }
 

@@ -6,14 +6,13 @@
 use api::{
     AccountSignedOut, ActiveUser, ApiError, ErrorCode, MemberInfo, MemberSignOutParams,
     MemberSignedOut, PolicyView, RevokeReason, RevokeScope, SecurityOverview, SessionsRevokeParams,
-    Timestamp, UserId,
 };
 use serde_json::json;
 
 use super::{Auth, Caller, ClientMeta, Confirmed};
+use crate::AuthError;
 use crate::audit::{AuditEvent, AuditKind};
-use crate::sessions::Whose;
-use crate::{AuthError, sessions, tokens, users};
+use crate::store::{Whose, members, sessions, tokens, users};
 
 /// The owner's actions, for one signed-in owner.
 pub struct OwnerActions<'a> {
@@ -27,18 +26,15 @@ impl OwnerActions<'_> {
         let (auth, caller) = (self.auth, self.owner);
         let policy = auth.account_policy(&caller.me.account_id).await?;
         let rows =
-            sessions::active_users(auth.0.db.reader(), &caller.me.account_id, auth.now()).await?;
+            members::active_users(auth.0.db.reader(), &caller.me.account_id, auth.now()).await?;
         let active_users = rows
             .into_iter()
-            .filter_map(|row| {
-                let user_id = UserId::parse(&row.id).ok()?;
-                Some(ActiveUser {
-                    you: user_id == caller.me.user_id,
-                    user_id,
-                    name: row.name,
-                    email: row.email,
-                    last_active_at: Timestamp::from_millis(row.last_active_at),
-                })
+            .map(|row| ActiveUser {
+                you: row.user_id == caller.me.user_id,
+                user_id: row.user_id,
+                name: row.name,
+                email: row.email,
+                last_active_at: row.last_active_at,
             })
             .collect();
         Ok(SecurityOverview {
@@ -50,25 +46,22 @@ impl OwnerActions<'_> {
     /// `account_member_list`: every user of the account, owner first.
     pub async fn list_members(&self) -> Result<Vec<MemberInfo>, AuthError> {
         let (auth, caller) = (self.auth, self.owner);
-        let rows =
-            users::list_members(auth.0.db.reader(), &caller.me.account_id, auth.now()).await?;
-        rows.into_iter()
-            .map(|row| {
-                let me = row.user.me()?;
-                Ok(MemberInfo {
-                    you: me.user_id == caller.me.user_id,
-                    user_id: me.user_id,
-                    name: me.name,
-                    email: me.email,
-                    role: me.role,
-                    added_at: Timestamp::from_millis(row.created_at),
-                    last_active_at: row.last_active_at.map(Timestamp::from_millis),
-                    live_sessions: u64::try_from(row.live_sessions).unwrap_or(0),
-                    usable_tokens: u64::try_from(row.usable_tokens).unwrap_or(0),
-                    totp_since: row.totp_since.map(Timestamp::from_millis),
-                })
+        let rows = members::list(auth.0.db.reader(), &caller.me.account_id, auth.now()).await?;
+        Ok(rows
+            .into_iter()
+            .map(|row| MemberInfo {
+                you: row.me.user_id == caller.me.user_id,
+                user_id: row.me.user_id,
+                name: row.me.name,
+                email: row.me.email,
+                role: row.me.role,
+                added_at: row.added_at,
+                last_active_at: row.last_active_at,
+                live_sessions: row.live_sessions,
+                usable_tokens: row.usable_tokens,
+                totp_since: row.totp_since,
             })
-            .collect()
+            .collect())
     }
 
     /// `account_sessions_revoke`: signs out everyone in the account
@@ -102,7 +95,8 @@ impl OwnerActions<'_> {
                 RevokeScope::Others => Some(&caller.me.user_id),
                 RevokeScope::All => None,
             };
-            Some(tokens::revoke_all_in_account(&mut tx, &caller.me.account_id, spared, now).await?)
+            let whose = Whose::Account(&caller.me.account_id);
+            Some(tokens::revoke_usable(&mut tx, whose, spared, now).await?)
         } else {
             None
         };
@@ -138,9 +132,9 @@ impl OwnerActions<'_> {
         let (auth, caller) = (self.auth, self.owner);
         let member = users::find_by_id(auth.0.db.reader(), &params.user_id)
             .await?
-            .filter(|row| row.user.account_id == caller.me.account_id.as_str())
+            .filter(|row| row.me.account_id == caller.me.account_id)
             .ok_or_else(no_such_member)?;
-        let member_id = member.user.me()?.user_id;
+        let member_id = member.me.user_id;
         let keep = if member_id == caller.me.user_id {
             caller.session_id()
         } else {
@@ -152,7 +146,7 @@ impl OwnerActions<'_> {
         let ended =
             sessions::revoke_live(&mut tx, Whose::User(&member_id), keep, reason, now).await?;
         let revoked_tokens = if params.revoke_api_tokens {
-            tokens::revoke_all_of_user(&mut tx, &member_id, now).await?
+            tokens::revoke_usable(&mut tx, Whose::User(&member_id), None, now).await?
         } else {
             Vec::new()
         };

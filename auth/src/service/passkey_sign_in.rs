@@ -12,7 +12,8 @@ use crate::passkey::{self, stored};
 use crate::second_factor::challenge::Needs;
 use crate::secret::ChallengeToken;
 use crate::service::user::ceremony_ended;
-use crate::{AuditEvent, AuditKind, AuthError, users};
+use crate::store::users;
+use crate::{AuditEvent, AuditKind, AuthError};
 
 impl Auth {
     /// The options for a passkey-alone sign-in. Nobody is named yet, so
@@ -216,10 +217,8 @@ impl Auth {
         meta: &ClientMeta,
         err: AuthError,
     ) -> AuthError {
-        if let Ok(Some(user)) = users::find_by_id(self.0.db.reader(), claimed).await
-            && let Ok(me) = user.user.me()
-        {
-            self.failed_sign_in(None, Some(&me), meta, Some("passkey"))
+        if let Ok(Some(user)) = users::find_by_id(self.0.db.reader(), claimed).await {
+            self.failed_sign_in(None, Some(&user.me), meta, Some("passkey"))
                 .await;
         }
         err

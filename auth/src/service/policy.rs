@@ -11,8 +11,8 @@ use serde_json::json;
 
 use super::{Auth, ClientMeta, Confirmed, Fresh, OwnerActions, Timeouts};
 use crate::audit::{AuditEvent, AuditKind};
-use crate::sessions::Whose;
-use crate::{AuthError, second_factor, sessions, tokens, users};
+use crate::store::{Whose, accounts, sessions, tokens};
+use crate::{AuthError, second_factor};
 
 /// An account's policy as the security page shows it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -117,8 +117,8 @@ impl OwnerActions<'_> {
         };
         let account_id = &caller.me.account_id;
         let mut tx = auth.0.db.begin_write().await?;
-        users::set_policy_override(&mut tx, account_id, policy_override).await?;
-        let second_factor_required = users::second_factor_required_since(&mut tx, account_id)
+        accounts::set_policy_override(&mut tx, account_id, policy_override).await?;
+        let second_factor_required = accounts::second_factor_required_since(&mut tx, account_id)
             .await?
             .is_some();
         let timeouts = auth.timeouts_for(policy_override);
@@ -167,7 +167,7 @@ impl OwnerActions<'_> {
         let now = auth.now();
         let reason = RevokeReason::SecondFactorRequired;
         let mut tx = auth.0.db.begin_write().await?;
-        let since = users::second_factor_required_since(&mut tx, account_id).await?;
+        let since = accounts::second_factor_required_since(&mut tx, account_id).await?;
         if since.is_some() == required {
             return Ok(SecondFactorPolicySet {
                 required,
@@ -183,16 +183,16 @@ impl OwnerActions<'_> {
                      first: the account cannot require what its owner does not have.",
                 )));
             }
-            users::set_second_factor_required(&mut tx, account_id, Some(now)).await?;
+            accounts::set_second_factor_required(&mut tx, account_id, Some(now)).await?;
             let without = Whose::WithoutSecondFactor(account_id);
             // Their API tokens were made by sessions that had no second
             // factor either: they end with them.
             (
                 sessions::revoke_live(&mut tx, without, None, reason, now).await?,
-                tokens::revoke_all_without_second_factor(&mut tx, account_id, now).await?,
+                tokens::revoke_usable(&mut tx, without, None, now).await?,
             )
         } else {
-            users::set_second_factor_required(&mut tx, account_id, None).await?;
+            accounts::set_second_factor_required(&mut tx, account_id, None).await?;
             (Vec::new(), Vec::new())
         };
         tx.commit().await?;
@@ -221,7 +221,7 @@ impl OwnerActions<'_> {
 impl Auth {
     pub async fn account_policy(&self, account_id: &AccountId) -> Result<AccountPolicy, AuthError> {
         let mut conn = self.0.db.reader().acquire().await?;
-        let stored = users::stored_account_policy(&mut conn, account_id).await?;
+        let stored = accounts::policy(&mut conn, account_id).await?;
         Ok(self.describe_policy(
             stored.policy_override,
             stored.second_factor_required_since.is_some(),

@@ -1,18 +1,18 @@
 //! Resolving a session cookie to its caller: expiry, activity, rotation and
 //! the detection of reused tokens.
 
-use api::{LiveEvent, NoticeKind, RevokeReason, SessionId, Timestamp, TokenId, TokenScope};
+use api::{LiveEvent, NoticeKind, RevokeReason, SessionId, Timestamp, TokenId};
 use serde_json::json;
 
 use super::{Auth, Caller, ClientMeta, Credential};
 use crate::AuthError;
 use crate::audit::{AuditEvent, AuditKind};
-use crate::error::corrupt;
 use crate::notices::{self, NewNotice};
 use crate::secret::{ApiTokenSecret, SessionToken, TokenHash};
-use crate::sessions::{self, Deadlines, SessionRow, TokenStanding};
+use crate::session::{Deadlines, TokenStanding};
 use crate::settings::millis;
-use crate::tokens;
+use crate::store::sessions::{self, StoredSession};
+use crate::store::tokens;
 use crate::touch::Used;
 
 /// What kind of request presents the credential.
@@ -78,13 +78,13 @@ impl Auth {
             return Err(AuthError::Unauthenticated);
         };
         let grace = millis(self.0.settings.rotation_grace);
-        match row.standing_of(&hash, now, grace) {
+        match row.tokens.standing_of(&hash, now, grace) {
             // The browser never came back with the token this session was
             // given last (its response was lost): this one still counts.
             // After a while a page load gives it a new one in place of the
             // lost one.
             TokenStanding::PreviousAwaitingNew => {
-                let lost_for = now.millis_since(Timestamp::from_millis(row.rotated_at));
+                let lost_for = now.millis_since(row.tokens.rotated_at);
                 if access == Access::Interactive && lost_for >= 2 * grace {
                     let mut resolved = self
                         .resolve_current(row.clone(), &hash, Access::Api, now)
@@ -100,7 +100,7 @@ impl Auth {
                 self.resolve_current(row, &hash, demoted(access), now).await
             }
             TokenStanding::Current | TokenStanding::Retired => {
-                if let Some(reason) = row.revoke_reason() {
+                if let Some(reason) = row.revoked {
                     return Err(refusal(reason));
                 }
                 self.end_taken_session(&row, meta, now).await?;
@@ -119,21 +119,19 @@ impl Auth {
     }
 
     /// The caller of a usable API token's row, recording its use.
-    fn token_caller(&self, row: Option<tokens::TokenOwnerRow>) -> Result<Caller, AuthError> {
+    fn token_caller(&self, row: Option<tokens::StoredToken>) -> Result<Caller, AuthError> {
         let row = row.ok_or(AuthError::Unauthenticated)?;
         let now = self.now();
-        let usable =
-            row.revoked_at.is_none() && row.expires_at.is_none_or(|end| now.as_millis() < end);
-        if !usable {
+        if !row.usable_at(now) {
             return Err(AuthError::Unauthenticated);
         }
-        let token_id = TokenId::parse(&row.id).map_err(|_| corrupt("token id"))?;
-        let scope = TokenScope::parse(&row.scope).map_err(|_| corrupt("token scope"))?;
-        self.0.toucher.touch(Used::Token(token_id.clone()), now);
-        let me = row.user.me()?;
+        self.0.toucher.touch(Used::Token(row.id.clone()), now);
         Ok(Caller {
-            me,
-            credential: Credential::ApiToken { token_id, scope },
+            me: row.me,
+            credential: Credential::ApiToken {
+                token_id: row.id,
+                scope: row.scope,
+            },
         })
     }
 
@@ -152,14 +150,14 @@ impl Auth {
             } => {
                 let row = self.live_session(session_id).await?;
                 let grace = millis(self.0.settings.rotation_grace);
-                if row.standing_of(token, self.now(), grace) == TokenStanding::Retired {
+                if row.tokens.standing_of(token, self.now(), grace) == TokenStanding::Retired {
                     return Ok(Rechecked::TokenRetired);
                 }
                 Ok(Rechecked::Holds(Caller {
-                    me: row.user.me()?,
+                    me: row.me,
                     credential: Credential::Session {
                         session_id: session_id.clone(),
-                        deadlines: row.deadlines(),
+                        deadlines: row.lifetime.deadlines(),
                         token: token.clone(),
                         method: *method,
                     },
@@ -191,7 +189,7 @@ impl Auth {
     /// A session's deadlines as stored now, or why it no longer counts.
     /// Reads only.
     pub async fn session_deadlines(&self, session_id: &SessionId) -> Result<Deadlines, AuthError> {
-        Ok(self.live_session(session_id).await?.deadlines())
+        Ok(self.live_session(session_id).await?.lifetime.deadlines())
     }
 
     /// Whether a live connection opened with the session token `token` may
@@ -204,8 +202,8 @@ impl Auth {
     ) -> Result<ConnectionStanding, AuthError> {
         let row = self.live_session(session_id).await?;
         let grace = millis(self.0.settings.rotation_grace);
-        let deadlines = row.deadlines();
-        Ok(match row.standing_of(token, self.now(), grace) {
+        let deadlines = row.lifetime.deadlines();
+        Ok(match row.tokens.standing_of(token, self.now(), grace) {
             TokenStanding::Current | TokenStanding::PreviousAwaitingNew => {
                 ConnectionStanding::Holds {
                     deadlines,
@@ -220,14 +218,14 @@ impl Auth {
         })
     }
 
-    async fn live_session(&self, session_id: &SessionId) -> Result<SessionRow, AuthError> {
+    async fn live_session(&self, session_id: &SessionId) -> Result<StoredSession, AuthError> {
         let row = sessions::find_by_id(self.0.db.reader(), session_id)
             .await?
             .ok_or(AuthError::SessionRevoked(RevokeReason::SignedOut))?;
-        if let Some(reason) = row.revoke_reason() {
+        if let Some(reason) = row.revoked {
             return Err(refusal(reason));
         }
-        if row.deadlines().has_ended(self.now()) {
+        if row.lifetime.deadlines().has_ended(self.now()) {
             return Err(AuthError::SessionExpired);
         }
         Ok(row)
@@ -235,7 +233,7 @@ impl Auth {
 
     /// The session whose current token has this hash: kept from an earlier
     /// request when nothing was written since, else read.
-    async fn current_session(&self, hash: &TokenHash) -> Result<Option<SessionRow>, AuthError> {
+    async fn current_session(&self, hash: &TokenHash) -> Result<Option<StoredSession>, AuthError> {
         let writes = self.0.db.writes().current();
         if let Some(row) = self.0.session_cache.get(hash, writes) {
             return Ok(Some(row));
@@ -249,31 +247,31 @@ impl Auth {
 
     async fn resolve_current(
         &self,
-        row: SessionRow,
+        row: StoredSession,
         hash: &TokenHash,
         access: Access,
         now: Timestamp,
     ) -> Result<Resolved, AuthError> {
-        if let Some(reason) = row.revoke_reason() {
+        if let Some(reason) = row.revoked {
             return Err(refusal(reason));
         }
-        if row.deadlines().has_ended(now) {
+        if row.lifetime.deadlines().has_ended(now) {
             return Err(AuthError::SessionExpired);
         }
-        let session_id = parse_session_id(&row.session_id)?;
+        let session_id = row.id.clone();
         let mut row = row;
-        if row.token_hash == hash.as_str() && row.token_seen_at.is_none() {
+        if row.tokens.current == *hash && row.tokens.seen_at.is_none() {
             self.note_token_seen(&session_id, hash, now).await?;
-            row.token_seen_at = Some(now.as_millis());
+            row.tokens.seen_at = Some(now);
         }
         let touched = access != Access::Passive
-            && now.millis_since(Timestamp::from_millis(row.last_seen_at))
+            && now.millis_since(row.lifetime.last_seen_at)
                 >= millis(self.0.settings.touch_threshold);
         if touched {
             self.0.toucher.touch(Used::Session(session_id.clone()), now);
-            row.last_seen_at = now.as_millis();
-            self.0.session_cache.touched(hash, row.last_seen_at);
-            let deadlines = row.deadlines();
+            row.lifetime.last_seen_at = now;
+            self.0.session_cache.touched(hash, now);
+            let deadlines = row.lifetime.deadlines();
             self.0.closer.notify_session(
                 &session_id,
                 &LiveEvent::SessionUpdated {
@@ -284,23 +282,21 @@ impl Auth {
             );
         }
         let rotated = if access == Access::Interactive
-            && row.token_hash == hash.as_str()
-            && now.millis_since(Timestamp::from_millis(row.rotated_at))
-                >= millis(self.0.settings.rotation_interval)
+            && row.tokens.current == *hash
+            && now.millis_since(row.tokens.rotated_at) >= millis(self.0.settings.rotation_interval)
         {
             self.rotate(&row, hash, now).await?
         } else {
             None
         };
-        let me = row.user.me()?;
         Ok(Resolved {
             caller: Caller {
-                me,
+                me: row.me,
                 credential: Credential::Session {
                     session_id,
-                    deadlines: row.deadlines(),
+                    deadlines: row.lifetime.deadlines(),
                     token: hash.clone(),
-                    method: row.method()?,
+                    method: row.method,
                 },
             },
             rotated,
@@ -311,7 +307,7 @@ impl Auth {
     /// Gives the session a new token, unless a parallel request just did.
     async fn rotate(
         &self,
-        row: &SessionRow,
+        row: &StoredSession,
         old: &TokenHash,
         now: Timestamp,
     ) -> Result<Option<SessionToken>, AuthError> {
@@ -346,7 +342,7 @@ impl Auth {
     /// Gives the session a new token in place of one it never presented.
     async fn replace_unseen(
         &self,
-        row: &SessionRow,
+        row: &StoredSession,
         previous: &TokenHash,
         now: Timestamp,
     ) -> Result<Option<SessionToken>, AuthError> {
@@ -361,14 +357,15 @@ impl Auth {
     /// copy. End the session everywhere and tell its owner at next sign-in.
     async fn end_taken_session(
         &self,
-        row: &SessionRow,
+        row: &StoredSession,
         meta: &ClientMeta,
         now: Timestamp,
     ) -> Result<(), AuthError> {
-        let session_id = parse_session_id(&row.session_id)?;
-        let me = row.user.me()?;
+        let session_id = row.id.clone();
+        let me = row.me.clone();
         let mut tx = self.0.db.begin_write().await?;
-        let revoked = sessions::revoke(&mut tx, &session_id, RevokeReason::TokenReuse, now).await?;
+        let reason = RevokeReason::TokenReuse;
+        let revoked = sessions::revoke(&mut tx, &session_id, &me.user_id, reason, now).await?;
         if revoked {
             notices::insert(
                 &mut tx,
@@ -414,8 +411,4 @@ fn refusal(reason: RevokeReason) -> AuthError {
     } else {
         AuthError::SessionRevoked(reason)
     }
-}
-
-fn parse_session_id(raw: &str) -> Result<SessionId, AuthError> {
-    SessionId::parse(raw).map_err(|_| corrupt("session id"))
 }

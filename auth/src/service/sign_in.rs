@@ -17,15 +17,16 @@ use crate::notices::{self, NewNotice};
 use crate::second_factor::challenge::{self, Needs};
 use crate::second_factor::{self, TotpSecret};
 use crate::secret::{ChallengeToken, TokenHash};
-use crate::users::{self, UserRow};
-use crate::{AuthError, WriteTx, describe_device, sessions};
+use crate::store::users::{self, StoredUser};
+use crate::store::{accounts, sessions};
+use crate::{AuthError, WriteTx, describe_device};
 
 /// How long a sign-in waits for its next step.
 const CHALLENGE_LIFETIME_MS: i64 = 5 * 60 * 1000;
 
 /// A user whose email and password were just verified, not signed in yet;
 /// it holds the password hash they were verified against.
-pub struct CheckedPassword(UserRow);
+pub struct CheckedPassword(StoredUser);
 
 /// Where a sign-in stands once the password was right.
 #[derive(Debug)]
@@ -58,7 +59,7 @@ impl SignInStep {
 pub(super) struct Claim {
     pub(super) tx: WriteTx,
     hash: TokenHash,
-    user: UserRow,
+    user: StoredUser,
     pub(super) me: Me,
     checked_hash: String,
 }
@@ -142,7 +143,7 @@ impl Auth {
             }
             user => {
                 crate::metrics::sign_in("wrong_password");
-                let known = user.map(|user| user.user.me()).transpose()?;
+                let known = user.map(|user| user.me);
                 Err(self
                     .failed_sign_in(email.as_ref(), known.as_ref(), meta, None)
                     .await)
@@ -163,7 +164,7 @@ impl Auth {
         meta: ClientMeta,
     ) -> Result<SignInStep, AuthError> {
         let CheckedPassword(user) = checked;
-        let me = user.user.me()?;
+        let me = user.me.clone();
         let mut tx = self.0.db.begin_write().await?;
         if user.password_must_change() {
             let challenge = self
@@ -176,7 +177,7 @@ impl Auth {
         // check began: the lock makes an owner turning it on wait for this
         // sign-in, or this sign-in for the owner, so a password-only
         // session never opens after the rule was turned on.
-        users::lock_account(&mut tx, &me.account_id).await?;
+        accounts::lock(&mut tx, &me.account_id).await?;
         self.next_step(tx, &user, &user.password_hash, &meta).await
     }
 
@@ -187,13 +188,13 @@ impl Auth {
     pub(super) async fn next_step(
         &self,
         mut tx: WriteTx,
-        user: &UserRow,
+        user: &StoredUser,
         checked_hash: &str,
         meta: &ClientMeta,
     ) -> Result<SignInStep, AuthError> {
         let now = self.now();
-        let me = user.user.me()?;
-        let required = users::second_factor_required_since(&mut tx, &me.account_id)
+        let me = user.me.clone();
+        let required = accounts::second_factor_required_since(&mut tx, &me.account_id)
             .await?
             .is_some();
         if second_factor::has_any(&mut tx, &me.user_id).await? {
@@ -293,7 +294,7 @@ impl Auth {
             .filter(|app| app.confirmed_at.is_none())
             .ok_or(AuthError::SignInExpired)?;
         Ok(TotpSetup {
-            uri: pending.secret.uri(&user.user.email)?,
+            uri: pending.secret.uri(&user.me.email)?,
             secret: pending.secret.base32().to_owned(),
         })
     }
@@ -358,7 +359,7 @@ impl Auth {
         let user = users::find_by_id(reader, &waiting.user_id)
             .await?
             .ok_or(AuthError::SignInExpired)?;
-        let me = user.user.me()?;
+        let me = user.me.clone();
         self.0
             .sign_in_limits
             .check_attempt(meta, Some(me.email.as_str()))?;
@@ -448,13 +449,13 @@ impl Auth {
     pub(super) async fn open_session(
         &self,
         mut tx: WriteTx,
-        user: &UserRow,
+        user: &StoredUser,
         checked_hash: &str,
         opened: Opened<'_>,
     ) -> Result<NewSession, AuthError> {
         let Opened { meta, method, now } = opened;
-        let timeouts = self.timeouts_for(user.policy_override()?);
-        let me = user.user.me()?;
+        let timeouts = self.timeouts_for(user.policy_override);
+        let me = user.me.clone();
         if !users::record_login(&mut tx, &me.user_id, checked_hash, now).await? {
             drop(tx);
             let email = EmailAddress::parse(&me.email).ok();

@@ -15,7 +15,8 @@ use crate::passkey::ceremony::{self, Purpose};
 use crate::passkey::stored::{self, NewPasskey};
 use crate::secret::{ChallengeToken, random_bytes};
 use crate::service::{BrowserSession, ClientMeta, Fresh};
-use crate::{AuthError, second_factor, users};
+use crate::store::{accounts, users};
+use crate::{AuthError, second_factor};
 
 impl UserActions<'_> {
     /// `account_passkey_list`: the caller's passkeys, oldest first.
@@ -142,7 +143,7 @@ impl UserActions<'_> {
         if !stored::remove(&mut tx, user_id, &params.passkey_id).await? {
             return Ok(Revoked { revoked: false });
         }
-        let required = users::second_factor_required_since(&mut tx, &caller.me.account_id)
+        let required = accounts::second_factor_required_since(&mut tx, &caller.me.account_id)
             .await?
             .is_some();
         if required && !second_factor::has_any(&mut tx, user_id).await? {

@@ -12,9 +12,9 @@ use crate::audit::{AuditEvent, AuditKind};
 use crate::notices::{self, NewNotice};
 use crate::passkey::ceremony::Purpose;
 use crate::service::{BrowserSession, ClientMeta};
-use crate::sessions::Whose;
 use crate::settings::millis;
-use crate::{AuthError, describe_device, second_factor, sessions, tokens, users};
+use crate::store::{Whose, sessions, tokens, users};
+use crate::{AuthError, describe_device, second_factor};
 
 impl UserActions<'_> {
     /// Changes the caller's password after checking the current one, and
@@ -55,7 +55,7 @@ impl UserActions<'_> {
         };
         notices::insert(&mut tx, &caller.me.user_id, notice, now).await?;
         let revoked_tokens = if change.revoke_api_tokens {
-            tokens::revoke_all_of_user(&mut tx, &caller.me.user_id, now).await?
+            tokens::revoke_usable(&mut tx, Whose::User(&caller.me.user_id), None, now).await?
         } else {
             Vec::new()
         };

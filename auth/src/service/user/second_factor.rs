@@ -11,7 +11,8 @@ use crate::audit::{AuditEvent, AuditKind};
 use crate::notices::{self, NewNotice};
 use crate::second_factor::{self, RecoveryCodeSet, TotpSecret};
 use crate::service::{BrowserSession, ClientMeta, Fresh};
-use crate::{AuthError, passkey, users};
+use crate::store::{accounts, users};
+use crate::{AuthError, passkey};
 
 impl UserActions<'_> {
     /// Starts setting up an authenticator app: a new secret, which signs
@@ -112,7 +113,7 @@ impl UserActions<'_> {
         // passkey's removal takes too, so the two racing cannot leave a
         // user the account requires a factor of with none.
         users::lock(&mut tx, user_id).await?;
-        let last_one = users::second_factor_required_since(&mut tx, &caller.me.account_id)
+        let last_one = accounts::second_factor_required_since(&mut tx, &caller.me.account_id)
             .await?
             .is_some()
             && passkey::stored::count(&mut tx, user_id).await? == 0;

@@ -1,15 +1,16 @@
 //! The caller's own sessions: list them, end one, end all, sign out.
 
 use api::{
-    Count, RevokeReason, Revoked, SessionId, SessionInfo, SessionRevokeAllParams,
-    SessionRevokeParams, SignInMethod, Timestamp,
+    Count, RevokeReason, Revoked, SessionInfo, SessionRevokeAllParams, SessionRevokeParams,
+    Timestamp,
 };
 use serde_json::json;
 
 use super::UserActions;
 use crate::audit::{AuditEvent, AuditKind};
 use crate::service::{Auth, Caller, ClientMeta};
-use crate::sessions::{self, Deadlines, Whose};
+use crate::store::Whose;
+use crate::store::sessions;
 use crate::{AuthError, describe_device};
 
 impl UserActions<'_> {
@@ -19,27 +20,19 @@ impl UserActions<'_> {
         let rows = sessions::list_live(auth.0.db.reader(), &caller.me.user_id, auth.now()).await?;
         Ok(rows
             .into_iter()
-            .filter_map(|row| {
-                let session_id = SessionId::parse(&row.session_id).ok()?;
-                let deadlines = Deadlines {
-                    idle_ends_at: Timestamp::from_millis(
-                        row.last_seen_at.saturating_add(row.idle_timeout_ms),
-                    ),
-                    absolute_ends_at: Timestamp::from_millis(
-                        row.created_at.saturating_add(row.absolute_timeout_ms),
-                    ),
-                };
-                Some(SessionInfo {
-                    current: caller.session_id() == Some(&session_id),
-                    session_id,
+            .map(|row| {
+                let deadlines = row.lifetime.deadlines();
+                SessionInfo {
+                    current: caller.session_id() == Some(&row.id),
+                    session_id: row.id,
                     device: describe_device(row.user_agent.as_deref()),
                     ip: row.ip,
-                    signed_in_at: Timestamp::from_millis(row.created_at),
-                    last_active_at: Timestamp::from_millis(row.last_seen_at),
+                    signed_in_at: row.lifetime.created_at,
+                    last_active_at: row.lifetime.last_seen_at,
                     idle_ends_at: deadlines.idle_ends_at,
                     absolute_ends_at: deadlines.absolute_ends_at,
-                    signed_in_with: SignInMethod::parse(&row.signed_in_with)?,
-                })
+                    signed_in_with: row.method,
+                }
             })
             .collect())
     }
@@ -54,7 +47,7 @@ impl UserActions<'_> {
         let (auth, caller) = (self.auth, self.caller);
         let now = auth.now();
         let mut conn = auth.0.db.acquire_write().await?;
-        let revoked = sessions::revoke_own(
+        let revoked = sessions::revoke(
             &mut conn,
             &params.session_id,
             &caller.me.user_id,

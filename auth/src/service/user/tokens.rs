@@ -12,7 +12,7 @@ use crate::audit::{AuditEvent, AuditKind};
 use crate::notices::{self, NewNotice};
 use crate::secret::{ApiTokenSecret, random_bytes};
 use crate::service::{Caller, ClientMeta, Fresh};
-use crate::tokens::{self, NewToken};
+use crate::store::tokens::{self, NewToken};
 
 const DAY_MS: i64 = 24 * 60 * 60 * 1000;
 
@@ -45,7 +45,7 @@ impl UserActions<'_> {
         let id = TokenId::from_random_bytes(random_bytes()?);
         let mut tx = auth.0.db.begin_write().await?;
         // Concurrent creations queue here, so they cannot pass the cap together.
-        crate::users::lock(&mut tx, &caller.me.user_id).await?;
+        crate::store::users::lock(&mut tx, &caller.me.user_id).await?;
         let new = NewToken {
             id: &id,
             user_id: &caller.me.user_id,

@@ -1,0 +1,17 @@
+//! Storage by concept: one store for each of sessions, users, accounts,
+//! the account's members and API tokens. Their rows decode into the
+//! domain's types at this edge, as `columns` reads them back and `values`
+//! binds them; statements run through `query`; the SQL they share is
+//! written once, in `sql`.
+
+pub(crate) mod accounts;
+mod columns;
+pub(crate) mod members;
+mod query;
+pub(crate) mod sessions;
+mod sql;
+pub(crate) mod tokens;
+pub(crate) mod users;
+mod values;
+
+pub(crate) use sql::Whose;

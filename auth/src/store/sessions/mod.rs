@@ -1,0 +1,21 @@
+//! Sessions in storage: read by a token or by id (`read`), started and
+//! touched (`activity`), their tokens rotated (`rotation`), and ended
+//! (`ending`). The rules they obey are in [`crate::session`].
+
+mod activity;
+mod ending;
+mod read;
+mod rotation;
+
+pub use ending::Cleanup;
+
+pub(crate) use activity::{
+    NewSessionRow, devices_of, insert, password_entered_at, set_password_entered, touch,
+};
+pub(crate) use ending::{
+    delete, delete_ended, enforce_cap, revoke, revoke_live, shorten_for_account,
+};
+pub(crate) use read::{
+    StoredSession, find_by_id, find_by_retired_hash, find_by_token_hash, list_live,
+};
+pub(crate) use rotation::{mark_token_seen, replace_unseen, rotate};
