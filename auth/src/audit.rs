@@ -11,8 +11,9 @@ use std::sync::Arc;
 
 use tokio::sync::broadcast;
 
+use crate::live::{LiveChange, LiveSink};
 use crate::secret::random_bytes;
-use crate::{ClientMeta, ConnectionCloser, Db};
+use crate::{ClientMeta, Db};
 
 /// One audit record.
 #[derive(Clone, Debug, Serialize)]
@@ -78,16 +79,16 @@ impl AuditEvent {
 pub(crate) struct AuditLog {
     db: Db,
     listeners: broadcast::Sender<AuditEvent>,
-    closer: Arc<dyn ConnectionCloser>,
+    live: Arc<dyn LiveSink>,
 }
 
 impl AuditLog {
-    pub fn new(db: Db, closer: Arc<dyn ConnectionCloser>) -> Self {
+    pub fn new(db: Db, live: Arc<dyn LiveSink>) -> Self {
         let (listeners, _) = broadcast::channel(1024);
         Self {
             db,
             listeners,
-            closer,
+            live,
         }
     }
 
@@ -103,8 +104,10 @@ impl AuditLog {
         }
         if let Some(account_id) = &event.account_id {
             let target = event.target.as_deref().and_then(|t| UserId::parse(t).ok());
-            let about: Vec<UserId> = event.actor.iter().cloned().chain(target).collect();
-            self.closer.audit_recorded(account_id, &about);
+            self.live.apply(LiveChange::AuditRecorded {
+                account_id: account_id.clone(),
+                about: event.actor.iter().cloned().chain(target).collect(),
+            });
         }
         // No listener is not an error.
         let _ = self.listeners.send(event);

@@ -3,12 +3,12 @@
 
 mod audit;
 mod clock;
-mod closer;
 mod db;
 mod device;
 mod error;
 mod hashing_limits;
 mod limits;
+mod live;
 mod metrics;
 mod notices;
 mod outbox;
@@ -28,13 +28,13 @@ pub mod testing;
 
 pub use audit::{AuditEvent, AuditKind};
 pub use clock::{Clock, DatabaseClock, SystemClock, TestClock};
-pub use closer::ConnectionCloser;
 pub use db::{Backend, Db, DbError, NotReady, Notifications, WriteConn, WriteTx};
 pub use device::describe_device;
 pub use error::AuthError;
 pub use limits::{
     DEFAULT_ATTEMPTS_PER_EMAIL_HOUR, DEFAULT_ATTEMPTS_PER_IP_MINUTE, SignInLimits, limit_key,
 };
+pub use live::{LiveChange, LiveSink};
 pub use outbox::OutsideWrites;
 pub use passkey::RelyingParty;
 pub use secret::{API_TOKEN_PREFIX, ApiTokenSecret, ChallengeToken, SessionToken, TokenHash};

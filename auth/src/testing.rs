@@ -1,6 +1,6 @@
 //! Test helpers: a fresh database per test, on SQLite by default or on the
 //! PostgreSQL server named by `LATCHKEY_TEST_POSTGRES_URL` (which `make test`
-//! starts), and a connection closer that records its calls.
+//! starts), and a live sink that records what it is handed.
 //!
 //! Helpers here panic when set-up fails: a test cannot go on without its
 //! database.
@@ -8,11 +8,11 @@
 
 use std::sync::{Arc, Mutex, PoisonError};
 
-use api::{AccountId, LiveEvent, RevokeReason, SessionId, TokenId, UserId};
+use api::{LiveEvent, RevokeReason, SessionId, TokenId, UserId};
 use tokio::sync::broadcast;
 
 use crate::{
-    AuditEvent, AuditKind, Auth, Backend, ConnectionCloser, Db, SessionSettings, TestClock,
+    AuditEvent, AuditKind, Auth, Backend, Db, LiveChange, LiveSink, SessionSettings, TestClock,
 };
 
 /// The variable that switches tests to PostgreSQL.
@@ -82,65 +82,96 @@ impl TestDb {
     }
 }
 
-/// One call to a [`RecordingCloser`].
+/// A session or user whose connections were ended, as a [`RecordingSink`]
+/// saw it.
 #[derive(Clone, Debug)]
 pub struct CloseCall {
     pub session_id: Option<SessionId>,
     pub user_id: Option<UserId>,
     pub reason: RevokeReason,
-    /// Audit events already recorded when the closer was called.
+    /// Audit events already recorded when the end was handed over.
     pub audited_before: Vec<AuditKind>,
 }
 
-/// A connection closer that remembers every call, and which audit events
-/// had been recorded by then.
+/// A live sink that remembers every change, and which audit events had
+/// been recorded by then.
 #[derive(Default)]
-pub struct RecordingCloser {
-    calls: Mutex<Vec<CloseCall>>,
-    tokens: Mutex<Vec<TokenId>>,
-    notified: Mutex<Vec<LiveEvent>>,
-    rechecked: Mutex<Vec<SessionId>>,
+pub struct RecordingSink {
+    changes: Mutex<Vec<(LiveChange, Vec<AuditKind>)>>,
     audit: Mutex<Option<broadcast::Receiver<AuditEvent>>>,
     audited: Mutex<Vec<AuditKind>>,
 }
 
-impl RecordingCloser {
+impl RecordingSink {
     pub fn watch_audit(&self, events: broadcast::Receiver<AuditEvent>) {
         *self.audit.lock().unwrap_or_else(PoisonError::into_inner) = Some(events);
     }
 
-    /// API tokens whose connections were closed, in order.
-    pub fn closed_tokens(&self) -> Vec<TokenId> {
-        self.tokens
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clone()
+    /// Every change so far, in order.
+    pub fn changes(&self) -> Vec<LiveChange> {
+        self.picked(|change, _| Some(change))
     }
 
-    /// Events sent to live connections, in order.
+    /// API tokens whose connections were closed, in order.
+    pub fn closed_tokens(&self) -> Vec<TokenId> {
+        self.picked(|change, _| match change {
+            LiveChange::TokenEnded { token_id } => Some(token_id),
+            _ => None,
+        })
+    }
+
+    /// Events sent to live connections (of a session, a user or an
+    /// account), in order.
     pub fn notified(&self) -> Vec<LiveEvent> {
-        self.notified
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clone()
+        self.picked(|change, _| match change {
+            LiveChange::ToSession { event, .. }
+            | LiveChange::ToUser { event, .. }
+            | LiveChange::ToAccount { event, .. } => Some(event),
+            _ => None,
+        })
     }
 
     /// The sessions whose connections were told to re-check, in order.
     pub fn rechecked(&self) -> Vec<SessionId> {
-        self.rechecked
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clone()
+        self.picked(|change, _| match change {
+            LiveChange::SessionRecheck { session_id } => Some(session_id),
+            _ => None,
+        })
     }
 
+    /// The sessions and users whose connections were ended, in order.
     pub fn calls(&self) -> Vec<CloseCall> {
-        self.calls
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clone()
+        self.picked(|change, audited_before| match change {
+            LiveChange::SessionEnded { session_id, reason } => Some(CloseCall {
+                session_id: Some(session_id),
+                user_id: None,
+                reason,
+                audited_before,
+            }),
+            LiveChange::UserEnded { user_id, reason } => Some(CloseCall {
+                session_id: None,
+                user_id: Some(user_id),
+                reason,
+                audited_before,
+            }),
+            _ => None,
+        })
     }
 
-    fn record(&self, session_id: Option<SessionId>, user_id: Option<UserId>, reason: RevokeReason) {
+    /// What `pick` makes of each change so far (with the audit events
+    /// recorded before it), in order.
+    fn picked<T>(&self, pick: impl Fn(LiveChange, Vec<AuditKind>) -> Option<T>) -> Vec<T> {
+        self.changes
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .iter()
+            .filter_map(|(change, audited)| pick(change.clone(), audited.clone()))
+            .collect()
+    }
+}
+
+impl LiveSink for RecordingSink {
+    fn apply(&self, change: LiveChange) {
         let mut audited = self.audited.lock().unwrap_or_else(PoisonError::into_inner);
         if let Some(events) = self
             .audit
@@ -152,77 +183,19 @@ impl RecordingCloser {
                 audited.push(event.kind);
             }
         }
-        self.calls
+        self.changes
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
-            .push(CloseCall {
-                session_id,
-                user_id,
-                reason,
-                audited_before: audited.clone(),
-            });
-    }
-}
-
-impl ConnectionCloser for RecordingCloser {
-    fn close_for_session(&self, session_id: &SessionId, reason: RevokeReason) -> usize {
-        self.record(Some(session_id.clone()), None, reason);
-        0
-    }
-
-    fn close_for_token(&self, token_id: &TokenId) -> usize {
-        self.tokens
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .push(token_id.clone());
-        0
-    }
-
-    fn close_for_user(&self, user_id: &UserId, reason: RevokeReason) -> usize {
-        self.record(None, Some(user_id.clone()), reason);
-        0
-    }
-
-    fn recheck_session(&self, session_id: &SessionId) {
-        self.rechecked
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .push(session_id.clone());
-    }
-
-    fn notify_session(&self, _session_id: &SessionId, event: &LiveEvent) {
-        self.notified
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .push(event.clone());
-    }
-
-    fn notify_user(&self, _user_id: &UserId, event: &LiveEvent) {
-        self.record_event(event);
-    }
-
-    fn notify_account(&self, _account_id: &AccountId, event: &LiveEvent) {
-        self.record_event(event);
-    }
-
-    fn audit_recorded(&self, _account_id: &AccountId, _about: &[UserId]) {}
-}
-
-impl RecordingCloser {
-    fn record_event(&self, event: &LiveEvent) {
-        self.notified
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .push(event.clone());
+            .push((change, audited.clone()));
     }
 }
 
 /// An `Auth` on a fresh database with a clock that tests move and a
-/// recording connection closer.
+/// recording live sink (`closer`).
 pub struct TestAuth {
     pub auth: Auth,
     pub clock: TestClock,
-    pub closer: Arc<RecordingCloser>,
+    pub closer: Arc<RecordingSink>,
     pub db: TestDb,
 }
 
@@ -232,7 +205,7 @@ impl TestAuth {
     pub async fn new(settings: SessionSettings) -> Self {
         let db = TestDb::new().await;
         let clock = TestClock::new();
-        let closer = Arc::new(RecordingCloser::default());
+        let closer = Arc::new(RecordingSink::default());
         let auth = Auth::new(
             db.db.clone(),
             Arc::new(clock.clone()),

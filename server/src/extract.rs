@@ -15,6 +15,9 @@ use serde::de::DeserializeOwned;
 use crate::error::HttpError;
 use crate::middleware::ClientAddr;
 
+/// Largest request body accepted anywhere.
+pub const BODY_LIMIT_BYTES: usize = 64 * 1024;
+
 /// How to answer: with JSON, or, for a plain HTML form post from a page,
 /// with a redirect to the next page.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -94,7 +97,7 @@ pub fn payload_too_large() -> ApiError {
         ErrorCode::PayloadTooLarge,
         format!(
             "The request body is larger than {} KiB.",
-            crate::startup::BODY_LIMIT_BYTES / 1024
+            BODY_LIMIT_BYTES / 1024
         ),
     )
 }

@@ -14,7 +14,7 @@ use api::EmailAddress;
 use auth::{Auth, AuthError, Backend, DatabaseClock, Db, SessionSettings, SessionsOf, SystemClock};
 
 use crate::cli::{Database, OperatorCommand, SessionsCommand, UsersCommand};
-use crate::feed::ChangeFeed;
+use crate::live::ChangeFeed;
 
 /// How long a command on SQLite waits for a running server to apply its changes.
 const WAIT_FOR_SERVER: Duration = Duration::from_secs(2);

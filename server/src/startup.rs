@@ -27,17 +27,15 @@ use tower_http::trace::TraceLayer;
 
 use crate::config::{ClockSource, Config};
 use crate::cookies::CookieMode;
-use crate::feed::ChangeFeed;
-use crate::hub::{ConnectionHub, ConnectionLimits};
+use crate::extract::BODY_LIMIT_BYTES;
 use crate::jobs;
+use crate::live::{self, ChangeFeed, ConnectionHub, ConnectionLimits};
 use crate::middleware::{self, PageNonce};
 use crate::routes;
-use crate::routes::client_errors::{MAX_REPORT_BYTES, ReportLimit};
+use crate::routes::client_errors::{MAX_REPORT_BYTES, report_limit};
+use crate::rpc;
 use crate::state::{AppState, Shared};
-use crate::{live, rpc};
 
-/// Largest request body accepted anywhere.
-pub const BODY_LIMIT_BYTES: usize = 64 * 1024;
 /// How often the clock is set by the database's again.
 const CLOCK_SETTING_INTERVAL: std::time::Duration = std::time::Duration::from_mins(10);
 /// How often a server on SQLite looks whether another process committed
@@ -154,7 +152,7 @@ impl Application {
             protected_origins: config.protected_origins.clone().into(),
             trusted_proxies: config.trusted_proxies.clone().into(),
             leptos_options: leptos_options(config, addr),
-            client_reports: ReportLimit::default(),
+            client_reports: report_limit(),
             ws_ping_interval: config.ws_ping_interval,
         });
         Ok(Self {
@@ -373,7 +371,7 @@ fn router(state: AppState) -> Router {
         .route("/api/account/members", post(routes::account::add_member))
         .route("/api/account/me", get(routes::account::me))
         .route("/api/rpc", post(rpc::rpc_over_http))
-        .route("/api/ws", get(rpc::rpc_over_websocket))
+        .route("/api/ws", get(live::rpc_over_websocket))
         .route("/api/{*rest}", any(routes::api_not_found))
         .layer(resolving(Access::Api, Credentials::SessionOrToken));
     // The live stream and a page's failure report: neither activity nor

@@ -5,13 +5,12 @@ use std::sync::Arc;
 
 use auth::Auth;
 use axum::extract::FromRef;
+use governor::DefaultDirectRateLimiter;
 use leptos::config::LeptosOptions;
 
 use crate::cookies::CookieMode;
-use crate::feed::ChangeFeed;
-use crate::hub::ConnectionHub;
+use crate::live::{ChangeFeed, ConnectionHub};
 use crate::return_to::ProtectedOrigin;
-use crate::routes::client_errors::ReportLimit;
 
 /// Shared by every request. Cloned for each middleware of each request, so
 /// a clone is one reference count.
@@ -45,8 +44,9 @@ pub struct Shared {
     /// Reverse proxies whose `X-Forwarded-For` names the client.
     pub trusted_proxies: Arc<[IpAddr]>,
     pub leptos_options: LeptosOptions,
-    /// Bounds the browser failure reports that reach the log.
-    pub client_reports: ReportLimit,
+    /// Bounds the browser failure reports that reach the log
+    /// (`routes::client_errors::report_limit`).
+    pub client_reports: DefaultDirectRateLimiter,
     /// How often RPC WebSockets are pinged.
     pub ws_ping_interval: std::time::Duration,
 }

@@ -13,6 +13,7 @@ use sqlx::AnyConnection;
 use super::{ClientMeta, Confirmed, Fresh, OwnerActions};
 use crate::AuthError;
 use crate::audit::{AuditEvent, AuditKind};
+use crate::live::LiveChange;
 use crate::notices::{self, NewNotice};
 use crate::second_factor;
 use crate::secret::random_bytes;
@@ -214,9 +215,10 @@ impl OwnerActions<'_> {
         }
         members::set_role(&mut tx, &member.user_id, params.role).await?;
         tx.commit().await?;
-        auth.0
-            .closer
-            .notify_user(&member.user_id, &LiveEvent::RoleChanged);
+        auth.0.live.apply(LiveChange::ToUser {
+            user_id: member.user_id.clone(),
+            event: LiveEvent::RoleChanged,
+        });
         auth.0
             .audit
             .record(

@@ -44,10 +44,10 @@ use tokio::sync::broadcast;
 use crate::AuthError;
 use crate::audit::{AuditEvent, AuditLog};
 use crate::clock::Clock;
-use crate::closer::ConnectionCloser;
 use crate::db::{Backend, Db};
 use crate::hashing_limits::HashingLimits;
 use crate::limits::SignInLimits;
+use crate::live::{LiveChange, LiveSink};
 use crate::password::PasswordHasher;
 use crate::secret::{SessionToken, TokenHash, random_bytes};
 use crate::session::Deadlines;
@@ -175,7 +175,7 @@ struct Inner {
     sign_in_limits: SignInLimits,
     hashing_limits: HashingLimits,
     audit: AuditLog,
-    closer: Arc<dyn ConnectionCloser>,
+    live: Arc<dyn LiveSink>,
     toucher: Toucher,
     session_cache: SessionCache,
 }
@@ -187,7 +187,7 @@ impl Auth {
         db: Db,
         clock: Arc<dyn Clock>,
         settings: SessionSettings,
-        closer: Arc<dyn ConnectionCloser>,
+        live: Arc<dyn LiveSink>,
     ) -> Result<Self, AuthError> {
         let parallel_hashes =
             std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
@@ -195,7 +195,7 @@ impl Auth {
         // once (`busy`) rather than queued without end.
         let passwords = PasswordHasher::new(parallel_hashes, 4 * parallel_hashes).await?;
         Ok(Self(Arc::new(Inner {
-            audit: AuditLog::new(db.clone(), closer.clone()),
+            audit: AuditLog::new(db.clone(), live.clone()),
             toucher: Toucher::start(db.clone()),
             session_cache: SessionCache::new(db.backend() == Backend::Sqlite),
             db,
@@ -207,7 +207,7 @@ impl Auth {
             settings,
             passwords,
             hashing_limits: HashingLimits::new(),
-            closer,
+            live,
         })))
     }
 
@@ -259,8 +259,10 @@ impl Auth {
 
     /// Closes the live connections of API tokens that were just revoked.
     fn close_tokens(&self, revoked: &[TokenId]) {
-        for id in revoked {
-            self.0.closer.close_for_token(id);
+        for token_id in revoked {
+            self.0.live.apply(LiveChange::TokenEnded {
+                token_id: token_id.clone(),
+            });
         }
     }
 
@@ -269,8 +271,11 @@ impl Auth {
     /// a connection open.
     async fn after_revoke(&self, ended: &[SessionId], reason: RevokeReason, event: AuditEvent) {
         let started = std::time::Instant::now();
-        for id in ended {
-            self.0.closer.close_for_session(id, reason);
+        for session_id in ended {
+            self.0.live.apply(LiveChange::SessionEnded {
+                session_id: session_id.clone(),
+                reason,
+            });
         }
         crate::metrics::revoke_closed_in(started.elapsed());
         crate::metrics::sessions_ended(reason, ended.len());

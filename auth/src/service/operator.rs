@@ -10,6 +10,7 @@ use serde_json::json;
 use super::{Auth, ClientMeta};
 use crate::AuthError;
 use crate::audit::{AuditEvent, AuditKind};
+use crate::live::LiveChange;
 use crate::notices::{self, NewNotice};
 use crate::secret::random_bytes;
 use crate::store::{Whose, members, sessions, tokens, users};
@@ -167,7 +168,10 @@ impl OperatorActions<'_> {
         tx.commit().await?;
         // Their open pages and sockets were opened for the old roles.
         for changed in demoted.iter().chain([&user.user_id]) {
-            auth.0.closer.notify_user(changed, &LiveEvent::RoleChanged);
+            auth.0.live.apply(LiveChange::ToUser {
+                user_id: changed.clone(),
+                event: LiveEvent::RoleChanged,
+            });
         }
         user.role = Role::Owner;
         auth.0

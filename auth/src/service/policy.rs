@@ -11,6 +11,7 @@ use serde_json::json;
 
 use super::{Auth, ClientMeta, Confirmed, Fresh, OwnerActions, Timeouts};
 use crate::audit::{AuditEvent, AuditKind};
+use crate::live::LiveChange;
 use crate::store::{Whose, accounts, sessions, tokens};
 use crate::{AuthError, second_factor};
 
@@ -139,9 +140,10 @@ impl OwnerActions<'_> {
                 "sessions_shortened": sessions_shortened,
             }));
         auth.0.audit.record(event).await;
-        auth.0
-            .closer
-            .notify_account(account_id, &LiveEvent::PolicyUpdated);
+        auth.0.live.apply(LiveChange::ToAccount {
+            account_id: account_id.clone(),
+            event: LiveEvent::PolicyUpdated,
+        });
         Ok(PolicyUpdate {
             policy,
             sessions_shortened,
@@ -211,9 +213,10 @@ impl OwnerActions<'_> {
                 "api_tokens_revoked": answer.api_tokens_revoked,
             }));
         auth.after_revoke(&ended, reason, event).await;
-        auth.0
-            .closer
-            .notify_account(account_id, &LiveEvent::PolicyUpdated);
+        auth.0.live.apply(LiveChange::ToAccount {
+            account_id: account_id.clone(),
+            event: LiveEvent::PolicyUpdated,
+        });
         Ok(answer)
     }
 }

@@ -7,6 +7,7 @@ use serde_json::json;
 use super::{Auth, Caller, ClientMeta, Credential};
 use crate::AuthError;
 use crate::audit::{AuditEvent, AuditKind};
+use crate::live::LiveChange;
 use crate::notices::{self, NewNotice};
 use crate::secret::{ApiTokenSecret, SessionToken, TokenHash};
 use crate::session::{Deadlines, TokenStanding};
@@ -272,14 +273,14 @@ impl Auth {
             row.lifetime.last_seen_at = now;
             self.0.session_cache.touched(hash, now);
             let deadlines = row.lifetime.deadlines();
-            self.0.closer.notify_session(
-                &session_id,
-                &LiveEvent::SessionUpdated {
+            self.0.live.apply(LiveChange::ToSession {
+                session_id: session_id.clone(),
+                event: LiveEvent::SessionUpdated {
                     idle_ends_at: deadlines.idle_ends_at,
                     absolute_ends_at: deadlines.absolute_ends_at,
                     server_time: now,
                 },
-            );
+            });
         }
         let rotated = if access == Access::Interactive
             && row.tokens.current == *hash
@@ -334,7 +335,9 @@ impl Auth {
         let first = sessions::mark_token_seen(&mut tx, session_id, hash, now).await?;
         tx.commit().await?;
         if first {
-            self.0.closer.recheck_session(session_id);
+            self.0.live.apply(LiveChange::SessionRecheck {
+                session_id: session_id.clone(),
+            });
         }
         Ok(())
     }

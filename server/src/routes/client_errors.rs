@@ -28,13 +28,9 @@ const REPORTS_PER_MINUTE: NonZeroU32 = NonZeroU32::new(30).unwrap();
 const MAX_MESSAGE_CHARS: usize = 2000;
 const MAX_PAGE_CHARS: usize = 200;
 
-/// Bounds how many reports reach the log.
-pub struct ReportLimit(DefaultDirectRateLimiter);
-
-impl Default for ReportLimit {
-    fn default() -> Self {
-        Self(RateLimiter::direct(Quota::per_minute(REPORTS_PER_MINUTE)))
-    }
+/// What bounds how many reports reach the log (kept in the app state).
+pub fn report_limit() -> DefaultDirectRateLimiter {
+    RateLimiter::direct(Quota::per_minute(REPORTS_PER_MINUTE))
 }
 
 #[derive(Deserialize)]
@@ -52,7 +48,7 @@ pub async fn client_error(
 ) -> Result<StatusCode, HttpError> {
     let report = serde_json::from_slice::<Report>(&body)
         .map_err(|_| ApiError::invalid_params("Send a report as JSON: {page, message}."))?;
-    if state.client_reports.0.check().is_err() {
+    if state.client_reports.check().is_err() {
         return Err(ApiError::new(
             ErrorCode::RateLimited,
             "Too many reports just now; this one was dropped.",

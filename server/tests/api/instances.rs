@@ -195,7 +195,7 @@ async fn kill_feed_connections(app: &TestApp) {
         "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
          WHERE application_name = $1 AND datname = current_database()",
     )
-    .bind(server::feed::LISTENER_NAME)
+    .bind(server::live::LISTENER_NAME)
     .execute(db)
     .await
     .unwrap();
@@ -203,7 +203,7 @@ async fn kill_feed_connections(app: &TestApp) {
         let left: i64 = sqlx::query_scalar(
             "SELECT COUNT(*) FROM pg_stat_activity WHERE application_name = $1 AND datname = current_database()",
         )
-        .bind(server::feed::LISTENER_NAME)
+        .bind(server::live::LISTENER_NAME)
         .fetch_one(db)
         .await
         .unwrap();

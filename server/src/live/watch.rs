@@ -3,102 +3,21 @@
 //! connection and says when and why it must close, with no request needed:
 //! at once on a revoke, and by a timer at the session's end.
 
-use std::convert::Infallible;
 use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use api::{ApiError, ErrorCode, LiveEvent, RevokeReason, Role, Timestamp};
+use api::{ApiError, ErrorCode, LiveEvent, Timestamp};
 use auth::{Auth, AuthError, Caller, ConnectionStanding, Credential, Deadlines, TokenHash};
-use axum::Extension;
-use axum::extract::{Query, State};
-use axum::response::sse::{Event, KeepAlive, Sse};
-use futures_util::stream::{self, Stream, StreamExt};
 
+use super::ending::Ending;
+use super::hub::{ConnectionHub, Inbox, Registration};
+use super::mailbox::{Closed, Notice, Received};
+use super::registry::{CredentialKey, LogView, Owner, TooMany};
 use crate::error::HttpError;
-use crate::extract::SignedIn;
-use crate::hub::{
-    Closed, ConnectionHub, CredentialKey, Inbox, LogView, Notice, Owner, Received, Registration,
-    TooMany,
-};
-use crate::middleware::ClientAddr;
-use crate::state::AppState;
 
-/// How often an idle stream sends a comment so proxies keep it open.
-const KEEP_ALIVE: Duration = Duration::from_secs(15);
 /// How long to wait before re-checking a session after a storage error.
 const RECHECK_AFTER_ERROR: Duration = Duration::from_secs(5);
-/// How soon a browser's event stream reconnects after the server ended it
-/// (its token was rotated out): the `retry` field of the first event.
-const RECONNECT_AFTER: Duration = Duration::from_millis(500);
-
-/// The WebSocket close code for "your credential ended; do not reconnect".
-pub const CLOSE_CREDENTIAL_ENDED: u16 = 4001;
-/// The WebSocket close code for "reconnect now, with the cookie you hold".
-pub const CLOSE_RECONNECT: u16 = 4002;
-
-/// Why a connection ends.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Ending {
-    Revoked(RevokeReason),
-    Expired,
-    TokenRevoked,
-    /// Rotation retired the session token the connection was opened with
-    /// (and its grace has passed): the session goes on, under the token
-    /// the browser holds now. The client reconnects.
-    TokenRotated,
-    /// The connection fell too far behind on its events. The client
-    /// reconnects and starts from the current state.
-    FellBehind,
-    /// The user's role changed: what the connection may see and do was
-    /// decided for the old one. The client reconnects as the new one.
-    RoleChanged,
-}
-
-impl Ending {
-    /// The last event to send on the stream; none when the client is to
-    /// reconnect (an event stream that just ends is reopened by the browser).
-    pub fn last_event(self) -> Option<LiveEvent> {
-        match self {
-            Ending::Revoked(reason) => Some(LiveEvent::SessionRevoked { reason }),
-            Ending::Expired => Some(LiveEvent::SessionExpired),
-            Ending::TokenRevoked => Some(LiveEvent::SessionRevoked {
-                reason: RevokeReason::Revoked,
-            }),
-            Ending::TokenRotated | Ending::FellBehind | Ending::RoleChanged => None,
-        }
-    }
-
-    /// The WebSocket close code: final, or reconnect.
-    pub fn close_code(self) -> u16 {
-        match self {
-            Ending::Revoked(_) | Ending::Expired | Ending::TokenRevoked => CLOSE_CREDENTIAL_ENDED,
-            Ending::TokenRotated | Ending::FellBehind | Ending::RoleChanged => CLOSE_RECONNECT,
-        }
-    }
-
-    /// The short reason sent with a WebSocket close frame.
-    pub fn close_reason(self) -> &'static str {
-        match self {
-            Ending::Revoked(_) => "session revoked",
-            Ending::Expired => "session expired",
-            Ending::TokenRevoked => "token revoked",
-            Ending::TokenRotated => "credential rotated, reconnect",
-            Ending::FellBehind => "fell behind, reconnect",
-            Ending::RoleChanged => "role changed, reconnect",
-        }
-    }
-
-    /// The ending a refused session means; `None` for other errors.
-    pub fn from_refusal(err: &AuthError) -> Option<Self> {
-        match err {
-            AuthError::SessionExpired => Some(Ending::Expired),
-            AuthError::SessionRevoked(reason) => Some(Ending::Revoked(*reason)),
-            AuthError::SessionTaken => Some(Ending::Revoked(RevokeReason::TokenReuse)),
-            _ => None,
-        }
-    }
-}
 
 /// What happens next on a live connection.
 #[derive(Debug, PartialEq, Eq)]
@@ -339,79 +258,4 @@ async fn sleep_for(duration: Option<Duration>) {
         Some(duration) => tokio::time::sleep(duration).await,
         None => std::future::pending().await,
     }
-}
-
-/// The stream's events: `first`, then whatever the watch passes on, then
-/// its last event, then the end.
-pub fn live_events(first: LiveEvent, watch: ConnectionWatch) -> impl Stream<Item = LiveEvent> {
-    stream::once(async move { first }).chain(stream::unfold(Some(watch), |state| async move {
-        let mut watch = state?;
-        match watch.next().await {
-            Step::Pass(event) => Some((event, Some(watch))),
-            Step::Close(ending) => ending.last_event().map(|last| (last, None)),
-        }
-    }))
-}
-
-/// What the page that opens the stream wants besides its session's news.
-#[derive(Debug, Default, serde::Deserialize)]
-pub struct Follow {
-    /// `?log=true`: new entries of the security log the user may read.
-    #[serde(default)]
-    log: bool,
-}
-
-/// Where the live stream is served.
-pub const PATH: &str = "/api/events";
-
-/// `GET /api/events`: Server-Sent Events for the signed-in browser session.
-pub async fn events(
-    State(state): State<AppState>,
-    SignedIn(caller): SignedIn,
-    address: Option<Extension<ClientAddr>>,
-    Query(follow): Query<Follow>,
-) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, HttpError> {
-    let Credential::Session {
-        session_id,
-        deadlines,
-        ..
-    } = caller.credential()
-    else {
-        return Err(ApiError::new(
-            ErrorCode::Forbidden,
-            "The live stream is for browser sessions.",
-        )
-        .into());
-    };
-    let first = LiveEvent::Session {
-        session_id: session_id.clone(),
-        role: caller.me().role,
-        idle_ends_at: deadlines.idle_ends_at,
-        absolute_ends_at: deadlines.absolute_ends_at,
-        server_time: state.auth.now(),
-    };
-    let address = address.map(|Extension(ClientAddr(ip))| ip);
-    let log = follow.log.then_some(match caller.me().role {
-        Role::Owner => LogView::Account,
-        Role::Member => LogView::Own,
-    });
-    let watch = ConnectionWatch::start(state.auth.clone(), &state.hub, &caller, address, log)?;
-    let mut first_sent = false;
-    let stream = live_events(first, watch).map(move |event| {
-        let event = sse_event(&event);
-        // Tells the browser how soon to reconnect when the stream ends.
-        Ok(if std::mem::replace(&mut first_sent, true) {
-            event
-        } else {
-            event.retry(RECONNECT_AFTER)
-        })
-    });
-    Ok(Sse::new(stream).keep_alive(KeepAlive::new().interval(KEEP_ALIVE)))
-}
-
-fn sse_event(event: &LiveEvent) -> Event {
-    Event::default()
-        .event(event.name())
-        .json_data(event)
-        .unwrap_or_else(|_| Event::default().comment("an event could not be encoded"))
 }
