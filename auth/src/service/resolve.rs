@@ -368,7 +368,9 @@ impl Auth {
         let me = row.me.clone();
         let mut tx = self.0.db.begin_write().await?;
         let reason = RevokeReason::TokenReuse;
-        let revoked = sessions::revoke(&mut tx, &session_id, &me.user_id, reason, now).await?;
+        let revoked = sessions::revoke(&mut tx, &session_id, &me.user_id, reason, now)
+            .await?
+            .is_some();
         if revoked {
             notices::insert(
                 &mut tx,

@@ -54,6 +54,43 @@ async fn the_owner_reads_the_whole_account_newest_first_with_who_did_what_to_who
 }
 
 #[tokio::test]
+async fn ending_one_session_records_the_device_and_address_it_was_signed_in_from() {
+    let app = spawn_app().await;
+    let user = TestUser::generate();
+    let here = app.signed_up(&user).await;
+    let laptop = app
+        .client
+        .post(app.url("/api/auth/login"))
+        .header(
+            "user-agent",
+            "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:140.0) Gecko/20100101 Firefox/140.0",
+        )
+        .json(&json!({"email": user.email, "password": user.password}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(laptop.status(), StatusCode::OK);
+    let there = laptop.json::<Value>().await.unwrap()["session_id"].clone();
+    app.clock.advance(Duration::from_secs(1));
+
+    app.rpc_ok(
+        "account_session_revoke",
+        json!({"session_id": there}),
+        Cred::Cookie(&here),
+    )
+    .await;
+
+    let page = app
+        .rpc_ok("account_audit_list", json!({}), Cred::Cookie(&here))
+        .await;
+    let ended = &page["entries"][0];
+    assert_eq!(ended["kind"], "sessions_revoked");
+    assert_eq!(ended["detail"]["device"], "Firefox on Windows");
+    assert_eq!(ended["detail"]["ip"], "127.0.0.1");
+    assert_eq!(ended["detail"]["count"], 1);
+}
+
+#[tokio::test]
 async fn pages_follow_each_other_without_repeats_or_gaps_while_entries_are_added() {
     let app = spawn_app().await;
     let user = TestUser::generate();

@@ -4,6 +4,8 @@
 use api::{AuditEntry, AuditOutcome, AuditPerson, Timestamp, ago, exact};
 use leptos::prelude::*;
 
+use super::detail::{details, is_id};
+
 pub fn entries_view(entries: Vec<AuditEntry>, now: Timestamp) -> impl IntoView {
     entries
         .into_iter()
@@ -23,15 +25,15 @@ fn entry_view(entry: AuditEntry, now: Timestamp) -> impl IntoView {
         .into_iter()
         .flatten()
         .collect::<Vec<_>>()
-        .join(" · ");
-    let details = details(&entry.detail);
+        .join(", ");
+    let details = details(entry.kind, &entry.detail);
     view! {
         <li class="row" data-testid="log-entry" data-kind=entry.kind.as_str()>
             <div>
                 <strong>{entry.kind.label()}</strong>
                 {outcome.map(|(class, text)| view! { <span class=class>{text}</span> })}
                 <p>{people}</p>
-                {(!from.is_empty()).then(|| view! { <p class="muted">{from}</p> })}
+                {(!from.is_empty()).then(|| view! { <p class="muted">{format!("From {from}")}</p> })}
                 {(!details.is_empty()).then(|| view! { <p class="muted">{details}</p> })}
             </div>
             <time class="when">
@@ -42,8 +44,10 @@ fn entry_view(entry: AuditEntry, now: Timestamp) -> impl IntoView {
     }
 }
 
-/// "By Erin Example, to Lee Leaving"; "By the server"; "By Erin Example, on
-/// max@example.com"; "to Rae Removed (removed)".
+/// "By Erin Example, to Lee Leaving"; "By the server"; "By the server, on
+/// max@example.com"; "to Rae Removed (removed)". A target that is an id (of
+/// a session, a token, the account) is not named: the details say what it
+/// was in words.
 fn people(entry: &AuditEntry) -> String {
     let (actor, subject) = (entry.actor.as_ref(), entry.subject.as_ref());
     let by = actor.map_or_else(
@@ -56,9 +60,7 @@ fn people(entry: &AuditEntry) -> String {
             let recorded = entry.detail.get("name").and_then(serde_json::Value::as_str);
             format!("{by}, to {}", name(subject, recorded))
         }
-        (None, Some(target)) if actor.is_none_or(|actor| actor.user_id.as_str() != target) => {
-            format!("{by}, on {target}")
-        }
+        (None, Some(target)) if !is_id(target) => format!("{by}, on {target}"),
         (None, _) => by,
     }
 }
@@ -71,23 +73,4 @@ fn name(person: &AuditPerson, recorded: Option<&str>) -> String {
         (None, Some(recorded)) => format!("{recorded} (removed)"),
         (None, None) => "a removed user".to_owned(),
     }
-}
-
-/// What else was recorded, as "sessions: 2 · tokens: 1".
-fn details(detail: &serde_json::Value) -> String {
-    let Some(fields) = detail.as_object() else {
-        return String::new();
-    };
-    fields
-        .iter()
-        .filter_map(|(key, value)| {
-            let value = match value {
-                serde_json::Value::Null => return None,
-                serde_json::Value::String(text) => text.clone(),
-                other => other.to_string(),
-            };
-            Some(format!("{}: {value}", key.replace('_', " ")))
-        })
-        .collect::<Vec<_>>()
-        .join(" · ")
 }

@@ -4,6 +4,7 @@
 //! the cursor the last page ended with; new entries arrive over the live
 //! link.
 
+mod detail;
 mod entry;
 mod filters;
 

@@ -47,7 +47,7 @@ impl UserActions<'_> {
         let (auth, caller) = (self.auth, self.caller);
         let now = auth.now();
         let mut conn = auth.0.db.acquire_write().await?;
-        let revoked = sessions::revoke(
+        let ended = sessions::revoke(
             &mut conn,
             &params.session_id,
             &caller.me.user_id,
@@ -56,9 +56,14 @@ impl UserActions<'_> {
         )
         .await?;
         drop(conn);
-        if revoked {
-            let event = revoke_event(caller, now, meta, RevokeReason::Revoked, 1)
+        let revoked = ended.is_some();
+        if let Some(ended) = ended {
+            // The log names the session by what people recognise: its
+            // device and address, not its id.
+            let mut event = revoke_event(caller, now, meta, RevokeReason::Revoked, 1)
                 .target(params.session_id.as_str());
+            event.detail["device"] = json!(describe_device(ended.user_agent.as_deref()));
+            event.detail["ip"] = json!(ended.ip);
             auth.after_revoke(
                 std::slice::from_ref(&params.session_id),
                 RevokeReason::Revoked,

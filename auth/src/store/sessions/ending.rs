@@ -3,11 +3,11 @@
 //! deleted at sign-out, and cleaned up once ended long enough.
 
 use api::{AccountId, RevokeReason, SessionId, Timestamp, UserId};
-use sqlx::AnyConnection;
+use sqlx::{AnyConnection, FromRow};
 
 use crate::AuthError;
 use crate::store::Whose;
-use crate::store::query::{execute, ids};
+use crate::store::query::{execute, ids, select};
 use crate::store::sql::{for_whose, live_at, users_of};
 
 /// Revokes every live session of `whose` except `keep`; returns their ids.
@@ -29,7 +29,14 @@ pub(crate) async fn revoke_live(
     ids(conn, sql, &[now.into(), reason.into(), owner, keep.into()]).await
 }
 
-/// Revokes one of the user's sessions; false when the user has no such
+/// Where a revoked session was signed in from, as its row recorded it.
+#[derive(FromRow)]
+pub(crate) struct EndedSession {
+    pub user_agent: Option<String>,
+    pub ip: Option<String>,
+}
+
+/// Revokes one of the user's sessions; `None` when the user has no such
 /// session not revoked yet (whether or not it exists for someone else).
 pub(crate) async fn revoke(
     conn: &mut AnyConnection,
@@ -37,11 +44,12 @@ pub(crate) async fn revoke(
     user_id: &UserId,
     reason: RevokeReason,
     now: Timestamp,
-) -> Result<bool, AuthError> {
+) -> Result<Option<EndedSession>, AuthError> {
     let sql = "UPDATE sessions SET revoked_at = $1, revoke_reason = $2 \
-               WHERE session_id = $3 AND user_id = $4 AND revoked_at IS NULL";
+               WHERE session_id = $3 AND user_id = $4 AND revoked_at IS NULL \
+               RETURNING user_agent, ip";
     let values = [now.into(), reason.into(), session_id.into(), user_id.into()];
-    Ok(execute(conn, sql, &values).await? > 0)
+    Ok(select(sql, &values)?.fetch_optional(conn).await?)
 }
 
 /// Ends the user's oldest live sessions so at most `cap` remain, and returns
@@ -60,7 +68,10 @@ pub(crate) async fn enforce_cap(
     let live: Vec<SessionId> = ids(&mut *conn, sql, &[user_id.into(), now.into()]).await?;
     let mut evicted = Vec::new();
     for id in live.into_iter().skip(cap) {
-        if revoke(&mut *conn, &id, user_id, RevokeReason::SessionCap, now).await? {
+        if revoke(&mut *conn, &id, user_id, RevokeReason::SessionCap, now)
+            .await?
+            .is_some()
+        {
             evicted.push(id);
         }
     }
