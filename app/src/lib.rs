@@ -22,7 +22,7 @@ pub mod ssr;
 use built_files::{hydration_script, stylesheet};
 use pages::{
     LoginCodePage, LoginPage, LoginPasswordPage, LoginSetupPage, NotFound, SecurityLogPage,
-    SecurityPage, SignupPage,
+    SignInPage, SignupPage, TeamPage,
 };
 
 pub use components::PASSKEY_SCRIPT;
@@ -85,7 +85,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/login/password") view=LoginPasswordPage />
                 <Route path=path!("/login/setup") view=LoginSetupPage ssr=SsrMode::Async />
                 <Route path=path!("/signup") view=SignupPage />
-                <Route path=path!("/account/security") view=SecurityPage ssr=SsrMode::Async />
+                <Route path=path!("/account/security") view=SignInPage ssr=SsrMode::Async />
+                <Route path=path!("/account/security/team") view=TeamPage ssr=SsrMode::Async />
                 <Route
                     path=path!("/account/security/log")
                     view=SecurityLogPage
@@ -124,6 +125,7 @@ mod tests {
         for path in [
             "/",
             "/account/security",
+            "/account/security/team",
             "/account/security/log",
             "/login/setup",
             "/nowhere",

@@ -52,11 +52,16 @@ export async function waitForHydration(page: Page): Promise<void> {
   await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
 }
 
-/** Opens the security page and waits until it is live (hydrated, stream connected). */
-export async function openSecurityPage(page: Page): Promise<void> {
-  await page.goto('/account/security');
+/** Opens the security page ("Your sign-in", or another at `path`) and waits until it is live (hydrated, stream connected). */
+export async function openSecurityPage(page: Page, path = '/account/security'): Promise<void> {
+  await page.goto(path);
   await waitForHydration(page);
   await expect(page.locator('body')).toHaveAttribute('data-live', 'connected');
+}
+
+/** Opens the owner's "Your team" page and waits until it is live. */
+export async function openTeamPage(page: Page): Promise<void> {
+  await openSecurityPage(page, '/account/security/team');
 }
 
 /** Signs in through the sign-in form, as a person would. */

@@ -10,7 +10,7 @@ test.describe('a page that cannot start', () => {
     await page.route('**/account/security', async (route) => {
       const response = await route.fetch();
       // Markers the WASM expects after the header are missing.
-      const html = (await response.text()).replace('</header><!><!>', '</header>');
+      const html = (await response.text()).replace('</header><!>', '</header>');
       await route.fulfill({ response, body: html });
     });
     const report = page.waitForRequest((r) => r.url().endsWith('/api/client-errors'));

@@ -1,5 +1,5 @@
 import { test, expect } from './fixtures';
-import { addMember, newPage, openSecurityPage, rpc, signInViaApi, signUpViaApi, uniqueEmail } from './helpers';
+import { addMember, newPage, openSecurityPage, openTeamPage, rpc, signInViaApi, signUpViaApi, uniqueEmail } from './helpers';
 
 test('ending another session sends that browser to sign in at once', async ({ page, browser, baseURL }) => {
   const email = uniqueEmail('two-tabs');
@@ -28,7 +28,7 @@ test('the owner signs out everyone else and a member\'s open page leaves', async
   const member = await newPage(browser, baseURL!);
   await signInViaApi(member.request, memberEmail);
   await openSecurityPage(member);
-  await openSecurityPage(page);
+  await openTeamPage(page);
   await expect(page.getByTestId('users-count')).toHaveText('2 users are signed in.');
 
   await page.getByRole('button', { name: 'Sign out everyone except me' }).click();
@@ -39,7 +39,7 @@ test('the owner signs out everyone else and a member\'s open page leaves', async
   await expect(member).toHaveURL(/\/login\?reason=revoked$/, { timeout: 2_000 });
   await expect(page.getByText('Signed out 1 session.')).toBeVisible();
   await expect(page.getByTestId('users-count')).toHaveText('Only you are signed in.');
-  await expect(page).toHaveURL(/\/account\/security$/);
+  await expect(page).toHaveURL(/\/account\/security\/team$/);
 });
 
 test('the owner signs out one member: that member\'s page leaves, another member\'s stays', async ({ page, browser, baseURL }) => {
@@ -54,7 +54,7 @@ test('the owner signs out one member: that member\'s page leaves, another member
   const staying = await newPage(browser, baseURL!);
   await signInViaApi(staying.request, stayingEmail);
   await openSecurityPage(staying);
-  await openSecurityPage(page);
+  await openTeamPage(page);
   await expect(page.getByTestId('users-count')).toHaveText('3 users are signed in.');
 
   await page.getByRole('button', { name: 'Sign out Lee Leaving' }).click();
@@ -77,7 +77,7 @@ test('signing out one member can revoke their API tokens too', async ({ page, br
   const member = await newPage(browser, baseURL!);
   await signInViaApi(member.request, memberEmail);
   const token = await rpc(member.request, 'account_token_create', { name: 'deploy' });
-  await openSecurityPage(page);
+  await openTeamPage(page);
 
   await page.getByRole('button', { name: 'Sign out Lee Leaver' }).click();
   const modal = page.getByTestId('sign-out-member');
@@ -94,7 +94,7 @@ test('signing out one member can revoke their API tokens too', async ({ page, br
 
 test('signing out everyone shows the count, then lands on sign-in with no banner', async ({ page }) => {
   await signUpViaApi(page.request, uniqueEmail('everyone'));
-  await openSecurityPage(page);
+  await openTeamPage(page);
 
   await page.getByRole('button', { name: 'Sign me out and everyone else' }).click();
   await page.getByTestId('sign-out-all').getByRole('button', { name: 'Sign everyone out' }).click();

@@ -1,6 +1,6 @@
 import { test, expect } from './fixtures';
 import { type Page } from '@playwright/test';
-import { PASSWORD, addMember, newPage, openSecurityPage, signInViaApi, signUpViaApi, uniqueEmail, waitForHydration } from './helpers';
+import { PASSWORD, addMember, newPage, openSecurityPage, openTeamPage, signInViaApi, signUpViaApi, uniqueEmail, waitForHydration } from './helpers';
 
 /** Opens the security log and waits until it is live. */
 async function openSecurityLog(page: Page, query = ''): Promise<void> {
@@ -21,7 +21,7 @@ test('the owner removes a member: their page leaves, they cannot sign in, the lo
   const log = await newPage(browser, baseURL!);
   await signInViaApi(log.request, ownerEmail);
   await openSecurityLog(log);
-  await openSecurityPage(page);
+  await openTeamPage(page);
 
   const row = page.getByTestId('member').filter({ hasText: 'Rae Removed' });
   await expect(row).toContainText('1 live session');
@@ -46,8 +46,10 @@ test('the owner makes a member an owner and back; their page follows at once', a
   const member = await newPage(browser, baseURL!);
   await signInViaApi(member.request, memberEmail);
   await openSecurityPage(member);
+  const team = member.getByRole('navigation', { name: 'Security' }).getByRole('link', { name: 'Your team' });
+  await expect(team).toHaveCount(0);
   await expect(member.getByRole('heading', { name: 'Members' })).toHaveCount(0);
-  await openSecurityPage(page);
+  await openTeamPage(page);
 
   await page.getByRole('button', { name: 'Make Pat Promoted an owner' }).click();
   await page.getByTestId('make-owner').getByRole('button', { name: 'Make owner' }).click();
@@ -55,7 +57,11 @@ test('the owner makes a member an owner and back; their page follows at once', a
   const row = page.getByTestId('member').filter({ hasText: 'Pat Promoted' });
   await expect(row.getByTestId('member-role')).toHaveText('Owner');
   await expect(member.getByTestId('me-role')).toHaveText('Owner', { timeout: 3_000 });
+  // Their pages now link to the team's, where the members are.
+  await team.click();
+  await expect(member).toHaveURL(/\/account\/security\/team$/);
   await expect(member.getByRole('heading', { name: 'Members' })).toBeVisible();
+  await expect(member.locator('body')).toHaveAttribute('data-live', 'connected');
 
   await page.getByRole('button', { name: 'Make Pat Promoted a member' }).click();
   await page.getByTestId('make-member').getByRole('button', { name: 'Make member' }).click();

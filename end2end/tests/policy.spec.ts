@@ -1,9 +1,9 @@
 import { test, expect } from './fixtures';
-import { addMember, newPage, openSecurityPage, signInViaApi, signUpViaApi, uniqueEmail } from './helpers';
+import { addMember, newPage, openSecurityPage, openTeamPage, signInViaApi, signUpViaApi, uniqueEmail } from './helpers';
 
 test('the owner switches to Strict and still sees it after a reload', async ({ page }) => {
   await signUpViaApi(page.request, uniqueEmail('strict'));
-  await openSecurityPage(page);
+  await openTeamPage(page);
   const save = page.getByRole('button', { name: 'Save policy' });
   await expect(save).toBeDisabled();
 
@@ -19,7 +19,7 @@ test('the owner switches to Strict and still sees it after a reload', async ({ p
 
 test('custom values out of bounds show inline errors and Save stays disabled', async ({ page }) => {
   await signUpViaApi(page.request, uniqueEmail('custom'));
-  await openSecurityPage(page);
+  await openTeamPage(page);
 
   await page.getByLabel('Custom').check();
   const idle = page.getByLabel('Idle timeout (minutes)');

@@ -6,6 +6,7 @@ import {
   addMember,
   newPage,
   openSecurityPage,
+  openTeamPage,
   rpc,
   signInWithForm,
   signUpViaApi,
@@ -31,9 +32,10 @@ test('the owner page shows other devices, members and tokens (README screenshots
   expect(memberLogin.status()).toBe(200);
 
   await openSecurityPage(page);
-  await expect(page.getByTestId('users-count')).toHaveText('2 users are signed in.');
   await expect(page.getByTestId('session-other')).toContainText('Firefox on Windows');
   await page.screenshot({ path: path.join(screenshots, 'security-owner.png'), fullPage: true });
+  await openTeamPage(page);
+  await expect(page.getByTestId('users-count')).toHaveText('2 users are signed in.');
 
   await openSecurityPage(member);
   await member.screenshot({ path: path.join(screenshots, 'security-member.png'), fullPage: true });

@@ -5,6 +5,7 @@ import {
   addMember,
   newPage,
   openSecurityPage,
+  openTeamPage,
   rpc,
   signInViaApi,
   signInWithForm,
@@ -70,6 +71,7 @@ test('an app set up from the shown key makes sign-in ask for its code, or a reco
   await expect(page).toHaveURL(/\/account\/security$/);
   await openSecurityPage(page);
   await expect(page.getByRole('region', { name: 'Two-step sign-in', exact: true })).toContainText('9 recovery codes left');
+  await openTeamPage(page);
   const you = page.getByTestId('member').filter({ hasText: '(you)' });
   await expect(you.getByTestId('member-second-factor')).toHaveText('Two-step sign-in');
   await signOut(page);
@@ -131,7 +133,7 @@ test("the owner turns off the app a member lost, and the member's password signs
   const { secret } = await rpc(member.request, 'account_totp_setup_start');
   await rpc(member.request, 'account_totp_setup_confirm', { code: totp(secret, Date.now()) });
 
-  await openSecurityPage(page);
+  await openTeamPage(page);
   const row = page.getByTestId('member').filter({ hasText: 'Lou Lost' });
   await expect(row.getByTestId('member-second-factor')).toHaveText('Two-step sign-in');
   await row.getByRole('button', { name: 'Turn off two-step sign-in for Lou Lost' }).click();
@@ -154,7 +156,7 @@ test('an owner requires two-step sign-in: a member without it is signed out and 
   const member = await newPage(browser, baseURL!);
   await signInViaApi(member.request, memberEmail);
   await openSecurityPage(member);
-  await openSecurityPage(page);
+  await openTeamPage(page);
 
   const card = page.getByRole('region', { name: 'Two-step sign-in for everyone' });
   await card.getByRole('button', { name: 'Require two-step sign-in' }).click();

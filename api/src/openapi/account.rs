@@ -44,8 +44,8 @@ pub(super) fn paths(g: &mut SchemaGenerator, refused: &Refusals) -> Value {
             })),
             "responses": responses([
                 ("201", to_json("Added.", json_of::<Me>(g))),
-                ("303", redirected("to `/account/security?member=added`; or back to \
-                    `/account/security?error=CODE` (and `&field=`).")),
+                ("303", redirected("to `/account/security/team?member=added`; or back to \
+                    `/account/security/team?error=CODE` (and `&field=`).")),
                 ("400", refused.bad_body(", or a field is not valid (`field` names it)")),
                 ("401", refused.unauthenticated()),
                 ("403", refused.because("Not the owner, or an API token whose scope does not \

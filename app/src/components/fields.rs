@@ -85,3 +85,19 @@ pub fn SecondFactorInput(id: &'static str, value: RwSignal<String>) -> impl Into
         />
     }
 }
+
+/// A checkbox with its label beside it, bound to `checked`.
+#[component]
+pub fn Checkbox(id: &'static str, label: &'static str, checked: RwSignal<bool>) -> impl IntoView {
+    view! {
+        <div class="checkbox">
+            <input
+                type="checkbox"
+                id=id
+                prop:checked=move || checked.get()
+                on:change=move |ev| checked.set(event_target_checked(&ev))
+            />
+            <label for=id>{label}</label>
+        </div>
+    }
+}

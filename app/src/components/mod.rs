@@ -1,5 +1,7 @@
 //! Pieces shared by several pages.
 
+mod card;
+mod confirm;
 mod copy_button;
 mod fields;
 mod form_error;
@@ -9,16 +11,21 @@ mod modal;
 mod notices;
 mod passkey_sign_in;
 mod reauth;
+mod task;
 mod toast;
 
+pub use card::{Card, Outcome, loaded, outcome_view};
+pub use confirm::{Confirm, ConfirmButton, ConfirmDialog, Question, provide_confirm, use_confirm};
 pub use copy_button::CopyButton;
-pub use fields::{CurrentPassword, Field, PasswordInput, PasswordKind, SecondFactorInput};
+pub use fields::{
+    Checkbox, CurrentPassword, Field, PasswordInput, PasswordKind, SecondFactorInput,
+};
 pub use form_error::FormError;
 pub use header::SignedInHeader;
 pub use hydrated::use_hydrated;
 
-pub use modal::{Also, ConfirmModal};
 pub use notices::SecurityNotices;
 pub use passkey_sign_in::{PASSKEY_SCRIPT, PasskeySignIn};
 pub use reauth::{ReauthDialog, provide_reauth, use_reauth};
+pub use task::{Task, use_local_task, use_task};
 pub use toast::ExpiryToast;

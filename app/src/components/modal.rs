@@ -1,8 +1,8 @@
-//! Dialogs. [`Modal`] is the one dialog shell: it keeps keyboard focus
-//! inside while open (Tab and Shift+Tab wrap around), closes on Escape or a
-//! click beside it, puts focus on its first control when it opens and gives
-//! it back to what opened it when it closes. [`ConfirmModal`] asks to
-//! confirm one action; the password dialog (`reauth.rs`) is the other user.
+//! The one dialog shell, [`Modal`]: it keeps keyboard focus inside while
+//! open (Tab and Shift+Tab wrap around), closes on Escape or a click beside
+//! it, puts focus on its first control when it opens and gives it back to
+//! what opened it when it closes. Its two users are the page's confirmation
+//! (`confirm.rs`) and password (`reauth.rs`) dialogs.
 
 use leptos::ev::KeyboardEvent;
 use leptos::html;
@@ -18,10 +18,12 @@ const FOCUSABLE: &str = "button:not([disabled]), input:not([disabled]), select:n
 #[component]
 pub fn Modal(
     /// Open while true.
-    open: RwSignal<bool>,
+    #[prop(into)]
+    open: Signal<bool>,
     /// A unique id: the box's `data-testid`, and with `-title` its title's id.
-    id: &'static str,
-    title: &'static str,
+    #[prop(into)]
+    id: Signal<&'static str>,
+    #[prop(into)] title: Signal<&'static str>,
     /// Runs on Escape or a click beside the box; it should close the dialog.
     on_close: Callback<()>,
     children: ChildrenFn,
@@ -71,7 +73,7 @@ pub fn Modal(
         }
         _ => {}
     };
-    let title_id = format!("{id}-title");
+    let title_id = move || format!("{}-title", id.get());
     view! {
         <Show when=move || open.get()>
             <div class="modal-backdrop" on:click=move |_| on_close.run(())></div>
@@ -79,12 +81,12 @@ pub fn Modal(
                 class="modal"
                 role="dialog"
                 aria-modal="true"
-                aria-labelledby=title_id.clone()
+                aria-labelledby=title_id
                 data-testid=id
                 node_ref=dialog
                 on:keydown=on_keydown
             >
-                <h2 id=title_id.clone()>{title}</h2>
+                <h2 id=title_id>{title}</h2>
                 {children()}
             </div>
         </Show>
@@ -127,70 +129,16 @@ fn keep_focus_inside(ev: &KeyboardEvent, controls: &[web_sys::HtmlElement]) {
     }
 }
 
-/// A checkbox a confirmation offers besides its action.
-#[derive(Clone, Copy)]
-pub struct Also {
-    /// The id of the checkbox, for its label.
-    pub id: &'static str,
-    pub label: &'static str,
-    /// Checked or not; the dialog only reads and sets it.
-    pub checked: RwSignal<bool>,
-}
-
-/// A confirmation dialog: says what will happen, Cancel and a confirm button.
+/// A dialog's buttons: Cancel (which runs `on_cancel`), then `children`,
+/// the button that confirms.
 #[component]
-pub fn ConfirmModal(
-    /// Open while true; the modal sets it to false when it closes.
-    open: RwSignal<bool>,
-    /// A unique id for the dialog (see [`Modal`]).
-    id: &'static str,
-    title: &'static str,
-    /// What will happen, in words.
-    #[prop(into)]
-    body: Signal<String>,
-    confirm_label: &'static str,
-    /// Style the confirm button as dangerous.
-    #[prop(optional)]
-    danger: bool,
-    /// A checkbox to offer with the action.
-    #[prop(optional)]
-    also: Option<Also>,
-    /// Runs when confirmed (the modal closes first).
-    on_confirm: Callback<()>,
-) -> impl IntoView {
-    let close = Callback::new(move |()| open.set(false));
+pub fn DialogButtons(on_cancel: Callback<()>, children: Children) -> impl IntoView {
     view! {
-        <Modal open id title on_close=close>
-            <p>{move || body.get()}</p>
-            {also
-                .map(|also| {
-                    view! {
-                        <div class="checkbox">
-                            <input
-                                type="checkbox"
-                                id=also.id
-                                prop:checked=move || also.checked.get()
-                                on:change=move |ev| also.checked.set(event_target_checked(&ev))
-                            />
-                            <label for=also.id>{also.label}</label>
-                        </div>
-                    }
-                })}
-            <div class="modal-actions">
-                <button type="button" class="button" on:click=move |_| close.run(())>
-                    "Cancel"
-                </button>
-                <button
-                    type="button"
-                    class=if danger { "button danger" } else { "button primary-inline" }
-                    on:click=move |_| {
-                        close.run(());
-                        on_confirm.run(());
-                    }
-                >
-                    {confirm_label}
-                </button>
-            </div>
-        </Modal>
+        <div class="modal-actions">
+            <button type="button" class="button" on:click=move |_| on_cancel.run(())>
+                "Cancel"
+            </button>
+            {children()}
+        </div>
     }
 }

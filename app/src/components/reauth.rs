@@ -9,7 +9,7 @@ use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 
 use super::fields::{CurrentPassword, Field, SecondFactorInput};
-use super::modal::Modal;
+use super::modal::{DialogButtons, Modal};
 use crate::server_fns::{
     confirm_password, confirm_with_code, confirm_with_passkey, start_passkey_confirmation,
 };
@@ -133,10 +133,7 @@ pub fn ReauthDialog(
                         .get()
                         .map(|message| view! { <p class="form-error" role="alert">{message}</p> })
                 }}
-                <div class="modal-actions">
-                    <button type="button" class="button" on:click=move |_| close.run(())>
-                        "Cancel"
-                    </button>
+                <DialogButtons on_cancel=close>
                     <button
                         type="submit"
                         class="button primary-inline"
@@ -144,7 +141,7 @@ pub fn ReauthDialog(
                     >
                         "Confirm"
                     </button>
-                </div>
+                </DialogButtons>
             </form>
         </Modal>
     }

@@ -1,4 +1,4 @@
-//! One module per page.
+//! One module per page; the security pages share their shell.
 
 mod login;
 mod login_code;
@@ -7,6 +7,7 @@ mod login_setup;
 mod not_found;
 mod security;
 mod security_log;
+mod shell;
 mod signup;
 
 pub use login::LoginPage;
@@ -14,6 +15,6 @@ pub use login_code::LoginCodePage;
 pub use login_password::LoginPasswordPage;
 pub use login_setup::LoginSetupPage;
 pub use not_found::NotFound;
-pub use security::SecurityPage;
+pub use security::{SignInPage, TeamPage};
 pub use security_log::SecurityLogPage;
 pub use signup::SignupPage;

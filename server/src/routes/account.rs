@@ -9,10 +9,13 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 
-use super::auth::{HOME, failed};
+use super::auth::failed;
 use crate::error::HttpError;
 use crate::extract::{Client, Reply, SignedIn, Submission};
 use crate::state::AppState;
+
+/// The page the form to add a member is on, which a form post goes back to.
+const TEAM: &str = "/account/security/team";
 
 /// The owner adds a member with a first password.
 pub async fn add_member(
@@ -29,8 +32,8 @@ pub async fn add_member(
     };
     match (result, reply) {
         (Ok(member), Reply::Json) => (StatusCode::CREATED, Json(member)).into_response(),
-        (Ok(_), Reply::Page) => Redirect::to("/account/security?member=added").into_response(),
-        (Err(err), _) => failed(reply, err, HOME),
+        (Ok(_), Reply::Page) => Redirect::to(&format!("{TEAM}?member=added")).into_response(),
+        (Err(err), _) => failed(reply, err, TEAM),
     }
 }
 

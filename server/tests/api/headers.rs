@@ -122,7 +122,13 @@ async fn the_built_front_end_goes_out_precompressed_and_is_revalidated_each_time
 #[tokio::test]
 async fn pages_go_out_compressed_to_browsers_that_take_it_and_json_does_not() {
     let app = spawn_app().await;
-    let cookie = app.signed_up(&TestUser::generate()).await;
+    let user = TestUser::generate();
+    let cookie = app.signed_up(&user).await;
+    // A page of some length (signed in on a few devices): compression only
+    // shows on more than a few lines.
+    for _ in 0..4 {
+        app.logged_in(&user).await;
+    }
     let page = |encoding: &str| {
         app.client
             .get(app.url("/account/security"))

@@ -78,7 +78,7 @@ async fn adding_a_member_by_form_after_the_window_goes_back_asking_for_the_passw
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     assert_eq!(
         response.headers()["location"],
-        "/account/security?error=reauth_required"
+        "/account/security/team?error=reauth_required"
     );
 }
 

@@ -20,9 +20,6 @@ pub fn AddMember() -> impl IntoView {
         if query.get_str("member") == Some("added") {
             return Some(("success", "Member added. Give them their email and first password; they can change it after signing in.".to_owned()));
         }
-        if query.get_str("form") == Some(super::password::FORM) {
-            return None;
-        }
         let code = ErrorCode::parse(query.get_str("error")?);
         let message = match (code, query.get_str("field")) {
             (Some(ErrorCode::Conflict), _) => {

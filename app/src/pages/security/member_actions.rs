@@ -1,15 +1,12 @@
-//! What the owner can do to one member, each behind its own confirmation:
-//! sign them out, make them an owner or a member, turn off the authenticator
-//! app they lost, remove them from the team.
-//! A refusal that wants the password again opens the password dialog and
-//! retries after it.
+//! What the owner can do to one member, each behind the page's
+//! confirmation: sign them out, make them an owner or a member, turn off
+//! the authenticator app they lost, remove them from the team.
 
 use api::{ApiError, Role, UserId};
 use leptos::prelude::*;
 
-use super::Outcome;
 use super::users::signed_out;
-use crate::components::{Also, ConfirmModal, use_reauth};
+use crate::components::{Confirm, Outcome, Question, Task, use_confirm, use_task};
 use crate::server_fns::{
     remove_member, reset_member_second_factor, set_member_role, sign_out_member,
 };
@@ -47,60 +44,80 @@ impl Act {
         }
     }
 
-    /// What confirming will do, in words.
-    fn consequence(self, name: &str) -> String {
+    /// What the confirmation asks before `act` on `name`.
+    fn question(self, name: &str) -> Question {
+        let (id, title, body, confirm) = match self {
+            Act::SignOut => (
+                "sign-out-member",
+                "Sign out this person?",
+                format!(
+                    "{name} will be signed out of every device at once. Their open pages \
+                     leave at once."
+                ),
+                "Sign them out",
+            ),
+            Act::MakeOwner => (
+                "make-owner",
+                "Make this person an owner?",
+                format!(
+                    "{name} will be able to change the session policy, sign people out, and \
+                     add and remove members."
+                ),
+                "Make owner",
+            ),
+            Act::MakeMember => (
+                "make-member",
+                "Make this person a member?",
+                format!(
+                    "{name} will no longer be able to change the session policy or act on \
+                     other people. Their open pages reload."
+                ),
+                "Make member",
+            ),
+            Act::TurnOffApp => (
+                "turn-off-member-app",
+                "Turn off this person's two-step sign-in?",
+                format!(
+                    "{name}'s authenticator app and recovery codes stop working: they sign \
+                     in with their password alone until they set up a new app. Do this when \
+                     they lost their phone and their codes."
+                ),
+                "Turn it off",
+            ),
+            Act::Remove => (
+                "remove-member",
+                "Remove this person from the team?",
+                format!(
+                    "{name} will be signed out everywhere, their API tokens will stop \
+                     working, and they will no longer be able to sign in. The security log \
+                     keeps what they did."
+                ),
+                "Remove from team",
+            ),
+        };
+        let question = Question::new(id, title, confirm, body);
         match self {
-            Act::SignOut => format!(
-                "{name} will be signed out of every device at once. Their open pages leave at once."
-            ),
-            Act::MakeOwner => format!(
-                "{name} will be able to change the session policy, sign people out, and add \
-                 and remove members."
-            ),
-            Act::MakeMember => format!(
-                "{name} will no longer be able to change the session policy or act on other \
-                 people. Their open pages reload."
-            ),
-            Act::TurnOffApp => format!(
-                "{name}'s authenticator app and recovery codes stop working: they sign in \
-                 with their password alone until they set up a new app. Do this when they \
-                 lost their phone and their codes."
-            ),
-            Act::Remove => format!(
-                "{name} will be signed out everywhere, their API tokens will stop working, and \
-                 they will no longer be able to sign in. The security log keeps what they did."
-            ),
+            Act::SignOut => question.dangerous().also("Also revoke their API tokens"),
+            Act::TurnOffApp | Act::Remove => question.dangerous(),
+            Act::MakeOwner | Act::MakeMember => question,
         }
     }
-}
-
-/// The member an action is for.
-#[derive(Clone, Debug, PartialEq, Eq)]
-struct Target {
-    user_id: UserId,
-    name: String,
 }
 
 /// One call: what, to whom, and (for signing out) with their API tokens.
 #[derive(Clone, Debug, PartialEq, Eq)]
 struct Call {
     act: Act,
-    target: Target,
+    user_id: UserId,
+    name: String,
     tokens: bool,
 }
 
-/// The picked member and action, the open dialog, and the call.
+/// The owner's actions on members, each confirmed first.
 #[derive(Clone, Copy)]
 pub struct MemberActions {
-    target: RwSignal<Option<Target>>,
-    sign_out: RwSignal<bool>,
-    make_owner: RwSignal<bool>,
-    make_member: RwSignal<bool>,
-    turn_off_app: RwSignal<bool>,
-    remove: RwSignal<bool>,
-    /// Whether signing out includes the member's API tokens.
-    with_tokens: RwSignal<bool>,
-    run: Action<Call, (Call, Result<String, ApiError>)>,
+    task: Task<Call, String>,
+    confirm: Confirm,
 }
 
 impl MemberActions {
@@ -110,89 +127,37 @@ impl MemberActions {
         outcome: RwSignal<Option<Outcome>>,
         changed: impl Fn() + Send + Sync + 'static,
     ) -> Self {
-        let run = Action::new(|call: &Call| {
-            let call = call.clone();
-            async move {
-                let result = run_call(&call).await;
-                (call, result)
-            }
-        });
-        let actions = Self {
-            target: RwSignal::new(None),
-            sign_out: RwSignal::new(false),
-            make_owner: RwSignal::new(false),
-            make_member: RwSignal::new(false),
-            turn_off_app: RwSignal::new(false),
-            remove: RwSignal::new(false),
-            with_tokens: RwSignal::new(false),
-            run,
-        };
-        let reauth = use_reauth();
-        Effect::new(move |_| {
-            let Some((call, result)) = run.value().get() else {
-                return;
-            };
-            match result {
-                Ok(done) => {
-                    outcome.set(Some(Outcome::Done(done)));
-                    changed();
-                }
-                Err(err) => {
-                    let again = move || {
-                        run.dispatch(call.clone());
-                    };
-                    if !reauth.handles(&err, again) {
-                        outcome.set(Some(Outcome::Failed(err.message)));
-                    }
-                }
-            }
-        });
-        actions
-    }
-
-    /// Opens the confirmation of `act` on this member.
-    pub fn pick(self, act: Act, user_id: UserId, name: String) {
-        self.target.set(Some(Target { user_id, name }));
-        self.with_tokens.set(false);
-        self.dialog(act).set(true);
-    }
-
-    fn dialog(self, act: Act) -> RwSignal<bool> {
-        match act {
-            Act::SignOut => self.sign_out,
-            Act::MakeOwner => self.make_owner,
-            Act::MakeMember => self.make_member,
-            Act::TurnOffApp => self.turn_off_app,
-            Act::Remove => self.remove,
+        let task = use_task(
+            outcome,
+            |call: Call| async move { run_call(&call).await },
+            move |_, done| {
+                changed();
+                Some(done)
+            },
+        );
+        Self {
+            task,
+            confirm: use_confirm(),
         }
     }
 
-    fn confirm(self, act: Act) {
-        if let Some(target) = self.target.get_untracked() {
-            let tokens = self.with_tokens.get_untracked();
-            self.run.dispatch(Call {
+    /// Asks to confirm `act` on this member, then does it.
+    pub fn pick(self, act: Act, user_id: UserId, name: String) {
+        let question = act.question(&name);
+        self.confirm.ask(question, move |tokens| {
+            self.task.run(Call {
                 act,
-                target,
+                user_id: user_id.clone(),
+                name: name.clone(),
                 tokens,
             });
-        }
-    }
-
-    fn body(self, act: Act) -> Signal<String> {
-        Signal::derive(move || {
-            self.target.with(|target| {
-                target
-                    .as_ref()
-                    .map(|target| act.consequence(&target.name))
-                    .unwrap_or_default()
-            })
-        })
+        });
     }
 }
 
 /// Runs `act` and words what it came to.
 async fn run_call(call: &Call) -> Result<String, ApiError> {
-    let (user_id, name) = (call.target.user_id.clone(), &call.target.name);
+    let (user_id, name) = (call.user_id.clone(), &call.name);
     Ok(match call.act {
         Act::SignOut => {
             let ended = sign_out_member(user_id, call.tokens).await?;
@@ -222,60 +187,4 @@ async fn run_call(call: &Call) -> Result<String, ApiError> {
             )
         }
     })
-}
-
-/// The five confirmations; one opens at a time.
-#[component]
-pub fn MemberDialogs(actions: MemberActions) -> impl IntoView {
-    let on = move |act: Act| Callback::new(move |()| actions.confirm(act));
-    view! {
-        <ConfirmModal
-            open=actions.sign_out
-            id="sign-out-member"
-            title="Sign out this person?"
-            body=actions.body(Act::SignOut)
-            confirm_label="Sign them out"
-            danger=true
-            also=Also {
-                id: "sign-out-member-tokens",
-                label: "Also revoke their API tokens",
-                checked: actions.with_tokens,
-            }
-            on_confirm=on(Act::SignOut)
-        />
-        <ConfirmModal
-            open=actions.make_owner
-            id="make-owner"
-            title="Make this person an owner?"
-            body=actions.body(Act::MakeOwner)
-            confirm_label="Make owner"
-            on_confirm=on(Act::MakeOwner)
-        />
-        <ConfirmModal
-            open=actions.make_member
-            id="make-member"
-            title="Make this person a member?"
-            body=actions.body(Act::MakeMember)
-            confirm_label="Make member"
-            on_confirm=on(Act::MakeMember)
-        />
-        <ConfirmModal
-            open=actions.turn_off_app
-            id="turn-off-member-app"
-            title="Turn off this person's two-step sign-in?"
-            body=actions.body(Act::TurnOffApp)
-            confirm_label="Turn it off"
-            danger=true
-            on_confirm=on(Act::TurnOffApp)
-        />
-        <ConfirmModal
-            open=actions.remove
-            id="remove-member"
-            title="Remove this person from the team?"
-            body=actions.body(Act::Remove)
-            confirm_label="Remove from team"
-            danger=true
-            on_confirm=on(Act::Remove)
-        />
-    }
 }

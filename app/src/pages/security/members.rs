@@ -6,9 +6,8 @@ use api::{MemberInfo, Role, SecurityOverview, Timestamp, ago};
 use leptos::prelude::*;
 
 use super::add_member::AddMember;
-use super::member_actions::{Act, MemberActions, MemberDialogs};
-use super::{Outcome, loaded, outcome_view};
-use crate::components::use_hydrated;
+use super::member_actions::{Act, MemberActions};
+use crate::components::{Card, Outcome, loaded, outcome_view, use_hydrated};
 use crate::live::use_live;
 
 #[component]
@@ -23,8 +22,7 @@ pub fn MembersCard(
         overview.refetch();
     });
     view! {
-        <section class="card" aria-labelledby="members-heading">
-            <h2 id="members-heading">"Members"</h2>
+        <Card id="members" title="Members">
             {loaded(
                 members,
                 move |members: Option<Vec<MemberInfo>>| {
@@ -33,8 +31,7 @@ pub fn MembersCard(
             )}
             {outcome_view(outcome)}
             <AddMember />
-        </section>
-        <MemberDialogs actions />
+        </Card>
     }
 }
 

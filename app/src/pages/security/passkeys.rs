@@ -6,8 +6,10 @@ use crate::resources::Loaded;
 use api::{PasskeyId, PasskeyInfo, SecondFactorStatus, ago};
 use leptos::prelude::*;
 
-use super::{Outcome, loaded, outcome_view};
-use crate::components::{ConfirmModal, Field, use_hydrated, use_reauth};
+use crate::components::{
+    Card, ConfirmButton, Field, Outcome, Question, Task, loaded, outcome_view, use_hydrated,
+    use_local_task, use_task,
+};
 use crate::live::use_live;
 use crate::server_fns::{finish_passkey_registration, remove_passkey, start_passkey_registration};
 
@@ -18,75 +20,35 @@ pub fn PasskeysCard(
 ) -> impl IntoView {
     let live = use_live();
     let outcome = RwSignal::new(None::<Outcome>);
-    let removing = RwSignal::new(None::<PasskeyInfo>);
-    let confirm = RwSignal::new(false);
-    let reauth = use_reauth();
-    let remove = Action::new(|id: &PasskeyId| remove_passkey(id.clone()));
     let changed = move || {
         passkeys.refetch();
         status.refetch();
     };
-    let remove_again = move || {
-        if let Some(passkey) = removing.get_untracked() {
-            remove.dispatch(passkey.passkey_id);
-        }
-    };
-    Effect::new(move |_| match remove.value().get() {
-        Some(Ok(_)) => {
-            outcome.set(Some(Outcome::Done(
-                "The passkey was removed: it signs nobody in any more.".to_owned(),
-            )));
-            changed();
-        }
-        Some(Err(err)) => {
-            let asked_for_password = reauth.handles(&err, remove_again);
-            if !asked_for_password {
-                outcome.set(Some(Outcome::Failed(err.message)));
-            }
-        }
-        None => {}
-    });
-    let remove_body = Signal::derive(move || {
-        removing.get().map_or_else(String::new, |passkey| {
-            format!(
-                "“{}” will no longer sign you in. Remove it from the device too.",
-                passkey.name
-            )
-        })
+    let remove = use_task(outcome, remove_passkey, move |_, _| {
+        changed();
+        Some("The passkey was removed: it signs nobody in any more.".to_owned())
     });
     view! {
-        <section class="card" aria-labelledby="passkeys-heading">
-            <h2 id="passkeys-heading">"Passkeys"</h2>
+        <Card id="passkeys" title="Passkeys">
             <p class="muted">
                 "Sign in with your device's fingerprint, face or PIN instead of your password, \
                  or use a passkey as the second step after it."
             </p>
-            {loaded(passkeys, move |list| passkeys_view(list, live.server_now(), removing, confirm))}
+            {loaded(passkeys, move |list| passkeys_view(list, live.server_now(), remove))}
             <NewPasskey added=changed outcome />
             {outcome_view(outcome)}
-        </section>
-        <ConfirmModal
-            open=confirm
-            id="remove-passkey"
-            title="Remove this passkey?"
-            body=remove_body
-            confirm_label="Remove passkey"
-            danger=true
-            on_confirm=Callback::new(move |()| remove_again())
-        />
+        </Card>
     }
 }
 
 fn passkeys_view(
     list: Vec<PasskeyInfo>,
     now: api::Timestamp,
-    removing: RwSignal<Option<PasskeyInfo>>,
-    confirm: RwSignal<bool>,
+    remove: Task<PasskeyId, api::Revoked>,
 ) -> impl IntoView {
     if list.is_empty() {
         return view! { <p data-testid="passkeys-empty">"No passkeys yet."</p> }.into_any();
     }
-    let ready = use_hydrated();
     view! {
         <ul class="list">
             {list
@@ -96,25 +58,26 @@ fn passkeys_view(
                         .last_used_at
                         .map_or_else(|| "never used".to_owned(), |at| format!("last used {}", ago(at, now)));
                     let label = format!("Remove passkey {}", passkey.name);
-                    let name = passkey.name.clone();
+                    let when = format!("Added {}, {used}", ago(passkey.created_at, now));
+                    let body = format!(
+                        "“{}” will no longer sign you in. Remove it from the device too.",
+                        passkey.name
+                    );
+                    let question =
+                        Question::new("remove-passkey", "Remove this passkey?", "Remove passkey", body);
                     view! {
                         <li class="row" data-testid="passkey">
                             <div>
-                                <strong>{name}</strong>
-                                <p class="muted">{format!("Added {}, {used}", ago(passkey.created_at, now))}</p>
+                                <strong>{passkey.name}</strong>
+                                <p class="muted">{when}</p>
                             </div>
-                            <button
-                                type="button"
-                                class="button"
-                                aria-label=label
-                                disabled=move || !ready.get()
-                                on:click=move |_| {
-                                    removing.set(Some(passkey.clone()));
-                                    confirm.set(true);
-                                }
-                            >
-                                "Remove"
-                            </button>
+                            <ConfirmButton
+                                text="Remove"
+                                label
+                                question=question.dangerous()
+                                task=remove
+                                input=passkey.passkey_id
+                            />
                         </li>
                     }
                 })
@@ -133,40 +96,26 @@ fn NewPasskey(
 ) -> impl IntoView {
     let name = RwSignal::new(String::new());
     let ready = use_hydrated();
-    let reauth = use_reauth();
     // The browser makes the passkey: not a `Send` future.
-    let register = Action::new_local(|name: &String| {
-        let name = name.clone();
-        async move {
+    let register = use_local_task(
+        outcome,
+        |name: String| async move {
             let ceremony = start_passkey_registration().await?;
             let answer = crate::passkeys::create(ceremony).await?;
             finish_passkey_registration(name, answer).await
-        }
-    });
-    let again = move || {
-        outcome.set(None);
-        register.dispatch(name.get_untracked());
-    };
-    Effect::new(move |_| match register.value().get() {
-        Some(Ok(passkey)) => {
-            outcome.set(Some(Outcome::Done(format!(
-                "“{}” is added: it signs you in from now on.",
-                passkey.name
-            ))));
+        },
+        move |_, passkey| {
             name.set(String::new());
             added();
-        }
-        Some(Err(err)) => {
-            let asked_for_password = reauth.handles(&err, again);
-            if !asked_for_password {
-                outcome.set(Some(Outcome::Failed(err.message)));
-            }
-        }
-        None => {}
-    });
+            Some(format!(
+                "“{}” is added: it signs you in from now on.",
+                passkey.name
+            ))
+        },
+    );
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        again();
+        register.run(name.get_untracked());
     };
     view! {
         <form class="inline-form" on:submit=on_submit>

@@ -7,10 +7,10 @@ use api::{ErrorCode, messages};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-use crate::components::{Field, PasswordInput, PasswordKind};
+use crate::components::{Card, Field, PasswordInput, PasswordKind};
 
 /// The `form` query value that the server's redirect names this card with.
-pub const FORM: &str = "password";
+const FORM: &str = "password";
 
 #[component]
 pub fn PasswordCard() -> impl IntoView {
@@ -46,8 +46,7 @@ pub fn PasswordCard() -> impl IntoView {
         Some(("form-error", message))
     };
     view! {
-        <section class="card" aria-labelledby="password-heading">
-            <h2 id="password-heading">"Change password"</h2>
+        <Card id="password" title="Change password">
             {move || outcome().map(|(class, text)| view! { <p class=class role="status">{text}</p> })}
             <form method="post" action="/api/auth/password" class="inline-form">
                 <Field input_id="current-password" label="Current password">
@@ -73,6 +72,6 @@ pub fn PasswordCard() -> impl IntoView {
                     "Change password"
                 </button>
             </form>
-        </section>
+        </Card>
     }
 }

@@ -6,8 +6,9 @@ use crate::resources::Loaded;
 use api::{PolicySetParams, PolicyView, Preset, SessionPolicy};
 use leptos::prelude::*;
 
-use super::{Outcome, loaded, outcome_view};
-use crate::components::{Field, use_hydrated, use_reauth};
+use crate::components::{
+    Card, Checkbox, Field, Outcome, loaded, outcome_view, use_hydrated, use_task,
+};
 
 use crate::server_fns::set_policy;
 
@@ -24,8 +25,7 @@ pub fn PolicyCard(owner: bool, policy: Loaded<PolicyView>) -> impl IntoView {
     // the result of saving must outlive that.
     let outcome = RwSignal::new(None::<Outcome>);
     view! {
-        <section class="card" aria-labelledby="policy-heading">
-            <h2 id="policy-heading">"Session policy"</h2>
+        <Card id="policy" title="Session policy">
             {loaded(
                 policy,
                 move |view| {
@@ -36,7 +36,7 @@ pub fn PolicyCard(owner: bool, policy: Loaded<PolicyView>) -> impl IntoView {
                     }
                 },
             )}
-        </section>
+        </Card>
     }
 }
 
@@ -109,33 +109,15 @@ fn PolicyForm(view: PolicyView, outcome: RwSignal<Option<Outcome>>) -> impl Into
         })
     };
 
-    let save = Action::new(|params: &PolicySetParams| set_policy(params.clone()));
-    let last_sent = StoredValue::new(None::<PolicySetParams>);
-    let reauth = use_reauth();
-    Effect::new(move |_| match save.value().get() {
-        Some(Ok(set)) => {
-            current.set(effective(&set.policy));
-            let shortened = match set.sessions_shortened {
-                0 => String::new(),
-                1 => " 1 session signed in now was shortened.".to_owned(),
-                n => format!(" {n} sessions signed in now were shortened."),
-            };
-            outcome.set(Some(Outcome::Done(format!(
-                "Saved. New sign-ins use this policy.{shortened}"
-            ))));
-            apply_now.set(false);
-        }
-        Some(Err(err)) => {
-            let again = move || {
-                if let Some(params) = last_sent.get_value() {
-                    save.dispatch(params);
-                }
-            };
-            if !reauth.handles(&err, again) {
-                outcome.set(Some(Outcome::Failed(err.message)));
-            }
-        }
-        None => {}
+    let save = use_task(outcome, set_policy, move |_, set| {
+        current.set(effective(&set.policy));
+        apply_now.set(false);
+        let shortened = match set.sessions_shortened {
+            0 => String::new(),
+            1 => " 1 session signed in now was shortened.".to_owned(),
+            n => format!(" {n} sessions signed in now were shortened."),
+        };
+        Some(format!("Saved. New sign-ins use this policy.{shortened}"))
     });
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -153,9 +135,7 @@ fn PolicyForm(view: PolicyView, outcome: RwSignal<Option<Outcome>>) -> impl Into
                 params.absolute_minutes = Some(i64::from(policy.absolute_minutes()));
             }
         }
-        outcome.set(None);
-        last_sent.set_value(Some(params.clone()));
-        save.dispatch(params);
+        save.run(params);
     };
 
     let radio = move |value: Choice, id: &'static str, label: &'static str, hint: &'static str| {
@@ -208,15 +188,11 @@ fn PolicyForm(view: PolicyView, outcome: RwSignal<Option<Outcome>>) -> impl Into
                 "Changes apply to sign-ins from now on; sessions signed in now keep their times."
             </p>
             <Show when=tightens>
-                <div class="checkbox">
-                    <input
-                        type="checkbox"
-                        id="apply-now"
-                        prop:checked=move || apply_now.get()
-                        on:change=move |ev| apply_now.set(event_target_checked(&ev))
-                    />
-                    <label for="apply-now">"Also shorten sessions signed in now"</label>
-                </div>
+                <Checkbox
+                    id="apply-now"
+                    label="Also shorten sessions signed in now"
+                    checked=apply_now
+                />
             </Show>
             <button
                 type="submit"

@@ -3,11 +3,10 @@
 //! set one up when they sign in again; the owner needs one first.
 
 use crate::resources::Loaded;
-use api::{ApiError, PolicyView, SecondFactorStatus};
+use api::{PolicyView, SecondFactorPolicySet, SecondFactorStatus};
 use leptos::prelude::*;
 
-use super::{Outcome, outcome_view};
-use crate::components::{use_hydrated, use_reauth};
+use crate::components::{Card, Outcome, Task, outcome_view, use_hydrated, use_task};
 use crate::server_fns::set_second_factor_required;
 
 #[component]
@@ -15,37 +14,20 @@ pub fn RequireSecondFactorCard(
     policy: Loaded<PolicyView>,
     status: Loaded<SecondFactorStatus>,
 ) -> impl IntoView {
-    let reauth = use_reauth();
     let outcome = RwSignal::new(None::<Outcome>);
-    let change = Action::new(|required: &bool| set_second_factor_required(*required));
-    let ask = move |wanted: bool| {
-        outcome.set(None);
-        change.dispatch(wanted);
-    };
-    Effect::new(move |_| match change.value().get() {
-        Some(Ok(set)) => {
-            outcome.set(Some(Outcome::Done(changed_words(set))));
-            policy.refetch();
-        }
-        Some(Err(err)) => {
-            let wanted = change.input().get_untracked().unwrap_or(true);
-            let asked_for_password = reauth.handles(&err, move || ask(wanted));
-            if !asked_for_password {
-                outcome.set(Some(Outcome::Failed(err.message)));
-            }
-        }
-        None => {}
+    let change = use_task(outcome, set_second_factor_required, move |_, set| {
+        policy.refetch();
+        Some(changed_words(set))
     });
     view! {
-        <section class="card" aria-labelledby="require-second-factor-heading">
-            <h2 id="require-second-factor-heading">"Two-step sign-in for everyone"</h2>
+        <Card id="require-second-factor" title="Two-step sign-in for everyone">
             <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     let required = policy.await.map(|view| view.second_factor_required);
                     let owner_has_one = status.await.map(|status| status.totp_since.is_some());
                     match (required, owner_has_one) {
                         (Ok(required), Ok(owner_has_one)) => {
-                            requirement_view(required, owner_has_one, change, ask).into_any()
+                            requirement_view(required, owner_has_one, change).into_any()
                         }
                         (Err(err), _) | (_, Err(err)) => {
                             view! { <p class="form-error">{err.message}</p> }.into_any()
@@ -54,7 +36,7 @@ pub fn RequireSecondFactorCard(
                 })}
             </Transition>
             {outcome_view(outcome)}
-        </section>
+        </Card>
     }
 }
 
@@ -62,8 +44,7 @@ pub fn RequireSecondFactorCard(
 fn requirement_view(
     required: bool,
     owner_has_one: bool,
-    change: Action<bool, Result<api::SecondFactorPolicySet, ApiError>>,
-    ask: impl Fn(bool) + Copy + Send + Sync + 'static,
+    change: Task<bool, SecondFactorPolicySet>,
 ) -> impl IntoView {
     let ready = use_hydrated();
     if required {
@@ -76,7 +57,7 @@ fn requirement_view(
                 type="button"
                 class="button"
                 disabled=move || !ready.get() || change.pending().get()
-                on:click=move |_| ask(false)
+                on:click=move |_| change.run(false)
             >
                 "Stop requiring it"
             </button>
@@ -98,7 +79,7 @@ fn requirement_view(
             type="button"
             class="button primary-inline"
             disabled=move || !ready.get() || !owner_has_one || change.pending().get()
-            on:click=move |_| ask(true)
+            on:click=move |_| change.run(true)
         >
             "Require two-step sign-in"
         </button>
@@ -107,7 +88,7 @@ fn requirement_view(
 }
 
 /// What the owner is told after a change.
-fn changed_words(set: api::SecondFactorPolicySet) -> String {
+fn changed_words(set: SecondFactorPolicySet) -> String {
     const ON: &str = "Everyone needs two-step sign-in from now on.";
     let sessions = match set.sessions_ended {
         0 => None,

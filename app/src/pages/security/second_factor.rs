@@ -4,17 +4,16 @@
 //! the password and a code.
 
 use crate::resources::Loaded;
-use api::{ApiError, PolicyView, SecondFactorStatus, ago, in_fours};
+use api::{PolicyView, SecondFactorStatus, ago};
 use leptos::prelude::*;
 
-use super::{Outcome, outcome_view};
+use super::totp_setup::SetupForm;
 use crate::components::{
-    CopyButton, CurrentPassword, Field, SecondFactorInput, use_hydrated, use_reauth,
+    Card, CopyButton, CurrentPassword, Outcome, SecondFactorInput, Task, outcome_view,
+    use_hydrated, use_task,
 };
 use crate::live::use_live;
-use crate::server_fns::{
-    TotpSetupShown, confirm_totp_setup, renew_recovery_codes, start_totp_setup, turn_off_totp,
-};
+use crate::server_fns::{TotpSetupShown, renew_recovery_codes, start_totp_setup, turn_off_totp};
 
 /// What the card's parts share: the status to reload, where to show the
 /// recovery codes, and the result line.
@@ -39,22 +38,14 @@ pub fn SecondFactorCard(
         codes,
         outcome,
     };
-    let start = Action::new(|()| start_totp_setup());
-    let reauth = use_reauth();
-    let begin = move || {
-        outcome.set(None);
-        start.dispatch(());
-    };
-    Effect::new(move |_| match start.value().get() {
-        Some(Ok(shown)) => setup.set(Some(shown)),
-        Some(Err(err)) => {
-            let asked_for_password = reauth.handles(&err, begin);
-            if !asked_for_password {
-                outcome.set(Some(Outcome::Failed(err.message)));
-            }
-        }
-        None => {}
-    });
+    let start = use_task(
+        outcome,
+        |()| start_totp_setup(),
+        move |(), shown| {
+            setup.set(Some(shown));
+            None
+        },
+    );
     let confirmed = move |shown: Vec<String>| {
         setup.set(None);
         codes.set(Some(shown));
@@ -67,8 +58,7 @@ pub fn SecondFactorCard(
         status.refetch();
     };
     view! {
-        <section class="card" aria-labelledby="second-factor-heading">
-            <h2 id="second-factor-heading">"Two-step sign-in"</h2>
+        <Card id="second-factor" title="Two-step sign-in">
             {move || codes.get().map(|shown| view! { <RecoveryCodesShown shown codes /> })}
             {move || {
                 setup.get().map(|shown| view! { <SetupForm shown setup confirmed outcome /> })
@@ -81,7 +71,7 @@ pub fn SecondFactorCard(
                         match status.await {
                             Ok(now) => {
                                 let server_now = live.server_now();
-                                status_view(now, server_now, begin, start, turned_off, (card, required))
+                                status_view(now, server_now, start, turned_off, (card, required))
                                     .into_any()
                             }
                             Err(err) => view! { <p class="form-error">{err.message}</p> }.into_any(),
@@ -90,7 +80,7 @@ pub fn SecondFactorCard(
                 </Transition>
             </Show>
             {outcome_view(outcome)}
-        </section>
+        </Card>
     }
 }
 
@@ -99,8 +89,7 @@ pub fn SecondFactorCard(
 fn status_view(
     status: SecondFactorStatus,
     now: api::Timestamp,
-    begin: impl Fn() + Copy + Send + Sync + 'static,
-    start: Action<(), Result<TotpSetupShown, ApiError>>,
+    start: Task<(), TotpSetupShown>,
     turned_off: impl Fn() + Copy + Send + Sync + 'static,
     (card, required): (CardState, bool),
 ) -> impl IntoView {
@@ -116,7 +105,7 @@ fn status_view(
                 type="button"
                 class="button primary-inline"
                 disabled=move || !ready.get() || start.pending().get()
-                on:click=move |_| begin()
+                on:click=move |_| start.run(())
             >
                 "Set up an authenticator app"
             </button>
@@ -143,94 +132,20 @@ fn status_view(
     }
 }
 
-/// The QR code and key of the app being set up, and the code that
-/// confirms it.
-#[component]
-fn SetupForm(
-    shown: TotpSetupShown,
-    setup: RwSignal<Option<TotpSetupShown>>,
-    confirmed: impl Fn(Vec<String>) + Copy + Send + Sync + 'static,
-    outcome: RwSignal<Option<Outcome>>,
-) -> impl IntoView {
-    let code = RwSignal::new(String::new());
-    let confirm = Action::new(|code: &String| confirm_totp_setup(code.clone()));
-    Effect::new(move |_| match confirm.value().get() {
-        Some(Ok(codes)) => {
-            outcome.set(None);
-            confirmed(codes.codes);
-        }
-        Some(Err(err)) => {
-            code.set(String::new());
-            outcome.set(Some(Outcome::Failed(err.message)));
-        }
-        None => {}
-    });
-    let on_submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        confirm.dispatch(code.get_untracked());
-    };
-    let key = in_fours(&shown.secret, " ");
-    view! {
-        <div class="totp-setup">
-            <div class="qr" role="img" aria-label="QR code for your authenticator app" inner_html=shown.qr_svg />
-            <div class="stack">
-                <p>
-                    "Scan this code with your authenticator app, or type in this key:"
-                </p>
-                <code data-testid="totp-secret">{key}</code>
-                <form class="inline-form" on:submit=on_submit>
-                    <Field input_id="totp-code" label="Code from the app">
-                        <input
-                            id="totp-code"
-                            type="text"
-                            inputmode="numeric"
-                            autocomplete="one-time-code"
-                            maxlength="7"
-                            required
-                            prop:value=move || code.get()
-                            on:input=move |ev| code.set(event_target_value(&ev))
-                        />
-                    </Field>
-                    <button
-                        type="submit"
-                        class="button primary-inline"
-                        disabled=move || code.get().trim().is_empty() || confirm.pending().get()
-                    >
-                        "Turn on"
-                    </button>
-                    <button type="button" class="button" on:click=move |_| setup.set(None)>
-                        "Cancel"
-                    </button>
-                </form>
-            </div>
-        </div>
-    }
-}
-
 /// How many recovery codes are left, and the button that makes new ones
 /// (after the password again, when it was not entered recently).
 #[component]
 fn RecoveryCodesLeft(left: usize, card: CardState) -> impl IntoView {
     let ready = use_hydrated();
-    let reauth = use_reauth();
-    let renew = Action::new(|()| renew_recovery_codes());
-    let again = move || {
-        card.outcome.set(None);
-        renew.dispatch(());
-    };
-    Effect::new(move |_| match renew.value().get() {
-        Some(Ok(made)) => {
+    let renew = use_task(
+        card.outcome,
+        |()| renew_recovery_codes(),
+        move |(), made| {
             card.codes.set(Some(made.codes));
             card.status.refetch();
-        }
-        Some(Err(err)) => {
-            let asked_for_password = reauth.handles(&err, again);
-            if !asked_for_password {
-                card.outcome.set(Some(Outcome::Failed(err.message)));
-            }
-        }
-        None => {}
-    });
+            None
+        },
+    );
     let (line, button, class) = match left {
         0 => (
             "You have no recovery codes: if you lose your phone, you cannot sign in. \
@@ -258,7 +173,7 @@ fn RecoveryCodesLeft(left: usize, card: CardState) -> impl IntoView {
             type="button"
             class=class
             disabled=move || !ready.get() || renew.pending().get()
-            on:click=move |_| again()
+            on:click=move |_| renew.run(())
         >
             {button}
         </button>
@@ -300,21 +215,18 @@ fn TurnOff(
     let password = RwSignal::new(String::new());
     let code = RwSignal::new(String::new());
     let ready = use_hydrated();
-    let turn_off = Action::new(|(password, code): &(String, String)| {
-        turn_off_totp(password.clone(), code.clone())
-    });
-    Effect::new(move |_| match turn_off.value().get() {
-        Some(Ok(_)) => {
+    let turn_off = use_task(
+        outcome,
+        |(password, code): (String, String)| turn_off_totp(password, code),
+        move |_, _| {
             open.set(false);
             turned_off();
-        }
-        Some(Err(err)) => outcome.set(Some(Outcome::Failed(err.message))),
-        None => {}
-    });
+            None
+        },
+    );
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        outcome.set(None);
-        turn_off.dispatch((password.get_untracked(), code.get_untracked()));
+        turn_off.run((password.get_untracked(), code.get_untracked()));
         password.set(String::new());
         code.set(String::new());
     };

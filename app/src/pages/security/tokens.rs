@@ -7,9 +7,10 @@ use api::rpc::Method;
 use api::{CreatedToken, TokenId, TokenInfo, TokenScope, ago, remaining};
 use leptos::prelude::*;
 
-use super::{Outcome, loaded, outcome_view};
-use crate::components::{ConfirmModal, CopyButton, Field, use_hydrated, use_reauth};
-
+use crate::components::{
+    Card, ConfirmButton, CopyButton, Field, Outcome, Question, Task, loaded, outcome_view,
+    use_hydrated, use_task,
+};
 use crate::live::use_live;
 use crate::server_fns::{create_token, revoke_token};
 
@@ -17,56 +18,25 @@ use crate::server_fns::{create_token, revoke_token};
 pub fn TokensCard(tokens: Loaded<Vec<TokenInfo>>) -> impl IntoView {
     let live = use_live();
     let outcome = RwSignal::new(None::<Outcome>);
-    let revoking = RwSignal::new(None::<TokenInfo>);
-    let confirm = RwSignal::new(false);
-    let revoke = Action::new(|id: &TokenId| revoke_token(id.clone()));
-
-    Effect::new(move |_| {
-        if let Some(result) = revoke.value().get() {
-            outcome.set(Some(match result {
-                Ok(_) => Outcome::Done(
-                    "The token was revoked. Scripts using it stop working now.".to_owned(),
-                ),
-                Err(err) => Outcome::Failed(err.message),
-            }));
-            tokens.refetch();
-        }
+    let revoke = use_task(outcome, revoke_token, move |_, _| {
+        tokens.refetch();
+        Some("The token was revoked. Scripts using it stop working now.".to_owned())
     });
-    let revoke_body = Signal::derive(move || {
-        revoking.get().map_or_else(String::new, |t| {
-            format!(
-                "Scripts using “{}” will stop working at once. This cannot be undone.",
-                t.name
-            )
-        })
-    });
-
     view! {
-        <section class="card" aria-labelledby="tokens-heading">
-            <h2 id="tokens-heading">"API tokens"</h2>
+        <Card id="tokens" title="API tokens">
             <p class="muted">
                 "For scripts that call the API as you. Send one as "
                 <code>"Authorization: Bearer lk_…"</code> "."
             </p>
             <NewToken created=move || tokens.refetch() outcome />
-            {loaded(tokens, move |list| tokens_view(list, live.server_now(), revoking, confirm))}
+            {loaded(tokens, move |list| tokens_view(list, live.server_now(), revoke))}
             {outcome_view(outcome)}
-        </section>
-        <ConfirmModal
-            open=confirm
-            id="revoke-token"
-            title="Revoke this token?"
-            body=revoke_body
-            confirm_label="Revoke token"
-            danger=true
-            on_confirm=Callback::new(move |()| {
-                if let Some(token) = revoking.get_untracked() {
-                    revoke.dispatch(token.id);
-                }
-            })
-        />
+        </Card>
     }
 }
+
+/// What a new token is to be: its name, days to expiry, and scope.
+type NewTokenParams = (String, Option<u32>, String);
 
 /// The form that creates a token, and the new secret, shown once.
 #[component]
@@ -80,40 +50,27 @@ fn NewToken(
     let days = RwSignal::new("90".to_owned());
     let access = RwSignal::new("full".to_owned());
     let chosen = RwSignal::new(Vec::<Method>::new());
-    let create = Action::new(|(name, days, scope): &(String, Option<u32>, String)| {
-        create_token(name.clone(), *days, scope.clone())
-    });
     let secret = RwSignal::new(None::<CreatedToken>);
-    let reauth = use_reauth();
-    let send = move || {
+    let create = use_task(
+        outcome,
+        |(name, days, scope): NewTokenParams| create_token(name, days, scope),
+        move |_, token| {
+            name.set(String::new());
+            access.set("full".to_owned());
+            chosen.set(Vec::new());
+            secret.set(Some(token));
+            created();
+            None
+        },
+    );
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
         let expires = days.get_untracked().parse::<u32>().ok();
         let scope = match access.get_untracked().as_str() {
             "methods" => TokenScope::Methods(chosen.get_untracked()).encode(),
             other => other.to_owned(),
         };
-        create.dispatch((name.get_untracked(), expires, scope));
-    };
-
-    Effect::new(move |_| match create.value().get() {
-        Some(Ok(token)) => {
-            name.set(String::new());
-            access.set("full".to_owned());
-            chosen.set(Vec::new());
-            secret.set(Some(token));
-            outcome.set(None);
-            created();
-        }
-        Some(Err(err)) => {
-            let asked_for_password = reauth.handles(&err, send);
-            if !asked_for_password {
-                outcome.set(Some(Outcome::Failed(err.message)));
-            }
-        }
-        None => {}
-    });
-    let on_submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        send();
+        create.run((name.get_untracked(), expires, scope));
     };
     view! {
         <form class="inline-form" on:submit=on_submit>
@@ -233,16 +190,14 @@ fn NewSecret(token: CreatedToken, secret: RwSignal<Option<CreatedToken>>) -> imp
 fn tokens_view(
     list: Vec<TokenInfo>,
     now: api::Timestamp,
-    revoking: RwSignal<Option<TokenInfo>>,
-    confirm: RwSignal<bool>,
+    revoke: Task<TokenId, api::Revoked>,
 ) -> impl IntoView {
     if list.is_empty() {
         return view! { <p class="muted">"No tokens yet."</p> }.into_any();
     }
-    let ready = use_hydrated();
     view! {
         <ul class="rows" data-testid="token-list">
-            {list.into_iter().map(|t| token_row(t, now, ready, revoking, confirm)).collect_view()}
+            {list.into_iter().map(|t| token_row(t, now, revoke)).collect_view()}
         </ul>
     }
     .into_any()
@@ -251,9 +206,7 @@ fn tokens_view(
 fn token_row(
     token: TokenInfo,
     now: api::Timestamp,
-    ready: Signal<bool>,
-    revoking: RwSignal<Option<TokenInfo>>,
-    confirm: RwSignal<bool>,
+    revoke: Task<TokenId, api::Revoked>,
 ) -> impl IntoView {
     let used = token.last_used_at.map_or_else(
         || "never used".to_owned(),
@@ -267,26 +220,19 @@ fn token_row(
         "created {} · {used} · {expires}",
         ago(token.created_at, now)
     );
-    let name = token.name.clone();
-    let scope = token.scope.label();
+    let body = format!(
+        "Scripts using “{}” will stop working at once. This cannot be undone.",
+        token.name
+    );
+    let question = Question::new("revoke-token", "Revoke this token?", "Revoke token", body);
     view! {
         <li class="row">
             <div>
-                <strong>{name}</strong>
-                <span class="tag" data-testid="token-scope">{scope}</span>
+                <strong>{token.name}</strong>
+                <span class="tag" data-testid="token-scope">{token.scope.label()}</span>
                 <p class="muted">{details}</p>
             </div>
-            <button
-                type="button"
-                class="button"
-                disabled=move || !ready.get()
-                on:click=move |_| {
-                    revoking.set(Some(token.clone()));
-                    confirm.set(true);
-                }
-            >
-                "Revoke"
-            </button>
+            <ConfirmButton text="Revoke" question=question.dangerous() task=revoke input=token.id />
         </li>
     }
 }

@@ -5,17 +5,20 @@
 use std::time::Duration;
 
 use crate::resources::Loaded;
-use api::{ActiveUser, RevokeScope, SecurityOverview, ago};
+use api::{AccountSignedOut, ActiveUser, RevokeScope, SecurityOverview, ago};
 use leptos::prelude::*;
 
-use super::{Outcome, loaded, outcome_view};
-use crate::components::{Also, ConfirmModal, use_hydrated, use_reauth};
-
+use crate::components::{
+    Card, Outcome, Question, Task, loaded, outcome_view, use_confirm, use_hydrated, use_task,
+};
 use crate::live::{go_to, use_live};
 use crate::server_fns::revoke_account_sessions;
 
 /// How long the count stays on screen before signing out after "everyone".
 const GOODBYE: Duration = Duration::from_millis(1500);
+
+/// Signing out everyone else, or everyone; and whether their API tokens too.
+type SignOut = (RevokeScope, bool);
 
 #[component]
 pub fn ActiveUsersCard(
@@ -24,119 +27,71 @@ pub fn ActiveUsersCard(
 ) -> impl IntoView {
     let live = use_live();
     let outcome = RwSignal::new(None::<Outcome>);
-    let reauth = use_reauth();
-    let confirm_others = RwSignal::new(false);
-    let confirm_all = RwSignal::new(false);
-    // Whether "everyone" includes their API tokens, as the dialog asks.
-    let with_tokens = RwSignal::new(false);
-    let revoke = Action::new(|&(scope, tokens): &(RevokeScope, bool)| async move {
-        (scope, tokens, revoke_account_sessions(scope, tokens).await)
-    });
-
-    Effect::new(move |_| {
-        let Some((scope, tokens, result)) = revoke.value().get() else {
-            return;
-        };
-        match (result, scope) {
-            (Ok(ended), RevokeScope::All) => {
-                outcome.set(Some(Outcome::Done(format!(
-                    "{} Signing you out…",
-                    signed_out(ended.count, ended.tokens)
-                ))));
-                set_timeout(move || go_to("/login"), GOODBYE);
-            }
-            (Ok(ended), RevokeScope::Others) => {
-                outcome.set(Some(Outcome::Done(signed_out(ended.count, ended.tokens))));
-                overview.refetch();
-            }
-            (Err(err), scope) => {
+    let revoke = use_task(
+        outcome,
+        move |(scope, tokens): SignOut| async move {
+            // This page's own session ends with "everyone": not a surprise
+            // to report.
+            live.leaving.set(scope == RevokeScope::All);
+            let answer = revoke_account_sessions(scope, tokens).await;
+            if answer.is_err() {
                 live.leaving.set(false);
-                let again = move || {
-                    live.leaving.set(scope == RevokeScope::All);
-                    revoke.dispatch((scope, tokens));
-                };
-                if !reauth.handles(&err, again) {
-                    outcome.set(Some(Outcome::Failed(err.message)));
-                }
             }
-        }
-    });
-
-    let (others_body, all_body) = sign_out_bodies(account_name);
+            answer
+        },
+        move |(scope, _), ended: AccountSignedOut| {
+            let words = signed_out(ended.count, ended.tokens);
+            if scope == RevokeScope::All {
+                set_timeout(move || go_to("/login"), GOODBYE);
+                return Some(format!("{words} Signing you out…"));
+            }
+            overview.refetch();
+            Some(words)
+        },
+    );
     view! {
-        <section class="card" aria-labelledby="users-heading">
-            <h2 id="users-heading">"Who is signed in"</h2>
+        <Card id="users" title="Who is signed in">
             {loaded(
                 overview,
                 move |overview: Option<SecurityOverview>| {
+                    let account = account_name.clone();
                     overview
                         .map(|overview| {
-                            users_view(
-                                overview.active_users,
-                                live.server_now(),
-                                confirm_others,
-                                confirm_all,
-                            )
+                            users_view(overview.active_users, live.server_now(), account, revoke)
                         })
                 },
             )}
             {outcome_view(outcome)}
-        </section>
-        <ConfirmModal
-            open=confirm_others
-            id="sign-out-others"
-            title="Sign out everyone except you?"
-            body=others_body
-            confirm_label="Sign out everyone else"
-            danger=true
-            also=Also {
-                id: "sign-out-others-tokens",
-                label: "Also revoke their API tokens",
-                checked: with_tokens,
-            }
-            on_confirm=Callback::new(move |()| {
-                revoke.dispatch((RevokeScope::Others, with_tokens.get_untracked()));
-            })
-        />
-        <ConfirmModal
-            open=confirm_all
-            id="sign-out-all"
-            title="Sign out everyone, including you?"
-            body=all_body
-            confirm_label="Sign everyone out"
-            danger=true
-            also=Also {
-                id: "sign-out-all-tokens",
-                label: "Also revoke everyone's API tokens, yours too",
-                checked: with_tokens,
-            }
-            on_confirm=Callback::new(move |()| {
-                // This page's own session ends too: not a surprise to report.
-                live.leaving.set(true);
-                revoke.dispatch((RevokeScope::All, with_tokens.get_untracked()));
-            })
-        />
+        </Card>
     }
 }
 
-/// What signing out everyone else, and everyone, will do, in words.
-fn sign_out_bodies(account_name: String) -> (Signal<String>, Signal<String>) {
-    let others_body = Signal::derive({
-        let account = account_name.clone();
-        move || {
+/// What signing out everyone else, or everyone, asks.
+fn sign_out_question(scope: RevokeScope, account: &str) -> Question {
+    match scope {
+        RevokeScope::Others => Question::new(
+            "sign-out-others",
+            "Sign out everyone except you?",
+            "Sign out everyone else",
             format!(
                 "Everyone else in {account} will be signed out of every device at once. \
                  You stay signed in here."
-            )
-        }
-    });
-    let all_body = Signal::derive(move || {
-        format!(
-            "Everyone in {account_name}, you included, will be signed out of every device at once. \
-             You will have to sign in again."
+            ),
         )
-    });
-    (others_body, all_body)
+        .dangerous()
+        .also("Also revoke their API tokens"),
+        RevokeScope::All => Question::new(
+            "sign-out-all",
+            "Sign out everyone, including you?",
+            "Sign everyone out",
+            format!(
+                "Everyone in {account}, you included, will be signed out of every device at \
+                 once. You will have to sign in again."
+            ),
+        )
+        .dangerous()
+        .also("Also revoke everyone's API tokens, yours too"),
+    }
 }
 
 /// The count, the list, and the two buttons (the first hidden when only
@@ -144,11 +99,17 @@ fn sign_out_bodies(account_name: String) -> (Signal<String>, Signal<String>) {
 fn users_view(
     users: Vec<ActiveUser>,
     now: api::Timestamp,
-    confirm_others: RwSignal<bool>,
-    confirm_all: RwSignal<bool>,
+    account: String,
+    revoke: Task<SignOut, AccountSignedOut>,
 ) -> impl IntoView {
     let only_you = users.iter().all(|u| u.you);
     let ready = use_hydrated();
+    let confirm = use_confirm();
+    let account = StoredValue::new(account);
+    let ask = move |scope: RevokeScope| {
+        let question = account.with_value(|account| sign_out_question(scope, account));
+        confirm.ask(question, move |tokens| revoke.run((scope, tokens)));
+    };
     view! {
         <p data-testid="users-count">{signed_in_copy(&users)}</p>
         <ul class="rows">
@@ -160,7 +121,7 @@ fn users_view(
                     type="button"
                     class="button"
                     disabled=move || !ready.get()
-                    on:click=move |_| confirm_others.set(true)
+                    on:click=move |_| ask(RevokeScope::Others)
                 >
                     "Sign out everyone except me"
                 </button>
@@ -169,7 +130,7 @@ fn users_view(
                 type="button"
                 class="button danger-outline"
                 disabled=move || !ready.get()
-                on:click=move |_| confirm_all.set(true)
+                on:click=move |_| ask(RevokeScope::All)
             >
                 "Sign me out and everyone else"
             </button>

@@ -7,8 +7,7 @@ use api::{ApiError, AuditCursor, AuditKind, AuditPage, MemberInfo, UserId};
 use leptos::prelude::*;
 use leptos_router::params::ParamsMap;
 
-use crate::components::Field;
-use crate::pages::security::loaded;
+use crate::components::{Field, loaded};
 use crate::server_fns::load_security_log;
 
 /// What the reader asked to see. An unknown kind or user in the address

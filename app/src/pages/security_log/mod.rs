@@ -8,19 +8,19 @@ mod detail;
 mod entry;
 mod filters;
 
-use crate::resources::{Loaded, load, load_once};
+use crate::resources::{Loaded, load};
 use api::{AuditCursor, AuditPage, Me, MemberInfo, Role};
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use crate::components::{ExpiryToast, SignedInHeader, use_hydrated};
-use crate::live::{Follow, Live, provide_live, reload_if_role_is_not, use_live};
-use crate::server_fns::{current_user, load_members};
+use crate::components::use_hydrated;
+use crate::live::{Follow, Live, provide_live};
+use crate::pages::shell::{Section, SecurityShell};
+use crate::server_fns::load_members;
 use filters::{Filters, FiltersForm};
 
 /// The page's data. Every resource is created here, before anything waits
-/// (see `PageData` of the security page for why).
+/// (see `PageData` of the sign-in page for why).
 #[derive(Clone, Copy)]
 struct LogData {
     filters: StoredValue<Filters>,
@@ -82,39 +82,12 @@ impl LogData {
 #[component]
 pub fn SecurityLogPage() -> impl IntoView {
     let live = provide_live(Follow::SessionAndLog);
-    let me = load_once(current_user());
     let data = LogData::load(live);
-    view! {
-        <Title text="Security log" />
-        <SignedInHeader />
-        <ExpiryToast />
-        <main class="page">
-            <p>
-                <a href="/account/security">"← Security"</a>
-            </p>
-            <h1>"Security log"</h1>
-            <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
-                {move || Suspend::new(async move {
-                    match me.await {
-                        Ok(me) => view! { <Log me data /> }.into_any(),
-                        Err(err) => {
-                            view! {
-                                <p class="form-error" role="alert">
-                                    {err.message}
-                                </p>
-                            }
-                                .into_any()
-                        }
-                    }
-                })}
-            </Suspense>
-        </main>
-    }
+    view! { <SecurityShell section=Section::Log content=move |me| view! { <Log me data /> } /> }
 }
 
 #[component]
 fn Log(me: Me, data: LogData) -> impl IntoView {
-    reload_if_role_is_not(use_live(), me.role);
     let lead = match me.role {
         Role::Owner => format!(
             "Everything that happened in {}: who did what, to whom, when and from where.",

@@ -1,0 +1,72 @@
+//! `/account/security/team`, "Your team" (owners): how long sessions last
+//! in the account, who is signed in now, who is in the team, and whether
+//! everyone needs two-step sign-in. A member who comes here is told it is
+//! the owners' page.
+
+use api::{Me, MemberInfo, Role, SecurityOverview};
+use leptos::prelude::*;
+
+use super::{members, policy, require_second_factor, users};
+use crate::pages::shell::{ActingPage, Section, SecurityShell};
+use crate::resources::{Loaded, load};
+use crate::server_fns::{load_members, load_security_overview};
+
+/// Everything the cards show, loaded once per page, at its top (see
+/// [`ActingPage`] for why).
+#[derive(Clone, Copy)]
+struct PageData {
+    page: ActingPage,
+    overview: Loaded<Option<SecurityOverview>>,
+    members: Loaded<Option<Vec<MemberInfo>>>,
+}
+
+#[component]
+pub fn TeamPage() -> impl IntoView {
+    let page = ActingPage::load();
+    let live = page.live;
+    let data = PageData {
+        page,
+        // Who is signed in, and until when, follows the policy.
+        overview: load(
+            move || live.policy_changes.get(),
+            |_| load_security_overview(),
+        ),
+        members: load(|| (), |()| load_members()),
+    };
+    view! {
+        {page.dialogs()}
+        <SecurityShell section=Section::Team content=move |me| cards(me, &data) />
+    }
+}
+
+fn cards(me: Me, data: &PageData) -> impl IntoView + use<> {
+    if me.role != Role::Owner {
+        return view! {
+            <p class="lead" data-testid="owners-only">
+                "Only the owners of " {me.account_name}
+                " manage the team: its session policy, who is signed in, and its members. "
+                <a href="/account/security" rel="external">
+                    "Your own sessions and sign-in"
+                </a> " are yours to manage."
+            </p>
+        }
+        .into_any();
+    }
+    let PageData { page, .. } = *data;
+    let account_name = me.account_name;
+    [
+        view! { <policy::PolicyCard owner=true policy=page.policy /> }.into_any(),
+        view! { <users::ActiveUsersCard account_name overview=data.overview /> }.into_any(),
+        view! { <members::MembersCard members=data.members overview=data.overview /> }.into_any(),
+        view! {
+            <require_second_factor::RequireSecondFactorCard
+                policy=page.policy
+                status=page.second_factor
+            />
+        }
+        .into_any(),
+    ]
+    .into_iter()
+    .collect_view()
+    .into_any()
+}
