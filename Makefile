@@ -29,6 +29,7 @@ help:
 	@echo "make test       formatting, lints, the book, unit + integration tests (SQLite and PostgreSQL), browser tests"
 	@echo "make docs       the guides in docs/ as a book (mdBook), into target/book"
 	@echo "make wasm-size  release build, then the WASM bundle's size"
+	@echo "make screenshots  the browser tests that take the guides' pictures, then copies them to docs/screenshots"
 	@echo "make bench      ours against tower-sessions + axum-login and bare axum; table into README"
 	@echo "make bench-instances  revoke on one instance -> stream closed on another (PostgreSQL)"
 	@echo "make lighthouse  release build, then Lighthouse (mobile) on /login and the owner's /account/security; table into README"
@@ -76,6 +77,15 @@ test-postgres:
 
 test-e2e:
 	scripts/e2e.sh
+
+# The guides' pictures. Browser tests save theirs under target/screenshots
+# (so `make test` leaves the work tree as it was); these are taken on fresh
+# servers, so they show the addresses the tests ask for, then copied.
+.PHONY: screenshots
+screenshots: tools test-deps build
+	rm -rf target/screenshots
+	scripts/e2e.sh tests/screenshots.spec.ts tests/toast.spec.ts
+	cp target/screenshots/*.png docs/screenshots/
 
 clean:
 	cargo clean

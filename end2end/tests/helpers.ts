@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
-import { expect, type APIRequestContext, type Browser, type Page } from '@playwright/test';
+import path from 'node:path';
+import { expect, type APIRequestContext, type APIResponse, type Browser, type Page } from '@playwright/test';
 import { watchPages } from './fixtures';
 
 export const PASSWORD = 'correct horse battery staple';
@@ -18,6 +19,37 @@ export async function signUpViaApi(request: APIRequestContext, email: string, na
     data: { account_name: 'E2E Team', name, email, password: PASSWORD },
   });
   expect(response.status()).toBe(201);
+}
+
+/**
+ * Sends `post` for `email` when nobody has it yet, so on a fresh server
+ * (`make screenshots`) the pictures show the address asked for; on a server
+ * that has it already (the same test run again: 409), for a unique address
+ * like it instead. Returns the address used.
+ */
+async function withAddress(email: string, post: (address: string) => Promise<APIResponse>): Promise<string> {
+  const wanted = await post(email);
+  if (wanted.status() !== 409) {
+    expect(wanted.status()).toBe(201);
+    return email;
+  }
+  const unique = uniqueEmail(email.split('@')[0]);
+  expect((await post(unique)).status()).toBe(201);
+  return unique;
+}
+
+/** Signs up a new owner, as `signUpViaApi` does, with `email` when it is free (see `withAddress`); the address used. */
+export async function signUpAs(request: APIRequestContext, email: string, name: string): Promise<string> {
+  return withAddress(email, (address) =>
+    request.post('/api/auth/signup', { data: { account_name: 'E2E Team', name, email: address, password: PASSWORD } }),
+  );
+}
+
+/** Adds a member, as `addMember` does, with `email` when it is free (see `withAddress`); the address used. */
+export async function addMemberAs(request: APIRequestContext, email: string, name: string): Promise<string> {
+  return withAddress(email, (address) =>
+    request.post('/api/account/members', { data: { name, email: address, password: PASSWORD } }),
+  );
 }
 
 /** Signs in through the API; the cookie lands in the request's context. */
@@ -63,6 +95,9 @@ export async function openSecurityPage(page: Page, path = '/account/security'): 
 export async function openTeamPage(page: Page): Promise<void> {
   await openSecurityPage(page, '/account/security/team');
 }
+
+/** Where the browser tests save their pictures; `make screenshots` copies them to docs/screenshots. */
+export const screenshotsDir = process.env.E2E_SCREENSHOTS_DIR ?? path.resolve(__dirname, '../../target/screenshots');
 
 /** Signs in through the sign-in form, as a person would. */
 export async function signInWithForm(page: Page, email: string, password: string): Promise<void> {

@@ -2,16 +2,17 @@ import { type Page } from '@playwright/test';
 import { test, expect } from './fixtures';
 import path from 'node:path';
 import { fastBaseURL } from '../playwright.config';
-import { newPage, openSecurityPage, rpc, signInViaApi, signUpViaApi, uniqueEmail } from './helpers';
+import { newPage, openSecurityPage, rpc, screenshotsDir, signInViaApi, signUpAs, signUpViaApi, uniqueEmail } from './helpers';
 
-const screenshots = path.resolve(__dirname, '../../docs/screenshots');
-
-/** A page whose session follows a custom policy, with a clock the test moves. */
+/**
+ * A page whose session follows a custom policy, with a clock the test moves.
+ * The README's pictures show `email` (see `signUpAs`).
+ */
 async function pageWithPolicy(page: Page, idle: number, absolute: number, email = uniqueEmail('toast')): Promise<void> {
-  await signUpViaApi(page.request, email, 'Grace Hopper');
+  const signedUp = await signUpAs(page.request, email, 'Grace Hopper');
   await rpc(page.request, 'account_policy_set', { idle_minutes: idle, absolute_minutes: absolute });
   // A new sign-in takes the new policy.
-  await signInViaApi(page.request, email);
+  await signInViaApi(page.request, signedUp);
   await page.clock.install();
   await openSecurityPage(page);
 }
@@ -27,7 +28,7 @@ test('an idle end shows an amber warning; "Stay signed in" moves it away', async
   await expect(toast).toHaveClass(/warning/);
   await expect(toast).toHaveAttribute('role', 'alert');
   await expect(toast).toContainText('because you have been inactive');
-  await page.screenshot({ path: path.join(screenshots, 'toast-idle.png') });
+  await page.screenshot({ path: path.join(screenshotsDir, 'toast-idle.png') });
   // The button is activity on the server, not only a hidden toast.
   const verified = page.waitForResponse((response) => response.url().includes('/api/fn/verify'));
   await toast.getByRole('button', { name: 'Stay signed in' }).click();
@@ -44,7 +45,7 @@ test('an absolute end shows a cyan warning with a link to sign in again', async 
   await expect(toast).toBeVisible();
   await expect(toast).toHaveClass(/info/);
   await expect(toast.getByRole('link', { name: 'Sign in now' })).toHaveAttribute('href', '/login');
-  await page.screenshot({ path: path.join(screenshots, 'toast-absolute.png') });
+  await page.screenshot({ path: path.join(screenshotsDir, 'toast-absolute.png') });
 });
 
 test('a dismissed warning stays away for the same deadline', async ({ page }) => {
