@@ -20,6 +20,7 @@ pub mod openapi;
 #[cfg(feature = "schema")]
 pub mod openrpc;
 mod passkey;
+pub mod paths;
 mod policy;
 mod probe;
 pub mod rpc;

@@ -4,6 +4,7 @@
 // Leptos views are deeply nested types; the hydrate build needs more room.
 #![recursion_limit = "256"]
 
+use api::paths::page;
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
@@ -32,19 +33,15 @@ pub use components::PASSKEY_SCRIPT;
 /// sees, and need nothing more. Signed-in pages never link to them in a way
 /// the router could follow (their links go `rel="external"`), so the WASM
 /// never draws them either.
-const PAGES_WITHOUT_WASM: [&str; 4] = ["/login", "/login/code", "/login/password", "/signup"];
-
-/// Whether the page at `path` loads the WASM and hydrates.
-pub fn page_loads_wasm(path: &str) -> bool {
-    let path = match path.strip_suffix('/') {
-        Some(trimmed) if !trimmed.is_empty() => trimmed,
-        _ => path,
-    };
-    !PAGES_WITHOUT_WASM.contains(&path)
-}
+pub const PAGES_WITHOUT_WASM: [&str; 4] = [
+    page::LOGIN,
+    page::LOGIN_CODE,
+    page::LOGIN_PASSWORD,
+    page::SIGNUP,
+];
 
 /// The HTML document around the app, rendered on the server only; with the
-/// scripts that load the WASM when `loads_wasm` (see [`page_loads_wasm`]).
+/// scripts that load the WASM when `loads_wasm` (see [`PAGES_WITHOUT_WASM`]).
 pub fn shell(options: &LeptosOptions, loads_wasm: bool) -> impl IntoView + use<> {
     view! {
         <!DOCTYPE html>
@@ -112,25 +109,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_sign_in_and_sign_up_pages_load_no_wasm() {
-        for path in [
-            "/login",
-            "/login/",
-            "/login/code",
-            "/login/password",
-            "/signup",
-        ] {
-            assert!(!page_loads_wasm(path), "{path}");
-        }
-        for path in [
-            "/",
-            "/account/security",
-            "/account/security/team",
-            "/account/security/log",
-            "/login/setup",
-            "/nowhere",
-        ] {
-            assert!(page_loads_wasm(path), "{path}");
+    fn only_pages_for_visitors_go_without_the_wasm() {
+        for path in PAGES_WITHOUT_WASM {
+            assert!(page::SIGNED_OUT.contains(&path), "{path}");
         }
     }
 }

@@ -12,6 +12,7 @@ mod metrics;
 mod middleware;
 pub mod operator;
 pub mod return_to;
+mod router;
 mod routes;
 mod rpc;
 pub mod startup;

@@ -5,6 +5,7 @@
 use std::sync::{Mutex, PoisonError};
 use std::time::Instant;
 
+use api::paths;
 use auth::Db;
 use axum::Router;
 use axum::extract::{MatchedPath, Request, State};
@@ -40,7 +41,7 @@ pub fn recorder() -> Result<PrometheusHandle, String> {
 /// Serves `GET /metrics` on `listener` until the process stops.
 pub async fn serve(listener: TcpListener, handle: PrometheusHandle, db: Db) -> std::io::Result<()> {
     let page = Router::new()
-        .route("/metrics", get(render))
+        .route(paths::METRICS, get(render))
         .with_state((handle, db));
     axum::serve(listener, page).await
 }

@@ -5,6 +5,7 @@
 
 use std::fmt;
 
+use api::paths;
 use url::Url;
 
 /// An origin (`scheme://host[:port]`) whose pages Latchkey protects.
@@ -69,7 +70,7 @@ impl ReturnTo {
 
     /// The sign-in page, returning here afterwards.
     pub fn login_path(&self) -> String {
-        self.on(LOGIN)
+        self.on(paths::page::LOGIN)
     }
 
     /// `page` of the sign-in (the password or the code), returning here
@@ -83,17 +84,6 @@ impl ReturnTo {
         &self.0
     }
 }
-
-/// The sign-in page.
-pub const LOGIN: &str = "/login";
-/// The sign-in's second page: the code from the app, or a recovery code.
-pub const LOGIN_CODE: &str = "/login/code";
-/// The sign-in's page for setting up an authenticator app, when the
-/// account requires one.
-pub const LOGIN_SETUP: &str = "/login/setup";
-/// The sign-in's page for choosing a new password, after the server's
-/// operator reset the user's.
-pub const LOGIN_PASSWORD: &str = "/login/password";
 
 #[cfg(test)]
 mod tests {

@@ -2,38 +2,20 @@
 //! any free one) so tests can run the real server side by side.
 
 use std::net::SocketAddr;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
-use api::Credentials;
-use app::{App, page_loads_wasm, shell};
-use auth::{Access, Auth, Backend, Clock, DatabaseClock, Db, DemoAccount, OutsideWrites};
+use api::paths;
+use auth::{Auth, Backend, Clock, DatabaseClock, Db, DemoAccount, OutsideWrites};
 use axum::Router;
-use axum::extract::DefaultBodyLimit;
-use axum::http::request::Parts;
-use axum::http::{Extensions, HeaderMap, StatusCode, Version, header};
-use axum::routing::{any, get, post};
 use axum::serve::ListenerExt as _;
 use leptos::config::LeptosOptions;
-use leptos::prelude::{provide_context, use_context};
-use leptos_axum::{
-    AxumRouteListing, LeptosRoutes, file_and_error_handler_with_context, generate_route_list,
-};
 use tokio::net::TcpListener;
-use tower_http::compression::CompressionLayer;
-use tower_http::compression::predicate::{DefaultPredicate, Predicate};
-use tower_http::limit::RequestBodyLimitLayer;
-use tower_http::services::ServeDir;
-use tower_http::trace::TraceLayer;
 
 use crate::config::{ClockSource, Config};
 use crate::cookies::CookieMode;
-use crate::extract::BODY_LIMIT_BYTES;
 use crate::jobs;
-use crate::live::{self, ChangeFeed, ConnectionHub, ConnectionLimits};
-use crate::middleware::{self, PageNonce};
-use crate::routes;
-use crate::routes::client_errors::{MAX_REPORT_BYTES, report_limit};
-use crate::rpc;
+use crate::live::{ChangeFeed, ConnectionHub, ConnectionLimits};
+use crate::routes::client_errors::report_limit;
 use crate::state::{AppState, Shared};
 
 /// How often the clock is set by the database's again.
@@ -160,9 +142,10 @@ impl Application {
             router: if metrics.is_some() {
                 // Only when they are served: with no recorder the labels
                 // would be worked out for nothing on every request.
-                router(state).layer(axum::middleware::from_fn(crate::metrics::count_requests))
+                crate::router::router(state)
+                    .layer(axum::middleware::from_fn(crate::metrics::count_requests))
             } else {
-                router(state)
+                crate::router::router(state)
             },
             addr,
             auth,
@@ -266,7 +249,7 @@ fn leptos_options(config: &Config, addr: SocketAddr) -> LeptosOptions {
     LeptosOptions::builder()
         .output_name("latchkey")
         .site_root(config.site_root.to_string_lossy().into_owned())
-        .site_pkg_dir("pkg")
+        .site_pkg_dir(paths::BUILT_FILES.trim_start_matches('/'))
         .site_addr(addr)
         .hash_files(hashed_front_end())
         .build()
@@ -285,196 +268,11 @@ fn hashed_front_end() -> bool {
 /// cargo-leptos's list of the built files' hashes, beside the binary.
 const HASH_FILE: &str = "hash.txt";
 
-/// The page routes, found once per process by running the app. Leptos
-/// switches resource loading off for the whole process while it does that
-/// (leptos-rs/leptos#4773): a page whose data was first asked for meanwhile,
-/// on any server in the process, waited forever (#16).
-fn page_routes() -> Vec<AxumRouteListing> {
-    static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
-    ROUTES.get_or_init(|| generate_route_list(App)).clone()
-}
-
 /// Listens on `addr`, naming it when that fails.
 async fn bind(addr: SocketAddr) -> Result<TcpListener, StartupError> {
     TcpListener::bind(addr)
         .await
         .map_err(|source| StartupError::Bind { addr, source })
-}
-
-/// The built front end (WASM, JS, CSS): as the brotli or gzip file next to
-/// each one when the release build made them (`--precompress`) and the
-/// browser takes it, else as it is.
-fn built_front_end(options: &LeptosOptions) -> ServeDir {
-    let dir = std::path::Path::new(&*options.site_root).join(&*options.site_pkg_dir);
-    ServeDir::new(dir).precompressed_br().precompressed_gzip()
-}
-
-/// Pages go out compressed (brotli, else gzip) to browsers that take it;
-/// the built front end is compressed already, and server functions' JSON,
-/// which may hold secrets next to what a user typed, stays as it is.
-fn compressed_html() -> CompressionLayer<impl Predicate> {
-    let html = |_: StatusCode, _: Version, headers: &HeaderMap, _: &Extensions| {
-        headers
-            .get(header::CONTENT_TYPE)
-            .and_then(|value| value.to_str().ok())
-            .is_some_and(|value| value.starts_with("text/html"))
-    };
-    CompressionLayer::new()
-        .no_deflate()
-        .no_zstd()
-        .compress_when(DefaultPredicate::new().and(html))
-}
-
-fn router(state: AppState) -> Router {
-    let auth_for_pages = state.auth.clone();
-    let leptos_context = move || {
-        provide_context(auth_for_pages.clone());
-        // The nonce named in this response's Content-Security-Policy.
-        if let Some(PageNonce(nonce)) =
-            use_context::<Parts>().and_then(|parts| parts.extensions.get::<PageNonce>().cloned())
-        {
-            provide_context(nonce);
-        }
-    };
-    let options = state.leptos_options.clone();
-    let render_shell = move |options: LeptosOptions| shell(&options, loads_wasm());
-    // What a route is decides how its caller is resolved, so it is said
-    // where the routes are built, once per group, never read from paths.
-    let resolving = |access: Access, credentials: Credentials| {
-        axum::middleware::from_fn_with_state(
-            (state.clone(), access, credentials),
-            middleware::authenticate,
-        )
-    };
-
-    // Pages and server functions: activity, and the token may rotate. API
-    // tokens are for the API: here a browser session only.
-    let pages = Router::new()
-        .leptos_routes_with_context(&state, page_routes(), leptos_context.clone(), move || {
-            shell(&options, loads_wasm())
-        })
-        .layer(axum::middleware::from_fn(middleware::guard_signed_in_pages))
-        .layer(resolving(Access::Interactive, Credentials::BrowserSession))
-        .layer(compressed_html());
-    // The reverse proxy asking about a request to a protected app: as for
-    // a page load, activity, and the token may rotate; browser sessions
-    // only.
-    let forward = Router::new()
-        .route("/api/auth/forward", get(routes::forward::forward))
-        .layer(resolving(Access::Interactive, Credentials::BrowserSession));
-    // API calls: activity, but the token never rotates.
-    let api = Router::new()
-        .route("/", get(routes::home))
-        .merge(sign_in_routes())
-        .route("/api/auth/logout", post(routes::auth::logout))
-        .route("/api/auth/password", post(routes::auth::change_password))
-        .route("/api/account/members", post(routes::account::add_member))
-        .route("/api/account/me", get(routes::account::me))
-        .route("/api/rpc", post(rpc::rpc_over_http))
-        .route("/api/ws", get(live::rpc_over_websocket))
-        .route("/api/{*rest}", any(routes::api_not_found))
-        .layer(resolving(Access::Api, Credentials::SessionOrToken));
-    // The live stream and a page's failure report: neither activity nor
-    // rotation.
-    let passive = Router::new()
-        .route(live::PATH, get(live::events))
-        .route(
-            "/api/client-errors",
-            post(routes::client_errors::client_error)
-                .layer(DefaultBodyLimit::max(MAX_REPORT_BYTES)),
-        )
-        .layer(resolving(Access::Passive, Credentials::SessionOrToken));
-    // The built front end and the not-found page need no caller.
-    let files = Router::new()
-        .nest_service(
-            &format!("/{}", state.leptos_options.site_pkg_dir),
-            built_front_end(&state.leptos_options),
-        )
-        .fallback(file_and_error_handler_with_context::<AppState, _>(
-            leptos_context,
-            render_shell,
-        ));
-
-    Router::new()
-        .merge(pages)
-        .merge(forward)
-        .merge(api)
-        .merge(passive)
-        .merge(without_caller())
-        .merge(files)
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            middleware::refuse_cross_origin,
-        ))
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            middleware::resolve_client_address,
-        ))
-        .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))
-        .layer(RequestBodyLimitLayer::new(BODY_LIMIT_BYTES))
-        .layer(axum::middleware::from_fn(middleware::uniform_error_answers))
-        .layer(axum::middleware::from_fn(middleware::security_headers))
-        .layer(axum::middleware::from_fn(middleware::run_to_completion))
-        // tower-http's request events are written in the request-id span,
-        // which its response body keeps open, and with it the span's
-        // record, for as long as the body lasts: 0.6 KiB for each idle live
-        // stream, for hours. A stream's body goes without it; its
-        // request and response are still logged in the span.
-        .layer(
-            TraceLayer::new_for_http().make_span_with(|request: &axum::http::Request<_>| {
-                if request.uri().path() == live::PATH {
-                    tracing::Span::none()
-                } else {
-                    tracing::Span::current()
-                }
-            }),
-        )
-        .layer(axum::middleware::from_fn(middleware::request_id))
-        .with_state(state)
-}
-
-/// Signing up and in: the password, then each step that may follow it.
-fn sign_in_routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/auth/signup", post(routes::auth::signup))
-        .route("/api/auth/login", post(routes::auth::login))
-        .route("/api/auth/login/code", post(routes::auth::login_code))
-        .route("/api/auth/login/setup", post(routes::auth::login_setup))
-        .route(
-            "/api/auth/login/password",
-            post(routes::auth::login_password),
-        )
-        .route(
-            "/api/auth/login/passkey/start",
-            post(routes::passkey::second_step_start),
-        )
-        .route(
-            "/api/auth/login/passkey/finish",
-            post(routes::passkey::second_step_finish),
-        )
-        .route("/api/auth/passkey/start", post(routes::passkey::start))
-        .route("/api/auth/passkey/finish", post(routes::passkey::finish))
-}
-
-/// Routes with no caller: probes (so neither activity nor limits), what the
-/// API is, for tools, and the scripts of protected apps' pages and of the
-/// sign-in pages' passkey button.
-fn without_caller() -> Router<AppState> {
-    Router::new()
-        .route("/healthz", get(routes::probes::healthz))
-        .route("/readyz", get(routes::probes::readyz))
-        .route(routes::script::PATH, get(routes::script::latchkey_js))
-        .route(
-            routes::script::PASSKEY_PATH,
-            get(routes::script::passkey_sign_in_js),
-        )
-        .route("/api/openrpc.json", get(routes::docs::openrpc))
-        .route("/api/openapi.json", get(routes::docs::openapi))
-}
-
-/// Whether the page being rendered loads the WASM: decided by its path.
-fn loads_wasm() -> bool {
-    use_context::<Parts>().is_none_or(|parts| page_loads_wasm(parts.uri.path()))
 }
 
 async fn shutdown_signal() {

@@ -1,3 +1,4 @@
+use api::paths::{auth, page};
 use leptos::prelude::*;
 
 /// The bar on top of every signed-in page (the pages' own navigation is
@@ -7,10 +8,10 @@ use leptos::prelude::*;
 pub fn SignedInHeader() -> impl IntoView {
     view! {
         <header class="topbar">
-            <a class="brand" href="/account/security" rel="external">
+            <a class="brand" href=page::SECURITY rel="external">
                 "Latchkey"
             </a>
-            <form method="post" action="/api/auth/logout" class="signout">
+            <form method="post" action=auth::LOGOUT class="signout">
                 <button type="submit" class="button">
                     "Sign out"
                 </button>

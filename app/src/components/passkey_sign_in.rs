@@ -10,7 +10,7 @@ use leptos::prelude::*;
 /// Where the server serves the script (`server::routes::script`): under
 /// `/login`, which a reverse proxy in front of a protected app sends to
 /// Latchkey already.
-pub const PASSKEY_SCRIPT: &str = "/login/passkey.js";
+pub const PASSKEY_SCRIPT: &str = api::paths::PASSKEY_JS;
 
 #[component]
 pub fn PasskeySignIn(

@@ -1,4 +1,5 @@
 use api::messages;
+use api::paths::page;
 use api::{EndKind, ExpiryWarning, Timestamp, expiry_warning, remaining, warning_starts_at};
 use leptos::prelude::*;
 use send_wrapper::SendWrapper;
@@ -87,7 +88,7 @@ fn toast(
             "toast info",
             messages::ABSOLUTE_WARNING.replace("{when}", &when),
             view! {
-                <a class="button" href="/login" rel="external">
+                <a class="button" href=page::LOGIN rel="external">
                     {messages::SIGN_IN_NOW}
                 </a>
             }

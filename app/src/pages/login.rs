@@ -1,5 +1,6 @@
 use api::ErrorCode;
 use api::messages::{self, SignInReason};
+use api::paths::{auth, page};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -34,7 +35,7 @@ pub fn LoginPage() -> impl IntoView {
                 <h1>"Sign in to Latchkey"</h1>
                 {banner}
                 <FormError message=Signal::derive(error) />
-                <form method="post" action="/api/auth/login" class="stack">
+                <form method="post" action=auth::LOGIN class="stack">
                     {move || next().map(|next| view! { <input type="hidden" name="next" value=next /> })}
                     <label for="email">"Email"</label>
                     <input id="email" name="email" type="email" autocomplete="username" required />
@@ -47,7 +48,7 @@ pub fn LoginPage() -> impl IntoView {
                 <div class="stack">
                     <PasskeySignIn second_step=false />
                 </div>
-                <p class="muted">"New here? " <a href="/signup">"Create an account"</a></p>
+                <p class="muted">"New here? " <a href=page::SIGNUP>"Create an account"</a></p>
             </section>
         </main>
     }

@@ -1,5 +1,6 @@
 use api::ErrorCode;
 use api::messages;
+use api::paths::{auth, page};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -30,7 +31,7 @@ pub fn LoginCodePage() -> impl IntoView {
                     "or use your passkey. Lost your phone? Enter one of your recovery codes."
                 </p>
                 <FormError message=Signal::derive(error) />
-                <form method="post" action="/api/auth/login/code" class="stack">
+                <form method="post" action=auth::LOGIN_CODE class="stack">
                     {move || next().map(|next| view! { <input type="hidden" name="next" value=next /> })}
                     <label for="code">"Code"</label>
                     <input
@@ -52,7 +53,7 @@ pub fn LoginCodePage() -> impl IntoView {
                     <PasskeySignIn second_step=true />
                 </div>
                 <p class="muted">
-                    <a href="/login">"Start again with your password"</a>
+                    <a href=page::LOGIN>"Start again with your password"</a>
                 </p>
             </section>
         </main>

@@ -1,3 +1,4 @@
+use api::paths::{auth, page};
 use api::{ErrorCode, messages};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -29,7 +30,7 @@ pub fn LoginPasswordPage() -> impl IntoView {
                     "they gave you stops working once you have, and nobody else knows yours."
                 </p>
                 <FormError message=Signal::derive(error) />
-                <form method="post" action="/api/auth/login/password" class="stack">
+                <form method="post" action=auth::LOGIN_PASSWORD class="stack">
                     {move || next().map(|next| view! { <input type="hidden" name="next" value=next /> })}
                     <label for="new_password">"New password"</label>
                     <PasswordInput
@@ -49,7 +50,7 @@ pub fn LoginPasswordPage() -> impl IntoView {
                     </button>
                 </form>
                 <p class="muted">
-                    <a href="/login">"Start again with your password"</a>
+                    <a href=page::LOGIN>"Start again with your password"</a>
                 </p>
             </section>
         </main>

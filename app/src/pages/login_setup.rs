@@ -1,5 +1,6 @@
 use crate::resources::load_once;
 use api::messages;
+use api::paths::{auth, page};
 use api::{ErrorCode, in_fours};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -50,7 +51,7 @@ pub fn LoginSetupPage() -> impl IntoView {
                                         <p>"Or type in this key:"</p>
                                         <code data-testid="totp-secret">{key}</code>
                                     </div>
-                                    <form method="post" action="/api/auth/login/setup" class="stack">
+                                    <form method="post" action=auth::LOGIN_SETUP class="stack">
                                         {next().map(|next| view! { <input type="hidden" name="next" value=next /> })}
                                         <label for="code">"Code from the app"</label>
                                         <input
@@ -77,7 +78,7 @@ pub fn LoginSetupPage() -> impl IntoView {
                     })}
                 </Suspense>
                 <p class="muted">
-                    <a href="/login" rel="external">"Start again with your password"</a>
+                    <a href=page::LOGIN rel="external">"Start again with your password"</a>
                 </p>
             </section>
         </main>

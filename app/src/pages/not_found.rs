@@ -1,3 +1,4 @@
+use api::paths::page;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -9,7 +10,7 @@ pub fn NotFound() -> impl IntoView {
             <section class="card auth-card">
                 <h1>"Page not found"</h1>
                 <p>"There is nothing at this address."</p>
-                <a href="/account/security">"Go to your security settings"</a>
+                <a href=page::SECURITY>"Go to your security settings"</a>
             </section>
         </main>
     }

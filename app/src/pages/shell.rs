@@ -4,6 +4,7 @@
 //! and by keyboard); the page waits for who is signed in before it draws
 //! its content.
 
+use api::paths::page;
 use api::{Me, PasskeyInfo, PolicyView, Role, SecondFactorStatus};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -32,9 +33,9 @@ impl Section {
 
     fn path(self) -> &'static str {
         match self {
-            Section::SignIn => "/account/security",
-            Section::Team => "/account/security/team",
-            Section::Log => "/account/security/log",
+            Section::SignIn => page::SECURITY,
+            Section::Team => page::SECURITY_TEAM,
+            Section::Log => page::SECURITY_LOG,
         }
     }
 

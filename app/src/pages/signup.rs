@@ -1,3 +1,4 @@
+use api::paths::{auth, page};
 use api::{ErrorCode, messages};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -23,7 +24,7 @@ pub fn SignupPage() -> impl IntoView {
                 <h1>"Create your team's account"</h1>
                 <p class="muted">"You will be its owner and can add members later."</p>
                 <FormError message=Signal::derive(error) />
-                <form method="post" action="/api/auth/signup" class="stack">
+                <form method="post" action=auth::SIGNUP class="stack">
                     <label for="account_name">"Team name"</label>
                     <input id="account_name" name="account_name" type="text" maxlength="100" required />
                     <label for="name">"Your name"</label>
@@ -44,7 +45,7 @@ pub fn SignupPage() -> impl IntoView {
                         "Create account"
                     </button>
                 </form>
-                <p class="muted">"Already have an account? " <a href="/login">"Sign in"</a></p>
+                <p class="muted">"Already have an account? " <a href=page::LOGIN>"Sign in"</a></p>
             </section>
         </main>
     }

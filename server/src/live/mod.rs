@@ -30,5 +30,5 @@ pub use listen::LISTENER_NAME;
 
 pub(crate) use hub::ConnectionHub;
 pub(crate) use registry::ConnectionLimits;
-pub(crate) use sse::{PATH, events};
+pub(crate) use sse::events;
 pub(crate) use ws::rpc_over_websocket;

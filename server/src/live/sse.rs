@@ -45,9 +45,6 @@ pub struct Follow {
     log: bool,
 }
 
-/// Where the live stream is served.
-pub const PATH: &str = "/api/events";
-
 /// `GET /api/events`: Server-Sent Events for the signed-in browser session.
 pub async fn events(
     State(state): State<AppState>,

@@ -14,7 +14,7 @@
 use api::rpc::RpcError;
 use api::{ApiError, ErrorCode};
 use axum::body::{Body, to_bytes};
-use axum::extract::Request;
+use axum::extract::{Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -30,8 +30,21 @@ const SERVER_FN_ERROR_LIMIT_BYTES: usize = 16 * 1024;
 /// Seconds a client told `busy` waits before trying again.
 const BUSY_RETRY_AFTER_SECS: u32 = 1;
 
-pub async fn uniform_error_answers(req: Request, next: Next) -> Response {
-    let mut response = in_the_apis_words(req, next).await;
+/// How a group of routes words the refusals made outside its handlers (a
+/// body too large, a method its route does not take): as the HTTP API's
+/// errors, or as JSON-RPC's.
+#[derive(Clone, Copy, Debug)]
+pub enum ErrorShape {
+    Http,
+    JsonRpc,
+}
+
+pub async fn uniform_error_answers(
+    State(shape): State<ErrorShape>,
+    req: Request,
+    next: Next,
+) -> Response {
+    let mut response = in_the_apis_words(shape, req, next).await;
     if response.status() == StatusCode::SERVICE_UNAVAILABLE
         && !response.headers().contains_key(header::RETRY_AFTER)
     {
@@ -43,8 +56,7 @@ pub async fn uniform_error_answers(req: Request, next: Next) -> Response {
     response
 }
 
-async fn in_the_apis_words(req: Request, next: Next) -> Response {
-    let is_rpc = req.uri().path() == "/api/rpc";
+async fn in_the_apis_words(shape: ErrorShape, req: Request, next: Next) -> Response {
     let response = next.run(req).await;
     if response.headers().contains_key(SERVER_FN_ERROR_HEADER) {
         return with_the_codes_status(response).await;
@@ -63,10 +75,9 @@ async fn in_the_apis_words(req: Request, next: Next) -> Response {
         _ => return response,
     };
     let (mut parts, _) = response.into_parts();
-    let json = if is_rpc {
-        rpc::rpc_error_response(RpcError::from_api(error))
-    } else {
-        HttpError(error).into_response()
+    let json = match shape {
+        ErrorShape::JsonRpc => rpc::rpc_error_response(RpcError::from_api(error)),
+        ErrorShape::Http => HttpError(error).into_response(),
     };
     let (json_parts, body) = json.into_parts();
     parts.headers.remove(header::CONTENT_LENGTH);

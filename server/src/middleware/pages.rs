@@ -1,21 +1,16 @@
 //! Sends signed-out visitors of signed-in pages to the sign-in page, with
 //! the reason when their session ended, before any rendering starts.
 
-use api::ErrorCode;
 use api::messages::SignInReason;
+use api::{ErrorCode, paths};
 use auth::Authentication;
 use axum::extract::Request;
-use axum::http::{Method, StatusCode};
+use axum::http::StatusCode;
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 
-/// Pages under this prefix need a signed-in caller.
-const SIGNED_IN_PREFIX: &str = "/account/";
-
+/// For the group of signed-in pages only (see `router`).
 pub async fn guard_signed_in_pages(req: Request, next: Next) -> Response {
-    if req.method() != Method::GET || !req.uri().path().starts_with(SIGNED_IN_PREFIX) {
-        return next.run(req).await;
-    }
     let refusal = req
         .extensions()
         .get::<Authentication>()
@@ -44,5 +39,5 @@ fn could_not_check() -> impl IntoResponse {
 
 /// The sign-in page, with a banner saying why when there is one to say.
 pub fn login_for(code: ErrorCode) -> &'static str {
-    SignInReason::for_refusal(code).map_or("/login", SignInReason::login_path)
+    SignInReason::for_refusal(code).map_or(paths::page::LOGIN, SignInReason::login_path)
 }

@@ -9,12 +9,11 @@ use axum::middleware::Next;
 use axum::response::Response;
 use leptos::nonce::Nonce;
 
-/// Where the built front end (WASM, JS, CSS) is served. A file with its
-/// content's hash in its name (`latchkey.<hash>.wasm`, as cargo-leptos names
-/// them) never changes, so a browser keeps it for a year without asking; one
-/// without (a build without hashes) it keeps but asks about each time
-/// (`no-cache`: a 304 when unchanged).
-const ASSETS: &str = "/pkg/";
+/// The built front end (WASM, JS, CSS): a file
+/// with its content's hash in its name (`latchkey.<hash>.wasm`, as
+/// cargo-leptos names them) never changes, so a browser keeps it for a year
+/// without asking; one without (a build without hashes) it keeps but asks
+/// about each time (`no-cache`: a 304 when unchanged).
 const HASHED_ASSETS_CACHING: &str = "public, max-age=31536000, immutable";
 const ASSETS_CACHING: &str = "no-cache";
 
@@ -41,42 +40,18 @@ fn has_hashed_name(path: &str) -> bool {
 #[derive(Clone, Debug)]
 pub struct PageNonce(pub Nonce);
 
-pub async fn security_headers(mut req: Request, next: Next) -> Response {
-    let path = req.uri().path();
-    let is_asset = path.starts_with(ASSETS);
-    let is_hashed = is_asset && has_hashed_name(path);
-    let cacheable = is_asset || crate::routes::script::is_script(path);
-    // Only a page needs a nonce; JSON, streams and files never get one.
-    let nonce = (!cacheable && !path.starts_with("/api/")).then(Nonce::new);
-    if let Some(nonce) = &nonce {
-        req.extensions_mut().insert(PageNonce(nonce.clone()));
-    }
+/// What every response gets: no MIME sniffing, no referrer, no framing; and
+/// unless its route said otherwise, a policy that loads nothing and no
+/// caching.
+pub async fn security_headers(req: Request, next: Next) -> Response {
     let mut response = next.run(req).await;
-    let is_page = response
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .is_some_and(|value| value.as_bytes().starts_with(b"text/html"));
-    let policy = match nonce.filter(|_| is_page) {
-        Some(nonce) => HeaderValue::from_str(&page_policy(&nonce)).ok(),
-        None => Some(HeaderValue::from_static(NOT_A_PAGE_POLICY)),
-    };
     let headers = response.headers_mut();
-    if let Some(policy) = policy {
-        headers.insert(header::CONTENT_SECURITY_POLICY, policy);
-    }
-    if is_asset {
-        let caching = if is_hashed {
-            HASHED_ASSETS_CACHING
-        } else {
-            ASSETS_CACHING
-        };
-        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(caching));
-        // The same path answers brotli, gzip or plain by what was accepted,
-        // which a cache between must know.
-        headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
-    } else if !cacheable {
-        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    }
+    headers
+        .entry(header::CONTENT_SECURITY_POLICY)
+        .or_insert(HeaderValue::from_static(NOT_A_PAGE_POLICY));
+    headers
+        .entry(header::CACHE_CONTROL)
+        .or_insert(HeaderValue::from_static("no-store"));
     headers.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
@@ -89,9 +64,45 @@ pub async fn security_headers(mut req: Request, next: Next) -> Response {
     response
 }
 
+/// For the routes that render pages: a fresh nonce for the page's inline
+/// scripts, named in its Content-Security-Policy (when what went out is a
+/// page at all; a redirect gets the policy that loads nothing).
+pub async fn page_policy(mut req: Request, next: Next) -> Response {
+    let nonce = Nonce::new();
+    req.extensions_mut().insert(PageNonce(nonce.clone()));
+    let mut response = next.run(req).await;
+    let is_page = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|value| value.as_bytes().starts_with(b"text/html"));
+    if is_page && let Ok(policy) = HeaderValue::from_str(&page_policy_for(&nonce)) {
+        response
+            .headers_mut()
+            .insert(header::CONTENT_SECURITY_POLICY, policy);
+    }
+    response
+}
+
+/// For the built front end: kept for good when its name carries its hash,
+/// else asked about each time; and the same path answers brotli, gzip or
+/// plain by what was accepted, which a cache between must know.
+pub async fn built_files_caching(req: Request, next: Next) -> Response {
+    let is_hashed = has_hashed_name(req.uri().path());
+    let mut response = next.run(req).await;
+    let caching = if is_hashed {
+        HASHED_ASSETS_CACHING
+    } else {
+        ASSETS_CACHING
+    };
+    let headers = response.headers_mut();
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(caching));
+    headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+    response
+}
+
 /// A page runs its own scripts (the WASM bundle and the inline hydration
 /// scripts carrying the nonce) and talks only to this server.
-fn page_policy(nonce: &Nonce) -> String {
+fn page_policy_for(nonce: &Nonce) -> String {
     format!(
         "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
          style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; \
@@ -106,7 +117,7 @@ mod tests {
     #[test]
     fn the_page_policy_allows_no_inline_script_without_the_nonce() {
         let nonce = Nonce::from_value("abc123");
-        let policy = page_policy(&nonce);
+        let policy = page_policy_for(&nonce);
         assert!(policy.contains("script-src 'self' 'nonce-abc123' 'wasm-unsafe-eval';"));
         assert!(!policy.contains("unsafe-inline"));
         assert!(policy.contains("frame-ancestors 'none'"));

@@ -1,6 +1,7 @@
 //! `/api/account/...`: what the owner does for the account over REST. The
 //! same gate as every transport decides who may call them.
 
+use api::paths::page;
 use api::rpc::Method;
 use api::{ApiError, Me, NewMemberRequest, Verified};
 use auth::{Auth, AuthError, Caller, ClientMeta, Via};
@@ -13,9 +14,6 @@ use super::auth::failed;
 use crate::error::HttpError;
 use crate::extract::{Client, Reply, SignedIn, Submission};
 use crate::state::AppState;
-
-/// The page the form to add a member is on, which a form post goes back to.
-const TEAM: &str = "/account/security/team";
 
 /// The owner adds a member with a first password.
 pub async fn add_member(
@@ -32,8 +30,10 @@ pub async fn add_member(
     };
     match (result, reply) {
         (Ok(member), Reply::Json) => (StatusCode::CREATED, Json(member)).into_response(),
-        (Ok(_), Reply::Page) => Redirect::to(&format!("{TEAM}?member=added")).into_response(),
-        (Err(err), _) => failed(reply, err, TEAM),
+        (Ok(_), Reply::Page) => {
+            Redirect::to(&format!("{}?member=added", page::SECURITY_TEAM)).into_response()
+        }
+        (Err(err), _) => failed(reply, err, page::SECURITY_TEAM),
     }
 }
 

@@ -2,6 +2,7 @@
 //! bodies or HTML form posts. JSON gets JSON back; a form post is redirected to the next
 //! page, or back to its own page with `?error=CODE`.
 
+use api::paths::page;
 use api::rpc::Method;
 use api::{
     ApiError, ErrorCode, LoginCodeRequest, LoginRequest, NewPasswordRequest, PasswordChange,
@@ -19,11 +20,8 @@ use serde::Deserialize;
 
 use crate::error::HttpError;
 use crate::extract::{Client, Reply, SignedIn, Submission, client_meta};
-use crate::return_to::{LOGIN, LOGIN_CODE, LOGIN_PASSWORD, LOGIN_SETUP, ReturnTo};
+use crate::return_to::ReturnTo;
 use crate::state::AppState;
-
-/// Where a browser lands after signing in.
-pub(super) const HOME: &str = "/account/security";
 
 pub async fn signup(
     State(state): State<AppState>,
@@ -39,8 +37,8 @@ pub async fn signup(
         Err(err) => Err(err),
     };
     match result {
-        Ok(session) => signed_in(&state, reply, StatusCode::CREATED, &session, HOME),
-        Err(err) => failed(reply, err, "/signup"),
+        Ok(session) => signed_in(&state, reply, StatusCode::CREATED, &session, page::SECURITY),
+        Err(err) => failed(reply, err, page::SIGNUP),
     }
 }
 
@@ -73,7 +71,7 @@ pub async fn login(
     };
     match result {
         Ok(step) => stepped(&state, reply, step, back.as_ref()),
-        Err(err) => failed(reply, err, &on_page(LOGIN, back.as_ref())),
+        Err(err) => failed(reply, err, &on_page(page::LOGIN, back.as_ref())),
     }
 }
 
@@ -82,7 +80,7 @@ pub async fn login(
 fn stepped(state: &AppState, reply: Reply, step: SignInStep, back: Option<&ReturnTo>) -> Response {
     match step {
         SignInStep::Session(session) => {
-            let landing = back.map_or(HOME, ReturnTo::as_str);
+            let landing = back.map_or(page::SECURITY, ReturnTo::as_str);
             signed_in(state, reply, StatusCode::OK, &session, landing)
         }
         SignInStep::SecondFactor(challenge) => {
@@ -125,9 +123,9 @@ impl Waiting {
     /// The page that asks for it.
     fn page(self) -> &'static str {
         match self {
-            Waiting::Code => LOGIN_CODE,
-            Waiting::Setup => LOGIN_SETUP,
-            Waiting::NewPassword => LOGIN_PASSWORD,
+            Waiting::Code => page::LOGIN_CODE,
+            Waiting::Setup => page::LOGIN_SETUP,
+            Waiting::NewPassword => page::LOGIN_PASSWORD,
         }
     }
 
@@ -282,12 +280,12 @@ fn after_step(
 ) -> Response {
     let mut response = match result {
         Ok(SignInStep::Session(session)) => {
-            let landing = back.map_or(HOME, ReturnTo::as_str);
+            let landing = back.map_or(page::SECURITY, ReturnTo::as_str);
             signed_in(state, reply, StatusCode::OK, &session, landing)
         }
         Ok(step) => return stepped(state, reply, step, back),
         Err(err) if err.code == ErrorCode::SignInExpired => {
-            failed(reply, err, &on_page(LOGIN, back))
+            failed(reply, err, &on_page(page::LOGIN, back))
         }
         Err(err) => return failed(reply, err, &on_page(waiting.page(), back)),
     };
@@ -352,11 +350,11 @@ pub async fn logout(State(state): State<AppState>, req: Request) -> Response {
         .map(Authentication::caller)
         && let Err(err) = state.auth.logout(caller, &meta).await
     {
-        return failed(reply, err.into(), HOME);
+        return failed(reply, err.into(), page::SECURITY);
     }
     let mut response = match reply {
         Reply::Json => StatusCode::NO_CONTENT.into_response(),
-        Reply::Page => Redirect::to("/login").into_response(),
+        Reply::Page => Redirect::to(page::LOGIN).into_response(),
     };
     response
         .headers_mut()
@@ -382,8 +380,10 @@ pub async fn change_password(
     };
     match (result, reply) {
         (Ok(changed), Reply::Json) => Json(changed).into_response(),
-        (Ok(_), Reply::Page) => Redirect::to("/account/security?password=changed").into_response(),
-        (Err(err), _) => failed(reply, err, "/account/security?form=password"),
+        (Ok(_), Reply::Page) => {
+            Redirect::to(&format!("{}?password=changed", page::SECURITY)).into_response()
+        }
+        (Err(err), _) => failed(reply, err, &format!("{}?form=password", page::SECURITY)),
     }
 }
 

@@ -100,7 +100,7 @@
       actions.appendChild(button(config.staySignedIn, staySignedIn));
     } else {
       var signIn = button(config.signInNow);
-      signIn.href = '/login?next=' + here();
+      signIn.href = config.login + '?next=' + here();
       actions.appendChild(signIn);
     }
     var close = button('\u00d7', function () {
@@ -117,7 +117,7 @@
 
   // Any call counts as activity; the stream then tells the new idle end.
   function staySignedIn() {
-    fetch('/api/rpc', {
+    fetch(config.rpc, {
       method: 'POST',
       credentials: 'same-origin',
       headers: { 'content-type': 'application/json' },
@@ -130,7 +130,7 @@
   function closed() {
     if (leaving) return;
     var asking = new AbortController();
-    fetch('/api/events', { credentials: 'same-origin', signal: asking.signal })
+    fetch(config.events, { credentials: 'same-origin', signal: asking.signal })
       .then(function (response) {
         if (response.ok) {
           asking.abort();
@@ -138,7 +138,7 @@
           return null;
         }
         return response.json().then(function (error) {
-          leave(config.afterRefusal[error.code] || '/login');
+          leave(config.afterRefusal[error.code] || config.login);
         });
       })
       .catch(function () {
@@ -148,7 +148,7 @@
 
   function open() {
     if (leaving) return;
-    source = new EventSource('/api/events');
+    source = new EventSource(config.events);
     var on = function (name, handle) {
       source.addEventListener(name, function (event) {
         handle(JSON.parse(event.data));
@@ -161,7 +161,7 @@
     });
     on('session_updated', follow);
     on('session_revoked', function (data) {
-      leave(config.afterRevoke[data.reason] || '/login');
+      leave(config.afterRevoke[data.reason] || config.login);
     });
     on('session_expired', function () {
       leave(config.afterRefusal.session_expired);

@@ -9,14 +9,14 @@ pub mod passkey;
 pub mod probes;
 pub mod script;
 
-use api::{ApiError, ErrorCode};
+use api::{ApiError, ErrorCode, paths};
 use axum::response::{IntoResponse, Redirect};
 
 use crate::error::HttpError;
 
 /// `GET /`: the security page is the home page.
 pub async fn home() -> Redirect {
-    Redirect::to("/account/security")
+    Redirect::to(paths::page::SECURITY)
 }
 
 /// Any unknown `/api/...` path: a JSON 404, not an HTML page.

@@ -5,6 +5,7 @@
 //! or `challenge` in the body for a script).
 
 use api::PasskeyAssertion;
+use api::paths::page;
 use auth::{AuthError, ChallengeToken};
 use axum::Json;
 use axum::extract::State;
@@ -12,7 +13,7 @@ use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
-use super::auth::{HOME, going_back, with_session_cookie};
+use super::auth::{going_back, with_session_cookie};
 use crate::error::HttpError;
 use crate::extract::{Client, Submission};
 use crate::return_to::ReturnTo;
@@ -56,7 +57,7 @@ pub async fn finish(
 /// page of a protected app that sent the browser (checked), or home.
 fn landed(state: &AppState, session: &auth::NewSession, next: Option<&str>) -> Response {
     let back = going_back(state, next);
-    let landing = back.as_ref().map_or(HOME, ReturnTo::as_str);
+    let landing = back.as_ref().map_or(page::SECURITY, ReturnTo::as_str);
     let mut body = serde_json::to_value(&session.signed_in).unwrap_or_default();
     body["landing"] = landing.into();
     with_session_cookie(state, Json(body).into_response(), session)

@@ -5,12 +5,8 @@
 // The button says which sign-in it is in `data-passkey-sign-in`: "first"
 // (the passkey alone) or "second-step" (after the password, the waiting
 // sign-in in this browser's cookie).
+// Its wording and where it posts to (start, then finish) for each step.
 const config = /*CONFIG*/ {};
-
-const PATHS = {
-  first: ['/api/auth/passkey/start', '/api/auth/passkey/finish'],
-  'second-step': ['/api/auth/login/passkey/start', '/api/auth/login/passkey/finish'],
-};
 
 // What a person sees when the browser's part fails.
 function refused(err) {
@@ -48,7 +44,7 @@ async function post(path, body) {
 }
 
 async function signIn(step) {
-  const [start, finish] = PATHS[step] || PATHS.first;
+  const [start, finish] = config.paths[step] || config.paths.first;
   const { ceremony, options } = await post(start, {});
   let credential;
   try {
@@ -61,7 +57,7 @@ async function signIn(step) {
   // server checks it before going back.
   const next = new URLSearchParams(window.location.search).get('next');
   const signedIn = await post(finish, { credential: credential.toJSON(), ceremony, next });
-  window.location.assign(signedIn.landing || '/account/security');
+  window.location.assign(signedIn.landing || config.home);
 }
 
 for (const button of document.querySelectorAll('[data-passkey-sign-in]')) {

@@ -1,5 +1,5 @@
-//! The scripts the server serves itself, their wording and where they send
-//! the browser filled in once from the same constants as the WASM's:
+//! The scripts the server serves itself, their wording and every path they
+//! use filled in once from the same constants as the WASM's:
 //! `GET /latchkey.js`, which a protected app's pages include for the live
 //! session (warnings, "Stay signed in", leaving at once on a revoke), and
 //! `GET /login/passkey.js`, the passkey button of the sign-in pages,
@@ -8,20 +8,10 @@
 use std::sync::LazyLock;
 
 use api::messages::{self, SignInReason, login_after_revoke};
-use api::{ErrorCode, RevokeReason, WARN_BEFORE_MS};
+use api::{ErrorCode, RevokeReason, WARN_BEFORE_MS, paths};
 use axum::http::header;
 use axum::response::IntoResponse;
 use serde_json::{Map, Value, json};
-
-/// Where they are served; cached briefly, as they have no version in their
-/// names.
-pub const PATH: &str = "/latchkey.js";
-pub const PASSKEY_PATH: &str = app::PASSKEY_SCRIPT;
-
-/// Whether `path` is one of these scripts.
-pub fn is_script(path: &str) -> bool {
-    path == PATH || path == PASSKEY_PATH
-}
 
 static SCRIPT: LazyLock<String> =
     LazyLock::new(|| include_str!("latchkey.js").replace("/*CONFIG*/ {}", &config().to_string()));
@@ -38,6 +28,7 @@ pub async fn passkey_sign_in_js() -> impl IntoResponse {
     script(&PASSKEY_SCRIPT)
 }
 
+/// Cached briefly: they have no version in their names.
 fn script(text: &'static str) -> impl IntoResponse {
     (
         [
@@ -49,7 +40,7 @@ fn script(text: &'static str) -> impl IntoResponse {
 }
 
 /// What the passkey button says when the browser's part or the server
-/// fails.
+/// fails, and where it posts to.
 fn passkey_config() -> Value {
     json!({
         "notUsed": messages::PASSKEY_NOT_USED,
@@ -57,6 +48,11 @@ fn passkey_config() -> Value {
         "failed": messages::PASSKEY_FAILED,
         "busy": messages::BUSY,
         "wrong": messages::SOMETHING_WENT_WRONG,
+        "paths": {
+            "first": [paths::auth::PASSKEY_START, paths::auth::PASSKEY_FINISH],
+            "second-step": [paths::auth::LOGIN_PASSKEY_START, paths::auth::LOGIN_PASSKEY_FINISH],
+        },
+        "home": paths::page::SECURITY,
     })
 }
 
@@ -89,6 +85,9 @@ fn config() -> Value {
         "signInNow": messages::SIGN_IN_NOW,
         "afterRevoke": after_revoke,
         "afterRefusal": after_refusal,
+        "login": paths::page::LOGIN,
+        "rpc": paths::RPC,
+        "events": paths::EVENTS,
     })
 }
 
@@ -102,12 +101,18 @@ mod tests {
         assert!(SCRIPT.contains(r#""token_reuse":"/login?reason=session_taken""#));
         assert!(SCRIPT.contains(r#""session_expired":"/login?reason=session_expired""#));
         assert!(SCRIPT.contains(messages::STAY_SIGNED_IN));
+        assert!(SCRIPT.contains(&format!(r#""events":"{}""#, paths::EVENTS)));
     }
 
     #[test]
     fn the_passkey_script_gets_its_wording() {
         assert!(!PASSKEY_SCRIPT.contains("/*CONFIG*/"));
         assert!(PASSKEY_SCRIPT.contains(messages::PASSKEY_NOT_USED));
-        assert!(is_script(PASSKEY_PATH) && is_script(PATH) && !is_script("/login"));
+        assert!(PASSKEY_SCRIPT.contains(paths::auth::LOGIN_PASSKEY_FINISH));
+        assert_eq!(
+            app::PASSKEY_SCRIPT,
+            paths::PASSKEY_JS,
+            "the pages load it here"
+        );
     }
 }

@@ -3,6 +3,7 @@
 //! is refused with a 4xx and a stable error code (or, on a page, answered as
 //! a signed-out visit), never a 5xx, and the server keeps serving.
 
+use api::paths;
 use std::net::SocketAddr;
 
 use app::server_fns::{
@@ -59,30 +60,30 @@ impl Route {
         ];
         match self.answers {
             Answers::ServerFn => server_fns_with_arguments.contains(&self.path.as_str()),
-            _ => self.method == Method::POST && self.path != "/api/auth/logout",
+            _ => self.method == Method::POST && self.path != paths::auth::LOGOUT,
         }
     }
 }
 
 fn every_route() -> Vec<Route> {
     let mut routes = vec![
-        Route::new(Method::POST, "/api/auth/signup", Answers::Json),
-        Route::new(Method::POST, "/api/auth/login", Answers::Json),
-        Route::new(Method::POST, "/api/auth/login/password", Answers::Json),
-        Route::new(Method::POST, "/api/auth/logout", Answers::Json),
-        Route::new(Method::POST, "/api/auth/password", Answers::Json),
-        Route::new(Method::POST, "/api/account/members", Answers::Json),
-        Route::new(Method::GET, "/api/account/me", Answers::Json),
-        Route::new(Method::POST, "/api/rpc", Answers::JsonRpc),
-        Route::new(Method::GET, "/api/ws", Answers::Json),
-        Route::new(Method::GET, "/api/events", Answers::Json),
-        Route::new(Method::POST, "/api/client-errors", Answers::Json),
+        Route::new(Method::POST, paths::auth::SIGNUP, Answers::Json),
+        Route::new(Method::POST, paths::auth::LOGIN, Answers::Json),
+        Route::new(Method::POST, paths::auth::LOGIN_PASSWORD, Answers::Json),
+        Route::new(Method::POST, paths::auth::LOGOUT, Answers::Json),
+        Route::new(Method::POST, paths::auth::PASSWORD, Answers::Json),
+        Route::new(Method::POST, paths::account::MEMBERS, Answers::Json),
+        Route::new(Method::GET, paths::account::ME, Answers::Json),
+        Route::new(Method::POST, paths::RPC, Answers::JsonRpc),
+        Route::new(Method::GET, paths::WS, Answers::Json),
+        Route::new(Method::GET, paths::EVENTS, Answers::Json),
+        Route::new(Method::POST, paths::CLIENT_ERRORS, Answers::Json),
         Route::new(Method::GET, "/api/no/such/route", Answers::Json),
         Route::new(Method::GET, "/", Answers::Page),
-        Route::new(Method::GET, "/login", Answers::Page),
-        Route::new(Method::GET, "/login/password", Answers::Page),
-        Route::new(Method::GET, "/signup", Answers::Page),
-        Route::new(Method::GET, "/account/security", Answers::Page),
+        Route::new(Method::GET, paths::page::LOGIN, Answers::Page),
+        Route::new(Method::GET, paths::page::LOGIN_PASSWORD, Answers::Page),
+        Route::new(Method::GET, paths::page::SIGNUP, Answers::Page),
+        Route::new(Method::GET, paths::page::SECURITY, Answers::Page),
     ];
     let mut server_fns: Vec<_> = leptos::server_fn::axum::server_fn_paths()
         .map(|(path, method)| Route::new(method, path, Answers::ServerFn))
@@ -223,10 +224,10 @@ async fn bad_bodies_on_every_route_get_a_4xx_with_a_code() {
             // The failure report is no form a person sends.
             if content_type.starts_with("application/x-www-form-urlencoded")
                 && route.answers == Answers::Json
-                && route.path != "/api/client-errors"
+                && route.path != paths::CLIENT_ERRORS
             {
                 // Sign-in never says whether an email was well-formed.
-                let code = if route.path == "/api/auth/login" {
+                let code = if route.path == paths::auth::LOGIN {
                     "unauthenticated"
                 } else {
                     code
@@ -358,16 +359,16 @@ async fn assert_signed_out(route: &Route, response: Response) {
         if status == StatusCode::SEE_OTHER {
             // `/` is the security page, which sends signed-out visitors on.
             let next = if route.path == "/" {
-                "/account/security"
+                paths::page::SECURITY
             } else {
-                "/login"
+                paths::page::LOGIN
             };
             let to = response.headers()["location"].to_str().unwrap();
             assert!(to.starts_with(next), "{what}: {to}");
         }
         return;
     }
-    if route.path == "/api/auth/logout" {
+    if route.path == paths::auth::LOGOUT {
         assert_eq!(
             status,
             StatusCode::NO_CONTENT,
@@ -521,7 +522,7 @@ async fn still_serving(app: &TestApp, token: &str) {
     assert!(verified["me"].is_object(), "{verified}");
     let fresh = app.signed_up(&TestUser::generate()).await;
     assert_eq!(
-        app.get("/account/security", Some(&fresh)).await.status(),
+        app.get(paths::page::SECURITY, Some(&fresh)).await.status(),
         StatusCode::OK
     );
 }

@@ -1,5 +1,6 @@
 //! `POST /api/client-errors`: a page whose WASM failed reports it.
 
+use api::paths;
 use reqwest::StatusCode;
 use serde_json::json;
 
@@ -7,7 +8,7 @@ use crate::helpers::{TestApp, spawn_app};
 
 async fn report(app: &TestApp, body: String, site: &str) -> StatusCode {
     app.client
-        .post(app.url("/api/client-errors"))
+        .post(app.url(paths::CLIENT_ERRORS))
         .header("content-type", "text/plain;charset=UTF-8")
         .header("sec-fetch-site", site)
         .body(body)
@@ -19,7 +20,7 @@ async fn report(app: &TestApp, body: String, site: &str) -> StatusCode {
 
 fn a_report() -> String {
     json!({
-        "page": "/account/security",
+        "page": paths::page::SECURITY,
         "message": "panicked at tachys/src/hydration.rs: Unrecoverable hydration error",
         "during_start": true,
     })

@@ -1,6 +1,7 @@
 //! Faults: a failing audit write, the database failing half-way or going
 //! away, and the server process killed during a burst of writes.
 
+use api::paths;
 use std::sync::Arc;
 
 use auth::Backend;
@@ -133,7 +134,7 @@ async fn with_the_database_gone_requests_get_internal_and_change_nothing() {
         .await;
     assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR, "{body}");
     assert_eq!(body["error"]["data"]["code"], "internal", "{body}");
-    let page = app.get("/account/security", Some(&cookie)).await;
+    let page = app.get(paths::page::SECURITY, Some(&cookie)).await;
     assert_eq!(page.status(), StatusCode::INTERNAL_SERVER_ERROR);
     assert!(
         session_set_cookie(page.headers()).is_none(),
@@ -224,7 +225,7 @@ async fn killing_the_server_during_a_burst_loses_no_committed_revocation() {
             async {
                 let response = app
                     .client
-                    .post(app.url("/api/auth/login"))
+                    .post(app.url(paths::auth::LOGIN))
                     .json(&json!({"email": user.email, "password": user.password}))
                     .send()
                     .await

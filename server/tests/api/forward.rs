@@ -1,6 +1,7 @@
 //! `GET /api/auth/forward` (what a reverse proxy asks before each request to
 //! a protected app), the sign-in page's `next`, and `/latchkey.js`.
 
+use api::paths;
 use std::time::Duration;
 
 use reqwest::StatusCode;
@@ -78,12 +79,12 @@ async fn a_name_cannot_smuggle_a_header_to_the_protected_app() {
     ] {
         let mut body = user.signup_body();
         body["name"] = json!(name);
-        let refused = app.post_json("/api/auth/signup", &body, None).await;
+        let refused = app.post_json(paths::auth::SIGNUP, &body, None).await;
         assert_eq!(refused.status(), StatusCode::BAD_REQUEST, "{name:?}");
     }
     let mut body = user.signup_body();
     body["name"] = json!("Zoë 100% <script>");
-    let signed_up = app.post_json("/api/auth/signup", &body, None).await;
+    let signed_up = app.post_json(paths::auth::SIGNUP, &body, None).await;
     let cookie = session_token(signed_up.headers()).unwrap();
 
     let answer = forward(&app, Cred::Cookie(&cookie), "GET", "/", "").await;
@@ -119,7 +120,7 @@ async fn without_a_session_the_answer_says_where_to_sign_in_and_come_back() {
     assert_eq!(a_post.status(), StatusCode::UNAUTHORIZED);
     assert_eq!(
         header(&a_post, "x-latchkey-login"),
-        "/login",
+        paths::page::LOGIN,
         "a POST cannot be replayed"
     );
 }
@@ -128,7 +129,7 @@ async fn without_a_session_the_answer_says_where_to_sign_in_and_come_back() {
 async fn a_page_of_an_unprotected_host_is_not_a_place_to_come_back_to() {
     let app = wiki_app(|_| {}).await;
 
-    let answer = with_cred(app.client.get(app.url("/api/auth/forward")), Cred::Nothing)
+    let answer = with_cred(app.client.get(app.url(paths::auth::FORWARD)), Cred::Nothing)
         .header("x-forwarded-proto", "https")
         .header("x-forwarded-host", "evil.example")
         .header("x-forwarded-uri", "/phish")
@@ -137,7 +138,7 @@ async fn a_page_of_an_unprotected_host_is_not_a_place_to_come_back_to() {
         .unwrap();
 
     assert_eq!(answer.status(), StatusCode::UNAUTHORIZED);
-    assert_eq!(header(&answer, "x-latchkey-login"), "/login");
+    assert_eq!(header(&answer, "x-latchkey-login"), paths::page::LOGIN);
 }
 
 #[tokio::test]
@@ -207,7 +208,7 @@ async fn signing_in_goes_back_to_a_protected_page_and_never_to_another_site() {
         let app = &app;
         async move {
             app.post_form(
-                "/api/auth/login",
+                paths::auth::LOGIN,
                 &[("email", &email), ("password", &password), ("next", next)],
             )
             .await
@@ -222,7 +223,7 @@ async fn signing_in_goes_back_to_a_protected_page_and_never_to_another_site() {
         header(&back, LOCATION.as_str()),
         "https://wiki.example.com/page?a=1"
     );
-    assert_eq!(header(&elsewhere, LOCATION.as_str()), "/account/security");
+    assert_eq!(header(&elsewhere, LOCATION.as_str()), paths::page::SECURITY);
     assert_eq!(
         header(&wrong, LOCATION.as_str()),
         "/login?next=https%3A%2F%2Fwiki.example.com%2Fpage&error=unauthenticated"
@@ -233,7 +234,7 @@ async fn signing_in_goes_back_to_a_protected_page_and_never_to_another_site() {
 async fn the_script_is_served_as_javascript_and_cached_briefly() {
     let app = wiki_app(|_| {}).await;
 
-    let script = app.get("/latchkey.js", None).await;
+    let script = app.get(paths::LATCHKEY_JS, None).await;
 
     assert_eq!(script.status(), StatusCode::OK);
     assert_eq!(
@@ -246,5 +247,6 @@ async fn the_script_is_served_as_javascript_and_cached_briefly() {
     );
     assert_eq!(header(&script, "x-content-type-options"), "nosniff");
     let body = script.text().await.unwrap();
-    assert!(body.contains("new EventSource('/api/events')"));
+    assert!(body.contains("new EventSource(config.events)"));
+    assert!(body.contains(&format!(r#""events":"{}""#, paths::EVENTS)));
 }

@@ -1,3 +1,4 @@
+use api::paths;
 use reqwest::StatusCode;
 use reqwest::header::CONTENT_TYPE;
 use serde_json::json;
@@ -7,12 +8,12 @@ use crate::helpers::{Cred, TestUser, assert_api_error, spawn_app};
 /// Every kind of state-changing route; the server-function path is refused
 /// by the router-wide layer before any route is matched.
 const STATE_CHANGING_ROUTES: [&str; 7] = [
-    "/api/auth/signup",
-    "/api/auth/login",
-    "/api/auth/logout",
-    "/api/auth/password",
-    "/api/account/members",
-    "/api/rpc",
+    paths::auth::SIGNUP,
+    paths::auth::LOGIN,
+    paths::auth::LOGOUT,
+    paths::auth::PASSWORD,
+    paths::account::MEMBERS,
+    paths::RPC,
     "/api/fn/any_server_function",
 ];
 
@@ -39,7 +40,7 @@ async fn a_cross_origin_post_is_refused_with_403() {
             assert_api_error(response, StatusCode::FORBIDDEN, "forbidden").await;
         }
     }
-    let still_signed_in = app.get("/account/security", Some(&token)).await;
+    let still_signed_in = app.get(paths::page::SECURITY, Some(&token)).await;
     assert_eq!(still_signed_in.status(), StatusCode::OK);
 }
 
@@ -50,7 +51,7 @@ async fn a_same_origin_browser_post_is_accepted() {
 
     let response = app
         .client
-        .post(app.url("/api/auth/signup"))
+        .post(app.url(paths::auth::SIGNUP))
         .header("origin", format!("http://{}", app.addr))
         .json(&user.signup_body())
         .send()
@@ -68,7 +69,7 @@ async fn a_chunked_body_over_the_limit_is_refused_too() {
 
     let response = app
         .client
-        .post(app.url("/api/auth/login"))
+        .post(app.url(paths::auth::LOGIN))
         .header(CONTENT_TYPE, "application/json")
         .body(reqwest::Body::wrap_stream(futures_util::stream::iter(
             chunks,
@@ -86,7 +87,7 @@ async fn fields_with_invalid_values_are_named_in_the_error() {
 
     let response = app
         .post_json(
-            "/api/auth/signup",
+            paths::auth::SIGNUP,
             &json!({"account_name": "Acme", "name": "Ada", "email": "not-an-email", "password": "long enough password"}),
             None,
         )
@@ -147,7 +148,7 @@ async fn signing_in_with_a_planted_cookie_starts_a_fresh_session() {
 
     let response = app
         .client
-        .post(app.url("/api/auth/login"))
+        .post(app.url(paths::auth::LOGIN))
         .header("cookie", format!("__Host-session={planted}"))
         .json(&json!({"email": victim.email, "password": victim.password}))
         .send()

@@ -1,5 +1,6 @@
 //! Security headers on every response.
 
+use api::paths;
 use reqwest::StatusCode;
 use reqwest::header::{
     ACCEPT_ENCODING, CACHE_CONTROL, CONTENT_SECURITY_POLICY, IF_MODIFIED_SINCE, LAST_MODIFIED,
@@ -25,8 +26,8 @@ async fn a_page_allows_only_its_own_scripts_and_the_inline_ones_with_its_nonce()
     // The sign-in page (no WASM, the passkey script) and a page that
     // hydrates.
     for (path, cookie) in [
-        ("/login", None),
-        ("/account/security", Some(cookie.as_str())),
+        (paths::page::LOGIN, None),
+        (paths::page::SECURITY, Some(cookie.as_str())),
     ] {
         let response = app.get(path, cookie).await;
 
@@ -68,7 +69,7 @@ async fn signed_in_pages_and_api_answers_are_not_stored() {
     let app = spawn_app().await;
     let cookie = app.signed_up(&TestUser::generate()).await;
 
-    let page = app.get("/account/security", Some(cookie.as_str())).await;
+    let page = app.get(paths::page::SECURITY, Some(cookie.as_str())).await;
     let (status, _) = app
         .rpc("account_verify", json!({}), Cred::Cookie(&cookie))
         .await;
@@ -131,7 +132,7 @@ async fn pages_go_out_compressed_to_browsers_that_take_it_and_json_does_not() {
     }
     let page = |encoding: &str| {
         app.client
-            .get(app.url("/account/security"))
+            .get(app.url(paths::page::SECURITY))
             .header(ACCEPT_ENCODING, encoding)
             .header(
                 reqwest::header::COOKIE,
@@ -142,10 +143,10 @@ async fn pages_go_out_compressed_to_browsers_that_take_it_and_json_does_not() {
 
     let brotli = page("gzip, br").await.unwrap();
     let gzip = page("gzip").await.unwrap();
-    let plain = app.get("/account/security", Some(cookie.as_str())).await;
+    let plain = app.get(paths::page::SECURITY, Some(cookie.as_str())).await;
     let json = app
         .client
-        .post(app.url("/api/rpc"))
+        .post(app.url(paths::RPC))
         .header(ACCEPT_ENCODING, "gzip, br")
         .header(
             reqwest::header::COOKIE,

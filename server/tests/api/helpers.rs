@@ -1,3 +1,4 @@
+use api::paths;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
@@ -269,7 +270,7 @@ impl TestApp {
     }
 
     pub async fn signup(&self, user: &TestUser) -> Response {
-        self.post_json("/api/auth/signup", &user.signup_body(), None)
+        self.post_json(paths::auth::SIGNUP, &user.signup_body(), None)
             .await
     }
 
@@ -302,7 +303,7 @@ impl TestApp {
     pub async fn post_rpc_body(&self, body: &str, cred: Cred<'_>) -> Response {
         let request = self
             .client
-            .post(self.url("/api/rpc"))
+            .post(self.url(paths::RPC))
             .header(CONTENT_TYPE, "application/json")
             .body(body.to_owned());
         with_cred(request, cred).send().await.expect("request")
@@ -318,7 +319,7 @@ impl TestApp {
     /// Signs the user in with their password, as a script would.
     pub async fn login(&self, user: &TestUser) -> Response {
         self.post_json(
-            "/api/auth/login",
+            paths::auth::LOGIN,
             &json!({"email": user.email, "password": user.password}),
             None,
         )
@@ -336,10 +337,10 @@ impl TestApp {
     /// past the interval); the browser comes back with the new one, which
     /// starts the old one's grace. Returns the new one.
     pub async fn rotated_and_presented(&self, cookie: &str) -> String {
-        let page = self.get("/account/security", Some(cookie)).await;
+        let page = self.get(paths::page::SECURITY, Some(cookie)).await;
         assert_eq!(page.status(), StatusCode::OK);
         let new = session_token(page.headers()).expect("a rotated cookie");
-        let me = self.get("/api/account/me", Some(&new)).await;
+        let me = self.get(paths::account::ME, Some(&new)).await;
         assert_eq!(me.status(), StatusCode::OK);
         new
     }
@@ -358,7 +359,7 @@ impl TestApp {
         let member = TestUser::generate();
         let added = self
             .post_json(
-                "/api/account/members",
+                paths::account::MEMBERS,
                 &json!({"name": name, "email": member.email, "password": member.password}),
                 Some(owner_cookie),
             )

@@ -1,6 +1,7 @@
 //! Two accounts with two users each: nothing one user does may reveal or
 //! touch another user's sessions or tokens, or another account.
 
+use api::paths;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -188,7 +189,7 @@ async fn members_are_refused_every_owner_action() {
     }
     let added = app
         .post_json(
-            "/api/account/members",
+            paths::account::MEMBERS,
             &json!({"name": "Sneaky", "email": "sneaky@example.com", "password": "a long password!"}),
             Some(&a_member.cookie),
         )

@@ -2,6 +2,7 @@
 //! instance A reaches live connections on instance B. These need
 //! PostgreSQL; on SQLite (one instance by design) they are skipped.
 
+use api::paths;
 use std::time::Duration;
 
 use serde_json::json;
@@ -96,7 +97,7 @@ async fn a_password_change_on_one_instance_closes_the_other_sessions_streams_eve
 
     let changed = a
         .post_json(
-            "/api/auth/password",
+            paths::auth::PASSWORD,
             &json!({"current_password": user.password, "new_password": "a brand new passphrase"}),
             Some(&on_a),
         )

@@ -1,3 +1,4 @@
+use api::paths;
 use std::net::IpAddr;
 use std::num::NonZeroU32;
 
@@ -15,11 +16,11 @@ async fn too_many_sign_ins_for_one_email_are_rate_limited_with_retry_after() {
     app.signed_up(&user).await;
     let attempt = json!({"email": user.email, "password": "wrong password!"});
     for _ in 0..3 {
-        let response = app.post_json("/api/auth/login", &attempt, None).await;
+        let response = app.post_json(paths::auth::LOGIN, &attempt, None).await;
         assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
     }
 
-    let limited = app.post_json("/api/auth/login", &attempt, None).await;
+    let limited = app.post_json(paths::auth::LOGIN, &attempt, None).await;
 
     let retry_after: u64 = limited.headers()["retry-after"]
         .to_str()
@@ -43,7 +44,7 @@ async fn too_many_attempts_from_one_address_are_rate_limited() {
     for n in 0..2 {
         let attempt =
             json!({"email": format!("nobody{n}@example.com"), "password": "wrong password!"});
-        let response = app.post_json("/api/auth/login", &attempt, None).await;
+        let response = app.post_json(paths::auth::LOGIN, &attempt, None).await;
         assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
     }
     let limited = app.signup(&TestUser::generate()).await;
@@ -60,9 +61,9 @@ async fn a_rate_limited_form_goes_back_with_the_reason() {
         ("email", "ada@example.com"),
         ("password", "wrong password!"),
     ];
-    app.post_form("/api/auth/login", &form).await;
+    app.post_form(paths::auth::LOGIN, &form).await;
 
-    let limited = app.post_form("/api/auth/login", &form).await;
+    let limited = app.post_form(paths::auth::LOGIN, &form).await;
 
     assert_eq!(limited.status(), StatusCode::SEE_OTHER);
     assert_eq!(limited.headers()["location"], "/login?error=rate_limited");
@@ -76,7 +77,7 @@ async fn failed_sign_ins_forwarded_for(app: &TestApp, client: &str) -> Vec<Statu
             json!({"email": format!("nobody{n}@example.com"), "password": "wrong password!"});
         let response = app
             .client
-            .post(app.url("/api/auth/login"))
+            .post(app.url(paths::auth::LOGIN))
             .header("x-forwarded-for", client)
             .json(&attempt)
             .send()
@@ -123,13 +124,13 @@ async fn guessing_the_current_password_is_rate_limited_like_signing_in() {
         json!({"current_password": "a wrong guess", "new_password": "a new and long passphrase"});
     for _ in 0..3 {
         let response = app
-            .post_json("/api/auth/password", &guess, Some(&cookie))
+            .post_json(paths::auth::PASSWORD, &guess, Some(&cookie))
             .await;
         assert_eq!(response.status(), StatusCode::BAD_REQUEST);
     }
 
     let limited = app
-        .post_json("/api/auth/password", &guess, Some(&cookie))
+        .post_json(paths::auth::PASSWORD, &guess, Some(&cookie))
         .await;
 
     assert_api_error(limited, StatusCode::TOO_MANY_REQUESTS, "rate_limited").await;
@@ -147,7 +148,7 @@ async fn a_flood_of_sign_ins_is_refused_at_once_as_busy_not_queued_without_end()
     // Act
     let flood = (0..100).map(|_| {
         app.client
-            .post(app.url("/api/auth/login"))
+            .post(app.url(paths::auth::LOGIN))
             .json(&body)
             .send()
     });
@@ -170,6 +171,6 @@ async fn a_flood_of_sign_ins_is_refused_at_once_as_busy_not_queued_without_end()
         }
     }
     assert!(busy > 0, "a hundred hashes at once were all queued");
-    let after = app.post_json("/api/auth/login", &body, None).await;
+    let after = app.post_json(paths::auth::LOGIN, &body, None).await;
     assert_eq!(after.status(), StatusCode::OK);
 }

@@ -1,3 +1,4 @@
+use api::paths;
 use std::net::IpAddr;
 use std::time::Duration;
 
@@ -232,7 +233,7 @@ async fn activity_in_one_tab_updates_the_other_tabs_stream() {
     let first = events.next_event(PROMPTLY).await.unwrap();
     app.clock.advance(Duration::from_mins(2));
 
-    app.get("/account/security", Some(&cookie)).await;
+    app.get(paths::page::SECURITY, Some(&cookie)).await;
 
     let updated = events.next_event(PROMPTLY).await.unwrap();
     assert_eq!(updated.name, "session_updated");
@@ -372,7 +373,7 @@ async fn streams_from_one_ipv6_64_network_share_its_live_connection_limit() {
     let cookie = app.signed_up(&TestUser::generate()).await;
     let open_from = |client: &'static str| {
         with_cred(
-            app.client.get(app.url("/api/events")),
+            app.client.get(app.url(paths::EVENTS)),
             Cred::Cookie(&cookie),
         )
         .header("x-forwarded-for", client)

@@ -1,6 +1,7 @@
 //! Clients for the live connections: a Server-Sent Events reader and a
 //! JSON-RPC WebSocket.
 
+use api::paths;
 use std::time::Duration;
 
 use futures_util::{SinkExt, StreamExt};
@@ -34,7 +35,7 @@ impl TestApp {
     }
 
     pub async fn try_open_events(&self, cred: Cred<'_>) -> reqwest::Response {
-        with_cred(self.client.get(self.url("/api/events")), cred)
+        with_cred(self.client.get(self.url(paths::EVENTS)), cred)
             .send()
             .await
             .expect("request")

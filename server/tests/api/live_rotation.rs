@@ -2,6 +2,7 @@
 //! once rotation retires it and its grace passes, they end, and a copied
 //! cookie can no longer keep a socket alive unseen.
 
+use api::paths;
 use std::time::Duration;
 
 use reqwest::StatusCode;
@@ -66,7 +67,7 @@ async fn a_browser_reconnects_with_its_new_cookie_and_stays_signed_in() {
 
     assert_eq!(again.next_event(PROMPTLY).await.unwrap().name, "session");
     assert_eq!(
-        app.get("/api/account/me", Some(&current)).await.status(),
+        app.get(paths::account::ME, Some(&current)).await.status(),
         StatusCode::OK
     );
 }
@@ -95,7 +96,7 @@ async fn reconnecting_with_the_rotated_out_cookie_ends_the_session_everywhere() 
     let last = browser.next_event(PROMPTLY).await.expect("a last event");
     assert_eq!(last.name, "session_revoked");
     assert_eq!(last.data["reason"], "token_reuse");
-    let after = app.get("/api/account/me", Some(&current)).await;
+    let after = app.get(paths::account::ME, Some(&current)).await;
     assert_api_error(after, StatusCode::UNAUTHORIZED, "session_taken").await;
 }
 

@@ -1,5 +1,6 @@
 //! What the server writes to its log, read from the binary's output.
 
+use api::paths;
 use std::sync::Arc;
 
 use auth::testing::TestDb;
@@ -37,5 +38,5 @@ async fn json_logs_name_the_request_id_that_the_answer_carries() {
     let record: Value = serde_json::from_str(&line).expect("one JSON object a line");
     assert_eq!(record["span"]["name"], "request", "{record}");
     assert_eq!(record["span"]["id"], id.as_str(), "{record}");
-    assert_eq!(record["span"]["path"], "/login", "{record}");
+    assert_eq!(record["span"]["path"], paths::page::LOGIN, "{record}");
 }

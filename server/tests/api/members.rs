@@ -2,6 +2,7 @@
 //! removing a member (`account_member_remove`) and roles
 //! (`account_member_role_set`).
 
+use api::paths;
 use std::time::Duration;
 
 use reqwest::StatusCode;
@@ -139,13 +140,13 @@ async fn a_removed_member_is_refused_on_every_route() {
     )
     .await;
 
-    let page = app.get("/account/security", Some(&bob_cookie)).await;
+    let page = app.get(paths::page::SECURITY, Some(&bob_cookie)).await;
     assert_eq!(page.status(), StatusCode::SEE_OTHER, "the page");
     assert!(
         page.headers()["location"]
             .to_str()
             .unwrap()
-            .starts_with("/login")
+            .starts_with(paths::page::LOGIN)
     );
     for cred in [Cred::Cookie(&bob_cookie), Cred::Bearer(&bob_token)] {
         let (status, body) = app.rpc("account_verify", json!({}), cred).await;

@@ -1,5 +1,6 @@
 //! Prometheus metrics on their own address.
 
+use api::paths;
 use std::collections::BTreeSet;
 
 use prometheus_parse::{Scrape, Value as Sample};
@@ -54,7 +55,7 @@ async fn a_sign_in_moves_its_counter_and_requests_are_counted_by_route_template(
         value(&after, "latchkey_sign_ins_total", &ok)
             >= value(&before, "latchkey_sign_ins_total", &ok) + 1.0
     );
-    let login = [("route", "/api/auth/login"), ("status", "200")];
+    let login = [("route", paths::auth::LOGIN), ("status", "200")];
     assert!(value(&after, "latchkey_http_requests_total", &login) >= 1.0);
     assert!(
         value(
@@ -89,7 +90,7 @@ async fn requests_with_invented_methods_are_counted_as_other_and_add_no_series()
     // Act: methods nobody defined, one a known method in lower case, on a
     // route and on no route.
     for method in ["FOO", "BAR", "get"] {
-        for path in ["/api/auth/login", "/no/such/page"] {
+        for path in [paths::auth::LOGIN, "/no/such/page"] {
             let method = Method::from_bytes(method.as_bytes()).unwrap();
             app.client
                 .request(method, app.url(path))
@@ -118,7 +119,7 @@ async fn requests_with_invented_methods_are_counted_as_other_and_add_no_series()
             &[("method", "other"), ("route", route)],
         )
     };
-    assert!(other("/api/auth/login") >= 3.0);
+    assert!(other(paths::auth::LOGIN) >= 3.0);
     assert!(other("unmatched") >= 3.0);
 }
 
@@ -126,7 +127,7 @@ async fn requests_with_invented_methods_are_counted_as_other_and_add_no_series()
 async fn metrics_are_not_served_on_the_public_address() {
     let app = app_with_metrics().await;
 
-    let public = app.get("/metrics", None).await;
+    let public = app.get(paths::METRICS, None).await;
 
     assert_eq!(public.status(), StatusCode::NOT_FOUND);
 }

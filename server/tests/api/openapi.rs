@@ -1,6 +1,7 @@
 //! The `OpenAPI` document: every route it names answers as it says, and its
 //! examples fit its schemas.
 
+use api::paths;
 use reqwest::Method;
 use serde_json::Value;
 
@@ -9,23 +10,23 @@ use crate::helpers::{Cred, assert_fits, session_token, spawn_app, validator, wit
 /// The documented routes, in an order that signs up, signs in, uses the
 /// session and signs out.
 const ROUTES: [(&str, &str); 10] = [
-    ("post", "/api/auth/signup"),
-    ("post", "/api/auth/login"),
-    ("get", "/api/account/me"),
-    ("post", "/api/account/members"),
-    ("post", "/api/auth/password"),
-    ("get", "/healthz"),
-    ("get", "/readyz"),
-    ("get", "/api/openrpc.json"),
-    ("get", "/api/openapi.json"),
-    ("post", "/api/auth/logout"),
+    ("post", paths::auth::SIGNUP),
+    ("post", paths::auth::LOGIN),
+    ("get", paths::account::ME),
+    ("post", paths::account::MEMBERS),
+    ("post", paths::auth::PASSWORD),
+    ("get", paths::HEALTHZ),
+    ("get", paths::READYZ),
+    ("get", paths::OPENRPC_JSON),
+    ("get", paths::OPENAPI_JSON),
+    ("post", paths::auth::LOGOUT),
 ];
 
 #[tokio::test]
 async fn every_documented_route_answers_its_example_as_documented() {
     let app = spawn_app().await;
     let document: Value = app
-        .get("/api/openapi.json", None)
+        .get(paths::OPENAPI_JSON, None)
         .await
         .json()
         .await

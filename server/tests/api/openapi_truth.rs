@@ -12,6 +12,7 @@ mod cases;
 mod judge;
 mod operation;
 
+use api::paths;
 use std::num::NonZeroU32;
 
 use reqwest::header::{CONTENT_TYPE, COOKIE};
@@ -103,12 +104,12 @@ async fn each_step_of_a_sign_in_with_a_second_factor_is_answered_as_the_document
     let mut truth = Truth::new(&app, &document);
     let user = TestUser::generate();
     let secret = user_with_an_app(&app, &user).await;
-    let login = truth.operation(&Method::POST, "/api/auth/login");
-    let code = truth.operation(&Method::POST, "/api/auth/login/code");
+    let login = truth.operation(&Method::POST, paths::auth::LOGIN);
+    let code = truth.operation(&Method::POST, paths::auth::LOGIN_CODE);
     let password = json!({"email": user.email, "password": user.password});
 
     // Act: by JSON, the challenge in the body; by form, in a cookie.
-    let asked = app.post_json("/api/auth/login", &password, None).await;
+    let asked = app.post_json(paths::auth::LOGIN, &password, None).await;
     let asked: Value = asked.json().await.unwrap();
     let challenge = asked["challenge"].as_str().unwrap().to_owned();
     let case = Case::new("the password, by JSON", Who::Nobody)
@@ -126,7 +127,7 @@ async fn each_step_of_a_sign_in_with_a_second_factor_is_answered_as_the_document
     let form = form_of(&password).unwrap();
     let asked = app
         .client
-        .post(app.url("/api/auth/login"))
+        .post(app.url(paths::auth::LOGIN))
         .header(CONTENT_TYPE, FORM)
         .body(form)
         .send()
@@ -160,8 +161,8 @@ async fn each_step_of_a_sign_in_after_an_operators_reset_is_answered_as_the_docu
     let app = spawn_app_on_real_time(|_| {}).await;
     let document = served_document(&app).await;
     let mut truth = Truth::new(&app, &document);
-    let login = truth.operation(&Method::POST, "/api/auth/login");
-    let new_password = truth.operation(&Method::POST, "/api/auth/login/password");
+    let login = truth.operation(&Method::POST, paths::auth::LOGIN);
+    let new_password = truth.operation(&Method::POST, paths::auth::LOGIN_PASSWORD);
     let mut given = Vec::new();
     for _ in 0..2 {
         let user = TestUser::generate();
@@ -171,7 +172,7 @@ async fn each_step_of_a_sign_in_after_an_operators_reset_is_answered_as_the_docu
     }
 
     // Act: by JSON, the challenge in the body; by form, in a cookie.
-    let asked = app.post_json("/api/auth/login", &given[0], None).await;
+    let asked = app.post_json(paths::auth::LOGIN, &given[0], None).await;
     let asked: Value = asked.json().await.unwrap();
     let challenge = asked["challenge"].as_str().unwrap().to_owned();
     let case = Case::new("the operator's password, by JSON", Who::Nobody)
@@ -198,7 +199,7 @@ async fn each_step_of_a_sign_in_after_an_operators_reset_is_answered_as_the_docu
     }
     let asked = app
         .client
-        .post(app.url("/api/auth/login"))
+        .post(app.url(paths::auth::LOGIN))
         .header(CONTENT_TYPE, FORM)
         .body(form_of(&given[1]).unwrap())
         .send()
@@ -244,8 +245,8 @@ async fn rate_limited_and_busy_answers_are_as_the_document_says() {
     .await;
     let document = served_document(&app).await;
     let mut truth = Truth::new(&app, &document);
-    let login = truth.operation(&Method::POST, "/api/auth/login");
-    let events = truth.operation(&Method::GET, "/api/events");
+    let login = truth.operation(&Method::POST, paths::auth::LOGIN);
+    let events = truth.operation(&Method::GET, paths::EVENTS);
     let user = TestUser::generate();
     let cookie = app.signed_up(&user).await;
     let attempt = json!({"email": user.email, "password": "not the password at all"});
@@ -263,12 +264,12 @@ async fn rate_limited_and_busy_answers_are_as_the_document_says() {
             .expecting(due);
         truth.send(&login, case).await;
     }
-    let first = app.get("/api/events", Some(&cookie)).await;
+    let first = app.get(paths::EVENTS, Some(&cookie)).await;
     assert_eq!(first.status(), StatusCode::OK);
     let case =
         Case::new("a second live stream", Who::Session).expecting(StatusCode::TOO_MANY_REQUESTS);
     let request = with_cred(
-        app.client.get(app.url("/api/events")),
+        app.client.get(app.url(paths::EVENTS)),
         Cred::Cookie(&cookie),
     );
     truth.judge_request(&events, &case, request).await;
@@ -278,7 +279,7 @@ async fn rate_limited_and_busy_answers_are_as_the_document_says() {
         let email = format!("flood{n}@example.com");
         let someone = json!({"email": email, "password": "not the password at all"});
         app.client
-            .post(app.url("/api/auth/login"))
+            .post(app.url(paths::auth::LOGIN))
             .json(&someone)
             .send()
     });

@@ -1,13 +1,14 @@
 //! The `OpenRPC` document: it lists exactly the methods the dispatcher runs,
 //! and its examples, and what the server answers them, fit its schemas.
 
+use api::paths;
 use api::rpc::Method;
 use serde_json::{Value, json};
 
 use crate::helpers::{Cred, TestApp, TestUser, assert_fits, spawn_app, validator};
 
 async fn document(app: &TestApp) -> Value {
-    let response = app.get("/api/openrpc.json", None).await;
+    let response = app.get(paths::OPENRPC_JSON, None).await;
     assert_eq!(response.status(), reqwest::StatusCode::OK);
     response.json().await.unwrap()
 }

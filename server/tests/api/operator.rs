@@ -1,6 +1,7 @@
 //! The operator's commands, run as the real binary against the database of
 //! a server that is running: what they end must reach that server at once.
 
+use api::paths;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -21,7 +22,7 @@ async fn revoking_a_users_sessions_from_the_command_line_signs_out_their_open_pa
 
     assert!(ok, "{out}{err}");
     assert!(out.contains("1 session(s) ended"), "{out}");
-    let refused = app.get("/api/account/me", Some(&cookie)).await;
+    let refused = app.get(paths::account::ME, Some(&cookie)).await;
     assert_eq!(
         refused.status(),
         StatusCode::UNAUTHORIZED,
@@ -44,7 +45,7 @@ async fn revoking_everyones_sessions_ends_every_account_s_sessions() {
     assert!(ok, "{out}{err}");
     assert!(out.contains("2 session(s) ended"), "{out}");
     for cookie in [ada, bob] {
-        let refused = app.get("/api/account/me", Some(&cookie)).await;
+        let refused = app.get(paths::account::ME, Some(&cookie)).await;
         assert_eq!(refused.status(), StatusCode::UNAUTHORIZED);
     }
 }
@@ -61,7 +62,7 @@ async fn a_reset_password_is_printed_once_and_must_be_replaced_at_the_next_sign_
 
     // Assert: the old session and password are gone; the new password
     // signs in to the step that asks for one of their own, no session.
-    let refused = app.get("/api/account/me", Some(&cookie)).await;
+    let refused = app.get(paths::account::ME, Some(&cookie)).await;
     assert_eq!(refused.status(), StatusCode::UNAUTHORIZED);
     let old = app.login(&user).await;
     assert_eq!(old.status(), StatusCode::UNAUTHORIZED, "the old password");
@@ -173,7 +174,7 @@ async fn making_a_member_the_owner_makes_the_owner_a_member() {
         let app = &app;
         async move {
             let me: serde_json::Value = app
-                .get("/api/account/me", Some(&cookie))
+                .get(paths::account::ME, Some(&cookie))
                 .await
                 .json()
                 .await

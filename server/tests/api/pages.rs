@@ -1,3 +1,4 @@
+use api::paths;
 use std::time::Duration;
 
 use reqwest::StatusCode;
@@ -10,10 +11,10 @@ use crate::helpers::{TestUser, build_and_drop, spawn_app};
 async fn a_signed_out_visit_to_the_security_page_goes_to_login() {
     let app = spawn_app().await;
 
-    let response = app.get("/account/security", None).await;
+    let response = app.get(paths::page::SECURITY, None).await;
 
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
-    assert_eq!(response.headers()["location"], "/login");
+    assert_eq!(response.headers()["location"], paths::page::LOGIN);
 }
 
 #[tokio::test]
@@ -22,7 +23,7 @@ async fn the_security_page_shows_who_is_signed_in() {
     let user = TestUser::generate();
     let token = app.signed_up(&user).await;
 
-    let response = app.get("/account/security", Some(&token)).await;
+    let response = app.get(paths::page::SECURITY, Some(&token)).await;
 
     assert_eq!(response.status(), StatusCode::OK);
     let html = response.text().await.unwrap();
@@ -38,7 +39,7 @@ async fn the_security_page_loads_its_wasm_when_idle_and_preloads_nothing() {
     let token = app.signed_up(&TestUser::generate()).await;
 
     let html = app
-        .get("/account/security", Some(&token))
+        .get(paths::page::SECURITY, Some(&token))
         .await
         .text()
         .await
@@ -67,7 +68,7 @@ async fn an_expired_session_is_sent_to_login_with_the_reason_and_its_cookie_clea
     let token = app.signed_up(&TestUser::generate()).await;
 
     app.clock.advance(Duration::from_hours(24));
-    let response = app.get("/account/security", Some(&token)).await;
+    let response = app.get(paths::page::SECURITY, Some(&token)).await;
 
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     assert_eq!(
@@ -83,9 +84,9 @@ async fn the_sign_in_and_sign_up_pages_render_their_forms() {
     let app = spawn_app().await;
 
     for (path, action) in [
-        ("/login", "/api/auth/login"),
-        ("/login/password", "/api/auth/login/password"),
-        ("/signup", "/api/auth/signup"),
+        (paths::page::LOGIN, paths::auth::LOGIN),
+        (paths::page::LOGIN_PASSWORD, paths::auth::LOGIN_PASSWORD),
+        (paths::page::SIGNUP, paths::auth::SIGNUP),
     ] {
         let response = app.get(path, None).await;
         assert_eq!(response.status(), StatusCode::OK);
@@ -109,10 +110,10 @@ async fn an_unknown_page_is_a_404() {
 /// Every page a browser can load.
 const PAGES: [&str; 6] = [
     "/",
-    "/account/security",
-    "/login",
-    "/login/password",
-    "/signup",
+    paths::page::SECURITY,
+    paths::page::LOGIN,
+    paths::page::LOGIN_PASSWORD,
+    paths::page::SIGNUP,
     "/no-such-page",
 ];
 
@@ -124,7 +125,7 @@ async fn no_page_load_uses_up_a_security_notice_not_even_from_another_site() {
     let laptop = app.signed_up(&user).await;
     let phone = app
         .client
-        .post(app.url("/api/auth/login"))
+        .post(app.url(paths::auth::LOGIN))
         .header(
             "user-agent",
             "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Version/17.0 Mobile Safari/604.1",
@@ -158,7 +159,7 @@ async fn no_page_load_uses_up_a_security_notice_not_even_from_another_site() {
             .await
             .unwrap();
         let html = response.text().await.unwrap();
-        if page == "/account/security" {
+        if page == paths::page::SECURITY {
             assert!(
                 html.contains("from a new device"),
                 "the page shows the notice"
@@ -200,7 +201,7 @@ async fn the_security_page_numbers_its_data_the_same_every_time_and_the_browser_
 
     let mut renders = Vec::new();
     for _ in 0..5 {
-        let page = app.get("/account/security", Some(&cookie)).await;
+        let page = app.get(paths::page::SECURITY, Some(&cookie)).await;
         renders.push(resources_sent(&page.text().await.unwrap()));
     }
 
@@ -239,7 +240,7 @@ async fn a_page_renders_in_full_while_another_server_in_the_same_process_starts(
 
     let mut renders = 0;
     while !starting.is_finished() || renders < 50 {
-        let page = app.get("/account/security", Some(&cookie)).await;
+        let page = app.get(paths::page::SECURITY, Some(&cookie)).await;
         let html = tokio::time::timeout(Duration::from_secs(10), page.text())
             .await
             .unwrap_or_else(|_| panic!("render {renders} never finished"))

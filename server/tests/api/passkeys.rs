@@ -4,6 +4,7 @@
 //! sign-in. Real answers come from Chrome's virtual authenticator in
 //! `end2end/tests/passkeys.spec.ts`.
 
+use api::paths;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -14,14 +15,14 @@ async fn a_passkey_sign_in_starts_for_anyone_and_a_made_up_answer_opens_nothing(
     let app = spawn_app().await;
 
     let started = app
-        .post_json("/api/auth/passkey/start", &json!({}), None)
+        .post_json(paths::auth::PASSKEY_START, &json!({}), None)
         .await;
     let status = started.status();
     let set_a_cookie = session_token(started.headers()).is_some();
     let ceremony: Value = started.json().await.unwrap();
     let finished = app
         .post_json(
-            "/api/auth/passkey/finish",
+            paths::auth::PASSKEY_FINISH,
             &json!({
                 "ceremony": ceremony["ceremony"],
                 "credential": {"id": "eA", "rawId": "eA", "type": "public-key",
@@ -43,7 +44,7 @@ async fn a_passkey_sign_in_starts_for_anyone_and_a_made_up_answer_opens_nothing(
     assert!(session_token(finished.headers()).is_none());
     let again = app
         .post_json(
-            "/api/auth/passkey/finish",
+            paths::auth::PASSKEY_FINISH,
             &json!({"ceremony": ceremony["ceremony"], "credential": {}}),
             None,
         )
@@ -88,7 +89,7 @@ async fn the_passkey_second_step_needs_a_waiting_sign_in() {
     let app = spawn_app().await;
 
     let started = app
-        .post_json("/api/auth/login/passkey/start", &json!({}), None)
+        .post_json(paths::auth::LOGIN_PASSKEY_START, &json!({}), None)
         .await;
     let body: Value = started.json().await.unwrap();
 

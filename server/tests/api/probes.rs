@@ -1,5 +1,6 @@
 //! The orchestrator's probes: `/healthz` and `/readyz`.
 
+use api::paths;
 use std::time::Duration;
 
 use reqwest::StatusCode;
@@ -23,7 +24,7 @@ async fn probe(app: &TestApp, path: &str, cookie: Option<&str>) -> (StatusCode, 
 pub async fn readiness_becomes(app: &TestApp, want: StatusCode, within: Duration) -> Value {
     let deadline = tokio::time::Instant::now() + within;
     loop {
-        let (status, body) = probe(app, "/readyz", None).await;
+        let (status, body) = probe(app, paths::READYZ, None).await;
         if status == want {
             return body;
         }
@@ -40,7 +41,7 @@ async fn both_probes_answer_ok_without_credentials() {
     let app = spawn_app().await;
     readiness_becomes(&app, StatusCode::OK, PROMPTLY).await;
 
-    for path in ["/healthz", "/readyz"] {
+    for path in [paths::HEALTHZ, paths::READYZ] {
         let (status, body) = probe(&app, path, None).await;
         assert_eq!(status, StatusCode::OK, "{path}: {body}");
         assert_eq!(body, serde_json::json!({"status": "ok"}), "{path}");
@@ -53,9 +54,9 @@ async fn with_the_database_gone_the_process_is_live_but_not_ready() {
 
     app.server_db.as_ref().unwrap().close().await;
 
-    let (live, _) = probe(&app, "/healthz", None).await;
+    let (live, _) = probe(&app, paths::HEALTHZ, None).await;
     assert_eq!(live, StatusCode::OK);
-    let (ready, body) = probe(&app, "/readyz", None).await;
+    let (ready, body) = probe(&app, paths::READYZ, None).await;
     assert_eq!(ready, StatusCode::SERVICE_UNAVAILABLE);
     assert_eq!(body["status"], "not_ready");
     assert_eq!(body["reason"], "database");
@@ -72,7 +73,7 @@ async fn a_schema_older_than_the_build_is_not_ready() {
     .await
     .unwrap();
 
-    let (ready, body) = probe(&app, "/readyz", None).await;
+    let (ready, body) = probe(&app, paths::READYZ, None).await;
     assert_eq!(ready, StatusCode::SERVICE_UNAVAILABLE);
     assert_eq!(body["reason"], "migrations");
 }
@@ -84,11 +85,11 @@ async fn probes_ignore_cookies_and_are_never_rate_limited() {
     let app = spawn_app().await;
     readiness_becomes(&app, StatusCode::OK, PROMPTLY).await;
     let cookie = app.signed_up(&TestUser::generate()).await;
-    app.post_json("/api/auth/logout", &serde_json::json!({}), Some(&cookie))
+    app.post_json(paths::auth::LOGOUT, &serde_json::json!({}), Some(&cookie))
         .await;
 
     for _ in 0..200 {
-        let (status, _) = probe(&app, "/readyz", Some(&cookie)).await;
+        let (status, _) = probe(&app, paths::READYZ, Some(&cookie)).await;
         assert_eq!(status, StatusCode::OK);
     }
 }

@@ -1,6 +1,7 @@
 //! Re-authentication over the wire: sensitive calls after the window answer
 //! `reauth_required` until `account_password_confirm` succeeds.
 
+use api::paths;
 use std::num::NonZeroU32;
 use std::time::Duration;
 
@@ -63,7 +64,7 @@ async fn adding_a_member_by_form_after_the_window_goes_back_asking_for_the_passw
 
     let response = app
         .client
-        .post(app.url("/api/account/members"))
+        .post(app.url(paths::account::MEMBERS))
         .header(COOKIE, format!("{SESSION_COOKIE}={cookie}"))
         .header("sec-fetch-site", "same-origin")
         .form(&[

@@ -2,6 +2,7 @@
 //! so it works before the page's WASM has loaded; the server redirects back
 //! with the outcome.
 
+use api::paths::account;
 use api::{ApiError, ErrorCode, messages};
 use leptos::prelude::*;
 
@@ -67,7 +68,7 @@ pub fn AddMember() -> impl IntoView {
                 "Enter your password"
             </button>
         </Show>
-        <form method="post" action="/api/account/members" class="inline-form">
+        <form method="post" action=account::MEMBERS class="inline-form">
             <Field input_id="member-name" label="Name">
                 <input
                     id="member-name"

@@ -3,6 +3,7 @@
 //! change signs out every other session of the user, and their open pages
 //! leave at once.
 
+use api::paths::auth;
 use api::{ErrorCode, messages};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -48,7 +49,7 @@ pub fn PasswordCard() -> impl IntoView {
     view! {
         <Card id="password" title="Change password">
             {move || outcome().map(|(class, text)| view! { <p class=class role="status">{text}</p> })}
-            <form method="post" action="/api/auth/password" class="inline-form">
+            <form method="post" action=auth::PASSWORD class="inline-form">
                 <Field input_id="current-password" label="Current password">
                     <PasswordInput
                         id="current-password"

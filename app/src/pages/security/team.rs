@@ -3,6 +3,7 @@
 //! everyone needs two-step sign-in. A member who comes here is told it is
 //! the owners' page.
 
+use api::paths::page;
 use api::{Me, MemberInfo, Role, SecurityOverview};
 use leptos::prelude::*;
 
@@ -45,7 +46,7 @@ fn cards(me: Me, data: &PageData) -> impl IntoView + use<> {
             <p class="lead" data-testid="owners-only">
                 "Only the owners of " {me.account_name}
                 " manage the team: its session policy, who is signed in, and its members. "
-                <a href="/account/security" rel="external">
+                <a href=page::SECURITY rel="external">
                     "Your own sessions and sign-in"
                 </a> " are yours to manage."
             </p>

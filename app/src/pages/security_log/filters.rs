@@ -3,6 +3,7 @@
 //! bookmarked and the form works before the WASM has loaded.
 
 use crate::resources::Loaded;
+use api::paths::page;
 use api::{ApiError, AuditCursor, AuditKind, AuditPage, MemberInfo, UserId};
 use leptos::prelude::*;
 use leptos_router::params::ParamsMap;
@@ -51,7 +52,7 @@ pub fn FiltersForm(
         })
         .collect_view();
     view! {
-        <form method="get" action="/account/security/log" class="inline-form">
+        <form method="get" action=page::SECURITY_LOG class="inline-form">
             <Field input_id="log-kind" label="What">
                 <select id="log-kind" name="kind">
                     <option value="">"Every kind"</option>

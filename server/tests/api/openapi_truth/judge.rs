@@ -1,5 +1,6 @@
 //! Sending cases and judging each answer by the document.
 
+use api::paths;
 use futures_util::stream;
 use reqwest::header::{CONTENT_TYPE, HeaderMap};
 use reqwest::{Body, Method, RequestBuilder, Response, StatusCode};
@@ -247,7 +248,7 @@ pub(super) async fn judged_body(
 
 /// The document, as the server serves it.
 pub(super) async fn served_document(app: &TestApp) -> Value {
-    let response = app.get("/api/openapi.json", None).await;
+    let response = app.get(paths::OPENAPI_JSON, None).await;
     assert_eq!(response.status(), StatusCode::OK);
     response.json().await.unwrap()
 }

@@ -1,5 +1,6 @@
 //! The operations of the document, and what it says of their requests.
 
+use api::paths;
 use reqwest::Method;
 use serde_json::Value;
 
@@ -110,7 +111,7 @@ pub(super) fn operations(document: &Value) -> Vec<Operation> {
             });
         }
     }
-    operations.sort_by_key(|operation| operation.path != "/api/auth/signup");
+    operations.sort_by_key(|operation| operation.path != paths::auth::SIGNUP);
     operations
 }
 
