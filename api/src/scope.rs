@@ -1,7 +1,7 @@
 //! What an API token may call: everything, only the methods that read, or
 //! a chosen list. Chosen when the token is created, checked on every call.
 
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Deserialize, Serialize};
 
 use crate::InputError;
 use crate::rpc::Method;
@@ -99,20 +99,6 @@ impl TokenScope {
                 TokenScope::Methods(methods).normalized()
             }
         }
-    }
-}
-
-impl Serialize for Method {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.name())
-    }
-}
-
-impl<'de> Deserialize<'de> for Method {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let name = String::deserialize(deserializer)?;
-        Method::parse(&name)
-            .ok_or_else(|| serde::de::Error::custom(format!("there is no method {name}")))
     }
 }
 

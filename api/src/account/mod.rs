@@ -1,0 +1,28 @@
+//! Parameters and results of the account actions, shared by JSON-RPC, the
+//! server functions and the UI.
+
+mod caller;
+mod members;
+mod outcomes;
+mod password;
+mod security;
+mod sessions;
+mod sign_out;
+mod tokens;
+
+pub use caller::{CredentialKind, Verified};
+pub use members::{
+    MemberInfo, MemberRemoveParams, MemberRemoved, MemberRoleSet, MemberRoleSetParams,
+    MemberSecondFactorReset, MemberSecondFactorResetParams, MemberSignOutParams, MemberSignedOut,
+};
+pub use outcomes::{Count, Revoked};
+pub use password::{PasswordChange, PasswordChanged, PasswordConfirmParams, PasswordConfirmed};
+pub use security::{
+    ActiveUser, PolicyBounds, PolicySet, PolicySetParams, PolicyView, SecurityOverview,
+};
+pub use sessions::{SessionInfo, SessionRevokeAllParams, SessionRevokeParams};
+pub use sign_out::{AccountSignedOut, RevokeScope, SessionsRevokeParams};
+pub use tokens::{
+    CreatedToken, TOKEN_MAX_DAYS, TOKEN_NAME_MAX_CHARS, TokenCreateParams, TokenInfo,
+    TokenRevokeParams,
+};
