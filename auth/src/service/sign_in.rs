@@ -11,7 +11,8 @@ use api::{
 use serde_json::json;
 use sqlx::AnyConnection;
 
-use super::{Auth, ClientMeta, NewSession, Opened};
+use super::session_start::Opened;
+use super::{Auth, ClientMeta, NewSession};
 use crate::audit::{AuditEvent, AuditKind};
 use crate::notices::{self, NewNotice};
 use crate::second_factor::challenge::{self, Needs};
