@@ -2,7 +2,7 @@
 //! so that an authenticated request usually needs no database round trip.
 //!
 //! An entry is used only while the process's write count still stands
-//! where it stood before the entry was read (see [`crate::db::WriteCount`]):
+//! where it stood before the entry was read (see [`crate::db::writes::WriteCount`]):
 //! any write at all, a revoke, rotation, sign-in or recorded activity among
 //! them, retires every entry at once. So a revoked session is refused on its
 //! very next request, as without the cache. Only a single instance can know

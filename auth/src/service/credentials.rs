@@ -4,7 +4,8 @@ use api::{
     AccountId, DisplayName, EmailAddress, Me, Password, Role, SignInMethod, SignupRequest, UserId,
 };
 
-use super::{Auth, ClientMeta, NewSession, Opened};
+use super::session_start::Opened;
+use super::{Auth, ClientMeta, NewSession};
 use crate::AuthError;
 use crate::audit::{AuditEvent, AuditKind};
 use crate::secret::random_bytes;

@@ -15,6 +15,8 @@ use api::{Credentials, Proof, Role, SessionId, Who};
 
 use super::{Auth, Caller, Credential, OwnerActions, UserActions};
 use crate::AuthError;
+use crate::settings::millis;
+use crate::store::sessions;
 
 /// How a call reached the action.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -117,6 +119,24 @@ impl Auth {
             caller,
             confirmed,
         })
+    }
+
+    /// Whether the caller's session confirmed its password (or a second
+    /// factor) within the re-authentication window; for the gate.
+    ///
+    /// It is read from the database each time, so a confirmation counts at
+    /// once for every connection of the session.
+    async fn require_recent_password(&self, caller: &Caller) -> Result<(), AuthError> {
+        let Some(session_id) = caller.session_id() else {
+            return Err(AuthError::SessionRequired);
+        };
+        let entered = sessions::password_entered_at(self.0.db.reader(), session_id)
+            .await?
+            .ok_or(AuthError::Unauthenticated)?;
+        if self.now().millis_since(entered) > millis(self.0.settings.reauth_window) {
+            return Err(AuthError::ReauthRequired);
+        }
+        Ok(())
     }
 }
 

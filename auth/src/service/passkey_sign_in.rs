@@ -6,7 +6,8 @@ use api::{ApiError, ErrorCode, PasskeyAssertion, PasskeyCeremony, SignInMethod, 
 use serde_json::json;
 use sqlx::AnyConnection;
 
-use super::{Auth, ClientMeta, NewSession, Opened};
+use super::session_start::Opened;
+use super::{Auth, ClientMeta, NewSession};
 use crate::passkey::ceremony::{self, Purpose};
 use crate::passkey::{self, stored};
 use crate::second_factor::challenge::Needs;

@@ -9,7 +9,8 @@ use api::{
 };
 use serde_json::json;
 
-use super::{Auth, ClientMeta, Confirmed, Fresh, OwnerActions, Timeouts};
+use super::session_start::Timeouts;
+use super::{Auth, ClientMeta, Confirmed, Fresh, OwnerActions};
 use crate::audit::{AuditEvent, AuditKind};
 use crate::live::LiveChange;
 use crate::store::{Whose, accounts, sessions, tokens};
