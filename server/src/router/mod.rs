@@ -166,11 +166,17 @@ fn sign_in_routes() -> Router<AppState> {
     Router::new()
         .route(paths::auth::SIGNUP, post(routes::auth::signup))
         .route(paths::auth::LOGIN, post(routes::auth::login))
-        .route(paths::auth::LOGIN_CODE, post(routes::auth::login_code))
-        .route(paths::auth::LOGIN_SETUP, post(routes::auth::login_setup))
+        .route(
+            paths::auth::LOGIN_CODE,
+            post(routes::sign_in_steps::login_code),
+        )
+        .route(
+            paths::auth::LOGIN_SETUP,
+            post(routes::sign_in_steps::login_setup),
+        )
         .route(
             paths::auth::LOGIN_PASSWORD,
-            post(routes::auth::login_password),
+            post(routes::sign_in_steps::login_password),
         )
         .route(
             paths::auth::LOGIN_PASSKEY_START,

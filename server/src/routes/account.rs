@@ -10,7 +10,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 
-use super::auth::failed;
+use super::answers::failed;
 use crate::error::HttpError;
 use crate::extract::{Client, Reply, SignedIn, Submission};
 use crate::state::AppState;

@@ -1,6 +1,7 @@
 //! HTTP routes outside Leptos: the sign-in lifecycle and API fallbacks.
 
 pub mod account;
+mod answers;
 pub mod auth;
 pub mod client_errors;
 pub mod docs;
@@ -8,6 +9,7 @@ pub mod forward;
 pub mod passkey;
 pub mod probes;
 pub mod script;
+pub mod sign_in_steps;
 
 use api::{ApiError, ErrorCode, paths};
 use axum::response::{IntoResponse, Redirect};

@@ -13,7 +13,7 @@ use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
-use super::auth::{going_back, with_session_cookie};
+use super::answers::{going_back, with_session_cookie};
 use crate::error::HttpError;
 use crate::extract::{Client, Submission};
 use crate::return_to::ReturnTo;
