@@ -28,6 +28,9 @@ test('after an operator reset the person chooses a new password and lands on the
   await page.goto('/account/security');
   await expect(page.getByTestId('me-email')).toHaveText(email);
   const given = await resetByOperator(email);
+  // The reset ended her session: the open page leaves for sign-in on its
+  // own (going there at the same time would race it).
+  await expect(page).toHaveURL(/\/login/);
 
   // Act: she signs in with the password the operator gave her.
   await signInWithForm(page, email, given);
