@@ -112,6 +112,14 @@ impl RecordingSink {
         self.picked(|change, _| Some(change))
     }
 
+    /// The sessions whose connections were ended, in order.
+    pub fn closed_sessions(&self) -> Vec<SessionId> {
+        self.picked(|change, _| match change {
+            LiveChange::SessionEnded { session_id, .. } => Some(session_id),
+            _ => None,
+        })
+    }
+
     /// API tokens whose connections were closed, in order.
     pub fn closed_tokens(&self) -> Vec<TokenId> {
         self.picked(|change, _| match change {

@@ -55,14 +55,27 @@ pub fn PasswordInput(
     }
 }
 
-/// The current password, bound to `value`, for a form the page sends itself.
+/// A required input bound to `value`, for a form the page sends itself.
 #[component]
-pub fn CurrentPassword(id: &'static str, value: RwSignal<String>) -> impl IntoView {
+pub fn BoundInput(
+    id: &'static str,
+    value: RwSignal<String>,
+    /// Its `type`.
+    #[prop(default = "text")]
+    kind: &'static str,
+    #[prop(optional)] autocomplete: Option<&'static str>,
+    #[prop(optional)] inputmode: Option<&'static str>,
+    #[prop(optional)] maxlength: Option<usize>,
+    #[prop(optional)] placeholder: Option<&'static str>,
+) -> impl IntoView {
     view! {
         <input
             id=id
-            type="password"
-            autocomplete="current-password"
+            type=kind
+            inputmode=inputmode
+            autocomplete=autocomplete
+            maxlength=maxlength
+            placeholder=placeholder
             required
             prop:value=move || value.get()
             on:input=move |ev| value.set(event_target_value(&ev))
@@ -70,19 +83,47 @@ pub fn CurrentPassword(id: &'static str, value: RwSignal<String>) -> impl IntoVi
     }
 }
 
+/// A new password for an auth page's form, submitted as `name` (its id
+/// too): its label, the input, and the hint `hint_id` that describes it.
+#[component]
+pub fn NewPasswordField(
+    name: &'static str,
+    label: &'static str,
+    hint_id: &'static str,
+    hint: String,
+) -> impl IntoView {
+    view! {
+        <label for=name>{label}</label>
+        <PasswordInput id=name name=name kind=PasswordKind::New described_by=hint_id />
+        <p id=hint_id class="hint">
+            {hint}
+        </p>
+    }
+}
+
+/// The current password, bound to `value`, for a form the page sends itself.
+#[component]
+pub fn CurrentPassword(id: &'static str, value: RwSignal<String>) -> impl IntoView {
+    view! { <BoundInput id value kind="password" autocomplete="current-password" /> }
+}
+
 /// A code from the authenticator app or a recovery code, bound to `value`.
 #[component]
 pub fn SecondFactorInput(id: &'static str, value: RwSignal<String>) -> impl IntoView {
+    view! { <BoundInput id value autocomplete="one-time-code" maxlength=24 /> }
+}
+
+/// A select bound to `value`, with the options `children` holds.
+#[component]
+pub fn BoundSelect(id: &'static str, value: RwSignal<String>, children: Children) -> impl IntoView {
     view! {
-        <input
+        <select
             id=id
-            type="text"
-            autocomplete="one-time-code"
-            maxlength="24"
-            required
             prop:value=move || value.get()
-            on:input=move |ev| value.set(event_target_value(&ev))
-        />
+            on:change=move |ev| value.set(event_target_value(&ev))
+        >
+            {children()}
+        </select>
     }
 }
 

@@ -11,14 +11,15 @@ mod modal;
 mod notices;
 mod passkey_sign_in;
 mod reauth;
+mod shown_once;
 mod task;
 mod toast;
 
 pub use card::{Card, Outcome, loaded, outcome_view};
 pub use confirm::{Confirm, ConfirmButton, ConfirmDialog, Question, provide_confirm, use_confirm};
-pub use copy_button::CopyButton;
 pub use fields::{
-    Checkbox, CurrentPassword, Field, PasswordInput, PasswordKind, SecondFactorInput,
+    BoundInput, BoundSelect, Checkbox, CurrentPassword, Field, NewPasswordField, PasswordInput,
+    PasswordKind, SecondFactorInput,
 };
 pub use form_error::FormError;
 pub use header::SignedInHeader;
@@ -27,5 +28,6 @@ pub use hydrated::use_hydrated;
 pub use notices::SecurityNotices;
 pub use passkey_sign_in::{PASSKEY_SCRIPT, PasskeySignIn};
 pub use reauth::{ReauthDialog, provide_reauth, use_reauth};
+pub use shown_once::ShownOnce;
 pub use task::{Task, use_local_task, use_task};
 pub use toast::ExpiryToast;

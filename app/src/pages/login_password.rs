@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use crate::components::{FormError, PasswordInput, PasswordKind};
+use crate::components::{FormError, NewPasswordField};
 
 /// The sign-in's page after a right password that the server's operator
 /// set: no session opens until the user chooses a password of their own.
@@ -32,19 +32,15 @@ pub fn LoginPasswordPage() -> impl IntoView {
                 <FormError message=Signal::derive(error) />
                 <form method="post" action=auth::LOGIN_PASSWORD class="stack">
                     {move || next().map(|next| view! { <input type="hidden" name="next" value=next /> })}
-                    <label for="new_password">"New password"</label>
-                    <PasswordInput
-                        id="new_password"
+                    <NewPasswordField
                         name="new_password"
-                        kind=PasswordKind::New
-                        described_by="new-password-hint"
-                    />
-                    <p id="new-password-hint" class="hint">
-                        {format!(
+                        label="New password"
+                        hint_id="new-password-hint"
+                        hint=format!(
                             "At least {} characters, and not the one the operator gave you.",
                             api::PASSWORD_MIN_CHARS,
-                        )}
-                    </p>
+                        )
+                    />
                     <button type="submit" class="button primary">
                         "Save and sign in"
                     </button>

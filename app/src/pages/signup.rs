@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use crate::components::{FormError, PasswordInput, PasswordKind};
+use crate::components::{FormError, NewPasswordField};
 
 /// Creates an account with its first user as owner. The form posts straight
 /// to `/api/auth/signup`, which redirects back here with `?error=` on failure.
@@ -31,16 +31,12 @@ pub fn SignupPage() -> impl IntoView {
                     <input id="name" name="name" type="text" autocomplete="name" maxlength="100" required />
                     <label for="email">"Email"</label>
                     <input id="email" name="email" type="email" autocomplete="username" required />
-                    <label for="password">"Password"</label>
-                    <PasswordInput
-                        id="password"
+                    <NewPasswordField
                         name="password"
-                        kind=PasswordKind::New
-                        described_by="password-hint"
+                        label="Password"
+                        hint_id="password-hint"
+                        hint=format!("At least {} characters.", api::PASSWORD_MIN_CHARS)
                     />
-                    <p id="password-hint" class="hint">
-                        {format!("At least {} characters.", api::PASSWORD_MIN_CHARS)}
-                    </p>
                     <button type="submit" class="button primary">
                         "Create account"
                     </button>

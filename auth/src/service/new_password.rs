@@ -29,19 +29,10 @@ impl Auth {
         meta: ClientMeta,
     ) -> Result<SignInStep, AuthError> {
         let hash = token.hash();
-        let reader = self.0.db.reader();
-        let found = challenge::find_live(reader, &hash, Needs::NewPassword, self.now()).await?;
-        let Some(waiting) = found else {
-            self.0.sign_in_limits.check_attempt(&meta, None)?;
-            return Err(AuthError::SignInExpired);
-        };
-        let user = users::find_by_id(reader, &waiting.user_id)
-            .await?
-            .ok_or(AuthError::SignInExpired)?;
+        let (waiting, user) = self
+            .waiting_sign_in(&hash, Needs::NewPassword, &meta)
+            .await?;
         let me = user.me.clone();
-        self.0
-            .sign_in_limits
-            .check_attempt(&meta, Some(me.email.as_str()))?;
         match self
             .own_password(&new_password, &waiting.checked_hash)
             .await

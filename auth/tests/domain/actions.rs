@@ -3,13 +3,15 @@ use std::time::Duration;
 use api::rpc::Method;
 use api::{
     CredentialKind, PolicySet, PolicySetParams, PolicyView, Preset, RevokeReason, RevokeScope,
-    SessionId, SessionRevokeAllParams, SessionRevokeParams,
+    SecurityOverview, SessionId,
 };
-use auth::{Access, AuthError, PolicyChange};
+use auth::testing::TestAuth;
+use auth::{Access, AuthError, Caller, PolicyChange};
 
 use crate::helpers::{
-    admitted, caller, logged_in, login_request, meta, new_token, refused, resolve, set_policy,
-    sign_out_account, sign_out_account_and_tokens, signed_up, test_auth,
+    Demo, ada, admitted, caller, demo, demo_owner_signed_in, list_sessions, logged_in, new_token,
+    refused, resolve, revoke_all_sessions, revoke_session, set_policy, sign_out_account,
+    sign_out_account_and_tokens, signed_up, test_auth,
 };
 
 #[tokio::test]
@@ -37,12 +39,7 @@ async fn the_session_list_is_newest_first_with_this_device_marked() {
     let second = logged_in(&t, "ada@example.com").await;
 
     let me = caller(&t, &first.token).await;
-    let list = admitted(&t, &me, Method::SessionList)
-        .await
-        .user()
-        .list_sessions()
-        .await
-        .unwrap();
+    let list = list_sessions(&t, &me).await;
 
     let ids: Vec<_> = list.iter().map(|s| s.session_id.clone()).collect();
     assert_eq!(
@@ -61,17 +58,7 @@ async fn revoking_a_session_ends_it_and_closes_its_connections() {
     let there = logged_in(&t, "ada@example.com").await;
     let me = caller(&t, &here.token).await;
 
-    let result = admitted(&t, &me, Method::SessionRevoke)
-        .await
-        .user()
-        .revoke_session(
-            SessionRevokeParams {
-                session_id: there.signed_in.session_id.clone(),
-            },
-            &meta(),
-        )
-        .await
-        .unwrap();
+    let result = revoke_session(&t, &me, there.signed_in.session_id.clone()).await;
 
     assert!(result.revoked);
     let ended = resolve(&t, &there.token, Access::Api).await;
@@ -79,12 +66,7 @@ async fn revoking_a_session_ends_it_and_closes_its_connections() {
         matches!(ended, Err(AuthError::SessionRevoked(RevokeReason::Revoked))),
         "{ended:?}"
     );
-    let closed: Vec<_> = t
-        .closer
-        .calls()
-        .into_iter()
-        .filter_map(|c| c.session_id)
-        .collect();
+    let closed = t.closer.closed_sessions();
     assert_eq!(closed, vec![there.signed_in.session_id]);
 }
 
@@ -95,28 +77,8 @@ async fn another_users_session_id_answers_false_exactly_like_a_made_up_one() {
     let bob = signed_up(&t, "bob@example.com").await;
     let ada_caller = caller(&t, &ada.token).await;
 
-    let theirs = admitted(&t, &ada_caller, Method::SessionRevoke)
-        .await
-        .user()
-        .revoke_session(
-            SessionRevokeParams {
-                session_id: bob.signed_in.session_id,
-            },
-            &meta(),
-        )
-        .await
-        .unwrap();
-    let made_up = admitted(&t, &ada_caller, Method::SessionRevoke)
-        .await
-        .user()
-        .revoke_session(
-            SessionRevokeParams {
-                session_id: SessionId::from_random_bytes([9; 16]),
-            },
-            &meta(),
-        )
-        .await
-        .unwrap();
+    let theirs = revoke_session(&t, &ada_caller, bob.signed_in.session_id).await;
+    let made_up = revoke_session(&t, &ada_caller, SessionId::from_random_bytes([9; 16])).await;
 
     assert_eq!(theirs, made_up);
     assert!(!theirs.revoked);
@@ -132,77 +94,27 @@ async fn revoke_all_can_keep_the_current_session() {
     let b = logged_in(&t, "ada@example.com").await;
     let me = caller(&t, &here.token).await;
 
-    let count = admitted(&t, &me, Method::SessionRevokeAll)
-        .await
-        .user()
-        .revoke_all_sessions(
-            SessionRevokeAllParams {
-                except_current: true,
-            },
-            &meta(),
-        )
-        .await
-        .unwrap();
+    let count = revoke_all_sessions(&t, &me, true).await.unwrap();
 
     assert_eq!(count.count, 2);
     assert!(resolve(&t, &here.token, Access::Api).await.is_ok());
     assert!(resolve(&t, &a.token, Access::Api).await.is_err());
     assert!(resolve(&t, &b.token, Access::Api).await.is_err());
-    let all = admitted(&t, &me, Method::SessionRevokeAll)
-        .await
-        .user()
-        .revoke_all_sessions(SessionRevokeAllParams::default(), &meta())
-        .await
-        .unwrap();
+    let all = revoke_all_sessions(&t, &me, false).await.unwrap();
     assert_eq!(all.count, 1);
     assert!(resolve(&t, &here.token, Access::Api).await.is_err());
 }
 
-/// The demo account with its owner and member signed in once each.
-struct Demo {
-    account: auth::DemoAccount,
-    owner: auth::NewSession,
-    member: auth::NewSession,
-}
-
-async fn demo(t: &auth::testing::TestAuth) -> Demo {
-    let account = t
-        .auth
-        .create_demo_account_if_empty()
+/// Who is signed in to the account of the owner `me`
+/// (`account_security_get`).
+async fn security_overview(t: &TestAuth, me: &Caller) -> SecurityOverview {
+    admitted(t, me, Method::SecurityGet)
+        .await
+        .owner()
+        .unwrap()
+        .security_overview()
         .await
         .unwrap()
-        .unwrap();
-    let owner = sign_in_owner(t, &account).await;
-    let member = t
-        .auth
-        .login(
-            login_request(&account.member_email, account.member_password.expose()),
-            meta(),
-        )
-        .await
-        .unwrap()
-        .session()
-        .expect("no second factor");
-    Demo {
-        account,
-        owner,
-        member,
-    }
-}
-
-async fn sign_in_owner(
-    t: &auth::testing::TestAuth,
-    account: &auth::DemoAccount,
-) -> auth::NewSession {
-    t.auth
-        .login(
-            login_request(&account.owner_email, account.owner_password.expose()),
-            meta(),
-        )
-        .await
-        .unwrap()
-        .session()
-        .expect("no second factor")
 }
 
 #[tokio::test]
@@ -211,13 +123,7 @@ async fn the_owner_sees_who_is_signed_in_and_a_member_may_not() {
     let Demo { owner, member, .. } = demo(&t).await;
 
     let owner_caller = caller(&t, &owner.token).await;
-    let overview = admitted(&t, &owner_caller, Method::SecurityGet)
-        .await
-        .owner()
-        .unwrap()
-        .security_overview()
-        .await
-        .unwrap();
+    let overview = security_overview(&t, &owner_caller).await;
     let member_caller = caller(&t, &member.token).await;
     let refused = refused(&t, &member_caller, Method::SecurityGet).await;
 
@@ -237,7 +143,7 @@ async fn signing_out_others_leaves_only_the_owners_current_session() {
         owner,
         member,
     } = demo(&t).await;
-    let owner_laptop = sign_in_owner(&t, &account).await;
+    let owner_laptop = demo_owner_signed_in(&t, &account).await;
     let me = caller(&t, &owner.token).await;
 
     let count = sign_out_account(&t, &me, RevokeScope::Others)
@@ -256,13 +162,7 @@ async fn signing_out_others_leaves_only_the_owners_current_session() {
             "{result:?}"
         );
     }
-    let overview = admitted(&t, &me, Method::SecurityGet)
-        .await
-        .owner()
-        .unwrap()
-        .security_overview()
-        .await
-        .unwrap();
+    let overview = security_overview(&t, &me).await;
     assert_eq!(overview.active_users.len(), 1);
 }
 
@@ -294,8 +194,7 @@ async fn a_member_may_not_sign_out_the_account() {
 #[tokio::test]
 async fn policy_set_takes_exactly_one_kind_of_change() {
     let t = test_auth().await;
-    let owner = signed_up(&t, "ada@example.com").await;
-    let me = caller(&t, &owner.token).await;
+    let me = ada(&t).await;
     let both = PolicySetParams {
         preset: Some(Preset::Strict),
         clear: true,

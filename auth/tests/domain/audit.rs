@@ -1,27 +1,31 @@
 use std::time::Duration;
 
-use auth::{Access, AuditKind};
+use auth::testing::TestAuth;
+use auth::{Access, AuditKind, NewSession};
 
 use crate::helpers::{
     audited_kinds, caller, login_request, meta, resolve, rotated_and_presented, set_strict,
     signed_up, test_auth,
 };
 
+/// Ada signs up; then a wrong password is tried for her and for an address
+/// nobody has. Her session.
+async fn ada_and_two_wrong_passwords(t: &TestAuth) -> NewSession {
+    let owner = signed_up(t, "ada@example.com").await;
+    for email in ["ada@example.com", "nobody@example.com"] {
+        let refused = t
+            .auth
+            .login(login_request(email, "wrong password!"), meta())
+            .await;
+        assert!(refused.is_err(), "{email} signed in with a wrong password");
+    }
+    owner
+}
+
 #[tokio::test]
 async fn sign_ins_failures_sign_outs_and_policy_changes_are_audited_with_their_origin() {
     let t = test_auth().await;
-    let owner = signed_up(&t, "ada@example.com").await;
-    let _ = t
-        .auth
-        .login(login_request("ada@example.com", "wrong password!"), meta())
-        .await;
-    let _ = t
-        .auth
-        .login(
-            login_request("nobody@example.com", "wrong password!"),
-            meta(),
-        )
-        .await;
+    let owner = ada_and_two_wrong_passwords(&t).await;
     let me = caller(&t, &owner.token).await;
     set_strict(&t, &me, false).await.unwrap();
     t.auth.logout(&me, &meta()).await.unwrap();
@@ -52,18 +56,7 @@ async fn sign_ins_failures_sign_outs_and_policy_changes_are_audited_with_their_o
 #[tokio::test]
 async fn a_wrong_password_for_a_known_user_goes_into_their_accounts_log() {
     let t = test_auth().await;
-    let owner = signed_up(&t, "ada@example.com").await;
-    let _ = t
-        .auth
-        .login(login_request("ada@example.com", "wrong password!"), meta())
-        .await;
-    let _ = t
-        .auth
-        .login(
-            login_request("nobody@example.com", "wrong password!"),
-            meta(),
-        )
-        .await;
+    let owner = ada_and_two_wrong_passwords(&t).await;
 
     let failed: Vec<(Option<String>, Option<String>, Option<String>)> = sqlx::query_as(
         "SELECT account_id, actor_user_id, target FROM audit_events \

@@ -32,12 +32,7 @@ async fn signing_in_past_the_cap_ends_the_oldest_sessions_first() {
     );
     assert!(resolve(&t, &sessions[1].token, Access::Api).await.is_ok());
     assert!(resolve(&t, &eleventh.token, Access::Api).await.is_ok());
-    let closed: Vec<_> = t
-        .closer
-        .calls()
-        .into_iter()
-        .filter_map(|call| call.session_id)
-        .collect();
+    let closed = t.closer.closed_sessions();
     assert_eq!(closed, vec![sessions[0].signed_in.session_id.clone()]);
 }
 

@@ -2,6 +2,7 @@ use std::num::NonZeroU32;
 
 use api::rpc::Method;
 use api::{AccountSignedOut, Preset, RevokeScope, SessionsRevokeParams};
+use api::{Count, Revoked, SessionId, SessionRevokeAllParams, SessionRevokeParams};
 use api::{CreatedToken, LoginRequest, Password, SignupRequest, TokenCreateParams, TokenScope};
 use api::{
     Me, NewMemberRequest, PasswordChange, PasswordChanged, PasswordConfirmParams,
@@ -11,8 +12,8 @@ use api::{
 use auth::Clock as _;
 use auth::testing::TestAuth;
 use auth::{
-    Access, Admitted, AuthError, Caller, ClientMeta, NewSession, PolicyChange, PolicyUpdate,
-    Resolved, SessionSettings, SessionToken, Via,
+    Access, Admitted, AuthError, Caller, Challenge, ClientMeta, DemoAccount, NewSession,
+    PolicyChange, PolicyUpdate, Resolved, SessionSettings, SessionToken, SignInStep, Via,
 };
 
 pub const PASSWORD: &str = "a long enough password";
@@ -57,13 +58,67 @@ pub async fn signed_up(t: &TestAuth, email: &str) -> NewSession {
         .expect("signup")
 }
 
+/// Ada, signed up: the caller her session is.
+pub async fn ada(t: &TestAuth) -> Caller {
+    let session = signed_up(t, "ada@example.com").await;
+    caller(t, &session.token).await
+}
+
 pub async fn logged_in(t: &TestAuth, email: &str) -> NewSession {
+    logged_in_with(t, email, PASSWORD).await
+}
+
+/// A new session of the user with this email and password, who has no
+/// second factor.
+pub async fn logged_in_with(t: &TestAuth, email: &str, password: &str) -> NewSession {
     t.auth
-        .login(login_request(email, PASSWORD), meta())
+        .login(login_request(email, password), meta())
         .await
         .expect("login")
         .session()
         .expect("no second factor")
+}
+
+/// The demo account with its owner and member signed in once each.
+pub struct Demo {
+    pub account: DemoAccount,
+    pub owner: NewSession,
+    pub member: NewSession,
+}
+
+pub async fn demo(t: &TestAuth) -> Demo {
+    let account = t
+        .auth
+        .create_demo_account_if_empty()
+        .await
+        .unwrap()
+        .expect("created");
+    let owner = demo_owner_signed_in(t, &account).await;
+    let member = logged_in_with(t, &account.member_email, account.member_password.expose()).await;
+    Demo {
+        account,
+        owner,
+        member,
+    }
+}
+
+/// A new session of the demo account's owner.
+pub async fn demo_owner_signed_in(t: &TestAuth, account: &DemoAccount) -> NewSession {
+    logged_in_with(t, &account.owner_email, account.owner_password.expose()).await
+}
+
+/// Ada's password, right, where she has a second factor: the challenge it
+/// gives.
+pub async fn password_step(t: &TestAuth) -> Challenge {
+    let step = t
+        .auth
+        .login(login_request("ada@example.com", PASSWORD), meta())
+        .await
+        .unwrap();
+    let SignInStep::SecondFactor(challenge) = step else {
+        panic!("a user with a second factor was signed in on the password alone");
+    };
+    challenge
 }
 
 pub async fn resolve(
@@ -212,6 +267,40 @@ pub async fn new_token(t: &TestAuth, me: &Caller, name: &str) -> CreatedToken {
 pub async fn by_token(t: &TestAuth, created: &CreatedToken) -> Caller {
     let secret = auth::ApiTokenSecret::from_bearer(&created.token).unwrap();
     t.auth.authenticate_api_token(&secret).await.unwrap()
+}
+
+/// `me`'s sessions, newest first (`account_session_list`).
+pub async fn list_sessions(t: &TestAuth, me: &Caller) -> Vec<api::SessionInfo> {
+    admitted(t, me, Method::SessionList)
+        .await
+        .user()
+        .list_sessions()
+        .await
+        .unwrap()
+}
+
+/// `me` ends one of their sessions (`account_session_revoke`).
+pub async fn revoke_session(t: &TestAuth, me: &Caller, session_id: SessionId) -> Revoked {
+    admitted(t, me, Method::SessionRevoke)
+        .await
+        .user()
+        .revoke_session(SessionRevokeParams { session_id }, &meta())
+        .await
+        .unwrap()
+}
+
+/// `me` ends all their sessions, or all but this one
+/// (`account_session_revoke_all`).
+pub async fn revoke_all_sessions(
+    t: &TestAuth,
+    me: &Caller,
+    except_current: bool,
+) -> Result<Count, AuthError> {
+    admitted(t, me, Method::SessionRevokeAll)
+        .await
+        .user()
+        .revoke_all_sessions(SessionRevokeAllParams { except_current }, &meta())
+        .await
 }
 
 /// `me`'s API tokens (`account_token_list`).

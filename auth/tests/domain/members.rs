@@ -9,7 +9,7 @@ use api::{
 use auth::{Access, AuthError, Via};
 
 use crate::helpers::{
-    add_member, caller, login_request, meta, new_token, refused, resolve, signed_up, test_auth,
+    ada, add_member, caller, login_request, meta, new_token, refused, resolve, signed_up, test_auth,
 };
 
 fn member(email: &str) -> NewMemberRequest {
@@ -23,8 +23,7 @@ fn member(email: &str) -> NewMemberRequest {
 #[tokio::test]
 async fn a_taken_email_is_refused_before_any_hashing_however_often_it_is_tried() {
     let t = test_auth().await;
-    let owner = signed_up(&t, "ada@example.com").await;
-    let me = caller(&t, &owner.token).await;
+    let me = ada(&t).await;
 
     // More tries than the hashing limit allows: none of them hashes.
     for _ in 0..15 {
@@ -37,8 +36,7 @@ async fn a_taken_email_is_refused_before_any_hashing_however_often_it_is_tried()
 #[tokio::test]
 async fn an_owner_adding_members_in_a_flood_is_rate_limited() {
     let t = test_auth().await;
-    let owner = signed_up(&t, "ada@example.com").await;
-    let me = caller(&t, &owner.token).await;
+    let me = ada(&t).await;
 
     let mut answers = Vec::new();
     for n in 0..11 {
@@ -120,12 +118,7 @@ async fn the_owner_signs_out_one_member_and_their_tokens_and_no_one_else() {
     assert!(t.auth.authenticate_api_token(&secret).await.is_err());
     assert!(resolve(&t, &cara.token, Access::Api).await.is_ok());
     assert!(resolve(&t, &owner.token, Access::Api).await.is_ok());
-    let closed: Vec<_> = t
-        .closer
-        .calls()
-        .into_iter()
-        .filter_map(|c| c.session_id)
-        .collect();
+    let closed = t.closer.closed_sessions();
     assert_eq!(closed, std::slice::from_ref(&bob.signed_in.session_id));
     assert_eq!(t.closer.closed_tokens(), [token.id]);
 }
@@ -133,8 +126,7 @@ async fn the_owner_signs_out_one_member_and_their_tokens_and_no_one_else() {
 #[tokio::test]
 async fn a_user_of_another_account_is_answered_exactly_like_an_unknown_one() {
     let t = test_auth().await;
-    let owner = signed_up(&t, "ada@example.com").await;
-    let me = caller(&t, &owner.token).await;
+    let me = ada(&t).await;
     let stranger = signed_up(&t, "eve@example.com").await;
 
     let other_account = sign_out(&t, &me, &stranger.signed_in.me.user_id, true).await;

@@ -19,11 +19,12 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::json;
 
 use crate::helpers::{
-    PASSWORD, admitted, by_token, caller, confirm_password, login_request, meta, new_token,
-    refused, reset_member_second_factor, second_factor, signed_up, test_auth, turn_off_totp,
-    with_app,
+    PASSWORD, ada, admitted, by_token, caller, confirm_password, login_request, meta, new_token,
+    password_step, refused, reset_member_second_factor, second_factor, signed_up, test_auth,
+    turn_off_totp, with_app,
 };
 use crate::members::{MEMBER_PASSWORD, member_signed_in};
+use crate::required_second_factor::require;
 
 /// A passkey as a virtual authenticator registered it (public key only).
 const PASSKEY: &str = include_str!("fixtures/passkey.json");
@@ -46,11 +47,6 @@ pub async fn with_passkey(t: &TestAuth, me: &Caller) -> api::PasskeyId {
     .await
     .unwrap();
     id
-}
-
-async fn ada(t: &TestAuth) -> Caller {
-    let session = signed_up(t, "ada@example.com").await;
-    caller(t, &session.token).await
 }
 
 fn code_of(err: AuthError) -> ErrorCode {
@@ -234,14 +230,7 @@ async fn with_a_passkey_the_password_step_waits_for_it() {
     let me = ada(&t).await;
     with_passkey(&t, &me).await;
 
-    let step = t
-        .auth
-        .login(login_request("ada@example.com", PASSWORD), meta())
-        .await
-        .unwrap();
-    let SignInStep::SecondFactor(challenge) = step else {
-        panic!("a passkey's holder was signed in on the password alone");
-    };
+    let challenge = password_step(&t).await;
     let started = t
         .auth
         .start_passkey_second_step(&challenge.token, &meta())
@@ -269,14 +258,7 @@ async fn without_a_passkey_the_second_step_offers_none() {
     let t = test_auth().await;
     let me = ada(&t).await;
     with_app(&t, &me).await;
-    let step = t
-        .auth
-        .login(login_request("ada@example.com", PASSWORD), meta())
-        .await
-        .unwrap();
-    let SignInStep::SecondFactor(challenge) = step else {
-        panic!("no challenge");
-    };
+    let challenge = password_step(&t).await;
 
     let refused = t
         .auth
@@ -296,14 +278,7 @@ async fn a_required_second_factor_counts_a_passkey_and_keeps_the_last_one() {
     let member = caller(&t, &member.token).await;
     let id = with_passkey(&t, &member).await;
 
-    let admitted_owner = admitted(&t, &owner, Method::SecondFactorPolicySet).await;
-    let ended = admitted_owner
-        .owner()
-        .unwrap()
-        .set_second_factor_required(&admitted_owner.fresh().unwrap(), true, &meta())
-        .await
-        .unwrap()
-        .sessions_ended;
+    let ended = require(&t, &owner, true).await.unwrap();
     let last = remove_passkey(&t, &member, PasskeyRemoveParams { passkey_id: id })
         .await
         .unwrap_err();
@@ -458,13 +433,7 @@ async fn turning_the_app_off_and_removing_the_passkey_at_once_leave_one_factor_w
     let owner = ada(&t).await;
     let (_, recovery) = with_app(&t, &owner).await;
     let id = with_passkey(&t, &owner).await;
-    let admitted_owner = admitted(&t, &owner, Method::SecondFactorPolicySet).await;
-    admitted_owner
-        .owner()
-        .unwrap()
-        .set_second_factor_required(&admitted_owner.fresh().unwrap(), true, &meta())
-        .await
-        .unwrap();
+    require(&t, &owner, true).await.unwrap();
     let app_off = api::TotpTurnOffParams {
         password: Password::new(PASSWORD.into()),
         code: recovery.codes[0].clone(),

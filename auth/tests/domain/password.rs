@@ -3,8 +3,8 @@ use api::{Password, RevokeReason};
 use auth::{Access, ApiTokenSecret, AuditKind, AuthError};
 
 use crate::helpers::{
-    PASSWORD, caller, change_password, create_token, list_tokens, logged_in, login_request, meta,
-    resolve, signed_up, test_auth, token_named,
+    PASSWORD, ada, caller, change_password, create_token, list_tokens, logged_in, login_request,
+    meta, resolve, signed_up, test_auth, token_named,
 };
 
 fn change(current: &str, new: &str) -> PasswordChange {
@@ -40,12 +40,7 @@ async fn a_password_change_ends_every_other_session_and_keeps_this_one() {
             "{result:?}"
         );
     }
-    let closed: Vec<_> = t
-        .closer
-        .calls()
-        .into_iter()
-        .filter_map(|call| call.session_id)
-        .collect();
+    let closed = t.closer.closed_sessions();
     assert_eq!(closed.len(), 2);
     assert!(!closed.contains(&here.signed_in.session_id));
     assert!(
@@ -91,8 +86,7 @@ async fn a_wrong_current_password_changes_nothing() {
 #[tokio::test]
 async fn a_new_password_must_follow_the_rules() {
     let t = test_auth().await;
-    let here = signed_up(&t, "ada@example.com").await;
-    let me = caller(&t, &here.token).await;
+    let me = ada(&t).await;
 
     let result = change_password(&t, &me, change(PASSWORD, "short")).await;
 
@@ -128,8 +122,7 @@ async fn a_password_change_is_audited_with_the_count() {
 #[tokio::test]
 async fn a_password_change_keeps_api_tokens_unless_asked_to_revoke_them() {
     let t = test_auth().await;
-    let here = signed_up(&t, "ada@example.com").await;
-    let me = caller(&t, &here.token).await;
+    let me = ada(&t).await;
     let mut secrets = Vec::new();
     for name in ["deploy", "backup", "ci"] {
         let created = create_token(&t, &me, token_named(name)).await.unwrap();
@@ -168,8 +161,7 @@ async fn a_sign_in_with_the_old_password_that_was_checked_before_a_change_gets_n
     // Arrange: the sign-in has checked the old password, and is held there
     // while the password changes.
     let t = test_auth().await;
-    let here = signed_up(&t, "ada@example.com").await;
-    let me = caller(&t, &here.token).await;
+    let me = ada(&t).await;
     let checked = t
         .auth
         .check_password(login_request("ada@example.com", PASSWORD), &meta())

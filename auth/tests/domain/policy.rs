@@ -4,7 +4,7 @@ use api::{Preset, SessionPolicy};
 use auth::{Access, AuthError, PolicyChange};
 
 use crate::helpers::{
-    caller, logged_in, meta, refused, resolve, set_policy, set_strict, signed_up, test_auth,
+    ada, caller, demo, logged_in, refused, resolve, set_policy, set_strict, signed_up, test_auth,
 };
 
 #[tokio::test]
@@ -85,8 +85,7 @@ async fn loosening_never_extends_a_live_session() {
 #[tokio::test]
 async fn clearing_the_override_returns_to_the_default() {
     let t = test_auth().await;
-    let owner = signed_up(&t, "ada@example.com").await;
-    let me = caller(&t, &owner.token).await;
+    let me = ada(&t).await;
     set_strict(&t, &me, false).await.unwrap();
 
     let update = set_policy(&t, &me, PolicyChange::Clear, false)
@@ -100,22 +99,7 @@ async fn clearing_the_override_returns_to_the_default() {
 #[tokio::test]
 async fn a_member_may_not_set_the_policy() {
     let t = test_auth().await;
-    let demo = t
-        .auth
-        .create_demo_account_if_empty()
-        .await
-        .unwrap()
-        .unwrap();
-    let member = t
-        .auth
-        .login(
-            crate::helpers::login_request(&demo.member_email, demo.member_password.expose()),
-            meta(),
-        )
-        .await
-        .unwrap()
-        .session()
-        .expect("no second factor");
+    let member = demo(&t).await.member;
     let me = caller(&t, &member.token).await;
 
     let by_gate = refused(&t, &me, api::rpc::Method::PolicySet).await;
@@ -161,8 +145,7 @@ async fn the_database_refuses_a_policy_out_of_bounds_even_by_direct_update() {
 #[tokio::test]
 async fn a_policy_change_is_announced_to_the_accounts_live_connections() {
     let t = test_auth().await;
-    let owner = signed_up(&t, "ada@example.com").await;
-    let me = caller(&t, &owner.token).await;
+    let me = ada(&t).await;
 
     set_strict(&t, &me, false).await.unwrap();
 

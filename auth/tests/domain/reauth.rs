@@ -3,15 +3,14 @@
 
 use std::time::Duration;
 
-use api::rpc::Method;
-use api::{NewMemberRequest, Password, PasswordConfirmParams, RevokeScope, SessionRevokeAllParams};
+use api::{NewMemberRequest, Password, PasswordConfirmParams, RevokeScope};
 use auth::{AuditKind, AuthError, Caller, Clock};
 
 use auth::testing::TestAuth;
 
 use crate::helpers::{
-    PASSWORD, add_member, admitted, by_token, caller, confirm_password, create_token, meta,
-    new_token, set_strict, sign_out_account, signed_up, test_auth, token_named,
+    PASSWORD, ada, add_member, by_token, caller, confirm_password, create_token, new_token,
+    revoke_all_sessions, set_strict, sign_out_account, signed_up, test_auth, token_named,
 };
 
 fn confirm(password: &str) -> PasswordConfirmParams {
@@ -86,16 +85,7 @@ async fn ending_your_own_sessions_never_asks_for_the_password() {
     t.clock.advance(Duration::from_mins(30));
     let me = caller(&t, &session.token).await;
 
-    let ended = admitted(&t, &me, Method::SessionRevokeAll)
-        .await
-        .user()
-        .revoke_all_sessions(
-            SessionRevokeAllParams {
-                except_current: true,
-            },
-            &meta(),
-        )
-        .await;
+    let ended = revoke_all_sessions(&t, &me, true).await;
 
     assert!(ended.is_ok(), "{ended:?}");
 }
@@ -103,8 +93,7 @@ async fn ending_your_own_sessions_never_asks_for_the_password() {
 #[tokio::test]
 async fn an_api_token_is_not_asked_for_a_password() {
     let t = test_auth().await;
-    let session = signed_up(&t, "ada@example.com").await;
-    let me = caller(&t, &session.token).await;
+    let me = ada(&t).await;
     let created = new_token(&t, &me, "ci").await;
     t.clock.advance(Duration::from_mins(30));
     let by_token = by_token(&t, &created).await;
@@ -118,8 +107,7 @@ async fn an_api_token_is_not_asked_for_a_password() {
 async fn confirmations_are_audited_and_a_wrong_one_names_the_field() {
     let t = test_auth().await;
     let mut events = t.auth.subscribe_audit();
-    let session = signed_up(&t, "ada@example.com").await;
-    let me = caller(&t, &session.token).await;
+    let me = ada(&t).await;
 
     let wrong = confirm_password(&t, &me, confirm("not my password"))
         .await

@@ -11,16 +11,15 @@ use auth::testing::TestAuth;
 use auth::{ApiTokenSecret, AuthError, Caller, Challenge, Clock, SignInStep, Via};
 
 use crate::helpers::{
-    PASSWORD, admitted, caller, code_at, live_sessions, login_request, meta, new_token,
-    reset_member_second_factor, second_factor, signed_up, test_auth, turn_off_totp, with_app,
+    PASSWORD, ada, admitted, caller, code_at, live_sessions, login_request, meta, new_token,
+    reset_member_second_factor, second_factor, test_auth, turn_off_totp, with_app,
 };
 use crate::members::{MEMBER_PASSWORD, member_signed_in};
 
 /// Ada, the owner, with an authenticator app, and Max, a member without
 /// one, signed in.
 pub async fn owner_with_app_and_member(t: &TestAuth) -> (Caller, Caller) {
-    let session = signed_up(t, "ada@example.com").await;
-    let owner = caller(t, &session.token).await;
+    let owner = ada(t).await;
     with_app(t, &owner).await;
     let member = member_signed_in(t, &owner, "max@example.com").await;
     let member = caller(t, &member.token).await;
@@ -70,8 +69,7 @@ fn code(t: &TestAuth) -> impl Fn(&str) -> String {
 #[tokio::test]
 async fn an_owner_without_a_second_factor_cannot_require_one() {
     let t = test_auth().await;
-    let session = signed_up(&t, "ada@example.com").await;
-    let owner = caller(&t, &session.token).await;
+    let owner = ada(&t).await;
 
     let refused = require(&t, &owner, true).await.unwrap_err();
 

@@ -7,32 +7,18 @@ use std::time::Duration;
 use api::rpc::Method;
 use api::{ErrorCode, NoticeKind, PasswordChange, SignInMethod};
 use auth::testing::TestAuth;
-use auth::{AuthError, Caller, Challenge, Clock, SessionSettings, SessionToken, SignInStep};
+use auth::{AuthError, Caller, Clock, SessionSettings, SessionToken};
 
 use crate::helpers::{
-    PASSWORD, admitted, caller, change_password, code_at, live_sessions, login_request, meta,
-    second_factor, shown_notices, signed_up, test_auth, with_app,
+    PASSWORD, ada, admitted, caller, change_password, code_at, list_sessions, live_sessions,
+    login_request, meta, password_step, second_factor, shown_notices, test_auth, with_app,
 };
 
 /// Ada, signed up, with an authenticator app; her caller and its secret.
 async fn ada_with_app(t: &TestAuth) -> (Caller, String, Vec<String>) {
-    let session = signed_up(t, "ada@example.com").await;
-    let me = caller(t, &session.token).await;
+    let me = ada(t).await;
     let (secret, codes) = with_app(t, &me).await;
     (me, secret, codes.codes)
-}
-
-/// Ada's password, right: the challenge it gives.
-async fn password_step(t: &TestAuth) -> Challenge {
-    let step = t
-        .auth
-        .login(login_request("ada@example.com", PASSWORD), meta())
-        .await
-        .unwrap();
-    let SignInStep::SecondFactor(challenge) = step else {
-        panic!("a user with an app was signed in on the password alone");
-    };
-    challenge
 }
 
 /// The app's code a step later than the one setting it up took.
@@ -120,12 +106,7 @@ async fn the_code_opens_a_session_signed_in_with_password_and_app() {
             .signed_in_with,
         Some(SignInMethod::PasswordAndTotp)
     );
-    let listed = admitted(&t, &me, Method::SessionList)
-        .await
-        .user()
-        .list_sessions()
-        .await
-        .unwrap();
+    let listed = list_sessions(&t, &me).await;
     let methods: Vec<_> = listed.iter().map(|s| s.signed_in_with).collect();
     assert_eq!(
         methods,

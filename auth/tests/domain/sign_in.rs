@@ -5,8 +5,8 @@ use auth::testing::TestAuth;
 use auth::{AuthError, Backend, SessionSettings};
 
 use crate::helpers::{
-    PASSWORD, caller, confirm_password, login_request, meta, resolve, signed_up, signup_request,
-    test_auth,
+    PASSWORD, ada, caller, confirm_password, logged_in_with, login_request, meta, resolve,
+    signed_up, signup_request, test_auth,
 };
 
 #[tokio::test]
@@ -140,27 +140,9 @@ async fn the_demo_account_is_created_once_and_its_owner_can_sign_in() {
     let again = t.auth.create_demo_account_if_empty().await.unwrap();
 
     assert!(again.is_none());
-    let owner = t
-        .auth
-        .login(
-            login_request(&demo.owner_email, demo.owner_password.expose()),
-            meta(),
-        )
-        .await
-        .unwrap()
-        .session()
-        .expect("no second factor");
+    let owner = logged_in_with(&t, &demo.owner_email, demo.owner_password.expose()).await;
     assert_eq!(owner.signed_in.me.role, api::Role::Owner);
-    let member = t
-        .auth
-        .login(
-            login_request(&demo.member_email, demo.member_password.expose()),
-            meta(),
-        )
-        .await
-        .unwrap()
-        .session()
-        .expect("no second factor");
+    let member = logged_in_with(&t, &demo.member_email, demo.member_password.expose()).await;
     assert_eq!(member.signed_in.me.role, api::Role::Member);
     assert_eq!(
         member.signed_in.me.account_id,
@@ -179,8 +161,7 @@ async fn every_password_attempt_counts_toward_the_limits_whatever_asks_for_it() 
         ..SessionSettings::default()
     })
     .await;
-    let owner = signed_up(&t, "ada@example.com").await;
-    let me = caller(&t, &owner.token).await;
+    let me = ada(&t).await;
     let wrong = t
         .auth
         .login(login_request("ada@example.com", "not the password"), meta())

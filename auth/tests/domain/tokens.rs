@@ -5,15 +5,14 @@ use api::{CredentialKind, TokenCreateParams, TokenId, TokenRevokeParams, TokenSc
 use auth::{ApiTokenSecret, AuthError};
 
 use crate::helpers::{
-    admitted, by_token, caller, create_token, list_tokens, meta, new_token, refused, signed_up,
-    test_auth, token_named,
+    ada, admitted, by_token, caller, create_token, list_tokens, meta, new_token, refused,
+    signed_up, test_auth, token_named,
 };
 
 #[tokio::test]
 async fn a_created_token_is_shown_once_and_authenticates_as_its_user() {
     let t = test_auth().await;
-    let session = signed_up(&t, "ada@example.com").await;
-    let me = caller(&t, &session.token).await;
+    let me = ada(&t).await;
 
     let created = new_token(&t, &me, "deploy script").await;
 
@@ -43,8 +42,7 @@ async fn a_created_token_is_shown_once_and_authenticates_as_its_user() {
 #[tokio::test]
 async fn a_token_cannot_create_more_tokens() {
     let t = test_auth().await;
-    let session = signed_up(&t, "ada@example.com").await;
-    let me = caller(&t, &session.token).await;
+    let me = ada(&t).await;
     let created = new_token(&t, &me, "ci").await;
     let by_token = by_token(&t, &created).await;
 
@@ -57,8 +55,7 @@ async fn a_token_cannot_create_more_tokens() {
 #[tokio::test]
 async fn the_eleventh_token_evicts_the_oldest() {
     let t = test_auth().await;
-    let session = signed_up(&t, "ada@example.com").await;
-    let me = caller(&t, &session.token).await;
+    let me = ada(&t).await;
     let mut created = Vec::new();
     for n in 0..11 {
         t.clock.advance(Duration::from_secs(1));

@@ -9,7 +9,7 @@ use api::Timestamp;
 
 use auth::testing::TestDb;
 use auth::{Clock, SystemClock, TestClock};
-use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, COOKIE, HeaderMap};
+use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, COOKIE, HeaderMap, LOCATION};
 use reqwest::{Response, StatusCode, redirect};
 use serde_json::{Value, json};
 use server::config::ClockSource;
@@ -354,6 +354,20 @@ impl TestApp {
             .expect("a page body")
     }
 
+    /// The page at `path` as a browser in the middle of signing in gets it,
+    /// with the `challenge` cookie (`name=value`).
+    pub async fn page_text_with_challenge(&self, path: &str, challenge: &str) -> String {
+        self.client
+            .get(self.url(path))
+            .header(COOKIE, challenge)
+            .send()
+            .await
+            .expect("request")
+            .text()
+            .await
+            .expect("a page body")
+    }
+
     /// The owner of `owner_cookie` adds a new member named `name`.
     pub async fn added_member(&self, owner_cookie: &str, name: &str) -> TestUser {
         let member = TestUser::generate();
@@ -512,6 +526,20 @@ pub fn session_token(headers: &HeaderMap) -> Option<String> {
     let pair = testkit::cookie_pair(headers, SESSION_COOKIE)?;
     let value = pair.split_once('=')?.1;
     (!value.is_empty()).then(|| value.to_owned())
+}
+
+/// The sign-in challenge cookie's name (the test server sends secure
+/// cookies).
+pub const CHALLENGE_COOKIE: &str = "__Host-sign-in";
+
+/// The challenge cookie a response set, as `name=value`.
+pub fn challenge_cookie(response: &Response) -> String {
+    testkit::cookie_pair(response.headers(), CHALLENGE_COOKIE).expect("a challenge cookie")
+}
+
+/// Where a redirect sends the browser.
+pub fn location(response: &Response) -> &str {
+    response.headers()[LOCATION].to_str().unwrap()
 }
 
 /// Asserts an error response: the status and a `{code, message}` JSON body.

@@ -3,13 +3,13 @@ use std::net::IpAddr;
 use std::time::Duration;
 
 use reqwest::StatusCode;
-use serde_json::json;
+use serde_json::{Value, json};
 
 use crate::helpers::{
-    Cred, TestUser, assert_api_error, assert_rpc_error, spawn_app, spawn_app_on_real_time,
+    Cred, TestApp, TestUser, assert_api_error, assert_rpc_error, spawn_app, spawn_app_on_real_time,
     spawn_app_with, with_cred,
 };
-use crate::live_client::{EventStream, PROMPTLY};
+use crate::live_client::{EventStream, PROMPTLY, Socket};
 
 #[tokio::test]
 async fn the_stream_starts_with_the_session_state_and_the_server_time() {
@@ -408,42 +408,84 @@ async fn a_socket_that_stops_answering_pings_is_closed() {
     );
 }
 
+/// Bob and Cara, members of one account, each signed in and following
+/// their stream (its first event read); Bob on a socket too and, given an
+/// API token of his first, on a script's socket with it.
+pub struct BobAndCara {
+    pub owner: String,
+    pub bob_id: String,
+    bob_events: EventStream,
+    bob_sockets: Vec<Socket>,
+    cara_events: EventStream,
+}
+
+impl BobAndCara {
+    pub async fn signed_in(app: &TestApp, bob_has_a_token: bool) -> Self {
+        let owner = app.signed_up(&TestUser::generate()).await;
+        let bob = app.added_member(&owner, "Bob").await;
+        let cara = app.added_member(&owner, "Cara").await;
+        let bob_cookie = app.logged_in(&bob).await;
+        let cara_cookie = app.logged_in(&cara).await;
+        let bob_token = if bob_has_a_token {
+            Some(app.api_token(&bob_cookie, "deploy").await.1)
+        } else {
+            None
+        };
+        let bob_id = app.user_id_of(&bob_cookie).await;
+        let mut bob_events = app.open_events(Cred::Cookie(&bob_cookie)).await;
+        let mut cara_events = app.open_events(Cred::Cookie(&cara_cookie)).await;
+        let mut bob_sockets = Vec::new();
+        let bearer = bob_token.as_deref().map(Cred::Bearer);
+        for cred in std::iter::once(Cred::Cookie(&bob_cookie)).chain(bearer) {
+            bob_sockets.push(app.open_socket(cred, None).await.unwrap());
+        }
+        for events in [&mut bob_events, &mut cara_events] {
+            events.next_event(PROMPTLY).await;
+        }
+        Self {
+            owner,
+            bob_id,
+            bob_events,
+            bob_sockets,
+            cara_events,
+        }
+    }
+
+    /// The owner calls `method` on Bob: his stream ends for `reason`, every
+    /// socket of his closes, and Cara hears nothing. The method's answer.
+    pub async fn ended_by_the_owner(&mut self, app: &TestApp, method: &str, reason: &str) -> Value {
+        let answer = app
+            .rpc_ok(
+                method,
+                json!({"user_id": self.bob_id}),
+                Cred::Cookie(&self.owner),
+            )
+            .await;
+        let last = self.bob_events.next_event(PROMPTLY).await.unwrap();
+        assert_eq!(
+            (last.name.as_str(), &last.data["reason"]),
+            ("session_revoked", &json!(reason))
+        );
+        for socket in &mut self.bob_sockets {
+            assert_eq!(socket.closed(PROMPTLY).await.code, 4001);
+        }
+        assert!(
+            self.cara_events
+                .stays_quiet(Duration::from_millis(300))
+                .await
+        );
+        answer
+    }
+}
+
 #[tokio::test]
 async fn signing_out_one_member_closes_their_stream_and_socket_and_no_one_elses() {
     let app = spawn_app().await;
-    let owner_cookie = app.signed_up(&TestUser::generate()).await;
-    let bob = app.added_member(&owner_cookie, "Bob").await;
-    let cara = app.added_member(&owner_cookie, "Cara").await;
-    let bob_cookie = app.logged_in(&bob).await;
-    let cara_cookie = app.logged_in(&cara).await;
-    let bob_id = app
-        .rpc_ok("account_verify", json!({}), Cred::Cookie(&bob_cookie))
-        .await["me"]["user_id"]
-        .clone();
-    let mut bob_events = app.open_events(Cred::Cookie(&bob_cookie)).await;
-    let mut cara_events = app.open_events(Cred::Cookie(&cara_cookie)).await;
-    let mut bob_socket = app
-        .open_socket(Cred::Cookie(&bob_cookie), None)
-        .await
-        .unwrap();
-    for events in [&mut bob_events, &mut cara_events] {
-        events.next_event(PROMPTLY).await;
-    }
+    let mut members = BobAndCara::signed_in(&app, false).await;
 
-    let signed_out = app
-        .rpc_ok(
-            "account_member_sign_out",
-            json!({"user_id": bob_id}),
-            Cred::Cookie(&owner_cookie),
-        )
+    let signed_out = members
+        .ended_by_the_owner(&app, "account_member_sign_out", "signed_out_by_owner")
         .await;
 
     assert_eq!(signed_out, json!({"sessions": 1, "tokens": 0}));
-    let last = bob_events.next_event(PROMPTLY).await.unwrap();
-    assert_eq!(
-        (last.name.as_str(), &last.data["reason"]),
-        ("session_revoked", &json!("signed_out_by_owner"))
-    );
-    assert_eq!(bob_socket.closed(PROMPTLY).await.code, 4001);
-    assert!(cara_events.stays_quiet(Duration::from_millis(300)).await);
 }

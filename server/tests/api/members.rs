@@ -9,6 +9,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use crate::helpers::{Cred, TestApp, TestUser, assert_api_error, assert_rpc_error, spawn_app};
+use crate::live::BobAndCara;
 use crate::live_client::PROMPTLY;
 
 #[tokio::test]
@@ -76,49 +77,48 @@ async fn role_of(app: &TestApp, owner: &str, user_id: &str) -> Value {
         .map_or(Value::Null, |member| member["role"].clone())
 }
 
+/// The user of `cookie` makes `user_id` a `role` (`account_member_role_set`).
+async fn try_set_role(
+    app: &TestApp,
+    cookie: &str,
+    user_id: &str,
+    role: &str,
+) -> (StatusCode, Value) {
+    let params = json!({"user_id": user_id, "role": role});
+    app.rpc("account_member_role_set", params, Cred::Cookie(cookie))
+        .await
+}
+
+/// The same, which must go through: the answer.
+async fn set_role(app: &TestApp, cookie: &str, user_id: &str, role: &str) -> Value {
+    let (status, body) = try_set_role(app, cookie, user_id, role).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    body["result"].clone()
+}
+
+/// Ada, an owner, and Bob, made an owner by her: their cookies and ids.
+async fn two_owners(app: &TestApp) -> ((String, String), (String, String)) {
+    let ada = app.signed_up(&TestUser::generate()).await;
+    let ada_id = app.user_id_of(&ada).await;
+    let bob = app.added_member(&ada, "Bob").await;
+    let bob = app.logged_in(&bob).await;
+    let bob_id = app.user_id_of(&bob).await;
+    set_role(app, &ada, &bob_id, "owner").await;
+    ((ada, ada_id), (bob, bob_id))
+}
+
 #[tokio::test]
 async fn removing_a_member_ends_every_credential_and_closes_their_connections_at_once() {
     let app = spawn_app().await;
-    let owner = app.signed_up(&TestUser::generate()).await;
-    let bob = app.added_member(&owner, "Bob").await;
-    let cara = app.added_member(&owner, "Cara").await;
-    let bob_cookie = app.logged_in(&bob).await;
-    let cara_cookie = app.logged_in(&cara).await;
-    let (_, bob_token) = app.api_token(&bob_cookie, "deploy").await;
-    let bob_id = app.user_id_of(&bob_cookie).await;
-    let mut bob_events = app.open_events(Cred::Cookie(&bob_cookie)).await;
-    let mut cara_events = app.open_events(Cred::Cookie(&cara_cookie)).await;
-    let mut bob_socket = app
-        .open_socket(Cred::Cookie(&bob_cookie), None)
-        .await
-        .unwrap();
-    let mut bob_script = app
-        .open_socket(Cred::Bearer(&bob_token), None)
-        .await
-        .unwrap();
-    for events in [&mut bob_events, &mut cara_events] {
-        events.next_event(PROMPTLY).await;
-    }
+    let mut members = BobAndCara::signed_in(&app, true).await;
 
-    let removed = app
-        .rpc_ok(
-            "account_member_remove",
-            json!({"user_id": bob_id}),
-            Cred::Cookie(&owner),
-        )
+    let removed = members
+        .ended_by_the_owner(&app, "account_member_remove", "removed_from_account")
         .await;
 
     assert_eq!(removed, json!({"sessions": 1, "tokens": 1}));
-    let last = bob_events.next_event(PROMPTLY).await.unwrap();
     assert_eq!(
-        (last.name.as_str(), &last.data["reason"]),
-        ("session_revoked", &json!("removed_from_account"))
-    );
-    assert_eq!(bob_socket.closed(PROMPTLY).await.code, 4001);
-    assert_eq!(bob_script.closed(PROMPTLY).await.code, 4001);
-    assert!(cara_events.stays_quiet(Duration::from_millis(300)).await);
-    assert_eq!(
-        role_of(&app, &owner, &bob_id).await,
+        role_of(&app, &members.owner, &members.bob_id).await,
         Value::Null,
         "still listed"
     );
@@ -200,13 +200,7 @@ async fn a_new_owner_can_act_at_once_and_the_last_owner_stays_one() {
     let mut bob_events = app.open_events(Cred::Cookie(&bob_cookie)).await;
     bob_events.next_event(PROMPTLY).await;
 
-    let promoted = app
-        .rpc_ok(
-            "account_member_role_set",
-            json!({"user_id": bob_id, "role": "owner"}),
-            Cred::Cookie(&ada),
-        )
-        .await;
+    let promoted = set_role(&app, &ada, &bob_id, "owner").await;
 
     assert_eq!(
         promoted,
@@ -222,19 +216,8 @@ async fn a_new_owner_can_act_at_once_and_the_last_owner_stays_one() {
     assert_eq!(status, StatusCode::OK, "Bob is an owner now");
 
     // Ada steps down; Bob is the last owner and cannot.
-    app.rpc_ok(
-        "account_member_role_set",
-        json!({"user_id": ada_id, "role": "member"}),
-        Cred::Cookie(&ada),
-    )
-    .await;
-    let (status, body) = app
-        .rpc(
-            "account_member_role_set",
-            json!({"user_id": bob_id, "role": "member"}),
-            Cred::Cookie(&bob_cookie),
-        )
-        .await;
+    set_role(&app, &ada, &ada_id, "member").await;
+    let (status, body) = try_set_role(&app, &bob_cookie, &bob_id, "member").await;
     assert_rpc_error(status, &body, StatusCode::CONFLICT, "conflict");
     assert!(
         body["error"]["message"].as_str().unwrap().contains("owner"),
@@ -244,42 +227,18 @@ async fn a_new_owner_can_act_at_once_and_the_last_owner_stays_one() {
         .rpc("account_member_list", json!({}), Cred::Cookie(&ada))
         .await;
     assert_rpc_error(status, &body, StatusCode::FORBIDDEN, "forbidden");
-    let again = app
-        .rpc_ok(
-            "account_member_role_set",
-            json!({"user_id": ada_id, "role": "member"}),
-            Cred::Cookie(&bob_cookie),
-        )
-        .await;
+    let again = set_role(&app, &bob_cookie, &ada_id, "member").await;
     assert_eq!(again["changed"], false);
 }
 
 #[tokio::test]
 async fn two_owners_demoting_each_other_at_once_leave_one_owner() {
     let app = spawn_app().await;
-    let ada = app.signed_up(&TestUser::generate()).await;
-    let ada_id = app.user_id_of(&ada).await;
-    let bob = app.added_member(&ada, "Bob").await;
-    let bob_cookie = app.logged_in(&bob).await;
-    let bob_id = app.user_id_of(&bob_cookie).await;
-    app.rpc_ok(
-        "account_member_role_set",
-        json!({"user_id": bob_id, "role": "owner"}),
-        Cred::Cookie(&ada),
-    )
-    .await;
+    let ((ada, ada_id), (bob_cookie, bob_id)) = two_owners(&app).await;
 
     let (by_ada, by_bob) = tokio::join!(
-        app.rpc(
-            "account_member_role_set",
-            json!({"user_id": bob_id, "role": "member"}),
-            Cred::Cookie(&ada),
-        ),
-        app.rpc(
-            "account_member_role_set",
-            json!({"user_id": ada_id, "role": "member"}),
-            Cred::Cookie(&bob_cookie),
-        ),
+        try_set_role(&app, &ada, &bob_id, "member"),
+        try_set_role(&app, &bob_cookie, &ada_id, "member"),
     );
 
     let went_through = [&by_ada, &by_bob]
@@ -324,22 +283,6 @@ async fn removing_and_changing_roles_need_a_recent_password() {
     assert_eq!(role_of(&app, &owner, &bob_id).await, "member");
 }
 
-/// Ada, an owner, and Bob, made an owner by her: their cookies and ids.
-async fn two_owners(app: &TestApp) -> ((String, String), (String, String)) {
-    let ada = app.signed_up(&TestUser::generate()).await;
-    let ada_id = app.user_id_of(&ada).await;
-    let bob = app.added_member(&ada, "Bob").await;
-    let bob = app.logged_in(&bob).await;
-    let bob_id = app.user_id_of(&bob).await;
-    app.rpc_ok(
-        "account_member_role_set",
-        json!({"user_id": bob_id, "role": "owner"}),
-        Cred::Cookie(&ada),
-    )
-    .await;
-    ((ada, ada_id), (bob, bob_id))
-}
-
 #[tokio::test]
 async fn an_owner_made_a_member_has_their_socket_closed_to_reconnect_and_then_acts_as_a_member() {
     let app = spawn_app().await;
@@ -348,12 +291,7 @@ async fn an_owner_made_a_member_has_their_socket_closed_to_reconnect_and_then_ac
     let overview = socket.call("account_security_get", json!({})).await;
     assert!(overview.get("result").is_some(), "{overview}");
 
-    app.rpc_ok(
-        "account_member_role_set",
-        json!({"user_id": ada_id, "role": "member"}),
-        Cred::Cookie(&bob),
-    )
-    .await;
+    set_role(&app, &bob, &ada_id, "member").await;
 
     let closed = socket.closed(PROMPTLY).await;
     assert_eq!(closed.code, 4002, "reconnect: {closed:?}");
@@ -382,12 +320,7 @@ async fn an_owner_made_a_member_stops_following_the_accounts_log_at_once() {
     let mut events = crate::live_client::EventStream::of(stream);
     assert_eq!(events.next_event(PROMPTLY).await.unwrap().name, "session");
 
-    app.rpc_ok(
-        "account_member_role_set",
-        json!({"user_id": ada_id, "role": "member"}),
-        Cred::Cookie(&bob),
-    )
-    .await;
+    set_role(&app, &bob, &ada_id, "member").await;
 
     let mut names = Vec::new();
     while let Some(event) = events.next_event(PROMPTLY).await {

@@ -5,13 +5,13 @@
 use std::time::Duration;
 
 use reqwest::StatusCode;
-use reqwest::header::{COOKIE, LOCATION};
+use reqwest::header::COOKIE;
 use serde_json::{Value, json};
 
-use crate::helpers::{Cred, TestApp, TestUser, assert_rpc_error, session_token, spawn_app};
-
-/// The challenge cookie's name (the test server sends secure cookies).
-const CHALLENGE_COOKIE: &str = "__Host-sign-in";
+use crate::helpers::{
+    CHALLENGE_COOKIE, Cred, TestApp, TestUser, assert_rpc_error, challenge_cookie, location,
+    session_token, spawn_app,
+};
 
 /// The code an app holding `secret` shows now.
 fn code_now(app: &TestApp, secret: &str) -> String {
@@ -58,15 +58,6 @@ async fn with_app(app: &TestApp, user: &TestUser) -> (String, String, Vec<String
     let cookie = app.signed_up(user).await;
     let (secret, codes) = set_up_app(app, &cookie).await;
     (cookie, secret, codes)
-}
-
-fn location(response: &reqwest::Response) -> &str {
-    response.headers()[LOCATION].to_str().unwrap()
-}
-
-/// The challenge cookie a response set, as `name=value`.
-fn challenge_cookie(response: &reqwest::Response) -> String {
-    testkit::cookie_pair(response.headers(), CHALLENGE_COOKIE).expect("a challenge cookie")
 }
 
 async fn post_code_form(app: &TestApp, code: &str, challenge: &str) -> reqwest::Response {
@@ -353,15 +344,8 @@ async fn where_it_is_required_a_browser_is_sent_to_set_the_app_up_and_in() {
     let asked = post_password_form(&app, &member).await;
     let challenge = challenge_cookie(&asked);
     let page = app
-        .client
-        .get(app.url("/login/setup"))
-        .header(COOKIE, &challenge)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+        .page_text_with_challenge("/login/setup", &challenge)
+        .await;
     let secret = page
         .split("data-testid=\"totp-secret\">")
         .nth(1)

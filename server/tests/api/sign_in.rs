@@ -3,8 +3,8 @@ use reqwest::header::COOKIE;
 use serde_json::json;
 
 use crate::helpers::{
-    TestUser, assert_api_error, session_set_cookie, session_token, spawn_app,
-    spawn_app_on_real_time,
+    TestUser, assert_api_error, challenge_cookie, location, session_set_cookie, session_token,
+    spawn_app, spawn_app_on_real_time,
 };
 
 #[tokio::test]
@@ -328,18 +328,10 @@ async fn after_an_operator_reset_a_browser_is_sent_to_choose_a_new_password_and_
             &[("email", &user.email), ("password", &given)],
         )
         .await;
-    let challenge =
-        testkit::cookie_pair(asked.headers(), "__Host-sign-in").expect("a challenge cookie");
+    let challenge = challenge_cookie(&asked);
     let page = app
-        .client
-        .get(app.url("/login/password"))
-        .header(COOKIE, &challenge)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+        .page_text_with_challenge("/login/password", &challenge)
+        .await;
     let post = |new_password: &'static str| {
         app.client
             .post(app.url("/api/auth/login/password"))
@@ -380,10 +372,4 @@ async fn after_an_operator_reset_a_browser_is_sent_to_choose_a_new_password_and_
         Some("__Host-sign-in="),
         "the sign-in's cookie goes"
     );
-}
-
-fn location(response: &reqwest::Response) -> &str {
-    response.headers()[reqwest::header::LOCATION]
-        .to_str()
-        .unwrap()
 }

@@ -142,6 +142,14 @@ fn rpc_error(answer: &Value) -> Option<Value> {
     }))
 }
 
+/// Notes in `wrong` a JSON-RPC `answer` to `caller` calling `method` that
+/// is not the one the table gives.
+fn note_if_wrong(wrong: &mut Vec<String>, method: Method, caller: As, answer: &Value) {
+    if gate_of(rpc_error(answer).as_ref()) != over_the_api(method, caller) {
+        wrong.push(format!("{} as {caller:?}: {answer}", method.name()));
+    }
+}
+
 /// Params that decode where the method takes none and harm nothing: the
 /// walk must not sign its own callers out.
 fn params_for(method: Method) -> Value {
@@ -236,10 +244,7 @@ async fn every_method_over_http_answers_each_kind_of_caller_as_the_table_says() 
             let (_, answer) = app
                 .rpc(method.name(), params_for(method), callers.cred(caller))
                 .await;
-            let got = gate_of(rpc_error(&answer).as_ref());
-            if got != over_the_api(method, caller) {
-                wrong.push(format!("{} as {caller:?}: {answer}", method.name()));
-            }
+            note_if_wrong(&mut wrong, method, caller, &answer);
         }
     }
 
@@ -266,10 +271,7 @@ async fn every_method_in_a_batch_answers_each_kind_of_caller_as_the_table_says()
                 .await;
             let answers: Vec<Value> = response.json().await.unwrap();
             for (method, answer) in methods.iter().zip(&answers) {
-                let got = gate_of(rpc_error(answer).as_ref());
-                if got != over_the_api(*method, caller) {
-                    wrong.push(format!("{} as {caller:?}: {answer}", method.name()));
-                }
+                note_if_wrong(&mut wrong, *method, caller, answer);
             }
         }
     }
@@ -287,10 +289,7 @@ async fn every_method_over_a_websocket_answers_each_kind_of_caller_as_the_table_
         let mut socket = app.open_socket(callers.cred(caller), None).await.unwrap();
         for method in Method::ALL {
             let answer = socket.call(method.name(), params_for(method)).await;
-            let got = gate_of(rpc_error(&answer).as_ref());
-            if got != over_the_api(method, caller) {
-                wrong.push(format!("{} as {caller:?}: {answer}", method.name()));
-            }
+            note_if_wrong(&mut wrong, method, caller, &answer);
         }
     }
 

@@ -7,8 +7,8 @@ use api::{PasskeyId, PasskeyInfo, SecondFactorStatus, ago};
 use leptos::prelude::*;
 
 use crate::components::{
-    Card, ConfirmButton, Field, Outcome, Question, Task, loaded, outcome_view, use_hydrated,
-    use_local_task, use_task,
+    BoundInput, Card, ConfirmButton, Field, Outcome, Question, Task, loaded, outcome_view,
+    use_hydrated, use_local_task, use_task,
 };
 use crate::live::use_live;
 use crate::server_fns::{finish_passkey_registration, remove_passkey, start_passkey_registration};
@@ -120,15 +120,7 @@ fn NewPasskey(
     view! {
         <form class="inline-form" on:submit=on_submit>
             <Field input_id="passkey-name" label="Passkey name">
-                <input
-                    id="passkey-name"
-                    type="text"
-                    maxlength="60"
-                    placeholder="Work laptop"
-                    required
-                    prop:value=move || name.get()
-                    on:input=move |ev| name.set(event_target_value(&ev))
-                />
+                <BoundInput id="passkey-name" value=name maxlength=60 placeholder="Work laptop" />
             </Field>
             <button
                 type="submit"

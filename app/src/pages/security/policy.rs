@@ -95,8 +95,9 @@ fn PolicyForm(view: PolicyView, outcome: RwSignal<Option<Outcome>>) -> impl Into
         Choice::Preset(preset) => Ok(preset.policy()),
         Choice::Custom => SessionPolicy::parse(&idle_text.get(), &absolute_text.get()),
     });
-    let idle_error = move || custom().then(|| parsed.get().err()?.idle).flatten();
-    let absolute_error = move || custom().then(|| parsed.get().err()?.absolute).flatten();
+    let idle_error = Signal::derive(move || custom().then(|| parsed.get().err()?.idle).flatten());
+    let absolute_error =
+        Signal::derive(move || custom().then(|| parsed.get().err()?.absolute).flatten());
     let unchanged = move || {
         parsed.get().is_ok_and(|p| {
             (u64::from(p.idle_minutes()), u64::from(p.absolute_minutes())) == current.get()
@@ -155,6 +156,23 @@ fn PolicyForm(view: PolicyView, outcome: RwSignal<Option<Outcome>>) -> impl Into
             </div>
         }
     };
+    let minutes = move |id: &'static str,
+                        label: &'static str,
+                        range: (u32, u32),
+                        text: RwSignal<String>,
+                        error: Signal<Option<String>>| {
+        view! {
+            <MinutesField
+                id
+                label
+                range
+                text
+                enabled=Signal::derive(custom)
+                error
+                edited=move || outcome.set(None)
+            />
+        }
+    };
     let bounds = view.bounds;
     view! {
         <form class="policy-form" on:submit=on_submit>
@@ -165,24 +183,8 @@ fn PolicyForm(view: PolicyView, outcome: RwSignal<Option<Outcome>>) -> impl Into
                 {radio(Choice::Custom, "preset-custom", "Custom", "")}
             </fieldset>
             <div class="minutes">
-                <MinutesField
-                    id="idle"
-                    label="Idle timeout (minutes)"
-                    range=(bounds.idle_minutes_min, bounds.idle_minutes_max)
-                    text=idle_text
-                    enabled=Signal::derive(custom)
-                    error=Signal::derive(idle_error)
-                    edited=move || outcome.set(None)
-                />
-                <MinutesField
-                    id="absolute"
-                    label="Absolute timeout (minutes)"
-                    range=(bounds.absolute_minutes_min, bounds.absolute_minutes_max)
-                    text=absolute_text
-                    enabled=Signal::derive(custom)
-                    error=Signal::derive(absolute_error)
-                    edited=move || outcome.set(None)
-                />
+                {minutes("idle", "Idle timeout (minutes)", (bounds.idle_minutes_min, bounds.idle_minutes_max), idle_text, idle_error)}
+                {minutes("absolute", "Absolute timeout (minutes)", (bounds.absolute_minutes_min, bounds.absolute_minutes_max), absolute_text, absolute_error)}
             </div>
             <p class="note">
                 "Changes apply to sign-ins from now on; sessions signed in now keep their times."

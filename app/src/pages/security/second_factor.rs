@@ -9,8 +9,8 @@ use leptos::prelude::*;
 
 use super::totp_setup::SetupForm;
 use crate::components::{
-    Card, CopyButton, CurrentPassword, Outcome, SecondFactorInput, Task, outcome_view,
-    use_hydrated, use_task,
+    Card, CurrentPassword, Outcome, SecondFactorInput, ShownOnce, Task, outcome_view, use_hydrated,
+    use_task,
 };
 use crate::live::use_live;
 use crate::server_fns::{TotpSetupShown, renew_recovery_codes, start_totp_setup, turn_off_totp};
@@ -185,7 +185,7 @@ fn RecoveryCodesLeft(left: usize, card: CardState) -> impl IntoView {
 fn RecoveryCodesShown(shown: Vec<String>, codes: RwSignal<Option<Vec<String>>>) -> impl IntoView {
     let to_copy = shown.join("\n");
     view! {
-        <div class="secret" role="status">
+        <ShownOnce to_copy done="I have saved them" shown=codes>
             <p>
                 <strong>"Save your recovery codes now."</strong>
                 " Each one signs you in once if you lose your phone; they are not shown again, \
@@ -194,13 +194,7 @@ fn RecoveryCodesShown(shown: Vec<String>, codes: RwSignal<Option<Vec<String>>>) 
             <ol class="recovery-codes" data-testid="recovery-codes">
                 {shown.into_iter().map(|code| view! { <li><code>{code}</code></li> }).collect_view()}
             </ol>
-            <div class="actions">
-                <CopyButton text=to_copy />
-                <button type="button" class="button" on:click=move |_| codes.set(None)>
-                    "I have saved them"
-                </button>
-            </div>
-        </div>
+        </ShownOnce>
     }
 }
 

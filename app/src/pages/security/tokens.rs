@@ -8,8 +8,8 @@ use api::{CreatedToken, TokenId, TokenInfo, TokenScope, ago, remaining};
 use leptos::prelude::*;
 
 use crate::components::{
-    Card, ConfirmButton, CopyButton, Field, Outcome, Question, Task, loaded, outcome_view,
-    use_hydrated, use_task,
+    BoundInput, BoundSelect, Card, ConfirmButton, Field, Outcome, Question, ShownOnce, Task,
+    loaded, outcome_view, use_hydrated, use_task,
 };
 use crate::live::use_live;
 use crate::server_fns::{create_token, revoke_token};
@@ -75,38 +75,27 @@ fn NewToken(
     view! {
         <form class="inline-form" on:submit=on_submit>
             <Field input_id="token-name" label="Token name">
-                <input
+                <BoundInput
                     id="token-name"
-                    type="text"
+                    value=name
                     maxlength=api::TOKEN_NAME_MAX_CHARS
-                    required
                     placeholder="deploy script"
-                    prop:value=move || name.get()
-                    on:input=move |ev| name.set(event_target_value(&ev))
                 />
             </Field>
             <Field input_id="token-expiry" label="Expires">
-                <select
-                    id="token-expiry"
-                    prop:value=move || days.get()
-                    on:change=move |ev| days.set(event_target_value(&ev))
-                >
+                <BoundSelect id="token-expiry" value=days>
                     <option value="30">"in 30 days"</option>
                     <option value="90" selected>"in 90 days"</option>
                     <option value="365">"in a year"</option>
                     <option value="never">"never"</option>
-                </select>
+                </BoundSelect>
             </Field>
             <Field input_id="token-access" label="May call">
-                <select
-                    id="token-access"
-                    prop:value=move || access.get()
-                    on:change=move |ev| access.set(event_target_value(&ev))
-                >
+                <BoundSelect id="token-access" value=access>
                     <option value="full" selected>"every method (full access)"</option>
                     <option value="read_only">"only reads (read-only)"</option>
                     <option value="methods">"only the methods I choose"</option>
-                </select>
+                </BoundSelect>
             </Field>
             <button
                 type="submit"
@@ -170,19 +159,13 @@ fn NewSecret(token: CreatedToken, secret: RwSignal<Option<CreatedToken>>) -> imp
     let value = token.token;
     let to_copy = value.clone();
     view! {
-        <div class="secret" role="status">
+        <ShownOnce to_copy done="Done" shown=secret>
             <p>
                 <strong>"Copy your new token now."</strong>
                 " You will not be able to see it again."
             </p>
             <code data-testid="token-secret">{value}</code>
-            <div class="actions">
-                <CopyButton text=to_copy />
-                <button type="button" class="button" on:click=move |_| secret.set(None)>
-                    "Done"
-                </button>
-            </div>
-        </div>
+        </ShownOnce>
     }
 }
 

@@ -4,7 +4,7 @@
 use api::in_fours;
 use leptos::prelude::*;
 
-use crate::components::{Field, Outcome, use_task};
+use crate::components::{BoundInput, Field, Outcome, use_task};
 use crate::server_fns::{TotpSetupShown, confirm_totp_setup};
 
 /// The QR code and key of the app being set up, and the code that
@@ -38,15 +38,12 @@ pub fn SetupForm(
                 <code data-testid="totp-secret">{key}</code>
                 <form class="inline-form" on:submit=on_submit>
                     <Field input_id="totp-code" label="Code from the app">
-                        <input
+                        <BoundInput
                             id="totp-code"
-                            type="text"
+                            value=code
                             inputmode="numeric"
                             autocomplete="one-time-code"
-                            maxlength="7"
-                            required
-                            prop:value=move || code.get()
-                            on:input=move |ev| code.set(event_target_value(&ev))
+                            maxlength=7
                         />
                     </Field>
                     <button

@@ -110,6 +110,18 @@ fn users_view(
         let question = account.with_value(|account| sign_out_question(scope, account));
         confirm.ask(question, move |tokens| revoke.run((scope, tokens)));
     };
+    let button = move |scope: RevokeScope, class: &'static str, text: &'static str| {
+        view! {
+            <button
+                type="button"
+                class=class
+                disabled=move || !ready.get()
+                on:click=move |_| ask(scope)
+            >
+                {text}
+            </button>
+        }
+    };
     view! {
         <p data-testid="users-count">{signed_in_copy(&users)}</p>
         <ul class="rows">
@@ -117,23 +129,9 @@ fn users_view(
         </ul>
         <div class="actions">
             <Show when=move || !only_you>
-                <button
-                    type="button"
-                    class="button"
-                    disabled=move || !ready.get()
-                    on:click=move |_| ask(RevokeScope::Others)
-                >
-                    "Sign out everyone except me"
-                </button>
+                {button(RevokeScope::Others, "button", "Sign out everyone except me")}
             </Show>
-            <button
-                type="button"
-                class="button danger-outline"
-                disabled=move || !ready.get()
-                on:click=move |_| ask(RevokeScope::All)
-            >
-                "Sign me out and everyone else"
-            </button>
+            {button(RevokeScope::All, "button danger-outline", "Sign me out and everyone else")}
         </div>
     }
 }

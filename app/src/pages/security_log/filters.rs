@@ -53,12 +53,7 @@ pub fn FiltersForm(
         .collect_view();
     view! {
         <form method="get" action=page::SECURITY_LOG class="inline-form">
-            <Field input_id="log-kind" label="What">
-                <select id="log-kind" name="kind">
-                    <option value="">"Every kind"</option>
-                    {kinds}
-                </select>
-            </Field>
+            {filter("log-kind", "kind", "What", "Every kind", kinds)}
             {loaded(
                 members,
                 move |members: Option<Vec<MemberInfo>>| {
@@ -85,10 +80,22 @@ fn user_filter(members: Vec<MemberInfo>, picked: Option<&UserId>) -> impl IntoVi
             }
         })
         .collect_view();
+    filter("log-user", "user", "Who", "Everyone", options)
+}
+
+/// A filter's select, sent as `name`: first `everything`, which filters
+/// nothing, then `options`.
+fn filter(
+    id: &'static str,
+    name: &'static str,
+    label: &'static str,
+    everything: &'static str,
+    options: impl IntoView + 'static,
+) -> impl IntoView {
     view! {
-        <Field input_id="log-user" label="Who">
-            <select id="log-user" name="user">
-                <option value="">"Everyone"</option>
+        <Field input_id=id label=label>
+            <select id=id name=name>
+                <option value="">{everything}</option>
                 {options}
             </select>
         </Field>

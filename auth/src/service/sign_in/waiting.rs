@@ -5,7 +5,7 @@
 use api::{Me, SignInMethod, Timestamp, UserId};
 use sqlx::AnyConnection;
 
-use crate::second_factor::challenge::{self, Needs};
+use crate::second_factor::challenge::{self, Needs, Waiting};
 use crate::secret::{ChallengeToken, TokenHash};
 use crate::service::session_start::Opened;
 use crate::service::{Auth, ClientMeta, NewSession};
@@ -67,6 +67,31 @@ impl Auth {
         Ok(Challenge { token, expires_at })
     }
 
+    /// The live sign-in whose token hashes to `hash` and that waits for
+    /// `needs`, and its user, once the sign-in limits allow another try
+    /// (a try for no address when there is no such sign-in). An expired,
+    /// used or unknown challenge is `SignInExpired`.
+    pub(in crate::service) async fn waiting_sign_in(
+        &self,
+        hash: &TokenHash,
+        needs: Needs,
+        meta: &ClientMeta,
+    ) -> Result<(Waiting, StoredUser), AuthError> {
+        let reader = self.0.db.reader();
+        let found = challenge::find_live(reader, hash, needs, self.now()).await?;
+        let Some(waiting) = found else {
+            self.0.sign_in_limits.check_attempt(meta, None)?;
+            return Err(AuthError::SignInExpired);
+        };
+        let user = users::find_by_id(reader, &waiting.user_id)
+            .await?
+            .ok_or(AuthError::SignInExpired)?;
+        self.0
+            .sign_in_limits
+            .check_attempt(meta, Some(user.me.email.as_str()))?;
+        Ok((waiting, user))
+    }
+
     /// Takes up the live sign-in with this token that waits for `needs`,
     /// once the sign-in limits allow another try: inside the claim's
     /// transaction nobody else can finish it. An expired, used or unknown
@@ -78,19 +103,8 @@ impl Auth {
         meta: &ClientMeta,
     ) -> Result<Claim, AuthError> {
         let hash = token.hash();
-        let reader = self.0.db.reader();
-        let found = challenge::find_live(reader, &hash, needs, self.now()).await?;
-        let Some(waiting) = found else {
-            self.0.sign_in_limits.check_attempt(meta, None)?;
-            return Err(AuthError::SignInExpired);
-        };
-        let user = users::find_by_id(reader, &waiting.user_id)
-            .await?
-            .ok_or(AuthError::SignInExpired)?;
+        let (waiting, user) = self.waiting_sign_in(&hash, needs, meta).await?;
         let me = user.me.clone();
-        self.0
-            .sign_in_limits
-            .check_attempt(meta, Some(me.email.as_str()))?;
         let mut tx = self.0.db.begin_write().await?;
         if !challenge::take(&mut tx, &hash).await? {
             return Err(AuthError::SignInExpired);
