@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { test, expect } from './fixtures';
-import { signInWithForm, signUpViaApi, uniqueEmail, waitForHydration } from './helpers';
+import { openSecurityPage, signInWithForm, signUpViaApi, uniqueEmail, waitForHydration } from './helpers';
 import { operator } from '../playwright.config';
 
 /**
@@ -25,11 +25,11 @@ test('after an operator reset the person chooses a new password and lands on the
   // Arrange: Erin is signed in; the operator resets her password.
   const email = uniqueEmail('recovered');
   await signUpViaApi(page.request, email);
-  await page.goto('/account/security');
+  await openSecurityPage(page);
   await expect(page.getByTestId('me-email')).toHaveText(email);
   const given = await resetByOperator(email);
-  // The reset ended her session: the open page leaves for sign-in on its
-  // own (going there at the same time would race it).
+  // The reset ended her session: the open page, live, leaves for sign-in
+  // on its own (going there at the same time would race it).
   await expect(page).toHaveURL(/\/login/);
 
   // Act: she signs in with the password the operator gave her.
