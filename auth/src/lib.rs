@@ -4,6 +4,7 @@
 mod audit;
 mod clock;
 mod db;
+mod dbsc;
 mod device;
 mod error;
 mod hashing_limits;
