@@ -4,6 +4,7 @@
 pub mod cli;
 pub mod config;
 mod cookies;
+mod dbsc;
 mod error;
 mod extract;
 mod jobs;

@@ -1,0 +1,4 @@
+//! Device Bound Session Credentials over HTTP: the headers, the
+//! registration and refresh routes.
+
+pub mod headers;
