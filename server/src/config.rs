@@ -28,6 +28,16 @@ pub struct Config {
     #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
     pub database_url: String,
 
+    /// Serve HTTPS with this PEM certificate chain (and `--tls-key`), for
+    /// a set-up without a proxy in front (device-bound sessions need
+    /// HTTPS). Behind a proxy that terminates TLS, leave it unset.
+    #[arg(long, env = "LATCHKEY_TLS_CERT", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+
+    /// The PEM private key of `--tls-cert`.
+    #[arg(long, env = "LATCHKEY_TLS_KEY", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
+
     /// Folder with the built front end (`pkg/` with the WASM, JS and CSS).
     #[arg(long, env = "LATCHKEY_SITE_ROOT", default_value = "target/site")]
     pub site_root: PathBuf,
@@ -224,6 +234,16 @@ mod tests {
                 .unwrap()
                 .demo
         );
+    }
+
+    #[test]
+    fn a_tls_certificate_needs_its_key_and_the_other_way_round() {
+        assert!(Config::try_parse_from(["latchkey", "--tls-cert", "c.pem"]).is_err());
+        assert!(Config::try_parse_from(["latchkey", "--tls-key", "k.pem"]).is_err());
+        let both =
+            Config::try_parse_from(["latchkey", "--tls-cert", "c.pem", "--tls-key", "k.pem"])
+                .unwrap();
+        assert!(both.tls_cert.is_some() && both.tls_key.is_some());
     }
 
     #[test]

@@ -18,6 +18,7 @@ mod routes;
 mod rpc;
 pub mod startup;
 mod state;
+mod tls;
 
 pub use config::Config;
 pub use startup::{Application, StartupError};

@@ -38,6 +38,8 @@ pub enum StartupError {
     Auth(#[from] auth::AuthError),
     #[error("metrics: {0}")]
     Metrics(String),
+    #[error("{0}")]
+    Tls(#[from] crate::tls::TlsError),
     #[error("could not listen on {addr}: {source}")]
     Bind {
         addr: SocketAddr,
@@ -47,6 +49,8 @@ pub enum StartupError {
 
 pub struct Application {
     listener: TcpListener,
+    /// Set when this server speaks HTTPS itself.
+    tls: Option<Arc<rustls::ServerConfig>>,
     router: Router,
     addr: SocketAddr,
     auth: Auth,
@@ -115,6 +119,10 @@ impl Application {
         } else {
             None
         };
+        let tls = match (&config.tls_cert, &config.tls_key) {
+            (Some(cert), Some(key)) => Some(crate::tls::server_config(cert, key)?),
+            _ => None,
+        };
         let listener = bind(config.listen).await?;
         let addr = listener.local_addr().map_err(|source| StartupError::Bind {
             addr: config.listen,
@@ -139,6 +147,7 @@ impl Application {
         });
         Ok(Self {
             listener,
+            tls,
             router: if metrics.is_some() {
                 // Only when they are served: with no recorder the labels
                 // would be worked out for nothing on every request.
@@ -207,20 +216,26 @@ impl Application {
                 OUTSIDE_WRITES_INTERVAL,
             ))
         });
+        let app = self
+            .router
+            .into_make_service_with_connect_info::<SocketAddr>();
         // Small answers and the live stream's last event go out at once,
         // not after the peer's delayed ACK (Nagle's algorithm).
-        let listener = self.listener.tap_io(|tcp| {
-            if let Err(err) = tcp.set_nodelay(true) {
-                tracing::debug!(%err, "could not set TCP_NODELAY");
+        let served = match self.tls {
+            Some(tls) => {
+                let listener = crate::tls::TlsListener::new(self.listener, tls)?
+                    .tap_io(|tls| no_delay(tls.get_ref().0));
+                axum::serve(listener, app)
+                    .with_graceful_shutdown(shutdown_signal())
+                    .await
             }
-        });
-        let served = axum::serve(
-            listener,
-            self.router
-                .into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(shutdown_signal())
-        .await;
+            None => {
+                let listener = self.listener.tap_io(|tcp| no_delay(tcp));
+                axum::serve(listener, app)
+                    .with_graceful_shutdown(shutdown_signal())
+                    .await
+            }
+        };
         cleanup.abort();
         if let Some(following) = following_clock {
             following.abort();
@@ -234,6 +249,12 @@ impl Application {
         self.auth.flush().await;
         self.auth.db().close().await;
         served
+    }
+}
+
+fn no_delay(tcp: &tokio::net::TcpStream) {
+    if let Err(err) = tcp.set_nodelay(true) {
+        tracing::debug!(%err, "could not set TCP_NODELAY");
     }
 }
 

@@ -36,4 +36,5 @@ mod second_factor;
 mod security_log;
 mod sessions;
 mod sign_in;
+mod tls;
 mod who_may_call;
