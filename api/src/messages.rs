@@ -85,7 +85,9 @@ impl SignInReason {
     pub const fn after_revoke(reason: RevokeReason) -> Option<Self> {
         match reason {
             RevokeReason::SignedOut => None,
-            RevokeReason::TokenReuse => Some(SignInReason::SessionTaken),
+            RevokeReason::TokenReuse | RevokeReason::DeviceProofFailed => {
+                Some(SignInReason::SessionTaken)
+            }
             RevokeReason::SecondFactorRequired => Some(SignInReason::SecondFactorRequired),
             RevokeReason::Revoked
             | RevokeReason::SignedOutByOwner

@@ -91,6 +91,11 @@ pub const OPENRPC_JSON: &str = "/api/openrpc.json";
 /// The HTTP routes outside JSON-RPC, described for tools.
 pub const OPENAPI_JSON: &str = "/api/openapi.json";
 
+/// Where a browser binds its session to its device (DBSC), and renews the
+/// bound session's cookie.
+pub const DBSC_REGISTER: &str = "/dbsc/register";
+pub const DBSC_REFRESH: &str = "/dbsc/refresh";
+
 /// The orchestrator's probes: the process serves; it can do its work.
 pub const HEALTHZ: &str = "/healthz";
 pub const READYZ: &str = "/readyz";
@@ -108,7 +113,7 @@ pub const PASSKEY_JS: &str = "/login/passkey.js";
 mod tests {
     use super::*;
 
-    const EVERY_PATH: [&str; 37] = [
+    const EVERY_PATH: [&str; 39] = [
         page::HOME,
         page::SECURITY,
         page::SECURITY_TEAM,
@@ -140,6 +145,8 @@ mod tests {
         SERVER_FNS,
         OPENRPC_JSON,
         OPENAPI_JSON,
+        DBSC_REGISTER,
+        DBSC_REFRESH,
         HEALTHZ,
         READYZ,
         METRICS,

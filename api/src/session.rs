@@ -27,10 +27,23 @@ pub enum RevokeReason {
     TokenReuse,
     /// The account began to require a second factor, and the user had none.
     SecondFactorRequired,
+    /// A session bound to its device was sent a proof that its device did
+    /// not sign (another key, or a challenge used again): the session was
+    /// likely stolen.
+    DeviceProofFailed,
 }
 
 impl RevokeReason {
-    pub const ALL: [RevokeReason; 9] = [
+    /// Whether it ended the session as stolen: the user is told at their
+    /// next sign-in, and the browser sent there with `session_taken`.
+    pub const fn taken(self) -> bool {
+        matches!(
+            self,
+            RevokeReason::TokenReuse | RevokeReason::DeviceProofFailed
+        )
+    }
+
+    pub const ALL: [RevokeReason; 10] = [
         RevokeReason::SignedOut,
         RevokeReason::Revoked,
         RevokeReason::SignedOutByOwner,
@@ -40,6 +53,7 @@ impl RevokeReason {
         RevokeReason::PasswordChanged,
         RevokeReason::TokenReuse,
         RevokeReason::SecondFactorRequired,
+        RevokeReason::DeviceProofFailed,
     ];
 
     pub const fn as_str(self) -> &'static str {
@@ -53,6 +67,7 @@ impl RevokeReason {
             RevokeReason::PasswordChanged => "password_changed",
             RevokeReason::TokenReuse => "token_reuse",
             RevokeReason::SecondFactorRequired => "second_factor_required",
+            RevokeReason::DeviceProofFailed => "device_proof_failed",
         }
     }
 

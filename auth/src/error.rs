@@ -40,6 +40,12 @@ pub enum AuthError {
     PasskeyRefused(String),
     #[error("the password must be entered again first")]
     ReauthRequired,
+    /// A device's proof for its session did not check out.
+    #[error("the device's proof was refused: {0}")]
+    DeviceProof(#[from] crate::dbsc::ProofError),
+    /// A device signed a challenge that is no live one of its session.
+    #[error("the device signed a challenge its session was not given, or one used already")]
+    DeviceChallenge,
     /// An action asked for a proof that the table of who may call what
     /// does not ask for its method: refused, and a bug to fix.
     #[error("the table of who may call what does not give this action the {0} it needs")]
@@ -104,6 +110,12 @@ impl From<AuthError> for ApiError {
             AuthError::ReauthRequired => ApiError::new(
                 ErrorCode::ReauthRequired,
                 "Enter your password again to do this.",
+            ),
+            AuthError::DeviceProof(why) => {
+                ApiError::invalid_params(format!("The device's proof was refused: {why}."))
+            }
+            AuthError::DeviceChallenge => ApiError::invalid_params(
+                "The proof signs a challenge this session was not given, or one used already.",
             ),
             AuthError::WrongPassword => ApiError {
                 field: Some("current_password".into()),

@@ -38,12 +38,15 @@ pub use limits::{
 pub use live::{LiveChange, LiveSink};
 pub use outbox::OutsideWrites;
 pub use passkey::RelyingParty;
-pub use secret::{API_TOKEN_PREFIX, ApiTokenSecret, ChallengeToken, SessionToken, TokenHash};
+pub use secret::{
+    API_TOKEN_PREFIX, ApiTokenSecret, ChallengeToken, DeviceSessionId, SessionToken, TokenHash,
+};
 pub use service::{
     Access, AccountPolicy, Admitted, Auth, Authentication, BrowserSession, Caller, Challenge,
-    CheckedPassword, ClientMeta, Confirmed, ConnectionStanding, Credential, DemoAccount, Fresh,
-    ListedUser, NewSession, OperatorActions, OwnerActions, PasswordReset, PolicyChange,
-    PolicyUpdate, Rechecked, Resolved, SessionsOf, SignInStep, UserActions, Via,
+    CheckedPassword, ClientMeta, Confirmed, ConnectionStanding, Credential, DemoAccount,
+    DeviceCookie, Fresh, ListedUser, NewSession, OperatorActions, OwnerActions, PasswordReset,
+    PolicyChange, PolicyUpdate, Rechecked, Refresh, Resolved, SessionsOf, SignInStep, UserActions,
+    Via,
 };
 pub use session::Deadlines;
 pub use settings::SessionSettings;

@@ -123,6 +123,37 @@ impl std::fmt::Debug for ChallengeToken {
     }
 }
 
+/// The identifier a device names its bound session by in its refreshes
+/// (DBSC's `session_identifier`): a random secret of its own, never the
+/// session's public id, so nobody who saw that id can send proofs for the
+/// session, or end it by sending bad ones.
+pub struct DeviceSessionId(String);
+
+impl DeviceSessionId {
+    pub(crate) fn generate() -> Result<Self, AuthError> {
+        random_token_text().map(Self)
+    }
+
+    /// Accepts a value only if it has the exact shape of one.
+    pub fn parse(raw: &str) -> Option<Self> {
+        is_token_text(raw).then(|| Self(raw.to_owned()))
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    pub fn hash(&self) -> TokenHash {
+        TokenHash::of(&self.0)
+    }
+}
+
+impl std::fmt::Debug for DeviceSessionId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("DeviceSessionId([redacted])")
+    }
+}
+
 /// The BLAKE3 hash of a secret, as 64 lowercase hex digits: the only form
 /// in which a token is stored or compared.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]

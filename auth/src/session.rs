@@ -51,6 +51,24 @@ impl Lifetime {
     }
 }
 
+/// A session bound to its device (DBSC): the key it registered, and until
+/// when its current cookie works. Its cookie is renewed only against a
+/// proof signed by that key, never by time alone.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Binding {
+    pub key: crate::dbsc::DeviceKey,
+    pub bound_at: Timestamp,
+    pub cookie_expires_at: Timestamp,
+}
+
+impl Binding {
+    /// Whether the session's current cookie still works at `now`: past its
+    /// lifetime it is refused (the session goes on, for a refresh).
+    pub fn cookie_works(&self, now: Timestamp) -> bool {
+        now < self.cookie_expires_at
+    }
+}
+
 /// What one of a session's tokens is worth now.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum TokenStanding {

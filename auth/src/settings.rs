@@ -31,6 +31,9 @@ pub struct SessionSettings {
     pub ended_session_retention: Duration,
     /// Sensitive actions in a session need the password entered within this.
     pub reauth_window: Duration,
+    /// How long the cookie of a session bound to its device works before
+    /// the device must prove itself again for a new one.
+    pub bound_cookie_lifetime: Duration,
     /// Password attempts (signing up or in, changing or confirming the
     /// password) a minute from one address.
     pub attempts_per_ip_minute: NonZeroU32,
@@ -53,6 +56,7 @@ impl Default for SessionSettings {
             touch_threshold: Duration::from_mins(1),
             ended_session_retention: Duration::from_hours(24 * 7),
             reauth_window: Duration::from_mins(15),
+            bound_cookie_lifetime: Duration::from_mins(10),
             attempts_per_ip_minute: DEFAULT_ATTEMPTS_PER_IP_MINUTE,
             attempts_per_email_hour: DEFAULT_ATTEMPTS_PER_EMAIL_HOUR,
             relying_party: RelyingParty::new(LOCAL_ORIGIN)

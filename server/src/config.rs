@@ -113,6 +113,12 @@ pub struct Config {
     #[arg(long, env = "LATCHKEY_REAUTH_WINDOW", default_value = "15m", value_parser = humantime::parse_duration)]
     pub reauth_window: Duration,
 
+    /// How long the cookie of a session bound to its device (DBSC) works
+    /// before the browser must prove it holds the device's key for a new
+    /// one. The session keeps its own idle and absolute ends.
+    #[arg(long, env = "LATCHKEY_BOUND_COOKIE_LIFETIME", default_value = "10m", value_parser = humantime::parse_duration)]
+    pub bound_cookie_lifetime: Duration,
+
     /// How long ended sessions are kept, so their browsers can be told why.
     #[arg(long, env = "LATCHKEY_ENDED_SESSION_RETENTION", default_value = "7days", value_parser = humantime::parse_duration)]
     pub ended_session_retention: Duration,
@@ -204,6 +210,7 @@ impl Config {
             touch_threshold: self.touch_threshold,
             ended_session_retention: self.ended_session_retention,
             reauth_window: self.reauth_window,
+            bound_cookie_lifetime: self.bound_cookie_lifetime,
             attempts_per_ip_minute: self.login_rate_per_ip,
             attempts_per_email_hour: self.login_rate_per_email_hour,
             relying_party: self.relying_party(),

@@ -22,6 +22,15 @@ impl CookieMode {
         }
     }
 
+    /// The session cookie's attributes as `set` writes them (but its
+    /// lifetime), as a device-bound session's configuration names them.
+    pub fn attributes(self) -> &'static str {
+        match self {
+            CookieMode::Secure => "Path=/; Secure; HttpOnly; SameSite=Lax",
+            CookieMode::Development => "Path=/; HttpOnly; SameSite=Lax",
+        }
+    }
+
     /// `Set-Cookie` for a session token that the browser keeps for `max_age_secs`.
     pub fn set(self, token: &SessionToken, max_age_secs: i64) -> HeaderValue {
         self.cookie(self.name(), token.expose(), SameSite::Lax, max_age_secs)

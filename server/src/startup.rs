@@ -221,20 +221,17 @@ impl Application {
             .into_make_service_with_connect_info::<SocketAddr>();
         // Small answers and the live stream's last event go out at once,
         // not after the peer's delayed ACK (Nagle's algorithm).
-        let served = match self.tls {
-            Some(tls) => {
-                let listener = crate::tls::TlsListener::new(self.listener, tls)?
-                    .tap_io(|tls| no_delay(tls.get_ref().0));
-                axum::serve(listener, app)
-                    .with_graceful_shutdown(shutdown_signal())
-                    .await
-            }
-            None => {
-                let listener = self.listener.tap_io(|tcp| no_delay(tcp));
-                axum::serve(listener, app)
-                    .with_graceful_shutdown(shutdown_signal())
-                    .await
-            }
+        let served = if let Some(tls) = self.tls {
+            let listener = crate::tls::TlsListener::new(self.listener, tls)?
+                .tap_io(|tls| no_delay(tls.get_ref().0));
+            axum::serve(listener, app)
+                .with_graceful_shutdown(shutdown_signal())
+                .await
+        } else {
+            let listener = self.listener.tap_io(|tcp| no_delay(tcp));
+            axum::serve(listener, app)
+                .with_graceful_shutdown(shutdown_signal())
+                .await
         };
         cleanup.abort();
         if let Some(following) = following_clock {

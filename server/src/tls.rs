@@ -53,6 +53,10 @@ pub fn server_config(cert: &Path, key: &Path) -> Result<Arc<ServerConfig>, TlsEr
         path: key.display().to_string(),
         source,
     })?;
+    #[expect(
+        deprecated,
+        reason = "ring offers no post-quantum key exchange (rustls 0.23.48 deprecates its provider for that); aws-lc-rs, which does, builds C with cmake"
+    )]
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let mut config = ServerConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()?

@@ -37,6 +37,11 @@ pub enum AuditKind {
     PasskeyAdded,
     /// A user removed one of their passkeys.
     PasskeyRemoved,
+    /// A session's browser registered the key it keeps on the device.
+    DeviceBound,
+    /// A proof for a device-bound session was refused (and, when another
+    /// device signed it, the session ended).
+    DeviceProofFailed,
 }
 
 /// Whether what an entry records went through.
@@ -52,7 +57,7 @@ pub enum AuditOutcome {
 }
 
 impl AuditKind {
-    pub const ALL: [AuditKind; 21] = [
+    pub const ALL: [AuditKind; 23] = [
         AuditKind::SignedUp,
         AuditKind::SignedIn,
         AuditKind::SignInFailed,
@@ -74,6 +79,8 @@ impl AuditKind {
         AuditKind::RecoveryCodesRenewed,
         AuditKind::PasskeyAdded,
         AuditKind::PasskeyRemoved,
+        AuditKind::DeviceBound,
+        AuditKind::DeviceProofFailed,
     ];
 
     pub const fn as_str(self) -> &'static str {
@@ -99,6 +106,8 @@ impl AuditKind {
             AuditKind::RecoveryCodesRenewed => "recovery_codes_renewed",
             AuditKind::PasskeyAdded => "passkey_added",
             AuditKind::PasskeyRemoved => "passkey_removed",
+            AuditKind::DeviceBound => "device_bound",
+            AuditKind::DeviceProofFailed => "device_proof_failed",
         }
     }
 
@@ -130,6 +139,8 @@ impl AuditKind {
             AuditKind::RecoveryCodesRenewed => "New recovery codes made",
             AuditKind::PasskeyAdded => "Passkey added",
             AuditKind::PasskeyRemoved => "Passkey removed",
+            AuditKind::DeviceBound => "Session bound to its device",
+            AuditKind::DeviceProofFailed => "Device proof refused",
         }
     }
 
@@ -148,7 +159,7 @@ impl AuditKind {
     pub const fn outcome(self) -> AuditOutcome {
         match self {
             AuditKind::SignInFailed | AuditKind::PasswordConfirmFailed => AuditOutcome::Failed,
-            AuditKind::TokenReuse => AuditOutcome::Blocked,
+            AuditKind::TokenReuse | AuditKind::DeviceProofFailed => AuditOutcome::Blocked,
             _ => AuditOutcome::Succeeded,
         }
     }

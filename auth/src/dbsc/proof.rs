@@ -10,7 +10,7 @@ use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 use serde::{Deserialize, Serialize};
 
 /// The JWS type every proof must declare.
-const PROOF_TYPE: &str = "dbsc+jwt";
+pub const PROOF_TYPE: &str = "dbsc+jwt";
 
 /// A device's public key: a P-256 point, as its JWK coordinates
 /// (base64url), which is how it is stored with the session.
@@ -50,13 +50,13 @@ struct Claims {
 /// was signed with, to keep with the session.
 pub fn check_registration(proof: &str) -> Result<(String, DeviceKey), ProofError> {
     let header = checked_header(proof)?;
-    let key = match header.jwk {
-        Some(jwk) => device_key(&jwk)?,
-        None => {
-            let claims = jsonwebtoken::dangerous::insecure_decode_claims::<Claims>(proof)
-                .map_err(|_| ProofError::Malformed)?;
-            device_key(&claims.jwk.ok_or(ProofError::NoKey)?)?
-        }
+    // The key is in the JWS header; older drafts put it in the payload.
+    let key = if let Some(jwk) = header.jwk {
+        device_key(&jwk)?
+    } else {
+        let claims = jsonwebtoken::dangerous::insecure_decode_claims::<Claims>(proof)
+            .map_err(|_| ProofError::Malformed)?;
+        device_key(&claims.jwk.ok_or(ProofError::NoKey)?)?
     };
     let challenge = verified(proof, &key)?;
     Ok((challenge, key))
@@ -124,45 +124,10 @@ fn device_key(jwk: &Jwk) -> Result<DeviceKey, ProofError> {
 #[cfg(test)]
 mod tests {
     use jsonwebtoken::{EncodingKey, Header};
-    use p256::pkcs8::EncodePrivateKey;
-    use serde_json::{Value, json};
+    use serde_json::json;
 
     use super::*;
-
-    /// A device: a fresh P-256 key pair, as a browser makes one.
-    struct Device {
-        key: EncodingKey,
-        jwk: Jwk,
-    }
-
-    impl Device {
-        fn new() -> Self {
-            let mut seed = [0u8; 32];
-            getrandom::fill(&mut seed).unwrap();
-            let secret = p256::SecretKey::from_slice(&seed).unwrap();
-            let der = secret.to_pkcs8_der().unwrap();
-            let key = EncodingKey::from_ec_der(der.as_bytes());
-            let jwk = Jwk::from_encoding_key(&key, Algorithm::ES256).unwrap();
-            Self { key, jwk }
-        }
-
-        fn sign(&self, typ: &str, with_key: bool, claims: &Value) -> String {
-            let mut header = Header::new(Algorithm::ES256);
-            header.typ = Some(typ.to_owned());
-            if with_key {
-                header.jwk = Some(self.jwk.clone());
-            }
-            jsonwebtoken::encode(&header, claims, &self.key).unwrap()
-        }
-
-        fn registration(&self, challenge: &str) -> String {
-            self.sign(PROOF_TYPE, true, &json!({"jti": challenge}))
-        }
-
-        fn refresh(&self, challenge: &str) -> String {
-            self.sign(PROOF_TYPE, false, &json!({"jti": challenge}))
-        }
-    }
+    use crate::testing::TestDevice as Device;
 
     #[test]
     fn a_registration_proof_gives_its_challenge_and_key() {
@@ -177,7 +142,11 @@ mod tests {
     #[test]
     fn a_key_in_the_payload_as_older_drafts_put_it_is_taken_too() {
         let device = Device::new();
-        let proof = device.sign(PROOF_TYPE, false, &json!({"jti": "c1", "jwk": device.jwk}));
+        let proof = device.sign(
+            PROOF_TYPE,
+            false,
+            &json!({"jti": "c1", "jwk": device.jwk()}),
+        );
 
         let (challenge, _) = check_registration(&proof).unwrap();
 
@@ -221,10 +190,7 @@ mod tests {
     fn a_registration_signed_by_another_key_than_it_names_is_refused() {
         let device = Device::new();
         let other = Device::new();
-        let mut header = Header::new(Algorithm::ES256);
-        header.typ = Some(PROOF_TYPE.into());
-        header.jwk = Some(device.jwk.clone());
-        let forged = jsonwebtoken::encode(&header, &json!({"jti": "c1"}), &other.key).unwrap();
+        let forged = other.registration_naming(&device, "c1");
 
         assert_eq!(check_registration(&forged), Err(ProofError::WrongKey));
     }

@@ -27,6 +27,7 @@
 mod after_revoke;
 mod caller;
 mod credentials;
+mod device;
 mod gate;
 mod maintenance;
 mod members;
@@ -60,6 +61,7 @@ use crate::touch::Toucher;
 
 pub use caller::{Authentication, Caller, ClientMeta, Credential};
 pub use credentials::DemoAccount;
+pub use device::{DeviceCookie, Refresh};
 pub use gate::{Admitted, BrowserSession, Confirmed, Fresh, Via};
 pub use operator::{ListedUser, OperatorActions, PasswordReset, SessionsOf};
 pub use owner::OwnerActions;

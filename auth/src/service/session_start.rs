@@ -7,7 +7,7 @@ use api::{Me, SessionId, SessionPolicy, SignInMethod, SignedIn, Timestamp};
 
 use super::{Auth, ClientMeta};
 use crate::AuthError;
-use crate::secret::{SessionToken, random_bytes};
+use crate::secret::{ChallengeToken, SessionToken, random_bytes};
 use crate::settings::millis;
 use crate::store::sessions::{self, NewSessionRow};
 
@@ -16,6 +16,9 @@ use crate::store::sessions::{self, NewSessionRow};
 pub struct NewSession {
     pub token: SessionToken,
     pub signed_in: SignedIn,
+    /// The challenge a browser that keeps keys on its device signs to bind
+    /// the session to it (DBSC), offered with the cookie.
+    pub device_challenge: ChallengeToken,
 }
 
 /// How and when a session is being opened, and from where.
@@ -80,12 +83,18 @@ impl Auth {
             now,
         )
         .await?;
+        let device_challenge = super::device::offer_binding(&mut *conn, &session_id, now).await?;
         let signed_in = SignedIn {
             me,
             session_id,
             idle_ends_at: now.plus(timeouts.idle),
             absolute_ends_at: now.plus(timeouts.absolute),
         };
-        Ok((NewSession { token, signed_in }, evicted))
+        let session = NewSession {
+            token,
+            signed_in,
+            device_challenge,
+        };
+        Ok((session, evicted))
     }
 }

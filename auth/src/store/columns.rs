@@ -62,7 +62,7 @@ impl From<MaybeMillis> for Option<Timestamp> {
 /// A stored value that does not read back as what it was written from.
 #[derive(Debug, thiserror::Error)]
 #[error("stored {0} is malformed")]
-pub(super) struct Malformed(&'static str);
+pub(crate) struct Malformed(pub(crate) &'static str);
 
 impl From<Malformed> for AuthError {
     fn from(Malformed(what): Malformed) -> Self {

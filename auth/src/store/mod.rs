@@ -6,6 +6,7 @@
 
 pub(crate) mod accounts;
 mod columns;
+pub(crate) mod devices;
 pub(crate) mod members;
 mod query;
 pub(crate) mod sessions;

@@ -12,6 +12,7 @@ mod audit;
 mod cap;
 mod cleanup;
 mod clock;
+mod device_bound;
 mod expiry;
 mod gate;
 mod helpers;

@@ -2,3 +2,6 @@
 //! registration and refresh routes.
 
 pub mod headers;
+mod routes;
+
+pub use routes::{refresh, register};

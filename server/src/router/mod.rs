@@ -20,6 +20,7 @@ use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::services::ServeDir;
 use tower_http::trace::TraceLayer;
 
+use crate::dbsc;
 use crate::extract::BODY_LIMIT_BYTES;
 use crate::live;
 use crate::middleware::{self, ErrorShape};
@@ -68,6 +69,11 @@ pub fn router(state: AppState) -> Router {
                 .layer(DefaultBodyLimit::max(MAX_REPORT_BYTES)),
         )
         .layer(resolving(Access::Passive, Credentials::SessionOrToken));
+    // A browser binding its session to its device (DBSC): with that
+    // session's own cookie, neither activity nor rotation.
+    let device_binding = Router::new()
+        .route(paths::DBSC_REGISTER, post(dbsc::register))
+        .layer(resolving(Access::Passive, Credentials::BrowserSession));
     // The live stream: neither activity nor rotation, and a body that lasts
     // for hours.
     let events = Router::new()
@@ -95,6 +101,7 @@ pub fn router(state: AppState) -> Router {
         .merge(forward)
         .merge(api)
         .merge(client_errors)
+        .merge(device_binding)
         .merge(without_caller())
         .merge(files);
     Router::new()
@@ -201,6 +208,9 @@ fn without_caller() -> Router<AppState> {
         .route(paths::PASSKEY_JS, get(routes::script::passkey_sign_in_js))
         .route(paths::OPENRPC_JSON, get(routes::docs::openrpc))
         .route(paths::OPENAPI_JSON, get(routes::docs::openapi))
+        // A bound session's refresh names its session itself: its cookie
+        // may be gone already.
+        .route(paths::DBSC_REFRESH, post(dbsc::refresh))
 }
 
 /// The built front end (WASM, JS, CSS): as the brotli or gzip file next to

@@ -1,12 +1,13 @@
 //! How the sign-in routes answer, whichever step: the new session's cookie,
 //! a failure as JSON or back to the form, and the page to go back to.
 
-use api::ApiError;
+use api::{ApiError, paths};
 use auth::NewSession;
 use axum::Json;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 
+use crate::dbsc;
 use crate::error::HttpError;
 use crate::extract::Reply;
 use crate::return_to::ReturnTo;
@@ -39,7 +40,8 @@ pub(super) fn signed_in(
     with_session_cookie(state, response, session)
 }
 
-/// `response` with the new session's cookie, lasting as long as it may.
+/// `response` with the new session's cookie, lasting as long as it may,
+/// and the offer to bind the session to the browser's device (DBSC).
 pub(super) fn with_session_cookie(
     state: &AppState,
     mut response: Response,
@@ -47,10 +49,16 @@ pub(super) fn with_session_cookie(
 ) -> Response {
     let now = state.auth.now();
     let max_age_secs = session.signed_in.absolute_ends_at.millis_since(now) / 1000;
-    response.headers_mut().insert(
+    let headers = response.headers_mut();
+    headers.insert(
         header::SET_COOKIE,
         state.cookies.set(&session.token, max_age_secs),
     );
+    if let Some(offer) =
+        dbsc::headers::registration(paths::DBSC_REGISTER, session.device_challenge.expose())
+    {
+        headers.insert(dbsc::headers::REGISTRATION, offer);
+    }
     response
 }
 

@@ -31,6 +31,10 @@ async fn https_app() -> (TestApp, CertificateDer<'static>, tempfile::TempDir) {
 async fn get_over_tls(app: &TestApp, cert: &CertificateDer<'static>, path: &str) -> String {
     let mut roots = rustls::RootCertStore::empty();
     roots.add(cert.clone()).unwrap();
+    #[expect(
+        deprecated,
+        reason = "ring offers no post-quantum key exchange (rustls 0.23.48 deprecates its provider for that); aws-lc-rs, which does, builds C with cmake"
+    )]
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let config = rustls::ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()

@@ -135,6 +135,7 @@ fn reason(raw: &str) -> String {
         RevokeReason::PasswordChanged => "the password changed",
         RevokeReason::TokenReuse => "a stolen token was used",
         RevokeReason::SecondFactorRequired => "two-step sign-in became required",
+        RevokeReason::DeviceProofFailed => "another device tried to keep it",
     }
     .to_owned()
 }

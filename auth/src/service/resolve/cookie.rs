@@ -4,7 +4,7 @@
 
 use api::{LiveEvent, Timestamp};
 
-use super::ended::refusal;
+use super::ended::{Taken, refusal};
 use crate::AuthError;
 use crate::live::LiveChange;
 use crate::secret::{SessionToken, TokenHash};
@@ -52,6 +52,9 @@ impl Auth {
             return Err(AuthError::Unauthenticated);
         };
         let grace = millis(self.0.settings.rotation_grace);
+        if row.binding.is_some() {
+            return self.resolve_bound_previous(row, &hash, access, now).await;
+        }
         match row.tokens.standing_of(&hash, now, grace) {
             // The browser never came back with the token this session was
             // given last (its response was lost): this one still counts.
@@ -77,10 +80,34 @@ impl Auth {
                 if let Some(reason) = row.revoked {
                     return Err(refusal(reason));
                 }
-                self.end_taken_session(&row, meta, now).await?;
+                self.end_taken_session(&row, meta, now, Taken::by_token_reuse())
+                    .await?;
                 Err(AuthError::SessionTaken)
             }
         }
+    }
+
+    /// A token of a session bound to its device that is not its current
+    /// one: the cookie its device replaced works for the rotation grace
+    /// after the refresh (requests under way), then it is refused like any
+    /// cookie past its lifetime. The session goes on: only a proof from
+    /// another device says it was taken.
+    async fn resolve_bound_previous(
+        &self,
+        row: StoredSession,
+        hash: &TokenHash,
+        access: Access,
+        now: Timestamp,
+    ) -> Result<Resolved, AuthError> {
+        if let Some(reason) = row.revoked {
+            return Err(refusal(reason));
+        }
+        let grace = millis(self.0.settings.rotation_grace);
+        let replaced_lately = now < row.tokens.rotated_at.plus_millis(grace);
+        if row.tokens.previous.as_ref() == Some(hash) && replaced_lately {
+            return self.resolve_current(row, hash, demoted(access), now).await;
+        }
+        Err(AuthError::Unauthenticated)
     }
 
     /// The session whose current token has this hash: kept from an earlier
@@ -110,6 +137,14 @@ impl Auth {
         if row.lifetime.deadlines().has_ended(now) {
             return Err(AuthError::SessionExpired);
         }
+        // A bound session's cookie past its lifetime is refused; the
+        // session goes on, for its device to renew the cookie.
+        if let Some(binding) = &row.binding
+            && row.tokens.current == *hash
+            && !binding.cookie_works(now)
+        {
+            return Err(AuthError::Unauthenticated);
+        }
         let session_id = row.id.clone();
         let mut row = row;
         if row.tokens.current == *hash && row.tokens.seen_at.is_none() {
@@ -133,7 +168,10 @@ impl Auth {
                 },
             });
         }
+        // A bound session's token is renewed by its device's proofs, never
+        // by time alone.
         let rotated = if access == Access::Interactive
+            && row.binding.is_none()
             && row.tokens.current == *hash
             && now.millis_since(row.tokens.rotated_at) >= millis(self.0.settings.rotation_interval)
         {

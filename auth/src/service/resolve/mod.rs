@@ -12,3 +12,4 @@ mod rotation;
 
 pub use connection::{ConnectionStanding, Rechecked};
 pub use cookie::{Access, Resolved};
+pub(super) use ended::{Taken, refusal};

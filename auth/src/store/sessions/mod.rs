@@ -16,6 +16,7 @@ pub(crate) use ending::{
     delete, delete_ended, enforce_cap, revoke, revoke_live, shorten_for_account,
 };
 pub(crate) use read::{
-    StoredSession, find_by_id, find_by_retired_hash, find_by_token_hash, list_live,
+    StoredSession, find_by_device_id, find_by_id, find_by_retired_hash, find_by_token_hash,
+    list_live,
 };
-pub(crate) use rotation::{mark_token_seen, replace_unseen, rotate};
+pub(crate) use rotation::{mark_token_seen, renew_bound_cookie, replace_unseen, rotate};

@@ -6,8 +6,8 @@ use sqlx::{AnyPool, FromRow};
 
 use crate::AuthError;
 use crate::secret::TokenHash;
-use crate::session::{Lifetime, Tokens};
-use crate::store::columns::{MaybeMillis, Millis, Stored};
+use crate::session::{Binding, Lifetime, Tokens};
+use crate::store::columns::{Malformed, MaybeMillis, Millis, Stored};
 use crate::store::query::{all, one};
 use crate::store::sql::{UserColumns, live_at, user_columns, with_account};
 
@@ -25,8 +25,38 @@ pub(crate) struct StoredSession {
     pub revoked: Option<RevokeReason>,
     #[sqlx(rename = "signed_in_with", try_from = "Stored")]
     pub method: SignInMethod,
+    /// The device it is bound to, once its browser registered a key.
+    #[sqlx(flatten, try_from = "BindingColumns")]
+    pub binding: Option<Binding>,
     #[sqlx(flatten, try_from = "UserColumns")]
     pub me: Me,
+}
+
+/// The columns of a session's [`Binding`]: all set once bound, all NULL
+/// before.
+#[derive(FromRow)]
+struct BindingColumns {
+    device_key: Option<String>,
+    #[sqlx(try_from = "MaybeMillis")]
+    bound_at: Option<Timestamp>,
+    #[sqlx(try_from = "MaybeMillis")]
+    cookie_expires_at: Option<Timestamp>,
+}
+
+impl TryFrom<BindingColumns> for Option<Binding> {
+    type Error = Malformed;
+
+    fn try_from(row: BindingColumns) -> Result<Self, Malformed> {
+        match (row.device_key, row.bound_at, row.cookie_expires_at) {
+            (None, _, _) => Ok(None),
+            (Some(key), Some(bound_at), Some(cookie_expires_at)) => Ok(Some(Binding {
+                key: serde_json::from_str(&key).map_err(|_| Malformed("device key"))?,
+                bound_at,
+                cookie_expires_at,
+            })),
+            (Some(_), _, _) => Err(Malformed("device binding")),
+        }
+    }
 }
 
 /// The columns a session's [`Tokens`] are read from.
@@ -97,7 +127,8 @@ macro_rules! select_session {
         concat!(
             "SELECT s.session_id, s.token_hash, s.previous_token_hash, s.rotated_at, \
              s.token_seen_at, s.created_at, s.last_seen_at, s.idle_timeout_ms, \
-             s.absolute_timeout_ms, s.revoked_at, s.revoke_reason, s.signed_in_with, ",
+             s.absolute_timeout_ms, s.revoked_at, s.revoke_reason, s.signed_in_with, \
+             s.device_key, s.bound_at, s.cookie_expires_at, ",
             user_columns!(),
             " FROM sessions s JOIN users u ON u.id = s.user_id ",
             with_account!(),
@@ -124,6 +155,16 @@ pub(crate) async fn find_by_retired_hash(
     let sql = select_session!(
         "JOIN retired_session_tokens r ON r.session_id = s.session_id WHERE r.token_hash = $1"
     );
+    one(pool, sql, hash.into()).await
+}
+
+/// The bound session whose device names it by the identifier with this
+/// hash.
+pub(crate) async fn find_by_device_id(
+    pool: &AnyPool,
+    hash: &TokenHash,
+) -> Result<Option<StoredSession>, AuthError> {
+    let sql = select_session!("WHERE s.device_id_hash = $1");
     one(pool, sql, hash.into()).await
 }
 

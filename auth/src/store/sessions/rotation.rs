@@ -30,6 +30,32 @@ pub(crate) async fn rotate(
     replace(conn, session, old, (sql, &values), now).await
 }
 
+/// Gives a session bound to its device a new cookie, good until
+/// `cookie_expires_at`, in place of its current token (retired as a
+/// rotation retires it, so connections opened with it reconnect after its
+/// grace). Its device proved itself; no time-based rotation happens to a
+/// bound session. Whether it renewed it (not once the session ended).
+pub(crate) async fn renew_bound_cookie(
+    conn: &mut AnyConnection,
+    session: &StoredSession,
+    new: &TokenHash,
+    cookie_expires_at: Timestamp,
+    now: Timestamp,
+) -> Result<bool, AuthError> {
+    let old = &session.tokens.current;
+    let sql = "UPDATE sessions SET token_hash = $1, previous_token_hash = $2, rotated_at = $3, \
+                 token_seen_at = NULL, cookie_expires_at = $4 \
+               WHERE session_id = $5 AND token_hash = $2 AND revoked_at IS NULL";
+    let values = [
+        new.into(),
+        old.into(),
+        now.into(),
+        cookie_expires_at.into(),
+        (&session.id).into(),
+    ];
+    replace(conn, session, old, (sql, &values), now).await
+}
+
 /// Replaces a current token that was never presented (its response was
 /// lost) with `new`, while the browser still holds `previous`. The
 /// replaced token is kept as retired: whoever presents it later holds a
