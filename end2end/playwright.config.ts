@@ -11,6 +11,7 @@ const proxiedPort = Number(process.env.E2E_PROXIED_PORT ?? 3104);
 const appPort = Number(process.env.E2E_APP_PORT ?? 3105);
 const proxyPort = Number(process.env.E2E_PROXY_PORT ?? 3106);
 const caddyPort = Number(process.env.E2E_CADDY_PORT ?? 3107);
+const boundPort = Number(process.env.E2E_BOUND_PORT ?? 3108);
 const proxyDir = process.env.E2E_PROXY_DIR ?? path.resolve(__dirname, '../target/e2e');
 const root = path.resolve(__dirname, '..');
 const binary = process.env.E2E_SERVER_BIN ?? path.join(root, 'target/debug/latchkey');
@@ -90,6 +91,18 @@ export default defineConfig({
       LATCHKEY_PROTECTED_ORIGINS: `http://127.0.0.1:${proxyPort},http://127.0.0.1:${caddyPort}`,
       LATCHKEY_TRUSTED_PROXIES: '127.0.0.1',
     }),
+    // On HTTPS, as in production: sessions bind to the device (DBSC), and a
+    // bound cookie lives 6 s, so Chromium renews it at once and often.
+    {
+      ...server(boundPort, process.env.E2E_BOUND_DATABASE_URL, {
+        LATCHKEY_DEV: 'false',
+        LATCHKEY_TLS_CERT: process.env.E2E_TLS_CERT ?? '',
+        LATCHKEY_TLS_KEY: process.env.E2E_TLS_KEY ?? '',
+        LATCHKEY_BOUND_COOKIE_LIFETIME: '6s',
+      }),
+      url: `https://127.0.0.1:${boundPort}/login`,
+      ignoreHTTPSErrors: true,
+    },
     {
       command: 'node proxy/app.mjs',
       url: `http://127.0.0.1:${appPort}/`,

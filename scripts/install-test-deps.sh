@@ -14,6 +14,9 @@ packages=()
 compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || packages+=(postgresql)
 [ -x /usr/sbin/nginx ] || packages+=(nginx)
 [ -x /usr/bin/caddy ] || packages+=(caddy)
+# A self-signed certificate for the HTTPS server of the device-bound
+# session tests.
+[ -x /usr/bin/openssl ] || packages+=(openssl)
 # An outside load generator, for a second opinion in `make bench`.
 [ -x /usr/bin/wrk ] || packages+=(wrk)
 if [ ${#packages[@]} -gt 0 ]; then

@@ -29,6 +29,9 @@ pub struct Verified {
     /// For a session: how it was signed in.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub signed_in_with: Option<SignInMethod>,
+    /// For a session: whether its browser bound it to its device (DBSC).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_bound: Option<bool>,
     /// For an API token: its id and what it may call.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token_id: Option<TokenId>,

@@ -20,6 +20,10 @@ pub struct SessionInfo {
     pub current: bool,
     /// How it was signed in.
     pub signed_in_with: SignInMethod,
+    /// Whether its browser bound it to a key kept on the device (DBSC):
+    /// then a copy of its cookie stops working within minutes.
+    #[serde(default)]
+    pub device_bound: bool,
 }
 
 /// `account_session_revoke`.

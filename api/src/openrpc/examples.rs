@@ -48,6 +48,7 @@ impl Examples {
             idle_ends_at: Some(self.now.plus_millis(60 * 60 * 1000)),
             absolute_ends_at: Some(self.now.plus_millis(24 * 60 * 60 * 1000)),
             signed_in_with: Some(SignInMethod::PasswordAndTotp),
+            device_bound: Some(true),
             token_id: None,
             token_scope: None,
         }
@@ -64,6 +65,7 @@ impl Examples {
             absolute_ends_at: self.now.plus_millis(24 * 60 * 60 * 1000),
             current: true,
             signed_in_with: SignInMethod::PasswordAndTotp,
+            device_bound: true,
         }
     }
 

@@ -37,6 +37,8 @@ pub enum Credential {
         token: TokenHash,
         /// How the session was signed in.
         method: SignInMethod,
+        /// Whether its browser bound it to its device (DBSC).
+        device_bound: bool,
     },
     /// A personal API token, and what it may call.
     ApiToken {

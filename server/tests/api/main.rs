@@ -8,6 +8,7 @@
 
 mod bad_input;
 mod client_errors;
+mod device_bound;
 mod faults;
 mod forward;
 mod hardening;

@@ -36,17 +36,24 @@ async fn get_over_tls(app: &TestApp, cert: &CertificateDer<'static>, path: &str)
         reason = "ring offers no post-quantum key exchange (rustls 0.23.48 deprecates its provider for that); aws-lc-rs, which does, builds C with cmake"
     )]
     let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let config = rustls::ClientConfig::builder_with_provider(provider)
+    let mut config = rustls::ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
         .unwrap()
         .with_root_certificates(roots)
         .with_no_client_auth();
+    // As a browser offers them.
+    config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
     let tcp = TcpStream::connect(app.addr).await.unwrap();
     let name = ServerName::try_from("localhost").unwrap();
     let mut tls = TlsConnector::from(Arc::new(config))
         .connect(name, tcp)
         .await
         .unwrap();
+    assert_eq!(
+        tls.get_ref().1.alpn_protocol(),
+        Some(&b"http/1.1"[..]),
+        "a server without HTTP/2 must not agree to h2"
+    );
     let request = format!("GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
     tls.write_all(request.as_bytes()).await.unwrap();
     let mut answer = String::new();

@@ -94,6 +94,7 @@ fn session_row(session: SessionInfo, now: api::Timestamp, end: Task<End, String>
         remaining(ends_at, now),
     );
     let current = session.current;
+    let device_bound = session.device_bound;
     let body = format!(
         "{} will be signed out at once. Whoever uses it will have to sign in again.",
         session.device
@@ -105,6 +106,18 @@ fn session_row(session: SessionInfo, now: api::Timestamp, end: Task<End, String>
             <div>
                 <strong>{session.device}</strong>
                 {current.then(|| view! { <span class="tag">"(this device)"</span> })}
+                {device_bound
+                    .then(|| {
+                        view! {
+                            <span
+                                class="tag"
+                                data-testid="session-device-bound"
+                                title="Its browser keeps a key on the device and proves it every few minutes: a copy of its cookie stops working within minutes."
+                            >
+                                "bound to its device"
+                            </span>
+                        }
+                    })}
                 <p class="muted">{details}</p>
             </div>
             {(!current)

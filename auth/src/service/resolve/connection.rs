@@ -64,6 +64,7 @@ impl Auth {
                         deadlines: row.lifetime.deadlines(),
                         token: token.clone(),
                         method: *method,
+                        device_bound: row.binding.is_some(),
                     },
                 }))
             }

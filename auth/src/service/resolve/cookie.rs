@@ -187,6 +187,7 @@ impl Auth {
                     deadlines: row.lifetime.deadlines(),
                     token: hash.clone(),
                     method: row.method,
+                    device_bound: row.binding.is_some(),
                 },
             },
             rotated,

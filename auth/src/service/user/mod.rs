@@ -36,6 +36,7 @@ impl UserActions<'_> {
             idle_ends_at: None,
             absolute_ends_at: None,
             signed_in_with: None,
+            device_bound: None,
             token_id: None,
             token_scope: None,
         };
@@ -44,10 +45,12 @@ impl UserActions<'_> {
                 session_id,
                 deadlines,
                 method,
+                device_bound,
                 ..
             } => {
                 verified.session_id = Some(session_id.clone());
                 verified.signed_in_with = Some(*method);
+                verified.device_bound = Some(*device_bound);
                 verified.idle_ends_at = Some(deadlines.idle_ends_at);
                 verified.absolute_ends_at = Some(deadlines.absolute_ends_at);
             }

@@ -32,6 +32,7 @@ impl UserActions<'_> {
                     idle_ends_at: deadlines.idle_ends_at,
                     absolute_ends_at: deadlines.absolute_ends_at,
                     signed_in_with: row.method,
+                    device_bound: row.bound_at.is_some(),
                 }
             })
             .collect())

@@ -188,6 +188,9 @@ pub(crate) struct ListedSession {
     pub lifetime: Lifetime,
     #[sqlx(rename = "signed_in_with", try_from = "Stored")]
     pub method: SignInMethod,
+    /// When its browser bound it to its device, if it did.
+    #[sqlx(try_from = "MaybeMillis")]
+    pub bound_at: Option<Timestamp>,
 }
 
 /// The user's live sessions, newest first.
@@ -198,7 +201,7 @@ pub(crate) async fn list_live(
 ) -> Result<Vec<ListedSession>, AuthError> {
     let sql = concat!(
         "SELECT session_id, user_agent, ip, created_at, last_seen_at, idle_timeout_ms, \
-         absolute_timeout_ms, signed_in_with FROM sessions WHERE user_id = $1 AND ",
+         absolute_timeout_ms, signed_in_with, bound_at FROM sessions WHERE user_id = $1 AND ",
         live_at!("", "$2"),
         " ORDER BY created_at DESC, session_id DESC"
     );
