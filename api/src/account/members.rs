@@ -18,6 +18,10 @@ pub struct MemberInfo {
     /// The last activity of any of their sessions; none if they have none.
     pub last_active_at: Option<Timestamp>,
     pub live_sessions: u64,
+    /// How many of the live sessions their browsers bound to the device
+    /// (DBSC).
+    #[serde(default)]
+    pub bound_sessions: u64,
     pub usable_tokens: u64,
     /// When they set up an authenticator app; none without one.
     pub totp_since: Option<Timestamp>,

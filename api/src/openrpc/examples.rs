@@ -113,6 +113,7 @@ impl Examples {
             added_at: self.now,
             last_active_at: Some(self.now),
             live_sessions: 2,
+            bound_sessions: 1,
             usable_tokens: 1,
             totp_since: Some(self.now),
             you: true,

@@ -58,6 +58,7 @@ impl OwnerActions<'_> {
                 added_at: row.added_at,
                 last_active_at: row.last_active_at,
                 live_sessions: row.live_sessions,
+                bound_sessions: row.bound_sessions,
                 usable_tokens: row.usable_tokens,
                 totp_since: row.totp_since,
             })

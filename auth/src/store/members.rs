@@ -49,6 +49,8 @@ pub(crate) struct StoredMember {
     #[sqlx(try_from = "i64")]
     pub live_sessions: u64,
     #[sqlx(try_from = "i64")]
+    pub bound_sessions: u64,
+    #[sqlx(try_from = "i64")]
     pub usable_tokens: u64,
     /// When their authenticator app was set up; `None` without one.
     #[sqlx(try_from = "MaybeMillis")]
@@ -69,6 +71,9 @@ macro_rules! select_members {
              (SELECT COUNT(*) FROM sessions s WHERE s.user_id = u.id AND ",
             live_at!("s.", "$1"),
             ") AS live_sessions, \
+             (SELECT COUNT(*) FROM sessions s WHERE s.user_id = u.id AND s.bound_at IS NOT NULL AND ",
+            live_at!("s.", "$1"),
+            ") AS bound_sessions, \
              (SELECT COUNT(*) FROM api_tokens t WHERE t.user_id = u.id AND ",
             usable_at!("t.", "$1"),
             ") AS usable_tokens, \

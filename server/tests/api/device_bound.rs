@@ -138,6 +138,10 @@ async fn a_device_registers_and_gets_a_cookie_of_minutes_and_the_sessions_config
         .rpc_ok("account_session_list", json!({}), Cred::Cookie(&bound))
         .await;
     assert_eq!(sessions[0]["device_bound"], true);
+    let members = app
+        .rpc_ok("account_member_list", json!({}), Cred::Cookie(&bound))
+        .await;
+    assert_eq!(members[0]["bound_sessions"], 1);
 }
 
 #[tokio::test]
@@ -237,4 +241,21 @@ async fn only_the_browser_session_itself_registers_a_key() {
     assert_api_error(by_token, StatusCode::UNAUTHORIZED, "unauthenticated").await;
     assert_eq!(without_proof.status(), StatusCode::BAD_REQUEST);
     assert_eq!(app.register(&cookie, &proof).await.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn another_instance_on_the_same_database_renews_a_cookie_this_one_bound() {
+    let a = spawn_app().await;
+    let b = a.another_instance(|_| {}).await;
+    let bound = a.bound().await;
+
+    let renewed = b.refreshed_by(&bound, &bound.device).await;
+
+    assert_eq!(renewed.status(), StatusCode::OK);
+    let next = session_token(renewed.headers()).unwrap();
+    assert_eq!(a.get(paths::account::ME, Some(&next)).await.status(), StatusCode::OK);
+    let stolen = a.refreshed_by(&bound, &TestDevice::new()).await;
+    assert_api_error(stolen, StatusCode::UNAUTHORIZED, "session_taken").await;
+    let on_b = b.get(paths::account::ME, Some(&next)).await;
+    assert_api_error(on_b, StatusCode::UNAUTHORIZED, "session_taken").await;
 }

@@ -87,9 +87,11 @@ fn member_facts(member: &MemberInfo, now: Timestamp) -> String {
         || "no session yet".to_owned(),
         |at| format!("last active {}", ago(at, now)),
     );
-    let sessions = match member.live_sessions {
-        1 => "1 live session".to_owned(),
-        n => format!("{n} live sessions"),
+    let sessions = match (member.live_sessions, member.bound_sessions) {
+        (1, 0) => "1 live session".to_owned(),
+        (1, _) => "1 live session, bound to its device".to_owned(),
+        (n, 0) => format!("{n} live sessions"),
+        (n, bound) => format!("{n} live sessions ({bound} bound to their devices)"),
     };
     let tokens = match member.usable_tokens {
         1 => "1 API token".to_owned(),
