@@ -154,7 +154,9 @@ impl Auth {
         let challenge = match dbsc::check_refresh(proof, &binding.key) {
             Ok(challenge) => challenge,
             Err(ProofError::WrongKey) => {
-                return Err(self.taken_by_proof(&session, meta, "another key").await);
+                return Err(self
+                    .taken_by_proof(&session, meta, "signed by another device's key")
+                    .await);
             }
             Err(why) => return Err(self.proof_refused(&session, meta, why.into()).await),
         };
@@ -184,7 +186,7 @@ impl Auth {
             Taken::Replayed => {
                 drop(tx);
                 Err(self
-                    .taken_by_proof(&session, meta, "a challenge used again")
+                    .taken_by_proof(&session, meta, "a challenge signed again")
                     .await)
             }
             Taken::Unknown => {

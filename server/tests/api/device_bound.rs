@@ -253,7 +253,10 @@ async fn another_instance_on_the_same_database_renews_a_cookie_this_one_bound() 
 
     assert_eq!(renewed.status(), StatusCode::OK);
     let next = session_token(renewed.headers()).unwrap();
-    assert_eq!(a.get(paths::account::ME, Some(&next)).await.status(), StatusCode::OK);
+    assert_eq!(
+        a.get(paths::account::ME, Some(&next)).await.status(),
+        StatusCode::OK
+    );
     let stolen = a.refreshed_by(&bound, &TestDevice::new()).await;
     assert_api_error(stolen, StatusCode::UNAUTHORIZED, "session_taken").await;
     let on_b = b.get(paths::account::ME, Some(&next)).await;

@@ -8,7 +8,7 @@ use serde_json::{Map, Value};
 
 /// The fields an entry may record, in the order they are told (any other
 /// field follows them).
-const ORDER: [&str; 19] = [
+const ORDER: [&str; 21] = [
     "name",
     "email",
     "method",
@@ -19,6 +19,8 @@ const ORDER: [&str; 19] = [
     "evicted",
     "sessions_shortened",
     "reason",
+    "why",
+    "session_ended",
     "idle_minutes",
     "absolute_minutes",
     "second_factor_required",
@@ -97,6 +99,10 @@ fn field(kind: AuditKind, key: &str, value: &Value) -> Option<String> {
         "second_factor_required" => "two-step sign-in up to each person".to_owned(),
         "from" | "role" => format!("was {}", text?),
         "to" => format!("now {}", text?),
+        // Why a device's proof was refused, in the server's words.
+        "why" => text?.to_owned(),
+        "session_ended" if value.as_bool()? => "the session ended".to_owned(),
+        "session_ended" => return None,
         other => format!("{}: {}", other.replace('_', " "), plain(value)),
     })
 }
@@ -191,6 +197,20 @@ mod tests {
         let detail =
             json!({"idle_minutes": null, "absolute_minutes": null, "sessions_shortened": 0});
         assert_eq!(details(AuditKind::PolicyChanged, &detail), "");
+    }
+
+    #[test]
+    fn a_refused_device_proof_says_why_and_whether_the_session_ended() {
+        let taken = json!({"why": "signed by another device's key", "session_ended": true, "reason": "device_proof_failed"});
+        let refused = json!({"why": "the proof is not signed with ES256", "session_ended": false});
+        assert_eq!(
+            details(AuditKind::DeviceProofFailed, &taken),
+            "another device tried to keep it · signed by another device's key · the session ended"
+        );
+        assert_eq!(
+            details(AuditKind::DeviceProofFailed, &refused),
+            "the proof is not signed with ES256"
+        );
     }
 
     #[test]
