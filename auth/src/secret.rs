@@ -32,38 +32,51 @@ pub(crate) fn random_bytes<const N: usize>() -> Result<[u8; N], AuthError> {
     Ok(bytes)
 }
 
+/// What every secret has: shown only when asked (`expose`), stored and
+/// compared only as its hash, never printed. With `random`, also made from
+/// 32 random bytes (`generate`) and accepted only in the exact shape of one
+/// (`parse`), so junk never reaches the database.
+macro_rules! secret {
+    ($name:ident, random) => {
+        impl $name {
+            pub(crate) fn generate() -> Result<Self, AuthError> {
+                random_token_text().map(Self)
+            }
+
+            /// Accepts a value only if it has the exact shape of one.
+            pub fn parse(raw: &str) -> Option<Self> {
+                is_token_text(raw).then(|| Self(raw.to_owned()))
+            }
+        }
+        secret!($name);
+    };
+    ($name:ident) => {
+        impl $name {
+            /// The secret itself, to send to whoever holds it.
+            pub fn expose(&self) -> &str {
+                &self.0
+            }
+
+            pub fn hash(&self) -> TokenHash {
+                TokenHash::of(&self.0)
+            }
+        }
+
+        impl std::fmt::Debug for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(concat!(stringify!($name), "([redacted])"))
+            }
+        }
+    };
+}
+
 /// The secret a browser holds in its session cookie.
 pub struct SessionToken(String);
-
-impl SessionToken {
-    pub(crate) fn generate() -> Result<Self, AuthError> {
-        random_token_text().map(Self)
-    }
-
-    /// Accepts a cookie value only if it has the exact shape of a token, so
-    /// junk never reaches the database.
-    pub fn from_cookie_value(raw: &str) -> Option<Self> {
-        is_token_text(raw).then(|| Self(raw.to_owned()))
-    }
-
-    /// The value to put in the cookie.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-
-    pub fn hash(&self) -> TokenHash {
-        TokenHash::of(&self.0)
-    }
-}
-
-impl std::fmt::Debug for SessionToken {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("SessionToken([redacted])")
-    }
-}
+secret!(SessionToken, random);
 
 /// The secret of a personal API token: `lk_` and 43 base64url characters.
 pub struct ApiTokenSecret(String);
+secret!(ApiTokenSecret);
 
 impl ApiTokenSecret {
     pub(crate) fn generate() -> Result<Self, AuthError> {
@@ -76,83 +89,22 @@ impl ApiTokenSecret {
         let body = raw.strip_prefix(API_TOKEN_PREFIX)?;
         is_token_text(body).then(|| Self(raw.to_owned()))
     }
-
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-
-    pub fn hash(&self) -> TokenHash {
-        TokenHash::of(&self.0)
-    }
-}
-
-impl std::fmt::Debug for ApiTokenSecret {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("ApiTokenSecret([redacted])")
-    }
 }
 
 /// The secret of a sign-in waiting for its second factor: a browser holds
 /// it in a short-lived cookie, a script gets it in the sign-in answer. It
-/// opens nothing but the form for the code.
+/// opens nothing but the form for the code. Also the challenges a device
+/// signs to bind its session and renew its cookie.
 #[derive(Clone)]
 pub struct ChallengeToken(String);
-
-impl ChallengeToken {
-    pub(crate) fn generate() -> Result<Self, AuthError> {
-        random_token_text().map(Self)
-    }
-
-    /// Accepts a value only if it has the exact shape of a token.
-    pub fn parse(raw: &str) -> Option<Self> {
-        is_token_text(raw).then(|| Self(raw.to_owned()))
-    }
-
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-
-    pub fn hash(&self) -> TokenHash {
-        TokenHash::of(&self.0)
-    }
-}
-
-impl std::fmt::Debug for ChallengeToken {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("ChallengeToken([redacted])")
-    }
-}
+secret!(ChallengeToken, random);
 
 /// The identifier a device names its bound session by in its refreshes
 /// (DBSC's `session_identifier`): a random secret of its own, never the
 /// session's public id, so nobody who saw that id can send proofs for the
 /// session, or end it by sending bad ones.
 pub struct DeviceSessionId(String);
-
-impl DeviceSessionId {
-    pub(crate) fn generate() -> Result<Self, AuthError> {
-        random_token_text().map(Self)
-    }
-
-    /// Accepts a value only if it has the exact shape of one.
-    pub fn parse(raw: &str) -> Option<Self> {
-        is_token_text(raw).then(|| Self(raw.to_owned()))
-    }
-
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-
-    pub fn hash(&self) -> TokenHash {
-        TokenHash::of(&self.0)
-    }
-}
-
-impl std::fmt::Debug for DeviceSessionId {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("DeviceSessionId([redacted])")
-    }
-}
+secret!(DeviceSessionId, random);
 
 /// The BLAKE3 hash of a secret, as 64 lowercase hex digits: the only form
 /// in which a token is stored or compared.
@@ -183,7 +135,7 @@ mod tests {
         let a = SessionToken::generate().unwrap();
         let b = SessionToken::generate().unwrap();
         assert_eq!(a.expose().len(), TOKEN_TEXT_LEN);
-        assert!(SessionToken::from_cookie_value(a.expose()).is_some());
+        assert!(SessionToken::parse(a.expose()).is_some());
         assert_ne!(a.expose(), b.expose());
     }
 
@@ -194,12 +146,7 @@ mod tests {
         assert_eq!(hash.as_str().len(), 64);
         assert!(hash.as_str().bytes().all(|b| b.is_ascii_hexdigit()));
         assert!(!hash.as_str().contains(token.expose()));
-        assert_eq!(
-            hash,
-            SessionToken::from_cookie_value(token.expose())
-                .unwrap()
-                .hash()
-        );
+        assert_eq!(hash, SessionToken::parse(token.expose()).unwrap().hash());
     }
 
     #[test]
@@ -211,7 +158,7 @@ mod tests {
             &format!("{}=", "a".repeat(42)),
             &"é".repeat(43),
         ] {
-            assert!(SessionToken::from_cookie_value(bad).is_none(), "{bad:?}");
+            assert!(SessionToken::parse(bad).is_none(), "{bad:?}");
         }
     }
 

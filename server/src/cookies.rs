@@ -43,7 +43,7 @@ impl CookieMode {
 
     /// The session token in the request's cookies, if one of the right shape.
     pub fn read(self, headers: &HeaderMap) -> Option<SessionToken> {
-        find(headers, self.name()).and_then(|value| SessionToken::from_cookie_value(&value))
+        find(headers, self.name()).and_then(|value| SessionToken::parse(&value))
     }
 
     /// Whether a response already sets (or removes) the session cookie.
@@ -133,7 +133,7 @@ mod tests {
 
     #[test]
     fn secure_cookie_has_every_protective_attribute() {
-        let token = SessionToken::from_cookie_value(&"a".repeat(43)).unwrap();
+        let token = SessionToken::parse(&"a".repeat(43)).unwrap();
         let value = CookieMode::Secure.set(&token, 60);
         let text = value.to_str().unwrap();
         assert!(text.starts_with("__Host-session="), "{text}");
@@ -145,7 +145,7 @@ mod tests {
 
     #[test]
     fn development_cookie_drops_the_prefix_and_secure() {
-        let token = SessionToken::from_cookie_value(&"a".repeat(43)).unwrap();
+        let token = SessionToken::parse(&"a".repeat(43)).unwrap();
         let text = CookieMode::Development
             .set(&token, 60)
             .to_str()

@@ -51,7 +51,7 @@ async fn with_an_app_the_right_password_gives_a_challenge_and_no_session() {
         challenge.expires_at,
         t.clock.now().plus(Duration::from_mins(5))
     );
-    let as_cookie = SessionToken::from_cookie_value(challenge.token.expose()).unwrap();
+    let as_cookie = SessionToken::parse(challenge.token.expose()).unwrap();
     let used = t
         .auth
         .authenticate(&as_cookie, auth::Access::Api, &meta())

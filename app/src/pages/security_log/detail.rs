@@ -72,12 +72,17 @@ fn field(kind: AuditKind, key: &str, value: &Value) -> Option<String> {
     let count = value.as_u64();
     Some(match key {
         // Said with the session; ids nobody recognises; the owner who did
-        // it, whom the entry names.
-        "device" | "ip" | "token_ids" | "claimed_user" | "by_owner" => return None,
+        // it, whom the entry names. A device proof refused with the session
+        // going on says only why.
+        "session_ended" if value.as_bool()? => "the session ended".to_owned(),
+        "device" | "ip" | "token_ids" | "claimed_user" | "by_owner" | "session_ended" => {
+            return None;
+        }
         // The log names the removed member already.
         "name" if kind == AuditKind::MemberRemoved => return None,
         "name" => format!("“{}”", text?),
-        "email" => text?.to_owned(),
+        // Why a device's proof was refused is said in the server's words.
+        "email" | "why" => text?.to_owned(),
         "reason" => reason(text?),
         "count" if kind == AuditKind::TokensRevoked => many(count?, "API token", "API tokens"),
         "count" => many(count?, "session", "sessions"),
@@ -99,10 +104,6 @@ fn field(kind: AuditKind, key: &str, value: &Value) -> Option<String> {
         "second_factor_required" => "two-step sign-in up to each person".to_owned(),
         "from" | "role" => format!("was {}", text?),
         "to" => format!("now {}", text?),
-        // Why a device's proof was refused, in the server's words.
-        "why" => text?.to_owned(),
-        "session_ended" if value.as_bool()? => "the session ended".to_owned(),
-        "session_ended" => return None,
         other => format!("{}: {}", other.replace('_', " "), plain(value)),
     })
 }
