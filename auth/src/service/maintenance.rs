@@ -21,8 +21,9 @@ impl Auth {
         )
         .await?;
         removed.challenges = challenge::delete_expired(&mut conn, now).await?
-            + crate::passkey::ceremony::delete_expired(&mut conn, now).await?
-            + crate::store::devices::delete_expired_challenges(&mut conn, now).await?;
+            + crate::passkey::ceremony::delete_expired(&mut conn, now).await?;
+        removed.device_challenges =
+            crate::store::devices::delete_expired_challenges(&mut conn, now).await?;
         drop(conn);
         self.0.hashing_limits.forget_idle_keys();
         self.0.sign_in_limits.forget_idle_keys();

@@ -281,3 +281,18 @@ async fn a_bound_session_left_alone_ends_at_its_idle_end_though_its_device_refre
 
     assert!(matches!(asked, Err(AuthError::SessionExpired)), "{asked:?}");
 }
+
+#[tokio::test]
+async fn an_offer_to_bind_that_no_device_took_expires_and_is_cleaned_up() {
+    let t = test_auth().await;
+    let session = signed_up(&t, "ada@example.com").await;
+    let me = caller(&t, &session.token).await;
+
+    t.clock.advance(Duration::from_mins(5));
+    let proof = TestDevice::new().registration(session.device_challenge.expose());
+    let late = t.auth.register_device(&me, Some(&proof), &meta()).await;
+    let removed = t.auth.clean_up().await.unwrap();
+
+    assert!(matches!(late, Err(AuthError::DeviceChallenge)), "{late:?}");
+    assert_eq!(removed.device_challenges, 1);
+}

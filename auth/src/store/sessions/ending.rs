@@ -119,6 +119,8 @@ pub struct Cleanup {
     pub retired_tokens: u64,
     /// Sign-ins that waited for a second factor until they expired.
     pub challenges: u64,
+    /// Challenges offered to devices (DBSC) and never signed in time.
+    pub device_challenges: u64,
 }
 
 /// Deletes retired token hashes past their session's absolute end, and
@@ -137,5 +139,6 @@ pub(crate) async fn delete_ended(
         sessions: execute(conn, sql, &[cutoff.into()]).await?,
         retired_tokens,
         challenges: 0,
+        device_challenges: 0,
     })
 }
