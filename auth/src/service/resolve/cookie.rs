@@ -53,7 +53,9 @@ impl Auth {
         };
         let grace = millis(self.0.settings.rotation_grace);
         if row.binding.is_some() {
-            return self.resolve_bound_previous(row, &hash, access, now).await;
+            return self
+                .resolve_bound_previous(row, &hash, access, now, grace)
+                .await;
         }
         match row.tokens.standing_of(&hash, now, grace) {
             // The browser never came back with the token this session was
@@ -98,16 +100,14 @@ impl Auth {
         hash: &TokenHash,
         access: Access,
         now: Timestamp,
+        grace: i64,
     ) -> Result<Resolved, AuthError> {
-        if let Some(reason) = row.revoked {
-            return Err(refusal(reason));
-        }
-        let grace = millis(self.0.settings.rotation_grace);
         let replaced_lately = now < row.tokens.rotated_at.plus_millis(grace);
         if row.tokens.previous.as_ref() == Some(hash) && replaced_lately {
+            // Refuses it too when the session was revoked.
             return self.resolve_current(row, hash, demoted(access), now).await;
         }
-        Err(AuthError::Unauthenticated)
+        Err(row.revoked.map_or(AuthError::Unauthenticated, refusal))
     }
 
     /// The session whose current token has this hash: kept from an earlier
