@@ -109,7 +109,7 @@ impl Auth {
                 "This session is bound to a device already.",
             )));
         }
-        let (cookie_token, max_age_secs) = self.new_bound_cookie(&mut tx, &session, now).await?;
+        let (cookie_token, max_age_secs) = self.new_bound_cookie(&mut tx, session_id, now).await?;
         tx.commit().await?;
         let event = AuditEvent::new(AuditKind::DeviceBound, now, meta)
             .by(&session.me.account_id, &session.me.user_id)
@@ -175,7 +175,7 @@ impl Auth {
         match taken {
             Taken::Fresh => {
                 let (cookie_token, max_age_secs) =
-                    self.new_bound_cookie(&mut tx, &session, now).await?;
+                    self.new_bound_cookie(&mut tx, &session.id, now).await?;
                 tx.commit().await?;
                 Ok(Refresh::Renewed(DeviceCookie {
                     identifier,
@@ -217,19 +217,24 @@ impl Auth {
     }
 
     /// Gives the bound session a new cookie, inside `tx`, good for the
-    /// bound cookie lifetime (never past the session's end).
+    /// bound cookie lifetime (never past the session's end). The session
+    /// is read again under its row's lock: a refresh or a page's rotation
+    /// at the same moment goes before or after, never in between.
     async fn new_bound_cookie(
         &self,
         tx: &mut AnyConnection,
-        session: &StoredSession,
+        session_id: &SessionId,
         now: Timestamp,
     ) -> Result<(SessionToken, i64), AuthError> {
+        let session = sessions::find_locked(tx, session_id)
+            .await?
+            .ok_or(AuthError::Unauthenticated)?;
         let token = SessionToken::generate()?;
         let lifetime = millis(self.0.settings.bound_cookie_lifetime);
         let until = now
             .plus_millis(lifetime)
             .min(session.lifetime.deadlines().ends_at());
-        if !sessions::renew_bound_cookie(tx, session, &token.hash(), until, now).await? {
+        if !sessions::renew_bound_cookie(tx, &session, &token.hash(), until, now).await? {
             // The session ended, or its token changed, meanwhile.
             return Err(AuthError::Unauthenticated);
         }

@@ -7,7 +7,9 @@ use std::time::Duration;
 
 use api::{NoticeKind, RevokeReason};
 use auth::testing::TestDevice;
-use auth::{Access, AuditKind, AuthError, Clock as _, DeviceCookie, NewSession, Refresh};
+use auth::{
+    Access, AuditKind, AuthError, Clock as _, DeviceCookie, NewSession, Refresh, SessionSettings,
+};
 
 use crate::helpers::{
     audited_kinds, caller, logged_in, meta, resolve, shown_notices, signed_up, test_auth,
@@ -118,6 +120,66 @@ async fn the_cookie_a_proof_replaced_works_for_the_grace_then_not_and_the_sessio
         t.closer.calls().is_empty(),
         "a copied cookie past its lifetime is no theft alarm"
     );
+}
+
+#[tokio::test]
+async fn the_cookie_of_the_sign_in_stops_working_when_a_bound_cookie_would_though_the_grace_is_longer()
+ {
+    let t = TestAuth::new(SessionSettings {
+        bound_cookie_lifetime: Duration::from_secs(6),
+        rotation_grace: Duration::from_mins(1),
+        ..SessionSettings::default()
+    })
+    .await;
+    let session = signed_up(&t, "ada@example.com").await;
+    let cookie = bound(&t, &session, &TestDevice::new()).await;
+
+    t.clock.advance(Duration::from_secs(5));
+    let in_flight = resolve(&t, &session.token, Access::Api).await;
+    t.clock.advance(Duration::from_secs(2));
+    let copied = resolve(&t, &session.token, Access::Api).await;
+
+    assert!(in_flight.is_ok(), "{in_flight:?}");
+    assert!(
+        matches!(copied, Err(AuthError::Unauthenticated)),
+        "{copied:?}"
+    );
+    assert!(
+        matches!(
+            resolve(&t, &cookie.token, Access::Api).await,
+            Err(AuthError::Unauthenticated)
+        ),
+        "the bound cookie is past its lifetime too"
+    );
+}
+
+#[tokio::test]
+async fn two_refreshes_of_one_device_at_once_both_renew_its_cookie() {
+    let t = test_auth().await;
+    let session = signed_up(&t, "ada@example.com").await;
+    let device = TestDevice::new();
+    let cookie = bound(&t, &session, &device).await;
+    let first = device.refresh(&challenge_for(&t, &cookie).await);
+    let second = device.refresh(&challenge_for(&t, &cookie).await);
+    let (id, meta) = (cookie.identifier.expose(), meta());
+
+    let (first, second) = tokio::join!(
+        t.auth.refresh_device(id, Some(&first), &meta),
+        t.auth.refresh_device(id, Some(&second), &meta),
+    );
+
+    let renewed: Vec<DeviceCookie> = [first, second]
+        .into_iter()
+        .map(|refresh| match refresh {
+            Ok(Refresh::Renewed(cookie)) => cookie,
+            other => panic!("a browser refreshing twice at once keeps its session: {other:?}"),
+        })
+        .collect();
+    for cookie in &renewed {
+        resolve(&t, &cookie.token, Access::Api)
+            .await
+            .expect("both cookies work: the newer is current, the other in its grace");
+    }
 }
 
 #[tokio::test]

@@ -1,8 +1,8 @@
 //! The headers of Device Bound Session Credentials, as Chromium speaks
-//! them: RFC 9651 structured fields, written and read with `sfv`.
+//! them: RFC 9651 structured fields, written with `sfv`.
 
 use axum::http::{HeaderMap, HeaderName, HeaderValue};
-use sfv::{Item, KeyRef, ListSerializer, Parser, StringRef, TokenRef, key_ref, token_ref};
+use sfv::{KeyRef, ListSerializer, StringRef, TokenRef, key_ref, token_ref};
 
 /// On a response that opens a session: where and how to register a key.
 pub const REGISTRATION: HeaderName = HeaderName::from_static("secure-session-registration");
@@ -43,27 +43,29 @@ pub fn challenge(challenge: &str, session_identifier: &str) -> Option<HeaderValu
     HeaderValue::from_str(&value).ok()
 }
 
-/// The session identifier a refresh names: a structured string (or a
-/// bare token, as some browser versions send it).
+/// The session identifier a refresh names. Chromium sends it as it was
+/// given, unquoted (so one that starts with a digit is no structured
+/// token); a quoted one is read too. Ours are base64url: anything else is
+/// no identifier of ours.
 pub fn session_identifier(headers: &HeaderMap) -> Option<String> {
-    let raw = headers.get(SESSION_ID)?.to_str().ok()?;
-    let item: Item = Parser::new(raw).parse().ok()?;
-    match item.bare_item {
-        sfv::BareItem::String(value) => Some(value.as_str().to_owned()),
-        sfv::BareItem::Token(value) => Some(value.as_str().to_owned()),
-        _ => None,
-    }
+    let raw = unquoted(headers.get(SESSION_ID)?.to_str().ok()?);
+    let base64url = |b: u8| b.is_ascii_alphanumeric() || b == b'-' || b == b'_';
+    (!raw.is_empty() && raw.bytes().all(base64url)).then(|| raw.to_owned())
 }
 
 /// The proof a request carries (a compact JWS, whitespace trimmed).
 pub fn proof(headers: &HeaderMap) -> Option<&str> {
-    let raw = headers.get(RESPONSE)?.to_str().ok()?.trim();
-    // Some versions quote it as a structured string.
-    let raw = raw
-        .strip_prefix('"')
-        .and_then(|inner| inner.strip_suffix('"'))
-        .unwrap_or(raw);
+    let raw = unquoted(headers.get(RESPONSE)?.to_str().ok()?);
     (!raw.is_empty()).then_some(raw)
+}
+
+/// A header's value trimmed, without the quotes of a structured string
+/// that some browser versions put around it.
+fn unquoted(raw: &str) -> &str {
+    let raw = raw.trim();
+    raw.strip_prefix('"')
+        .and_then(|inner| inner.strip_suffix('"'))
+        .unwrap_or(raw)
 }
 
 #[cfg(test)]
@@ -85,7 +87,8 @@ mod tests {
     }
 
     #[test]
-    fn a_session_identifier_is_read_quoted_or_bare_and_garbage_is_none() {
+    fn a_session_identifier_is_read_quoted_or_bare_even_when_it_starts_with_a_digit_and_garbage_is_none()
+     {
         let with = |value: &str| {
             let mut headers = HeaderMap::new();
             headers.insert(SESSION_ID, HeaderValue::from_str(value).unwrap());
@@ -94,8 +97,11 @@ mod tests {
 
         assert_eq!(with(r#""abc_123""#).as_deref(), Some("abc_123"));
         assert_eq!(with("abc123").as_deref(), Some("abc123"));
+        assert_eq!(with("06Sog-_x").as_deref(), Some("06Sog-_x"));
+        assert_eq!(with("-x_").as_deref(), Some("-x_"));
         assert_eq!(with("1.5"), None);
         assert_eq!(with("(a b)"), None);
+        assert_eq!(with(r#""""#), None);
         assert_eq!(session_identifier(&HeaderMap::new()), None);
     }
 

@@ -53,6 +53,8 @@ impl Auth {
         };
         let grace = millis(self.0.settings.rotation_grace);
         if row.binding.is_some() {
+            // A replaced cookie never outlives what a bound cookie lives.
+            let grace = grace.min(millis(self.0.settings.bound_cookie_lifetime));
             return self
                 .resolve_bound_previous(row, &hash, access, now, grace)
                 .await;

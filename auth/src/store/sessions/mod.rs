@@ -17,6 +17,6 @@ pub(crate) use ending::{
 };
 pub(crate) use read::{
     StoredSession, find_by_device_id, find_by_id, find_by_retired_hash, find_by_token_hash,
-    list_live,
+    find_locked, list_live,
 };
 pub(crate) use rotation::{mark_token_seen, renew_bound_cookie, replace_unseen, rotate};

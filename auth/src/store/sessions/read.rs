@@ -2,13 +2,13 @@
 //! and the user's live ones as their list shows them.
 
 use api::{Me, RevokeReason, SessionId, SignInMethod, Timestamp, UserId};
-use sqlx::{AnyPool, FromRow};
+use sqlx::{AnyConnection, AnyPool, FromRow};
 
 use crate::AuthError;
 use crate::secret::TokenHash;
 use crate::session::{Binding, Lifetime, Tokens};
 use crate::store::columns::{Malformed, MaybeMillis, Millis, Stored};
-use crate::store::query::{all, one};
+use crate::store::query::{all, execute, one};
 use crate::store::sql::{UserColumns, live_at, user_columns, with_account};
 
 /// A session with its user, as stored.
@@ -175,6 +175,20 @@ pub(crate) async fn find_by_id(
 ) -> Result<Option<StoredSession>, AuthError> {
     let sql = select_session!("WHERE s.session_id = $1");
     one(pool, sql, id.into()).await
+}
+
+/// The session with this id, read inside `conn`'s transaction once it
+/// holds the row's write lock: whatever the transaction then writes from
+/// it cannot be overtaken by another writer between the read and the
+/// write (two refreshes of one device at once both renew, in turn).
+pub(crate) async fn find_locked(
+    conn: &mut AnyConnection,
+    id: &SessionId,
+) -> Result<Option<StoredSession>, AuthError> {
+    let lock = "UPDATE sessions SET rotated_at = rotated_at WHERE session_id = $1";
+    execute(&mut *conn, lock, &[id.into()]).await?;
+    let sql = select_session!("WHERE s.session_id = $1");
+    one(conn, sql, id.into()).await
 }
 
 /// A live session as the "your sessions" list shows it.
