@@ -59,7 +59,7 @@ pub use passkey::{
     PasskeyName, PasskeyRegisterParams, PasskeyRemoveParams,
 };
 pub use policy::{ABSOLUTE_MINUTES, IDLE_MINUTES, PolicyErrors, Preset, SessionPolicy};
-pub use probe::{ProbeAnswer, ProbeStatus};
+pub use probe::{OutboxState, ProbeAnswer, ProbeStatus};
 pub use scope::TokenScope;
 pub use second_factor::{
     LoginCodeRequest, ONE_TIME_CODE_DIGITS, OneTimeCode, RECOVERY_CODE_CHARS, RECOVERY_CODE_COUNT,

@@ -10,6 +10,19 @@ pub struct ProbeAnswer {
     /// Why not ready: `database`, `migrations` or `change_feed`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+    /// `/readyz` only: the mail outbox. Reported, never a reason to be
+    /// not ready: mail waiting does not stop sign-ins.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outbox: Option<OutboxState>,
+}
+
+/// The mail outbox: messages waiting to be sent (or tried again), and
+/// messages given up after their last try.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutboxState {
+    pub waiting: u64,
+    pub failed: u64,
 }
 
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -21,10 +34,17 @@ pub enum ProbeStatus {
 }
 
 impl ProbeAnswer {
+    /// The same answer, reporting the outbox.
+    #[must_use]
+    pub fn with_outbox(self, outbox: Option<OutboxState>) -> Self {
+        Self { outbox, ..self }
+    }
+
     pub fn ok() -> Self {
         Self {
             status: ProbeStatus::Ok,
             reason: None,
+            outbox: None,
         }
     }
 
@@ -32,6 +52,7 @@ impl ProbeAnswer {
         Self {
             status: ProbeStatus::NotReady,
             reason: Some(reason.to_owned()),
+            outbox: None,
         }
     }
 }

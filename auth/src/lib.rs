@@ -10,6 +10,7 @@ mod error;
 mod hashing_limits;
 mod limits;
 mod live;
+pub mod mail;
 mod metrics;
 mod notices;
 mod outbox;

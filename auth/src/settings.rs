@@ -6,6 +6,7 @@ use std::num::NonZeroU32;
 use std::time::Duration;
 
 use crate::limits::{DEFAULT_ATTEMPTS_PER_EMAIL_HOUR, DEFAULT_ATTEMPTS_PER_IP_MINUTE};
+use crate::mail::PublicUrl;
 use crate::passkey::RelyingParty;
 
 /// The origin passkeys belong to unless one is set: this machine.
@@ -42,6 +43,8 @@ pub struct SessionSettings {
     /// The relying party passkeys are registered with: this server's public
     /// origin.
     pub relying_party: RelyingParty,
+    /// Where people reach this server: links in mail start with it.
+    pub public_url: PublicUrl,
 }
 
 impl Default for SessionSettings {
@@ -61,6 +64,7 @@ impl Default for SessionSettings {
             attempts_per_email_hour: DEFAULT_ATTEMPTS_PER_EMAIL_HOUR,
             relying_party: RelyingParty::new(LOCAL_ORIGIN)
                 .unwrap_or_else(|err| unreachable!("{LOCAL_ORIGIN} is an origin: {err}")),
+            public_url: PublicUrl::default(),
         }
     }
 }

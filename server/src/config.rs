@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use clap::{ArgAction, Parser, ValueEnum};
 
+use crate::mail::SmtpUrl;
 use crate::return_to::ProtectedOrigin;
 
 /// Where the database is when nothing says.
@@ -174,6 +175,29 @@ pub struct Config {
     #[arg(long, env = "LATCHKEY_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
 
+    /// Send mail by SMTP: `smtps://USER:PASS@HOST:465` (TLS from the
+    /// start), `smtp://HOST:587?tls=starttls` (STARTTLS required) or
+    /// `smtp://HOST:25` (no TLS: a relay on this machine only). The
+    /// password is never logged. Unset: mail is written to `--mail-dir`.
+    #[arg(long, env = "LATCHKEY_SMTP_URL", value_parser = SmtpUrl::parse)]
+    pub smtp_url: Option<SmtpUrl>,
+
+    /// The sender of the mail this server sends.
+    #[arg(long, env = "LATCHKEY_MAIL_FROM", default_value = "Latchkey <latchkey@localhost>", value_parser = crate::mail::parse_mailbox)]
+    pub mail_from: lettre::message::Mailbox,
+
+    /// With no `--smtp-url`: the folder each message is written to, as an
+    /// `.eml` file whose path is logged.
+    #[arg(long, env = "LATCHKEY_MAIL_DIR", default_value = "data/mail")]
+    pub mail_dir: PathBuf,
+
+    /// The address people reach this server at, e.g.
+    /// `https://latchkey.example.com`: links in mail start with it, never
+    /// with a request's `Host`. Default: `http://` (or `https://` with
+    /// `--tls-cert`) and the listening address.
+    #[arg(long, env = "LATCHKEY_PUBLIC_URL", value_parser = auth::mail::PublicUrl::parse)]
+    pub public_url: Option<auth::mail::PublicUrl>,
+
     /// How often ended sessions and retired tokens are cleaned up.
     #[arg(long, env = "LATCHKEY_CLEANUP_INTERVAL", default_value = "10m", value_parser = humantime::parse_duration)]
     pub cleanup_interval: Duration,
@@ -214,7 +238,21 @@ impl Config {
             attempts_per_ip_minute: self.login_rate_per_ip,
             attempts_per_email_hour: self.login_rate_per_email_hour,
             relying_party: self.relying_party(),
+            public_url: self.public_url(),
         }
+    }
+
+    /// `--public-url`, or this server's listening address.
+    pub fn public_url(&self) -> auth::mail::PublicUrl {
+        self.public_url.clone().unwrap_or_else(|| {
+            let scheme = if self.tls_cert.is_some() {
+                "https"
+            } else {
+                "http"
+            };
+            let own = format!("{scheme}://{}", self.listen);
+            auth::mail::PublicUrl::parse(&own).unwrap_or_default()
+        })
     }
 
     /// The relying party of `--passkey-origin`, or of `http://localhost`
@@ -251,6 +289,16 @@ mod tests {
             Config::try_parse_from(["latchkey", "--tls-cert", "c.pem", "--tls-key", "k.pem"])
                 .unwrap();
         assert!(both.tls_cert.is_some() && both.tls_key.is_some());
+    }
+
+    #[test]
+    fn links_in_mail_start_with_the_public_url_or_the_listening_address() {
+        let own = Config::try_parse_from(["latchkey", "--listen", "127.0.0.1:8080"]).unwrap();
+        assert_eq!(own.public_url().as_str(), "http://127.0.0.1:8080");
+        let set = Config::try_parse_from(["latchkey", "--public-url", "https://lk.example.com/"])
+            .unwrap();
+        assert_eq!(set.public_url().as_str(), "https://lk.example.com");
+        assert!(Config::try_parse_from(["latchkey", "--public-url", "lk.example.com"]).is_err());
     }
 
     #[test]

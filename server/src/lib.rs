@@ -9,6 +9,7 @@ mod error;
 mod extract;
 mod jobs;
 pub mod live;
+pub mod mail;
 mod metrics;
 mod middleware;
 pub mod operator;

@@ -6,7 +6,7 @@ use std::sync::{Mutex, PoisonError};
 use std::time::Instant;
 
 use api::paths;
-use auth::Db;
+use auth::Auth;
 use axum::Router;
 use axum::extract::{MatchedPath, Request, State};
 use axum::http::Method;
@@ -39,21 +39,33 @@ pub fn recorder() -> Result<PrometheusHandle, String> {
 }
 
 /// Serves `GET /metrics` on `listener` until the process stops.
-pub async fn serve(listener: TcpListener, handle: PrometheusHandle, db: Db) -> std::io::Result<()> {
+pub async fn serve(
+    listener: TcpListener,
+    handle: PrometheusHandle,
+    auth: Auth,
+) -> std::io::Result<()> {
     let page = Router::new()
         .route(paths::METRICS, get(render))
-        .with_state((handle, db));
+        .with_state((handle, auth));
     axum::serve(listener, page).await
 }
 
-async fn render(State((handle, db)): State<(PrometheusHandle, Db)>) -> String {
-    for (pool, size, idle) in db.pool_use() {
+async fn render(State((handle, auth)): State<(PrometheusHandle, Auth)>) -> String {
+    for (pool, size, idle) in auth.db().pool_use() {
         #[allow(clippy::cast_precision_loss, reason = "pools of a few dozen")]
         {
             metrics::gauge!("latchkey_db_connections", "pool" => pool, "state" => "idle")
                 .set(idle as f64);
             metrics::gauge!("latchkey_db_connections", "pool" => pool, "state" => "in_use")
                 .set(size.saturating_sub(idle) as f64);
+        }
+    }
+    if let Ok(outbox) = auth.outbox_counts().await {
+        #[allow(clippy::cast_precision_loss, reason = "counts far below 2^52")]
+        {
+            metrics::gauge!("latchkey_mail_outbox", "state" => "waiting")
+                .set(outbox.waiting as f64);
+            metrics::gauge!("latchkey_mail_outbox", "state" => "failed").set(outbox.failed as f64);
         }
     }
     handle.render()

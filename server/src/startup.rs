@@ -5,6 +5,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use api::paths;
+use auth::mail::{Courier, CourierSettings};
 use auth::{Auth, Backend, Clock, DatabaseClock, Db, DemoAccount, OutsideWrites};
 use axum::Router;
 use axum::serve::ListenerExt as _;
@@ -40,6 +41,8 @@ pub enum StartupError {
     Metrics(String),
     #[error("{0}")]
     Tls(#[from] crate::tls::TlsError),
+    #[error("mail: {0}")]
+    Mail(String),
     #[error("could not listen on {addr}: {source}")]
     Bind {
         addr: SocketAddr,
@@ -62,6 +65,8 @@ pub struct Application {
     metrics: Option<(TcpListener, metrics_exporter_prometheus::PrometheusHandle)>,
     /// On SQLite: what tells this server of the operator commands' changes.
     outside_writes: Option<(ChangeFeed, OutsideWrites)>,
+    /// Sends the outbox's mail.
+    courier: Courier,
 }
 
 impl Application {
@@ -110,6 +115,7 @@ impl Application {
                 config.feed_retry,
             ));
         }
+        let courier = courier(config, &auth)?;
         let outside_writes = match auth.db().backend() {
             Backend::Sqlite => Some((feed.clone(), auth.db().watch_outside_writes().await?)),
             Backend::Postgres => None,
@@ -163,6 +169,7 @@ impl Application {
             database_clock,
             metrics,
             outside_writes,
+            courier,
         })
     }
 
@@ -195,12 +202,9 @@ impl Application {
             self.auth.clone(),
             self.cleanup_interval,
         ));
+        let courier = tokio::spawn(self.courier.run());
         let metrics = self.metrics.map(|(listener, handle)| {
-            tokio::spawn(crate::metrics::serve(
-                listener,
-                handle,
-                self.auth.db().clone(),
-            ))
+            tokio::spawn(crate::metrics::serve(listener, handle, self.auth.clone()))
         });
         let following_clock = self.database_clock.map(|clock| {
             tokio::spawn(jobs::follow_database_clock(
@@ -234,6 +238,7 @@ impl Application {
                 .await
         };
         cleanup.abort();
+        courier.abort();
         if let Some(following) = following_clock {
             following.abort();
         }
@@ -285,6 +290,22 @@ fn hashed_front_end() -> bool {
 
 /// cargo-leptos's list of the built files' hashes, beside the binary.
 const HASH_FILE: &str = "hash.txt";
+
+/// The worker that sends the outbox's mail, by SMTP or to files as
+/// `config` says.
+fn courier(config: &Config, auth: &Auth) -> Result<Courier, StartupError> {
+    let transport = crate::mail::transport(
+        config.smtp_url.as_ref(),
+        config.mail_from.clone(),
+        config.mail_dir.clone(),
+    )
+    .map_err(StartupError::Mail)?;
+    Ok(Courier::new(
+        auth.clone(),
+        transport,
+        CourierSettings::default(),
+    ))
+}
 
 /// Listens on `addr`, naming it when that fails.
 async fn bind(addr: SocketAddr) -> Result<TcpListener, StartupError> {

@@ -8,6 +8,7 @@ pub(crate) mod accounts;
 mod columns;
 pub(crate) mod devices;
 pub(crate) mod members;
+pub(crate) mod outbox;
 mod query;
 pub(crate) mod sessions;
 mod sql;

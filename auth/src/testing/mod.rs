@@ -235,3 +235,19 @@ impl TestAuth {
         }
     }
 }
+
+/// Writes `mail` to the outbox in a write transaction of its own, which
+/// commits when `commit`, or else is dropped (rolled back), as a change
+/// that fails after queueing its mail.
+///
+/// # Panics
+/// When the database fails.
+pub async fn queue_mail(auth: &Auth, mail: &crate::mail::OutgoingMail, commit: bool) {
+    let mut tx = auth.db().begin_write().await.expect("begin");
+    crate::store::outbox::enqueue(&mut tx, mail, auth.now())
+        .await
+        .expect("enqueue");
+    if commit {
+        tx.commit().await.expect("commit");
+    }
+}

@@ -19,6 +19,7 @@ mod helpers;
 mod kept_reads;
 mod members;
 mod notices;
+mod outbox;
 mod passkeys;
 mod password;
 mod policy;

@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use api::ProbeAnswer;
+use api::{OutboxState, ProbeAnswer};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -21,6 +21,7 @@ pub async fn healthz() -> Json<ProbeAnswer> {
 
 /// The database answers and its migrations are current, and on PostgreSQL
 /// the change feed is listening; otherwise 503 with the first reason.
+/// Ready, it also reports the mail outbox (waiting, failed).
 pub async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<ProbeAnswer>) {
     let database = tokio::time::timeout(DATABASE_PATIENCE, state.auth.db().readiness())
         .await
@@ -30,8 +31,19 @@ pub async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<ProbeAns
         Ok(()) if !state.feed.hears_the_others() => Some("change_feed"),
         Ok(()) => None,
     };
+    let outbox = match reason {
+        Some(_) => None,
+        None => tokio::time::timeout(DATABASE_PATIENCE, state.auth.outbox_counts())
+            .await
+            .ok()
+            .and_then(Result::ok)
+            .map(|counts| OutboxState {
+                waiting: counts.waiting,
+                failed: counts.failed,
+            }),
+    };
     match reason {
-        None => (StatusCode::OK, Json(ProbeAnswer::ok())),
+        None => (StatusCode::OK, Json(ProbeAnswer::ok().with_outbox(outbox))),
         Some(reason) => (
             StatusCode::SERVICE_UNAVAILABLE,
             Json(ProbeAnswer::not_ready(reason)),

@@ -103,6 +103,8 @@ fn test_config(db: &TestDb) -> Config {
     config.trusted_origins = Vec::new();
     // The test clock alone says what time it is.
     config.clock = ClockSource::Local;
+    // Mail with no SMTP set goes to files: never into the source tree.
+    config.mail_dir = std::env::temp_dir().join("latchkey-test-mail");
     // Generous limits, so only the rate-limit tests meet them.
     config.login_rate_per_ip = NonZeroU32::new(10_000).unwrap();
     config.login_rate_per_email_hour = NonZeroU32::new(10_000).unwrap();
