@@ -70,5 +70,8 @@ pub use second_factor::{
 pub use session::{
     NoticeAcknowledgeParams, NoticeKind, RevokeReason, SecurityNotice, SignInMethod,
 };
-pub use sign_in::{NewPasswordRequest, SignInChallenge, SignInWaitsFor};
+pub use sign_in::{
+    ForgotPasswordRequest, NewPasswordRequest, PasswordResetDone, PasswordResetRequest,
+    SignInChallenge, SignInWaitsFor,
+};
 pub use time::{Timestamp, millis};

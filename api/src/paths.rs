@@ -31,12 +31,25 @@ pub mod page {
     /// The sign-in's page for choosing a new password, after the server's
     /// operator reset the user's.
     pub const LOGIN_PASSWORD: &str = "/login/password";
+    /// Asking for a link to choose a new password, by mail.
+    pub const LOGIN_FORGOT: &str = "/login/forgot";
+    /// Choosing a new password with the link from the mail
+    /// (`?token=...`).
+    pub const LOGIN_RESET: &str = "/login/reset";
     /// Creating an account.
     pub const SIGNUP: &str = "/signup";
 
     /// The pages a visitor sees before signing in. Every other page is for
     /// a signed-in caller only: a page missing here is guarded, never open.
-    pub const SIGNED_OUT: [&str; 5] = [LOGIN, LOGIN_CODE, LOGIN_SETUP, LOGIN_PASSWORD, SIGNUP];
+    pub const SIGNED_OUT: [&str; 7] = [
+        LOGIN,
+        LOGIN_CODE,
+        LOGIN_SETUP,
+        LOGIN_PASSWORD,
+        LOGIN_FORGOT,
+        LOGIN_RESET,
+        SIGNUP,
+    ];
 }
 
 /// The sign-in lifecycle: `/api/auth/...`, JSON bodies or HTML form posts.
@@ -56,6 +69,10 @@ pub mod auth {
     /// A passkey alone.
     pub const PASSKEY_START: &str = "/api/auth/passkey/start";
     pub const PASSKEY_FINISH: &str = "/api/auth/passkey/finish";
+    /// Asking for a link to choose a new password.
+    pub const FORGOT: &str = "/api/auth/forgot";
+    /// A new password, with the link's token.
+    pub const RESET: &str = "/api/auth/reset";
     pub const LOGOUT: &str = "/api/auth/logout";
     /// Changing the password.
     pub const PASSWORD: &str = "/api/auth/password";
@@ -113,7 +130,7 @@ pub const PASSKEY_JS: &str = "/login/passkey.js";
 mod tests {
     use super::*;
 
-    const EVERY_PATH: [&str; 39] = [
+    const EVERY_PATH: [&str; 43] = [
         page::HOME,
         page::SECURITY,
         page::SECURITY_TEAM,
@@ -122,6 +139,8 @@ mod tests {
         page::LOGIN_CODE,
         page::LOGIN_SETUP,
         page::LOGIN_PASSWORD,
+        page::LOGIN_FORGOT,
+        page::LOGIN_RESET,
         page::SIGNUP,
         auth::SIGNUP,
         auth::LOGIN,
@@ -132,6 +151,8 @@ mod tests {
         auth::LOGIN_PASSKEY_FINISH,
         auth::PASSKEY_START,
         auth::PASSKEY_FINISH,
+        auth::FORGOT,
+        auth::RESET,
         auth::LOGOUT,
         auth::PASSWORD,
         auth::FORWARD,

@@ -63,6 +63,42 @@ impl std::fmt::Debug for NewPasswordRequest {
     }
 }
 
+/// `POST /api/auth/forgot`: the address to send a link to choose a new
+/// password to. Answered the same whether or not it is a user's.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Deserialize)]
+pub struct ForgotPasswordRequest {
+    pub email: String,
+}
+
+/// `POST /api/auth/reset`: the link's token and the new password; a code
+/// from the authenticator app or a recovery code when the user has a
+/// second factor; and whether to revoke every API token too.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Deserialize)]
+pub struct PasswordResetRequest {
+    pub token: String,
+    pub new_password: Password,
+    #[serde(default)]
+    pub code: Option<String>,
+    #[serde(default)]
+    pub revoke_api_tokens: bool,
+}
+
+impl std::fmt::Debug for PasswordResetRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("PasswordResetRequest([redacted])")
+    }
+}
+
+/// What choosing a new password through a link ended.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PasswordResetDone {
+    pub sessions_ended: usize,
+    pub api_tokens_revoked: usize,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

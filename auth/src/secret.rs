@@ -106,6 +106,11 @@ secret!(ChallengeToken, random);
 pub struct DeviceSessionId(String);
 secret!(DeviceSessionId, random);
 
+/// The secret in a link to choose a new password, sent by mail: single
+/// use, short-lived, stored only as its hash.
+pub struct ResetToken(String);
+secret!(ResetToken, random);
+
 /// The BLAKE3 hash of a secret, as 64 lowercase hex digits: the only form
 /// in which a token is stored or compared.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]

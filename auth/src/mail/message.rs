@@ -1,4 +1,8 @@
 //! The messages the domain sends, each rendered as plain text and HTML.
+//! What a person typed (their name) is escaped in the HTML part; links
+//! start with the configured public address, never a request's `Host`.
+
+use super::PublicUrl;
 
 /// What a message is for: stored with it, and a label in the logs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -43,9 +47,87 @@ impl std::fmt::Debug for OutgoingMail {
     }
 }
 
+/// The mail with a link to choose a new password, valid `minutes`.
+pub(crate) fn password_reset(
+    public_url: &PublicUrl,
+    to: &str,
+    name: &str,
+    link_path: &str,
+    minutes: i64,
+) -> OutgoingMail {
+    let link = public_url.link(link_path);
+    let text = format!(
+        "Hello {name},\n\n\
+         Someone, hopefully you, asked to choose a new password for your Latchkey \
+         account. Open this link within {minutes} minutes to choose one:\n\n\
+         {link}\n\n\
+         The link works once. Choosing a new password signs you out everywhere.\n\
+         If you did not ask, ignore this mail: your password stays as it is, and \
+         signing in ends the link.\n"
+    );
+    let (name, link) = (escape(name), escape(&link));
+    let html = format!(
+        "<!DOCTYPE html><html><body style=\"font-family: sans-serif\">\
+         <p>Hello {name},</p>\
+         <p>Someone, hopefully you, asked to choose a new password for your Latchkey \
+         account. Open this link within {minutes} minutes to choose one:</p>\
+         <p><a href=\"{link}\">Choose a new password</a></p>\
+         <p>The link works once. Choosing a new password signs you out everywhere.<br>\
+         If you did not ask, ignore this mail: your password stays as it is, and \
+         signing in ends the link.</p></body></html>"
+    );
+    OutgoingMail {
+        kind: MailKind::PasswordReset,
+        to: to.to_owned(),
+        subject: "Choose a new password for Latchkey".to_owned(),
+        text,
+        html,
+    }
+}
+
+/// `text` safe inside HTML text and attribute values.
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_reset_mail_links_to_the_public_url_in_both_parts() {
+        let url = PublicUrl::parse("https://lk.example.com").unwrap();
+        let mail = password_reset(&url, "a@example.com", "Ada", "/login/reset?token=abc", 30);
+        assert!(
+            mail.text
+                .contains("https://lk.example.com/login/reset?token=abc")
+        );
+        assert!(
+            mail.html
+                .contains("href=\"https://lk.example.com/login/reset?token=abc\"")
+        );
+        assert!(mail.text.contains("30 minutes"));
+        assert_eq!(mail.to, "a@example.com");
+    }
+
+    #[test]
+    fn a_name_with_markup_is_escaped_in_the_html_part() {
+        let url = PublicUrl::default();
+        let mail = password_reset(&url, "a@example.com", "<b>Eve</b>", "/x", 30);
+        assert!(mail.html.contains("&lt;b&gt;Eve&lt;/b&gt;"));
+        assert!(!mail.html.contains("<b>Eve"));
+    }
 
     #[test]
     fn a_mail_kind_reads_back_as_written() {

@@ -8,6 +8,7 @@ mod message;
 mod public_url;
 
 pub use courier::{Courier, CourierSettings, Delivered, MailTransport, SendError};
+pub(crate) use message::password_reset;
 pub use message::{MailKind, OutgoingMail};
 pub use public_url::PublicUrl;
 

@@ -24,9 +24,12 @@ impl Auth {
             + crate::passkey::ceremony::delete_expired(&mut conn, now).await?;
         removed.device_challenges =
             crate::store::devices::delete_expired_challenges(&mut conn, now).await?;
+        // Ended links to choose a new password: counted with the challenges.
+        removed.challenges += crate::store::password_resets::delete_expired(&mut conn, now).await?;
         drop(conn);
         self.0.hashing_limits.forget_idle_keys();
         self.0.sign_in_limits.forget_idle_keys();
+        self.0.reset_limits.forget_idle_keys();
         if removed != Cleanup::default() {
             tracing::info!(
                 sessions = removed.sessions,

@@ -35,6 +35,7 @@ mod new_password;
 mod operator;
 mod owner;
 mod passkey_sign_in;
+mod password_reset;
 mod policy;
 mod resolve;
 mod reused_code;
@@ -65,6 +66,7 @@ pub use device::{DeviceCookie, Refresh};
 pub use gate::{Admitted, BrowserSession, Confirmed, Fresh, Via};
 pub use operator::{ListedUser, OperatorActions, PasswordReset, SessionsOf};
 pub use owner::OwnerActions;
+pub use password_reset::{NewPasswordByLink, RESET_LINK_LIFETIME};
 pub use policy::{AccountPolicy, PolicyChange, PolicyUpdate};
 pub use resolve::{Access, ConnectionStanding, Rechecked, Resolved};
 pub use session_start::NewSession;
@@ -81,6 +83,9 @@ struct Inner {
     passwords: PasswordHasher,
     /// Password attempts by address and email, for every transport.
     sign_in_limits: SignInLimits,
+    /// Requests for a link to choose a new password, by address and email:
+    /// apart from the sign-in's, so a flood of them locks nobody out.
+    reset_limits: SignInLimits,
     hashing_limits: HashingLimits,
     audit: AuditLog,
     live: Arc<dyn LiveSink>,
@@ -109,6 +114,10 @@ impl Auth {
             db,
             clock,
             sign_in_limits: SignInLimits::new(
+                settings.attempts_per_ip_minute,
+                settings.attempts_per_email_hour,
+            ),
+            reset_limits: SignInLimits::new(
                 settings.attempts_per_ip_minute,
                 settings.attempts_per_email_hour,
             ),

@@ -9,6 +9,7 @@ mod columns;
 pub(crate) mod devices;
 pub(crate) mod members;
 pub(crate) mod outbox;
+pub(crate) mod password_resets;
 mod query;
 pub(crate) mod sessions;
 mod sql;

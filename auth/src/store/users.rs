@@ -86,12 +86,13 @@ pub(crate) async fn set_password_hash(
 ) -> Result<(), AuthError> {
     let sql = "UPDATE users SET password_hash = $1, password_must_change_at = $2 WHERE id = $3";
     execute(
-        conn,
+        &mut *conn,
         sql,
         &[hash.into(), must_change_from.into(), id.into()],
     )
     .await?;
-    Ok(())
+    // A new password ends every link to choose one.
+    super::password_resets::end_all(conn, id).await
 }
 
 /// Replaces the password the server's operator gave (`given_hash`) with one
@@ -105,7 +106,17 @@ pub(crate) async fn replace_given_password(
 ) -> Result<bool, AuthError> {
     let sql = "UPDATE users SET password_hash = $1, password_must_change_at = NULL \
                WHERE id = $2 AND password_hash = $3 AND password_must_change_at IS NOT NULL";
-    Ok(execute(conn, sql, &[own_hash.into(), id.into(), given_hash.into()]).await? > 0)
+    let replaced = execute(
+        &mut *conn,
+        sql,
+        &[own_hash.into(), id.into(), given_hash.into()],
+    )
+    .await?
+        > 0;
+    if replaced {
+        super::password_resets::end_all(conn, id).await?;
+    }
+    Ok(replaced)
 }
 
 pub(crate) struct NewUser<'a> {
@@ -153,7 +164,13 @@ pub(crate) async fn record_login(
 ) -> Result<bool, AuthError> {
     let sql = "UPDATE users SET last_login_at = $1 WHERE id = $2 AND password_hash = $3";
     let values = [now.into(), id.into(), verified_hash.into()];
-    Ok(execute(conn, sql, &values).await? > 0)
+    let recorded = execute(&mut *conn, sql, &values).await? > 0;
+    if recorded {
+        // Signing in ends any link to choose a new password: whoever asked
+        // for it knows the password after all.
+        super::password_resets::end_all(conn, id).await?;
+    }
+    Ok(recorded)
 }
 
 /// Locks the user's row until the transaction ends (a no-op update takes the

@@ -22,6 +22,7 @@ mod notices;
 mod outbox;
 mod passkeys;
 mod password;
+mod password_reset;
 mod policy;
 mod reauth;
 mod recovery;

@@ -1,0 +1,449 @@
+//! A forgotten password: a link by mail, single use, for 30 minutes, ended
+//! by a newer link, a password change or a sign-in; the same answer for
+//! an unknown address; every session ended by the new password; and a
+//! code asked for where the user has a second factor.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use api::{ApiError, ErrorCode, Password, PasswordChange, PasswordResetDone};
+use auth::testing::TestAuth;
+use auth::{AuthError, Clock as _, NewPasswordByLink};
+
+use crate::helpers::{
+    PASSWORD, audited_kinds, by_token, caller, change_password, code_at, live_sessions, logged_in,
+    logged_in_with, login_request, meta, new_token, signed_up, test_auth, with_app,
+};
+use crate::outbox::{FakeTransport, courier};
+
+const NEW_PASSWORD: &str = "a brand new passphrase";
+
+/// Asks for a link for `email` and lets the courier send what is due: the
+/// mails sent.
+async fn ask_and_deliver(t: &TestAuth, email: &str) -> Vec<auth::mail::OutgoingMail> {
+    t.auth.request_password_reset(email, &meta()).await.unwrap();
+    let transport = Arc::new(FakeTransport::default());
+    courier(t, transport.clone()).deliver_due().await.unwrap();
+    transport.sent()
+}
+
+/// The token in the link of the reset mail to `email`.
+async fn link_token(t: &TestAuth, email: &str) -> String {
+    let sent = ask_and_deliver(t, email).await;
+    let mail = sent.last().expect("a mail");
+    assert_eq!(mail.to, email);
+    let start = mail.text.find("token=").expect("a link") + "token=".len();
+    mail.text[start..]
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .to_owned()
+}
+
+fn choose(password: &str) -> NewPasswordByLink {
+    NewPasswordByLink {
+        new_password: Password::new(password.into()),
+        code: None,
+        revoke_api_tokens: false,
+    }
+}
+
+fn with_code(code: &str) -> NewPasswordByLink {
+    NewPasswordByLink {
+        code: Some(code.into()),
+        ..choose(NEW_PASSWORD)
+    }
+}
+
+async fn reset(
+    t: &TestAuth,
+    token: &str,
+    choice: NewPasswordByLink,
+) -> Result<PasswordResetDone, AuthError> {
+    t.auth.reset_password(token, choice, &meta()).await
+}
+
+fn refused_field(result: Result<PasswordResetDone, AuthError>) -> Option<String> {
+    let err = ApiError::from(result.expect_err("refused"));
+    assert_eq!(err.code, ErrorCode::InvalidParams);
+    err.field
+}
+
+async fn signs_in_with(t: &TestAuth, email: &str, password: &str) -> bool {
+    t.auth
+        .login(login_request(email, password), meta())
+        .await
+        .is_ok()
+}
+
+#[tokio::test]
+async fn a_reset_link_sets_the_new_password_once_and_ends_every_session() {
+    // Arrange
+    let t = test_auth().await;
+    signed_up(&t, "ada@example.com").await;
+    logged_in(&t, "ada@example.com").await;
+    let token = link_token(&t, "ada@example.com").await;
+
+    // Act
+    let done = reset(&t, &token, choose(NEW_PASSWORD)).await.unwrap();
+    let again = reset(&t, &token, choose("yet another passphrase")).await;
+
+    // Assert
+    assert_eq!(done.sessions_ended, 2);
+    assert_eq!(live_sessions(&t, "ada@example.com").await, 0);
+    assert_eq!(refused_field(again).as_deref(), Some("token"));
+    assert!(signs_in_with(&t, "ada@example.com", NEW_PASSWORD).await);
+    assert!(!signs_in_with(&t, "ada@example.com", PASSWORD).await);
+    assert!(
+        audited_kinds(&t)
+            .await
+            .contains(&"password_changed".to_owned())
+    );
+    let detail: String =
+        sqlx::query_scalar("SELECT detail FROM audit_events WHERE event = 'password_changed'")
+            .fetch_one(t.db.db.reader())
+            .await
+            .unwrap();
+    assert!(detail.contains("link from the mail"), "{detail}");
+}
+
+#[tokio::test]
+async fn the_reset_mail_links_to_the_public_url_and_its_token_is_stored_hashed() {
+    // Arrange
+    let t = test_auth().await;
+    signed_up(&t, "ada@example.com").await;
+
+    // Act
+    let sent = ask_and_deliver(&t, "ada@example.com").await;
+
+    // Assert
+    let mail = &sent[0];
+    assert!(
+        mail.text
+            .contains("http://127.0.0.1:3000/login/reset?token=")
+    );
+    let start = mail.text.find("token=").unwrap() + "token=".len();
+    let token = mail.text[start..].split_whitespace().next().unwrap();
+    assert_eq!(token.len(), 43, "256 bits, base64url");
+    let stored: Vec<String> = sqlx::query_scalar("SELECT token_hash FROM password_resets")
+        .fetch_all(t.db.db.reader())
+        .await
+        .unwrap();
+    assert_eq!(
+        stored,
+        [blake3::hash(token.as_bytes()).to_hex().to_string()]
+    );
+    let bodies: Vec<String> = sqlx::query_scalar("SELECT text_body FROM mail_outbox")
+        .fetch_all(t.db.db.reader())
+        .await
+        .unwrap();
+    assert_eq!(bodies, [""], "a sent mail's link is not kept");
+}
+
+#[tokio::test]
+async fn an_unknown_address_queues_nothing_yet_answers_the_same() {
+    // Arrange
+    let t = test_auth().await;
+    signed_up(&t, "ada@example.com").await;
+
+    // Act
+    let unknown = t
+        .auth
+        .request_password_reset("nobody@example.com", &meta())
+        .await;
+    let malformed = t
+        .auth
+        .request_password_reset("not an address", &meta())
+        .await;
+
+    // Assert
+    assert!(unknown.is_ok() && malformed.is_ok());
+    assert_eq!(t.auth.outbox_counts().await.unwrap().waiting, 0);
+    let transport = Arc::new(FakeTransport::default());
+    courier(&t, transport.clone()).deliver_due().await.unwrap();
+    assert!(transport.sent().is_empty());
+}
+
+#[tokio::test]
+async fn a_reset_link_ends_after_thirty_minutes() {
+    // Arrange
+    let t = test_auth().await;
+    signed_up(&t, "ada@example.com").await;
+    let token = link_token(&t, "ada@example.com").await;
+
+    // Act
+    t.clock.advance(Duration::from_mins(30));
+    let late = reset(&t, &token, choose(NEW_PASSWORD)).await;
+
+    // Assert
+    assert_eq!(refused_field(late).as_deref(), Some("token"));
+    assert!(signs_in_with(&t, "ada@example.com", PASSWORD).await);
+}
+
+#[tokio::test]
+async fn a_link_still_works_a_moment_before_thirty_minutes() {
+    // Arrange
+    let t = test_auth().await;
+    signed_up(&t, "ada@example.com").await;
+    let token = link_token(&t, "ada@example.com").await;
+
+    // Act
+    t.clock
+        .advance(Duration::from_mins(30) - Duration::from_secs(1));
+    let done = reset(&t, &token, choose(NEW_PASSWORD)).await;
+
+    // Assert
+    assert!(done.is_ok());
+}
+
+#[tokio::test]
+async fn a_newer_link_ends_the_older_one() {
+    // Arrange
+    let t = test_auth().await;
+    signed_up(&t, "ada@example.com").await;
+    let older = link_token(&t, "ada@example.com").await;
+    let newer = link_token(&t, "ada@example.com").await;
+
+    // Act
+    let with_older = reset(&t, &older, choose(NEW_PASSWORD)).await;
+    let with_newer = reset(&t, &newer, choose(NEW_PASSWORD)).await;
+
+    // Assert
+    assert_eq!(refused_field(with_older).as_deref(), Some("token"));
+    assert!(with_newer.is_ok());
+}
+
+#[tokio::test]
+async fn a_password_change_ends_the_link() {
+    // Arrange
+    let t = test_auth().await;
+    let session = signed_up(&t, "ada@example.com").await;
+    let me = caller(&t, &session.token).await;
+    let token = link_token(&t, "ada@example.com").await;
+
+    // Act
+    change_password(
+        &t,
+        &me,
+        PasswordChange {
+            current_password: Password::new(PASSWORD.into()),
+            new_password: Password::new("changed by ada herself".into()),
+            revoke_api_tokens: false,
+        },
+    )
+    .await
+    .unwrap();
+    let after = reset(&t, &token, choose(NEW_PASSWORD)).await;
+
+    // Assert
+    assert_eq!(refused_field(after).as_deref(), Some("token"));
+}
+
+#[tokio::test]
+async fn a_sign_in_ends_the_link() {
+    // Arrange
+    let t = test_auth().await;
+    signed_up(&t, "ada@example.com").await;
+    let token = link_token(&t, "ada@example.com").await;
+
+    // Act
+    logged_in_with(&t, "ada@example.com", PASSWORD).await;
+    let after = reset(&t, &token, choose(NEW_PASSWORD)).await;
+
+    // Assert
+    assert_eq!(refused_field(after).as_deref(), Some("token"));
+}
+
+#[tokio::test]
+async fn a_link_of_another_shape_or_unknown_changes_nothing() {
+    // Arrange
+    let t = test_auth().await;
+    signed_up(&t, "ada@example.com").await;
+    link_token(&t, "ada@example.com").await;
+
+    // Act
+    let junk = reset(&t, "junk", choose(NEW_PASSWORD)).await;
+    let unknown = reset(&t, &"A".repeat(43), choose(NEW_PASSWORD)).await;
+
+    // Assert
+    assert_eq!(refused_field(junk).as_deref(), Some("token"));
+    assert_eq!(refused_field(unknown).as_deref(), Some("token"));
+    assert!(signs_in_with(&t, "ada@example.com", PASSWORD).await);
+}
+
+#[tokio::test]
+async fn a_short_new_password_is_refused_and_keeps_the_link() {
+    // Arrange
+    let t = test_auth().await;
+    signed_up(&t, "ada@example.com").await;
+    let token = link_token(&t, "ada@example.com").await;
+
+    // Act
+    let short = reset(&t, &token, choose("short")).await;
+    let then = reset(&t, &token, choose(NEW_PASSWORD)).await;
+
+    // Assert
+    assert_eq!(refused_field(short).as_deref(), Some("new_password"));
+    assert!(then.is_ok());
+}
+
+#[tokio::test]
+async fn api_tokens_are_revoked_when_asked() {
+    // Arrange
+    let t = test_auth().await;
+    let session = signed_up(&t, "ada@example.com").await;
+    let me = caller(&t, &session.token).await;
+    let created = new_token(&t, &me, "script").await;
+    let token = link_token(&t, "ada@example.com").await;
+
+    // Act
+    let done = reset(
+        &t,
+        &token,
+        NewPasswordByLink {
+            revoke_api_tokens: true,
+            ..choose(NEW_PASSWORD)
+        },
+    )
+    .await
+    .unwrap();
+
+    // Assert
+    assert_eq!(done.api_tokens_revoked, 1);
+    let secret = auth::ApiTokenSecret::from_bearer(&created.token).unwrap();
+    assert!(t.auth.authenticate_api_token(&secret).await.is_err());
+    assert_eq!(t.closer.closed_tokens().len(), 1);
+}
+
+#[tokio::test]
+async fn api_tokens_outlive_a_reset_that_did_not_ask() {
+    // Arrange
+    let t = test_auth().await;
+    let session = signed_up(&t, "ada@example.com").await;
+    let me = caller(&t, &session.token).await;
+    let created = new_token(&t, &me, "script").await;
+    let token = link_token(&t, "ada@example.com").await;
+
+    // Act
+    let done = reset(&t, &token, choose(NEW_PASSWORD)).await.unwrap();
+
+    // Assert
+    assert_eq!(done.api_tokens_revoked, 0);
+    by_token(&t, &created).await;
+}
+
+#[tokio::test]
+async fn with_an_app_a_reset_asks_for_a_code_and_a_wrong_one_keeps_the_link() {
+    // Arrange
+    let t = test_auth().await;
+    let session = signed_up(&t, "ada@example.com").await;
+    let me = caller(&t, &session.token).await;
+    let (secret, _) = with_app(&t, &me).await;
+    let token = link_token(&t, "ada@example.com").await;
+    t.clock.advance(Duration::from_mins(1));
+
+    // Act
+    let without = reset(&t, &token, choose(NEW_PASSWORD)).await;
+    let wrong = reset(&t, &token, with_code("000000")).await;
+    let right = reset(&t, &token, with_code(&code_at(&secret, t.clock.now()))).await;
+
+    // Assert
+    assert_eq!(refused_field(without).as_deref(), Some("code"));
+    assert_eq!(refused_field(wrong).as_deref(), Some("code"));
+    assert!(right.is_ok(), "{right:?}");
+    assert!(
+        t.auth.password_reset_needs_code(&token).await.is_err(),
+        "used"
+    );
+}
+
+#[tokio::test]
+async fn with_an_app_a_recovery_code_opens_the_reset_once() {
+    // Arrange
+    let t = test_auth().await;
+    let session = signed_up(&t, "ada@example.com").await;
+    let me = caller(&t, &session.token).await;
+    let (_, codes) = with_app(&t, &me).await;
+    let recovery = codes.codes[0].clone();
+    let token = link_token(&t, "ada@example.com").await;
+    assert!(t.auth.password_reset_needs_code(&token).await.unwrap());
+
+    // Act
+    let done = reset(&t, &token, with_code(&recovery)).await;
+    let token = link_token(&t, "ada@example.com").await;
+    let again = reset(
+        &t,
+        &token,
+        NewPasswordByLink {
+            code: Some(recovery),
+            ..choose("the third passphrase")
+        },
+    )
+    .await;
+
+    // Assert
+    assert!(done.is_ok(), "{done:?}");
+    assert_eq!(refused_field(again).as_deref(), Some("code"));
+}
+
+#[tokio::test]
+async fn without_a_second_factor_the_reset_asks_for_no_code() {
+    // Arrange
+    let t = test_auth().await;
+    signed_up(&t, "ada@example.com").await;
+    let token = link_token(&t, "ada@example.com").await;
+
+    // Act
+    let needs = t.auth.password_reset_needs_code(&token).await.unwrap();
+
+    // Assert
+    assert!(!needs);
+}
+
+#[tokio::test]
+async fn asking_for_links_is_limited_per_address() {
+    // Arrange
+    let t = TestAuth::new(auth::SessionSettings {
+        attempts_per_ip_minute: std::num::NonZeroU32::new(3).unwrap(),
+        ..auth::SessionSettings::default()
+    })
+    .await;
+
+    // Act
+    let mut answers = Vec::new();
+    for n in 0..4 {
+        let email = format!("someone{n}@example.com");
+        answers.push(t.auth.request_password_reset(&email, &meta()).await);
+    }
+
+    // Assert
+    assert!(answers[..3].iter().all(Result::is_ok));
+    let err = ApiError::from(answers.pop().unwrap().unwrap_err());
+    assert_eq!(err.code, ErrorCode::RateLimited);
+}
+
+#[tokio::test]
+async fn asking_for_links_is_limited_per_email() {
+    // Arrange
+    let t = TestAuth::new(auth::SessionSettings {
+        attempts_per_email_hour: std::num::NonZeroU32::new(24).unwrap(),
+        ..auth::SessionSettings::default()
+    })
+    .await;
+    signed_up(&t, "ada@example.com").await;
+
+    // Act: a burst of a twelfth of 24 is 2.
+    let mut answers = Vec::new();
+    for _ in 0..3 {
+        answers.push(
+            t.auth
+                .request_password_reset("ada@example.com", &meta())
+                .await,
+        );
+    }
+
+    // Assert
+    assert!(answers[..2].iter().all(Result::is_ok));
+    let err = ApiError::from(answers.pop().unwrap().unwrap_err());
+    assert_eq!(err.code, ErrorCode::RateLimited);
+}
