@@ -45,6 +45,9 @@ pub fn LoginPage() -> impl IntoView {
                         "Sign in"
                     </button>
                 </form>
+                <p class="muted">
+                    <a href=page::LOGIN_FORGOT>"Forgot your password?"</a>
+                </p>
                 <div class="stack">
                     <PasskeySignIn second_step=false />
                 </div>

@@ -2,7 +2,9 @@
 
 mod login;
 mod login_code;
+mod login_forgot;
 mod login_password;
+mod login_reset;
 mod login_setup;
 mod not_found;
 mod security;
@@ -12,7 +14,9 @@ mod signup;
 
 pub use login::LoginPage;
 pub use login_code::LoginCodePage;
+pub use login_forgot::{LINK_ON_ITS_WAY, LoginForgotPage};
 pub use login_password::LoginPasswordPage;
+pub use login_reset::LoginResetPage;
 pub use login_setup::LoginSetupPage;
 pub use not_found::NotFound;
 pub use security::{SignInPage, TeamPage};

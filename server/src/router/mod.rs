@@ -193,6 +193,8 @@ fn sign_in_routes() -> Router<AppState> {
             paths::auth::LOGIN_PASSKEY_FINISH,
             post(routes::passkey::second_step_finish),
         )
+        .route(paths::auth::FORGOT, post(routes::recovery::forgot))
+        .route(paths::auth::RESET, post(routes::recovery::reset))
         .route(paths::auth::PASSKEY_START, post(routes::passkey::start))
         .route(paths::auth::PASSKEY_FINISH, post(routes::passkey::finish))
 }

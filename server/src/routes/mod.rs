@@ -8,6 +8,7 @@ pub mod docs;
 pub mod forward;
 pub mod passkey;
 pub mod probes;
+pub mod recovery;
 pub mod script;
 pub mod sign_in_steps;
 

@@ -14,7 +14,7 @@ use crate::helpers::{
 };
 
 /// The code an app holding `secret` shows now.
-fn code_now(app: &TestApp, secret: &str) -> String {
+pub(crate) fn code_now(app: &TestApp, secret: &str) -> String {
     let bytes = base32::decode(base32::Alphabet::Rfc4648 { padding: false }, secret).unwrap();
     let totp = totp_rs::Builder::new().with_secret(bytes).build().unwrap();
     totp.generate(u64::try_from(app.clock_now() / 1000).unwrap())
@@ -54,7 +54,7 @@ async fn set_up_app(app: &TestApp, cookie: &str) -> (String, Vec<String>) {
 
 /// A new user with an app set up: their session, the secret, and the
 /// recovery codes.
-async fn with_app(app: &TestApp, user: &TestUser) -> (String, String, Vec<String>) {
+pub(crate) async fn with_app(app: &TestApp, user: &TestUser) -> (String, String, Vec<String>) {
     let cookie = app.signed_up(user).await;
     let (secret, codes) = set_up_app(app, &cookie).await;
     (cookie, secret, codes)

@@ -1,0 +1,271 @@
+//! A forgotten password over the wire, with the mail going through a real
+//! SMTP conversation to a sink on a loopback port: the link in the mail
+//! (built from `--public-url`, never the request's `Host`) sets a new
+//! password, ends the old sessions, and the new password signs in; an
+//! unknown address gets the same answer and no mail; a second factor is
+//! asked for before the password changes.
+
+use api::paths;
+use auth::mail::PublicUrl;
+use reqwest::StatusCode;
+use server::mail::SmtpUrl;
+
+use crate::helpers::{TestApp, TestUser, location, spawn_app_with};
+use crate::second_factor::{code_now, with_app};
+use crate::smtp_sink::{Received, SmtpSink};
+
+const PUBLIC_URL: &str = "https://latchkey.example.com";
+const NEW_PASSWORD: &str = "a brand new passphrase";
+
+/// A server that sends its mail to `sink`, with links on `PUBLIC_URL`.
+async fn app_sending_to(sink: &SmtpSink) -> TestApp {
+    let smtp = SmtpUrl::parse(&sink.url()).unwrap();
+    spawn_app_with(|config| {
+        config.smtp_url = Some(smtp);
+        config.public_url = Some(PublicUrl::parse(PUBLIC_URL).unwrap());
+    })
+    .await
+}
+
+/// The form on `/login/forgot`, posted by a browser on our page.
+async fn forgot(app: &TestApp, email: &str) -> reqwest::Response {
+    app.post_form(paths::auth::FORGOT, &[("email", email)])
+        .await
+}
+
+/// The token in the mail's link, which must start with the public URL.
+fn link_token(mail: &Received) -> String {
+    let body = mail.decoded_body();
+    let link = format!("{PUBLIC_URL}{}?token=", paths::page::LOGIN_RESET);
+    let start = body
+        .find(&link)
+        .unwrap_or_else(|| panic!("a link in {body}"))
+        + link.len();
+    body[start..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .collect()
+}
+
+#[tokio::test]
+async fn a_forgotten_password_is_set_again_through_the_mailed_link_and_signs_in() {
+    // Arrange
+    let mut sink = SmtpSink::start().await;
+    let app = app_sending_to(&sink).await;
+    let user = TestUser::generate();
+    let old_session = app.signed_up(&user).await;
+    let login_page = app
+        .get(paths::page::LOGIN, None)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        login_page.contains(paths::page::LOGIN_FORGOT),
+        "a link to the forgot page"
+    );
+
+    // Act: ask, receive, follow the link, set the password.
+    let asked = forgot(&app, &user.email).await;
+    let mail = sink.next().await;
+    let token = link_token(&mail);
+    let reset_page = app
+        .get(&format!("{}?token={token}", paths::page::LOGIN_RESET), None)
+        .await;
+    let reset_status = reset_page.status();
+    let reset_html = reset_page.text().await.unwrap();
+    let set = app
+        .post_form(
+            paths::auth::RESET,
+            &[("token", &token), ("new_password", NEW_PASSWORD)],
+        )
+        .await;
+
+    // Assert
+    assert_eq!(asked.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        location(&asked),
+        format!("{}?sent=1", paths::page::LOGIN_FORGOT)
+    );
+    assert!(
+        mail.rcpt_to.iter().any(|to| to.contains(&user.email)),
+        "{mail:?}"
+    );
+    assert!(mail.header("subject").unwrap().contains("new password"));
+    assert!(mail.data.contains("text/html"), "an HTML part too");
+    assert_eq!(reset_status, StatusCode::OK);
+    assert!(reset_html.contains(&token), "the form carries the token");
+    assert_eq!(set.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        location(&set),
+        format!("{}?done=1", paths::page::LOGIN_RESET)
+    );
+    let me = app.get(paths::account::ME, Some(&old_session)).await;
+    assert_eq!(
+        me.status(),
+        StatusCode::UNAUTHORIZED,
+        "the old session ended"
+    );
+    let with_new = TestUser {
+        email: user.email.clone(),
+        password: NEW_PASSWORD.into(),
+    };
+    assert_eq!(app.login(&with_new).await.status(), StatusCode::OK);
+    assert_eq!(app.login(&user).await.status(), StatusCode::UNAUTHORIZED);
+    let again = app
+        .post_form(
+            paths::auth::RESET,
+            &[
+                ("token", &token),
+                ("new_password", "yet another passphrase"),
+            ],
+        )
+        .await;
+    assert!(
+        location(&again).starts_with(paths::page::LOGIN_FORGOT),
+        "used once"
+    );
+}
+
+#[tokio::test]
+async fn an_unknown_address_gets_the_same_answer_and_no_mail() {
+    // Arrange
+    let mut sink = SmtpSink::start().await;
+    let app = app_sending_to(&sink).await;
+    let user = TestUser::generate();
+    app.signed_up(&user).await;
+
+    // Act: the unknown one first; the known one's mail shows the courier
+    // has been through both.
+    let unknown = forgot(&app, "nobody@example.com").await;
+    let known = forgot(&app, &user.email).await;
+    let mail = sink.next().await;
+
+    // Assert
+    assert_eq!(unknown.status(), known.status());
+    assert_eq!(location(&unknown), location(&known));
+    let page = app.get(location(&known), None).await.text().await.unwrap();
+    assert!(page.contains(app::LINK_ON_ITS_WAY), "{page}");
+    assert!(mail.rcpt_to.iter().any(|to| to.contains(&user.email)));
+    assert!(sink.so_far().is_empty(), "nothing for the unknown address");
+}
+
+#[tokio::test]
+async fn a_second_factor_is_asked_for_before_the_new_password_is_set() {
+    // Arrange
+    let mut sink = SmtpSink::start().await;
+    let app = app_sending_to(&sink).await;
+    let user = TestUser::generate();
+    let (_, secret, _) = with_app(&app, &user).await;
+    forgot(&app, &user.email).await;
+    let token = link_token(&sink.next().await);
+
+    // Act
+    let without_code = app
+        .post_form(
+            paths::auth::RESET,
+            &[("token", &token), ("new_password", NEW_PASSWORD)],
+        )
+        .await;
+    let password_kept = app.login(&user).await.status();
+    let code = code_now(&app, &secret);
+    let with_code = app
+        .post_form(
+            paths::auth::RESET,
+            &[
+                ("token", &token),
+                ("new_password", NEW_PASSWORD),
+                ("code", &code),
+            ],
+        )
+        .await;
+
+    // Assert
+    assert_eq!(without_code.status(), StatusCode::SEE_OTHER);
+    let back = location(&without_code);
+    assert!(back.starts_with(paths::page::LOGIN_RESET), "{back}");
+    assert!(
+        back.contains("field=code") && back.contains(&token),
+        "{back}"
+    );
+    assert_eq!(password_kept, StatusCode::OK, "the password did not change");
+    assert_eq!(
+        location(&with_code),
+        format!("{}?done=1", paths::page::LOGIN_RESET)
+    );
+    let page = app.get(back, None).await.text().await.unwrap();
+    assert!(page.contains("name=\"code\""), "the page asks for the code");
+}
+
+#[tokio::test]
+async fn a_forged_host_header_does_not_change_the_link_in_the_mail() {
+    // Arrange
+    let mut sink = SmtpSink::start().await;
+    let app = app_sending_to(&sink).await;
+    let user = TestUser::generate();
+    app.signed_up(&user).await;
+
+    // Act
+    let asked = app
+        .client
+        .post(app.url(paths::auth::FORGOT))
+        .header("host", "evil.example")
+        .header("sec-fetch-site", "same-origin")
+        .form(&[("email", user.email.as_str())])
+        .send()
+        .await
+        .unwrap();
+    let mail = sink.next().await;
+
+    // Assert
+    assert_eq!(asked.status(), StatusCode::SEE_OTHER);
+    let body = mail.decoded_body();
+    assert!(!body.contains("evil.example"), "{body}");
+    assert!(!link_token(&mail).is_empty());
+}
+
+#[tokio::test]
+async fn a_flood_of_asks_from_one_address_is_rate_limited() {
+    // Arrange
+    let sink = SmtpSink::start().await;
+    let smtp = SmtpUrl::parse(&sink.url()).unwrap();
+    let app = spawn_app_with(|config| {
+        config.smtp_url = Some(smtp);
+        config.login_rate_per_ip = std::num::NonZeroU32::new(3).unwrap();
+    })
+    .await;
+
+    // Act
+    let mut answers = Vec::new();
+    for n in 0..4 {
+        let email = format!("someone{n}@example.com");
+        answers.push(location(&forgot(&app, &email).await).to_owned());
+    }
+
+    // Assert
+    assert!(
+        answers[..3].iter().all(|to| to.ends_with("?sent=1")),
+        "{answers:?}"
+    );
+    assert!(answers[3].contains("error=rate_limited"), "{answers:?}");
+}
+
+#[tokio::test]
+async fn a_forgot_post_from_another_site_is_refused() {
+    // Arrange
+    let sink = SmtpSink::start().await;
+    let app = app_sending_to(&sink).await;
+
+    // Act
+    let response = app
+        .client
+        .post(app.url(paths::auth::FORGOT))
+        .header("origin", "https://evil.example")
+        .form(&[("email", "ada@example.com")])
+        .send()
+        .await
+        .unwrap();
+
+    // Assert
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+}
