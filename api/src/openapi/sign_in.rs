@@ -8,8 +8,9 @@ use super::{
     FORM, JSON, Refusals, body, json_body, json_of, redirected, responses, to_json, with_cookie,
 };
 use crate::{
-    LoginCodeRequest, LoginRequest, NewPasswordRequest, PasskeyAssertion, PasskeyCeremony,
-    SignInChallenge, SignedIn, SignupRequest,
+    ForgotPasswordRequest, LoginCodeRequest, LoginRequest, NewPasswordRequest, PasskeyAssertion,
+    PasskeyCeremony, PasswordResetDone, PasswordResetRequest, SignInChallenge, SignedIn,
+    SignupRequest,
 };
 
 /// A made-up challenge, for the examples.
@@ -106,7 +107,65 @@ pub(super) fn paths(g: &mut SchemaGenerator, refused: &Refusals) -> Value {
         }},
     });
     paths["/api/auth/login/password"] = new_password_step(g, refused);
+    paths["/api/auth/forgot"] = forgot(g, refused);
+    paths["/api/auth/reset"] = reset(g, refused);
     paths
+}
+
+/// Asking for a link to choose a new password, by mail.
+fn forgot(g: &mut SchemaGenerator, refused: &Refusals) -> Value {
+    json!({"post": {
+        "summary": "Asks for a mail with a link to choose a new password. Answered the same \
+            whether or not the address is a user's; the mail, if any, is queued and sent \
+            by the server's courier, never while the request waits. The link works once, for \
+            30 minutes.",
+        "requestBody": body::<ForgotPasswordRequest>(g, &json!({"email": "ada@example.com"})),
+        "responses": responses([
+            ("202", to_json("Taken: a mail is on its way if the address is a user's.", json!({
+                JSON: {"schema": {
+                    "type": "object",
+                    "required": ["status"],
+                    "properties": {"status": {"type": "string", "const": "accepted"}},
+                }},
+            }))),
+            ("303", redirected("to `/login/forgot?sent=1` whatever the address; or back to \
+                `/login/forgot?error=CODE`.")),
+            ("400", refused.bad_body("")),
+            ("403", refused.forbidden("")),
+            ("413", refused.too_large()),
+            ("429", refused.rate_limited("asks from this address or for this email")),
+            ("500", refused.internal()),
+        ]),
+    }})
+}
+
+/// A new password with the link's token.
+fn reset(g: &mut SchemaGenerator, refused: &Refusals) -> Value {
+    json!({"post": {
+        "summary": "Sets a new password with the token of the link from the mail (the same \
+            length rules as everywhere). Where the user has an authenticator app or recovery \
+            codes, `code` is needed too. Ends the link, every session of the user and, with \
+            `revoke_api_tokens`, every API token.",
+        "requestBody": body::<PasswordResetRequest>(g, &json!({
+            "token": CHALLENGE,
+            "new_password": "a password of my very own",
+            "revoke_api_tokens": false,
+        })),
+        "responses": responses([
+            ("200", to_json("Set: what it ended.", json_of::<PasswordResetDone>(g))),
+            ("303", redirected("to `/login/reset?done=1`; back to the form \
+                (`/login/reset?token=...&error=CODE&field=...`, `field=code` asking for a \
+                code); or, the link having ended, to `/login/forgot?error=CODE&field=token`.")),
+            ("400", refused.bad_body(", the link has ended (`field` is `token`), the \
+                password breaks the rules (`new_password`), or a code is missing or wrong \
+                (`code`)")),
+            ("403", refused.forbidden("")),
+            ("413", refused.too_large()),
+            ("429", refused.rate_limited("tries from this address or for this user")),
+            ("500", refused.internal()),
+            ("503", refused.busy()),
+        ]),
+    }})
 }
 
 /// The step of signing in after the server's operator reset the password.
