@@ -39,6 +39,10 @@ pub enum ErrorCode {
     /// The server has too much of this work waiting (password hashing);
     /// nothing was done. Try again in a moment (`Retry-After`).
     Busy,
+    /// The server cannot reach its database just now; nothing was done,
+    /// and a session is not ended by it. Try again in a moment
+    /// (`Retry-After`).
+    Unavailable,
     /// The sign-in waiting for a second factor has ended (five minutes went
     /// by, or too many wrong codes); sign in with the password again.
     SignInExpired,
@@ -46,7 +50,7 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code, for exhaustive tests and documentation.
-    pub const ALL: [ErrorCode; 15] = [
+    pub const ALL: [ErrorCode; 16] = [
         ErrorCode::Unauthenticated,
         ErrorCode::SessionExpired,
         ErrorCode::SessionTaken,
@@ -61,6 +65,7 @@ impl ErrorCode {
         ErrorCode::Conflict,
         ErrorCode::Internal,
         ErrorCode::Busy,
+        ErrorCode::Unavailable,
         ErrorCode::SignInExpired,
     ];
 
@@ -86,6 +91,7 @@ impl ErrorCode {
             ErrorCode::Conflict => "conflict",
             ErrorCode::Internal => "internal",
             ErrorCode::Busy => "busy",
+            ErrorCode::Unavailable => "unavailable",
             ErrorCode::SignInExpired => "sign_in_expired",
         }
     }
@@ -108,6 +114,7 @@ impl ErrorCode {
             ErrorCode::ReauthRequired => -32_013,
             ErrorCode::Busy => -32_014,
             ErrorCode::SignInExpired => -32_015,
+            ErrorCode::Unavailable => -32_016,
         }
     }
 
@@ -127,8 +134,19 @@ impl ErrorCode {
             ErrorCode::RateLimited => 429,
             ErrorCode::Conflict => 409,
             ErrorCode::Internal => 500,
-            ErrorCode::Busy => 503,
+            ErrorCode::Busy | ErrorCode::Unavailable => 503,
         }
+    }
+}
+
+impl ErrorCode {
+    /// Whether the refusal is the server's fault, saying nothing about the
+    /// caller's session: a cookie is never cleared for it.
+    pub const fn is_the_servers(self) -> bool {
+        matches!(
+            self,
+            ErrorCode::Internal | ErrorCode::Busy | ErrorCode::Unavailable
+        )
     }
 }
 
@@ -247,12 +265,12 @@ mod tests {
     }
 
     #[test]
-    fn statuses_are_client_errors_except_internal_and_busy() {
+    fn statuses_are_client_errors_except_internal_busy_and_unavailable() {
         for code in ErrorCode::ALL {
             let status = code.http_status();
             if code == ErrorCode::Internal {
                 assert_eq!(status, 500);
-            } else if code == ErrorCode::Busy {
+            } else if code == ErrorCode::Busy || code == ErrorCode::Unavailable {
                 assert_eq!(status, 503);
             } else {
                 assert!((400..500).contains(&status), "{code} -> {status}");

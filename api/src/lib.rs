@@ -58,7 +58,7 @@ pub use passkey::{
     MAX_PASSKEYS_PER_USER, PASSKEY_NAME_MAX_CHARS, PasskeyAssertion, PasskeyCeremony, PasskeyInfo,
     PasskeyName, PasskeyRegisterParams, PasskeyRemoveParams,
 };
-pub use policy::{ABSOLUTE_MINUTES, IDLE_MINUTES, PolicyErrors, Preset, SessionPolicy};
+pub use policy::{ABSOLUTE_MINUTES, IDLE_MINUTES, PolicyErrors, PolicyFor, Preset, SessionPolicy};
 pub use probe::{OutboxState, ProbeAnswer, ProbeStatus};
 pub use scope::TokenScope;
 pub use second_factor::{

@@ -12,6 +12,9 @@ pub const ENTER_AN_EMAIL: &str = "Enter an email address like name@example.com."
 pub const FILL_IN_EVERY_FIELD: &str = "Fill in every field.";
 pub const TOO_MANY_ATTEMPTS: &str = "Too many attempts. Wait a minute, then try again.";
 pub const BUSY: &str = "The server is busy right now. Nothing was changed; try again in a moment.";
+/// When the server cannot reach its database.
+pub const UNAVAILABLE: &str = "The service cannot reach its database just now. Nothing was changed, and you are still \
+     signed in; try again in a moment.";
 pub const SIGN_IN_EXPIRED: &str =
     "That sign-in has ended: it waited too long or had too many wrong codes. Sign in again.";
 pub const WRONG_CODE: &str =

@@ -38,6 +38,20 @@ impl Preset {
     }
 }
 
+/// Which sessions a policy is for.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PolicyFor {
+    /// Every session: the account's policy.
+    #[default]
+    AllSessions,
+    /// Sessions whose browser has not bound them to its device (browsers
+    /// without Device Bound Session Credentials): shorter limits, if the
+    /// owner sets them, until the browser binds the session.
+    UnboundSessions,
+}
+
 /// A valid per-account policy: both timeouts within bounds and idle no
 /// longer than absolute. The only way to get one is through
 /// [`SessionPolicy::new`] or a [`Preset`].
@@ -142,6 +156,36 @@ impl SessionPolicy {
         Preset::ALL
             .into_iter()
             .find(|preset| preset.policy() == self)
+    }
+
+    /// Validates `self` as the limits of sessions not bound to their
+    /// device, next to what the other sessions get (in seconds): neither
+    /// timeout may be longer.
+    pub fn no_longer_than(
+        self,
+        idle_seconds: u64,
+        absolute_seconds: u64,
+    ) -> Result<Self, PolicyErrors> {
+        let longer = |minutes: u32, seconds: u64| u64::from(minutes) * 60 > seconds;
+        let errors = PolicyErrors {
+            idle: longer(self.idle_minutes, idle_seconds).then(|| {
+                format!(
+                    "Sessions not bound to a device cannot stay idle longer than the others ({} minutes).",
+                    idle_seconds / 60
+                )
+            }),
+            absolute: longer(self.absolute_minutes, absolute_seconds).then(|| {
+                format!(
+                    "Sessions not bound to a device cannot last longer than the others ({} minutes).",
+                    absolute_seconds / 60
+                )
+            }),
+        };
+        if errors.idle.is_none() && errors.absolute.is_none() {
+            Ok(self)
+        } else {
+            Err(errors)
+        }
     }
 
     /// True when this policy is shorter than `other` in either timeout.
@@ -258,6 +302,23 @@ mod tests {
         assert!(strict.tightens(standard));
         assert!(!standard.tightens(strict));
         assert!(SessionPolicy::new(60, 600).unwrap().tightens(standard));
+    }
+
+    #[test]
+    fn limits_for_unbound_sessions_are_no_longer_than_the_others_in_either_timeout() {
+        let strict = Preset::Strict.policy();
+        let standard = (60 * 60, 24 * 3600);
+
+        assert_eq!(strict.no_longer_than(standard.0, standard.1), Ok(strict));
+        assert_eq!(strict.no_longer_than(15 * 60, 480 * 60), Ok(strict));
+        let idle = strict.no_longer_than(10 * 60, 24 * 3600).unwrap_err();
+        assert!(idle.idle.unwrap().contains("10 minutes"));
+        assert!(idle.absolute.is_none());
+        let both = Preset::Standard
+            .policy()
+            .no_longer_than(15 * 60, 480 * 60)
+            .unwrap_err();
+        assert!(both.idle.is_some() && both.absolute.is_some());
     }
 
     /// What a valid policy is, said once more, independently.

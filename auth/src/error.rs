@@ -51,7 +51,11 @@ pub enum AuthError {
     #[error("the table of who may call what does not give this action the {0} it needs")]
     RulesDisagree(&'static str),
     #[error("storage failed: {0}")]
-    Storage(#[from] sqlx::Error),
+    Storage(sqlx::Error),
+    /// The database cannot be reached (or was not, a moment ago): nothing
+    /// was done, and nothing is known of the caller's session.
+    #[error("the database cannot be reached")]
+    Unavailable,
     #[error("password hashing failed: {0}")]
     PasswordHashing(String),
     #[error("too many password hashes are waiting")]
@@ -133,6 +137,7 @@ impl From<AuthError> for ApiError {
                 }
             }
             AuthError::Busy => ApiError::new(ErrorCode::Busy, messages::BUSY),
+            AuthError::Unavailable => ApiError::new(ErrorCode::Unavailable, messages::UNAVAILABLE),
             AuthError::SignInExpired => {
                 ApiError::new(ErrorCode::SignInExpired, messages::SIGN_IN_EXPIRED)
             }
@@ -147,6 +152,38 @@ impl From<AuthError> for ApiError {
     }
 }
 
+impl From<sqlx::Error> for AuthError {
+    /// A database that cannot be reached is told apart from one that
+    /// answered wrongly: the first is `Unavailable` (503, try again), the
+    /// second a fault of ours (500).
+    fn from(err: sqlx::Error) -> Self {
+        if cannot_reach(&err) {
+            tracing::warn!(error = %err, "the database cannot be reached");
+            AuthError::Unavailable
+        } else {
+            AuthError::Storage(err)
+        }
+    }
+}
+
+/// Whether `err` says the database could not be reached, rather than what
+/// it answered.
+fn cannot_reach(err: &sqlx::Error) -> bool {
+    match err {
+        sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::Io(_)
+        | sqlx::Error::Tls(_)
+        | sqlx::Error::WorkerCrashed => true,
+        // The server went away mid-answer, or is shutting down or starting
+        // (class 57P: operator intervention; 08: connection exception).
+        sqlx::Error::Database(db) => db
+            .code()
+            .is_some_and(|code| code.starts_with("57P") || code.starts_with("08")),
+        _ => false,
+    }
+}
+
 /// A stored value that should always parse did not: a storage fault.
 pub(crate) fn corrupt(what: &str) -> AuthError {
     AuthError::Storage(sqlx::Error::Protocol(format!("stored {what} is malformed")))
@@ -155,4 +192,25 @@ pub(crate) fn corrupt(what: &str) -> AuthError {
 /// True when a database error is a UNIQUE constraint violation.
 pub(crate) fn is_unique_violation(err: &sqlx::Error) -> bool {
     matches!(err, sqlx::Error::Database(db) if db.is_unique_violation())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_database_out_of_reach_is_unavailable_and_a_wrong_answer_is_a_fault_of_ours() {
+        for gone in [
+            sqlx::Error::PoolTimedOut,
+            sqlx::Error::PoolClosed,
+            sqlx::Error::Io(std::io::Error::from(std::io::ErrorKind::ConnectionRefused)),
+        ] {
+            let err = AuthError::from(gone);
+            assert!(matches!(err, AuthError::Unavailable), "{err:?}");
+            assert_eq!(ApiError::from(err).code, ErrorCode::Unavailable);
+        }
+        let wrong = AuthError::from(sqlx::Error::RowNotFound);
+        assert!(matches!(wrong, AuthError::Storage(_)), "{wrong:?}");
+        assert_eq!(ApiError::from(wrong).code, ErrorCode::Internal);
+    }
 }

@@ -26,7 +26,11 @@ impl IntoResponse for HttpError {
     fn into_response(self) -> Response {
         let status = StatusCode::from_u16(self.0.code.http_status())
             .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        let retry_after = self.0.retry_after_seconds;
+        // A 503 always says when to come back (a second, unless it says).
+        let retry_after = self
+            .0
+            .retry_after_seconds
+            .or((status == StatusCode::SERVICE_UNAVAILABLE).then_some(1));
         let mut response = (status, Json(self.0)).into_response();
         if let Some(seconds) = retry_after {
             response

@@ -1,8 +1,11 @@
 //! What the server's tests and the benchmarks share: the server binary run
-//! as its own process, and reading the cookies a response set.
+//! as its own process, reading the cookies a response set, and a device
+//! that signs proofs as a browser binding its session does.
 
+mod device;
 pub mod process;
 
+pub use device::TestDevice;
 pub use process::ServerProcess;
 
 use reqwest::header::{HeaderMap, SET_COOKIE};

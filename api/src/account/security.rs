@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{ABSOLUTE_MINUTES, IDLE_MINUTES, Preset, SessionPolicy, Timestamp, UserId};
+use crate::{ABSOLUTE_MINUTES, IDLE_MINUTES, PolicyFor, Preset, SessionPolicy, Timestamp, UserId};
 
 /// Policy limits, for the custom inputs.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -42,6 +42,15 @@ pub struct PolicyView {
     pub effective_idle_seconds: u64,
     pub effective_absolute_seconds: u64,
     pub bounds: PolicyBounds,
+    /// The owner's shorter limits for sessions not bound to their device;
+    /// `None` when they get the same as the others.
+    pub unbound: Option<SessionPolicy>,
+    /// The preset `unbound` equals, if any.
+    pub unbound_preset: Option<Preset>,
+    /// What new sign-ins get until their browser binds the session to its
+    /// device: the shorter of `unbound` and the effective values.
+    pub effective_unbound_idle_seconds: u64,
+    pub effective_unbound_absolute_seconds: u64,
     /// Whether everyone in the account needs a second factor to sign in.
     pub second_factor_required: bool,
 }
@@ -67,7 +76,8 @@ pub struct SecurityOverview {
 }
 
 /// `account_policy_set` (owner only): exactly one of `preset`, the two
-/// minute values, or `clear: true`.
+/// minute values, or `clear: true`; for every session, or (`applies_to`)
+/// for the sessions not bound to their device.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PolicySetParams {
@@ -82,6 +92,10 @@ pub struct PolicySetParams {
     /// Also shorten sessions signed in now (never lengthens them).
     #[serde(default)]
     pub apply_to_live_sessions: bool,
+    /// Which sessions the change is for: all of them (the default), or
+    /// those not bound to their device.
+    #[serde(default)]
+    pub applies_to: PolicyFor,
 }
 
 /// The result of `account_policy_set`.

@@ -212,8 +212,8 @@ impl Refusals {
     /// 503: too many passwords are being hashed.
     fn busy(&self) -> Value {
         let mut answer = self.because(
-            "Too many passwords are being checked (`busy`): nothing was done; try again after \
-             `Retry-After`.",
+            "Too many passwords are being checked (`busy`), or the database cannot be reached \
+             (`unavailable`): nothing was done; try again after `Retry-After`.",
         );
         answer["headers"] = retry_after();
         answer

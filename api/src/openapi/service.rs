@@ -115,7 +115,10 @@ fn rpc(refused: &Refusals) -> Value {
         call
     };
     let failure = |description: &str| json!({"description": description, "content": {JSON: {"schema": {"$ref": RPC_FAILURE}}}});
-    let mut busy = failure("Too many passwords are being checked (`busy`): nothing was done.");
+    let mut busy = failure(
+        "Too many passwords are being checked (`busy`), or the database cannot be reached \
+         (`unavailable`): nothing was done.",
+    );
     busy["headers"] = retry_after();
     json!({
         "summary": "The account actions as JSON-RPC 2.0: see `/api/openrpc.json`.",

@@ -93,13 +93,17 @@ impl Examples {
 
     pub(super) fn policy_view() -> PolicyView {
         PolicyView {
-            policy_override: Some(Preset::Strict.policy()),
-            preset: Some(Preset::Strict),
+            policy_override: Some(Preset::Standard.policy()),
+            preset: Some(Preset::Standard),
             default_idle_seconds: 3600,
             default_absolute_seconds: 86_400,
-            effective_idle_seconds: 900,
-            effective_absolute_seconds: 28_800,
+            effective_idle_seconds: 3600,
+            effective_absolute_seconds: 86_400,
             bounds: PolicyBounds::current(),
+            unbound: Some(Preset::Strict.policy()),
+            unbound_preset: Some(Preset::Strict),
+            effective_unbound_idle_seconds: 900,
+            effective_unbound_absolute_seconds: 28_800,
             second_factor_required: false,
         }
     }

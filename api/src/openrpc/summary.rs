@@ -53,7 +53,8 @@ pub(super) const fn summary(method: Method) -> &'static str {
         Method::SecurityGet => "The account's session policy and who is signed in.",
         Method::PolicyGet => "The account's session policy, as it applies to the caller.",
         Method::PolicySet => {
-            "Sets a preset, custom minutes, or clears the policy; \
+            "Sets a preset, custom minutes, or clears the policy, for every session \
+            or (`applies_to: unbound_sessions`) for those not bound to their device; \
             optionally shortens the sessions signed in now."
         }
         Method::SessionsRevoke => {

@@ -172,7 +172,13 @@ pub async fn set_policy(params: PolicySetParams) -> Result<PolicySet, ApiError> 
     let confirmed = admitted.confirmed()?;
     let update = admitted
         .owner()?
-        .set_policy(&confirmed, change, params.apply_to_live_sessions, &meta)
+        .set_policy(
+            &confirmed,
+            change,
+            params.applies_to,
+            params.apply_to_live_sessions,
+            &meta,
+        )
         .await?;
     Ok(PolicySet::from(update))
 }

@@ -3,6 +3,7 @@
 
 use std::path::Path;
 use std::str::FromStr as _;
+use std::sync::Arc;
 use std::time::Duration;
 
 use sqlx::Executor as _;
@@ -10,6 +11,11 @@ use sqlx::any::{AnyPoolOptions, install_default_drivers};
 
 use super::writes::WriteCount;
 use super::{Backend, Db, DbError};
+
+/// How long a request waits for a PostgreSQL connection: past it, the
+/// database counts as out of reach and the request is answered
+/// `unavailable` (then the breaker answers the next ones at once).
+const POSTGRES_ACQUIRE_TIMEOUT: Duration = Duration::from_millis(500);
 
 /// Set on every SQLite connection.
 const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
@@ -63,13 +69,16 @@ impl Db {
             writer,
             backend: Backend::Sqlite,
             writes: WriteCount::default(),
+            breaker: Arc::default(),
         })
     }
 
     async fn connect_postgres(url: &str) -> Result<Self, DbError> {
+        // A server that went away is answered `unavailable` within a
+        // second, not after the 30 s sqlx would keep trying to connect.
         let pool = AnyPoolOptions::new()
             .max_connections(16)
-            .acquire_timeout(Duration::from_secs(30))
+            .acquire_timeout(POSTGRES_ACQUIRE_TIMEOUT)
             .connect(url)
             .await?;
         Ok(Self {
@@ -77,6 +86,7 @@ impl Db {
             writer: pool,
             backend: Backend::Postgres,
             writes: WriteCount::default(),
+            breaker: Arc::default(),
         })
     }
 

@@ -3,9 +3,11 @@
 //!
 //! Connecting, with the database created as needed (`connect`); its schema
 //! migrated and checked (`migrations`); the writes, which all go through
-//! one pool and are counted (`writes`); and PostgreSQL's `NOTIFY` and
-//! `LISTEN` between instances (`notifications`).
+//! one pool and are counted (`writes`); PostgreSQL's `NOTIFY` and
+//! `LISTEN` between instances (`notifications`); and not asking, for a
+//! moment, a database that cannot be reached (`breaker`).
 
+mod breaker;
 mod connect;
 mod migrations;
 mod notifications;
@@ -14,6 +16,7 @@ mod writes;
 use api::Timestamp;
 use sqlx::AnyPool;
 
+use breaker::Breaker;
 pub use migrations::NotReady;
 pub use notifications::Notifications;
 use writes::WriteCount;
@@ -34,6 +37,7 @@ pub struct Db {
     writer: AnyPool,
     backend: Backend,
     writes: WriteCount,
+    breaker: std::sync::Arc<Breaker>,
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -4,4 +4,4 @@
 
 mod proof;
 
-pub use proof::{DeviceKey, PROOF_TYPE, ProofError, check_refresh, check_registration};
+pub use proof::{DeviceKey, ProofError, check_refresh, check_registration};

@@ -10,7 +10,7 @@ use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 use serde::{Deserialize, Serialize};
 
 /// The JWS type every proof must declare.
-pub const PROOF_TYPE: &str = "dbsc+jwt";
+pub(crate) const PROOF_TYPE: &str = "dbsc+jwt";
 
 /// A device's public key: a P-256 point, as its JWK coordinates
 /// (base64url), which is how it is stored with the session.
@@ -127,7 +127,7 @@ mod tests {
     use serde_json::json;
 
     use super::*;
-    use crate::testing::TestDevice as Device;
+    use testkit::TestDevice as Device;
 
     #[test]
     fn a_registration_proof_gives_its_challenge_and_key() {

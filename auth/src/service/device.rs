@@ -5,7 +5,7 @@
 //! useless once its lifetime ends; a proof signed by another key, or a
 //! challenge used again, is theft and ends the session as taken.
 
-use api::{RevokeReason, SessionId, Timestamp};
+use api::{LiveEvent, RevokeReason, SessionId, Timestamp};
 use serde_json::json;
 use sqlx::AnyConnection;
 
@@ -14,8 +14,10 @@ use super::{Auth, Caller, ClientMeta};
 use crate::AuthError;
 use crate::audit::{AuditEvent, AuditKind};
 use crate::dbsc::{self, ProofError};
+use crate::live::LiveChange;
 use crate::secret::{ChallengeToken, DeviceSessionId, SessionToken};
 use crate::settings::millis;
+use crate::store::accounts;
 use crate::store::devices::{self, Purpose, Taken};
 use crate::store::sessions::{self, StoredSession};
 
@@ -109,12 +111,23 @@ impl Auth {
                 "This session is bound to a device already.",
             )));
         }
+        // Bound now: the account's policy, no longer the shorter limits
+        // the owner set for sessions not bound to their device.
+        let policy = accounts::policy(&mut tx, &session.me.account_id).await?;
+        let lengthened = policy.unbound.is_some();
+        if lengthened {
+            let all = self.timeouts_for(policy.policy_override);
+            sessions::set_timeouts(&mut tx, session_id, all.idle, all.absolute).await?;
+        }
         let (cookie_token, max_age_secs) = self.new_bound_cookie(&mut tx, session_id, now).await?;
         tx.commit().await?;
         let event = AuditEvent::new(AuditKind::DeviceBound, now, meta)
             .by(&session.me.account_id, &session.me.user_id)
             .target(session_id.as_str());
         self.0.audit.record(event).await;
+        if lengthened {
+            self.announce_deadlines(session_id, now).await?;
+        }
         Ok(DeviceCookie {
             identifier,
             token: cookie_token,
@@ -241,6 +254,27 @@ impl Auth {
         Ok((token, until.millis_since(now) / 1000))
     }
 
+    /// Tells the session's live connections its deadlines, which moved.
+    async fn announce_deadlines(
+        &self,
+        session_id: &SessionId,
+        now: Timestamp,
+    ) -> Result<(), AuthError> {
+        let Some(session) = sessions::find_by_id(self.0.db.reader(), session_id).await? else {
+            return Ok(());
+        };
+        let deadlines = session.lifetime.deadlines();
+        self.0.live.apply(LiveChange::ToSession {
+            session_id: session_id.clone(),
+            event: LiveEvent::SessionUpdated {
+                idle_ends_at: deadlines.idle_ends_at,
+                absolute_ends_at: deadlines.absolute_ends_at,
+                server_time: now,
+            },
+        });
+        Ok(())
+    }
+
     /// A proof that did not check out: audited; the error to answer with.
     async fn proof_refused(
         &self,
@@ -248,10 +282,14 @@ impl Auth {
         meta: &ClientMeta,
         why: AuthError,
     ) -> AuthError {
-        let event = AuditEvent::new(AuditKind::DeviceProofFailed, self.now(), meta)
+        let mut event = AuditEvent::new(AuditKind::DeviceProofFailed, self.now(), meta)
             .by(&session.me.account_id, &session.me.user_id)
             .target(session.id.as_str())
             .detail(json!({"why": why.to_string(), "session_ended": false}));
+        // The log names the session by its device; without it, by nothing.
+        if let Ok(Some(place)) = sessions::place_of(self.0.db.reader(), &session.id).await {
+            place.told_in(&mut event.detail);
+        }
         self.0.audit.record(event).await;
         why
     }

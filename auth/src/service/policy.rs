@@ -4,8 +4,8 @@
 use std::time::Duration;
 
 use api::{
-    AccountId, ApiError, ErrorCode, LiveEvent, PolicySet, PolicySetParams, PolicyView, Preset,
-    RevokeReason, SecondFactorPolicySet, SessionPolicy,
+    AccountId, ApiError, ErrorCode, LiveEvent, PolicyFor, PolicySet, PolicySetParams, PolicyView,
+    Preset, RevokeReason, SecondFactorPolicySet, SessionPolicy,
 };
 use serde_json::json;
 
@@ -13,6 +13,7 @@ use super::session_start::Timeouts;
 use super::{Auth, ClientMeta, Confirmed, Fresh, OwnerActions};
 use crate::audit::{AuditEvent, AuditKind};
 use crate::live::LiveChange;
+use crate::store::sessions::Bound;
 use crate::store::{Whose, accounts, sessions, tokens};
 use crate::{AuthError, second_factor};
 
@@ -23,9 +24,15 @@ pub struct AccountPolicy {
     pub policy_override: Option<SessionPolicy>,
     pub default_idle: Duration,
     pub default_absolute: Duration,
-    /// What new sign-ins get.
+    /// What new sign-ins get once bound to their device (all of them,
+    /// when there are no limits for the others).
     pub effective_idle: Duration,
     pub effective_absolute: Duration,
+    /// The owner's limits for sessions not bound to their device.
+    pub unbound: Option<SessionPolicy>,
+    /// What new sign-ins get until their browser binds them.
+    pub effective_unbound_idle: Duration,
+    pub effective_unbound_absolute: Duration,
     /// Whether everyone in the account needs a second factor to sign in.
     pub second_factor_required: bool,
 }
@@ -77,6 +84,10 @@ impl From<&AccountPolicy> for PolicyView {
             effective_idle_seconds: policy.effective_idle.as_secs(),
             effective_absolute_seconds: policy.effective_absolute.as_secs(),
             bounds: api::PolicyBounds::current(),
+            unbound: policy.unbound,
+            unbound_preset: policy.unbound.and_then(SessionPolicy::preset),
+            effective_unbound_idle_seconds: policy.effective_unbound_idle.as_secs(),
+            effective_unbound_absolute_seconds: policy.effective_unbound_absolute.as_secs(),
             second_factor_required: policy.second_factor_required,
         }
     }
@@ -100,44 +111,72 @@ pub struct PolicyUpdate {
 }
 
 impl OwnerActions<'_> {
-    /// Sets or clears the account's policy. It applies to sign-ins from now
-    /// on; with `apply_to_live_sessions`, sessions signed in now are
-    /// shortened to it too, never lengthened.
+    /// Sets or clears the account's policy, for every session or for those
+    /// not bound to their device (which may not last longer than the
+    /// others). It applies to sign-ins from now on; with
+    /// `apply_to_live_sessions`, the sessions it is for that are signed in
+    /// now are shortened to it too, never lengthened.
     #[tracing::instrument(skip_all, fields(account_id = %self.owner.me.account_id))]
     pub async fn set_policy(
         &self,
         _confirmed: &Confirmed,
         change: PolicyChange,
+        applies_to: PolicyFor,
         apply_to_live_sessions: bool,
         meta: &ClientMeta,
     ) -> Result<PolicyUpdate, AuthError> {
         let (auth, caller) = (self.auth, self.owner);
-        let policy_override = match change {
+        let chosen = match change {
             PolicyChange::Preset(preset) => Some(preset.policy()),
             PolicyChange::Custom(policy) => Some(policy),
             PolicyChange::Clear => None,
         };
         let account_id = &caller.me.account_id;
         let mut tx = auth.0.db.begin_write().await?;
-        accounts::set_policy_override(&mut tx, account_id, policy_override).await?;
-        let second_factor_required = accounts::second_factor_required_since(&mut tx, account_id)
-            .await?
-            .is_some();
-        let timeouts = auth.timeouts_for(policy_override);
+        let stored = accounts::policy(&mut tx, account_id).await?;
+        let (policy_override, unbound) = match applies_to {
+            PolicyFor::AllSessions => {
+                accounts::set_policy_override(&mut tx, account_id, chosen).await?;
+                (chosen, stored.unbound)
+            }
+            PolicyFor::UnboundSessions => {
+                if let Some(unbound) = chosen {
+                    let all = auth.timeouts_for(stored.policy_override);
+                    unbound
+                        .no_longer_than(all.idle.as_secs(), all.absolute.as_secs())
+                        .map_err(ApiError::from)?;
+                }
+                accounts::set_unbound_policy(&mut tx, account_id, chosen).await?;
+                (stored.policy_override, chosen)
+            }
+        };
+        let second_factor_required = stored.second_factor_required_since.is_some();
+        let policy = auth.describe_policy(policy_override, unbound, second_factor_required);
         let sessions_shortened = if apply_to_live_sessions {
-            sessions::shorten_for_account(&mut tx, account_id, timeouts.idle, timeouts.absolute)
-                .await?
+            let (idle, absolute, which) = match applies_to {
+                PolicyFor::AllSessions => (
+                    policy.effective_idle,
+                    policy.effective_absolute,
+                    Bound::Either,
+                ),
+                PolicyFor::UnboundSessions => (
+                    policy.effective_unbound_idle,
+                    policy.effective_unbound_absolute,
+                    Bound::NotBound,
+                ),
+            };
+            sessions::shorten_for_account(&mut tx, account_id, which, idle, absolute).await?
         } else {
             0
         };
         tx.commit().await?;
-        let policy = auth.describe_policy(policy_override, second_factor_required);
         let event = AuditEvent::new(AuditKind::PolicyChanged, auth.now(), meta)
             .by(account_id, &caller.me.user_id)
             .target(account_id.as_str())
             .detail(json!({
-                "idle_minutes": policy_override.map(SessionPolicy::idle_minutes),
-                "absolute_minutes": policy_override.map(SessionPolicy::absolute_minutes),
+                "applies_to": applies_to,
+                "idle_minutes": chosen.map(SessionPolicy::idle_minutes),
+                "absolute_minutes": chosen.map(SessionPolicy::absolute_minutes),
                 "sessions_shortened": sessions_shortened,
             }));
         auth.0.audit.record(event).await;
@@ -228,6 +267,7 @@ impl Auth {
         let stored = accounts::policy(&mut conn, account_id).await?;
         Ok(self.describe_policy(
             stored.policy_override,
+            stored.unbound,
             stored.second_factor_required_since.is_some(),
         ))
     }
@@ -235,16 +275,21 @@ impl Auth {
     fn describe_policy(
         &self,
         policy_override: Option<SessionPolicy>,
+        unbound: Option<SessionPolicy>,
         second_factor_required: bool,
     ) -> AccountPolicy {
         let default = self.timeouts_for(None);
         let effective: Timeouts = self.timeouts_for(policy_override);
+        let effective_unbound = self.unbound_timeouts_for(policy_override, unbound);
         AccountPolicy {
             policy_override,
             default_idle: default.idle,
             default_absolute: default.absolute,
             effective_idle: effective.idle,
             effective_absolute: effective.absolute,
+            unbound,
+            effective_unbound_idle: effective_unbound.idle,
+            effective_unbound_absolute: effective_unbound.absolute,
             second_factor_required,
         }
     }

@@ -36,6 +36,16 @@ pub(crate) struct Timeouts {
     pub absolute: Duration,
 }
 
+impl Timeouts {
+    /// Each timeout the shorter of the two.
+    fn shortest(self, other: Timeouts) -> Timeouts {
+        Timeouts {
+            idle: self.idle.min(other.idle),
+            absolute: self.absolute.min(other.absolute),
+        }
+    }
+}
+
 impl Auth {
     /// Session lengths for an account's policy override, or the system
     /// default.
@@ -50,6 +60,20 @@ impl Auth {
                 absolute: self.0.settings.default_absolute_timeout,
             },
         }
+    }
+
+    /// Session lengths for a session not bound to its device (every
+    /// session as it opens): the account's, shortened to its limits for
+    /// such sessions when the owner set them.
+    pub(super) fn unbound_timeouts_for(
+        &self,
+        policy: Option<SessionPolicy>,
+        unbound: Option<SessionPolicy>,
+    ) -> Timeouts {
+        let all = self.timeouts_for(policy);
+        unbound.map_or(all, |unbound| {
+            all.shortest(self.timeouts_for(Some(unbound)))
+        })
     }
 
     /// Inserts a session for `me` and enforces the per-user cap, inside the

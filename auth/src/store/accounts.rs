@@ -38,6 +38,9 @@ pub(crate) async fn lock(
 pub(crate) struct StoredPolicy {
     #[sqlx(flatten, try_from = "PolicyColumns")]
     pub policy_override: Option<SessionPolicy>,
+    /// The shorter limits for sessions not bound to their device.
+    #[sqlx(flatten, try_from = "UnboundColumns")]
+    pub unbound: Option<SessionPolicy>,
     #[sqlx(rename = "second_factor_required_at", try_from = "MaybeMillis")]
     pub second_factor_required_since: Option<Timestamp>,
 }
@@ -48,7 +51,8 @@ pub(crate) async fn policy(
     conn: &mut AnyConnection,
     account_id: &AccountId,
 ) -> Result<StoredPolicy, AuthError> {
-    let sql = "SELECT idle_timeout_min, absolute_timeout_min, second_factor_required_at \
+    let sql = "SELECT idle_timeout_min, absolute_timeout_min, unbound_idle_timeout_min, \
+                 unbound_absolute_timeout_min, second_factor_required_at \
                FROM accounts WHERE id = $1";
     Ok(select(sql, &[account_id.into()])?.fetch_one(conn).await?)
 }
@@ -65,6 +69,25 @@ impl TryFrom<PolicyColumns> for Option<SessionPolicy> {
 
     fn try_from(policy: PolicyColumns) -> Result<Self, AuthError> {
         stored_policy(policy.idle_timeout_min, policy.absolute_timeout_min)
+    }
+}
+
+/// The columns of an account's limits for sessions not bound to their
+/// device, read as one.
+#[derive(FromRow)]
+pub(super) struct UnboundColumns {
+    unbound_idle_timeout_min: Option<i64>,
+    unbound_absolute_timeout_min: Option<i64>,
+}
+
+impl TryFrom<UnboundColumns> for Option<SessionPolicy> {
+    type Error = AuthError;
+
+    fn try_from(policy: UnboundColumns) -> Result<Self, AuthError> {
+        stored_policy(
+            policy.unbound_idle_timeout_min,
+            policy.unbound_absolute_timeout_min,
+        )
     }
 }
 
@@ -89,6 +112,24 @@ pub(crate) async fn set_policy_override(
     policy: Option<SessionPolicy>,
 ) -> Result<(), AuthError> {
     let sql = "UPDATE accounts SET idle_timeout_min = $1, absolute_timeout_min = $2 WHERE id = $3";
+    let values = [
+        policy.map(|p| i64::from(p.idle_minutes())).into(),
+        policy.map(|p| i64::from(p.absolute_minutes())).into(),
+        account_id.into(),
+    ];
+    execute(conn, sql, &values).await?;
+    Ok(())
+}
+
+/// Sets the account's limits for sessions not bound to their device, or,
+/// with `None`, gives them the same as the others.
+pub(crate) async fn set_unbound_policy(
+    conn: &mut AnyConnection,
+    account_id: &AccountId,
+    policy: Option<SessionPolicy>,
+) -> Result<(), AuthError> {
+    let sql = "UPDATE accounts SET unbound_idle_timeout_min = $1, \
+                 unbound_absolute_timeout_min = $2 WHERE id = $3";
     let values = [
         policy.map(|p| i64::from(p.idle_minutes())).into(),
         policy.map(|p| i64::from(p.absolute_minutes())).into(),

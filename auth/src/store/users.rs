@@ -4,7 +4,7 @@
 use api::{AccountId, DisplayName, EmailAddress, Me, Role, SessionPolicy, Timestamp, UserId};
 use sqlx::{AnyConnection, AnyPool, FromRow};
 
-use super::accounts::PolicyColumns;
+use super::accounts::{PolicyColumns, UnboundColumns};
 use super::columns::MaybeMillis;
 use super::query::{execute, one, select};
 use super::sql::{UserColumns, user_columns, with_account};
@@ -24,6 +24,9 @@ pub(crate) struct StoredUser {
     /// The policy override of the user's account.
     #[sqlx(flatten, try_from = "PolicyColumns")]
     pub policy_override: Option<SessionPolicy>,
+    /// Its limits for sessions not bound to their device.
+    #[sqlx(flatten, try_from = "UnboundColumns")]
+    pub unbound: Option<SessionPolicy>,
 }
 
 impl StoredUser {
@@ -40,7 +43,8 @@ macro_rules! select_user {
             "SELECT ",
             user_columns!(),
             ", u.password_hash, u.password_must_change_at, a.idle_timeout_min, \
-             a.absolute_timeout_min FROM users u ",
+             a.absolute_timeout_min, a.unbound_idle_timeout_min, \
+             a.unbound_absolute_timeout_min FROM users u ",
             with_account!(),
             " ",
             $where

@@ -6,10 +6,6 @@
 //! database.
 #![allow(clippy::expect_used)]
 
-mod device;
-
-pub use device::TestDevice;
-
 use std::sync::{Arc, Mutex, PoisonError};
 
 use api::{LiveEvent, RevokeReason, SessionId, TokenId, UserId};

@@ -6,25 +6,13 @@
 use std::time::Duration;
 
 use api::{NoticeKind, RevokeReason};
-use auth::testing::TestDevice;
-use auth::{
-    Access, AuditKind, AuthError, Clock as _, DeviceCookie, NewSession, Refresh, SessionSettings,
-};
+use auth::{Access, AuditKind, AuthError, Clock as _, DeviceCookie, Refresh, SessionSettings};
+use testkit::TestDevice;
 
 use crate::helpers::{
-    audited_kinds, caller, logged_in, meta, resolve, shown_notices, signed_up, test_auth,
+    audited_kinds, bound, caller, logged_in, meta, resolve, shown_notices, signed_up, test_auth,
 };
 use auth::testing::TestAuth;
-
-/// Binds `session` to `device` with the challenge its sign-in offered.
-async fn bound(t: &TestAuth, session: &NewSession, device: &TestDevice) -> DeviceCookie {
-    let me = caller(t, &session.token).await;
-    let proof = device.registration(session.device_challenge.expose());
-    t.auth
-        .register_device(&me, Some(&proof), &meta())
-        .await
-        .expect("the device registers")
-}
 
 /// A refresh of the bound session that the device signs, as a browser
 /// does it: asks, gets a challenge, signs it.
@@ -357,4 +345,32 @@ async fn an_offer_to_bind_that_no_device_took_expires_and_is_cleaned_up() {
 
     assert!(matches!(late, Err(AuthError::DeviceChallenge)), "{late:?}");
     assert_eq!(removed.device_challenges, 1);
+}
+
+#[tokio::test]
+async fn every_refused_proof_is_logged_naming_the_sessions_device_and_address() {
+    let t = test_auth().await;
+    let session = signed_up(&t, "ada@example.com").await;
+    let cookie = bound(&t, &session, &TestDevice::new()).await;
+    let garbage = t
+        .auth
+        .refresh_device(cookie.identifier.expose(), Some("not.a.proof"), &meta())
+        .await;
+
+    let stolen = refreshed(&t, &cookie, &TestDevice::new()).await;
+
+    assert!(garbage.is_err(), "{garbage:?}");
+    assert!(matches!(stolen, Err(AuthError::SessionTaken)), "{stolen:?}");
+    let details: Vec<String> = sqlx::query_scalar(
+        "SELECT detail FROM audit_events WHERE event = 'device_proof_failed' ORDER BY at, id",
+    )
+    .fetch_all(t.db.db.reader())
+    .await
+    .unwrap();
+    assert_eq!(details.len(), 2, "{details:?}");
+    for detail in &details {
+        let detail: serde_json::Value = serde_json::from_str(detail).unwrap();
+        assert_eq!(detail["device"], "Firefox on Linux", "{detail}");
+        assert_eq!(detail["ip"], "127.0.0.1", "{detail}");
+    }
 }

@@ -1,7 +1,7 @@
 use std::num::NonZeroU32;
 
 use api::rpc::Method;
-use api::{AccountSignedOut, Preset, RevokeScope, SessionsRevokeParams};
+use api::{AccountSignedOut, PolicyFor, Preset, RevokeScope, SessionsRevokeParams};
 use api::{Count, Revoked, SessionId, SessionRevokeAllParams, SessionRevokeParams};
 use api::{CreatedToken, LoginRequest, Password, SignupRequest, TokenCreateParams, TokenScope};
 use api::{
@@ -12,9 +12,11 @@ use api::{
 use auth::Clock as _;
 use auth::testing::TestAuth;
 use auth::{
-    Access, Admitted, AuthError, Caller, Challenge, ClientMeta, DemoAccount, NewSession,
-    PolicyChange, PolicyUpdate, Resolved, SessionSettings, SessionToken, SignInStep, Via,
+    Access, Admitted, AuthError, Caller, Challenge, ClientMeta, DemoAccount, DeviceCookie,
+    NewSession, PolicyChange, PolicyUpdate, Resolved, SessionSettings, SessionToken, SignInStep,
+    Via,
 };
+use testkit::TestDevice;
 
 pub const PASSWORD: &str = "a long enough password";
 
@@ -359,12 +361,31 @@ pub async fn set_policy(
     change: PolicyChange,
     apply_to_live_sessions: bool,
 ) -> Result<PolicyUpdate, AuthError> {
+    set_policy_for(
+        t,
+        me,
+        PolicyFor::AllSessions,
+        change,
+        apply_to_live_sessions,
+    )
+    .await
+}
+
+/// The owner `me` sets the account's policy for `which` sessions.
+pub async fn set_policy_for(
+    t: &TestAuth,
+    me: &Caller,
+    which: PolicyFor,
+    change: PolicyChange,
+    apply_to_live_sessions: bool,
+) -> Result<PolicyUpdate, AuthError> {
     let admitted = t.auth.admit(me, Method::PolicySet, Via::Api).await?;
     admitted
         .owner()?
         .set_policy(
             &admitted.confirmed()?,
             change,
+            which,
             apply_to_live_sessions,
             &meta(),
         )
@@ -504,4 +525,15 @@ pub async fn with_app(t: &TestAuth, me: &Caller) -> (String, api::RecoveryCodes)
     };
     let codes = confirm_totp_setup(t, me, now).await.unwrap();
     (setup.secret, codes)
+}
+
+/// Binds `session` to `device` with the challenge its sign-in offered, as
+/// a browser with Device Bound Session Credentials does.
+pub async fn bound(t: &TestAuth, session: &NewSession, device: &TestDevice) -> DeviceCookie {
+    let me = caller(t, &session.token).await;
+    let proof = device.registration(session.device_challenge.expose());
+    t.auth
+        .register_device(&me, Some(&proof), &meta())
+        .await
+        .expect("the device registers")
 }

@@ -33,3 +33,4 @@ mod second_factor;
 mod second_step;
 mod sign_in;
 mod tokens;
+mod unbound_policy;

@@ -80,7 +80,7 @@ async fn by_session(
             let refusal = ApiError::from(err);
             // A cookie is removed only when its session is surely gone, never
             // because the database could not be asked.
-            let set_cookie = (refusal.code != ErrorCode::Internal).then(|| state.cookies.clear());
+            let set_cookie = (!refusal.code.is_the_servers()).then(|| state.cookies.clear());
             (Authentication::new(Err(refusal)), set_cookie)
         }
     }

@@ -5,9 +5,12 @@ use api::messages::SignInReason;
 use api::{ErrorCode, paths};
 use auth::Authentication;
 use axum::extract::Request;
-use axum::http::StatusCode;
+use axum::http::{StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Redirect, Response};
+
+/// Seconds a visitor told to reload waits first.
+const RETRY_AFTER_SECS: &str = "1";
 
 /// For the group of signed-in pages only (see `router`).
 pub async fn guard_signed_in_pages(req: Request, next: Next) -> Response {
@@ -17,16 +20,23 @@ pub async fn guard_signed_in_pages(req: Request, next: Next) -> Response {
         .and_then(|found| found.caller().err());
     match refusal {
         None => next.run(req).await,
-        Some(refusal) if refusal.code == ErrorCode::Internal => could_not_check().into_response(),
+        Some(refusal) if refusal.code.is_the_servers() => {
+            could_not_check(refusal.code).into_response()
+        }
         Some(refusal) => Redirect::to(login_for(refusal.code)).into_response(),
     }
 }
 
 /// When the session could not be looked up, the visitor is still signed in
-/// as far as anyone knows: say so instead of sending them to sign in.
-fn could_not_check() -> impl IntoResponse {
+/// as far as anyone knows: say so instead of sending them to sign in, with
+/// the status of why (503 with `Retry-After` while the database is out of
+/// reach).
+fn could_not_check(code: ErrorCode) -> impl IntoResponse {
+    let status =
+        StatusCode::from_u16(code.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     (
-        StatusCode::INTERNAL_SERVER_ERROR,
+        status,
+        [(header::RETRY_AFTER, RETRY_AFTER_SECS)],
         Html(
             "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
              <title>Try again - latchkey</title></head><body><main>\

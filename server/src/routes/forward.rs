@@ -57,7 +57,9 @@ pub async fn forward(
         Some(Err(refusal)) => refusal,
         None => ApiError::unauthenticated(),
     };
-    if refusal.code == ErrorCode::Internal {
+    // The server's own trouble (the database out of reach): 503 or 500,
+    // never a redirect to sign in, which would say the session ended.
+    if refusal.code.is_the_servers() {
         return HttpError(refusal).into_response();
     }
     let login = login_path(req.headers(), refusal.code, &state.protected_origins);

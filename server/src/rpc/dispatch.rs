@@ -120,6 +120,7 @@ async fn dispatch(
                 .set_policy(
                     &admitted.confirmed()?,
                     change,
+                    params.applies_to,
                     params.apply_to_live_sessions,
                     meta,
                 )

@@ -6,10 +6,10 @@
 use std::time::Duration;
 
 use api::paths;
-use auth::testing::TestDevice;
 use reqwest::StatusCode;
 use reqwest::header::COOKIE;
 use serde_json::{Value, json};
+use testkit::TestDevice;
 
 use crate::helpers::{
     Cred, SESSION_COOKIE, TestApp, TestUser, assert_api_error, session_set_cookie, session_token,
@@ -40,15 +40,23 @@ impl TestApp {
     async fn signed_up_with_offer(&self) -> (String, String) {
         let response = self.signup(&TestUser::generate()).await;
         assert_eq!(response.status(), StatusCode::CREATED);
-        let offer = response.headers()["secure-session-registration"]
-            .to_str()
-            .unwrap();
-        assert!(offer.starts_with("(ES256);"), "{offer}");
-        assert_eq!(parameter(offer, "path"), paths::DBSC_REGISTER);
-        let challenge = parameter(offer, "challenge");
-        (session_token(response.headers()).unwrap(), challenge)
+        offered(&response)
     }
+}
 
+/// The cookie a response opening a session sets, and the challenge it
+/// offers to bind the session with.
+fn offered(response: &reqwest::Response) -> (String, String) {
+    let offer = response.headers()["secure-session-registration"]
+        .to_str()
+        .unwrap();
+    assert!(offer.starts_with("(ES256);"), "{offer}");
+    assert_eq!(parameter(offer, "path"), paths::DBSC_REGISTER);
+    let challenge = parameter(offer, "challenge");
+    (session_token(response.headers()).unwrap(), challenge)
+}
+
+impl TestApp {
     async fn register(&self, cookie: &str, proof: &str) -> reqwest::Response {
         self.client
             .post(self.url(paths::DBSC_REGISTER))
@@ -63,7 +71,8 @@ impl TestApp {
         let request = self
             .client
             .post(self.url(paths::DBSC_REFRESH))
-            .header("sec-secure-session-id", format!("\"{identifier}\""));
+            // Unquoted, as Chromium sends it.
+            .header("sec-secure-session-id", identifier);
         let request = match proof {
             Some(proof) => request.header("secure-session-response", proof),
             None => request,
@@ -261,4 +270,42 @@ async fn another_instance_on_the_same_database_renews_a_cookie_this_one_bound() 
     assert_api_error(stolen, StatusCode::UNAUTHORIZED, "session_taken").await;
     let on_b = b.get(paths::account::ME, Some(&next)).await;
     assert_api_error(on_b, StatusCode::UNAUTHORIZED, "session_taken").await;
+}
+
+#[tokio::test]
+async fn an_owners_limits_for_unbound_sessions_hold_until_the_browser_binds_the_session() {
+    let app = spawn_app().await;
+    let owner = TestUser::generate();
+    let first = app.signed_up(&owner).await;
+    let params = json!({"preset": "strict", "applies_to": "unbound_sessions"});
+    let set = app
+        .rpc_ok("account_policy_set", params, Cred::Cookie(&first))
+        .await;
+    let response = app.login(&owner).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let (cookie, challenge) = offered(&response);
+
+    let unbound = app
+        .rpc_ok("account_verify", json!({}), Cred::Cookie(&cookie))
+        .await;
+    let registered = app
+        .register(&cookie, &TestDevice::new().registration(&challenge))
+        .await;
+    let cookie = session_token(registered.headers()).expect("the bound cookie");
+    let bound = app
+        .rpc_ok("account_verify", json!({}), Cred::Cookie(&cookie))
+        .await;
+
+    assert_eq!(set["policy"]["unbound_preset"], "strict");
+    assert_eq!(
+        set["policy"]["effective_unbound_absolute_seconds"],
+        8 * 3600
+    );
+    let hours = |verified: &Value| {
+        let ends = verified["absolute_ends_at"].as_i64().unwrap();
+        (ends - app.clock_now()) / 3_600_000
+    };
+    assert_eq!(hours(&unbound), 8);
+    assert_eq!(bound["device_bound"], true);
+    assert_eq!(hours(&bound), 24, "the account's policy, once bound");
 }

@@ -27,6 +27,7 @@ mod openapi;
 mod openapi_truth;
 mod openrpc;
 mod operator;
+mod outage;
 mod pages;
 mod passkeys;
 mod password_reset;

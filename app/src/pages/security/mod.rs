@@ -17,6 +17,7 @@ mod sign_in;
 mod team;
 mod tokens;
 mod totp_setup;
+mod unbound_policy;
 mod users;
 
 pub use sign_in::SignInPage;

@@ -10,6 +10,7 @@ use crate::components::{
     Card, Checkbox, Field, Outcome, loaded, outcome_view, use_hydrated, use_task,
 };
 
+use super::unbound_policy::{UnboundPolicyForm, UnboundSummary};
 use crate::server_fns::set_policy;
 
 /// The radio the owner chose.
@@ -21,16 +22,21 @@ enum Choice {
 
 #[component]
 pub fn PolicyCard(owner: bool, policy: Loaded<PolicyView>) -> impl IntoView {
-    // Kept here, not in the form: a policy change re-creates the form, and
+    // Kept here, not in the forms: a policy change re-creates them, and
     // the result of saving must outlive that.
     let outcome = RwSignal::new(None::<Outcome>);
+    let unbound_outcome = RwSignal::new(None::<Outcome>);
     view! {
         <Card id="policy" title="Session policy">
             {loaded(
                 policy,
                 move |view| {
                     if owner {
-                        view! { <PolicyForm view outcome /> }.into_any()
+                        view! {
+                            <PolicyForm view outcome />
+                            <UnboundPolicyForm view outcome=unbound_outcome />
+                        }
+                            .into_any()
                     } else {
                         view! { <PolicySummary view /> }.into_any()
                     }
@@ -66,6 +72,7 @@ fn PolicySummary(view: PolicyView) -> impl IntoView {
                 duration_words(absolute),
             )}
         </p>
+        <UnboundSummary view />
         <p class="muted">"Only the account owner can change this."</p>
     }
 }
@@ -139,52 +146,18 @@ fn PolicyForm(view: PolicyView, outcome: RwSignal<Option<Outcome>>) -> impl Into
         save.run(params);
     };
 
-    let radio = move |value: Choice, id: &'static str, label: &'static str, hint: &'static str| {
-        view! {
-            <div class="radio">
-                <input
-                    type="radio"
-                    name="preset"
-                    id=id
-                    prop:checked=move || choice.get() == value
-                    on:change=move |_| {
-                        choice.set(value);
-                        outcome.set(None);
-                    }
-                />
-                <label for=id>{label} <span class="muted">{hint}</span></label>
-            </div>
-        }
-    };
-    let minutes = move |id: &'static str,
-                        label: &'static str,
-                        range: (u32, u32),
-                        text: RwSignal<String>,
-                        error: Signal<Option<String>>| {
-        view! {
-            <MinutesField
-                id
-                label
-                range
-                text
-                enabled=Signal::derive(custom)
-                error
-                edited=move || outcome.set(None)
-            />
-        }
-    };
     let bounds = view.bounds;
     view! {
-        <form class="policy-form" on:submit=on_submit>
+        <form class="policy-form" data-testid="session-policy" on:submit=on_submit>
             <fieldset>
                 <legend>"How long may people stay signed in?"</legend>
-                {radio(Choice::Preset(Preset::Strict), "preset-strict", "Strict", " 15 min idle, 8 h at most")}
-                {radio(Choice::Preset(Preset::Standard), "preset-standard", "Standard", " 1 h idle, 24 h at most")}
-                {radio(Choice::Custom, "preset-custom", "Custom", "")}
+                <PolicyRadio group="preset" id="preset-strict" label="Strict" hint=STRICT_HINT value=Choice::Preset(Preset::Strict) choice outcome />
+                <PolicyRadio group="preset" id="preset-standard" label="Standard" hint=" 1 h idle, 24 h at most" value=Choice::Preset(Preset::Standard) choice outcome />
+                <PolicyRadio group="preset" id="preset-custom" label="Custom" hint="" value=Choice::Custom choice outcome />
             </fieldset>
             <div class="minutes">
-                {minutes("idle", "Idle timeout (minutes)", (bounds.idle_minutes_min, bounds.idle_minutes_max), idle_text, idle_error)}
-                {minutes("absolute", "Absolute timeout (minutes)", (bounds.absolute_minutes_min, bounds.absolute_minutes_max), absolute_text, absolute_error)}
+                <MinutesField id="idle" label=IDLE_LABEL range=(bounds.idle_minutes_min, bounds.idle_minutes_max) text=idle_text enabled=Signal::derive(custom) error=idle_error edited=move || outcome.set(None) />
+                <MinutesField id="absolute" label=ABSOLUTE_LABEL range=(bounds.absolute_minutes_min, bounds.absolute_minutes_max) text=absolute_text enabled=Signal::derive(custom) error=absolute_error edited=move || outcome.set(None) />
             </div>
             <p class="note">
                 "Changes apply to sign-ins from now on; sessions signed in now keep their times."
@@ -208,9 +181,45 @@ fn PolicyForm(view: PolicyView, outcome: RwSignal<Option<Outcome>>) -> impl Into
     }
 }
 
+/// How the Strict preset reads next to its radio.
+pub(super) const STRICT_HINT: &str = " 15 min idle, 8 h at most";
+pub(super) const IDLE_LABEL: &str = "Idle timeout (minutes)";
+pub(super) const ABSOLUTE_LABEL: &str = "Absolute timeout (minutes)";
+
+/// One choice of a policy form; choosing it clears the last outcome.
+#[component]
+pub(super) fn PolicyRadio<T>(
+    group: &'static str,
+    id: &'static str,
+    label: &'static str,
+    hint: &'static str,
+    value: T,
+    choice: RwSignal<T>,
+    outcome: RwSignal<Option<Outcome>>,
+) -> impl IntoView
+where
+    T: Copy + PartialEq + Send + Sync + 'static,
+{
+    view! {
+        <div class="radio">
+            <input
+                type="radio"
+                name=group
+                id=id
+                prop:checked=move || choice.get() == value
+                on:change=move |_| {
+                    choice.set(value);
+                    outcome.set(None);
+                }
+            />
+            <label for=id>{label} <span class="muted">{hint}</span></label>
+        </div>
+    }
+}
+
 /// A minutes input with its label and its inline error.
 #[component]
-fn MinutesField(
+pub(super) fn MinutesField(
     id: &'static str,
     label: &'static str,
     range: (u32, u32),
@@ -246,7 +255,7 @@ fn MinutesField(
 }
 
 /// "15 min", "8 h", "1 h 30 min", "30 days", "45 s".
-fn duration_words(seconds: u64) -> String {
+pub(super) fn duration_words(seconds: u64) -> String {
     const MINUTE: u64 = 60;
     const HOUR: u64 = 60 * MINUTE;
     const DAY: u64 = 24 * HOUR;

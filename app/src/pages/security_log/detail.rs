@@ -8,7 +8,8 @@ use serde_json::{Map, Value};
 
 /// The fields an entry may record, in the order they are told (any other
 /// field follows them).
-const ORDER: [&str; 21] = [
+const ORDER: [&str; 22] = [
+    "applies_to",
     "name",
     "email",
     "method",
@@ -98,6 +99,10 @@ fn field(kind: AuditKind, key: &str, value: &Value) -> Option<String> {
         "second_factor" => format!("second step: {}", text?.replace('_', " ")),
         "required_by_account" => "required by the account".to_owned(),
         "by" => format!("by the {}", text?),
+        "applies_to" if text? == "unbound_sessions" => {
+            "for sessions not bound to their device".to_owned()
+        }
+        "applies_to" => return None,
         "idle_minutes" => format!("{} min idle", count?),
         "absolute_minutes" => format!("{} min at most", count?),
         "second_factor_required" if value.as_bool()? => "two-step sign-in required".to_owned(),
@@ -226,6 +231,14 @@ mod tests {
             details(AuditKind::TokensRevoked, &detail),
             "1 API token · over the limit of tokens"
         );
+        let detail =
+            json!({"applies_to": "unbound_sessions", "idle_minutes": 15, "absolute_minutes": 480});
+        assert_eq!(
+            details(AuditKind::PolicyChanged, &detail),
+            "for sessions not bound to their device · 15 min idle · 480 min at most"
+        );
+        let detail = json!({"applies_to": "all_sessions", "idle_minutes": 60});
+        assert_eq!(details(AuditKind::PolicyChanged, &detail), "60 min idle");
         let detail = json!({"second_factor_required": false});
         assert_eq!(
             details(AuditKind::PolicyChanged, &detail),

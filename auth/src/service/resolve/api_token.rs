@@ -12,8 +12,11 @@ impl Auth {
         &self,
         secret: &ApiTokenSecret,
     ) -> Result<Caller, AuthError> {
-        let row = tokens::find_by_hash(self.0.db.reader(), &secret.hash()).await?;
-        self.token_caller(row)
+        let finding = async {
+            let row = tokens::find_by_hash(self.0.db.reader(), &secret.hash()).await?;
+            self.token_caller(row)
+        };
+        self.0.db.guarded(finding).await
     }
 
     /// The caller of a usable API token's row, recording its use.

@@ -36,8 +36,19 @@ pub struct Resolved {
 }
 
 impl Auth {
-    /// Resolves a session token, or says why it cannot be used.
+    /// Resolves a session token, or says why it cannot be used
+    /// (`Unavailable` at once while the database is out of reach).
     pub async fn authenticate(
+        &self,
+        token: &SessionToken,
+        access: Access,
+        meta: &ClientMeta,
+    ) -> Result<Resolved, AuthError> {
+        let resolving = self.resolve_cookie(token, access, meta);
+        self.0.db.guarded(resolving).await
+    }
+
+    async fn resolve_cookie(
         &self,
         token: &SessionToken,
         access: Access,

@@ -25,10 +25,8 @@ impl Auth {
         let me = row.me.clone();
         let mut tx = self.0.db.begin_write().await?;
         let reason = taken.reason;
-        let revoked = sessions::revoke(&mut tx, &session_id, &me.user_id, reason, now)
-            .await?
-            .is_some();
-        if revoked {
+        let ended = sessions::revoke(&mut tx, &session_id, &me.user_id, reason, now).await?;
+        if ended.is_some() {
             notices::insert(
                 &mut tx,
                 &me.user_id,
@@ -38,14 +36,15 @@ impl Auth {
             .await?;
         }
         tx.commit().await?;
-        if revoked {
+        if let Some(ended) = ended {
             crate::metrics::token_reuse_detected();
             crate::metrics::sessions_ended(reason, 1);
             tracing::warn!(session_id = %session_id, user_id = %me.user_id, reason = reason.as_str(), "a session was taken; ended");
-            let event = AuditEvent::new(taken.kind, now, meta)
+            let mut event = AuditEvent::new(taken.kind, now, meta)
                 .by(&me.account_id, &me.user_id)
                 .target(session_id.as_str())
                 .detail(taken.detail);
+            ended.told_in(&mut event.detail);
             self.after_revoke(std::slice::from_ref(&session_id), reason, event)
                 .await;
         }

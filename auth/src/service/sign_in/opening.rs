@@ -24,7 +24,8 @@ impl Auth {
         opened: Opened<'_>,
     ) -> Result<NewSession, AuthError> {
         let Opened { meta, method, now } = opened;
-        let timeouts = self.timeouts_for(user.policy_override);
+        // Until its browser binds it to the device (if it can).
+        let timeouts = self.unbound_timeouts_for(user.policy_override, user.unbound);
         let me = user.me.clone();
         if !users::record_login(&mut tx, &me.user_id, checked_hash, now).await? {
             drop(tx);

@@ -52,8 +52,11 @@ impl Auth {
         request: LoginRequest,
         meta: ClientMeta,
     ) -> Result<SignInStep, AuthError> {
-        let checked = self.check_password(request, &meta).await?;
-        self.after_password(checked, meta).await
+        let signing_in = async {
+            let checked = self.check_password(request, &meta).await?;
+            self.after_password(checked, meta).await
+        };
+        self.0.db.guarded(signing_in).await
     }
 
     /// The first half of signing in: the email and password are right.

@@ -63,8 +63,7 @@ impl UserActions<'_> {
             // device and address, not its id.
             let mut event = revoke_event(caller, now, meta, RevokeReason::Revoked, 1)
                 .target(params.session_id.as_str());
-            event.detail["device"] = json!(describe_device(ended.user_agent.as_deref()));
-            event.detail["ip"] = json!(ended.ip);
+            ended.told_in(&mut event.detail);
             auth.after_revoke(
                 std::slice::from_ref(&params.session_id),
                 RevokeReason::Revoked,

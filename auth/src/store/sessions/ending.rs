@@ -3,8 +3,9 @@
 //! deleted at sign-out, and cleaned up once ended long enough.
 
 use api::{AccountId, RevokeReason, SessionId, Timestamp, UserId};
-use sqlx::{AnyConnection, FromRow};
+use sqlx::AnyConnection;
 
+use super::read::SessionPlace;
 use crate::AuthError;
 use crate::store::Whose;
 use crate::store::query::{execute, ids, select};
@@ -29,13 +30,6 @@ pub(crate) async fn revoke_live(
     ids(conn, sql, &[now.into(), reason.into(), owner, keep.into()]).await
 }
 
-/// Where a revoked session was signed in from, as its row recorded it.
-#[derive(FromRow)]
-pub(crate) struct EndedSession {
-    pub user_agent: Option<String>,
-    pub ip: Option<String>,
-}
-
 /// Revokes one of the user's sessions; `None` when the user has no such
 /// session not revoked yet (whether or not it exists for someone else).
 pub(crate) async fn revoke(
@@ -44,7 +38,7 @@ pub(crate) async fn revoke(
     user_id: &UserId,
     reason: RevokeReason,
     now: Timestamp,
-) -> Result<Option<EndedSession>, AuthError> {
+) -> Result<Option<SessionPlace>, AuthError> {
     let sql = "UPDATE sessions SET revoked_at = $1, revoke_reason = $2 \
                WHERE session_id = $3 AND user_id = $4 AND revoked_at IS NULL \
                RETURNING user_agent, ip";
@@ -78,29 +72,70 @@ pub(crate) async fn enforce_cap(
     Ok(evicted)
 }
 
-/// Shortens the live sessions of an account to at most these timeouts.
-/// Never lengthens one. Returns how many changed.
+/// The statement that shortens an account's live sessions (`$3`) to at
+/// most `$1` idle and `$2` in all, for those `$and` also picks.
+macro_rules! shorten_sql {
+    ($and:literal) => {
+        concat!(
+            "UPDATE sessions SET \
+               idle_timeout_ms = CASE WHEN idle_timeout_ms > $1 THEN $1 ELSE idle_timeout_ms END, \
+               absolute_timeout_ms = CASE WHEN absolute_timeout_ms > $2 THEN $2 ELSE absolute_timeout_ms END \
+             WHERE revoked_at IS NULL AND (idle_timeout_ms > $1 OR absolute_timeout_ms > $2)",
+            $and,
+            " AND user_id IN (",
+            users_of!("$3"),
+            ")"
+        )
+    };
+}
+
+/// Shortens the live sessions of an account (`which` of them) to at most
+/// these timeouts. Never lengthens one. Returns how many changed.
 pub(crate) async fn shorten_for_account(
     conn: &mut AnyConnection,
     account_id: &AccountId,
+    which: Bound,
     idle_timeout: std::time::Duration,
     absolute_timeout: std::time::Duration,
 ) -> Result<u64, AuthError> {
-    let sql = concat!(
-        "UPDATE sessions SET \
-           idle_timeout_ms = CASE WHEN idle_timeout_ms > $1 THEN $1 ELSE idle_timeout_ms END, \
-           absolute_timeout_ms = CASE WHEN absolute_timeout_ms > $2 THEN $2 ELSE absolute_timeout_ms END \
-         WHERE revoked_at IS NULL AND (idle_timeout_ms > $1 OR absolute_timeout_ms > $2) \
-           AND user_id IN (",
-        users_of!("$3"),
-        ")"
-    );
+    let sql = match which {
+        Bound::Either => shorten_sql!(""),
+        Bound::NotBound => shorten_sql!(" AND device_key IS NULL"),
+    };
     let values = [
         api::millis(idle_timeout).into(),
         api::millis(absolute_timeout).into(),
         account_id.into(),
     ];
     execute(conn, sql, &values).await
+}
+
+/// Sets a live session's timeouts: a session bound to its device gets the
+/// account's policy in place of the shorter limits it opened with.
+pub(crate) async fn set_timeouts(
+    conn: &mut AnyConnection,
+    session_id: &SessionId,
+    idle_timeout: std::time::Duration,
+    absolute_timeout: std::time::Duration,
+) -> Result<(), AuthError> {
+    let sql = "UPDATE sessions SET idle_timeout_ms = $1, absolute_timeout_ms = $2 \
+               WHERE session_id = $3 AND revoked_at IS NULL";
+    let values = [
+        api::millis(idle_timeout).into(),
+        api::millis(absolute_timeout).into(),
+        session_id.into(),
+    ];
+    execute(conn, sql, &values).await?;
+    Ok(())
+}
+
+/// Which live sessions a change is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Bound {
+    /// Bound to their device or not.
+    Either,
+    /// Only those no browser bound to its device.
+    NotBound,
 }
 
 /// Removes a session outright (sign-out: nothing about it is worth keeping).

@@ -13,10 +13,11 @@ pub(crate) use activity::{
     NewSessionRow, devices_of, insert, password_entered_at, set_password_entered, touch,
 };
 pub(crate) use ending::{
-    delete, delete_ended, enforce_cap, revoke, revoke_live, shorten_for_account,
+    Bound, delete, delete_ended, enforce_cap, revoke, revoke_live, set_timeouts,
+    shorten_for_account,
 };
 pub(crate) use read::{
     StoredSession, find_by_device_id, find_by_id, find_by_retired_hash, find_by_token_hash,
-    find_locked, list_live,
+    find_locked, list_live, place_of,
 };
 pub(crate) use rotation::{mark_token_seen, renew_bound_cookie, replace_unseen, rotate};

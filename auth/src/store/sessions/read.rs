@@ -191,6 +191,31 @@ pub(crate) async fn find_locked(
     one(conn, sql, id.into()).await
 }
 
+/// Where a session was signed in from, as its row recorded it: what the
+/// security log names it by.
+#[derive(FromRow)]
+pub(crate) struct SessionPlace {
+    pub user_agent: Option<String>,
+    pub ip: Option<String>,
+}
+
+impl SessionPlace {
+    /// Adds the device and address to the detail of a log entry.
+    pub(crate) fn told_in(&self, detail: &mut serde_json::Value) {
+        detail["device"] = serde_json::json!(crate::describe_device(self.user_agent.as_deref()));
+        detail["ip"] = serde_json::json!(self.ip);
+    }
+}
+
+/// Where the session with this id was signed in from.
+pub(crate) async fn place_of(
+    pool: &AnyPool,
+    id: &SessionId,
+) -> Result<Option<SessionPlace>, AuthError> {
+    let sql = "SELECT user_agent, ip FROM sessions WHERE session_id = $1";
+    one(pool, sql, id.into()).await
+}
+
 /// A live session as the "your sessions" list shows it.
 #[derive(FromRow)]
 pub(crate) struct ListedSession {

@@ -8,6 +8,7 @@
 //! has the rest of the machine; wrk (one thread too) measures the requests
 //! figure a second time.
 
+mod bound;
 mod front_end;
 mod requests;
 mod streams;
@@ -84,6 +85,9 @@ async fn main() -> Result<(), BoxError> {
     table.push(requests.get);
     table.push(requests.by_wrk);
     table.push(requests.forward);
+    let bound = bound::figures(&ours, &cookie).await?;
+    table.push(bound.get);
+    table.push(bound.refresh);
 
     eprintln!("bytes on the wire");
     for figure in front_end::wire_figures(ours.addr, &cookie).await? {

@@ -153,7 +153,9 @@ async fn revoke_is_immediate(get: &Get) -> Result<bool, BoxError> {
 }
 
 /// Each `GET` in turn, `ROUNDS` times; the median round of each.
-async fn median_throughputs<const N: usize>(gets: &[Get; N]) -> Result<[Throughput; N], BoxError> {
+pub(super) async fn median_throughputs<const N: usize>(
+    gets: &[Get; N],
+) -> Result<[Throughput; N], BoxError> {
     let mut rounds: [Vec<Throughput>; N] = std::array::from_fn(|_| Vec::new());
     for _ in 0..ROUNDS {
         for (get, measured) in gets.iter().zip(rounds.iter_mut()) {
