@@ -108,7 +108,7 @@ async fn a_sign_up_that_fails_half_way_leaves_nothing_behind() {
 }
 
 #[tokio::test]
-async fn with_the_database_gone_requests_get_internal_and_change_nothing() {
+async fn with_the_database_gone_requests_are_told_unavailable_and_change_nothing() {
     let app = spawn_app().await;
     let user = TestUser::generate();
     let cookie = app.signed_up(&user).await;
@@ -117,14 +117,10 @@ async fn with_the_database_gone_requests_get_internal_and_change_nothing() {
 
     app.server_db.as_ref().unwrap().close().await;
 
-    assert_api_error(
-        app.signup(&stranger).await,
-        StatusCode::INTERNAL_SERVER_ERROR,
-        "internal",
-    )
-    .await;
+    let unavailable = StatusCode::SERVICE_UNAVAILABLE;
+    assert_api_error(app.signup(&stranger).await, unavailable, "unavailable").await;
     let login = app.login(&user).await;
-    assert_api_error(login, StatusCode::INTERNAL_SERVER_ERROR, "internal").await;
+    assert_api_error(login, unavailable, "unavailable").await;
     let (status, body) = app
         .rpc(
             "account_session_revoke_all",
@@ -132,10 +128,11 @@ async fn with_the_database_gone_requests_get_internal_and_change_nothing() {
             Cred::Cookie(&cookie),
         )
         .await;
-    assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR, "{body}");
-    assert_eq!(body["error"]["data"]["code"], "internal", "{body}");
+    assert_eq!(status, unavailable, "{body}");
+    assert_eq!(body["error"]["data"]["code"], "unavailable", "{body}");
     let page = app.get(paths::page::SECURITY, Some(&cookie)).await;
-    assert_eq!(page.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    assert_eq!(page.status(), unavailable);
+    assert!(page.headers().contains_key("retry-after"));
     assert!(
         session_set_cookie(page.headers()).is_none(),
         "a database failure does not sign anyone out"
