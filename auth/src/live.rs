@@ -8,8 +8,10 @@
 //! Ends are handed over after a revoke commits and before the audit
 //! write, so a failing audit write can never leave a connection open.
 
-use api::{AccountId, LiveEvent, RevokeReason, SessionId, TokenId, UserId};
+use api::{AccountId, LiveEvent, RevokeReason, SessionId, Timestamp, TokenId, UserId};
 use serde::{Deserialize, Serialize};
+
+use crate::session::Deadlines;
 
 /// One change live connections must hear of. It is small (ids, reasons,
 /// an event; never a secret) and serializable, so it travels to the other
@@ -57,6 +59,21 @@ pub enum LiveChange {
         account_id: AccountId,
         about: Vec<UserId>,
     },
+}
+
+impl LiveChange {
+    /// The session's deadlines are now `deadlines` (`now` on the server's
+    /// clock): its pages move their expiry warnings.
+    pub fn deadlines_of(session_id: SessionId, deadlines: Deadlines, now: Timestamp) -> Self {
+        LiveChange::ToSession {
+            session_id,
+            event: LiveEvent::SessionUpdated {
+                idle_ends_at: deadlines.idle_ends_at,
+                absolute_ends_at: deadlines.absolute_ends_at,
+                server_time: now,
+            },
+        }
+    }
 }
 
 /// Where the domain hands its live changes: the server's change feed (or,

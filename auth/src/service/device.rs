@@ -5,7 +5,7 @@
 //! useless once its lifetime ends; a proof signed by another key, or a
 //! challenge used again, is theft and ends the session as taken.
 
-use api::{LiveEvent, RevokeReason, SessionId, Timestamp};
+use api::{RevokeReason, SessionId, Timestamp};
 use serde_json::json;
 use sqlx::AnyConnection;
 
@@ -126,7 +126,11 @@ impl Auth {
             .target(session_id.as_str());
         self.0.audit.record(event).await;
         if lengthened {
-            self.announce_deadlines(session_id, now).await?;
+            // Its pages move their expiry warnings to the later ends.
+            let deadlines = self.session_deadlines(session_id).await?;
+            self.0
+                .live
+                .apply(LiveChange::deadlines_of(session_id.clone(), deadlines, now));
         }
         Ok(DeviceCookie {
             identifier,
@@ -252,27 +256,6 @@ impl Auth {
             return Err(AuthError::Unauthenticated);
         }
         Ok((token, until.millis_since(now) / 1000))
-    }
-
-    /// Tells the session's live connections its deadlines, which moved.
-    async fn announce_deadlines(
-        &self,
-        session_id: &SessionId,
-        now: Timestamp,
-    ) -> Result<(), AuthError> {
-        let Some(session) = sessions::find_by_id(self.0.db.reader(), session_id).await? else {
-            return Ok(());
-        };
-        let deadlines = session.lifetime.deadlines();
-        self.0.live.apply(LiveChange::ToSession {
-            session_id: session_id.clone(),
-            event: LiveEvent::SessionUpdated {
-                idle_ends_at: deadlines.idle_ends_at,
-                absolute_ends_at: deadlines.absolute_ends_at,
-                server_time: now,
-            },
-        });
-        Ok(())
     }
 
     /// A proof that did not check out: audited; the error to answer with.

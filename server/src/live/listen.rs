@@ -5,7 +5,6 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use api::LiveEvent;
 use auth::{Auth, LiveChange, Notifications};
 
 use super::feed::ChangeFeed;
@@ -113,14 +112,7 @@ async fn recheck(hub: &ConnectionHub, auth: &Auth) {
             session_id: session_id.clone(),
         });
         if let Ok(deadlines) = auth.session_deadlines(&session_id).await {
-            hub.apply(&LiveChange::ToSession {
-                session_id,
-                event: LiveEvent::SessionUpdated {
-                    idle_ends_at: deadlines.idle_ends_at,
-                    absolute_ends_at: deadlines.absolute_ends_at,
-                    server_time: auth.now(),
-                },
-            });
+            hub.apply(&LiveChange::deadlines_of(session_id, deadlines, auth.now()));
         }
     }
     for token_id in tokens {

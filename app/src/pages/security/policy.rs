@@ -105,27 +105,17 @@ fn PolicyForm(view: PolicyView, outcome: RwSignal<Option<Outcome>>) -> impl Into
     let idle_error = Signal::derive(move || custom().then(|| parsed.get().err()?.idle).flatten());
     let absolute_error =
         Signal::derive(move || custom().then(|| parsed.get().err()?.absolute).flatten());
-    let unchanged = move || {
-        parsed.get().is_ok_and(|p| {
-            (u64::from(p.idle_minutes()), u64::from(p.absolute_minutes())) == current.get()
-        })
-    };
+    let unchanged = move || parsed.get().is_ok_and(|p| minutes_of(p) == current.get());
     let tightens = move || {
-        parsed.get().is_ok_and(|p| {
-            let (idle, absolute) = current.get();
-            u64::from(p.idle_minutes()) < idle || u64::from(p.absolute_minutes()) < absolute
-        })
+        parsed
+            .get()
+            .is_ok_and(|p| shorter(minutes_of(p), current.get()))
     };
 
     let save = use_task(outcome, set_policy, move |_, set| {
         current.set(effective(&set.policy));
         apply_now.set(false);
-        let shortened = match set.sessions_shortened {
-            0 => String::new(),
-            1 => " 1 session signed in now was shortened.".to_owned(),
-            n => format!(" {n} sessions signed in now were shortened."),
-        };
-        Some(format!("Saved. New sign-ins use this policy.{shortened}"))
+        Some(saved_words("this policy", "", set.sessions_shortened))
     });
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -179,6 +169,30 @@ fn PolicyForm(view: PolicyView, outcome: RwSignal<Option<Outcome>>) -> impl Into
             {outcome_view(outcome)}
         </form>
     }
+}
+
+/// A policy's two timeouts, in minutes.
+pub(super) fn minutes_of(policy: SessionPolicy) -> (u64, u64) {
+    (
+        u64::from(policy.idle_minutes()),
+        u64::from(policy.absolute_minutes()),
+    )
+}
+
+/// Whether `proposed` (idle, absolute) is shorter than `now` in either.
+pub(super) fn shorter(proposed: (u64, u64), now: (u64, u64)) -> bool {
+    proposed.0 < now.0 || proposed.1 < now.1
+}
+
+/// "Saved. New sign-ins use `what`.", and how many `kind`sessions signed
+/// in now were shortened, if any.
+pub(super) fn saved_words(what: &str, kind: &str, shortened: u64) -> String {
+    let shortened = match shortened {
+        0 => String::new(),
+        1 => format!(" 1 {kind}session signed in now was shortened."),
+        n => format!(" {n} {kind}sessions signed in now were shortened."),
+    };
+    format!("Saved. New sign-ins use {what}.{shortened}")
 }
 
 /// How the Strict preset reads next to its radio.
@@ -274,7 +288,23 @@ pub(super) fn duration_words(seconds: u64) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::duration_words;
+    use super::{duration_words, saved_words};
+
+    #[test]
+    fn saving_says_how_many_sessions_were_shortened_only_when_some_were() {
+        assert_eq!(
+            saved_words("this policy", "", 0),
+            "Saved. New sign-ins use this policy."
+        );
+        assert_eq!(
+            saved_words("these limits", "such ", 1),
+            "Saved. New sign-ins use these limits. 1 such session signed in now was shortened."
+        );
+        assert_eq!(
+            saved_words("this policy", "", 3),
+            "Saved. New sign-ins use this policy. 3 sessions signed in now were shortened."
+        );
+    }
 
     #[test]
     fn durations_read_naturally() {

@@ -8,7 +8,8 @@ use api::{PolicyFor, PolicySetParams, PolicyView, Preset, SessionPolicy};
 use leptos::prelude::*;
 
 use super::policy::{
-    ABSOLUTE_LABEL, IDLE_LABEL, MinutesField, PolicyRadio, STRICT_HINT, duration_words,
+    ABSOLUTE_LABEL, IDLE_LABEL, MinutesField, PolicyRadio, STRICT_HINT, duration_words, minutes_of,
+    saved_words, shorter,
 };
 use crate::components::{Checkbox, Outcome, outcome_view, use_hydrated, use_task};
 use crate::server_fns::set_policy;
@@ -27,14 +28,6 @@ fn effective(view: &PolicyView) -> (u64, u64) {
     (
         view.effective_unbound_idle_seconds / 60,
         view.effective_unbound_absolute_seconds / 60,
-    )
-}
-
-/// A policy's two timeouts, in minutes.
-fn minutes_of(limits: SessionPolicy) -> (u64, u64) {
-    (
-        u64::from(limits.idle_minutes()),
-        u64::from(limits.absolute_minutes()),
     )
 }
 
@@ -116,10 +109,9 @@ pub(super) fn UnboundPolicyForm(
     };
     let tightens = move || {
         parsed.get().is_ok_and(|limits| {
-            limits.map(minutes_of).is_some_and(|(idle, absolute)| {
-                let (idle_now, absolute_now) = current.get();
-                idle < idle_now || absolute < absolute_now
-            })
+            limits
+                .map(minutes_of)
+                .is_some_and(|proposed| shorter(proposed, current.get()))
         })
     };
 
@@ -127,12 +119,7 @@ pub(super) fn UnboundPolicyForm(
         current.set(effective(&set.policy));
         saved.set(set.policy.unbound.map(minutes_of));
         apply_now.set(false);
-        let shortened = match set.sessions_shortened {
-            0 => String::new(),
-            1 => " 1 such session signed in now was shortened.".to_owned(),
-            n => format!(" {n} such sessions signed in now were shortened."),
-        };
-        Some(format!("Saved. New sign-ins use these limits.{shortened}"))
+        Some(saved_words("these limits", "such ", set.sessions_shortened))
     });
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();

@@ -2,7 +2,7 @@
 //! replaced that still counts; expiry, activity and, on a page load, a new
 //! token.
 
-use api::{LiveEvent, Timestamp};
+use api::Timestamp;
 
 use super::ended::{Taken, refusal};
 use crate::AuthError;
@@ -172,14 +172,9 @@ impl Auth {
             row.lifetime.last_seen_at = now;
             self.0.session_cache.touched(hash, now);
             let deadlines = row.lifetime.deadlines();
-            self.0.live.apply(LiveChange::ToSession {
-                session_id: session_id.clone(),
-                event: LiveEvent::SessionUpdated {
-                    idle_ends_at: deadlines.idle_ends_at,
-                    absolute_ends_at: deadlines.absolute_ends_at,
-                    server_time: now,
-                },
-            });
+            self.0
+                .live
+                .apply(LiveChange::deadlines_of(session_id.clone(), deadlines, now));
         }
         // A bound session's token is renewed by its device's proofs, never
         // by time alone.

@@ -37,8 +37,7 @@ struct Bound {
 pub async fn figures(ours: &ServerProcess, unbound_cookie: &str) -> Result<BoundFigures, BoxError> {
     let client = reqwest::Client::new();
     let bound = bind_new_session(&client, ours.addr).await?;
-    eprintln!("refreshes of a bound session, one after the other");
-    let (refreshes, total) = refreshes(&client, ours.addr, &bound).await?;
+    // Before the refreshes below, which replace the bound cookie.
     eprintln!("authenticated GET, unbound and bound, {ROUNDS} rounds");
     let gets = [
         Get::new(ours.addr, "/api/account/me", Some(unbound_cookie)),
@@ -48,6 +47,8 @@ pub async fn figures(ours: &ServerProcess, unbound_cookie: &str) -> Result<Bound
     if unbound_rate.failed + bound_rate.failed > 0 {
         return Err("answers other than 200 to a bound or unbound session".into());
     }
+    eprintln!("refreshes of a bound session, one after the other");
+    let (refreshes, total) = refreshes(&client, ours.addr, &bound).await?;
     let to_unbound = bound_rate.per_second() / unbound_rate.per_second();
     Ok(BoundFigures {
         refresh: Figure::new(
