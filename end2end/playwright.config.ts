@@ -75,7 +75,11 @@ export default defineConfig({
     // Every request counts as activity, so "Stay signed in" moves the end
     // even when the test clicks it within a second of signing in (the
     // release build gets there that fast; a real warning never comes so soon).
-    server(port, database, { LATCHKEY_TOUCH_THRESHOLD: '0s' }),
+    // With no SMTP, its mail is written as files (tests/forgot_password).
+    server(port, database, {
+      LATCHKEY_TOUCH_THRESHOLD: '0s',
+      LATCHKEY_MAIL_DIR: process.env.E2E_MAIL_DIR ?? path.join(root, 'target/e2e/mail'),
+    }),
     // Sessions end after 6 s without activity: expiry happens for real.
     server(fastPort, process.env.E2E_FAST_DATABASE_URL, { LATCHKEY_DEFAULT_IDLE_TIMEOUT: '6s' }),
     // The password is asked for again 2 s after signing in.

@@ -34,6 +34,8 @@ export E2E_REAUTH_DATABASE_URL="sqlite://$dir/reauth.db"
 export E2E_ROTATING_DATABASE_URL="sqlite://$dir/rotating.db"
 export E2E_PROXIED_DATABASE_URL="sqlite://$dir/proxied.db"
 export E2E_BOUND_DATABASE_URL="sqlite://$dir/bound.db"
+# The main server's mail, as files (it has no SMTP).
+export E2E_MAIL_DIR="$dir/mail"
 # Device-bound sessions need HTTPS: a self-signed certificate made now,
 # which the tests' Chromium trusts by the hash of its public key.
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 \
