@@ -49,6 +49,23 @@ macro_rules! free_and_due {
     };
 }
 
+/// The statement that claims up to `$3` free and due messages until `$2`
+/// (`$1` is now), the inner selection ending with `$lock`.
+macro_rules! claim_sql {
+    ($lock:literal) => {
+        concat!(
+            "UPDATE mail_outbox SET claimed_until = $2, attempts = attempts + 1 \
+             WHERE id IN (SELECT id FROM mail_outbox WHERE ",
+            free_and_due!(),
+            " ORDER BY due_at, id LIMIT $3",
+            $lock,
+            ") AND ",
+            free_and_due!(),
+            " RETURNING id, kind, recipient, subject, text_body, html_body, attempts"
+        )
+    };
+}
+
 /// Whether any message is due and free: read first, so an idle outbox
 /// costs no write (a write makes every kept session read stale).
 pub(crate) async fn any_due(pool: &AnyPool, now: Timestamp) -> Result<bool, AuthError> {
@@ -75,22 +92,8 @@ pub(crate) async fn claim(
     limit: i64,
 ) -> Result<Vec<Claimed>, AuthError> {
     let sql = match backend {
-        Backend::Sqlite => concat!(
-            "UPDATE mail_outbox SET claimed_until = $2, attempts = attempts + 1 \
-             WHERE id IN (SELECT id FROM mail_outbox WHERE ",
-            free_and_due!(),
-            " ORDER BY due_at, id LIMIT $3) AND ",
-            free_and_due!(),
-            " RETURNING id, kind, recipient, subject, text_body, html_body, attempts"
-        ),
-        Backend::Postgres => concat!(
-            "UPDATE mail_outbox SET claimed_until = $2, attempts = attempts + 1 \
-             WHERE id IN (SELECT id FROM mail_outbox WHERE ",
-            free_and_due!(),
-            " ORDER BY due_at, id LIMIT $3 FOR UPDATE SKIP LOCKED) AND ",
-            free_and_due!(),
-            " RETURNING id, kind, recipient, subject, text_body, html_body, attempts"
-        ),
+        Backend::Sqlite => claim_sql!(""),
+        Backend::Postgres => claim_sql!(" FOR UPDATE SKIP LOCKED"),
     };
     let rows: Vec<(i64, String, String, String, String, String, i64)> =
         select(sql, &[now.into(), lease_until.into(), limit.into()])?
