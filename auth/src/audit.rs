@@ -115,6 +115,7 @@ impl AuditLog {
 
     async fn write(&self, event: &AuditEvent) -> Result<(), crate::AuthError> {
         let id = hex::encode(random_bytes::<16>()?);
+        let mut tx = self.db.begin_write().await?;
         sqlx::query(
             "INSERT INTO audit_events (id, at, account_id, actor_user_id, event, target, ip, user_agent, detail) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
@@ -128,8 +129,9 @@ impl AuditLog {
         .bind(event.ip.as_deref())
         .bind(event.user_agent.as_deref())
         .bind(event.detail.to_string())
-        .execute(&mut *self.db.acquire_write().await?)
+        .execute(&mut **tx)
         .await?;
+        tx.commit().await?;
         Ok(())
     }
 }

@@ -30,7 +30,7 @@ pub mod testing;
 
 pub use audit::{AuditEvent, AuditKind};
 pub use clock::{Clock, DatabaseClock, SystemClock, TestClock};
-pub use db::{Backend, Db, DbError, NotReady, Notifications, WriteConn, WriteTx};
+pub use db::{Backend, Db, DbError, NotReady, Notifications, WriteTx};
 pub use device::describe_device;
 pub use error::AuthError;
 pub use limits::{

@@ -39,3 +39,9 @@ pub(crate) fn hash_queue(length: usize) {
     #[allow(clippy::cast_precision_loss, reason = "a queue of a few dozen")]
     metrics::gauge!("latchkey_password_hash_queue").set(length as f64);
 }
+
+/// A session read for a request: kept in memory, or from the database.
+pub(crate) fn session_read(kept: bool) {
+    let from = if kept { "memory" } else { "database" };
+    metrics::counter!("latchkey_session_reads_total", "from" => from).increment(1);
+}

@@ -26,14 +26,15 @@ pub struct OutsideWrites {
 impl Db {
     /// Publishes a change for the running server (from an operator command).
     pub async fn publish_outside_change(&self, payload: &str) -> Result<(), AuthError> {
-        let mut conn = self.acquire_write().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query(
             "INSERT INTO operator_changes (payload, created_at) \
              VALUES ($1, CAST((julianday('now') - 2440587.5) * 86400000.0 AS INTEGER))",
         )
         .bind(payload)
-        .execute(&mut *conn)
+        .execute(&mut **tx)
         .await?;
+        tx.commit().await?;
         Ok(())
     }
 

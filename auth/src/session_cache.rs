@@ -5,11 +5,13 @@
 //! where it stood before the entry was read (see [`crate::db::writes::WriteCount`]):
 //! any write at all, a revoke, rotation, sign-in or recorded activity among
 //! them, retires every entry at once. So a revoked session is refused on its
-//! very next request, as without the cache. Only a single instance can know
-//! every write, so the cache is used on SQLite only; on PostgreSQL other
-//! instances write too and every request asks the database.
+//! very next request, as without the cache. On PostgreSQL the count also
+//! moves with every write another instance makes, as this one hears of it,
+//! and the database says when the cache may be used at all
+//! ([`crate::Db::kept_read_stamp`]).
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{PoisonError, RwLock};
 
 use api::Timestamp;
@@ -20,9 +22,11 @@ use crate::store::sessions::StoredSession;
 /// Entries kept at most; past it the cache starts again empty.
 const MAX_ENTRIES: usize = 100_000;
 
+#[derive(Default)]
 pub(crate) struct SessionCache {
-    enabled: bool,
     entries: RwLock<HashMap<TokenHash, Entry>>,
+    /// Reads answered from memory so far.
+    served: AtomicU64,
 }
 
 struct Entry {
@@ -32,31 +36,27 @@ struct Entry {
 }
 
 impl SessionCache {
-    pub(crate) fn new(enabled: bool) -> Self {
-        Self {
-            enabled,
-            entries: RwLock::new(HashMap::new()),
-        }
-    }
-
     /// The row for `hash`, if it was read since the last write (`writes`).
     pub(crate) fn get(&self, hash: &TokenHash, writes: u64) -> Option<StoredSession> {
-        if !self.enabled {
-            return None;
-        }
         let entries = self.entries.read().unwrap_or_else(PoisonError::into_inner);
-        entries
+        let row = entries
             .get(hash)
             .filter(|entry| entry.read_at == writes)
-            .map(|entry| entry.row.clone())
+            .map(|entry| entry.row.clone());
+        if row.is_some() {
+            self.served.fetch_add(1, Ordering::Relaxed);
+        }
+        row
+    }
+
+    /// How many reads were answered from memory so far.
+    pub(crate) fn served(&self) -> u64 {
+        self.served.load(Ordering::Relaxed)
     }
 
     /// Keeps `row`, read from the database when the write count was
     /// `read_at` (taken before the read began).
     pub(crate) fn put(&self, hash: &TokenHash, read_at: u64, row: &StoredSession) {
-        if !self.enabled {
-            return;
-        }
         let mut entries = self.entries.write().unwrap_or_else(PoisonError::into_inner);
         if entries.len() >= MAX_ENTRIES {
             entries.retain(|_, entry| entry.read_at == read_at);
@@ -76,9 +76,6 @@ impl SessionCache {
     /// Records activity on a kept row until the activity writer stores it
     /// (and so retires the entry).
     pub(crate) fn touched(&self, hash: &TokenHash, last_seen_at: Timestamp) {
-        if !self.enabled {
-            return;
-        }
         let mut entries = self.entries.write().unwrap_or_else(PoisonError::into_inner);
         if let Some(entry) = entries.get_mut(hash) {
             let lifetime = &mut entry.row.lifetime;

@@ -8,8 +8,8 @@ use std::collections::HashMap;
 use api::{SessionId, Timestamp, TokenId};
 use tokio::sync::{mpsc, oneshot};
 
-use crate::Db;
 use crate::store::{sessions, tokens};
+use crate::{AuthError, Db};
 
 /// What was used.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -67,18 +67,30 @@ async fn write_touches(db: Db, mut inbox: mpsc::UnboundedReceiver<Message>) {
             }
             next = inbox.try_recv().ok();
         }
-        for (used, at) in pending.drain() {
-            let written = match (&used, db.acquire_write().await) {
-                (Used::Session(id), Ok(mut conn)) => sessions::touch(&mut conn, id, at).await,
-                (Used::Token(id), Ok(mut conn)) => tokens::touch(&mut conn, id, at).await,
-                (_, Err(err)) => Err(err.into()),
-            };
-            if let Err(err) = written {
-                tracing::warn!(error = %err, ?used, "could not record activity");
-            }
+        if !pending.is_empty()
+            && let Err(err) = write_batch(&db, pending.drain()).await
+        {
+            tracing::warn!(error = %err, "could not record activity");
         }
         for done in waiting.drain(..) {
             let _ = done.send(());
         }
     }
+}
+
+/// Writes a batch of touches as one write: one transaction, and on
+/// PostgreSQL one notice to the other instances.
+async fn write_batch(
+    db: &Db,
+    batch: impl Iterator<Item = (Used, Timestamp)>,
+) -> Result<(), AuthError> {
+    let mut tx = db.begin_write().await?;
+    for (used, at) in batch {
+        match &used {
+            Used::Session(id) => sessions::touch(&mut tx, id, at).await?,
+            Used::Token(id) => tokens::touch(&mut tx, id, at).await?,
+        }
+    }
+    tx.commit().await?;
+    Ok(())
 }

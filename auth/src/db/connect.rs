@@ -9,6 +9,7 @@ use std::time::Duration;
 use sqlx::Executor as _;
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
 
+use super::peers::Peers;
 use super::writes::WriteCount;
 use super::{Backend, Db, DbError};
 
@@ -31,7 +32,9 @@ impl Db {
         let db = if let Some(path) = sqlite_path(url) {
             Self::connect_sqlite(path).await?
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            Self::connect_postgres(url).await?
+            let mut db = Self::connect_postgres(url).await?;
+            db.peers = Some(Peers::join(url, db.writes.clone()));
+            db
         } else {
             return Err(DbError::UnsupportedUrl(url.to_owned()));
         };
@@ -69,6 +72,7 @@ impl Db {
             writer,
             backend: Backend::Sqlite,
             writes: WriteCount::default(),
+            peers: None,
             breaker: Arc::default(),
         })
     }
@@ -86,6 +90,7 @@ impl Db {
             writer: pool,
             backend: Backend::Postgres,
             writes: WriteCount::default(),
+            peers: None,
             breaker: Arc::default(),
         })
     }

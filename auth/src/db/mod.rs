@@ -4,23 +4,29 @@
 //! Connecting, with the database created as needed (`connect`); its schema
 //! migrated and checked (`migrations`); the writes, which all go through
 //! one pool and are counted (`writes`); PostgreSQL's `NOTIFY` and
-//! `LISTEN` between instances (`notifications`); and not asking, for a
-//! moment, a database that cannot be reached (`breaker`).
+//! `LISTEN` between instances (`notifications`); when a session read kept
+//! in memory may still be used, with other instances writing too
+//! (`peers`); and not asking, for a moment, a database that cannot be
+//! reached (`breaker`).
 
 mod breaker;
 mod connect;
 mod migrations;
 mod notifications;
+mod peers;
 mod writes;
 
 use api::Timestamp;
 use sqlx::AnyPool;
 
+use std::sync::Arc;
+
 use breaker::Breaker;
 pub use migrations::NotReady;
 pub use notifications::Notifications;
+use peers::Peers;
 use writes::WriteCount;
-pub use writes::{WriteConn, WriteTx};
+pub use writes::WriteTx;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Backend {
@@ -37,7 +43,9 @@ pub struct Db {
     writer: AnyPool,
     backend: Backend,
     writes: WriteCount,
-    breaker: std::sync::Arc<Breaker>,
+    /// The other instances on the same PostgreSQL database.
+    peers: Option<Arc<Peers>>,
+    breaker: Arc<Breaker>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -73,9 +81,22 @@ impl Db {
     }
 
     pub async fn close(&self) {
+        if let Some(peers) = &self.peers {
+            peers.leave();
+        }
         self.writer.close().await;
         self.reader.close().await;
         self.writes.advance();
+    }
+
+    /// The write count to keep a read under, when reads kept in memory may
+    /// be used now: always on SQLite, where this process makes every write;
+    /// on PostgreSQL while this instance is fresh (see `peers`). Checked
+    /// before the count is read: a write heard before the heartbeat that
+    /// made it fresh has moved the count already.
+    pub(crate) fn kept_read_stamp(&self) -> Option<u64> {
+        let fresh = self.peers.as_ref().is_none_or(|peers| peers.fresh());
+        fresh.then(|| self.writes.current())
     }
 
     /// The database server's clock, to the millisecond.

@@ -101,32 +101,25 @@ impl Courier {
             return Ok(Delivered::default());
         }
         let lease_until = now.plus(self.settings.lease);
-        let claimed = {
-            let mut conn = db.acquire_write().await?;
-            outbox::claim(
-                &mut conn,
-                db.backend(),
-                now,
-                lease_until,
-                self.settings.batch,
-            )
-            .await?
-        };
+        let mut tx = db.begin_write().await?;
+        let claimed =
+            outbox::claim(&mut tx, db.backend(), now, lease_until, self.settings.batch).await?;
+        tx.commit().await?;
         let mut done = Delivered::default();
         for message in claimed {
             let kind = message.mail.kind.as_str();
             let sent = self.transport.send(&message.mail).await;
             let now = self.auth.now();
-            let mut conn = db.acquire_write().await?;
+            let mut tx = db.begin_write().await?;
             match sent {
                 Ok(()) => {
-                    outbox::mark_sent(&mut conn, message.id, now).await?;
+                    outbox::mark_sent(&mut tx, message.id, now).await?;
                     metrics::counter!("latchkey_mail_sent_total", "kind" => kind).increment(1);
                     tracing::info!(id = message.id, kind, "mail sent");
                     done.sent += 1;
                 }
                 Err(err) if message.attempts >= self.settings.max_attempts => {
-                    outbox::mark_failed(&mut conn, message.id, now, &err.0).await?;
+                    outbox::mark_failed(&mut tx, message.id, now, &err.0).await?;
                     metrics::counter!("latchkey_mail_failed_total", "kind" => kind).increment(1);
                     tracing::error!(id = message.id, kind, attempts = message.attempts, error = %err, "mail failed for good");
                     done.failed += 1;
@@ -134,11 +127,12 @@ impl Courier {
                 Err(err) => {
                     let wait = self.settings.backoff(message.attempts);
                     let due = now.plus_millis(millis(wait));
-                    outbox::retry_at(&mut conn, message.id, due, &err.0).await?;
+                    outbox::retry_at(&mut tx, message.id, due, &err.0).await?;
                     tracing::warn!(id = message.id, kind, attempts = message.attempts, retry_in = ?wait, error = %err, "mail not sent; trying again later");
                     done.retrying += 1;
                 }
             }
+            tx.commit().await?;
         }
         Ok(done)
     }

@@ -4,9 +4,9 @@
 use api::{Timestamp, UserId};
 use sqlx::{AnyConnection, AnyPool};
 
-use crate::AuthError;
 use crate::error::corrupt;
 use crate::secret::TokenHash;
+use crate::{AuthError, Db};
 
 /// Wrong codes (or refused new passwords) a challenge survives; the next
 /// one ends it.
@@ -107,20 +107,19 @@ pub(crate) async fn take(conn: &mut AnyConnection, token: &TokenHash) -> Result<
 }
 
 /// Counts a wrong code (or a refused new password) against a challenge,
-/// and ends it past the limit.
-pub(crate) async fn count_failure(
-    conn: &mut AnyConnection,
-    token: &TokenHash,
-) -> Result<(), AuthError> {
+/// and ends it past the limit, in a write of its own.
+pub(crate) async fn count_failure(db: &Db, token: &TokenHash) -> Result<(), AuthError> {
+    let mut tx = db.begin_write().await?;
     sqlx::query("UPDATE sign_in_challenges SET failures = failures + 1 WHERE token_hash = $1")
         .bind(token.as_str())
-        .execute(&mut *conn)
+        .execute(&mut **tx)
         .await?;
     sqlx::query("DELETE FROM sign_in_challenges WHERE token_hash = $1 AND failures >= $2")
         .bind(token.as_str())
         .bind(MAX_FAILURES)
-        .execute(conn)
+        .execute(&mut **tx)
         .await?;
+    tx.commit().await?;
     Ok(())
 }
 

@@ -221,15 +221,16 @@ impl Auth {
     ) -> Result<Refresh, AuthError> {
         let challenge = ChallengeToken::generate()?;
         let expires_at = now.plus_millis(REFRESH_CHALLENGE_MS);
-        let mut conn = self.0.db.acquire_write().await?;
+        let mut tx = self.0.db.begin_write().await?;
         devices::insert_challenge(
-            &mut conn,
+            &mut tx,
             &challenge.hash(),
             session_id,
             Purpose::Refresh,
             expires_at,
         )
         .await?;
+        tx.commit().await?;
         Ok(Refresh::Challenge(challenge))
     }
 

@@ -13,20 +13,20 @@ impl Auth {
     /// sign-in challenges that expired.
     pub async fn clean_up(&self) -> Result<Cleanup, AuthError> {
         let now = self.now();
-        let mut conn = self.0.db.acquire_write().await?;
+        let mut tx = self.0.db.begin_write().await?;
         let mut removed = sessions::delete_ended(
-            &mut conn,
+            &mut tx,
             now,
             millis(self.0.settings.ended_session_retention),
         )
         .await?;
-        removed.challenges = challenge::delete_expired(&mut conn, now).await?
-            + crate::passkey::ceremony::delete_expired(&mut conn, now).await?;
+        removed.challenges = challenge::delete_expired(&mut tx, now).await?
+            + crate::passkey::ceremony::delete_expired(&mut tx, now).await?;
         removed.device_challenges =
-            crate::store::devices::delete_expired_challenges(&mut conn, now).await?;
+            crate::store::devices::delete_expired_challenges(&mut tx, now).await?;
         // Ended links to choose a new password: counted with the challenges.
-        removed.challenges += crate::store::password_resets::delete_expired(&mut conn, now).await?;
-        drop(conn);
+        removed.challenges += crate::store::password_resets::delete_expired(&mut tx, now).await?;
+        tx.commit().await?;
         self.0.hashing_limits.forget_idle_keys();
         self.0.sign_in_limits.forget_idle_keys();
         self.0.reset_limits.forget_idle_keys();

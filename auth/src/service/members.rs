@@ -52,9 +52,9 @@ impl OwnerActions<'_> {
             email: &email,
             password_hash: &password_hash,
         };
-        let mut conn = auth.0.db.acquire_write().await?;
-        users::insert(&mut conn, &member, now).await?;
-        drop(conn);
+        let mut tx = auth.0.db.begin_write().await?;
+        users::insert(&mut tx, &member, now).await?;
+        tx.commit().await?;
         auth.0
             .audit
             .record(

@@ -51,7 +51,7 @@ use tokio::sync::broadcast;
 use crate::AuthError;
 use crate::audit::{AuditEvent, AuditLog};
 use crate::clock::Clock;
-use crate::db::{Backend, Db};
+use crate::db::Db;
 use crate::hashing_limits::HashingLimits;
 use crate::limits::SignInLimits;
 use crate::live::LiveSink;
@@ -110,7 +110,7 @@ impl Auth {
         Ok(Self(Arc::new(Inner {
             audit: AuditLog::new(db.clone(), live.clone()),
             toucher: Toucher::start(db.clone()),
-            session_cache: SessionCache::new(db.backend() == Backend::Sqlite),
+            session_cache: SessionCache::default(),
             db,
             clock,
             sign_in_limits: SignInLimits::new(
@@ -143,6 +143,12 @@ impl Auth {
     /// Audit events as they are recorded.
     pub fn subscribe_audit(&self) -> broadcast::Receiver<AuditEvent> {
         self.0.audit.subscribe()
+    }
+
+    /// How many session reads were answered from memory so far.
+    #[cfg(feature = "testing")]
+    pub fn kept_session_reads(&self) -> u64 {
+        self.0.session_cache.served()
     }
 
     /// Waits until all activity recorded so far is written (for shutdown and tests).

@@ -39,7 +39,7 @@ impl Auth {
         {
             Ok(()) => {}
             Err(refused @ (AuthError::Input(_) | AuthError::Rejected(_))) => {
-                challenge::count_failure(&mut *self.0.db.acquire_write().await?, &hash).await?;
+                challenge::count_failure(&self.0.db, &hash).await?;
                 return Err(refused);
             }
             Err(err) => return Err(err),

@@ -28,9 +28,10 @@ impl Auth {
         self.0.sign_in_limits.check_attempt(meta, None)?;
         let started = self.0.settings.relying_party.start_discoverable()?;
         let token = ChallengeToken::generate()?;
-        let mut conn = self.0.db.acquire_write().await?;
+        let mut tx = self.0.db.begin_write().await?;
         let named = (&token.hash(), Purpose::SignIn);
-        ceremony::insert(&mut conn, named, None, &started.state, self.now()).await?;
+        ceremony::insert(&mut tx, named, None, &started.state, self.now()).await?;
+        tx.commit().await?;
         Ok(PasskeyCeremony {
             ceremony: token.expose().to_owned(),
             options: started.options,
@@ -169,10 +170,10 @@ impl Auth {
         user_id: Option<&UserId>,
     ) -> Result<String, AuthError> {
         let token = ChallengeToken::parse(&answer.ceremony).ok_or_else(ceremony_ended)?;
-        let mut conn = self.0.db.acquire_write().await?;
-        ceremony::take(&mut conn, (&token.hash(), purpose), user_id, self.now())
-            .await?
-            .ok_or_else(ceremony_ended)
+        let mut tx = self.0.db.begin_write().await?;
+        let state = ceremony::take(&mut tx, (&token.hash(), purpose), user_id, self.now()).await?;
+        tx.commit().await?;
+        state.ok_or_else(ceremony_ended)
     }
 
     /// Checks a passkey's answer to a ceremony of the user (its `state`),

@@ -16,16 +16,17 @@ impl Auth {
         user_id: &UserId,
         code: &SecondFactorCode,
     ) -> Result<(), AuthError> {
-        let mut conn = self.0.db.acquire_write().await?;
+        let mut tx = self.0.db.begin_write().await?;
         let now = self.now();
-        if crate::second_factor::was_taken_already(&mut conn, user_id, code, now).await? {
+        if crate::second_factor::was_taken_already(&mut tx, user_id, code, now).await? {
             let notice = NewNotice {
                 kind: NoticeKind::CodeReused,
                 origin: None,
                 detail: None,
             };
-            notices::insert(&mut conn, user_id, notice, now).await?;
+            notices::insert(&mut tx, user_id, notice, now).await?;
         }
+        tx.commit().await?;
         Ok(())
     }
 }

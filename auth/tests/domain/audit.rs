@@ -85,8 +85,8 @@ async fn a_failing_audit_write_never_stops_a_revoke() {
     let session = signed_up(&t, "ada@example.com").await;
     rotated_and_presented(&t, &session.token).await;
     t.clock.advance(Duration::from_mins(1));
-    sqlx::query("DROP TABLE audit_events")
-        .execute(&mut *t.db.db.acquire_write().await.unwrap())
+    t.db.db
+        .execute_write(sqlx::query("DROP TABLE audit_events"))
         .await
         .unwrap();
 

@@ -1,5 +1,5 @@
-//! Sessions kept between requests (on SQLite) must never answer for a
-//! session that has changed since they were read.
+//! Sessions kept between requests must never answer for a session that has
+//! changed since they were read (across instances: `instances.rs`).
 
 use std::time::Duration;
 
@@ -15,9 +15,11 @@ async fn a_session_kept_from_earlier_requests_is_refused_right_after_any_write_r
         resolve(&t, &session.token, Access::Api).await.unwrap();
     }
 
-    sqlx::query("UPDATE sessions SET revoked_at = $1, revoke_reason = 'revoked'")
-        .bind(t.clock.now().as_millis())
-        .execute(&mut *t.db.db.acquire_write().await.unwrap())
+    t.db.db
+        .execute_write(
+            sqlx::query("UPDATE sessions SET revoked_at = $1, revoke_reason = 'revoked'")
+                .bind(t.clock.now().as_millis()),
+        )
         .await
         .unwrap();
 
@@ -40,8 +42,10 @@ async fn activity_on_a_kept_session_counts_once_until_it_is_written() {
 
     assert!(first.touched, "two minutes on, a request is activity");
     if t.db.db.backend() == Backend::Sqlite {
-        // Kept reads are SQLite's only; on PostgreSQL every request reads
-        // the row, which moves once the activity writer has stored it.
+        // On PostgreSQL a read is kept only once the instance is fresh
+        // (it heard its own heartbeat), which the first requests of a new
+        // instance are not: they read the row, which moves once the
+        // activity writer has stored it.
         assert!(
             !second.touched,
             "the same moment again is not new activity (nor another update to other tabs)"

@@ -16,6 +16,7 @@ mod device_bound;
 mod expiry;
 mod gate;
 mod helpers;
+mod instances;
 mod kept_reads;
 mod members;
 mod notices;

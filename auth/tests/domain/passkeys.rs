@@ -33,19 +33,20 @@ const CREDENTIAL_ID: &str = "wiJJrMTd1nzh8TybeOg1t_pqUtfAoP07nOJ0J2IH9WM";
 /// Gives `me` the fixture passkey, as a finished registration would.
 pub async fn with_passkey(t: &TestAuth, me: &Caller) -> api::PasskeyId {
     let id = api::PasskeyId::from_random_bytes([0x77; 16]);
-    let mut conn = t.db.db.acquire_write().await.unwrap();
-    sqlx::query(
-        "INSERT INTO passkeys (id, user_id, credential_id, name, passkey, created_at) \
+    t.db.db
+        .execute_write(
+            sqlx::query(
+                "INSERT INTO passkeys (id, user_id, credential_id, name, passkey, created_at) \
          VALUES ($1, $2, $3, 'Work laptop', $4, $5)",
-    )
-    .bind(id.as_str())
-    .bind(me.me().user_id.as_str())
-    .bind(CREDENTIAL_ID)
-    .bind(PASSKEY)
-    .bind(t.clock.now().as_millis())
-    .execute(&mut *conn)
-    .await
-    .unwrap();
+            )
+            .bind(id.as_str())
+            .bind(me.me().user_id.as_str())
+            .bind(CREDENTIAL_ID)
+            .bind(PASSKEY)
+            .bind(t.clock.now().as_millis()),
+        )
+        .await
+        .unwrap();
     id
 }
 

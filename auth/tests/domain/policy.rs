@@ -118,13 +118,12 @@ async fn the_database_refuses_a_policy_out_of_bounds_even_by_direct_update() {
     let bad = [(4, 60), (60, 43_201), (120, 60), (60, -1)];
 
     for (idle, absolute) in bad {
-        let result = sqlx::query(
+        let result = t.db.db.execute_write(sqlx::query(
             "UPDATE accounts SET idle_timeout_min = $1, absolute_timeout_min = $2 WHERE id = $3",
         )
         .bind(i64::from(idle))
         .bind(i64::from(absolute))
-        .bind(owner.signed_in.me.account_id.as_str())
-        .execute(&mut *t.db.db.acquire_write().await.unwrap())
+        .bind(owner.signed_in.me.account_id.as_str()))
         .await;
         let refused = matches!(&result, Err(sqlx::Error::Database(e)) if e.is_check_violation());
         assert!(
@@ -132,10 +131,13 @@ async fn the_database_refuses_a_policy_out_of_bounds_even_by_direct_update() {
             "({idle}, {absolute}) was not refused by a CHECK: {result:?}"
         );
     }
-    let half = sqlx::query("UPDATE accounts SET idle_timeout_min = 30 WHERE id = $1")
-        .bind(owner.signed_in.me.account_id.as_str())
-        .execute(&mut *t.db.db.acquire_write().await.unwrap())
-        .await;
+    let half =
+        t.db.db
+            .execute_write(
+                sqlx::query("UPDATE accounts SET idle_timeout_min = 30 WHERE id = $1")
+                    .bind(owner.signed_in.me.account_id.as_str()),
+            )
+            .await;
     assert!(
         half.is_err(),
         "an override must set both timeouts or neither"

@@ -22,21 +22,23 @@ use crate::live_client::PROMPTLY;
 /// Renames a table so every statement on it fails, as a broken disk or a
 /// dropped table would.
 async fn take_away(app: &TestApp, table: &'static str) {
-    sqlx::query(AssertSqlSafe(format!(
-        "ALTER TABLE {table} RENAME TO {table}_away"
-    )))
-    .execute(&mut *app.db.db.acquire_write().await.unwrap())
-    .await
-    .unwrap();
+    app.db
+        .db
+        .execute_write(sqlx::query(AssertSqlSafe(format!(
+            "ALTER TABLE {table} RENAME TO {table}_away"
+        ))))
+        .await
+        .unwrap();
 }
 
 async fn give_back(app: &TestApp, table: &'static str) {
-    sqlx::query(AssertSqlSafe(format!(
-        "ALTER TABLE {table}_away RENAME TO {table}"
-    )))
-    .execute(&mut *app.db.db.acquire_write().await.unwrap())
-    .await
-    .unwrap();
+    app.db
+        .db
+        .execute_write(sqlx::query(AssertSqlSafe(format!(
+            "ALTER TABLE {table}_away RENAME TO {table}"
+        ))))
+        .await
+        .unwrap();
 }
 
 async fn count(app: &TestApp, query: &'static str, bind: &str) -> i64 {

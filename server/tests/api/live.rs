@@ -316,9 +316,12 @@ async fn a_socket_rechecks_its_session_on_every_request() {
     let cookie = app.signed_up(&TestUser::generate()).await;
     let mut socket = app.open_socket(Cred::Cookie(&cookie), None).await.unwrap();
     socket.call("account_verify", json!({})).await;
-    sqlx::query("UPDATE sessions SET revoked_at = $1, revoke_reason = 'revoked'")
-        .bind(app.clock_now())
-        .execute(&mut *app.db.db.acquire_write().await.unwrap())
+    app.db
+        .db
+        .execute_write(
+            sqlx::query("UPDATE sessions SET revoked_at = $1, revoke_reason = 'revoked'")
+                .bind(app.clock_now()),
+        )
         .await
         .unwrap();
 

@@ -45,7 +45,8 @@ async fn a_sign_in_moves_its_counter_and_requests_are_counted_by_route_template(
     app.signed_up(&user).await;
     let before = scrape(&app).await;
 
-    app.logged_in(&user).await;
+    let cookie = app.logged_in(&user).await;
+    app.get(paths::account::ME, Some(&cookie)).await;
     app.get("/api/no/such/0123456789abcdef0123456789abcdef", None)
         .await;
 
@@ -70,6 +71,8 @@ async fn a_sign_in_moves_its_counter_and_requests_are_counted_by_route_template(
         }
     }
     assert!(value(&after, "latchkey_sessions_started_total", &[]) >= 2.0);
+    let from_database = [("from", "database")];
+    assert!(value(&after, "latchkey_session_reads_total", &from_database) >= 1.0);
     assert!(
         after
             .samples

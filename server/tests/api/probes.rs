@@ -71,10 +71,9 @@ async fn with_the_database_gone_the_process_is_live_but_not_ready() {
 async fn a_schema_older_than_the_build_is_not_ready() {
     let app = spawn_app().await;
 
-    sqlx::query(
+    app.db.db.execute_write(sqlx::query(
         "DELETE FROM _sqlx_migrations WHERE version = (SELECT MAX(version) FROM _sqlx_migrations)",
-    )
-    .execute(&mut *app.db.db.acquire_write().await.unwrap())
+    ))
     .await
     .unwrap();
 

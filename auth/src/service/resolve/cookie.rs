@@ -124,14 +124,19 @@ impl Auth {
     }
 
     /// The session whose current token has this hash: kept from an earlier
-    /// request when nothing was written since, else read.
+    /// request when nothing was written since and kept reads may be used,
+    /// else read.
     async fn current_session(&self, hash: &TokenHash) -> Result<Option<StoredSession>, AuthError> {
-        let writes = self.0.db.writes().current();
-        if let Some(row) = self.0.session_cache.get(hash, writes) {
+        let stamp = self.0.db.kept_read_stamp();
+        if let Some(writes) = stamp
+            && let Some(row) = self.0.session_cache.get(hash, writes)
+        {
+            crate::metrics::session_read(true);
             return Ok(Some(row));
         }
+        crate::metrics::session_read(false);
         let row = sessions::find_by_token_hash(self.0.db.reader(), hash).await?;
-        if let Some(row) = &row {
+        if let (Some(writes), Some(row)) = (stamp, &row) {
             self.0.session_cache.put(hash, writes, row);
         }
         Ok(row)

@@ -129,7 +129,7 @@ impl Auth {
     ) -> Result<(), AuthError> {
         let Claim { tx, hash, me, .. } = claim;
         drop(tx);
-        challenge::count_failure(&mut *self.0.db.acquire_write().await?, &hash).await?;
+        challenge::count_failure(&self.0.db, &hash).await?;
         self.failed_sign_in(None, Some(&me), meta, Some(what)).await;
         Ok(())
     }

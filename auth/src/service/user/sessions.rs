@@ -47,16 +47,16 @@ impl UserActions<'_> {
     ) -> Result<Revoked, AuthError> {
         let (auth, caller) = (self.auth, self.caller);
         let now = auth.now();
-        let mut conn = auth.0.db.acquire_write().await?;
+        let mut tx = auth.0.db.begin_write().await?;
         let ended = sessions::revoke(
-            &mut conn,
+            &mut tx,
             &params.session_id,
             &caller.me.user_id,
             RevokeReason::Revoked,
             now,
         )
         .await?;
-        drop(conn);
+        tx.commit().await?;
         let revoked = ended.is_some();
         if let Some(ended) = ended {
             // The log names the session by what people recognise: its
@@ -118,9 +118,9 @@ impl Auth {
         let Some(session_id) = caller.session_id() else {
             return Ok(());
         };
-        let mut conn = auth.0.db.acquire_write().await?;
-        sessions::delete(&mut conn, session_id).await?;
-        drop(conn);
+        let mut tx = auth.0.db.begin_write().await?;
+        sessions::delete(&mut tx, session_id).await?;
+        tx.commit().await?;
         let event = AuditEvent::new(AuditKind::SignedOut, auth.now(), meta)
             .by(&caller.me.account_id, &caller.me.user_id)
             .target(session_id.as_str());

@@ -112,9 +112,9 @@ impl UserActions<'_> {
     ) -> Result<Revoked, AuthError> {
         let (auth, caller) = (self.auth, self.caller);
         let now = auth.now();
-        let mut conn = auth.0.db.acquire_write().await?;
-        let revoked = tokens::revoke(&mut conn, &params.token_id, &caller.me.user_id, now).await?;
-        drop(conn);
+        let mut tx = auth.0.db.begin_write().await?;
+        let revoked = tokens::revoke(&mut tx, &params.token_id, &caller.me.user_id, now).await?;
+        tx.commit().await?;
         if revoked {
             let ids = std::slice::from_ref(&params.token_id);
             let event = token_revoke_event(caller, now, meta, ids, "revoked");

@@ -214,12 +214,12 @@ async fn a_role_taken_away_unheard_counts_for_the_next_request_on_the_socket() {
     let mut served = served().await;
     // Another instance that could not publish the change: nothing is
     // told to this one, and the socket stays open.
-    let mut conn = served.db.db.acquire_write().await.unwrap();
-    sqlx::query("UPDATE users SET role = 'member'")
-        .execute(&mut *conn)
+    served
+        .db
+        .db
+        .execute_write(sqlx::query("UPDATE users SET role = 'member'"))
         .await
         .unwrap();
-    drop(conn);
 
     served
         .client
