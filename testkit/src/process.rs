@@ -6,6 +6,7 @@ use std::net::SocketAddr;
 use std::process::Stdio;
 use std::time::Duration;
 
+use rustix::process::{Pid, Signal, kill_process};
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
 use tokio::sync::mpsc;
@@ -71,6 +72,24 @@ impl ServerProcess {
     /// Kills the server at once (SIGKILL), as a crash would.
     pub async fn kill(mut self) -> std::io::Result<()> {
         self.child.kill().await
+    }
+
+    /// Stops the server (SIGSTOP) until `resume`, as an overloaded machine
+    /// or a debugger would: it answers nothing and hears nothing meanwhile.
+    pub fn pause(&self) -> Result<(), BoxError> {
+        self.signal(Signal::STOP)
+    }
+
+    /// Lets a paused server go on (SIGCONT).
+    pub fn resume(&self) -> Result<(), BoxError> {
+        self.signal(Signal::CONT)
+    }
+
+    fn signal(&self, signal: Signal) -> Result<(), BoxError> {
+        let pid = self.child.id().ok_or("the server has exited")?;
+        let pid = Pid::from_raw(i32::try_from(pid)?).ok_or("not a process id")?;
+        kill_process(pid, signal)?;
+        Ok(())
     }
 
     /// Resident memory now, in KiB (`VmRSS`).

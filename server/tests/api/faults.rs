@@ -11,10 +11,9 @@ use futures_util::{FutureExt, StreamExt};
 use reqwest::StatusCode;
 use serde_json::json;
 use sqlx::AssertSqlSafe;
-use testkit::ServerProcess;
 
 use crate::helpers::{
-    Cred, TestApp, TestUser, assert_api_error, server_binary, session_set_cookie, session_token,
+    Cred, ServerBinary, TestApp, TestUser, assert_api_error, session_set_cookie, session_token,
     spawn_app,
 };
 use crate::live_client::PROMPTLY;
@@ -156,26 +155,6 @@ async fn with_the_database_gone_requests_are_told_unavailable_and_change_nothing
         .await,
         0
     );
-}
-
-/// The server binary, started on `db` and a loopback port of its choosing.
-struct ServerBinary {
-    process: ServerProcess,
-    app: TestApp,
-}
-
-impl ServerBinary {
-    async fn start(db: Arc<TestDb>) -> Self {
-        let process = ServerProcess::start(server_binary(&db, &[]))
-            .await
-            .expect("start the server binary");
-        let app = TestApp::of_process(process.addr, db);
-        Self { process, app }
-    }
-
-    async fn kill(self) {
-        self.process.kill().await.expect("kill the server");
-    }
 }
 
 /// One write of the burst that the server answered as done.

@@ -14,6 +14,7 @@ use reqwest::{Response, StatusCode, redirect};
 use serde_json::{Value, json};
 use server::config::ClockSource;
 use server::{Application, Config};
+use testkit::ServerProcess;
 
 pub use testkit::SESSION_COOKIE;
 
@@ -137,6 +138,26 @@ pub fn server_binary(db: &TestDb, env: &[(&str, &str)]) -> tokio::process::Comma
         .envs(env.iter().copied())
         .stderr(std::process::Stdio::inherit());
     command
+}
+
+/// The server binary, started on `db` and a loopback port of its choosing.
+pub struct ServerBinary {
+    pub process: ServerProcess,
+    pub app: TestApp,
+}
+
+impl ServerBinary {
+    pub async fn start(db: Arc<TestDb>) -> Self {
+        let process = ServerProcess::start(server_binary(&db, &[]))
+            .await
+            .expect("start the server binary");
+        let app = TestApp::of_process(process.addr, db);
+        Self { process, app }
+    }
+
+    pub async fn kill(self) {
+        self.process.kill().await.expect("kill the server");
+    }
 }
 
 /// Runs the operator's command `latchkey ARGS` on the app's database: its

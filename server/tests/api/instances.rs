@@ -3,13 +3,17 @@
 //! PostgreSQL; on SQLite (one instance by design) they are skipped.
 
 use api::paths;
+use std::sync::Arc;
 use std::time::Duration;
+
+use auth::testing::{RecordingSink, TestDb};
+use auth::{Access, Auth, ClientMeta, SessionSettings, SessionToken, SystemClock};
 
 use serde_json::json;
 
 use reqwest::StatusCode;
 
-use crate::helpers::{Cred, TestApp, TestUser, spawn_app_with};
+use crate::helpers::{Cred, ServerBinary, TestApp, TestUser, spawn_app_with};
 use crate::live_client::{EventStream, PROMPTLY};
 use crate::probes::readiness_becomes;
 
@@ -214,4 +218,61 @@ async fn kill_feed_connections(app: &TestApp) {
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
     panic!("the feed connections did not go away");
+}
+
+/// Sessions revoked on one server process and asked for on another right
+/// after: each process keeps the sessions it reads in memory, and the
+/// second is stopped (SIGSTOP) around one revoke in ten. None is served.
+#[tokio::test]
+async fn a_session_revoked_on_one_process_is_refused_on_the_other_even_one_that_was_stopped() {
+    const PAIRS: usize = 1_000;
+    const PAUSE_EVERY: usize = 10;
+    if std::env::var(auth::testing::POSTGRES_URL_VAR).is_err() {
+        return;
+    }
+    let db = Arc::new(TestDb::new().await);
+    let a = ServerBinary::start(db.clone()).await;
+    let b = ServerBinary::start(db.clone()).await;
+    let owner = a.app.signed_up(&TestUser::generate()).await;
+    // Opens the sessions as a sign-in would, without hashing a password
+    // a thousand times.
+    let opener = Auth::new(
+        db.db.clone(),
+        Arc::new(SystemClock),
+        SessionSettings::default(),
+        Arc::new(RecordingSink::default()),
+    )
+    .await
+    .unwrap();
+    let meta = ClientMeta::new(None, None);
+    let me = opener
+        .authenticate(&SessionToken::parse(&owner).unwrap(), Access::Api, &meta)
+        .await
+        .unwrap()
+        .caller
+        .me()
+        .clone();
+
+    let mut served = 0;
+    for pair in 0..PAIRS {
+        let session = opener.open_session_for_test(me.clone()).await.unwrap();
+        let cookie = session.token.expose();
+        for _ in 0..3 {
+            let read = b.app.get(paths::account::ME, Some(cookie)).await;
+            assert_eq!(read.status(), StatusCode::OK);
+        }
+        let paused = pair % PAUSE_EVERY == 0;
+        if paused {
+            b.process.pause().unwrap();
+        }
+        let id = json!(session.signed_in.session_id);
+        assert_eq!(a.app.revoke_session(&owner, &id).await["revoked"], true);
+        if paused {
+            b.process.resume().unwrap();
+        }
+        if b.app.get(paths::account::ME, Some(cookie)).await.status() == StatusCode::OK {
+            served += 1;
+        }
+    }
+    assert_eq!(served, 0, "B served sessions revoked on A");
 }
