@@ -71,7 +71,7 @@ pub use session::{
     NoticeAcknowledgeParams, NoticeKind, RevokeReason, SecurityNotice, SignInMethod,
 };
 pub use sign_in::{
-    ForgotPasswordRequest, NewPasswordRequest, PasswordResetDone, PasswordResetRequest,
-    SignInChallenge, SignInWaitsFor,
+    ForgotPasswordRequest, NewPasswordRequest, NotMeDone, NotMeRequest, PasswordResetDone,
+    PasswordResetRequest, SignInChallenge, SignInWaitsFor,
 };
 pub use time::{Timestamp, millis};

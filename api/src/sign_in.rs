@@ -91,6 +91,38 @@ impl std::fmt::Debug for PasswordResetRequest {
     }
 }
 
+/// `POST /api/auth/not-me`: the token of the "This wasn't me" link from
+/// the mail about a sign-in from a new device.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Deserialize)]
+pub struct NotMeRequest {
+    pub token: String,
+}
+
+impl std::fmt::Debug for NotMeRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("NotMeRequest([redacted])")
+    }
+}
+
+/// What "This wasn't me" did: whether the session was still going (and
+/// ended now), and where to choose a new password (`/login/reset?token=...`,
+/// working once, for 30 minutes).
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NotMeDone {
+    pub session_ended: bool,
+    pub new_password_link: String,
+}
+
+impl std::fmt::Debug for NotMeDone {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NotMeDone")
+            .field("session_ended", &self.session_ended)
+            .finish_non_exhaustive()
+    }
+}
+
 /// What choosing a new password through a link ended.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

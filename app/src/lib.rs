@@ -22,8 +22,8 @@ pub mod ssr;
 
 use built_files::{hydration_script, stylesheet};
 use pages::{
-    LoginCodePage, LoginForgotPage, LoginPage, LoginPasswordPage, LoginResetPage, LoginSetupPage,
-    NotFound, SecurityLogPage, SignInPage, SignupPage, TeamPage,
+    LoginCodePage, LoginForgotPage, LoginNotMePage, LoginPage, LoginPasswordPage, LoginResetPage,
+    LoginSetupPage, NotFound, SecurityLogPage, SignInPage, SignupPage, TeamPage,
 };
 
 pub use components::PASSKEY_SCRIPT;
@@ -34,12 +34,13 @@ pub use pages::LINK_ON_ITS_WAY;
 /// sees, and need nothing more. Signed-in pages never link to them in a way
 /// the router could follow (their links go `rel="external"`), so the WASM
 /// never draws them either.
-pub const PAGES_WITHOUT_WASM: [&str; 6] = [
+pub const PAGES_WITHOUT_WASM: [&str; 7] = [
     page::LOGIN,
     page::LOGIN_CODE,
     page::LOGIN_PASSWORD,
     page::LOGIN_FORGOT,
     page::LOGIN_RESET,
+    page::LOGIN_NOT_ME,
     page::SIGNUP,
 ];
 
@@ -85,6 +86,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/login/password") view=LoginPasswordPage />
                 <Route path=path!("/login/forgot") view=LoginForgotPage />
                 <Route path=path!("/login/reset") view=LoginResetPage />
+                <Route path=path!("/login/not-me") view=LoginNotMePage />
                 <Route path=path!("/login/setup") view=LoginSetupPage ssr=SsrMode::Async />
                 <Route path=path!("/signup") view=SignupPage />
                 <Route path=path!("/account/security") view=SignInPage ssr=SsrMode::Async />

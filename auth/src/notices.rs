@@ -1,14 +1,24 @@
 //! Security notices: things a user must be told, shown once, in a session
 //! other than the one that caused them (a password change, a new token, a
 //! sign-in from a new device), or at the next sign-in after a stolen session
-//! was ended.
+//! was ended; and sent by mail, written to the outbox with the notice
+//! ([`tell`] is the only way to store one).
 
+use std::time::Duration;
+
+use api::paths::page;
 use api::{NoticeId, NoticeKind, SecurityNotice, SessionId, Timestamp, UserId};
 use sqlx::{AnyConnection, AnyPool, FromRow};
 
 use crate::AuthError;
 use crate::error::corrupt;
-use crate::secret::random_bytes;
+use crate::mail::{self, NoticeMail, PublicUrl};
+use crate::secret::{ReportToken, random_bytes};
+use crate::store::session_reports::{self, NewReport};
+use crate::store::{outbox, users};
+
+/// How long the "This wasn't me" link of a new device's mail works.
+pub const REPORT_LINK_LIFETIME: Duration = Duration::from_hours(24 * 7);
 
 /// A notice to store.
 pub(crate) struct NewNotice<'a> {
@@ -28,7 +38,50 @@ impl NewNotice<'_> {
     }
 }
 
-pub(crate) async fn insert(
+/// Tells the user, inside the caller's transaction: the notice for their
+/// pages, and the same by mail (links from `public_url`). The mail about
+/// a sign-in from a new device carries a "This wasn't me" link that ends
+/// that session (the notice's origin).
+pub(crate) async fn tell(
+    conn: &mut AnyConnection,
+    public_url: &PublicUrl,
+    user_id: &UserId,
+    notice: NewNotice<'_>,
+    now: Timestamp,
+) -> Result<(), AuthError> {
+    let Some((name, email)) = users::name_and_email(&mut *conn, user_id).await? else {
+        return Ok(());
+    };
+    let not_me = match (notice.kind, notice.origin) {
+        (NoticeKind::NewDevice, Some(session_id)) => {
+            let token = ReportToken::generate()?;
+            let report = NewReport {
+                token_hash: &token.hash(),
+                session_id,
+                user_id,
+            };
+            let expires_at = now.plus(REPORT_LINK_LIFETIME);
+            session_reports::insert(&mut *conn, report, now, expires_at).await?;
+            Some(format!("{}?token={}", page::LOGIN_NOT_ME, token.expose()))
+        }
+        _ => None,
+    };
+    let message = mail::security_notice(
+        public_url,
+        &NoticeMail {
+            to: &email,
+            name: &name,
+            kind: notice.kind,
+            detail: notice.detail.as_deref(),
+            at: now,
+            not_me: not_me.as_deref(),
+        },
+    );
+    outbox::enqueue(&mut *conn, &message, now).await?;
+    insert(conn, user_id, notice, now).await
+}
+
+async fn insert(
     conn: &mut AnyConnection,
     user_id: &UserId,
     notice: NewNotice<'_>,

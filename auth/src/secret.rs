@@ -111,6 +111,11 @@ secret!(DeviceSessionId, random);
 pub struct ResetToken(String);
 secret!(ResetToken, random);
 
+/// The secret in the "This wasn't me" link of the mail about a sign-in from
+/// a new device: single use, stored only as its hash.
+pub struct ReportToken(String);
+secret!(ReportToken, random);
+
 /// The BLAKE3 hash of a secret, as 64 lowercase hex digits: the only form
 /// in which a token is stored or compared.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]

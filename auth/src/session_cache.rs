@@ -11,7 +11,6 @@
 //! ([`crate::Db::kept_read_stamp`]).
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{PoisonError, RwLock};
 
 use api::Timestamp;
@@ -25,8 +24,9 @@ const MAX_ENTRIES: usize = 100_000;
 #[derive(Default)]
 pub(crate) struct SessionCache {
     entries: RwLock<HashMap<TokenHash, Entry>>,
-    /// Reads answered from memory so far.
-    served: AtomicU64,
+    /// Reads answered from memory so far (for the tests of kept reads).
+    #[cfg(feature = "testing")]
+    served: std::sync::atomic::AtomicU64,
 }
 
 struct Entry {
@@ -43,15 +43,18 @@ impl SessionCache {
             .get(hash)
             .filter(|entry| entry.read_at == writes)
             .map(|entry| entry.row.clone());
+        #[cfg(feature = "testing")]
         if row.is_some() {
-            self.served.fetch_add(1, Ordering::Relaxed);
+            self.served
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         }
         row
     }
 
     /// How many reads were answered from memory so far.
+    #[cfg(feature = "testing")]
     pub(crate) fn served(&self) -> u64 {
-        self.served.load(Ordering::Relaxed)
+        self.served.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// Keeps `row`, read from the database when the write count was

@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import fs from 'node:fs';
 import path from 'node:path';
 import { expect, type APIRequestContext, type APIResponse, type Browser, type Page } from '@playwright/test';
 import { watchPages } from './fixtures';
@@ -72,9 +73,9 @@ export async function addMember(request: APIRequestContext, email: string, name 
   expect(response.status()).toBe(201);
 }
 
-/** A new browser context with its own cookies, and a page in it, watched for errors like the test's own. */
-export async function newPage(browser: Browser, baseURL: string): Promise<Page> {
-  const context = await browser.newContext({ baseURL, viewport: { width: 1100, height: 900 } });
+/** A new browser context with its own cookies (and `userAgent`, if given), and a page in it, watched for errors like the test's own. */
+export async function newPage(browser: Browser, baseURL: string, userAgent?: string): Promise<Page> {
+  const context = await browser.newContext({ baseURL, viewport: { width: 1100, height: 900 }, userAgent });
   watchPages(context);
   return context.newPage();
 }
@@ -149,3 +150,34 @@ export async function virtualAuthenticator(page: Page): Promise<void> {
   });
 }
 
+
+/** Where the main server writes its mail (scripts/e2e.sh sets a throw-away folder). */
+const mailDir = process.env.E2E_MAIL_DIR ?? path.resolve(__dirname, '../../target/e2e/mail');
+
+/** The link to `linkPath` (`?token=...`) in a mail to `to`, once the server's courier has written it. */
+export async function linkMailedTo(to: string, linkPath: string): Promise<string> {
+  const pattern = new RegExp(`https?://[^\\s"<>]+${linkPath.replace(/\//g, '\\/')}\\?token=[\\w-]+`);
+  let link = '';
+  await expect
+    .poll(
+      () => {
+        const names = fs.existsSync(mailDir) ? fs.readdirSync(mailDir) : [];
+        for (const name of names) {
+          // Quoted-printable: soft line breaks, and "=" written as "=3D".
+          const text = fs
+            .readFileSync(path.join(mailDir, name), 'utf8')
+            .replace(/=\r?\n/g, '')
+            .replace(/=3D/g, '=');
+          const found = text.includes(to) && text.match(pattern);
+          if (found) {
+            link = found[0];
+            return true;
+          }
+        }
+        return false;
+      },
+      { timeout: 10_000 },
+    )
+    .toBe(true);
+  return link;
+}

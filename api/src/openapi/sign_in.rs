@@ -8,9 +8,9 @@ use super::{
     FORM, JSON, Refusals, body, json_body, json_of, redirected, responses, to_json, with_cookie,
 };
 use crate::{
-    ForgotPasswordRequest, LoginCodeRequest, LoginRequest, NewPasswordRequest, PasskeyAssertion,
-    PasskeyCeremony, PasswordResetDone, PasswordResetRequest, SignInChallenge, SignedIn,
-    SignupRequest,
+    ForgotPasswordRequest, LoginCodeRequest, LoginRequest, NewPasswordRequest, NotMeDone,
+    NotMeRequest, PasskeyAssertion, PasskeyCeremony, PasswordResetDone, PasswordResetRequest,
+    SignInChallenge, SignedIn, SignupRequest,
 };
 
 /// A made-up challenge, for the examples.
@@ -109,7 +109,30 @@ pub(super) fn paths(g: &mut SchemaGenerator, refused: &Refusals) -> Value {
     paths["/api/auth/login/password"] = new_password_step(g, refused);
     paths["/api/auth/forgot"] = forgot(g, refused);
     paths["/api/auth/reset"] = reset(g, refused);
+    paths["/api/auth/not-me"] = not_me(g, refused);
     paths
+}
+
+/// "This wasn't me", from the mail about a sign-in from a new device.
+fn not_me(g: &mut SchemaGenerator, refused: &Refusals) -> Value {
+    json!({"post": {
+        "summary": "Ends the session that the mail about a sign-in from a new device was \
+            about, with the token of its \"This wasn't me\" link (single use, a week), and its \
+            live connections at once; records it in the account's security log; and opens a \
+            link to choose a new password (30 minutes, single use), where a browser goes next.",
+        "requestBody": body::<NotMeRequest>(g, &json!({"token": CHALLENGE})),
+        "responses": responses([
+            ("200", to_json("Done: whether the session was still going, and the link to \
+                choose a new password.", json_of::<NotMeDone>(g))),
+            ("303", redirected("to `/login/reset?token=...&reported=1`; or, the link having \
+                ended, back to `/login/not-me?error=CODE&field=token`.")),
+            ("400", refused.bad_body(", or the link has ended (`field` is `token`)")),
+            ("403", refused.forbidden("")),
+            ("413", refused.too_large()),
+            ("429", refused.rate_limited("tries from this address")),
+            ("500", refused.internal()),
+        ]),
+    }})
 }
 
 /// Asking for a link to choose a new password, by mail.

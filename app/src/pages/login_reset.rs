@@ -10,10 +10,12 @@ use crate::components::{FormError, NewPasswordField};
 /// (`?token=...`). The form posts to `/api/auth/reset`; where the user has
 /// a second factor, it comes back with `?field=code` and the page asks for
 /// a code too. Done (`?done=1`), the page says so: every session ended.
+/// Come from "This wasn't me" (`?reported=1`), it says that session ended.
 #[component]
 pub fn LoginResetPage() -> impl IntoView {
     let query = use_query_map();
     let done = move || query.read().get("done").is_some();
+    let reported = move || query.read().get("reported").is_some();
     let token = move || query.read().get("token").unwrap_or_default();
     let asks_code = move || query.read().get("field").as_deref() == Some("code");
     let error = move || {
@@ -31,6 +33,16 @@ pub fn LoginResetPage() -> impl IntoView {
                     when=done
                     fallback=move || {
                         view! {
+                            {move || {
+                                reported()
+                                    .then(|| {
+                                        view! {
+                                            <p class="banner info" role="status">
+                                                "That session has ended. Now choose a new password, so that whoever signed in cannot again."
+                                            </p>
+                                        }
+                                    })
+                            }}
                             <FormError message=Signal::derive(error) />
                             <form method="post" action=auth::RESET class="stack">
                                 <input type="hidden" name="token" value=token />

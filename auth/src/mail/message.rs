@@ -9,18 +9,23 @@ use super::PublicUrl;
 pub enum MailKind {
     /// A link to choose a new password.
     PasswordReset,
+    /// A security notice (a sign-in from a new device, a password
+    /// changed, ...), as the page tells it too.
+    SecurityNotice,
 }
 
 impl MailKind {
     pub fn as_str(self) -> &'static str {
         match self {
             MailKind::PasswordReset => "password_reset",
+            MailKind::SecurityNotice => "security_notice",
         }
     }
 
     pub fn parse(raw: &str) -> Option<Self> {
         match raw {
             "password_reset" => Some(MailKind::PasswordReset),
+            "security_notice" => Some(MailKind::SecurityNotice),
             _ => None,
         }
     }
@@ -86,7 +91,7 @@ pub(crate) fn password_reset(
 }
 
 /// `text` safe inside HTML text and attribute values.
-fn escape(text: &str) -> String {
+pub(super) fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {

@@ -5,11 +5,13 @@
 
 mod courier;
 mod message;
+mod notice;
 mod public_url;
 
 pub use courier::{Courier, CourierSettings, Delivered, MailTransport, SendError};
 pub(crate) use message::password_reset;
 pub use message::{MailKind, OutgoingMail};
+pub(crate) use notice::{NoticeMail, security_notice};
 pub use public_url::PublicUrl;
 
 /// How many messages wait to be sent, and how many failed for good.

@@ -163,7 +163,14 @@ impl OwnerActions<'_> {
                 origin: None,
                 detail: Some(format!("turned off by {}", caller.me.name)),
             };
-            notices::insert(&mut tx, &member.user_id, notice, now).await?;
+            notices::tell(
+                &mut tx,
+                &auth.0.settings.public_url,
+                &member.user_id,
+                notice,
+                now,
+            )
+            .await?;
         }
         tx.commit().await?;
         if had_one {

@@ -141,7 +141,14 @@ impl OperatorActions<'_> {
             origin: None,
             detail: Some(reset.ended_in_words()),
         };
-        notices::insert(&mut tx, &reset.user.user_id, notice, now).await?;
+        notices::tell(
+            &mut tx,
+            &self.auth.0.settings.public_url,
+            &reset.user.user_id,
+            notice,
+            now,
+        )
+        .await?;
         tx.commit().await?;
         auth.close_tokens(&revoked_tokens);
         let event = operator_event(AuditKind::PasswordChanged, now, &reset.user).detail(json!({

@@ -151,7 +151,7 @@ impl Auth {
             origin: None,
             detail: Some(describe_device(meta.user_agent.as_deref())),
         };
-        notices::insert(&mut tx, &user_id, notice, now).await?;
+        notices::tell(&mut tx, &self.0.settings.public_url, &user_id, notice, now).await?;
         let revoked_tokens = if choice.revoke_api_tokens {
             tokens::revoke_usable(&mut tx, Whose::User(&user_id), None, now).await?
         } else {

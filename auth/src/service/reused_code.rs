@@ -24,7 +24,7 @@ impl Auth {
                 origin: None,
                 detail: None,
             };
-            notices::insert(&mut tx, user_id, notice, now).await?;
+            notices::tell(&mut tx, &self.0.settings.public_url, user_id, notice, now).await?;
         }
         tx.commit().await?;
         Ok(())

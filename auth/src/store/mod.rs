@@ -11,6 +11,7 @@ pub(crate) mod members;
 pub(crate) mod outbox;
 pub(crate) mod password_resets;
 mod query;
+pub(crate) mod session_reports;
 pub(crate) mod sessions;
 mod sql;
 pub(crate) mod tokens;

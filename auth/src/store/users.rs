@@ -66,6 +66,19 @@ pub(crate) async fn find_by_id(
     one(pool, select_user!("WHERE u.id = $1"), id.into()).await
 }
 
+/// The user's name and email, to write to them.
+pub(crate) async fn name_and_email(
+    conn: &mut AnyConnection,
+    id: &UserId,
+) -> Result<Option<(String, String)>, AuthError> {
+    one(
+        conn,
+        "SELECT name, email FROM users WHERE id = $1",
+        id.into(),
+    )
+    .await
+}
+
 /// The user, if they are in the account.
 pub(crate) async fn find_in_account(
     conn: &mut AnyConnection,

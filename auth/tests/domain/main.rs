@@ -32,6 +32,7 @@ mod rotation;
 mod scopes;
 mod second_factor;
 mod second_step;
+mod security_mail;
 mod sign_in;
 mod tokens;
 mod unbound_policy;

@@ -2,10 +2,12 @@
 //! password, as JSON or form posts. Asking answers the same whether or not
 //! the address is a user's (the mail, if any, is queued for the courier);
 //! the new password needs the link's token, and a code where the user has
-//! a second factor.
+//! a second factor. `POST /api/auth/not-me`: "This wasn't me" from the
+//! mail about a new device's sign-in, which ends that session and goes on
+//! to choosing a new password.
 
 use api::paths::page;
-use api::{ApiError, ForgotPasswordRequest, PasswordResetRequest};
+use api::{ApiError, ForgotPasswordRequest, NotMeDone, NotMeRequest, PasswordResetRequest};
 use auth::{ClientMeta, NewPasswordByLink, ResetToken};
 use axum::Json;
 use axum::extract::State;
@@ -86,5 +88,37 @@ pub async fn reset(
                 _ => failed(reply, err, page::LOGIN_FORGOT),
             }
         }
+    }
+}
+
+/// `POST /api/auth/not-me`: ends the session the mail was about; a browser
+/// goes on to choose a new password, or back to the page when the link has
+/// ended.
+pub async fn not_me(
+    State(state): State<AppState>,
+    Client(meta): Client,
+    Submission { reply, body }: Submission<NotMeRequest>,
+) -> Response {
+    let reported = match body {
+        Ok(form) => state
+            .auth
+            .report_session(&form.token, &meta)
+            .await
+            .map_err(ApiError::from),
+        Err(err) => Err(err),
+    };
+    match reported {
+        Ok(done) => {
+            let link = format!("{}?token={}", page::LOGIN_RESET, done.new_password.expose());
+            match reply {
+                Reply::Json => Json(NotMeDone {
+                    session_ended: done.session_ended,
+                    new_password_link: link,
+                })
+                .into_response(),
+                Reply::Page => Redirect::to(&format!("{link}&reported=1")).into_response(),
+            }
+        }
+        Err(err) => failed(reply, err, page::LOGIN_NOT_ME),
     }
 }

@@ -37,6 +37,7 @@ mod rpc;
 mod scopes;
 mod second_factor;
 mod security_log;
+mod security_mail;
 mod sessions;
 mod sign_in;
 mod smtp_sink;

@@ -14,11 +14,12 @@ use crate::helpers::{TestApp, TestUser, location, spawn_app_with};
 use crate::second_factor::{code_now, with_app};
 use crate::smtp_sink::{Received, SmtpSink};
 
-const PUBLIC_URL: &str = "https://latchkey.example.com";
+pub const PUBLIC_URL: &str = "https://latchkey.example.com";
 const NEW_PASSWORD: &str = "a brand new passphrase";
+const RESET_SUBJECT: &str = "Choose a new password for Latchkey";
 
 /// A server that sends its mail to `sink`, with links on `PUBLIC_URL`.
-async fn app_sending_to(sink: &SmtpSink) -> TestApp {
+pub async fn app_sending_to(sink: &SmtpSink) -> TestApp {
     let smtp = SmtpUrl::parse(&sink.url()).unwrap();
     spawn_app_with(|config| {
         config.smtp_url = Some(smtp);
@@ -67,7 +68,7 @@ async fn a_forgotten_password_is_set_again_through_the_mailed_link_and_signs_in(
 
     // Act: ask, receive, follow the link, set the password.
     let asked = forgot(&app, &user.email).await;
-    let mail = sink.next().await;
+    let mail = sink.next_about(RESET_SUBJECT).await;
     let token = link_token(&mail);
     let reset_page = app
         .get(&format!("{}?token={token}", paths::page::LOGIN_RESET), None)
@@ -139,7 +140,7 @@ async fn an_unknown_address_gets_the_same_answer_and_no_mail() {
     // has been through both.
     let unknown = forgot(&app, "nobody@example.com").await;
     let known = forgot(&app, &user.email).await;
-    let mail = sink.next().await;
+    let mail = sink.next_about(RESET_SUBJECT).await;
 
     // Assert
     assert_eq!(unknown.status(), known.status());
@@ -158,7 +159,7 @@ async fn a_second_factor_is_asked_for_before_the_new_password_is_set() {
     let user = TestUser::generate();
     let (_, secret, _) = with_app(&app, &user).await;
     forgot(&app, &user.email).await;
-    let token = link_token(&sink.next().await);
+    let token = link_token(&sink.next_about(RESET_SUBJECT).await);
 
     // Act
     let without_code = app
@@ -215,7 +216,7 @@ async fn a_forged_host_header_does_not_change_the_link_in_the_mail() {
         .send()
         .await
         .unwrap();
-    let mail = sink.next().await;
+    let mail = sink.next_about(RESET_SUBJECT).await;
 
     // Assert
     assert_eq!(asked.status(), StatusCode::SEE_OTHER);

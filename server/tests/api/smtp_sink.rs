@@ -86,6 +86,17 @@ impl SmtpSink {
             .expect("the sink runs")
     }
 
+    /// The next message with this subject, passing over any other (the
+    /// security notices an action mails too).
+    pub async fn next_about(&mut self, subject: &str) -> Received {
+        loop {
+            let mail = self.next().await;
+            if mail.header("Subject").as_deref() == Some(subject) {
+                return mail;
+            }
+        }
+    }
+
     /// Whatever was received so far, without waiting.
     pub fn so_far(&mut self) -> Vec<Received> {
         std::iter::from_fn(|| self.received.try_recv().ok()).collect()

@@ -27,8 +27,9 @@ impl Auth {
         let reason = taken.reason;
         let ended = sessions::revoke(&mut tx, &session_id, &me.user_id, reason, now).await?;
         if ended.is_some() {
-            notices::insert(
+            notices::tell(
                 &mut tx,
+                &self.0.settings.public_url,
                 &me.user_id,
                 NewNotice::plain(NoticeKind::SessionTaken),
                 now,

@@ -48,7 +48,7 @@ impl Auth {
                 origin: Some(&session.signed_in.session_id),
                 detail: Some(format!("{device}{from}")),
             };
-            notices::insert(&mut tx, &user_id, notice, now).await?;
+            notices::tell(&mut tx, &self.0.settings.public_url, &user_id, notice, now).await?;
         }
         tx.commit().await?;
 

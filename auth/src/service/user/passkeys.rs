@@ -186,7 +186,14 @@ impl UserActions<'_> {
             origin: Some(session.id()),
             detail: Some(what),
         };
-        notices::insert(conn, &self.caller.me.user_id, notice, self.auth.now()).await
+        notices::tell(
+            conn,
+            &self.auth.0.settings.public_url,
+            &self.caller.me.user_id,
+            notice,
+            self.auth.now(),
+        )
+        .await
     }
 }
 

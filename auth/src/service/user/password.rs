@@ -53,7 +53,14 @@ impl UserActions<'_> {
             origin: Some(current_session),
             detail: Some(describe_device(meta.user_agent.as_deref())),
         };
-        notices::insert(&mut tx, &caller.me.user_id, notice, now).await?;
+        notices::tell(
+            &mut tx,
+            &auth.0.settings.public_url,
+            &caller.me.user_id,
+            notice,
+            now,
+        )
+        .await?;
         let revoked_tokens = if change.revoke_api_tokens {
             tokens::revoke_usable(&mut tx, Whose::User(&caller.me.user_id), None, now).await?
         } else {

@@ -182,7 +182,14 @@ impl UserActions<'_> {
             origin: Some(session.id()),
             detail: Some(what.to_owned()),
         };
-        notices::insert(conn, &self.caller.me.user_id, notice, now).await
+        notices::tell(
+            conn,
+            &self.auth.0.settings.public_url,
+            &self.caller.me.user_id,
+            notice,
+            now,
+        )
+        .await
     }
 
     /// Whether the caller has an authenticator app, and how many recovery

@@ -60,7 +60,14 @@ impl UserActions<'_> {
             origin: Some(fresh.session().id()),
             detail: Some(name.as_str().to_owned()),
         };
-        notices::insert(&mut tx, &caller.me.user_id, notice, now).await?;
+        notices::tell(
+            &mut tx,
+            &auth.0.settings.public_url,
+            &caller.me.user_id,
+            notice,
+            now,
+        )
+        .await?;
         let evicted = tokens::enforce_cap(
             &mut tx,
             &caller.me.user_id,
