@@ -153,10 +153,16 @@ pub enum NoticeKind {
     /// The server's operator reset their password and ended everything
     /// that signed in as them; `detail` says what ended.
     AccountRecovered,
+    /// An owner made them an owner or a member; `detail` says which, and
+    /// by whom.
+    RoleChanged,
+    /// An owner removed them from the account (told by mail only: they can
+    /// no longer sign in); `detail` names the owner.
+    RemovedFromAccount,
 }
 
 impl NoticeKind {
-    pub const ALL: [NoticeKind; 8] = [
+    pub const ALL: [NoticeKind; 10] = [
         NoticeKind::SessionTaken,
         NoticeKind::PasswordChanged,
         NoticeKind::TokenCreated,
@@ -165,6 +171,8 @@ impl NoticeKind {
         NoticeKind::PasskeyChanged,
         NoticeKind::CodeReused,
         NoticeKind::AccountRecovered,
+        NoticeKind::RoleChanged,
+        NoticeKind::RemovedFromAccount,
     ];
 
     pub const fn as_str(self) -> &'static str {
@@ -177,6 +185,8 @@ impl NoticeKind {
             NoticeKind::PasskeyChanged => "passkey_changed",
             NoticeKind::CodeReused => "code_reused",
             NoticeKind::AccountRecovered => "account_recovered",
+            NoticeKind::RoleChanged => "role_changed",
+            NoticeKind::RemovedFromAccount => "removed_from_account",
         }
     }
 

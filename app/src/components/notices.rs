@@ -96,6 +96,14 @@ fn notice(notice: SecurityNotice) -> impl IntoView {
                  make new API tokens where you need them."
             ),
         ),
+        NoticeKind::RoleChanged => (
+            "banner info",
+            format!("You were made {detail}. If that looks wrong, ask the account's owners."),
+        ),
+        NoticeKind::RemovedFromAccount => (
+            "banner warning",
+            format!("You were removed from the account {detail}."),
+        ),
     };
     view! {
         <p class=class role="alert" data-testid="security-notice">

@@ -117,6 +117,19 @@ fn words(kind: NoticeKind, detail: &str) -> (String, String, &'static str) {
             "Set up two-step sign-in and your passkeys again, and make new API tokens where you \
              need them.",
         ),
+        NoticeKind::RoleChanged => (
+            "Your role on your Latchkey account changed".to_owned(),
+            format!("You were made {detail}."),
+            "If that looks wrong, ask the account's owners.",
+        ),
+        NoticeKind::RemovedFromAccount => (
+            "You were removed from a Latchkey account".to_owned(),
+            format!(
+                "You were removed from the account {detail}: your sessions and API tokens \
+                 ended, and you can no longer sign in."
+            ),
+            "If that looks wrong, ask the account's owners.",
+        ),
     }
 }
 

@@ -99,6 +99,14 @@ impl OwnerActions<'_> {
             sessions::revoke_live(&mut tx, Whose::User(&member.user_id), None, reason, now).await?;
         let revoked_tokens =
             tokens::revoke_usable(&mut tx, Whose::User(&member.user_id), None, now).await?;
+        // Mailed before the user goes (their notices go with them).
+        let notice = NewNotice {
+            kind: NoticeKind::RemovedFromAccount,
+            origin: None,
+            detail: Some(format!("by {}", caller.me.name)),
+        };
+        let public_url = &auth.0.settings.public_url;
+        notices::tell(&mut tx, public_url, &member.user_id, notice, now).await?;
         users::delete(&mut tx, &member.user_id).await?;
         tx.commit().await?;
         auth.close_tokens(&revoked_tokens);
@@ -221,6 +229,20 @@ impl OwnerActions<'_> {
             )));
         }
         members::set_role(&mut tx, &member.user_id, params.role).await?;
+        let notice = NewNotice {
+            kind: NoticeKind::RoleChanged,
+            origin: None,
+            detail: Some(format!(
+                "{} by {}",
+                match params.role {
+                    Role::Owner => "an owner",
+                    Role::Member => "a member",
+                },
+                caller.me.name
+            )),
+        };
+        let public_url = &auth.0.settings.public_url;
+        notices::tell(&mut tx, public_url, &member.user_id, notice, auth.now()).await?;
         tx.commit().await?;
         auth.0.live.apply(LiveChange::ToUser {
             user_id: member.user_id.clone(),

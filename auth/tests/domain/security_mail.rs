@@ -6,13 +6,18 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use api::{ErrorCode, Password, PasswordChange};
+use api::rpc::Method;
+use api::{
+    ErrorCode, MemberRemoveParams, MemberRoleSetParams, NewMemberRequest, Password, PasswordChange,
+    Role,
+};
 use auth::mail::OutgoingMail;
 use auth::testing::TestAuth;
-use auth::{Access, AuthError, ClientMeta, NewSession};
+use auth::{Access, AuthError, ClientMeta, NewSession, Via};
 
 use crate::helpers::{
-    PASSWORD, audited_kinds, caller, change_password, login_request, resolve, signed_up, test_auth,
+    PASSWORD, add_member, audited_kinds, caller, change_password, login_request, meta, resolve,
+    signed_up, test_auth,
 };
 use crate::outbox::{FakeTransport, courier};
 
@@ -201,4 +206,88 @@ async fn a_password_change_is_mailed_without_a_not_me_link() {
     assert_eq!(sent.len(), 1);
     assert_eq!(sent[0].subject, "Your Latchkey password was changed");
     assert!(!sent[0].text.contains("not-me"));
+}
+
+/// Ada, an owner, and Max, a member she added: the owner as a caller, and
+/// Max's id; no mail waiting.
+async fn owner_and_member(t: &TestAuth) -> (auth::Caller, api::UserId) {
+    let owner = caller(t, &signed_up(t, "ada@example.com").await.token).await;
+    let max = add_member(
+        t,
+        &owner,
+        NewMemberRequest {
+            name: "Max Member".into(),
+            email: "max@example.com".into(),
+            password: Password::new(PASSWORD.into()),
+        },
+    )
+    .await
+    .unwrap();
+    delivered(t).await;
+    (owner, max.user_id)
+}
+
+#[tokio::test]
+async fn a_role_change_is_mailed_to_the_member_with_who_did_it() {
+    let t = test_auth().await;
+    let (owner, max) = owner_and_member(&t).await;
+    let admitted = t
+        .auth
+        .admit(&owner, Method::MemberRoleSet, Via::Api)
+        .await
+        .unwrap();
+
+    admitted
+        .owner()
+        .unwrap()
+        .set_member_role(
+            &admitted.confirmed().unwrap(),
+            MemberRoleSetParams {
+                user_id: max,
+                role: Role::Owner,
+            },
+            &meta(),
+        )
+        .await
+        .unwrap();
+
+    let sent = delivered(&t).await;
+    assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0].to, "max@example.com");
+    assert_eq!(
+        sent[0].subject,
+        "Your role on your Latchkey account changed"
+    );
+    assert!(
+        sent[0]
+            .text
+            .contains("You were made an owner by Ada Lovelace.")
+    );
+}
+
+#[tokio::test]
+async fn a_removal_is_mailed_to_the_member_though_they_are_gone() {
+    let t = test_auth().await;
+    let (owner, max) = owner_and_member(&t).await;
+    let admitted = t
+        .auth
+        .admit(&owner, Method::MemberRemove, Via::Api)
+        .await
+        .unwrap();
+
+    admitted
+        .owner()
+        .unwrap()
+        .remove_member(
+            &admitted.confirmed().unwrap(),
+            MemberRemoveParams { user_id: max },
+            &meta(),
+        )
+        .await
+        .unwrap();
+
+    let sent = delivered(&t).await;
+    assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0].to, "max@example.com");
+    assert_eq!(sent[0].subject, "You were removed from a Latchkey account");
 }
