@@ -1,7 +1,10 @@
-//! Shared pieces of the benchmarks: putting load on servers and reporting
-//! the figures (starting servers and reading cookies is `testkit`'s).
+//! Shared pieces of the benchmarks: putting load on servers, giving each
+//! server measured on PostgreSQL a database of its own and reading what the
+//! database did, and reporting the figures (starting servers and reading
+//! cookies is `testkit`'s).
 
 pub mod load;
+pub mod postgres;
 pub mod report;
 pub mod wire;
 pub mod wrk;

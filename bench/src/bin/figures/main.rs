@@ -1,8 +1,9 @@
 //! `make bench`: our server side by side with the peer (tower-sessions +
 //! axum-login on SQLite) and a bare axum handler, each its own release-built
-//! process on this machine, run one after the other; ours again on the
-//! PostgreSQL that `make bench` starts. Prints one markdown table and, with
-//! `--readme`, writes it into the README's Performance section.
+//! process on this machine, run one after the other; ours again, and the
+//! peer with its PostgreSQL store, on the PostgreSQL that `make bench`
+//! starts. Prints one markdown table and, with `--readme`, writes it into
+//! the README's Performance section.
 //!
 //! The load generator runs on one thread, so the server under measurement
 //! has the rest of the machine; wrk (one thread too) measures the requests
@@ -10,7 +11,9 @@
 
 mod bound;
 mod front_end;
+mod postgres;
 mod requests;
+mod revoke_across;
 mod streams;
 
 use std::path::{Path, PathBuf};
@@ -65,18 +68,34 @@ struct Args {
     #[arg(long)]
     wasm: Option<PathBuf>,
     /// A PostgreSQL database for the PostgreSQL figures (`make bench` starts
-    /// a throw-away one); without it they are not measured.
+    /// a throw-away server); ours and the peer each get a database of their
+    /// own on its server, removed after. Without it they are not measured.
     #[arg(long, env = "LATCHKEY_TEST_POSTGRES_URL")]
     postgres_url: Option<String>,
     /// Write the table into this README, between the bench markers.
     #[arg(long)]
     readme: Option<PathBuf>,
+    /// Measure only these rows (and what they are compared with), to try
+    /// them out; the README is not written then.
+    #[arg(long, value_enum, conflicts_with = "readme")]
+    only: Option<Only>,
+}
+
+/// Rows that can be measured on their own.
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum Only {
+    /// The PostgreSQL rows, after ours on SQLite (which the first is held
+    /// to).
+    Postgres,
 }
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), BoxError> {
     let args = Args::parse();
     let scratch = tempfile::tempdir()?;
+    if let Some(Only::Postgres) = args.only {
+        return only_postgres(&args, &scratch).await;
+    }
     let mut table = Table::new();
 
     let ours = start_ours(&args, &sqlite_url(&scratch.path().join("ours.db"))).await?;
@@ -107,12 +126,8 @@ async fn main() -> Result<(), BoxError> {
     let during_flood = sign_ins_during_member_flood(ours.addr).await?;
     drop(ours);
 
-    match &args.postgres_url {
-        Some(url) => {
-            eprintln!("authenticated GET on PostgreSQL, one instance and two");
-            table.push(requests::postgres_figure(&args, url, requests.peer_rate).await?);
-        }
-        None => table.push(requests::postgres_not_measured()),
+    for figure in postgres_figures(&args, requests.ours_rate).await? {
+        table.push(figure);
     }
 
     let streams = streams::figures(&args, &sqlite_url(&scratch.path().join("streams.db"))).await?;
@@ -130,6 +145,34 @@ async fn main() -> Result<(), BoxError> {
         bench::report::write_into_readme(readme, &markdown)?;
         eprintln!("written into {}", readme.display());
     }
+    Ok(())
+}
+
+/// The PostgreSQL rows, or rows saying they were not measured.
+async fn postgres_figures(
+    args: &Args,
+    ours_on_sqlite: load::Throughput,
+) -> Result<Vec<Figure>, BoxError> {
+    match &args.postgres_url {
+        Some(url) => postgres::figures(args, url, ours_on_sqlite).await,
+        None => Ok(postgres::not_measured()),
+    }
+}
+
+/// `--only postgres`: ours on SQLite for the ratio, then the PostgreSQL
+/// rows; prints their table.
+async fn only_postgres(args: &Args, scratch: &tempfile::TempDir) -> Result<(), BoxError> {
+    let ours = start_ours(args, &sqlite_url(&scratch.path().join("ours.db"))).await?;
+    let cookie = sign_up(ours.addr, EMAIL).await?;
+    eprintln!("authenticated GET on SQLite, {ROUNDS} rounds");
+    let get = Get::new(ours.addr, "/api/account/me", Some(&cookie));
+    let [on_sqlite] = requests::median_throughputs(&[get]).await?;
+    drop(ours);
+    let mut table = Table::new();
+    for figure in postgres_figures(args, on_sqlite).await? {
+        table.push(figure);
+    }
+    println!("{}", table.markdown(&bench::report::machine().await));
     Ok(())
 }
 

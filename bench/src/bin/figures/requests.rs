@@ -1,7 +1,7 @@
 //! The requests figures: an authenticated `GET` on ours, the peer and bare
-//! axum, by our client and by wrk; forward authentication; and the same
-//! `GET` on PostgreSQL, one instance and two.
+//! axum, by our client and by wrk; and forward authentication.
 
+use std::ffi::OsStr;
 use std::path::Path;
 
 use bench::BoxError;
@@ -12,9 +12,7 @@ use serde_json::json;
 use testkit::{ServerProcess, cookie_pair};
 use tokio::process::Command;
 
-use super::{
-    Args, CONNECTIONS, EMAIL, MEASURED, PASSWORD, ROUNDS, WARM_UP, sign_in, sign_up, start_ours,
-};
+use super::{Args, CONNECTIONS, EMAIL, MEASURED, PASSWORD, ROUNDS, WARM_UP, sign_in};
 
 /// tower-sessions' default cookie name.
 const PEER_COOKIE: &str = "id";
@@ -25,8 +23,8 @@ pub struct RequestFigures {
     pub get: Figure,
     pub by_wrk: Figure,
     pub forward: Figure,
-    /// The peer's requests/s, for the figures that compare with it.
-    pub peer_rate: Throughput,
+    /// Our requests/s on SQLite, for the figures that compare with it.
+    pub ours_rate: Throughput,
 }
 
 /// Starts the peer and bare axum beside `ours` (signed in as `cookie`),
@@ -64,70 +62,23 @@ pub async fn figures(
         get,
         by_wrk: wrk_figure(by_wrk),
         forward: forward_figure(forward_rate, ours_rate)?,
-        peer_rate,
+        ours_rate,
     })
 }
 
-/// The authenticated `GET` on ours with PostgreSQL at `database_url`: one
-/// instance, then two on the same database, each under its own load.
-pub async fn postgres_figure(
-    args: &Args,
-    database_url: &str,
-    peer: Throughput,
-) -> Result<Figure, BoxError> {
-    let first = start_ours(args, database_url).await?;
-    let cookie = sign_up(first.addr, EMAIL).await?;
-    let get = Get::new(first.addr, "/api/account/me", Some(&cookie));
-    let [one] = median_throughputs(std::array::from_ref(&get)).await?;
-    let second = start_ours(args, database_url).await?;
-    let also = Get::new(second.addr, "/api/account/me", Some(&cookie));
-    let mut rounds = Vec::with_capacity(ROUNDS);
-    for _ in 0..ROUNDS {
-        let (a, b) = tokio::join!(
-            load::throughput(&get, CONNECTIONS, WARM_UP, MEASURED),
-            load::throughput(&also, CONNECTIONS, WARM_UP, MEASURED)
-        );
-        let (a, b) = (a?, b?);
-        if one.failed + a.failed + b.failed > 0 {
-            return Err("answers other than 200 on PostgreSQL".into());
-        }
-        rounds.push(a.per_second() + b.per_second());
-    }
-    rounds.sort_by(f64::total_cmp);
-    let two = rounds[rounds.len() / 2];
-    let to_peer = one.per_second() / peer.per_second();
-    Ok(Figure::new(
-        format!(
-            "authenticated `GET` on PostgreSQL, requests/s ({CONNECTIONS} connections per instance, median of {ROUNDS} rounds)"
-        ),
-        format!(
-            "one instance {:.0}: **{to_peer:.2}× the peer on SQLite**; two instances on one database, \
-             each under its own load: {two:.0} together",
-            one.per_second()
-        ),
-        "≥ 1× the peer on SQLite",
-        to_peer >= 1.0,
-    ))
-}
-
-/// The PostgreSQL row when no PostgreSQL was given (`make bench` starts one).
-pub fn postgres_not_measured() -> Figure {
-    Figure::new(
-        "authenticated `GET` on PostgreSQL, requests/s",
-        "not measured: no `--postgres-url` (`make bench` starts a throw-away PostgreSQL)",
-        "≥ 1× the peer on SQLite",
-        false,
-    )
-}
-
-/// The peer on a SQLite file, its one user's password set.
-async fn start_peer(binary: &Path, database: &Path) -> Result<ServerProcess, BoxError> {
+/// The peer on `database` (a SQLite file or a PostgreSQL URL), its one
+/// user's password set.
+pub(super) async fn start_peer(
+    binary: &Path,
+    database: impl AsRef<OsStr>,
+) -> Result<ServerProcess, BoxError> {
     let mut command = Command::new(binary);
     command.arg(database).arg(PASSWORD);
     ServerProcess::start(command).await
 }
 
-async fn peer_login(addr: std::net::SocketAddr) -> Result<String, BoxError> {
+/// Signs in on the peer; returns its session cookie.
+pub(super) async fn peer_login(addr: std::net::SocketAddr) -> Result<String, BoxError> {
     let response = reqwest::Client::new()
         .post(format!("http://{addr}/login"))
         .json(&json!({"email": EMAIL, "password": PASSWORD}))

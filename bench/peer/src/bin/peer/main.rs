@@ -1,12 +1,17 @@
 //! The peer: what a team would build instead with the usual crates, as in
 //! axum-login's own SQLite example: tower-sessions with its SQLite store
 //! (expiry on inactivity), axum-login with a backend that reads users from
-//! the same SQLite database, argon2 for the password.
+//! the same SQLite database, argon2 for the password. Given a PostgreSQL
+//! URL instead, the same app keeps its sessions in tower-sessions'
+//! PostgreSQL store and its users in the same PostgreSQL database, as a team
+//! running several instances on one database would.
 //!
-//! `peer <database file> <password>`: seeds one user (`bench@example.com`),
-//! listens on a free loopback port and prints `listening on <address>`.
-//! `POST /login` (JSON `email`, `password`) signs in; `GET /me` answers the
-//! signed-in user's name.
+//! `peer <database file | postgres:// URL> <password>`: seeds one user
+//! (`bench@example.com`), listens on a free loopback port and prints
+//! `listening on <address>`. `POST /login` (JSON `email`, `password`) signs
+//! in; `GET /me` answers the signed-in user's name.
+
+mod users;
 
 use std::str::FromStr;
 
@@ -18,27 +23,20 @@ use axum::{Json, Router};
 use axum_login::{AuthManagerLayerBuilder, AuthSession, AuthUser, AuthnBackend, UserId};
 use serde::{Deserialize, Serialize};
 use sqlx::SqlitePool;
+use sqlx::postgres::PgPoolOptions;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode};
 use tower_sessions::cookie::time::Duration;
-use tower_sessions::{Expiry, SessionManagerLayer};
-use tower_sessions_sqlx_store::SqliteStore;
+use tower_sessions::{Expiry, SessionManagerLayer, SessionStore};
+use tower_sessions_sqlx_store::{PostgresStore, SqliteStore};
+
+use users::{User, Users};
 
 const EMAIL: &str = "bench@example.com";
+/// The PostgreSQL pool's size: our server's (`auth::db`), so that the two
+/// differ in what they ask the database, not in how many connections ask.
+const POSTGRES_CONNECTIONS: u32 = 16;
 
-#[derive(Clone, sqlx::FromRow)]
-struct User {
-    id: i64,
-    name: String,
-    password_hash: String,
-}
-
-impl std::fmt::Debug for User {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("User")
-            .field("id", &self.id)
-            .finish_non_exhaustive()
-    }
-}
+type BoxError = Box<dyn std::error::Error>;
 
 impl AuthUser for User {
     type Id = i64;
@@ -60,7 +58,7 @@ struct Credentials {
 
 #[derive(Clone)]
 struct Backend {
-    db: SqlitePool,
+    users: Users,
 }
 
 #[derive(Debug)]
@@ -86,11 +84,9 @@ impl AuthnBackend for Backend {
     type Error = BackendError;
 
     async fn authenticate(&self, creds: Credentials) -> Result<Option<User>, BackendError> {
-        let user: Option<User> = sqlx::query_as("SELECT * FROM users WHERE email = ?")
-            .bind(&creds.email)
-            .fetch_optional(&self.db)
-            .await?;
-        let Some(user) = user else { return Ok(None) };
+        let Some(user) = self.users.by_email(&creds.email).await? else {
+            return Ok(None);
+        };
         let hash = user.password_hash.clone();
         let verified = tokio::task::spawn_blocking(move || {
             PasswordHash::new(&hash).is_ok_and(|parsed| {
@@ -105,10 +101,7 @@ impl AuthnBackend for Backend {
     }
 
     async fn get_user(&self, user_id: &UserId<Self>) -> Result<Option<User>, BackendError> {
-        Ok(sqlx::query_as("SELECT * FROM users WHERE id = ?")
-            .bind(user_id)
-            .fetch_optional(&self.db)
-            .await?)
+        Ok(self.users.by_id(*user_id).await?)
     }
 }
 
@@ -133,40 +126,47 @@ async fn me(session: Session) -> Result<Json<Me>, StatusCode> {
 }
 
 #[tokio::main]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
+async fn main() -> Result<(), BoxError> {
     let mut args = std::env::args().skip(1);
-    let (Some(file), Some(password)) = (args.next(), args.next()) else {
-        return Err("usage: peer <database file> <password>".into());
+    let (Some(database), Some(password)) = (args.next(), args.next()) else {
+        return Err("usage: peer <database file | postgres:// URL> <password>".into());
     };
-    let options = SqliteConnectOptions::from_str(&format!("sqlite://{file}"))?
-        .create_if_missing(true)
-        .journal_mode(SqliteJournalMode::Wal);
-    let db = SqlitePool::connect_with(options).await?;
-    sqlx::query(
-        "CREATE TABLE IF NOT EXISTS users (id INTEGER PRIMARY KEY, name TEXT NOT NULL, \
-         email TEXT NOT NULL UNIQUE, password_hash TEXT NOT NULL)",
-    )
-    .execute(&db)
-    .await?;
     let salt = SaltString::generate(&mut argon2::password_hash::rand_core::OsRng);
     let hash = Argon2::default()
         .hash_password(password.as_bytes(), &salt)
         .map_err(|err| err.to_string())?
         .to_string();
-    sqlx::query(
-        "INSERT OR REPLACE INTO users (id, name, email, password_hash) VALUES (1, 'Bench', ?, ?)",
-    )
-    .bind(EMAIL)
-    .bind(hash)
-    .execute(&db)
-    .await?;
 
-    let store = SqliteStore::new(db.clone());
-    store.migrate().await?;
+    if database.starts_with("postgres://") || database.starts_with("postgresql://") {
+        let db = PgPoolOptions::new()
+            .max_connections(POSTGRES_CONNECTIONS)
+            .connect(&database)
+            .await?;
+        let users = Users::Postgres(db.clone());
+        users.seed(EMAIL, &hash).await?;
+        let store = PostgresStore::new(db);
+        store.migrate().await?;
+        serve(store, users).await
+    } else {
+        let options = SqliteConnectOptions::from_str(&format!("sqlite://{database}"))?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal);
+        let db = SqlitePool::connect_with(options).await?;
+        let users = Users::Sqlite(db.clone());
+        users.seed(EMAIL, &hash).await?;
+        let store = SqliteStore::new(db);
+        store.migrate().await?;
+        serve(store, users).await
+    }
+}
+
+/// The routes, with sessions kept in `store` and users read from `users`,
+/// on a free loopback port.
+async fn serve<S: SessionStore + Clone>(store: S, users: Users) -> Result<(), BoxError> {
     let sessions = SessionManagerLayer::new(store)
         .with_secure(false)
         .with_expiry(Expiry::OnInactivity(Duration::hours(1)));
-    let auth = AuthManagerLayerBuilder::new(Backend { db }, sessions).build();
+    let auth = AuthManagerLayerBuilder::new(Backend { users }, sessions).build();
     let app = Router::new()
         .route("/me", get(me))
         .route("/login", post(login))
