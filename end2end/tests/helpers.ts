@@ -154,23 +154,18 @@ export async function virtualAuthenticator(page: Page): Promise<void> {
 /** Where the main server writes its mail (scripts/e2e.sh sets a throw-away folder). */
 const mailDir = process.env.E2E_MAIL_DIR ?? path.resolve(__dirname, '../../target/e2e/mail');
 
-/** The link to `linkPath` (`?token=...`) in a mail to `to`, once the server's courier has written it. */
-export async function linkMailedTo(to: string, linkPath: string): Promise<string> {
-  const pattern = new RegExp(`https?://[^\\s"<>]+${linkPath.replace(/\//g, '\\/')}\\?token=[\\w-]+`);
-  let link = '';
+/** The first mail to `to` (decoded) that matches `pattern`, and the match, once the server's courier has written it. */
+async function mailMatching(to: string, pattern: RegExp): Promise<[string, RegExpMatchArray]> {
+  let found: [string, RegExpMatchArray] | undefined;
   await expect
     .poll(
       () => {
         const names = fs.existsSync(mailDir) ? fs.readdirSync(mailDir) : [];
         for (const name of names) {
-          // Quoted-printable: soft line breaks, and "=" written as "=3D".
-          const text = fs
-            .readFileSync(path.join(mailDir, name), 'utf8')
-            .replace(/=\r?\n/g, '')
-            .replace(/=3D/g, '=');
-          const found = text.includes(to) && text.match(pattern);
-          if (found) {
-            link = found[0];
+          const text = quotedPrintable(fs.readFileSync(path.join(mailDir, name), 'latin1'));
+          const match = text.includes(to) && text.match(pattern);
+          if (match) {
+            found = [text, match];
             return true;
           }
         }
@@ -179,5 +174,24 @@ export async function linkMailedTo(to: string, linkPath: string): Promise<string
       { timeout: 10_000 },
     )
     .toBe(true);
-  return link;
+  return found!;
+}
+
+/** Quoted-printable undone: soft line breaks gone, `=XX` bytes read back as UTF-8. */
+function quotedPrintable(raw: string): string {
+  const bytes = raw.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, hex) => String.fromCharCode(parseInt(hex, 16)));
+  return Buffer.from(bytes, 'latin1').toString('utf8');
+}
+
+/** The link to `linkPath` (`?token=...`) in a mail to `to`, once the server's courier has written it. */
+export async function linkMailedTo(to: string, linkPath: string): Promise<string> {
+  const pattern = new RegExp(`https?://[^\\s"<>]+${linkPath.replace(/\//g, '\\/')}\\?token=[\\w-]+`);
+  const [, match] = await mailMatching(to, pattern);
+  return match[0];
+}
+
+/** The HTML part of the mail to `to` whose subject is `subject`. */
+export async function htmlMailedTo(to: string, subject: string): Promise<string> {
+  const [text] = await mailMatching(to, new RegExp(`Subject: ${subject}`));
+  return text.slice(text.indexOf('<!DOCTYPE html>'), text.indexOf('</html>') + '</html>'.length);
 }

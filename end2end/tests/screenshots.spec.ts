@@ -4,11 +4,13 @@ import { localhostBaseURL } from '../playwright.config';
 import {
   PASSWORD,
   addMemberAs,
+  htmlMailedTo,
   newPage,
   openSecurityPage,
   openTeamPage,
   rpc,
   screenshotsDir,
+  signInViaApi,
   signInWithForm,
   signUpAs,
   totp,
@@ -89,4 +91,21 @@ test('passkeys, and setting up the app an account requires (README screenshots)'
   await signInWithForm(member, mary, PASSWORD);
   await expect(member.getByTestId('totp-secret')).toBeVisible();
   await member.screenshot({ path: path.join(screenshotsDir, 'login-setup.png') });
+});
+
+test('the mail about a sign-in from a new device (README screenshot)', async ({ page, browser, baseURL }) => {
+  const grace = await signUpAs(page.request, 'grace@example.com', 'Grace Hopper');
+  const phone = await browser.newContext({
+    baseURL,
+    userAgent:
+      'Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1',
+  });
+  await signInViaApi(phone.request, grace);
+
+  const mail = await htmlMailedTo(grace, 'New sign-in to your Latchkey account');
+  const viewer = await newPage(browser, baseURL!);
+  await viewer.setViewportSize({ width: 640, height: 420 });
+  await viewer.setContent(mail);
+  await expect(viewer.getByRole('link', { name: "This wasn't me" })).toBeVisible();
+  await viewer.screenshot({ path: path.join(screenshotsDir, 'mail-new-device.png'), fullPage: true });
 });

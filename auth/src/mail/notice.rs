@@ -42,15 +42,26 @@ pub(crate) fn security_notice(public_url: &PublicUrl, notice: &NoticeMail<'_>) -
     );
     let not_me_html = not_me.as_deref().map_or_else(String::new, |link| {
         format!(
-            "<p><a href=\"{}\">This wasn't me</a>: ends that session at once and asks you to \
-             choose a new password.</p>",
+            "<p style=\"margin:24px 0 8px\"><a href=\"{}\" style=\"display:inline-block;\
+             background:#b42318;color:#fff;text-decoration:none;padding:10px 18px;\
+             border-radius:6px;font-weight:600\">This wasn't me</a></p>\
+             <p style=\"margin:0;font-size:13px;color:#5b6475\">Ends that session at once, on \
+             every device and page it has open, and asks you to choose a new password.</p>",
             escape(link)
         )
     });
     let html = format!(
-        "<!DOCTYPE html><html><body style=\"font-family: sans-serif\">\
-         <p>Hello {name},</p><p>{happened}<br>When: {when}</p><p>{advice}</p>{not_me_html}\
-         <p><a href=\"{security}\">Your security page</a></p></body></html>",
+        "<!DOCTYPE html><html><body style=\"margin:0;padding:24px;background:#f4f5f7;\
+         font-family:system-ui,-apple-system,'Segoe UI',sans-serif;color:#1d2330\">\
+         <div style=\"max-width:560px;margin:0 auto;background:#fff;border:1px solid #dfe3ea;\
+         border-radius:8px;padding:24px\">\
+         <p style=\"margin:0 0 4px;font-size:13px;color:#5b6475\">Latchkey security notice</p>\
+         <h1 style=\"margin:0 0 16px;font-size:20px\">{subject}</h1>\
+         <p>Hello {name},</p><p>{happened}</p>\
+         <p style=\"color:#5b6475\">When: {when}</p><p>{advice}</p>{not_me_html}\
+         <p style=\"margin-top:24px;font-size:13px\"><a href=\"{security}\">Your security \
+         page</a></p></div></body></html>",
+        subject = escape(&subject),
         name = escape(name),
         happened = escape(&happened),
         advice = escape(advice),
