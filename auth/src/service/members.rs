@@ -14,7 +14,7 @@ use super::{ClientMeta, Confirmed, Fresh, OwnerActions};
 use crate::AuthError;
 use crate::audit::{AuditEvent, AuditKind};
 use crate::live::LiveChange;
-use crate::notices::{self, NewNotice};
+use crate::notices::NewNotice;
 use crate::second_factor;
 use crate::secret::random_bytes;
 use crate::store::users::{self, NewUser};
@@ -105,8 +105,7 @@ impl OwnerActions<'_> {
             origin: None,
             detail: Some(format!("by {}", caller.me.name)),
         };
-        let public_url = &auth.0.settings.public_url;
-        notices::tell(&mut tx, public_url, &member.user_id, notice, now).await?;
+        auth.tell(&mut tx, &member.user_id, notice, now).await?;
         users::delete(&mut tx, &member.user_id).await?;
         tx.commit().await?;
         auth.close_tokens(&revoked_tokens);
@@ -171,14 +170,7 @@ impl OwnerActions<'_> {
                 origin: None,
                 detail: Some(format!("turned off by {}", caller.me.name)),
             };
-            notices::tell(
-                &mut tx,
-                &auth.0.settings.public_url,
-                &member.user_id,
-                notice,
-                now,
-            )
-            .await?;
+            auth.tell(&mut tx, &member.user_id, notice, now).await?;
         }
         tx.commit().await?;
         if had_one {
@@ -241,8 +233,8 @@ impl OwnerActions<'_> {
                 caller.me.name
             )),
         };
-        let public_url = &auth.0.settings.public_url;
-        notices::tell(&mut tx, public_url, &member.user_id, notice, auth.now()).await?;
+        auth.tell(&mut tx, &member.user_id, notice, auth.now())
+            .await?;
         tx.commit().await?;
         auth.0.live.apply(LiveChange::ToUser {
             user_id: member.user_id.clone(),

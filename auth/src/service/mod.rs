@@ -56,6 +56,7 @@ use crate::db::Db;
 use crate::hashing_limits::HashingLimits;
 use crate::limits::SignInLimits;
 use crate::live::LiveSink;
+use crate::notices::{self, NewNotice};
 use crate::password::PasswordHasher;
 use crate::session_cache::SessionCache;
 use crate::settings::SessionSettings;
@@ -151,6 +152,18 @@ impl Auth {
     #[cfg(feature = "testing")]
     pub fn kept_session_reads(&self) -> u64 {
         self.0.session_cache.served()
+    }
+
+    /// Tells the user a security notice, in their pages and by mail, inside
+    /// `conn`'s transaction (see [`notices::tell`]).
+    pub(crate) async fn tell(
+        &self,
+        conn: &mut sqlx::AnyConnection,
+        user_id: &api::UserId,
+        notice: NewNotice<'_>,
+        now: Timestamp,
+    ) -> Result<(), AuthError> {
+        notices::tell(conn, &self.0.settings.public_url, user_id, notice, now).await
     }
 
     /// Waits until all activity recorded so far is written (for shutdown and tests).

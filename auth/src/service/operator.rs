@@ -11,7 +11,7 @@ use super::{Auth, ClientMeta};
 use crate::AuthError;
 use crate::audit::{AuditEvent, AuditKind};
 use crate::live::LiveChange;
-use crate::notices::{self, NewNotice};
+use crate::notices::NewNotice;
 use crate::secret::random_bytes;
 use crate::store::{Whose, members, sessions, tokens, users};
 use crate::{passkey, second_factor};
@@ -141,14 +141,9 @@ impl OperatorActions<'_> {
             origin: None,
             detail: Some(reset.ended_in_words()),
         };
-        notices::tell(
-            &mut tx,
-            &self.auth.0.settings.public_url,
-            &reset.user.user_id,
-            notice,
-            now,
-        )
-        .await?;
+        self.auth
+            .tell(&mut tx, &reset.user.user_id, notice, now)
+            .await?;
         tx.commit().await?;
         auth.close_tokens(&revoked_tokens);
         let event = operator_event(AuditKind::PasswordChanged, now, &reset.user).detail(json!({

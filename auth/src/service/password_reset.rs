@@ -19,7 +19,7 @@ use serde_json::json;
 use super::{Auth, ClientMeta};
 use crate::audit::{AuditEvent, AuditKind};
 use crate::mail;
-use crate::notices::{self, NewNotice};
+use crate::notices::NewNotice;
 use crate::secret::ResetToken;
 use crate::store::{Whose, outbox, password_resets, sessions, tokens, users};
 use crate::{AuthError, describe_device, second_factor};
@@ -151,7 +151,7 @@ impl Auth {
             origin: None,
             detail: Some(describe_device(meta.user_agent.as_deref())),
         };
-        notices::tell(&mut tx, &self.0.settings.public_url, &user_id, notice, now).await?;
+        self.tell(&mut tx, &user_id, notice, now).await?;
         let revoked_tokens = if choice.revoke_api_tokens {
             tokens::revoke_usable(&mut tx, Whose::User(&user_id), None, now).await?
         } else {

@@ -5,7 +5,7 @@ use api::{NoticeKind, SecondFactorCode, UserId};
 
 use super::Auth;
 use crate::AuthError;
-use crate::notices::{self, NewNotice};
+use crate::notices::NewNotice;
 
 impl Auth {
     /// After a refused second-factor code: when it was a right code of the
@@ -24,7 +24,7 @@ impl Auth {
                 origin: None,
                 detail: None,
             };
-            notices::tell(&mut tx, &self.0.settings.public_url, user_id, notice, now).await?;
+            self.tell(&mut tx, user_id, notice, now).await?;
         }
         tx.commit().await?;
         Ok(())

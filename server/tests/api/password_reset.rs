@@ -36,16 +36,7 @@ async fn forgot(app: &TestApp, email: &str) -> reqwest::Response {
 
 /// The token in the mail's link, which must start with the public URL.
 fn link_token(mail: &Received) -> String {
-    let body = mail.decoded_body();
-    let link = format!("{PUBLIC_URL}{}?token=", paths::page::LOGIN_RESET);
-    let start = body
-        .find(&link)
-        .unwrap_or_else(|| panic!("a link in {body}"))
-        + link.len();
-    body[start..]
-        .chars()
-        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
-        .collect()
+    mail.token_of_link(&format!("{PUBLIC_URL}{}", paths::page::LOGIN_RESET))
 }
 
 #[tokio::test]

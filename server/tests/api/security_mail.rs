@@ -34,16 +34,7 @@ async fn signed_in_elsewhere(app: &TestApp, user: &TestUser) -> String {
 /// The token of the mail's "This wasn't me" link, which starts with the
 /// public URL.
 fn not_me_token(mail: &Received) -> String {
-    let body = mail.decoded_body();
-    let link = format!("{PUBLIC_URL}{}?token=", paths::page::LOGIN_NOT_ME);
-    let start = body
-        .find(&link)
-        .unwrap_or_else(|| panic!("a link in {body}"))
-        + link.len();
-    body[start..]
-        .chars()
-        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
-        .collect()
+    mail.token_of_link(&format!("{PUBLIC_URL}{}", paths::page::LOGIN_NOT_ME))
 }
 
 #[tokio::test]

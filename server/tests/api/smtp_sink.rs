@@ -30,6 +30,21 @@ impl Received {
             .map(|line| line[prefix.len()..].trim().to_owned())
     }
 
+    /// The token of the mail's link to `link` (`{link}?token=...`), which
+    /// must be in it.
+    pub fn token_of_link(&self, link: &str) -> String {
+        let body = self.decoded_body();
+        let link = format!("{link}?token=");
+        let start = body
+            .find(&link)
+            .unwrap_or_else(|| panic!("a link to {link} in {body}"))
+            + link.len();
+        body[start..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+            .collect()
+    }
+
     /// The body with quoted-printable soft breaks and escapes undone.
     pub fn decoded_body(&self) -> String {
         let body = self

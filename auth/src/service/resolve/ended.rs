@@ -7,7 +7,7 @@ use serde_json::json;
 
 use crate::AuthError;
 use crate::audit::{AuditEvent, AuditKind};
-use crate::notices::{self, NewNotice};
+use crate::notices::NewNotice;
 use crate::service::{Auth, ClientMeta};
 use crate::store::sessions::{self, StoredSession};
 
@@ -27,9 +27,8 @@ impl Auth {
         let reason = taken.reason;
         let ended = sessions::revoke(&mut tx, &session_id, &me.user_id, reason, now).await?;
         if ended.is_some() {
-            notices::tell(
+            self.tell(
                 &mut tx,
-                &self.0.settings.public_url,
                 &me.user_id,
                 NewNotice::plain(NoticeKind::SessionTaken),
                 now,

@@ -5,7 +5,7 @@ use api::{EmailAddress, NoticeKind, RevokeReason};
 use serde_json::json;
 
 use crate::audit::{AuditEvent, AuditKind};
-use crate::notices::{self, NewNotice};
+use crate::notices::NewNotice;
 use crate::service::session_start::Opened;
 use crate::service::{Auth, NewSession};
 use crate::store::sessions;
@@ -48,7 +48,7 @@ impl Auth {
                 origin: Some(&session.signed_in.session_id),
                 detail: Some(format!("{device}{from}")),
             };
-            notices::tell(&mut tx, &self.0.settings.public_url, &user_id, notice, now).await?;
+            self.tell(&mut tx, &user_id, notice, now).await?;
         }
         tx.commit().await?;
 

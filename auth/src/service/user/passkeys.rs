@@ -10,7 +10,7 @@ use serde_json::json;
 
 use super::UserActions;
 use crate::audit::{AuditEvent, AuditKind};
-use crate::notices::{self, NewNotice};
+use crate::notices::NewNotice;
 use crate::passkey::ceremony::{self, Purpose};
 use crate::passkey::stored::{self, NewPasskey};
 use crate::secret::{ChallengeToken, random_bytes};
@@ -186,14 +186,9 @@ impl UserActions<'_> {
             origin: Some(session.id()),
             detail: Some(what),
         };
-        notices::tell(
-            conn,
-            &self.auth.0.settings.public_url,
-            &self.caller.me.user_id,
-            notice,
-            self.auth.now(),
-        )
-        .await
+        self.auth
+            .tell(conn, &self.caller.me.user_id, notice, self.auth.now())
+            .await
     }
 }
 

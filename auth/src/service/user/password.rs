@@ -9,7 +9,7 @@ use serde_json::json;
 
 use super::UserActions;
 use crate::audit::{AuditEvent, AuditKind};
-use crate::notices::{self, NewNotice};
+use crate::notices::NewNotice;
 use crate::passkey::ceremony::Purpose;
 use crate::service::{BrowserSession, ClientMeta};
 use crate::settings::millis;
@@ -53,14 +53,7 @@ impl UserActions<'_> {
             origin: Some(current_session),
             detail: Some(describe_device(meta.user_agent.as_deref())),
         };
-        notices::tell(
-            &mut tx,
-            &auth.0.settings.public_url,
-            &caller.me.user_id,
-            notice,
-            now,
-        )
-        .await?;
+        auth.tell(&mut tx, &caller.me.user_id, notice, now).await?;
         let revoked_tokens = if change.revoke_api_tokens {
             tokens::revoke_usable(&mut tx, Whose::User(&caller.me.user_id), None, now).await?
         } else {

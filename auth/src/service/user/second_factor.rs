@@ -8,7 +8,7 @@ use api::{
 
 use super::UserActions;
 use crate::audit::{AuditEvent, AuditKind};
-use crate::notices::{self, NewNotice};
+use crate::notices::NewNotice;
 use crate::second_factor::{self, RecoveryCodeSet, TotpSecret};
 use crate::service::{BrowserSession, ClientMeta, Fresh};
 use crate::store::{accounts, users};
@@ -182,14 +182,9 @@ impl UserActions<'_> {
             origin: Some(session.id()),
             detail: Some(what.to_owned()),
         };
-        notices::tell(
-            conn,
-            &self.auth.0.settings.public_url,
-            &self.caller.me.user_id,
-            notice,
-            now,
-        )
-        .await
+        self.auth
+            .tell(conn, &self.caller.me.user_id, notice, now)
+            .await
     }
 
     /// Whether the caller has an authenticator app, and how many recovery

@@ -9,7 +9,7 @@ use serde_json::json;
 use super::UserActions;
 use crate::AuthError;
 use crate::audit::{AuditEvent, AuditKind};
-use crate::notices::{self, NewNotice};
+use crate::notices::NewNotice;
 use crate::secret::{ApiTokenSecret, random_bytes};
 use crate::service::{Caller, ClientMeta, Fresh};
 use crate::store::tokens::{self, NewToken};
@@ -60,14 +60,7 @@ impl UserActions<'_> {
             origin: Some(fresh.session().id()),
             detail: Some(name.as_str().to_owned()),
         };
-        notices::tell(
-            &mut tx,
-            &auth.0.settings.public_url,
-            &caller.me.user_id,
-            notice,
-            now,
-        )
-        .await?;
+        auth.tell(&mut tx, &caller.me.user_id, notice, now).await?;
         let evicted = tokens::enforce_cap(
             &mut tx,
             &caller.me.user_id,
