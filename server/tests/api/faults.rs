@@ -17,6 +17,7 @@ use crate::helpers::{
     spawn_app,
 };
 use crate::live_client::PROMPTLY;
+use crate::smtp_sink::SmtpSink;
 
 /// Renames a table so every statement on it fails, as a broken disk or a
 /// dropped table would.
@@ -253,4 +254,55 @@ async fn killing_the_server_during_a_burst_loses_no_committed_revocation() {
         assert_eq!(check, "ok");
     }
     restarted.kill().await;
+}
+
+/// A mail queued by a request whose server is killed (SIGKILL) right after
+/// answering goes out after a restart: written by the first server's
+/// courier as a file if it got to it, else sent by the restarted one (a
+/// kill between sending and recording it may send it twice; it is never
+/// lost).
+#[tokio::test]
+async fn a_server_killed_right_after_queueing_a_mail_loses_nothing() {
+    // Arrange
+    let db = Arc::new(TestDb::new().await);
+    let first_mail = tempfile::tempdir().unwrap();
+    let mail_dir = first_mail.path().to_str().unwrap().to_owned();
+    let first = ServerBinary::start_with(db.clone(), &[("LATCHKEY_MAIL_DIR", &mail_dir)]).await;
+    let user = TestUser::generate();
+    first.app.signed_up(&user).await;
+
+    // Act: ask for a link, kill the server as it answers, start another.
+    let asked = first
+        .app
+        .post_form(paths::auth::FORGOT, &[("email", &user.email)])
+        .await;
+    first.kill().await;
+    let mut sink = SmtpSink::start().await;
+    let smtp = sink.url();
+    let second = ServerBinary::start_with(db.clone(), &[("LATCHKEY_SMTP_URL", &smtp)]).await;
+
+    // Assert: nothing left to send, and the mail out at least once.
+    assert_eq!(asked.status(), StatusCode::SEE_OTHER);
+    let mut waiting = 1;
+    for _ in 0..100 {
+        waiting = sqlx::query_scalar::<_, i64>(
+            "SELECT COUNT(*) FROM mail_outbox WHERE sent_at IS NULL AND failed_at IS NULL",
+        )
+        .fetch_one(db.db.reader())
+        .await
+        .unwrap();
+        if waiting == 0 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(waiting, 0, "the restarted server sent what was waiting");
+    let written = std::fs::read_dir(first_mail.path()).unwrap().count();
+    let received = sink
+        .so_far()
+        .iter()
+        .filter(|mail| mail.rcpt_to.iter().any(|to| to.contains(&user.email)))
+        .count();
+    assert!(written + received >= 1, "the mail was lost");
+    drop(second);
 }

@@ -148,7 +148,12 @@ pub struct ServerBinary {
 
 impl ServerBinary {
     pub async fn start(db: Arc<TestDb>) -> Self {
-        let process = ServerProcess::start(server_binary(&db, &[]))
+        Self::start_with(db, &[]).await
+    }
+
+    /// Started with `env` added to its environment (see [`server_binary`]).
+    pub async fn start_with(db: Arc<TestDb>, env: &[(&str, &str)]) -> Self {
+        let process = ServerProcess::start(server_binary(&db, env))
             .await
             .expect("start the server binary");
         let app = TestApp::of_process(process.addr, db);
