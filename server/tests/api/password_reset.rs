@@ -261,3 +261,42 @@ async fn a_forgot_post_from_another_site_is_refused() {
     // Assert
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn a_mail_queued_while_the_mail_server_is_down_goes_out_once_it_is_back() {
+    // Arrange: a mail server address where nothing listens yet.
+    let addr = {
+        let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        taken.local_addr().unwrap()
+    };
+    let smtp = SmtpUrl::parse(&format!("smtp://{addr}")).unwrap();
+    let app = spawn_app_with(|config| config.smtp_url = Some(smtp)).await;
+    let user = TestUser::generate();
+    app.signed_up(&user).await;
+
+    // Act: ask while it is down; it comes back; the retry is due.
+    forgot(&app, &user.email).await;
+    let failed_once = outbox_attempts(&app).await;
+    let mut sink = SmtpSink::start_on(addr).await;
+    app.clock.advance(std::time::Duration::from_secs(31));
+
+    // Assert
+    let mail = sink.next_about(RESET_SUBJECT).await;
+    assert!(failed_once >= 1, "the first try failed while it was down");
+    assert!(mail.rcpt_to.iter().any(|to| to.contains(&user.email)));
+}
+
+/// How many tries the outbox's message has had, once it has had one.
+async fn outbox_attempts(app: &TestApp) -> i64 {
+    for _ in 0..100 {
+        let attempts: i64 = sqlx::query_scalar("SELECT MAX(attempts) FROM mail_outbox")
+            .fetch_one(app.db.db.reader())
+            .await
+            .unwrap();
+        if attempts > 0 {
+            return attempts;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    0
+}
