@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use super::OutgoingMail;
 use crate::service::Auth;
-use crate::store::outbox;
+use crate::store::{outbox, password_resets};
 use crate::{AuthError, settings::millis};
 
 /// Why a message did not go out this time.
@@ -93,9 +93,13 @@ impl Courier {
         }
     }
 
-    /// One round: claims what is due, sends it, and records how each went.
+    /// One round: turns the asks for a new password's link into mail, then
+    /// claims what is due, sends it, and records how each went.
     pub async fn deliver_due(&self) -> Result<Delivered, AuthError> {
         let db = self.auth.db();
+        if password_resets::any_asks(db.reader()).await? {
+            self.auth.answer_reset_asks(self.settings.batch).await?;
+        }
         let now = self.auth.now();
         if !outbox::any_due(db.reader(), now).await? {
             return Ok(Delivered::default());

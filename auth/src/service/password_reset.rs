@@ -1,9 +1,10 @@
 //! A forgotten password: a link by mail (`request_password_reset`), then a
-//! new password with it (`reset_password`). Asking answers the same
-//! whatever the address; the mail is queued in the asking's transaction
-//! and sent by the courier, never while the request waits. The link works
-//! once, for 30 minutes, and a newer link, a password change and a sign-in
-//! end it. With a second factor (an authenticator app or recovery codes),
+//! new password with it (`reset_password`). Asking writes the ask as it
+//! came, the same statement whatever the address, so it answers the same
+//! in the same time; the courier then turns the ask into a link and its
+//! mail, or into nothing (`answer_reset_asks`), never while the request
+//! waits. The link works once, for 30 minutes, and a newer link, a password
+//! change and a sign-in end it. With a second factor (an authenticator app or recovery codes),
 //! the new password also needs a code, so an inbox alone does not open
 //! the account.
 
@@ -37,10 +38,10 @@ pub struct NewPasswordByLink {
 }
 
 impl Auth {
-    /// Queues a mail with a link to choose a new password when `email` is
-    /// a user's, ending their earlier links. Answers the same, through the
-    /// same statements up to the writes, whether or not it is; limited per
-    /// address and per email like signing in.
+    /// Asks for a mail with a link to choose a new password for `email`:
+    /// writes the ask as it came, the same statement whether or not it is
+    /// a user's address (or an address at all), so the answer is the same
+    /// in the same time. Limited per address and per email like signing in.
     #[tracing::instrument(skip_all)]
     pub async fn request_password_reset(
         &self,
@@ -48,12 +49,27 @@ impl Auth {
         meta: &ClientMeta,
     ) -> Result<(), AuthError> {
         self.0.reset_limits.check_attempt(meta, Some(email))?;
-        let address = EmailAddress::parse(email).ok();
-        let token = ResetToken::generate()?;
-        let now = self.now();
-        let expires_at = now.plus(RESET_LINK_LIFETIME);
         let mut tx = self.0.db.begin_write().await?;
-        if let Some(to) = password_resets::recipient(&mut tx, address.as_ref()).await? {
+        password_resets::ask(&mut tx, email, self.now()).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Turns up to `limit` asks into links and their mail, in one write:
+    /// for an address that is a user's, a link that ends their earlier ones
+    /// and its mail in the outbox; for any other, nothing. How many asks
+    /// were answered. The courier calls it before sending.
+    pub(crate) async fn answer_reset_asks(&self, limit: i64) -> Result<usize, AuthError> {
+        let mut tx = self.0.db.begin_write().await?;
+        let asked = password_resets::take_asks(&mut tx, limit).await?;
+        let now = self.now();
+        for email in &asked {
+            let address = EmailAddress::parse(email).ok();
+            let Some(to) = password_resets::recipient(&mut tx, address.as_ref()).await? else {
+                continue;
+            };
+            let token = ResetToken::generate()?;
+            let expires_at = now.plus(RESET_LINK_LIFETIME);
             password_resets::replace(&mut tx, &to.user_id, &token.hash(), now, expires_at).await?;
             let link = format!("{}?token={}", page::LOGIN_RESET, token.expose());
             let minutes = i64::try_from(RESET_LINK_LIFETIME.as_secs() / 60).unwrap_or(30);
@@ -67,7 +83,7 @@ impl Auth {
             outbox::enqueue(&mut tx, &message, now).await?;
         }
         tx.commit().await?;
-        Ok(())
+        Ok(asked.len())
     }
 
     /// Whether the link's token `raw` works now and, if so, whether its

@@ -1,14 +1,53 @@
-//! Links to choose a new password in storage: the token's hash, whose
-//! user, until when. Taking one deletes it (single use); a newer link, a
-//! password change and a sign-in delete the user's others.
+//! Links to choose a new password in storage: the asks as they came in
+//! (one row each, whatever the address), and the links: the token's hash,
+//! whose user, until when. Taking one deletes it (single use); a newer
+//! link, a password change and a sign-in delete the user's others.
 
 use api::{EmailAddress, Timestamp, UserId};
-use sqlx::AnyConnection;
+use sqlx::{AnyConnection, AnyPool};
 
 use super::columns::{Malformed, Stored};
 use super::query::{execute, one, select};
 use crate::AuthError;
 use crate::secret::TokenHash;
+
+/// The longest address an ask keeps (RFC 5321's limit on a path).
+const ASKED_EMAIL_MAX: usize = 256;
+
+/// Records an ask for a link for `email`, as typed: the same statement
+/// whether or not it is a user's address, or an address at all.
+pub(crate) async fn ask(
+    conn: &mut AnyConnection,
+    email: &str,
+    now: Timestamp,
+) -> Result<(), AuthError> {
+    let email: String = email.chars().take(ASKED_EMAIL_MAX).collect();
+    let sql = "INSERT INTO password_reset_asks (email, created_at) VALUES ($1, $2)";
+    execute(conn, sql, &[email.as_str().into(), now.into()]).await?;
+    Ok(())
+}
+
+/// Whether any ask waits to be answered.
+pub(crate) async fn any_asks(pool: &AnyPool) -> Result<bool, AuthError> {
+    let found: Option<(i64,)> = select("SELECT id FROM password_reset_asks LIMIT 1", &[])?
+        .fetch_optional(pool)
+        .await?;
+    Ok(found.is_some())
+}
+
+/// Takes up to `limit` asks, oldest first, inside the caller's transaction:
+/// the addresses asked for. Another worker taking asks at the same moment
+/// gets others, or waits and finds these gone.
+pub(crate) async fn take_asks(
+    conn: &mut AnyConnection,
+    limit: i64,
+) -> Result<Vec<String>, AuthError> {
+    let sql = "DELETE FROM password_reset_asks WHERE id IN \
+               (SELECT id FROM password_reset_asks ORDER BY id LIMIT $1) RETURNING id, email";
+    let mut rows: Vec<(i64, String)> = select(sql, &[limit.into()])?.fetch_all(conn).await?;
+    rows.sort_unstable_by_key(|(id, _)| *id);
+    Ok(rows.into_iter().map(|(_, email)| email).collect())
+}
 
 /// Who a reset mail goes to.
 pub(crate) struct Recipient {

@@ -22,9 +22,7 @@ const NEW_PASSWORD: &str = "a brand new passphrase";
 /// mails sent.
 async fn ask_and_deliver(t: &TestAuth, email: &str) -> Vec<auth::mail::OutgoingMail> {
     t.auth.request_password_reset(email, &meta()).await.unwrap();
-    let transport = Arc::new(FakeTransport::default());
-    courier(t, transport.clone()).deliver_due().await.unwrap();
-    transport.sent()
+    delivered_now(t).await
 }
 
 /// The token in the link of the reset mail to `email`.
@@ -162,6 +160,39 @@ async fn an_unknown_address_queues_nothing_yet_answers_the_same() {
     let transport = Arc::new(FakeTransport::default());
     courier(&t, transport.clone()).deliver_due().await.unwrap();
     assert!(transport.sent().is_empty());
+}
+
+#[tokio::test]
+async fn asking_writes_the_same_row_for_any_address_and_the_courier_makes_the_mail() {
+    // Arrange
+    let t = test_auth().await;
+    signed_up(&t, "ada@example.com").await;
+    delivered_now(&t).await;
+
+    // Act
+    for email in ["ada@example.com", "nobody@example.com"] {
+        t.auth.request_password_reset(email, &meta()).await.unwrap();
+    }
+    let asked: Vec<String> =
+        sqlx::query_scalar("SELECT email FROM password_reset_asks ORDER BY id")
+            .fetch_all(t.db.db.reader())
+            .await
+            .unwrap();
+    let waiting = t.auth.outbox_counts().await.unwrap().waiting;
+    let sent = delivered_now(&t).await;
+
+    // Assert: the same write for both; the mail only once the courier ran.
+    assert_eq!(asked, ["ada@example.com", "nobody@example.com"]);
+    assert_eq!(waiting, 0, "no mail is made while the request waits");
+    assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0].to, "ada@example.com");
+}
+
+/// What the courier sends now.
+async fn delivered_now(t: &TestAuth) -> Vec<auth::mail::OutgoingMail> {
+    let transport = Arc::new(FakeTransport::default());
+    courier(t, transport.clone()).deliver_due().await.unwrap();
+    transport.sent()
 }
 
 #[tokio::test]

@@ -289,10 +289,11 @@ async fn a_mail_queued_while_the_mail_server_is_down_goes_out_once_it_is_back() 
 /// How many tries the outbox's message has had, once it has had one.
 async fn outbox_attempts(app: &TestApp) -> i64 {
     for _ in 0..100 {
-        let attempts: i64 = sqlx::query_scalar("SELECT MAX(attempts) FROM mail_outbox")
-            .fetch_one(app.db.db.reader())
-            .await
-            .unwrap();
+        let attempts: i64 =
+            sqlx::query_scalar("SELECT COALESCE(MAX(attempts), 0) FROM mail_outbox")
+                .fetch_one(app.db.db.reader())
+                .await
+                .unwrap();
         if attempts > 0 {
             return attempts;
         }
