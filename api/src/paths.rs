@@ -36,18 +36,22 @@ pub mod page {
     /// Choosing a new password with the link from the mail
     /// (`?token=...`).
     pub const LOGIN_RESET: &str = "/login/reset";
+    /// Joining a team with the link of an invitation from the mail
+    /// (`?token=...`).
+    pub const LOGIN_INVITATION: &str = "/login/invitation";
     /// Creating an account.
     pub const SIGNUP: &str = "/signup";
 
     /// The pages a visitor sees before signing in. Every other page is for
     /// a signed-in caller only: a page missing here is guarded, never open.
-    pub const SIGNED_OUT: [&str; 7] = [
+    pub const SIGNED_OUT: [&str; 8] = [
         LOGIN,
         LOGIN_CODE,
         LOGIN_SETUP,
         LOGIN_PASSWORD,
         LOGIN_FORGOT,
         LOGIN_RESET,
+        LOGIN_INVITATION,
         SIGNUP,
     ];
 }
@@ -73,6 +77,8 @@ pub mod auth {
     pub const FORGOT: &str = "/api/auth/forgot";
     /// A new password, with the link's token.
     pub const RESET: &str = "/api/auth/reset";
+    /// Joining a team: the invitation's token, a name and a password.
+    pub const INVITATION: &str = "/api/auth/invitation";
     pub const LOGOUT: &str = "/api/auth/logout";
     /// Changing the password.
     pub const PASSWORD: &str = "/api/auth/password";
@@ -130,7 +136,7 @@ pub const PASSKEY_JS: &str = "/login/passkey.js";
 mod tests {
     use super::*;
 
-    const EVERY_PATH: [&str; 43] = [
+    const EVERY_PATH: [&str; 45] = [
         page::HOME,
         page::SECURITY,
         page::SECURITY_TEAM,
@@ -141,6 +147,7 @@ mod tests {
         page::LOGIN_PASSWORD,
         page::LOGIN_FORGOT,
         page::LOGIN_RESET,
+        page::LOGIN_INVITATION,
         page::SIGNUP,
         auth::SIGNUP,
         auth::LOGIN,
@@ -153,6 +160,7 @@ mod tests {
         auth::PASSKEY_FINISH,
         auth::FORGOT,
         auth::RESET,
+        auth::INVITATION,
         auth::LOGOUT,
         auth::PASSWORD,
         auth::FORWARD,

@@ -111,6 +111,11 @@ secret!(DeviceSessionId, random);
 pub struct ResetToken(String);
 secret!(ResetToken, random);
 
+/// The secret in the link of an invitation to join an account, sent by
+/// mail: single use, seven days, stored only as its hash.
+pub struct InvitationToken(String);
+secret!(InvitationToken, random);
+
 /// The BLAKE3 hash of a secret, as 64 lowercase hex digits: the only form
 /// in which a token is stored or compared.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]

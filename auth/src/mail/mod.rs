@@ -8,7 +8,7 @@ mod message;
 mod public_url;
 
 pub use courier::{Courier, CourierSettings, Delivered, MailTransport, SendError};
-pub(crate) use message::password_reset;
+pub(crate) use message::{InvitationMail, invitation, password_reset};
 pub use message::{MailKind, OutgoingMail};
 pub use public_url::PublicUrl;
 

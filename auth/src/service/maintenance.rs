@@ -26,6 +26,8 @@ impl Auth {
             crate::store::devices::delete_expired_challenges(&mut tx, now).await?;
         // Ended links to choose a new password: counted with the challenges.
         removed.challenges += crate::store::password_resets::delete_expired(&mut tx, now).await?;
+        // Invitations that ran out: likewise.
+        removed.challenges += crate::store::invitations::delete_expired(&mut tx, now).await?;
         tx.commit().await?;
         self.0.hashing_limits.forget_idle_keys();
         self.0.sign_in_limits.forget_idle_keys();

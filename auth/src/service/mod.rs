@@ -14,7 +14,8 @@
 //! - a signed-in caller acts on their own account: [`Admitted::user`]
 //!   (`user`);
 //! - an owner acts on the account: [`Admitted::owner`] (`owner`, `members`,
-//!   `policy`);
+//!   `policy`, `invitations`); a person invited joins with the link:
+//!   [`Auth::accept_invitation`] (`invitations`);
 //! - the operator acts from the command line: [`Auth::as_operator`]
 //!   (`operator`);
 //! - the server keeps the store tidy: [`Auth::clean_up`] (`maintenance`).
@@ -29,6 +30,7 @@ mod caller;
 mod credentials;
 mod device;
 mod gate;
+mod invitations;
 mod maintenance;
 mod members;
 mod new_password;
@@ -64,6 +66,7 @@ pub use caller::{Authentication, Caller, ClientMeta, Credential};
 pub use credentials::DemoAccount;
 pub use device::{DeviceCookie, Refresh};
 pub use gate::{Admitted, BrowserSession, Confirmed, Fresh, Via};
+pub use invitations::{INVITATION_LIFETIME, JoiningMember};
 pub use operator::{ListedUser, OperatorActions, PasswordReset, SessionsOf};
 pub use owner::OwnerActions;
 pub use password_reset::{NewPasswordByLink, RESET_LINK_LIFETIME};
