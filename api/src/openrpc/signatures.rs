@@ -129,7 +129,7 @@ pub(super) fn describe(method: Method) -> Described {
         ),
         Method::MemberList => plain::<Vec<MemberInfo>>(value(&vec![ex.member_info()])),
         Method::MemberInvite => taking::<InviteParams, PendingInvitation>(
-            json!({"email": "grace@example.com"}),
+            json!({"email": "katherine@example.com"}),
             value(&invitation(&ex)),
         ),
         Method::InvitationList => plain::<Invitations>(value(&Invitations {
@@ -223,7 +223,7 @@ fn taking<P: JsonSchema, R: JsonSchema>(example_params: Value, example_result: V
 fn invitation(ex: &Examples) -> PendingInvitation {
     PendingInvitation {
         invitation_id: InvitationId::from_random_bytes([0x7e; 16]),
-        email: "grace@example.com".into(),
+        email: "katherine@example.com".into(),
         sent_at: ex.now,
         expires_at: ex.now.plus_millis(7 * 24 * 60 * 60 * 1000),
     }
