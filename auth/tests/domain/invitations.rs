@@ -191,7 +191,7 @@ async fn the_pending_invitation_is_listed_with_when_it_was_sent_and_ends() {
 
     // Assert
     assert!(listed.sends_mail);
-    assert_eq!(listed.pending, [sent.clone()]);
+    assert_eq!(listed.pending, std::slice::from_ref(&sent));
     assert_eq!(sent.email, GRACE, "the address as it is kept");
     assert_eq!(
         sent.expires_at.millis_since(sent.sent_at),

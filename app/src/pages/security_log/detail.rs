@@ -78,14 +78,13 @@ fn field(kind: AuditKind, key: &str, value: &Value) -> Option<String> {
         // it, whom the entry names. A device proof refused with the session
         // going on says only why.
         "session_ended" if value.as_bool()? => "the session ended".to_owned(),
-        "device" | "ip" | "token_ids" | "claimed_user" | "by_owner" | "session_ended"
-        | "invited_by" => {
-            return None;
-        }
         // An invitation that took the place of an earlier one to the same
         // address, whose link then stopped working.
         "replaced" if value.as_bool()? => "the earlier link ended".to_owned(),
-        "replaced" => return None,
+        "device" | "ip" | "token_ids" | "claimed_user" | "by_owner" | "session_ended"
+        | "invited_by" | "replaced" => {
+            return None;
+        }
         // The log names the removed member already.
         "name" if kind == AuditKind::MemberRemoved => return None,
         "name" => format!("“{}”", text?),
