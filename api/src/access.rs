@@ -105,16 +105,20 @@ impl Method {
                 needs(AnyUser, BrowserSession, CurrentPassword, Changes)
             }
             // The owner reads the account.
-            Method::SecurityGet | Method::MemberList => {
+            Method::SecurityGet | Method::MemberList | Method::InvitationList => {
                 needs(Owner, SessionOrToken, Proof::None, Reads)
             }
             // The owner changes the account.
             Method::PolicySet
             | Method::SessionsRevoke
             | Method::MemberAdd
+            | Method::MemberInvite
             | Method::MemberSignOut
             | Method::MemberRemove
             | Method::MemberRoleSet => needs(Owner, SessionOrToken, RecentConfirmation, Changes),
+            // The owner ends an invitation: it only takes a way in away,
+            // as ending one's own session does.
+            Method::InvitationRevoke => needs(Owner, SessionOrToken, Proof::None, Changes),
             // The owner changes how people sign in.
             Method::MemberSecondFactorReset | Method::SecondFactorPolicySet => {
                 needs(Owner, BrowserSession, RecentConfirmation, Changes)
@@ -203,6 +207,9 @@ mod tests {
             Method::PolicySet,
             Method::SessionsRevoke,
             Method::MemberAdd,
+            Method::MemberInvite,
+            Method::InvitationList,
+            Method::InvitationRevoke,
             Method::MemberSignOut,
             Method::MemberRemove,
             Method::MemberRoleSet,
@@ -214,5 +221,17 @@ mod tests {
             assert!(method.owner_only(), "{}", method.name());
         }
         assert!(!Method::AuditList.owner_only());
+    }
+
+    #[test]
+    fn inviting_a_member_asks_what_adding_one_does() {
+        assert_eq!(
+            Method::MemberInvite.requires(),
+            Method::MemberAdd.requires()
+        );
+        assert_eq!(
+            Method::InvitationList.requires(),
+            Method::MemberList.requires()
+        );
     }
 }

@@ -46,11 +46,17 @@ pub enum ErrorCode {
     /// The sign-in waiting for a second factor has ended (five minutes went
     /// by, or too many wrong codes); sign in with the password again.
     SignInExpired,
+    /// The address someone was to be invited with already has an account
+    /// (here or in another team): nobody was invited.
+    AlreadyHasAccount,
+    /// The server sends no mail (`--no-mail`), so it cannot invite anyone:
+    /// add the member with a first password instead.
+    MailOff,
 }
 
 impl ErrorCode {
     /// Every code, for exhaustive tests and documentation.
-    pub const ALL: [ErrorCode; 16] = [
+    pub const ALL: [ErrorCode; 18] = [
         ErrorCode::Unauthenticated,
         ErrorCode::SessionExpired,
         ErrorCode::SessionTaken,
@@ -67,6 +73,8 @@ impl ErrorCode {
         ErrorCode::Busy,
         ErrorCode::Unavailable,
         ErrorCode::SignInExpired,
+        ErrorCode::AlreadyHasAccount,
+        ErrorCode::MailOff,
     ];
 
     /// The code with this wire name.
@@ -93,6 +101,8 @@ impl ErrorCode {
             ErrorCode::Busy => "busy",
             ErrorCode::Unavailable => "unavailable",
             ErrorCode::SignInExpired => "sign_in_expired",
+            ErrorCode::AlreadyHasAccount => "already_has_account",
+            ErrorCode::MailOff => "mail_off",
         }
     }
 
@@ -115,6 +125,8 @@ impl ErrorCode {
             ErrorCode::Busy => -32_014,
             ErrorCode::SignInExpired => -32_015,
             ErrorCode::Unavailable => -32_016,
+            ErrorCode::AlreadyHasAccount => -32_017,
+            ErrorCode::MailOff => -32_018,
         }
     }
 
@@ -132,7 +144,7 @@ impl ErrorCode {
             ErrorCode::NotFound => 404,
             ErrorCode::MethodNotAllowed => 405,
             ErrorCode::RateLimited => 429,
-            ErrorCode::Conflict => 409,
+            ErrorCode::Conflict | ErrorCode::AlreadyHasAccount | ErrorCode::MailOff => 409,
             ErrorCode::Internal => 500,
             ErrorCode::Busy | ErrorCode::Unavailable => 503,
         }

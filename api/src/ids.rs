@@ -115,6 +115,11 @@ hex_id!(
     PasskeyId,
     "a passkey id"
 );
+hex_id!(
+    /// The public id of a pending invitation (never the secret in its link).
+    InvitationId,
+    "an invitation id"
+);
 
 #[cfg(test)]
 mod tests {

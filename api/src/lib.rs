@@ -32,11 +32,12 @@ mod time;
 
 pub use access::{Credentials, Effect, Proof, Requirements, Who};
 pub use account::{
-    AccountSignedOut, ActiveUser, Count, CreatedToken, CredentialKind, MemberInfo,
+    AccountSignedOut, ActiveUser, Count, CreatedToken, CredentialKind, InvitationAcceptRequest,
+    InvitationRevokeParams, InvitationShown, Invitations, InviteParams, MemberInfo,
     MemberRemoveParams, MemberRemoved, MemberRoleSet, MemberRoleSetParams, MemberSecondFactorReset,
     MemberSecondFactorResetParams, MemberSignOutParams, MemberSignedOut, PasswordChange,
-    PasswordChanged, PasswordConfirmParams, PasswordConfirmed, PolicyBounds, PolicySet,
-    PolicySetParams, PolicyView, RevokeScope, Revoked, SecurityOverview, SessionInfo,
+    PasswordChanged, PasswordConfirmParams, PasswordConfirmed, PendingInvitation, PolicyBounds,
+    PolicySet, PolicySetParams, PolicyView, RevokeScope, Revoked, SecurityOverview, SessionInfo,
     SessionRevokeAllParams, SessionRevokeParams, SessionsRevokeParams, TOKEN_MAX_DAYS,
     TOKEN_NAME_MAX_CHARS, TokenCreateParams, TokenInfo, TokenRevokeParams, Verified,
 };
@@ -47,7 +48,7 @@ pub use audit::{
 pub use display::{ago, countdown, exact, remaining};
 pub use error::{ApiError, ErrorCode};
 pub use expiry::{EndKind, ExpiryWarning, WARN_BEFORE_MS, expiry_warning, warning_starts_at};
-pub use ids::{AccountId, IdError, NoticeId, PasskeyId, SessionId, TokenId, UserId};
+pub use ids::{AccountId, IdError, InvitationId, NoticeId, PasskeyId, SessionId, TokenId, UserId};
 pub use inputs::{
     DisplayName, EmailAddress, InputError, LoginRequest, NewMemberRequest, PASSWORD_MAX_CHARS,
     PASSWORD_MIN_CHARS, Password, SignupRequest,

@@ -39,12 +39,15 @@ pub mod page {
     /// "This wasn't me", from the mail about a sign-in from a new device
     /// (`?token=...`): ends that session.
     pub const LOGIN_NOT_ME: &str = "/login/not-me";
+    /// Joining a team with the link of an invitation from the mail
+    /// (`?token=...`).
+    pub const LOGIN_INVITATION: &str = "/login/invitation";
     /// Creating an account.
     pub const SIGNUP: &str = "/signup";
 
     /// The pages a visitor sees before signing in. Every other page is for
     /// a signed-in caller only: a page missing here is guarded, never open.
-    pub const SIGNED_OUT: [&str; 8] = [
+    pub const SIGNED_OUT: [&str; 9] = [
         LOGIN,
         LOGIN_CODE,
         LOGIN_SETUP,
@@ -52,6 +55,7 @@ pub mod page {
         LOGIN_FORGOT,
         LOGIN_RESET,
         LOGIN_NOT_ME,
+        LOGIN_INVITATION,
         SIGNUP,
     ];
 }
@@ -80,6 +84,8 @@ pub mod auth {
     /// "This wasn't me": ends the session a new device's mail was about,
     /// with the link's token.
     pub const NOT_ME: &str = "/api/auth/not-me";
+    /// Joining a team: the invitation's token, a name and a password.
+    pub const INVITATION: &str = "/api/auth/invitation";
     pub const LOGOUT: &str = "/api/auth/logout";
     /// Changing the password.
     pub const PASSWORD: &str = "/api/auth/password";
@@ -137,7 +143,7 @@ pub const PASSKEY_JS: &str = "/login/passkey.js";
 mod tests {
     use super::*;
 
-    const EVERY_PATH: [&str; 45] = [
+    const EVERY_PATH: [&str; 47] = [
         page::HOME,
         page::SECURITY,
         page::SECURITY_TEAM,
@@ -149,6 +155,7 @@ mod tests {
         page::LOGIN_FORGOT,
         page::LOGIN_RESET,
         page::LOGIN_NOT_ME,
+        page::LOGIN_INVITATION,
         page::SIGNUP,
         auth::SIGNUP,
         auth::LOGIN,
@@ -162,6 +169,7 @@ mod tests {
         auth::FORGOT,
         auth::RESET,
         auth::NOT_ME,
+        auth::INVITATION,
         auth::LOGOUT,
         auth::PASSWORD,
         auth::FORWARD,

@@ -22,25 +22,27 @@ pub mod ssr;
 
 use built_files::{hydration_script, stylesheet};
 use pages::{
-    LoginCodePage, LoginForgotPage, LoginNotMePage, LoginPage, LoginPasswordPage, LoginResetPage,
-    LoginSetupPage, NotFound, SecurityLogPage, SignInPage, SignupPage, TeamPage,
+    LoginCodePage, LoginForgotPage, LoginInvitationPage, LoginNotMePage, LoginPage,
+    LoginPasswordPage, LoginResetPage, LoginSetupPage, NotFound, SecurityLogPage, SignInPage,
+    SignupPage, TeamPage,
 };
 
 pub use components::PASSKEY_SCRIPT;
-pub use pages::LINK_ON_ITS_WAY;
+pub use pages::{INVITATION_ENDED, LINK_ON_ITS_WAY};
 
 /// The pages that load no WASM: plain forms that post to the server, and
 /// the passkey button's small script. They are the first pages a visitor
 /// sees, and need nothing more. Signed-in pages never link to them in a way
 /// the router could follow (their links go `rel="external"`), so the WASM
 /// never draws them either.
-pub const PAGES_WITHOUT_WASM: [&str; 7] = [
+pub const PAGES_WITHOUT_WASM: [&str; 8] = [
     page::LOGIN,
     page::LOGIN_CODE,
     page::LOGIN_PASSWORD,
     page::LOGIN_FORGOT,
     page::LOGIN_RESET,
     page::LOGIN_NOT_ME,
+    page::LOGIN_INVITATION,
     page::SIGNUP,
 ];
 
@@ -87,6 +89,11 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/login/forgot") view=LoginForgotPage />
                 <Route path=path!("/login/reset") view=LoginResetPage />
                 <Route path=path!("/login/not-me") view=LoginNotMePage />
+                <Route
+                    path=path!("/login/invitation")
+                    view=LoginInvitationPage
+                    ssr=SsrMode::Async
+                />
                 <Route path=path!("/login/setup") view=LoginSetupPage ssr=SsrMode::Async />
                 <Route path=path!("/signup") view=SignupPage />
                 <Route path=path!("/account/security") view=SignInPage ssr=SsrMode::Async />

@@ -40,15 +40,16 @@ pub use live::{LiveChange, LiveSink};
 pub use outbox::OutsideWrites;
 pub use passkey::RelyingParty;
 pub use secret::{
-    API_TOKEN_PREFIX, ApiTokenSecret, ChallengeToken, DeviceSessionId, ReportToken, ResetToken,
-    SessionToken, TokenHash,
+    API_TOKEN_PREFIX, ApiTokenSecret, ChallengeToken, DeviceSessionId, InvitationToken,
+    ReportToken, ResetToken, SessionToken, TokenHash,
 };
 pub use service::{
     Access, AccountPolicy, Admitted, Auth, Authentication, BrowserSession, Caller, Challenge,
     CheckedPassword, ClientMeta, Confirmed, ConnectionStanding, Credential, DemoAccount,
-    DeviceCookie, Fresh, ListedUser, NewPasswordByLink, NewSession, OperatorActions, OwnerActions,
-    PasswordReset, PolicyChange, PolicyUpdate, RESET_LINK_LIFETIME, Rechecked, Refresh, Resolved,
-    SessionReported, SessionsOf, SignInStep, UserActions, Via,
+    DeviceCookie, Fresh, INVITATION_LIFETIME, JoiningMember, ListedUser, NewPasswordByLink,
+    NewSession, OperatorActions, OwnerActions, PasswordReset, PolicyChange, PolicyUpdate,
+    RESET_LINK_LIFETIME, Rechecked, Refresh, Resolved, SessionReported, SessionsOf, SignInStep,
+    UserActions, Via,
 };
 pub use session::Deadlines;
 pub use settings::SessionSettings;

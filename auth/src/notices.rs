@@ -39,16 +39,19 @@ impl NewNotice<'_> {
 }
 
 /// Tells the user, inside the caller's transaction: the notice for their
-/// pages, and the same by mail (links from `public_url`). The mail about
-/// a sign-in from a new device carries a "This wasn't me" link that ends
-/// that session (the notice's origin).
+/// pages, and the same by mail (links from `mail`'s public URL; none with
+/// `--no-mail`). The mail about a sign-in from a new device carries a
+/// "This wasn't me" link that ends that session (the notice's origin).
 pub(crate) async fn tell(
     conn: &mut AnyConnection,
-    public_url: &PublicUrl,
+    mail: Option<&PublicUrl>,
     user_id: &UserId,
     notice: NewNotice<'_>,
     now: Timestamp,
 ) -> Result<(), AuthError> {
+    let Some(public_url) = mail else {
+        return insert(conn, user_id, notice, now).await;
+    };
     let Some((name, email)) = users::name_and_email(&mut *conn, user_id).await? else {
         return Ok(());
     };

@@ -115,6 +115,10 @@ secret!(ResetToken, random);
 /// a new device: single use, stored only as its hash.
 pub struct ReportToken(String);
 secret!(ReportToken, random);
+/// The secret in the link of an invitation to join an account, sent by
+/// mail: single use, seven days, stored only as its hash.
+pub struct InvitationToken(String);
+secret!(InvitationToken, random);
 
 /// The BLAKE3 hash of a secret, as 64 lowercase hex digits: the only form
 /// in which a token is stored or compared.

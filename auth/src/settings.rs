@@ -45,6 +45,10 @@ pub struct SessionSettings {
     pub relying_party: RelyingParty,
     /// Where people reach this server: links in mail start with it.
     pub public_url: PublicUrl,
+    /// Whether this server sends mail. Without, nobody is invited by mail
+    /// (members are added with a first password) and no link to choose a
+    /// new password is sent.
+    pub sends_mail: bool,
 }
 
 impl Default for SessionSettings {
@@ -65,6 +69,7 @@ impl Default for SessionSettings {
             relying_party: RelyingParty::new(LOCAL_ORIGIN)
                 .unwrap_or_else(|err| unreachable!("{LOCAL_ORIGIN} is an origin: {err}")),
             public_url: PublicUrl::default(),
+            sends_mail: true,
         }
     }
 }

@@ -72,6 +72,7 @@ test('a member sees the policy read-only and no owner cards', async ({ page, bro
   await expect(member.getByRole('radio')).toHaveCount(0);
   await expect(member.getByRole('heading', { name: 'Who is signed in' })).toHaveCount(0);
   await expect(member.getByRole('heading', { name: 'Add a member' })).toHaveCount(0);
+  await expect(member.getByRole('heading', { name: 'Invite a member' })).toHaveCount(0);
   await expect(member.getByRole('heading', { name: 'Your sessions' })).toBeVisible();
 });
 

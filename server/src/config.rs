@@ -191,6 +191,12 @@ pub struct Config {
     #[arg(long, env = "LATCHKEY_MAIL_DIR", default_value = "data/mail")]
     pub mail_dir: PathBuf,
 
+    /// Send no mail at all: nobody is invited by mail (the owner adds
+    /// members with a first password, as before mail), no link to choose a
+    /// new password is sent, and the outbox is not worked.
+    #[arg(long, env = "LATCHKEY_NO_MAIL", default_value_t = false, action = ArgAction::Set, num_args = 0..=1, default_missing_value = "true")]
+    pub no_mail: bool,
+
     /// The address people reach this server at, e.g.
     /// `https://latchkey.example.com`: links in mail start with it, never
     /// with a request's `Host`. Default: `http://` (or `https://` with
@@ -239,6 +245,7 @@ impl Config {
             attempts_per_email_hour: self.login_rate_per_email_hour,
             relying_party: self.relying_party(),
             public_url: self.public_url(),
+            sends_mail: !self.no_mail,
         }
     }
 
@@ -279,6 +286,13 @@ mod tests {
                 .unwrap()
                 .demo
         );
+    }
+
+    #[test]
+    fn mail_is_on_unless_turned_off() {
+        assert!(Config::defaults().session_settings().sends_mail);
+        let off = Config::try_parse_from(["latchkey", "--no-mail"]).unwrap();
+        assert!(!off.session_settings().sends_mail);
     }
 
     #[test]

@@ -65,8 +65,8 @@ pub struct Application {
     metrics: Option<(TcpListener, metrics_exporter_prometheus::PrometheusHandle)>,
     /// On SQLite: what tells this server of the operator commands' changes.
     outside_writes: Option<(ChangeFeed, OutsideWrites)>,
-    /// Sends the outbox's mail.
-    courier: Courier,
+    /// Sends the outbox's mail; none with `--no-mail`.
+    courier: Option<Courier>,
 }
 
 impl Application {
@@ -202,7 +202,7 @@ impl Application {
             self.auth.clone(),
             self.cleanup_interval,
         ));
-        let courier = tokio::spawn(self.courier.run());
+        let courier = self.courier.map(|courier| tokio::spawn(courier.run()));
         let metrics = self.metrics.map(|(listener, handle)| {
             tokio::spawn(crate::metrics::serve(listener, handle, self.auth.clone()))
         });
@@ -238,7 +238,9 @@ impl Application {
                 .await
         };
         cleanup.abort();
-        courier.abort();
+        if let Some(courier) = courier {
+            courier.abort();
+        }
         if let Some(following) = following_clock {
             following.abort();
         }
@@ -292,19 +294,23 @@ fn hashed_front_end() -> bool {
 const HASH_FILE: &str = "hash.txt";
 
 /// The worker that sends the outbox's mail, by SMTP or to files as
-/// `config` says.
-fn courier(config: &Config, auth: &Auth) -> Result<Courier, StartupError> {
+/// `config` says; none when mail is off.
+fn courier(config: &Config, auth: &Auth) -> Result<Option<Courier>, StartupError> {
+    if config.no_mail {
+        tracing::info!("mail is off (--no-mail): members are added with a first password");
+        return Ok(None);
+    }
     let transport = crate::mail::transport(
         config.smtp_url.as_ref(),
         config.mail_from.clone(),
         config.mail_dir.clone(),
     )
     .map_err(StartupError::Mail)?;
-    Ok(Courier::new(
+    Ok(Some(Courier::new(
         auth.clone(),
         transport,
         CourierSettings::default(),
-    ))
+    )))
 }
 
 /// Listens on `addr`, naming it when that fails.

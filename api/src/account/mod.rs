@@ -2,6 +2,7 @@
 //! server functions and the UI.
 
 mod caller;
+mod invitations;
 mod members;
 mod outcomes;
 mod password;
@@ -11,6 +12,10 @@ mod sign_out;
 mod tokens;
 
 pub use caller::{CredentialKind, Verified};
+pub use invitations::{
+    InvitationAcceptRequest, InvitationRevokeParams, InvitationShown, Invitations, InviteParams,
+    PendingInvitation,
+};
 pub use members::{
     MemberInfo, MemberRemoveParams, MemberRemoved, MemberRoleSet, MemberRoleSetParams,
     MemberSecondFactorReset, MemberSecondFactorResetParams, MemberSignOutParams, MemberSignedOut,

@@ -42,6 +42,12 @@ pub enum AuditKind {
     /// A proof for a device-bound session was refused (and, when another
     /// device signed it, the session ended).
     DeviceProofFailed,
+    /// An owner invited someone by mail to join the account.
+    InvitationSent,
+    /// An owner revoked a pending invitation.
+    InvitationRevoked,
+    /// Someone joined the account with the link of an invitation.
+    InvitationAccepted,
 }
 
 /// Whether what an entry records went through.
@@ -57,7 +63,7 @@ pub enum AuditOutcome {
 }
 
 impl AuditKind {
-    pub const ALL: [AuditKind; 23] = [
+    pub const ALL: [AuditKind; 26] = [
         AuditKind::SignedUp,
         AuditKind::SignedIn,
         AuditKind::SignInFailed,
@@ -81,6 +87,9 @@ impl AuditKind {
         AuditKind::PasskeyRemoved,
         AuditKind::DeviceBound,
         AuditKind::DeviceProofFailed,
+        AuditKind::InvitationSent,
+        AuditKind::InvitationRevoked,
+        AuditKind::InvitationAccepted,
     ];
 
     pub const fn as_str(self) -> &'static str {
@@ -108,6 +117,9 @@ impl AuditKind {
             AuditKind::PasskeyRemoved => "passkey_removed",
             AuditKind::DeviceBound => "device_bound",
             AuditKind::DeviceProofFailed => "device_proof_failed",
+            AuditKind::InvitationSent => "invitation_sent",
+            AuditKind::InvitationRevoked => "invitation_revoked",
+            AuditKind::InvitationAccepted => "invitation_accepted",
         }
     }
 
@@ -141,6 +153,9 @@ impl AuditKind {
             AuditKind::PasskeyRemoved => "Passkey removed",
             AuditKind::DeviceBound => "Session bound to its device",
             AuditKind::DeviceProofFailed => "Device proof refused",
+            AuditKind::InvitationSent => "Invitation sent",
+            AuditKind::InvitationRevoked => "Invitation revoked",
+            AuditKind::InvitationAccepted => "Invitation accepted",
         }
     }
 
@@ -150,6 +165,7 @@ impl AuditKind {
         matches!(
             self,
             AuditKind::MemberAdded
+                | AuditKind::InvitationAccepted
                 | AuditKind::OwnerChanged
                 | AuditKind::MemberRemoved
                 | AuditKind::RoleChanged

@@ -8,9 +8,9 @@ use super::{
     FORM, JSON, Refusals, body, json_body, json_of, redirected, responses, to_json, with_cookie,
 };
 use crate::{
-    ForgotPasswordRequest, LoginCodeRequest, LoginRequest, NewPasswordRequest, NotMeDone,
-    NotMeRequest, PasskeyAssertion, PasskeyCeremony, PasswordResetDone, PasswordResetRequest,
-    SignInChallenge, SignedIn, SignupRequest,
+    ForgotPasswordRequest, InvitationAcceptRequest, LoginCodeRequest, LoginRequest,
+    NewPasswordRequest, NotMeDone, NotMeRequest, PasskeyAssertion, PasskeyCeremony,
+    PasswordResetDone, PasswordResetRequest, SignInChallenge, SignedIn, SignupRequest,
 };
 
 /// A made-up challenge, for the examples.
@@ -110,6 +110,7 @@ pub(super) fn paths(g: &mut SchemaGenerator, refused: &Refusals) -> Value {
     paths["/api/auth/forgot"] = forgot(g, refused);
     paths["/api/auth/reset"] = reset(g, refused);
     paths["/api/auth/not-me"] = not_me(g, refused);
+    paths["/api/auth/invitation"] = invitation(g, refused);
     paths
 }
 
@@ -131,6 +132,39 @@ fn not_me(g: &mut SchemaGenerator, refused: &Refusals) -> Value {
             ("413", refused.too_large()),
             ("429", refused.rate_limited("tries from this address")),
             ("500", refused.internal()),
+        ]),
+    }})
+}
+
+/// Joining a team with the link of an invitation.
+fn invitation(g: &mut SchemaGenerator, refused: &Refusals) -> Value {
+    json!({"post": {
+        "summary": "Joins the team of an invitation with the token of the link from the mail, \
+            as a member, with a name and password of your own (the same rules as signing up). \
+            The link works once, for 7 days; a used, revoked, replaced, expired or unknown one \
+            is refused the same way. Then as a sign-in: the session, or, where the team \
+            requires a second factor, the challenge to set one up.",
+        "requestBody": body::<InvitationAcceptRequest>(g, &json!({
+            "token": CHALLENGE,
+            "name": "Grace Hopper",
+            "password": "a password of my very own",
+        })),
+        "responses": responses([
+            ("200", to_json("Joined and signed in: the session, and its cookie is set. Or, \
+                where the team requires a second factor, the challenge to send with a code \
+                from the app in `setup` to `/api/auth/login/setup`.",
+                signed_in_or_waiting(g))),
+            ("303", redirected("to the security page, signed in; to `/login/setup`, the \
+                sign-in waiting in a cookie; back to the form \
+                (`/login/invitation?token=...&error=CODE&field=...`); or, the link having \
+                ended, to `/login/invitation?error=CODE&field=token`.")),
+            ("400", refused.bad_body(", the link has ended (`field` is `token`), or the name \
+                or password breaks the rules (`name`, `password`)")),
+            ("403", refused.forbidden("")),
+            ("413", refused.too_large()),
+            ("429", refused.rate_limited("sign-ups and sign-ins from this address")),
+            ("500", refused.internal()),
+            ("503", refused.busy()),
         ]),
     }})
 }

@@ -8,13 +8,14 @@ use serde_json::{Value, json};
 use super::examples::Examples;
 use crate::rpc::Method;
 use crate::{
-    AccountSignedOut, AuditListParams, AuditPage, Count, CreatedToken, Me, MemberInfo,
-    MemberRemoveParams, MemberRemoved, MemberRoleSet, MemberRoleSetParams, MemberSecondFactorReset,
+    AccountSignedOut, AuditListParams, AuditPage, Count, CreatedToken, InvitationId,
+    InvitationRevokeParams, Invitations, InviteParams, Me, MemberInfo, MemberRemoveParams,
+    MemberRemoved, MemberRoleSet, MemberRoleSetParams, MemberSecondFactorReset,
     MemberSecondFactorResetParams, MemberSignOutParams, MemberSignedOut, NewMemberRequest,
     NoticeAcknowledgeParams, NoticeId, NoticeKind, PasskeyCeremony, PasskeyInfo,
     PasskeyRegisterParams, PasskeyRemoveParams, PasswordChange, PasswordChanged,
-    PasswordConfirmParams, PasswordConfirmed, PolicySet, PolicySetParams, PolicyView,
-    RecoveryCodes, Revoked, Role, SecondFactorPolicySet, SecondFactorPolicySetParams,
+    PasswordConfirmParams, PasswordConfirmed, PendingInvitation, PolicySet, PolicySetParams,
+    PolicyView, RecoveryCodes, Revoked, Role, SecondFactorPolicySet, SecondFactorPolicySetParams,
     SecondFactorStatus, SecurityNotice, SecurityOverview, SessionInfo, SessionRevokeAllParams,
     SessionRevokeParams, SessionsRevokeParams, TokenCreateParams, TokenInfo, TokenRevokeParams,
     TotpConfirmParams, TotpSetup, TotpTurnOffParams, Verified,
@@ -127,6 +128,18 @@ pub(super) fn describe(method: Method) -> Described {
             }),
         ),
         Method::MemberList => plain::<Vec<MemberInfo>>(value(&vec![ex.member_info()])),
+        Method::MemberInvite => taking::<InviteParams, PendingInvitation>(
+            json!({"email": "katherine@example.com"}),
+            value(&invitation(&ex)),
+        ),
+        Method::InvitationList => plain::<Invitations>(value(&Invitations {
+            sends_mail: true,
+            pending: vec![invitation(&ex)],
+        })),
+        Method::InvitationRevoke => taking::<InvitationRevokeParams, Revoked>(
+            json!({"invitation_id": invitation(&ex).invitation_id}),
+            value(&Revoked { revoked: true }),
+        ),
         Method::MemberRemove => taking::<MemberRemoveParams, MemberRemoved>(
             json!({"user_id": ex.user_id}),
             value(&MemberRemoved {
@@ -203,6 +216,16 @@ fn taking<P: JsonSchema, R: JsonSchema>(example_params: Value, example_result: V
         result: schema::<R>,
         example_params,
         example_result,
+    }
+}
+
+/// The pending invitation of the examples.
+fn invitation(ex: &Examples) -> PendingInvitation {
+    PendingInvitation {
+        invitation_id: InvitationId::from_random_bytes([0x7e; 16]),
+        email: "katherine@example.com".into(),
+        sent_at: ex.now,
+        expires_at: ex.now.plus_millis(7 * 24 * 60 * 60 * 1000),
     }
 }
 

@@ -139,5 +139,18 @@ pub(super) const fn summary(method: Method) -> &'static str {
             "Makes ten new recovery codes, shown in this answer alone; the old ones stop \
             working."
         }
+        Method::MemberInvite => {
+            "Invites someone by mail to join the account: a link that works once, for 7 \
+            days, where they choose their name and password. Inviting an address again \
+            replaces its earlier link; an address with an account answers \
+            `already_has_account`, and a server without mail `mail_off`."
+        }
+        Method::InvitationList => {
+            "The pending invitations, newest first, and whether this server sends mail."
+        }
+        Method::InvitationRevoke => {
+            "Revokes a pending invitation: its link stops working at once. `false` for one \
+            that is not pending in the account."
+        }
     }
 }

@@ -39,10 +39,13 @@ pub enum Method {
     PasskeyConfirmStart,
     NoticeList,
     NoticeAcknowledge,
+    MemberInvite,
+    InvitationList,
+    InvitationRevoke,
 }
 
 impl Method {
-    pub const ALL: [Method; 33] = [
+    pub const ALL: [Method; 36] = [
         Method::Verify,
         Method::SessionList,
         Method::SessionRevoke,
@@ -76,6 +79,9 @@ impl Method {
         Method::PasskeyConfirmStart,
         Method::NoticeList,
         Method::NoticeAcknowledge,
+        Method::MemberInvite,
+        Method::InvitationList,
+        Method::InvitationRevoke,
     ];
 
     pub const fn name(self) -> &'static str {
@@ -113,6 +119,9 @@ impl Method {
             Method::PasskeyConfirmStart => "account_passkey_confirm_start",
             Method::NoticeList => "account_notice_list",
             Method::NoticeAcknowledge => "account_notice_acknowledge",
+            Method::MemberInvite => "account_member_invite",
+            Method::InvitationList => "account_invitation_list",
+            Method::InvitationRevoke => "account_invitation_revoke",
         }
     }
 

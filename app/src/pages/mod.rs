@@ -3,6 +3,7 @@
 mod login;
 mod login_code;
 mod login_forgot;
+mod login_invitation;
 mod login_not_me;
 mod login_password;
 mod login_reset;
@@ -16,6 +17,7 @@ mod signup;
 pub use login::LoginPage;
 pub use login_code::LoginCodePage;
 pub use login_forgot::{LINK_ON_ITS_WAY, LoginForgotPage};
+pub use login_invitation::{INVITATION_ENDED, LoginInvitationPage};
 pub use login_not_me::LoginNotMePage;
 pub use login_password::LoginPasswordPage;
 pub use login_reset::LoginResetPage;

@@ -20,9 +20,11 @@ use crate::ssr::{acting, admit, admit_owner};
 #[cfg(feature = "ssr")]
 use api::rpc::Method;
 
+pub mod invitations;
 pub mod passkeys;
 pub mod second_factor;
 
+pub use invitations::{invite_member, load_invitation, load_invitations, revoke_invitation};
 pub use passkeys::{
     confirm_with_passkey, finish_passkey_registration, list_passkeys, remove_passkey,
     start_passkey_confirmation, start_passkey_registration,

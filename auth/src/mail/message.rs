@@ -12,6 +12,8 @@ pub enum MailKind {
     /// A security notice (a sign-in from a new device, a password
     /// changed, ...), as the page tells it too.
     SecurityNotice,
+    /// A link to join an account.
+    Invitation,
 }
 
 impl MailKind {
@@ -19,6 +21,7 @@ impl MailKind {
         match self {
             MailKind::PasswordReset => "password_reset",
             MailKind::SecurityNotice => "security_notice",
+            MailKind::Invitation => "invitation",
         }
     }
 
@@ -26,6 +29,7 @@ impl MailKind {
         match raw {
             "password_reset" => Some(MailKind::PasswordReset),
             "security_notice" => Some(MailKind::SecurityNotice),
+            "invitation" => Some(MailKind::Invitation),
             _ => None,
         }
     }
@@ -90,6 +94,52 @@ pub(crate) fn password_reset(
     }
 }
 
+/// Who invites whom to which team, and for how long the link works.
+pub(crate) struct InvitationMail<'a> {
+    pub to: &'a str,
+    pub inviter: &'a str,
+    pub account_name: &'a str,
+    pub link_path: &'a str,
+    pub days: i64,
+}
+
+/// The mail with a link to join a team, valid `days`.
+pub(crate) fn invitation(public_url: &PublicUrl, invitation: &InvitationMail<'_>) -> OutgoingMail {
+    let InvitationMail {
+        to,
+        inviter,
+        account_name,
+        link_path,
+        days,
+    } = *invitation;
+    let link = public_url.link(link_path);
+    let text = format!(
+        "Hello,\n\n\
+         {inviter} invites you to join {account_name} on Latchkey. Open this link within \
+         {days} days to choose your name and password:\n\n\
+         {link}\n\n\
+         The link works once. If you did not expect this, ignore this mail: nothing \
+         happens unless the link is used.\n"
+    );
+    let (inviter, account_name, link) = (escape(inviter), escape(account_name), escape(&link));
+    let html = format!(
+        "<!DOCTYPE html><html><body style=\"font-family: sans-serif\">\
+         <p>Hello,</p>\
+         <p>{inviter} invites you to join {account_name} on Latchkey. Open this link \
+         within {days} days to choose your name and password:</p>\
+         <p><a href=\"{link}\">Join {account_name}</a></p>\
+         <p>The link works once. If you did not expect this, ignore this mail: nothing \
+         happens unless the link is used.</p></body></html>"
+    );
+    OutgoingMail {
+        kind: MailKind::Invitation,
+        to: to.to_owned(),
+        subject: "You are invited to join a team on Latchkey".to_owned(),
+        text,
+        html,
+    }
+}
+
 /// `text` safe inside HTML text and attribute values.
 pub(super) fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -135,7 +185,33 @@ mod tests {
     }
 
     #[test]
+    fn an_invitation_links_to_the_public_url_and_escapes_the_names() {
+        let url = PublicUrl::parse("https://lk.example.com").unwrap();
+        let mail = invitation(
+            &url,
+            &InvitationMail {
+                to: "g@example.com",
+                inviter: "Ada <3",
+                account_name: "R&D",
+                link_path: "/login/invitation?token=abc",
+                days: 7,
+            },
+        );
+        assert!(
+            mail.text
+                .contains("https://lk.example.com/login/invitation?token=abc")
+        );
+        assert!(mail.text.contains("7 days") && mail.text.contains("Ada <3"));
+        assert!(mail.html.contains("Ada &lt;3") && mail.html.contains("R&amp;D"));
+        assert_eq!(mail.to, "g@example.com");
+    }
+
+    #[test]
     fn a_mail_kind_reads_back_as_written() {
+        assert_eq!(
+            MailKind::parse(MailKind::Invitation.as_str()),
+            Some(MailKind::Invitation)
+        );
         assert_eq!(
             MailKind::parse(MailKind::PasswordReset.as_str()),
             Some(MailKind::PasswordReset)

@@ -9,7 +9,7 @@ mod notice;
 mod public_url;
 
 pub use courier::{Courier, CourierSettings, Delivered, MailTransport, SendError};
-pub(crate) use message::password_reset;
+pub(crate) use message::{InvitationMail, invitation, password_reset};
 pub use message::{MailKind, OutgoingMail};
 pub(crate) use notice::{NoticeMail, security_notice};
 pub use public_url::PublicUrl;

@@ -14,7 +14,8 @@
 //! - a signed-in caller acts on their own account: [`Admitted::user`]
 //!   (`user`);
 //! - an owner acts on the account: [`Admitted::owner`] (`owner`, `members`,
-//!   `policy`);
+//!   `policy`, `invitations`); a person invited joins with the link:
+//!   [`Auth::accept_invitation`] (`invitations`);
 //! - the operator acts from the command line: [`Auth::as_operator`]
 //!   (`operator`);
 //! - the server keeps the store tidy: [`Auth::clean_up`] (`maintenance`).
@@ -29,6 +30,7 @@ mod caller;
 mod credentials;
 mod device;
 mod gate;
+mod invitations;
 mod maintenance;
 mod members;
 mod new_password;
@@ -66,6 +68,7 @@ pub use caller::{Authentication, Caller, ClientMeta, Credential};
 pub use credentials::DemoAccount;
 pub use device::{DeviceCookie, Refresh};
 pub use gate::{Admitted, BrowserSession, Confirmed, Fresh, Via};
+pub use invitations::{INVITATION_LIFETIME, JoiningMember};
 pub use operator::{ListedUser, OperatorActions, PasswordReset, SessionsOf};
 pub use owner::OwnerActions;
 pub use password_reset::{NewPasswordByLink, RESET_LINK_LIFETIME};
@@ -154,8 +157,9 @@ impl Auth {
         self.0.session_cache.served()
     }
 
-    /// Tells the user a security notice, in their pages and by mail, inside
-    /// `conn`'s transaction (see [`notices::tell`]).
+    /// Tells the user a security notice, in their pages and (unless this
+    /// server sends no mail) by mail, inside `conn`'s transaction (see
+    /// [`notices::tell`]).
     pub(crate) async fn tell(
         &self,
         conn: &mut sqlx::AnyConnection,
@@ -163,7 +167,9 @@ impl Auth {
         notice: NewNotice<'_>,
         now: Timestamp,
     ) -> Result<(), AuthError> {
-        notices::tell(conn, &self.0.settings.public_url, user_id, notice, now).await
+        let settings = &self.0.settings;
+        let mail = settings.sends_mail.then_some(&settings.public_url);
+        notices::tell(conn, mail, user_id, notice, now).await
     }
 
     /// Waits until all activity recorded so far is written (for shutdown and tests).

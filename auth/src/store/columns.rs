@@ -5,7 +5,9 @@
 //! types here, so these carry it. A stored value that does not read back
 //! is a storage fault, reported, never skipped.
 
-use api::{AccountId, Role, SessionId, SignInMethod, Timestamp, TokenId, TokenScope, UserId};
+use api::{
+    AccountId, InvitationId, Role, SessionId, SignInMethod, Timestamp, TokenId, TokenScope, UserId,
+};
 use sqlx::any::{AnyTypeInfo, AnyValueRef};
 use sqlx::decode::Decode;
 use sqlx::error::BoxDynError;
@@ -86,6 +88,7 @@ macro_rules! read_back {
 
 read_back! {
     AccountId: "account id", |stored| AccountId::parse(stored).ok();
+    InvitationId: "invitation id", |stored| InvitationId::parse(stored).ok();
     Role: "role", Role::parse;
     SessionId: "session id", |stored| SessionId::parse(stored).ok();
     SignInMethod: "sign-in method", SignInMethod::parse;

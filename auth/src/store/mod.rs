@@ -7,6 +7,7 @@
 pub(crate) mod accounts;
 mod columns;
 pub(crate) mod devices;
+pub(crate) mod invitations;
 pub(crate) mod members;
 pub(crate) mod outbox;
 pub(crate) mod password_resets;

@@ -79,6 +79,26 @@ pub(crate) async fn name_and_email(
     .await
 }
 
+/// The user, read on `conn`: inside the transaction that wrote them.
+pub(crate) async fn find_by_id_on(
+    conn: &mut AnyConnection,
+    id: &UserId,
+) -> Result<Option<StoredUser>, AuthError> {
+    one(conn, select_user!("WHERE u.id = $1"), id.into()).await
+}
+
+/// Whether a user has `email`, read on `conn`.
+pub(crate) async fn email_taken(
+    conn: &mut AnyConnection,
+    email: &EmailAddress,
+) -> Result<bool, AuthError> {
+    let found: Option<(String,)> =
+        select("SELECT id FROM users WHERE email = $1", &[email.into()])?
+            .fetch_optional(conn)
+            .await?;
+    Ok(found.is_some())
+}
+
 /// The user, if they are in the account.
 pub(crate) async fn find_in_account(
     conn: &mut AnyConnection,

@@ -2,8 +2,8 @@
 //! ([`Value`]); `columns` reads them back.
 
 use api::{
-    AccountId, DisplayName, EmailAddress, RevokeReason, Role, SessionId, SignInMethod, Timestamp,
-    TokenId, UserId,
+    AccountId, DisplayName, EmailAddress, InvitationId, RevokeReason, Role, SessionId,
+    SignInMethod, Timestamp, TokenId, UserId,
 };
 
 use crate::secret::TokenHash;
@@ -67,6 +67,7 @@ as_text!(
     AccountId,
     DisplayName,
     EmailAddress,
+    InvitationId,
     SessionId,
     TokenHash,
     TokenId,

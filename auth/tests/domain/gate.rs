@@ -218,7 +218,13 @@ async fn a_token_scoped_to_one_method_is_let_through_to_that_one_and_refused_eve
     let t = test_auth().await;
     let people = owner_and_member(&t).await;
 
-    for only in [Method::Verify, Method::SessionList, Method::MemberAdd] {
+    for only in [
+        Method::Verify,
+        Method::SessionList,
+        Method::MemberAdd,
+        Method::MemberInvite,
+        Method::InvitationRevoke,
+    ] {
         let scope = TokenScope::Methods(vec![only]);
         let token = token_with(&t, &people.owner, scope.clone()).await;
 

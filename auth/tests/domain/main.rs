@@ -17,6 +17,7 @@ mod expiry;
 mod gate;
 mod helpers;
 mod instances;
+mod invitations;
 mod kept_reads;
 mod members;
 mod notices;

@@ -13,7 +13,7 @@ use api::{
 };
 use auth::mail::OutgoingMail;
 use auth::testing::TestAuth;
-use auth::{Access, AuthError, ClientMeta, NewSession, Via};
+use auth::{Access, AuthError, ClientMeta, NewSession, SessionSettings, Via};
 
 use crate::helpers::{
     PASSWORD, add_member, audited_kinds, caller, change_password, login_request, meta, resolve,
@@ -290,4 +290,31 @@ async fn a_removal_is_mailed_to_the_member_though_they_are_gone() {
     assert_eq!(sent.len(), 1);
     assert_eq!(sent[0].to, "max@example.com");
     assert_eq!(sent[0].subject, "You were removed from a Latchkey account");
+}
+
+#[tokio::test]
+async fn a_server_that_sends_no_mail_tells_notices_in_the_page_only() {
+    let t = TestAuth::new(SessionSettings {
+        sends_mail: false,
+        ..SessionSettings::default()
+    })
+    .await;
+    signed_up(&t, "ada@example.com").await;
+
+    t.auth
+        .login(login_request("ada@example.com", PASSWORD), elsewhere())
+        .await
+        .unwrap();
+
+    assert_eq!(t.auth.outbox_counts().await.unwrap().waiting, 0);
+    let reports: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM session_reports")
+        .fetch_one(t.db.db.reader())
+        .await
+        .unwrap();
+    assert_eq!(reports, 0, "no \"This wasn't me\" link without its mail");
+    let notices: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM security_notices")
+        .fetch_one(t.db.db.reader())
+        .await
+        .unwrap();
+    assert_eq!(notices, 1, "the page still tells it");
 }

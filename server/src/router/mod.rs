@@ -196,6 +196,7 @@ fn sign_in_routes() -> Router<AppState> {
         .route(paths::auth::FORGOT, post(routes::recovery::forgot))
         .route(paths::auth::RESET, post(routes::recovery::reset))
         .route(paths::auth::NOT_ME, post(routes::recovery::not_me))
+        .route(paths::auth::INVITATION, post(routes::invitation::accept))
         .route(paths::auth::PASSKEY_START, post(routes::passkey::start))
         .route(paths::auth::PASSKEY_FINISH, post(routes::passkey::finish))
 }

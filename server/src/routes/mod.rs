@@ -6,6 +6,7 @@ pub mod auth;
 pub mod client_errors;
 pub mod docs;
 pub mod forward;
+pub mod invitation;
 pub mod passkey;
 pub mod probes;
 pub mod recovery;

@@ -233,6 +233,19 @@ async fn dispatch(
                     .await?,
             )
         }
+        Method::MemberInvite => to_json(
+            admitted
+                .owner()?
+                .invite_member(&admitted.confirmed()?, params_of(params)?, meta)
+                .await?,
+        ),
+        Method::InvitationList => to_json(admitted.owner()?.list_invitations().await?),
+        Method::InvitationRevoke => to_json(
+            admitted
+                .owner()?
+                .revoke_invitation(params_of(params)?, meta)
+                .await?,
+        ),
         Method::PasskeyConfirmStart => to_json(
             user.start_passkey_confirmation(&admitted.session()?)
                 .await?,

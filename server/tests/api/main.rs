@@ -16,6 +16,7 @@ mod headers;
 mod helpers;
 mod idor;
 mod instances;
+mod invitations;
 mod limits;
 mod live;
 mod live_client;

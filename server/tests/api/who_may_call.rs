@@ -9,6 +9,9 @@ use std::time::Duration;
 
 use api::rpc::{MAX_BATCH, Method};
 use api::{Credentials, Proof, Who};
+use app::server_fns::invitations::{
+    InviteMember, LoadInvitation, LoadInvitations, RevokeInvitation,
+};
 use app::server_fns::passkeys::{
     ConfirmWithPasskey, FinishPasskeyRegistration, ListPasskeys, RemovePasskey,
     StartPasskeyConfirmation, StartPasskeyRegistration,
@@ -305,6 +308,8 @@ enum Reaches {
     OwnersView(Method),
     /// A sign-in waiting for its second factor: no caller at all.
     WaitingSignIn,
+    /// The link of an invitation: no caller at all, only its token.
+    InvitationLink,
 }
 
 /// A server function's arguments.
@@ -382,6 +387,26 @@ fn server_functions() -> Vec<(&'static str, Reaches, Arguments)> {
             LoadMembers::PATH,
             OwnersView(Method::MemberList),
             Arguments::None,
+        ),
+        (
+            LoadInvitations::PATH,
+            OwnersView(Method::InvitationList),
+            Arguments::None,
+        ),
+        (
+            InviteMember::PATH,
+            Action(Method::MemberInvite),
+            Form(vec![("email", "walk-invited@example.com".into())]),
+        ),
+        (
+            RevokeInvitation::PATH,
+            Action(Method::InvitationRevoke),
+            Form(vec![("invitation_id", id())]),
+        ),
+        (
+            LoadInvitation::PATH,
+            Reaches::InvitationLink,
+            Form(vec![("token", "A".repeat(43))]),
         ),
         (
             RemoveMember::PATH,
@@ -556,6 +581,9 @@ async fn every_server_function_answers_each_kind_of_caller_as_the_table_says() {
                     gate => gate_of(error) == gate && !(gate == Gate::Admits && body.is_null()),
                 },
                 Reaches::WaitingSignIn => body["code"] == "sign_in_expired",
+                Reaches::InvitationLink => {
+                    body["code"] == "invalid_params" && body["field"] == "token"
+                }
             };
             if !right {
                 wrong.push(format!("{path} as {caller:?}: {status} {body}"));

@@ -1,11 +1,12 @@
 //! "Members" (owner): everyone in the account, what each can get in with,
-//! and what the owner can do to one of them; adding a member at its foot.
+//! and what the owner can do to one of them; at its foot, who is invited
+//! and the form to invite someone (or, without mail, to add a member).
 
 use crate::resources::Loaded;
-use api::{MemberInfo, Role, SecurityOverview, Timestamp, ago};
+use api::{Invitations, MemberInfo, Role, SecurityOverview, Timestamp, ago};
 use leptos::prelude::*;
 
-use super::add_member::AddMember;
+use super::invite_member::InviteOrAdd;
 use super::member_actions::{Act, MemberActions};
 use crate::components::{Card, Outcome, loaded, outcome_view, use_hydrated};
 use crate::live::use_live;
@@ -14,6 +15,7 @@ use crate::live::use_live;
 pub fn MembersCard(
     members: Loaded<Option<Vec<MemberInfo>>>,
     overview: Loaded<Option<SecurityOverview>>,
+    invitations: Loaded<Option<Invitations>>,
 ) -> impl IntoView {
     let live = use_live();
     let outcome = RwSignal::new(None::<Outcome>);
@@ -30,7 +32,7 @@ pub fn MembersCard(
                 },
             )}
             {outcome_view(outcome)}
-            <AddMember />
+            <InviteOrAdd invitations changed=move || invitations.refetch() />
         </Card>
     }
 }

@@ -4,13 +4,13 @@
 //! the owners' page.
 
 use api::paths::page;
-use api::{Me, MemberInfo, Role, SecurityOverview};
+use api::{Invitations, Me, MemberInfo, Role, SecurityOverview};
 use leptos::prelude::*;
 
 use super::{members, policy, require_second_factor, users};
 use crate::pages::shell::{ActingPage, Section, SecurityShell};
 use crate::resources::{Loaded, load};
-use crate::server_fns::{load_members, load_security_overview};
+use crate::server_fns::{load_invitations, load_members, load_security_overview};
 
 /// Everything the cards show, loaded once per page, at its top (see
 /// [`ActingPage`] for why).
@@ -19,6 +19,7 @@ struct PageData {
     page: ActingPage,
     overview: Loaded<Option<SecurityOverview>>,
     members: Loaded<Option<Vec<MemberInfo>>>,
+    invitations: Loaded<Option<Invitations>>,
 }
 
 #[component]
@@ -33,6 +34,7 @@ pub fn TeamPage() -> impl IntoView {
             |_| load_security_overview(),
         ),
         members: load(|| (), |()| load_members()),
+        invitations: load(|| (), |()| load_invitations()),
     };
     view! {
         {page.dialogs()}
@@ -58,7 +60,14 @@ fn cards(me: Me, data: &PageData) -> impl IntoView + use<> {
     [
         view! { <policy::PolicyCard owner=true policy=page.policy /> }.into_any(),
         view! { <users::ActiveUsersCard account_name overview=data.overview /> }.into_any(),
-        view! { <members::MembersCard members=data.members overview=data.overview /> }.into_any(),
+        view! {
+            <members::MembersCard
+                members=data.members
+                overview=data.overview
+                invitations=data.invitations
+            />
+        }
+        .into_any(),
         view! {
             <require_second_factor::RequireSecondFactorCard
                 policy=page.policy

@@ -8,7 +8,7 @@ use serde_json::{Map, Value};
 
 /// The fields an entry may record, in the order they are told (any other
 /// field follows them).
-const ORDER: [&str; 22] = [
+const ORDER: [&str; 24] = [
     "applies_to",
     "name",
     "email",
@@ -31,6 +31,8 @@ const ORDER: [&str; 22] = [
     "scope",
     "by_owner",
     "by",
+    "replaced",
+    "invited_by",
 ];
 
 /// The entry's details, as "Session on Firefox on Windows, 203.0.113.9 ·
@@ -76,7 +78,11 @@ fn field(kind: AuditKind, key: &str, value: &Value) -> Option<String> {
         // it, whom the entry names. A device proof refused with the session
         // going on says only why.
         "session_ended" if value.as_bool()? => "the session ended".to_owned(),
-        "device" | "ip" | "token_ids" | "claimed_user" | "by_owner" | "session_ended" => {
+        // An invitation that took the place of an earlier one to the same
+        // address, whose link then stopped working.
+        "replaced" if value.as_bool()? => "the earlier link ended".to_owned(),
+        "device" | "ip" | "token_ids" | "claimed_user" | "by_owner" | "session_ended"
+        | "invited_by" | "replaced" => {
             return None;
         }
         // The log names the removed member already.
@@ -216,6 +222,39 @@ mod tests {
         assert_eq!(
             details(AuditKind::DeviceProofFailed, &refused),
             "the proof is not signed with ES256"
+        );
+    }
+
+    #[test]
+    fn invitations_say_to_whom_and_whether_an_earlier_link_ended() {
+        let first = json!({"email": "grace@example.com", "replaced": false});
+        let again = json!({"email": "grace@example.com", "replaced": true});
+        let accepted = json!({
+            "name": "Grace Hopper",
+            "email": "grace@example.com",
+            "invited_by": "0123456789abcdef0123456789abcdef",
+        });
+        assert_eq!(
+            details(AuditKind::InvitationSent, &first),
+            "grace@example.com"
+        );
+        assert_eq!(
+            details(AuditKind::InvitationSent, &again),
+            "grace@example.com · the earlier link ended"
+        );
+        assert_eq!(
+            details(AuditKind::InvitationRevoked, &first),
+            "grace@example.com"
+        );
+        assert_eq!(
+            details(AuditKind::InvitationAccepted, &accepted),
+            "“Grace Hopper” · grace@example.com"
+        );
+        // Not even a removed owner's id, which `says_nothing` hides too.
+        let by_nobody = json!({"email": "grace@example.com", "invited_by": null});
+        assert_eq!(
+            details(AuditKind::InvitationAccepted, &by_nobody),
+            "grace@example.com"
         );
     }
 
