@@ -22,6 +22,9 @@ pub fn InviteOrAdd(
     changed: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let live = use_live();
+    // What the last action (a revoke, an invitation) said: kept here,
+    // outside the list that reloads after each change, so it outlives the
+    // reload it causes, and each says it in place of the one before.
     let outcome = RwSignal::new(None::<Outcome>);
     let revoke = use_task(outcome, revoke_invitation, move |_, revoked| {
         changed();
@@ -40,7 +43,7 @@ pub fn InviteOrAdd(
                         view! {
                             {pending_view(invitations.pending, live.server_now(), revoke)}
                             {outcome_view(outcome)}
-                            <InviteForm changed />
+                            <InviteForm changed outcome />
                         }
                             .into_any()
                     }
@@ -101,10 +104,13 @@ fn pending_view(
 
 /// The form that invites an address by mail.
 #[component]
-fn InviteForm(changed: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
+fn InviteForm(
+    changed: impl Fn() + Copy + Send + Sync + 'static,
+    /// Where sending says how it went (shown above the form).
+    outcome: RwSignal<Option<Outcome>>,
+) -> impl IntoView {
     let ready = use_hydrated();
     let email = RwSignal::new(String::new());
-    let outcome = RwSignal::new(None::<Outcome>);
     let invite = use_task(outcome, invite_member, move |_, sent: PendingInvitation| {
         email.set(String::new());
         changed();
@@ -136,6 +142,5 @@ fn InviteForm(changed: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoVie
                 "Send invitation"
             </button>
         </form>
-        {outcome_view(outcome)}
     }
 }
