@@ -93,7 +93,8 @@ clean:
 
 # Benchmarks (not tests), on release builds. `make bench`: ours against the
 # peer (tower-sessions + axum-login, its own workspace in bench/peer) and bare
-# axum, one after the other, and ours again on a throw-away PostgreSQL; the
+# axum, one after the other, then ours and the peer again on a throw-away
+# PostgreSQL (one instance, two, and a revoke on one seen by the other); the
 # table goes into the README. The idle-stream figure needs a file descriptor
 # per stream on each side. All three build with the same profile and flags,
 # into the same target directory, so the crates the peer shares with ours
