@@ -537,3 +537,14 @@ pub async fn bound(t: &TestAuth, session: &NewSession, device: &TestDevice) -> D
         .await
         .expect("the device registers")
 }
+
+/// The token in `mail`'s link to `path` (`{path}?token=...`).
+pub fn token_in_link(mail: &auth::mail::OutgoingMail, path: &str) -> String {
+    let link = format!("{path}?token=");
+    let start = mail.text.find(&link).expect("the link") + link.len();
+    mail.text[start..]
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .to_owned()
+}

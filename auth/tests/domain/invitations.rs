@@ -6,7 +6,6 @@
 //! account is refused; a member and an API token the scope does not allow
 //! cannot invite.
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use api::rpc::Method;
@@ -18,10 +17,11 @@ use auth::testing::TestAuth;
 use auth::{AuthError, Caller, JoiningMember, SessionSettings, SignInStep, Via};
 
 use crate::helpers::{
-    ada, audited_kinds, by_token, caller, create_token, login_request, meta, test_auth, token_named,
+    ada, audited_kinds, by_token, caller, create_token, login_request, meta, test_auth,
+    token_in_link, token_named,
 };
 use crate::members::member_signed_in;
-use crate::outbox::{FakeTransport, courier};
+use crate::outbox::delivered;
 use crate::required_second_factor::{owner_with_app_and_member, require};
 
 const GRACE: &str = "grace@example.com";
@@ -67,25 +67,13 @@ async fn revoke(t: &TestAuth, me: &Caller, invitation: &PendingInvitation) -> Re
         .unwrap()
 }
 
-/// Sends what is due; the mails sent.
-async fn deliver(t: &TestAuth) -> Vec<auth::mail::OutgoingMail> {
-    let transport = Arc::new(FakeTransport::default());
-    courier(t, transport.clone()).deliver_due().await.unwrap();
-    transport.sent()
-}
-
 /// The owner invites `email`; the token in the link of the mail it sent.
 async fn invited(t: &TestAuth, me: &Caller, email: &str) -> String {
     invite(t, me, email).await.unwrap();
-    let sent = deliver(t).await;
+    let sent = delivered(t).await;
     let mail = sent.last().expect("a mail");
     assert_eq!(mail.to, email);
-    let start = mail.text.find("token=").expect("a link") + "token=".len();
-    mail.text[start..]
-        .split_whitespace()
-        .next()
-        .unwrap()
-        .to_owned()
+    token_in_link(mail, "/login/invitation")
 }
 
 fn joining(password: &str) -> JoiningMember {
@@ -155,7 +143,7 @@ async fn the_mail_links_to_the_public_url_and_only_the_tokens_hash_is_stored() {
 
     // Act
     invite(&t, &owner, GRACE).await.unwrap();
-    let sent = deliver(&t).await;
+    let sent = delivered(&t).await;
 
     // Assert
     let mail = &sent[0];
@@ -312,7 +300,7 @@ async fn an_address_that_has_an_account_is_not_invited() {
         let err = ApiError::from(refused.unwrap_err());
         assert_eq!(err.code, ErrorCode::AlreadyHasAccount);
     }
-    assert!(deliver(&t).await.is_empty(), "no mail");
+    assert!(delivered(&t).await.is_empty(), "no mail");
     assert!(invitations(&t, &owner).await.pending.is_empty());
     drop(other_owner);
 }
@@ -410,7 +398,7 @@ async fn a_member_may_not_invite_list_or_revoke() {
         let refused = t.auth.admit(&member, method, Via::Api).await;
         assert!(matches!(refused, Err(AuthError::Forbidden)));
     }
-    assert!(deliver(&t).await.is_empty());
+    assert!(delivered(&t).await.is_empty());
 }
 
 #[tokio::test]

@@ -71,6 +71,13 @@ impl MailTransport for FakeTransport {
     }
 }
 
+/// What a courier sends now, through a fake transport.
+pub async fn delivered(t: &TestAuth) -> Vec<OutgoingMail> {
+    let transport = Arc::new(FakeTransport::default());
+    courier(t, transport.clone()).deliver_due().await.unwrap();
+    transport.sent()
+}
+
 pub fn courier(t: &TestAuth, transport: Arc<FakeTransport>) -> Courier {
     Courier::new(t.auth.clone(), transport, settings())
 }

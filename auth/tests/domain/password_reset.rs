@@ -3,7 +3,6 @@
 //! an unknown address; every session ended by the new password; and a
 //! code asked for where the user has a second factor.
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use api::{ApiError, ErrorCode, Password, PasswordChange, PasswordResetDone};
@@ -12,9 +11,9 @@ use auth::{AuthError, Clock as _, NewPasswordByLink};
 
 use crate::helpers::{
     PASSWORD, audited_kinds, by_token, caller, change_password, code_at, live_sessions, logged_in,
-    logged_in_with, login_request, meta, new_token, signed_up, test_auth, with_app,
+    logged_in_with, login_request, meta, new_token, signed_up, test_auth, token_in_link, with_app,
 };
-use crate::outbox::{FakeTransport, courier};
+use crate::outbox::delivered;
 
 const NEW_PASSWORD: &str = "a brand new passphrase";
 
@@ -22,7 +21,7 @@ const NEW_PASSWORD: &str = "a brand new passphrase";
 /// mails sent.
 async fn ask_and_deliver(t: &TestAuth, email: &str) -> Vec<auth::mail::OutgoingMail> {
     t.auth.request_password_reset(email, &meta()).await.unwrap();
-    delivered_now(t).await
+    delivered(t).await
 }
 
 /// The token in the link of the reset mail to `email`.
@@ -30,12 +29,7 @@ async fn link_token(t: &TestAuth, email: &str) -> String {
     let sent = ask_and_deliver(t, email).await;
     let mail = sent.last().expect("a mail");
     assert_eq!(mail.to, email);
-    let start = mail.text.find("token=").expect("a link") + "token=".len();
-    mail.text[start..]
-        .split_whitespace()
-        .next()
-        .unwrap()
-        .to_owned()
+    token_in_link(mail, "/login/reset")
 }
 
 fn choose(password: &str) -> NewPasswordByLink {
@@ -157,9 +151,7 @@ async fn an_unknown_address_queues_nothing_yet_answers_the_same() {
     // Assert
     assert!(unknown.is_ok() && malformed.is_ok());
     assert_eq!(t.auth.outbox_counts().await.unwrap().waiting, 0);
-    let transport = Arc::new(FakeTransport::default());
-    courier(&t, transport.clone()).deliver_due().await.unwrap();
-    assert!(transport.sent().is_empty());
+    assert!(delivered(&t).await.is_empty());
 }
 
 #[tokio::test]
@@ -167,7 +159,7 @@ async fn asking_writes_the_same_row_for_any_address_and_the_courier_makes_the_ma
     // Arrange
     let t = test_auth().await;
     signed_up(&t, "ada@example.com").await;
-    delivered_now(&t).await;
+    delivered(&t).await;
 
     // Act
     for email in ["ada@example.com", "nobody@example.com"] {
@@ -179,20 +171,13 @@ async fn asking_writes_the_same_row_for_any_address_and_the_courier_makes_the_ma
             .await
             .unwrap();
     let waiting = t.auth.outbox_counts().await.unwrap().waiting;
-    let sent = delivered_now(&t).await;
+    let sent = delivered(&t).await;
 
     // Assert: the same write for both; the mail only once the courier ran.
     assert_eq!(asked, ["ada@example.com", "nobody@example.com"]);
     assert_eq!(waiting, 0, "no mail is made while the request waits");
     assert_eq!(sent.len(), 1);
     assert_eq!(sent[0].to, "ada@example.com");
-}
-
-/// What the courier sends now.
-async fn delivered_now(t: &TestAuth) -> Vec<auth::mail::OutgoingMail> {
-    let transport = Arc::new(FakeTransport::default());
-    courier(t, transport.clone()).deliver_due().await.unwrap();
-    transport.sent()
 }
 
 #[tokio::test]

@@ -3,7 +3,6 @@
 //! and opens a link to choose a new password: single use, a week, its own
 //! user's session only.
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use api::rpc::Method;
@@ -17,9 +16,9 @@ use auth::{Access, AuthError, ClientMeta, NewSession, SessionSettings, Via};
 
 use crate::helpers::{
     PASSWORD, add_member, audited_kinds, caller, change_password, login_request, meta, resolve,
-    signed_up, test_auth,
+    signed_up, test_auth, token_in_link,
 };
-use crate::outbox::{FakeTransport, courier};
+use crate::outbox::delivered;
 
 /// A browser the user has not signed in from before.
 fn elsewhere() -> ClientMeta {
@@ -27,23 +26,6 @@ fn elsewhere() -> ClientMeta {
         Some("198.51.100.7".into()),
         Some("Mozilla/5.0 (Windows NT 10.0; Win64; x64) Chrome/130.0"),
     )
-}
-
-/// The mails the courier sends now.
-async fn delivered(t: &TestAuth) -> Vec<OutgoingMail> {
-    let transport = Arc::new(FakeTransport::default());
-    courier(t, transport.clone()).deliver_due().await.unwrap();
-    transport.sent()
-}
-
-/// The token in the mail's link to `path`.
-fn token_in(mail: &OutgoingMail, path: &str) -> String {
-    let start = mail.text.find(&format!("{path}?token=")).expect("the link") + path.len() + 7;
-    mail.text[start..]
-        .split_whitespace()
-        .next()
-        .unwrap()
-        .to_owned()
 }
 
 /// Ada signed up, then signed in from elsewhere: that session, and the
@@ -85,7 +67,7 @@ async fn a_sign_in_from_a_new_device_is_mailed_with_where_and_when() {
 async fn this_wasnt_me_ends_that_session_at_once_and_opens_a_new_password_link() {
     let t = test_auth().await;
     let (first, other, mail) = new_device_sign_in(&t).await;
-    let token = token_in(&mail, "/login/not-me");
+    let token = token_in_link(&mail, "/login/not-me");
 
     let reported = t.auth.report_session(&token, &elsewhere()).await.unwrap();
 
@@ -121,7 +103,7 @@ async fn this_wasnt_me_ends_that_session_at_once_and_opens_a_new_password_link()
 async fn this_wasnt_me_works_once() {
     let t = test_auth().await;
     let (_, _, mail) = new_device_sign_in(&t).await;
-    let token = token_in(&mail, "/login/not-me");
+    let token = token_in_link(&mail, "/login/not-me");
     t.auth.report_session(&token, &elsewhere()).await.unwrap();
 
     let again = t.auth.report_session(&token, &elsewhere()).await;
@@ -133,7 +115,7 @@ async fn this_wasnt_me_works_once() {
 async fn this_wasnt_me_ends_after_a_week() {
     let t = test_auth().await;
     let (_, other, mail) = new_device_sign_in(&t).await;
-    let token = token_in(&mail, "/login/not-me");
+    let token = token_in_link(&mail, "/login/not-me");
     t.clock.advance(Duration::from_hours(24 * 7));
 
     let late = t.auth.report_session(&token, &elsewhere()).await;
@@ -170,7 +152,7 @@ async fn a_link_for_a_session_that_already_ended_still_leads_to_a_new_password()
 
     let reported = t
         .auth
-        .report_session(&token_in(&mail, "/login/not-me"), &elsewhere())
+        .report_session(&token_in_link(&mail, "/login/not-me"), &elsewhere())
         .await
         .unwrap();
 
