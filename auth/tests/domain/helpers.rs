@@ -548,3 +548,11 @@ pub fn token_in_link(mail: &auth::mail::OutgoingMail, path: &str) -> String {
         .unwrap()
         .to_owned()
 }
+
+/// Whether `email` and `password` sign in (no second factor asked).
+pub async fn signs_in_with(t: &TestAuth, email: &str, password: &str) -> bool {
+    t.auth
+        .login(login_request(email, password), meta())
+        .await
+        .is_ok()
+}

@@ -17,7 +17,7 @@ use auth::testing::TestAuth;
 use auth::{AuthError, Caller, JoiningMember, SessionSettings, SignInStep, Via};
 
 use crate::helpers::{
-    ada, audited_kinds, by_token, caller, create_token, login_request, meta, test_auth,
+    ada, audited_kinds, by_token, caller, create_token, meta, signs_in_with, test_auth,
     token_in_link, token_named,
 };
 use crate::members::member_signed_in;
@@ -98,13 +98,6 @@ fn ended(result: Result<SignInStep, AuthError>) -> ApiError {
     err
 }
 
-async fn signs_in(t: &TestAuth, email: &str, password: &str) -> bool {
-    t.auth
-        .login(login_request(email, password), meta())
-        .await
-        .is_ok()
-}
-
 #[tokio::test]
 async fn an_invited_person_joins_the_owners_account_as_a_member_signed_in() {
     // Arrange
@@ -125,7 +118,7 @@ async fn an_invited_person_joins_the_owners_account_as_a_member_signed_in() {
     assert_eq!(me.name, "Grace Hopper");
     assert_eq!(me.role, Role::Member);
     assert_eq!(me.account_id, owner.me().account_id);
-    assert!(signs_in(&t, GRACE, GRACE_PASSWORD).await);
+    assert!(signs_in_with(&t, GRACE, GRACE_PASSWORD).await);
     assert!(invitations(&t, &owner).await.pending.is_empty());
     let kinds = audited_kinds(&t).await;
     assert!(kinds.contains(&"invitation_sent".to_owned()), "{kinds:?}");
@@ -207,7 +200,7 @@ async fn a_link_works_for_seven_days_and_no_longer() {
     assert!(in_time.is_ok());
     assert!(late_page.is_err());
     ended(late);
-    assert!(!signs_in(&t, GRACE, GRACE_PASSWORD).await);
+    assert!(!signs_in_with(&t, GRACE, GRACE_PASSWORD).await);
     assert!(
         invitations(&t, &owner).await.pending.is_empty(),
         "an expired invitation is pending no more"
@@ -230,8 +223,8 @@ async fn a_link_works_once() {
 
     // Assert
     ended(again);
-    assert!(signs_in(&t, GRACE, GRACE_PASSWORD).await);
-    assert!(!signs_in(&t, GRACE, "another passphrase here").await);
+    assert!(signs_in_with(&t, GRACE, GRACE_PASSWORD).await);
+    assert!(!signs_in_with(&t, GRACE, "another passphrase here").await);
 }
 
 #[tokio::test]

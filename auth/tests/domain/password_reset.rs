@@ -11,7 +11,7 @@ use auth::{AuthError, Clock as _, NewPasswordByLink};
 
 use crate::helpers::{
     PASSWORD, audited_kinds, by_token, caller, change_password, code_at, live_sessions, logged_in,
-    logged_in_with, login_request, meta, new_token, signed_up, test_auth, token_in_link, with_app,
+    logged_in_with, meta, new_token, signed_up, signs_in_with, test_auth, token_in_link, with_app,
 };
 use crate::outbox::delivered;
 
@@ -59,13 +59,6 @@ fn refused_field(result: Result<PasswordResetDone, AuthError>) -> Option<String>
     let err = ApiError::from(result.expect_err("refused"));
     assert_eq!(err.code, ErrorCode::InvalidParams);
     err.field
-}
-
-async fn signs_in_with(t: &TestAuth, email: &str, password: &str) -> bool {
-    t.auth
-        .login(login_request(email, password), meta())
-        .await
-        .is_ok()
 }
 
 #[tokio::test]
