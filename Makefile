@@ -103,7 +103,7 @@ clean:
 bench: tools test-deps build-release
 	RUSTFLAGS="$(RELEASE_RUSTFLAGS)" cargo build --release --locked --manifest-path bench/peer/Cargo.toml --target-dir target
 	RUSTFLAGS="$(RELEASE_RUSTFLAGS)" cargo build --release -p bench --bin figures
-	ulimit -n "$$(ulimit -Hn)" && scripts/with-postgres.sh ./target/release/figures --readme README.md
+	scripts/with-postgres.sh ./target/release/figures --readme README.md
 
 # Lighthouse (npm, default mobile settings) in Debian's Chromium on the
 # release build: the sign-in page signed out, and the security page signed

@@ -21,14 +21,63 @@ pub async fn revoke_session(
     actor: &str,
     session_id: &serde_json::Value,
 ) -> Result<(), BoxError> {
+    let params = serde_json::json!({"session_id": session_id});
+    call(client, addr, actor, "account_session_revoke", params).await
+}
+
+/// Ends every session of the signed-in `actor` but the one it signs in
+/// with ("sign out everywhere else").
+pub async fn revoke_other_sessions(
+    client: &reqwest::Client,
+    addr: std::net::SocketAddr,
+    actor: &str,
+) -> Result<(), BoxError> {
+    let params = serde_json::json!({"except_current": true});
+    call(client, addr, actor, "account_session_revoke_all", params).await
+}
+
+/// One JSON-RPC call as `actor`; fails unless it is answered 200.
+async fn call(
+    client: &reqwest::Client,
+    addr: std::net::SocketAddr,
+    actor: &str,
+    method: &str,
+    params: serde_json::Value,
+) -> Result<(), BoxError> {
     client
         .post(format!("http://{addr}/api/rpc"))
         .header("cookie", actor)
-        .json(&serde_json::json!({"jsonrpc": "2.0", "id": 1, "method": "account_session_revoke", "params": {"session_id": session_id}}))
+        .json(&serde_json::json!({"jsonrpc": "2.0", "id": 1, "method": method, "params": params}))
         .send()
         .await?
         .error_for_status()?;
     Ok(())
+}
+
+/// Raises this process's limit of open files (and so its children's)
+/// towards `files`; returns the limit it has now. Above the hard limit
+/// takes `CAP_SYS_RESOURCE`: without it, the limit stops at the hard one.
+pub fn raise_open_files_limit(files: u64) -> Result<u64, BoxError> {
+    use rustix::process::{Resource, Rlimit, getrlimit, setrlimit};
+    let now = getrlimit(Resource::Nofile);
+    if now.current.is_none_or(|current| current >= files) {
+        return Ok(now.current.unwrap_or(files));
+    }
+    let wanted = Rlimit {
+        current: Some(files),
+        maximum: Some(files),
+    };
+    if setrlimit(Resource::Nofile, wanted).is_ok() {
+        return Ok(files);
+    }
+    let hard = now.maximum.map_or(files, |maximum| maximum.min(files));
+    let at_hard = Rlimit {
+        current: Some(hard),
+        maximum: now.maximum,
+    };
+    setrlimit(Resource::Nofile, at_hard)
+        .map_err(|err| format!("cannot raise the open files limit to {hard}: {err}"))?;
+    Ok(hard)
 }
 
 /// The `p`-th percentile (0..=100) of sorted samples, nearest rank.

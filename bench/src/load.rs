@@ -1,7 +1,7 @@
 //! An HTTP/1.1 client for load over loopback: keep-alive connections, each
 //! sending one request after the other, bounded in time.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::time::{Duration, Instant};
 
 use http_body_util::{BodyExt, Empty};
@@ -9,7 +9,7 @@ use hyper::body::{Bytes, Incoming};
 use hyper::client::conn::http1::{self, SendRequest};
 use hyper::{Request, Response, StatusCode, header};
 use hyper_util::rt::TokioIo;
-use tokio::net::TcpStream;
+use tokio::net::{TcpSocket, TcpStream};
 
 use crate::BoxError;
 
@@ -48,7 +48,19 @@ pub struct Connection {
 
 impl Connection {
     pub async fn open(addr: SocketAddr) -> Result<Self, BoxError> {
-        let stream = TcpStream::connect(addr).await?;
+        Self::over(TcpStream::connect(addr).await?).await
+    }
+
+    /// Like `open`, from the loopback address `from` (any of 127.0.0.0/8):
+    /// one source address has only so many ports, so many connections need
+    /// more than one.
+    pub async fn open_from(addr: SocketAddr, from: IpAddr) -> Result<Self, BoxError> {
+        let socket = TcpSocket::new_v4()?;
+        socket.bind(SocketAddr::new(from, 0))?;
+        Self::over(socket.connect(addr).await?).await
+    }
+
+    async fn over(stream: TcpStream) -> Result<Self, BoxError> {
         stream.set_nodelay(true)?;
         let (sender, connection) = http1::handshake(TokioIo::new(stream)).await?;
         tokio::spawn(connection);

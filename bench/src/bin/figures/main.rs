@@ -87,14 +87,22 @@ enum Only {
     /// The PostgreSQL rows, after ours on SQLite (which the first is held
     /// to).
     Postgres,
+    /// The live streams' rows.
+    Streams,
 }
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), BoxError> {
     let args = Args::parse();
+    // One end of every idle stream in this process, the other in the
+    // server, a child that inherits the limit.
+    let open_files =
+        bench::raise_open_files_limit((streams::WANTED_STREAMS + streams::HEADROOM) as u64)?;
     let scratch = tempfile::tempdir()?;
-    if let Some(Only::Postgres) = args.only {
-        return only_postgres(&args, &scratch).await;
+    match args.only {
+        Some(Only::Postgres) => return only_postgres(&args, &scratch).await,
+        Some(Only::Streams) => return only_streams(&args, &scratch, open_files).await,
+        None => {}
     }
     let mut table = Table::new();
 
@@ -130,8 +138,10 @@ async fn main() -> Result<(), BoxError> {
         table.push(figure);
     }
 
-    let streams = streams::figures(&args, &sqlite_url(&scratch.path().join("streams.db"))).await?;
+    let database = sqlite_url(&scratch.path().join("streams.db"));
+    let streams = streams::figures(&args, &database, open_files).await?;
     table.push(streams.revoke);
+    table.push(streams.account);
     table.push(streams.memory);
     table.push(sign_ins_figure(&during_sign_ins));
     table.push(front_end::ssr_figure(&ssr));
@@ -172,6 +182,22 @@ async fn only_postgres(args: &Args, scratch: &tempfile::TempDir) -> Result<(), B
     for figure in postgres_figures(args, on_sqlite).await? {
         table.push(figure);
     }
+    println!("{}", table.markdown(&bench::report::machine().await));
+    Ok(())
+}
+
+/// `--only streams`: the live streams' rows; prints their table.
+async fn only_streams(
+    args: &Args,
+    scratch: &tempfile::TempDir,
+    open_files: u64,
+) -> Result<(), BoxError> {
+    let database = sqlite_url(&scratch.path().join("streams.db"));
+    let streams = streams::figures(args, &database, open_files).await?;
+    let mut table = Table::new();
+    table.push(streams.revoke);
+    table.push(streams.account);
+    table.push(streams.memory);
     println!("{}", table.markdown(&bench::report::machine().await));
     Ok(())
 }
@@ -237,7 +263,8 @@ async fn start_ours(args: &Args, database_url: &str) -> Result<ServerProcess, Bo
         .args(["--login-rate-per-email-hour", "1000000"])
         // One session serves every page of the run: no rotation midway.
         .args(["--rotation-interval", "24h"])
-        // Ten thousand idle streams of twenty sessions, all from loopback.
+        // A hundred thousand idle streams of a hundred sessions, all from
+        // loopback.
         .args(["--live-per-credential", "1000000"])
         .args(["--live-per-address", "1000000"]);
     ServerProcess::start(command).await
@@ -255,14 +282,25 @@ async fn sign_up(addr: std::net::SocketAddr, email: &str) -> Result<String, BoxE
     cookie_pair(response.headers(), SESSION_COOKIE).ok_or_else(|| "no session cookie".into())
 }
 
-/// Signs in on our server; returns the session cookie and the session id.
+/// Signs in on our server as `EMAIL`; returns the session cookie and the
+/// session id.
 async fn sign_in(
     client: &reqwest::Client,
     addr: std::net::SocketAddr,
 ) -> Result<(String, Value), BoxError> {
+    sign_in_as(client, addr, EMAIL).await
+}
+
+/// Signs in on our server as `email`; returns the session cookie and the
+/// session id.
+async fn sign_in_as(
+    client: &reqwest::Client,
+    addr: std::net::SocketAddr,
+    email: &str,
+) -> Result<(String, Value), BoxError> {
     let response = client
         .post(format!("http://{addr}/api/auth/login"))
-        .json(&json!({"email": EMAIL, "password": PASSWORD}))
+        .json(&json!({"email": email, "password": PASSWORD}))
         .send()
         .await?
         .error_for_status()?;
