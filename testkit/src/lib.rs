@@ -1,12 +1,15 @@
 //! What the server's tests and the benchmarks share: the server binary run
-//! as its own process, reading the cookies a response set, and a device
-//! that signs proofs as a browser binding its session does.
+//! as its own process, reading the cookies a response set, a device that
+//! signs proofs as a browser binding its session does, and a proxy that
+//! cuts the database away.
 
 mod device;
 pub mod process;
+mod proxy;
 
 pub use device::TestDevice;
 pub use process::ServerProcess;
+pub use proxy::CutProxy;
 
 use reqwest::header::{HeaderMap, SET_COOKIE};
 

@@ -6,9 +6,6 @@
 //! as when the database's host goes away. On SQLite there is nothing to
 //! cut, and these tests pass without doing anything.
 
-use std::net::SocketAddr;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use api::paths;
@@ -16,8 +13,7 @@ use auth::testing::POSTGRES_URL_VAR;
 use reqwest::header::{RETRY_AFTER, SET_COOKIE};
 use reqwest::{Response, StatusCode};
 use serde_json::{Value, json};
-use tokio::net::{TcpListener, TcpStream};
-use tokio::task::JoinSet;
+use testkit::CutProxy;
 
 use crate::helpers::{Cred, TestApp, TestUser, assert_rpc_error, spawn_app_with};
 use crate::live_client::PROMPTLY;
@@ -27,65 +23,15 @@ const AT_ONCE: Duration = Duration::from_secs(1);
 /// How soon after the database's return requests are served again.
 const BACK_WITHIN: Duration = Duration::from_secs(5);
 
-/// A TCP proxy to PostgreSQL that the test cuts and restores.
-struct Proxy {
-    addr: SocketAddr,
-    cut: Arc<AtomicBool>,
-    links: Arc<Mutex<JoinSet<()>>>,
-}
-
-impl Proxy {
-    async fn to(server: SocketAddr) -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap();
-        let cut = Arc::new(AtomicBool::new(false));
-        let links = Arc::new(Mutex::new(JoinSet::new()));
-        let (accepting_cut, accepting_links) = (cut.clone(), links.clone());
-        tokio::spawn(async move {
-            while let Ok((mut inbound, _)) = listener.accept().await {
-                if accepting_cut.load(Ordering::Acquire) {
-                    continue;
-                }
-                let Ok(mut outbound) = TcpStream::connect(server).await else {
-                    continue;
-                };
-                accepting_links
-                    .lock()
-                    .unwrap_or_else(PoisonError::into_inner)
-                    .spawn(async move {
-                        let _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound).await;
-                    });
-            }
-        });
-        Self { addr, cut, links }
-    }
-
-    /// The database is gone: open connections break, new ones are dropped.
-    fn cut(&self) {
-        self.cut.store(true, Ordering::Release);
-        self.links
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .abort_all();
-    }
-
-    fn restore(&self) {
-        self.cut.store(false, Ordering::Release);
-    }
-}
-
 /// A server on a fresh PostgreSQL database reached through a proxy; `None`
 /// when the suite runs on SQLite.
-async fn behind_a_proxy() -> Option<(TestApp, Proxy)> {
+async fn behind_a_proxy() -> Option<(TestApp, CutProxy)> {
     let server_url = std::env::var(POSTGRES_URL_VAR)
         .ok()
         .filter(|url| !url.is_empty())?;
-    let host_port = server_url.split('@').nth(1)?.split('/').next()?.to_owned();
-    let server: SocketAddr = tokio::net::lookup_host(&host_port).await.ok()?.next()?;
-    let proxy = Proxy::to(server).await;
-    let through = proxy.addr.to_string();
+    let proxy = CutProxy::in_front_of(&server_url).await.unwrap();
     let app = spawn_app_with(|config| {
-        config.database_url = config.database_url.replace(&host_port, &through);
+        config.database_url = proxy.reroute(&config.database_url);
     })
     .await;
     Some((app, proxy))

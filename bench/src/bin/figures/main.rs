@@ -11,6 +11,7 @@
 
 mod bound;
 mod front_end;
+mod outage;
 mod postgres;
 mod requests;
 mod revoke_across;

@@ -2,8 +2,9 @@
 //! authenticated `GET` on one instance of ours next to the peer on
 //! PostgreSQL (tower-sessions' PostgreSQL store), and next to ours on
 //! SQLite; two instances of ours on one database, each under its own load,
-//! with what the database itself read meanwhile; and a revoke on one
-//! instance followed by the session's next request on the other.
+//! with what the database itself read meanwhile; a revoke on one
+//! instance followed by the session's next request on the other; and the
+//! database going away under a signed-in user.
 //!
 //! Ours and the peer each get a database of their own on the same server,
 //! so neither sees the other's tables and `pg_stat_database` counts one
@@ -14,6 +15,7 @@ use bench::load::{self, Get, Throughput};
 use bench::postgres::{self, Activity, Database};
 use bench::report::Figure;
 
+use super::outage;
 use super::requests::{peer_login, start_peer};
 use super::revoke_across::{self, revoke_across};
 use super::{Args, CONNECTIONS, EMAIL, MEASURED, ROUNDS, WARM_UP, sign_up, start_ours};
@@ -69,6 +71,7 @@ pub fn not_measured() -> Vec<Figure> {
             revoke_across::target(),
             false,
         ),
+        Figure::new(outage::what(), not_measured, outage::target(), false),
     ]
 }
 
@@ -127,10 +130,13 @@ async fn measure(
     let two = two_rounds[two_rounds.len() / 2];
 
     let across = revoke_across(&a, &b, &cookie).await?;
+    drop((a, b));
+    let outage = outage::figure(args, &ours_db.url).await?;
     Ok(vec![
         one_instance_figure(one, peer_rate, ours_on_sqlite),
         two_instances_figure(two, one, one_db, two_db),
         across,
+        outage,
     ])
 }
 
