@@ -2,7 +2,8 @@
 //! verified (until it is, no mail but the link that verifies it goes
 //! there), *Send the link again*, and the form that changes it: the new
 //! address and the current password; a link goes to the new address, the
-//! old one is told, and the change waits for the link.
+//! old one is told, and the change waits for the link. A server that
+//! sends no mail shows the address alone.
 
 use api::{EmailStatus, PendingVerification, Timestamp, remaining};
 use leptos::prelude::*;
@@ -38,10 +39,22 @@ pub fn EmailCard(
         <Card id="email" title="Email address">
             {loaded(
                 status,
-                move |status: EmailStatus| state_view(status, live.server_now(), resend),
+                move |status: EmailStatus| {
+                    // Without mail nothing can be verified: the card only
+                    // shows the address.
+                    let sends_mail = status.sends_mail;
+                    view! {
+                        {state_view(status, live.server_now(), resend)}
+                        {outcome_view(outcome)}
+                        {sends_mail
+                            .then(|| {
+                                view! {
+                                    <ChangeForm outcome changed=move || version.update(|v| *v += 1) />
+                                }
+                            })}
+                    }
+                },
             )}
-            {outcome_view(outcome)}
-            <ChangeForm outcome changed=move || version.update(|v| *v += 1) />
         </Card>
     }
 }
@@ -135,7 +148,7 @@ fn ChangeForm(
             <Field input_id="new-email" label="New address">
                 <BoundInput id="new-email" value=new_email kind="email" autocomplete="email" />
             </Field>
-            <Field input_id="email-current-password" label="Current password">
+            <Field input_id="email-current-password" label="Password, to confirm it is you">
                 <BoundInput
                     id="email-current-password"
                     value=password
