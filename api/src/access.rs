@@ -80,18 +80,22 @@ impl Method {
             | Method::PolicyGet
             | Method::AuditList
             | Method::SecondFactorGet
-            | Method::PasskeyList => needs(AnyUser, SessionOrToken, Proof::None, Reads),
+            | Method::PasskeyList
+            | Method::EmailGet => needs(AnyUser, SessionOrToken, Proof::None, Reads),
             // Notices are told to the person at a browser.
             Method::NoticeList => needs(AnyUser, BrowserSession, Proof::None, Reads),
-            Method::NoticeAcknowledge => needs(AnyUser, BrowserSession, Proof::None, Changes),
             // Ending one's own sessions and tokens.
             Method::SessionRevoke | Method::SessionRevokeAll | Method::TokenRevoke => {
                 needs(AnyUser, SessionOrToken, Proof::None, Changes)
             }
-            // Proving it is you: the proof itself, and what starts one.
-            Method::PasswordConfirm | Method::PasskeyConfirmStart => {
-                needs(AnyUser, BrowserSession, Proof::None, Changes)
-            }
+            // What the person at a browser does with what the page shows:
+            // acknowledging its notices; proving it is them (the proof
+            // itself, and what starts one); having the link that proves the
+            // address is theirs mailed again.
+            Method::NoticeAcknowledge
+            | Method::PasswordConfirm
+            | Method::PasskeyConfirmStart
+            | Method::EmailVerificationSend => needs(AnyUser, BrowserSession, Proof::None, Changes),
             // A credential, a password or a sign-in factor: a leaked token
             // must mint nothing and strip nothing.
             Method::TokenCreate
@@ -101,7 +105,9 @@ impl Method {
             | Method::PasskeyRegisterStart
             | Method::PasskeyRegisterFinish
             | Method::PasskeyRemove => needs(AnyUser, BrowserSession, RecentConfirmation, Changes),
-            Method::PasswordChange | Method::TotpTurnOff => {
+            // A new address is where the links to choose a new password
+            // go: it asks what a new password does.
+            Method::PasswordChange | Method::TotpTurnOff | Method::EmailChange => {
                 needs(AnyUser, BrowserSession, CurrentPassword, Changes)
             }
             // The owner reads the account.
@@ -175,6 +181,8 @@ mod tests {
             Method::MemberSecondFactorReset,
             Method::SecondFactorPolicySet,
             Method::NoticeAcknowledge,
+            Method::EmailVerificationSend,
+            Method::EmailChange,
         ] {
             assert_eq!(
                 method.requires().credentials,
@@ -221,6 +229,16 @@ mod tests {
             assert!(method.owner_only(), "{}", method.name());
         }
         assert!(!Method::AuditList.owner_only());
+    }
+
+    #[test]
+    fn changing_ones_address_asks_what_changing_ones_password_does() {
+        assert_eq!(
+            Method::EmailChange.requires(),
+            Method::PasswordChange.requires()
+        );
+        assert!(!Method::EmailVerificationSend.owner_only());
+        assert!(!Method::EmailVerificationSend.open_to_tokens());
     }
 
     #[test]

@@ -52,11 +52,14 @@ pub enum ErrorCode {
     /// The server sends no mail (`--no-mail`), so it cannot invite anyone:
     /// add the member with a first password instead.
     MailOff,
+    /// The address someone is changing theirs to is another account's
+    /// already: nothing changed.
+    EmailTaken,
 }
 
 impl ErrorCode {
     /// Every code, for exhaustive tests and documentation.
-    pub const ALL: [ErrorCode; 18] = [
+    pub const ALL: [ErrorCode; 19] = [
         ErrorCode::Unauthenticated,
         ErrorCode::SessionExpired,
         ErrorCode::SessionTaken,
@@ -75,6 +78,7 @@ impl ErrorCode {
         ErrorCode::SignInExpired,
         ErrorCode::AlreadyHasAccount,
         ErrorCode::MailOff,
+        ErrorCode::EmailTaken,
     ];
 
     /// The code with this wire name.
@@ -103,6 +107,7 @@ impl ErrorCode {
             ErrorCode::SignInExpired => "sign_in_expired",
             ErrorCode::AlreadyHasAccount => "already_has_account",
             ErrorCode::MailOff => "mail_off",
+            ErrorCode::EmailTaken => "email_taken",
         }
     }
 
@@ -127,6 +132,7 @@ impl ErrorCode {
             ErrorCode::Unavailable => -32_016,
             ErrorCode::AlreadyHasAccount => -32_017,
             ErrorCode::MailOff => -32_018,
+            ErrorCode::EmailTaken => -32_019,
         }
     }
 
@@ -144,7 +150,10 @@ impl ErrorCode {
             ErrorCode::NotFound => 404,
             ErrorCode::MethodNotAllowed => 405,
             ErrorCode::RateLimited => 429,
-            ErrorCode::Conflict | ErrorCode::AlreadyHasAccount | ErrorCode::MailOff => 409,
+            ErrorCode::Conflict
+            | ErrorCode::AlreadyHasAccount
+            | ErrorCode::MailOff
+            | ErrorCode::EmailTaken => 409,
             ErrorCode::Internal => 500,
             ErrorCode::Busy | ErrorCode::Unavailable => 503,
         }

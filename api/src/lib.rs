@@ -32,14 +32,16 @@ mod time;
 
 pub use access::{Credentials, Effect, Proof, Requirements, Who};
 pub use account::{
-    AccountSignedOut, ActiveUser, Count, CreatedToken, CredentialKind, InvitationAcceptRequest,
-    InvitationRevokeParams, InvitationShown, Invitations, InviteParams, MemberInfo,
-    MemberRemoveParams, MemberRemoved, MemberRoleSet, MemberRoleSetParams, MemberSecondFactorReset,
-    MemberSecondFactorResetParams, MemberSignOutParams, MemberSignedOut, PasswordChange,
-    PasswordChanged, PasswordConfirmParams, PasswordConfirmed, PendingInvitation, PolicyBounds,
-    PolicySet, PolicySetParams, PolicyView, RevokeScope, Revoked, SecurityOverview, SessionInfo,
-    SessionRevokeAllParams, SessionRevokeParams, SessionsRevokeParams, TOKEN_MAX_DAYS,
-    TOKEN_NAME_MAX_CHARS, TokenCreateParams, TokenInfo, TokenRevokeParams, Verified,
+    AccountSignedOut, ActiveUser, Count, CreatedToken, CredentialKind, EmailChangeParams,
+    EmailStatus, EmailVerificationShown, EmailVerified, EmailVerifyRequest,
+    InvitationAcceptRequest, InvitationRevokeParams, InvitationShown, Invitations, InviteParams,
+    MemberInfo, MemberRemoveParams, MemberRemoved, MemberRoleSet, MemberRoleSetParams,
+    MemberSecondFactorReset, MemberSecondFactorResetParams, MemberSignOutParams, MemberSignedOut,
+    PasswordChange, PasswordChanged, PasswordConfirmParams, PasswordConfirmed, PendingInvitation,
+    PendingVerification, PolicyBounds, PolicySet, PolicySetParams, PolicyView, RevokeScope,
+    Revoked, SecurityOverview, SessionInfo, SessionRevokeAllParams, SessionRevokeParams,
+    SessionsRevokeParams, TOKEN_MAX_DAYS, TOKEN_NAME_MAX_CHARS, TokenCreateParams, TokenInfo,
+    TokenRevokeParams, Verified,
 };
 pub use audit::{
     AUDIT_PAGE_DEFAULT, AUDIT_PAGE_MAX, AuditCursor, AuditEntry, AuditKind, AuditListParams,

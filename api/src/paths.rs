@@ -42,12 +42,14 @@ pub mod page {
     /// Joining a team with the link of an invitation from the mail
     /// (`?token=...`).
     pub const LOGIN_INVITATION: &str = "/login/invitation";
+    /// Verifying an address with the link from the mail (`?token=...`).
+    pub const LOGIN_VERIFY_EMAIL: &str = "/login/verify-email";
     /// Creating an account.
     pub const SIGNUP: &str = "/signup";
 
     /// The pages a visitor sees before signing in. Every other page is for
     /// a signed-in caller only: a page missing here is guarded, never open.
-    pub const SIGNED_OUT: [&str; 9] = [
+    pub const SIGNED_OUT: [&str; 10] = [
         LOGIN,
         LOGIN_CODE,
         LOGIN_SETUP,
@@ -56,6 +58,7 @@ pub mod page {
         LOGIN_RESET,
         LOGIN_NOT_ME,
         LOGIN_INVITATION,
+        LOGIN_VERIFY_EMAIL,
         SIGNUP,
     ];
 }
@@ -86,6 +89,8 @@ pub mod auth {
     pub const NOT_ME: &str = "/api/auth/not-me";
     /// Joining a team: the invitation's token, a name and a password.
     pub const INVITATION: &str = "/api/auth/invitation";
+    /// Verifying an address: the token of the link mailed to it.
+    pub const VERIFY_EMAIL: &str = "/api/auth/verify-email";
     pub const LOGOUT: &str = "/api/auth/logout";
     /// Changing the password.
     pub const PASSWORD: &str = "/api/auth/password";
@@ -143,7 +148,7 @@ pub const PASSKEY_JS: &str = "/login/passkey.js";
 mod tests {
     use super::*;
 
-    const EVERY_PATH: [&str; 47] = [
+    const EVERY_PATH: [&str; 49] = [
         page::HOME,
         page::SECURITY,
         page::SECURITY_TEAM,
@@ -156,6 +161,7 @@ mod tests {
         page::LOGIN_RESET,
         page::LOGIN_NOT_ME,
         page::LOGIN_INVITATION,
+        page::LOGIN_VERIFY_EMAIL,
         page::SIGNUP,
         auth::SIGNUP,
         auth::LOGIN,
@@ -170,6 +176,7 @@ mod tests {
         auth::RESET,
         auth::NOT_ME,
         auth::INVITATION,
+        auth::VERIFY_EMAIL,
         auth::LOGOUT,
         auth::PASSWORD,
         auth::FORWARD,

@@ -159,10 +159,14 @@ pub enum NoticeKind {
     /// An owner removed them from the account (told by mail only: they can
     /// no longer sign in); `detail` names the owner.
     RemovedFromAccount,
+    /// They asked to change their address; `detail` is the new one, which
+    /// takes effect once the link mailed to it is used. Told to the old
+    /// address.
+    EmailChanging,
 }
 
 impl NoticeKind {
-    pub const ALL: [NoticeKind; 10] = [
+    pub const ALL: [NoticeKind; 11] = [
         NoticeKind::SessionTaken,
         NoticeKind::PasswordChanged,
         NoticeKind::TokenCreated,
@@ -173,6 +177,7 @@ impl NoticeKind {
         NoticeKind::AccountRecovered,
         NoticeKind::RoleChanged,
         NoticeKind::RemovedFromAccount,
+        NoticeKind::EmailChanging,
     ];
 
     pub const fn as_str(self) -> &'static str {
@@ -187,6 +192,7 @@ impl NoticeKind {
             NoticeKind::AccountRecovered => "account_recovered",
             NoticeKind::RoleChanged => "role_changed",
             NoticeKind::RemovedFromAccount => "removed_from_account",
+            NoticeKind::EmailChanging => "email_changing",
         }
     }
 

@@ -23,19 +23,19 @@ pub mod ssr;
 use built_files::{hydration_script, stylesheet};
 use pages::{
     LoginCodePage, LoginForgotPage, LoginInvitationPage, LoginNotMePage, LoginPage,
-    LoginPasswordPage, LoginResetPage, LoginSetupPage, NotFound, SecurityLogPage, SignInPage,
-    SignupPage, TeamPage,
+    LoginPasswordPage, LoginResetPage, LoginSetupPage, LoginVerifyEmailPage, NotFound,
+    SecurityLogPage, SignInPage, SignupPage, TeamPage,
 };
 
 pub use components::PASSKEY_SCRIPT;
-pub use pages::{INVITATION_ENDED, LINK_ON_ITS_WAY};
+pub use pages::{INVITATION_ENDED, LINK_ON_ITS_WAY, VERIFY_LINK_ENDED};
 
 /// The pages that load no WASM: plain forms that post to the server, and
 /// the passkey button's small script. They are the first pages a visitor
 /// sees, and need nothing more. Signed-in pages never link to them in a way
 /// the router could follow (their links go `rel="external"`), so the WASM
 /// never draws them either.
-pub const PAGES_WITHOUT_WASM: [&str; 8] = [
+pub const PAGES_WITHOUT_WASM: [&str; 9] = [
     page::LOGIN,
     page::LOGIN_CODE,
     page::LOGIN_PASSWORD,
@@ -43,6 +43,7 @@ pub const PAGES_WITHOUT_WASM: [&str; 8] = [
     page::LOGIN_RESET,
     page::LOGIN_NOT_ME,
     page::LOGIN_INVITATION,
+    page::LOGIN_VERIFY_EMAIL,
     page::SIGNUP,
 ];
 
@@ -95,6 +96,11 @@ pub fn App() -> impl IntoView {
                     ssr=SsrMode::Async
                 />
                 <Route path=path!("/login/setup") view=LoginSetupPage ssr=SsrMode::Async />
+                <Route
+                    path=path!("/login/verify-email")
+                    view=LoginVerifyEmailPage
+                    ssr=SsrMode::Async
+                />
                 <Route path=path!("/signup") view=SignupPage />
                 <Route path=path!("/account/security") view=SignInPage ssr=SsrMode::Async />
                 <Route path=path!("/account/security/team") view=TeamPage ssr=SsrMode::Async />

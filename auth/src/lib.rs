@@ -49,7 +49,7 @@ pub use service::{
     DeviceCookie, Fresh, INVITATION_LIFETIME, JoiningMember, ListedUser, NewPasswordByLink,
     NewSession, OperatorActions, OwnerActions, PasswordReset, PolicyChange, PolicyUpdate,
     RESET_LINK_LIFETIME, Rechecked, Refresh, Resolved, SessionReported, SessionsOf, SignInStep,
-    UserActions, Via,
+    UserActions, VERIFY_LINK_LIFETIME, VERIFY_RESEND_EVERY, Via,
 };
 pub use session::Deadlines;
 pub use settings::SessionSettings;

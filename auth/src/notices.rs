@@ -40,7 +40,8 @@ impl NewNotice<'_> {
 
 /// Tells the user, inside the caller's transaction: the notice for their
 /// pages, and the same by mail (links from `mail`'s public URL; none with
-/// `--no-mail`). The mail about a sign-in from a new device carries a
+/// `--no-mail`, and none to an address not verified yet: no mail but the
+/// link that verifies it goes there). The mail about a sign-in from a new device carries a
 /// "This wasn't me" link that ends that session (the notice's origin).
 pub(crate) async fn tell(
     conn: &mut AnyConnection,
@@ -52,9 +53,12 @@ pub(crate) async fn tell(
     let Some(public_url) = mail else {
         return insert(conn, user_id, notice, now).await;
     };
-    let Some((name, email)) = users::name_and_email(&mut *conn, user_id).await? else {
+    let Some((name, email, verified)) = users::name_and_email(&mut *conn, user_id).await? else {
         return Ok(());
     };
+    if !verified {
+        return insert(conn, user_id, notice, now).await;
+    }
     let not_me = match (notice.kind, notice.origin) {
         (NoticeKind::NewDevice, Some(session_id)) => {
             let token = ReportToken::generate()?;

@@ -120,6 +120,11 @@ secret!(ReportToken, random);
 pub struct InvitationToken(String);
 secret!(InvitationToken, random);
 
+/// The secret in a link that verifies an address, sent by mail to it:
+/// single use, 24 hours, stored only as its hash.
+pub struct VerifyToken(String);
+secret!(VerifyToken, random);
+
 /// The BLAKE3 hash of a secret, as 64 lowercase hex digits: the only form
 /// in which a token is stored or compared.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]

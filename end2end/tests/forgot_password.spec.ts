@@ -4,7 +4,7 @@
  * SMTP), the link in it, a new password, and signing in with it.
  */
 import { expect, test } from './fixtures';
-import { PASSWORD, linkMailedTo, signInWithForm, signUpViaApi, uniqueEmail } from './helpers';
+import { PASSWORD, linkMailedTo, signInWithForm, signUpViaApi, uniqueEmail, verifyAddress } from './helpers';
 
 test('a forgotten password: the mailed link sets a new one, and only the new one signs in', async ({
   page,
@@ -13,6 +13,7 @@ test('a forgotten password: the mailed link sets a new one, and only the new one
   const email = uniqueEmail('forgot');
   const newPassword = 'a brand new passphrase 42';
   await signUpViaApi(request, email);
+  await verifyAddress(request, email);
 
   await page.goto('/login');
   await page.getByRole('link', { name: 'Forgot your password?' }).click();

@@ -190,6 +190,18 @@ export async function linkMailedTo(to: string, linkPath: string): Promise<string
   return match[0];
 }
 
+/**
+ * Verifies `email` with the link mailed to it when it signed up (the main
+ * server's mail files), as its page's button does: until then no other
+ * mail goes to the address.
+ */
+export async function verifyAddress(request: APIRequestContext, email: string): Promise<void> {
+  const link = await linkMailedTo(email, '/login/verify-email');
+  const token = new URL(link).searchParams.get('token');
+  const response = await request.post('/api/auth/verify-email', { data: { token } });
+  expect(response.status()).toBe(200);
+}
+
 /** The HTML part of the mail to `to` whose subject is `subject`. */
 export async function htmlMailedTo(to: string, subject: string): Promise<string> {
   const [text] = await mailMatching(to, new RegExp(`Subject: ${subject}`));

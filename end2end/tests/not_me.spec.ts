@@ -6,7 +6,15 @@
  * password, and leaves their own browser signed in.
  */
 import { expect, test } from './fixtures';
-import { linkMailedTo, newPage, openSecurityPage, signInViaApi, signUpViaApi, uniqueEmail } from './helpers';
+import {
+  linkMailedTo,
+  newPage,
+  openSecurityPage,
+  signInViaApi,
+  signUpViaApi,
+  uniqueEmail,
+  verifyAddress,
+} from './helpers';
 
 const WINDOWS_CHROME =
   'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0.0.0 Safari/537.36';
@@ -18,6 +26,7 @@ test("'This wasn't me' from the new-device mail ends that browser's session at o
 }) => {
   const email = uniqueEmail('not-me');
   await signUpViaApi(page.request, email);
+  await verifyAddress(page.request, email);
   await openSecurityPage(page);
   const stranger = await newPage(browser, baseURL!, WINDOWS_CHROME);
   await signInViaApi(stranger.request, email);

@@ -14,6 +14,7 @@ import {
   signInWithForm,
   signUpAs,
   totp,
+  verifyAddress,
   virtualAuthenticator,
 } from './helpers';
 
@@ -95,6 +96,7 @@ test('passkeys, and setting up the app an account requires (README screenshots)'
 
 test('the mail about a sign-in from a new device (README screenshot)', async ({ page, browser, baseURL }) => {
   const grace = await signUpAs(page.request, 'grace@example.com', 'Grace Hopper');
+  await verifyAddress(page.request, grace);
   const phone = await browser.newContext({
     baseURL,
     userAgent:

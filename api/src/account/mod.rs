@@ -2,6 +2,7 @@
 //! server functions and the UI.
 
 mod caller;
+mod email;
 mod invitations;
 mod members;
 mod outcomes;
@@ -12,6 +13,10 @@ mod sign_out;
 mod tokens;
 
 pub use caller::{CredentialKind, Verified};
+pub use email::{
+    EmailChangeParams, EmailStatus, EmailVerificationShown, EmailVerified, EmailVerifyRequest,
+    PendingVerification,
+};
 pub use invitations::{
     InvitationAcceptRequest, InvitationRevokeParams, InvitationShown, Invitations, InviteParams,
     PendingInvitation,

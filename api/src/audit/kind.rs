@@ -48,6 +48,13 @@ pub enum AuditKind {
     InvitationRevoked,
     /// Someone joined the account with the link of an invitation.
     InvitationAccepted,
+    /// A user's address was verified by the link mailed to it.
+    EmailVerified,
+    /// A user asked to change their address: a link went to the new one,
+    /// and the old one was told.
+    EmailChangeRequested,
+    /// A user's address changed, by the link mailed to the new one.
+    EmailChanged,
 }
 
 /// Whether what an entry records went through.
@@ -63,7 +70,7 @@ pub enum AuditOutcome {
 }
 
 impl AuditKind {
-    pub const ALL: [AuditKind; 26] = [
+    pub const ALL: [AuditKind; 29] = [
         AuditKind::SignedUp,
         AuditKind::SignedIn,
         AuditKind::SignInFailed,
@@ -90,6 +97,9 @@ impl AuditKind {
         AuditKind::InvitationSent,
         AuditKind::InvitationRevoked,
         AuditKind::InvitationAccepted,
+        AuditKind::EmailVerified,
+        AuditKind::EmailChangeRequested,
+        AuditKind::EmailChanged,
     ];
 
     pub const fn as_str(self) -> &'static str {
@@ -120,6 +130,9 @@ impl AuditKind {
             AuditKind::InvitationSent => "invitation_sent",
             AuditKind::InvitationRevoked => "invitation_revoked",
             AuditKind::InvitationAccepted => "invitation_accepted",
+            AuditKind::EmailVerified => "email_verified",
+            AuditKind::EmailChangeRequested => "email_change_requested",
+            AuditKind::EmailChanged => "email_changed",
         }
     }
 
@@ -156,6 +169,9 @@ impl AuditKind {
             AuditKind::InvitationSent => "Invitation sent",
             AuditKind::InvitationRevoked => "Invitation revoked",
             AuditKind::InvitationAccepted => "Invitation accepted",
+            AuditKind::EmailVerified => "Email address verified",
+            AuditKind::EmailChangeRequested => "Email change asked for",
+            AuditKind::EmailChanged => "Email address changed",
         }
     }
 

@@ -8,9 +8,10 @@ use super::{
     FORM, JSON, Refusals, body, json_body, json_of, redirected, responses, to_json, with_cookie,
 };
 use crate::{
-    ForgotPasswordRequest, InvitationAcceptRequest, LoginCodeRequest, LoginRequest,
-    NewPasswordRequest, NotMeDone, NotMeRequest, PasskeyAssertion, PasskeyCeremony,
-    PasswordResetDone, PasswordResetRequest, SignInChallenge, SignedIn, SignupRequest,
+    EmailVerified, EmailVerifyRequest, ForgotPasswordRequest, InvitationAcceptRequest,
+    LoginCodeRequest, LoginRequest, NewPasswordRequest, NotMeDone, NotMeRequest, PasskeyAssertion,
+    PasskeyCeremony, PasswordResetDone, PasswordResetRequest, SignInChallenge, SignedIn,
+    SignupRequest,
 };
 
 /// A made-up challenge, for the examples.
@@ -111,7 +112,32 @@ pub(super) fn paths(g: &mut SchemaGenerator, refused: &Refusals) -> Value {
     paths["/api/auth/reset"] = reset(g, refused);
     paths["/api/auth/not-me"] = not_me(g, refused);
     paths["/api/auth/invitation"] = invitation(g, refused);
+    paths["/api/auth/verify-email"] = verify_email(g, refused);
     paths
+}
+
+/// Verifying an address with the link mailed to it.
+fn verify_email(g: &mut SchemaGenerator, refused: &Refusals) -> Value {
+    json!({"post": {
+        "summary": "Verifies an address with the token of the link mailed to it (single use, \
+            24 hours; a newer link ends it): the user's own address, or the one they asked to \
+            change theirs to, which then becomes theirs. A used, replaced, expired or unknown \
+            link is refused the same way. Needs no session.",
+        "requestBody": body::<EmailVerifyRequest>(g, &json!({"token": CHALLENGE})),
+        "responses": responses([
+            ("200", to_json("Verified: the address, and whether it replaced the user's \
+                earlier one.", json_of::<EmailVerified>(g))),
+            ("303", redirected("to `/login/verify-email?verified=1`; or, the link having \
+                ended, back to `/login/verify-email?error=CODE&field=token`.")),
+            ("400", refused.bad_body(", or the link has ended (`field` is `token`)")),
+            ("403", refused.forbidden("")),
+            ("409", refused.because("Another account took the new address meanwhile \
+                (`email_taken`); the link is used up.")),
+            ("413", refused.too_large()),
+            ("429", refused.rate_limited("tries from this address")),
+            ("500", refused.internal()),
+        ]),
+    }})
 }
 
 /// "This wasn't me", from the mail about a sign-in from a new device.

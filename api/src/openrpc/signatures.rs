@@ -8,17 +8,17 @@ use serde_json::{Value, json};
 use super::examples::Examples;
 use crate::rpc::Method;
 use crate::{
-    AccountSignedOut, AuditListParams, AuditPage, Count, CreatedToken, InvitationId,
-    InvitationRevokeParams, Invitations, InviteParams, Me, MemberInfo, MemberRemoveParams,
-    MemberRemoved, MemberRoleSet, MemberRoleSetParams, MemberSecondFactorReset,
+    AccountSignedOut, AuditListParams, AuditPage, Count, CreatedToken, EmailChangeParams,
+    EmailStatus, InvitationId, InvitationRevokeParams, Invitations, InviteParams, Me, MemberInfo,
+    MemberRemoveParams, MemberRemoved, MemberRoleSet, MemberRoleSetParams, MemberSecondFactorReset,
     MemberSecondFactorResetParams, MemberSignOutParams, MemberSignedOut, NewMemberRequest,
     NoticeAcknowledgeParams, NoticeId, NoticeKind, PasskeyCeremony, PasskeyInfo,
     PasskeyRegisterParams, PasskeyRemoveParams, PasswordChange, PasswordChanged,
-    PasswordConfirmParams, PasswordConfirmed, PendingInvitation, PolicySet, PolicySetParams,
-    PolicyView, RecoveryCodes, Revoked, Role, SecondFactorPolicySet, SecondFactorPolicySetParams,
-    SecondFactorStatus, SecurityNotice, SecurityOverview, SessionInfo, SessionRevokeAllParams,
-    SessionRevokeParams, SessionsRevokeParams, TokenCreateParams, TokenInfo, TokenRevokeParams,
-    TotpConfirmParams, TotpSetup, TotpTurnOffParams, Verified,
+    PasswordConfirmParams, PasswordConfirmed, PendingInvitation, PendingVerification, PolicySet,
+    PolicySetParams, PolicyView, RecoveryCodes, Revoked, Role, SecondFactorPolicySet,
+    SecondFactorPolicySetParams, SecondFactorStatus, SecurityNotice, SecurityOverview, SessionInfo,
+    SessionRevokeAllParams, SessionRevokeParams, SessionsRevokeParams, TokenCreateParams,
+    TokenInfo, TokenRevokeParams, TotpConfirmParams, TotpSetup, TotpTurnOffParams, Verified,
 };
 
 /// What the document says of one method.
@@ -136,6 +136,17 @@ pub(super) fn describe(method: Method) -> Described {
             sends_mail: true,
             pending: vec![invitation(&ex)],
         })),
+        Method::EmailGet => plain::<EmailStatus>(value(&EmailStatus {
+            email: "ada@example.com".into(),
+            verified_at: Some(ex.now),
+            sends_mail: true,
+            pending: Some(verification(&ex)),
+        })),
+        Method::EmailVerificationSend => plain::<PendingVerification>(value(&verification(&ex))),
+        Method::EmailChange => taking::<EmailChangeParams, PendingVerification>(
+            json!({"new_email": "ada@new.example.com", "current_password": "correct horse battery"}),
+            value(&verification(&ex)),
+        ),
         Method::InvitationRevoke => taking::<InvitationRevokeParams, Revoked>(
             json!({"invitation_id": invitation(&ex).invitation_id}),
             value(&Revoked { revoked: true }),
@@ -226,6 +237,15 @@ fn invitation(ex: &Examples) -> PendingInvitation {
         email: "katherine@example.com".into(),
         sent_at: ex.now,
         expires_at: ex.now.plus_millis(7 * 24 * 60 * 60 * 1000),
+    }
+}
+
+/// The link of the examples that verifies a new address.
+fn verification(ex: &Examples) -> PendingVerification {
+    PendingVerification {
+        email: "ada@new.example.com".into(),
+        sent_at: ex.now,
+        expires_at: ex.now.plus_millis(24 * 60 * 60 * 1000),
     }
 }
 

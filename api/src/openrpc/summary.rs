@@ -148,6 +148,22 @@ pub(super) const fn summary(method: Method) -> &'static str {
         Method::InvitationList => {
             "The pending invitations, newest first, and whether this server sends mail."
         }
+        Method::EmailGet => {
+            "The caller's address, when it was verified (none yet: no mail but the link that \
+            verifies it goes there), whether this server sends mail, and the link waiting to \
+            be used, for this address or the one the caller is changing to."
+        }
+        Method::EmailVerificationSend => {
+            "Mails the link that verifies the address again (to the new address while a change \
+            waits), ending the earlier link; once a minute (`rate_limited`). A verified address \
+            with no change waiting answers `invalid_params`, a server without mail `mail_off`."
+        }
+        Method::EmailChange => {
+            "Asks to change the caller's address, with the current password: a link goes to \
+            the new address (24 hours, once) and the old one is told at once; the address \
+            changes only when the link is used. An address another account has answers \
+            `email_taken`, a server without mail `mail_off`."
+        }
         Method::InvitationRevoke => {
             "Revokes a pending invitation: its link stops working at once. `false` for one \
             that is not pending in the account."

@@ -42,10 +42,13 @@ pub enum Method {
     MemberInvite,
     InvitationList,
     InvitationRevoke,
+    EmailGet,
+    EmailVerificationSend,
+    EmailChange,
 }
 
 impl Method {
-    pub const ALL: [Method; 36] = [
+    pub const ALL: [Method; 39] = [
         Method::Verify,
         Method::SessionList,
         Method::SessionRevoke,
@@ -82,6 +85,9 @@ impl Method {
         Method::MemberInvite,
         Method::InvitationList,
         Method::InvitationRevoke,
+        Method::EmailGet,
+        Method::EmailVerificationSend,
+        Method::EmailChange,
     ];
 
     pub const fn name(self) -> &'static str {
@@ -122,6 +128,9 @@ impl Method {
             Method::MemberInvite => "account_member_invite",
             Method::InvitationList => "account_invitation_list",
             Method::InvitationRevoke => "account_invitation_revoke",
+            Method::EmailGet => "account_email_get",
+            Method::EmailVerificationSend => "account_email_verification_send",
+            Method::EmailChange => "account_email_change",
         }
     }
 

@@ -104,6 +104,13 @@ fn notice(notice: SecurityNotice) -> impl IntoView {
             "banner warning",
             format!("You were removed from the account {detail}."),
         ),
+        NoticeKind::EmailChanging => (
+            "banner info",
+            format!(
+                "Someone signed in as you asked to change your address to {detail}. If that \
+                 was not you, change your password now."
+            ),
+        ),
     };
     view! {
         <p class=class role="alert" data-testid="security-notice">

@@ -20,10 +20,14 @@ use crate::ssr::{acting, admit, admit_owner};
 #[cfg(feature = "ssr")]
 use api::rpc::Method;
 
+pub mod email;
 pub mod invitations;
 pub mod passkeys;
 pub mod second_factor;
 
+pub use email::{
+    change_email, load_email_status, load_email_verification, send_verification_again,
+};
 pub use invitations::{invite_member, load_invitation, load_invitations, revoke_invitation};
 pub use passkeys::{
     confirm_with_passkey, finish_passkey_registration, list_passkeys, remove_passkey,

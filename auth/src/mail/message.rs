@@ -14,6 +14,9 @@ pub enum MailKind {
     SecurityNotice,
     /// A link to join an account.
     Invitation,
+    /// A link that verifies an address: the user's own, or the one they
+    /// are changing to.
+    EmailVerification,
 }
 
 impl MailKind {
@@ -22,6 +25,7 @@ impl MailKind {
             MailKind::PasswordReset => "password_reset",
             MailKind::SecurityNotice => "security_notice",
             MailKind::Invitation => "invitation",
+            MailKind::EmailVerification => "email_verification",
         }
     }
 
@@ -30,6 +34,7 @@ impl MailKind {
             "password_reset" => Some(MailKind::PasswordReset),
             "security_notice" => Some(MailKind::SecurityNotice),
             "invitation" => Some(MailKind::Invitation),
+            "email_verification" => Some(MailKind::EmailVerification),
             _ => None,
         }
     }

@@ -7,12 +7,15 @@ mod courier;
 mod message;
 mod notice;
 mod public_url;
+mod verification;
 
 pub use courier::{Courier, CourierSettings, Delivered, MailTransport, SendError};
 pub(crate) use message::{InvitationMail, invitation, password_reset};
 pub use message::{MailKind, OutgoingMail};
 pub(crate) use notice::{NoticeMail, security_notice};
 pub use public_url::PublicUrl;
+pub use verification::VERIFY_SUBJECT;
+pub(crate) use verification::{VerificationMail, email_verification};
 
 /// How many messages wait to be sent, and how many failed for good.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

@@ -141,6 +141,15 @@ fn words(kind: NoticeKind, detail: &str) -> (String, String, &'static str) {
             ),
             "If that looks wrong, ask the account's owners.",
         ),
+        NoticeKind::EmailChanging => (
+            "Your Latchkey address is being changed".to_owned(),
+            format!(
+                "Someone signed in as you asked to change your address to {detail}. It changes \
+                 once the link mailed there is used; until then, mail keeps coming here."
+            ),
+            "If this wasn't you, choose a new password now (the link is then of no use to \
+             them unless they know it) and check your security page.",
+        ),
     }
 }
 

@@ -4,6 +4,7 @@ use api::{
     AccountId, DisplayName, EmailAddress, Me, Password, Role, SignInMethod, SignupRequest, UserId,
 };
 
+use super::email::LinkFor;
 use super::session_start::Opened;
 use super::{Auth, ClientMeta, NewSession};
 use crate::AuthError;
@@ -48,8 +49,19 @@ impl Auth {
             name: &name,
             email: &email,
             password_hash: &password_hash,
+            // Until the link mailed to it is used.
+            email_verified_at: None,
         };
         users::insert(&mut tx, &owner, now).await?;
+        if self.0.settings.sends_mail {
+            let link = LinkFor {
+                user_id: &user_id,
+                name: name.as_str(),
+                email: &email,
+                replacing: None,
+            };
+            self.mail_verification_link(&mut tx, &link, now).await?;
+        }
         let me = Me {
             user_id,
             name: name.as_str().to_owned(),
@@ -109,6 +121,7 @@ impl Auth {
                 name: &DisplayName::parse(name, "name")?,
                 email: &EmailAddress::parse(email)?,
                 password_hash,
+                email_verified_at: Some(now),
             };
             users::insert(&mut tx, &user, now).await?;
         }

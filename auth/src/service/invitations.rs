@@ -214,6 +214,8 @@ impl Auth {
             name: &name,
             email: &email,
             password_hash: &password_hash,
+            // The invitation's link came to it.
+            email_verified_at: Some(now),
         };
         users::insert(&mut tx, &member, now).await?;
         // Other teams' invitations to the address have no use any more.

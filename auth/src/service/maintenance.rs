@@ -25,10 +25,11 @@ impl Auth {
         removed.device_challenges =
             crate::store::devices::delete_expired_challenges(&mut tx, now).await?;
         // Ended links from the mail (to choose a new password, "This wasn't
-        // me", to join a team): counted with the challenges.
+        // me", to join a team, to verify an address): counted with the challenges.
         removed.challenges += crate::store::password_resets::delete_expired(&mut tx, now).await?
             + crate::store::session_reports::delete_expired(&mut tx, now).await?
-            + crate::store::invitations::delete_expired(&mut tx, now).await?;
+            + crate::store::invitations::delete_expired(&mut tx, now).await?
+            + crate::store::email_verifications::delete_expired(&mut tx, now).await?;
         tx.commit().await?;
         self.0.hashing_limits.forget_idle_keys();
         self.0.sign_in_limits.forget_idle_keys();

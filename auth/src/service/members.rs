@@ -51,6 +51,8 @@ impl OwnerActions<'_> {
             name: &name,
             email: &email,
             password_hash: &password_hash,
+            // An owner set it.
+            email_verified_at: Some(now),
         };
         let mut tx = auth.0.db.begin_write().await?;
         users::insert(&mut tx, &member, now).await?;

@@ -7,6 +7,7 @@
 pub(crate) mod accounts;
 mod columns;
 pub(crate) mod devices;
+pub(crate) mod email_verifications;
 pub(crate) mod invitations;
 pub(crate) mod members;
 pub(crate) mod outbox;

@@ -58,12 +58,14 @@ pub(crate) struct Recipient {
 
 /// The user with `email`, read inside the transaction that may write the
 /// link, so a request takes the same statements up to there whether or
-/// not the address exists.
+/// not the address exists; nobody while the address is not verified (no
+/// mail but the link that verifies it goes to one that is not).
 pub(crate) async fn recipient(
     conn: &mut AnyConnection,
     email: Option<&EmailAddress>,
 ) -> Result<Option<Recipient>, AuthError> {
-    let sql = "SELECT id, name, email FROM users WHERE email = $1";
+    let sql =
+        "SELECT id, name, email FROM users WHERE email = $1 AND email_verified_at IS NOT NULL";
     let key = email.map(EmailAddress::as_str);
     let row: Option<(Stored, String, String)> = one(conn, sql, key.into()).await?;
     row.map(|(id, name, email)| {

@@ -66,17 +66,66 @@ pub(crate) async fn find_by_id(
     one(pool, select_user!("WHERE u.id = $1"), id.into()).await
 }
 
-/// The user's name and email, to write to them.
+/// The user's name and email, to write to them, and whether the address
+/// is verified (no mail but the link that verifies it goes to one that is
+/// not).
 pub(crate) async fn name_and_email(
     conn: &mut AnyConnection,
     id: &UserId,
-) -> Result<Option<(String, String)>, AuthError> {
-    one(
+) -> Result<Option<(String, String, bool)>, AuthError> {
+    let row: Option<(String, String, MaybeMillis)> = one(
         conn,
-        "SELECT name, email FROM users WHERE id = $1",
+        "SELECT name, email, email_verified_at FROM users WHERE id = $1",
         id.into(),
     )
-    .await
+    .await?;
+    Ok(row.map(|(name, email, verified_at)| {
+        let verified_at: Option<Timestamp> = verified_at.into();
+        (name, email, verified_at.is_some())
+    }))
+}
+
+/// The user's address and when it was verified (`None` while it is not).
+pub(crate) async fn email_state(
+    conn: &mut AnyConnection,
+    id: &UserId,
+) -> Result<Option<(String, Option<Timestamp>)>, AuthError> {
+    let row: Option<(String, MaybeMillis)> = one(
+        conn,
+        "SELECT email, email_verified_at FROM users WHERE id = $1",
+        id.into(),
+    )
+    .await?;
+    Ok(row.map(|(email, at)| (email, at.into())))
+}
+
+/// Marks the user's address verified, if it is still `email`; whether it
+/// was.
+pub(crate) async fn mark_email_verified(
+    conn: &mut AnyConnection,
+    id: &UserId,
+    email: &EmailAddress,
+    now: Timestamp,
+) -> Result<bool, AuthError> {
+    let sql = "UPDATE users SET email_verified_at = COALESCE(email_verified_at, $1) \
+               WHERE id = $2 AND email = $3";
+    Ok(execute(conn, sql, &[now.into(), id.into(), email.into()]).await? > 0)
+}
+
+/// Gives the user a new address, verified now; a taken one is
+/// [`AuthError::EmailTaken`].
+pub(crate) async fn set_verified_email(
+    conn: &mut AnyConnection,
+    id: &UserId,
+    email: &EmailAddress,
+    now: Timestamp,
+) -> Result<(), AuthError> {
+    let sql = "UPDATE users SET email = $1, email_verified_at = $2 WHERE id = $3";
+    match execute(conn, sql, &[email.into(), now.into(), id.into()]).await {
+        Ok(_) => Ok(()),
+        Err(AuthError::Storage(e)) if is_unique_violation(&e) => Err(AuthError::EmailTaken),
+        Err(e) => Err(e),
+    }
 }
 
 /// The user, read on `conn`: inside the transaction that wrote them.
@@ -163,6 +212,9 @@ pub(crate) struct NewUser<'a> {
     pub name: &'a DisplayName,
     pub email: &'a EmailAddress,
     pub password_hash: &'a str,
+    /// When the address was shown to be theirs; `None` for one that a
+    /// link from the mail must verify first (signing up).
+    pub email_verified_at: Option<Timestamp>,
 }
 
 /// Inserts a user; a taken email is [`AuthError::EmailTaken`].
@@ -171,8 +223,9 @@ pub(crate) async fn insert(
     user: &NewUser<'_>,
     now: Timestamp,
 ) -> Result<(), AuthError> {
-    let sql = "INSERT INTO users (id, account_id, role, name, email, password_hash, created_at) \
-               VALUES ($1, $2, $3, $4, $5, $6, $7)";
+    let sql = "INSERT INTO users \
+               (id, account_id, role, name, email, password_hash, created_at, email_verified_at) \
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
     let values = [
         user.id.into(),
         user.account_id.into(),
@@ -181,6 +234,7 @@ pub(crate) async fn insert(
         user.email.into(),
         user.password_hash.into(),
         now.into(),
+        user.email_verified_at.into(),
     ];
     match execute(conn, sql, &values).await {
         Ok(_) => Ok(()),

@@ -53,11 +53,49 @@ pub fn meta() -> ClientMeta {
     )
 }
 
+/// Signed up, and the address verified with the link mailed to it (that
+/// mail taken out of the outbox): someone every mail reaches.
 pub async fn signed_up(t: &TestAuth, email: &str) -> NewSession {
+    let session = signed_up_unverified(t, email).await;
+    // A server that sends no mail mails no link either.
+    if let Some(token) = verification_mailed_to(t, email).await {
+        t.auth
+            .verify_email(&token, &meta())
+            .await
+            .expect("the link verifies the address");
+    }
+    session
+}
+
+/// Signed up, the link that verifies the address still in the outbox.
+pub async fn signed_up_unverified(t: &TestAuth, email: &str) -> NewSession {
     t.auth
         .signup(signup_request(email), meta())
         .await
         .expect("signup")
+}
+
+/// The token of the newest link that verifies an address waiting in the
+/// outbox for `email`, and that mail taken out of the outbox (as if
+/// delivered); `None` when there is none.
+pub async fn verification_mailed_to(t: &TestAuth, email: &str) -> Option<String> {
+    let row: Option<(i64, String)> = sqlx::query_as(
+        "SELECT id, text_body FROM mail_outbox \
+         WHERE recipient = $1 AND kind = 'email_verification' AND sent_at IS NULL \
+         ORDER BY id DESC LIMIT 1",
+    )
+    .bind(api::EmailAddress::parse(email).unwrap().as_str())
+    .fetch_optional(t.db.db.reader())
+    .await
+    .unwrap();
+    let (id, text) = row?;
+    t.db.db
+        .execute_write(sqlx::query("DELETE FROM mail_outbox WHERE id = $1").bind(id))
+        .await
+        .unwrap();
+    let link = format!("{}?token=", api::paths::page::LOGIN_VERIFY_EMAIL);
+    let start = text.find(&link)? + link.len();
+    text[start..].split_whitespace().next().map(str::to_owned)
 }
 
 /// Ada, signed up: the caller her session is.

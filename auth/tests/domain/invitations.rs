@@ -129,6 +129,26 @@ async fn an_invited_person_joins_the_owners_account_as_a_member_signed_in() {
 }
 
 #[tokio::test]
+async fn joining_by_the_link_from_the_mail_verifies_the_address() {
+    let t = test_auth().await;
+    let owner = ada(&t).await;
+    let token = invited(&t, &owner, GRACE).await;
+
+    let step = accept(&t, &token).await.unwrap();
+
+    let session = step.session().expect("signed in at once");
+    let grace = crate::helpers::caller(&t, &session.token).await;
+    let admitted = t
+        .auth
+        .admit(&grace, api::rpc::Method::EmailGet, auth::Via::Api)
+        .await
+        .unwrap();
+    let status = admitted.user().email_status().await.unwrap();
+    assert!(status.verified_at.is_some(), "the invitation came to it");
+    assert!(status.pending.is_none());
+}
+
+#[tokio::test]
 async fn the_mail_links_to_the_public_url_and_only_the_tokens_hash_is_stored() {
     // Arrange
     let t = test_auth().await;
@@ -278,11 +298,7 @@ async fn an_address_that_has_an_account_is_not_invited() {
     // Arrange
     let t = test_auth().await;
     let owner = ada(&t).await;
-    let other_owner = t
-        .auth
-        .signup(crate::helpers::signup_request(GRACE), meta())
-        .await
-        .unwrap();
+    let other_owner = crate::helpers::signed_up(&t, GRACE).await;
 
     // Act
     let own = invite(&t, &owner, "ada@example.com").await;
@@ -304,10 +320,7 @@ async fn an_address_that_joined_another_team_meanwhile_ends_the_link() {
     let t = test_auth().await;
     let owner = ada(&t).await;
     let token = invited(&t, &owner, GRACE).await;
-    t.auth
-        .signup(crate::helpers::signup_request(GRACE), meta())
-        .await
-        .unwrap();
+    crate::helpers::signed_up(&t, GRACE).await;
 
     // Act
     let late = accept(&t, &token).await;
@@ -463,11 +476,7 @@ async fn an_owner_revokes_only_their_own_accounts_invitations() {
     let owner = ada(&t).await;
     invite(&t, &owner, GRACE).await.unwrap();
     let pending = invitations(&t, &owner).await.pending.remove(0);
-    let other = t
-        .auth
-        .signup(crate::helpers::signup_request("eve@example.com"), meta())
-        .await
-        .unwrap();
+    let other = crate::helpers::signed_up(&t, "eve@example.com").await;
     let other = caller(&t, &other.token).await;
 
     // Act

@@ -37,3 +37,4 @@ mod security_mail;
 mod sign_in;
 mod tokens;
 mod unbound_policy;
+mod verified_email;

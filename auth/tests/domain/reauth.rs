@@ -124,6 +124,7 @@ async fn confirmations_are_audited_and_a_wrong_one_names_the_field() {
         kinds,
         [
             AuditKind::SignedUp,
+            AuditKind::EmailVerified,
             AuditKind::PasswordConfirmFailed,
             AuditKind::PasswordConfirmed
         ]

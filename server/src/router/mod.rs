@@ -197,6 +197,10 @@ fn sign_in_routes() -> Router<AppState> {
         .route(paths::auth::RESET, post(routes::recovery::reset))
         .route(paths::auth::NOT_ME, post(routes::recovery::not_me))
         .route(paths::auth::INVITATION, post(routes::invitation::accept))
+        .route(
+            paths::auth::VERIFY_EMAIL,
+            post(routes::verify_email::verify_email),
+        )
         .route(paths::auth::PASSKEY_START, post(routes::passkey::start))
         .route(paths::auth::PASSKEY_FINISH, post(routes::passkey::finish))
 }

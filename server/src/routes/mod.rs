@@ -12,6 +12,7 @@ pub mod probes;
 pub mod recovery;
 pub mod script;
 pub mod sign_in_steps;
+pub mod verify_email;
 
 use api::{ApiError, ErrorCode, paths};
 use axum::response::{IntoResponse, Redirect};

@@ -246,6 +246,17 @@ async fn dispatch(
                 .revoke_invitation(params_of(params)?, meta)
                 .await?,
         ),
+        Method::EmailGet => to_json(user.email_status().await?),
+        Method::EmailVerificationSend => {
+            to_json(user.send_verification_again(&admitted.session()?).await?)
+        }
+        Method::EmailChange => {
+            let session = admitted.session()?;
+            to_json(
+                user.change_email(&session, params_of(params)?, meta)
+                    .await?,
+            )
+        }
         Method::PasskeyConfirmStart => to_json(
             user.start_passkey_confirmation(&admitted.session()?)
                 .await?,

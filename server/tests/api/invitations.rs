@@ -19,6 +19,8 @@ use crate::smtp_sink::{Received, SmtpSink};
 
 const PUBLIC_URL: &str = "https://latchkey.example.com";
 const GRACE: &str = "grace@example.com";
+/// The invitation's subject: the owner's sign-up mails a link too.
+const INVITED: &str = "You are invited to join a team on Latchkey";
 const GRACE_PASSWORD: &str = "grace's own passphrase";
 
 /// A server that sends its mail to `sink`, with links on `PUBLIC_URL`.
@@ -86,7 +88,7 @@ async fn an_invited_person_chooses_a_password_and_is_listed_as_a_member() {
 
     // Act: invite, receive, open the link, join.
     let (invited, sent) = invite(&app, &owner, GRACE).await;
-    let mail = sink.next().await;
+    let mail = sink.next_about(INVITED).await;
     let token = link_token(&mail);
     let (page_status, page) = page_html(&app, &page_of(&token)).await;
     let joined = join(&app, &token).await;
@@ -134,10 +136,10 @@ async fn a_used_a_revoked_and_an_unknown_link_show_the_same_page() {
     let app = app_sending_to(&sink).await;
     let owner = app.signed_up(&TestUser::generate()).await;
     invite(&app, &owner, GRACE).await;
-    let used = link_token(&sink.next().await);
+    let used = link_token(&sink.next_about(INVITED).await);
     join(&app, &used).await;
     let (_, sent) = invite(&app, &owner, "alan@example.com").await;
-    let revoked = link_token(&sink.next().await);
+    let revoked = link_token(&sink.next_about(INVITED).await);
     app.rpc_ok(
         "account_invitation_revoke",
         json!({"invitation_id": sent["result"]["invitation_id"]}),
@@ -202,7 +204,7 @@ async fn a_forged_host_header_does_not_change_the_link_in_the_mail() {
 
     // Assert
     assert_eq!(status, StatusCode::OK, "{answer}");
-    let mail = sink.next().await;
+    let mail = sink.next_about(INVITED).await;
     let decoded = mail.decoded_body();
     assert!(!decoded.contains("evil.example"), "{decoded}");
     assert!(!link_token(&mail).is_empty());
@@ -215,7 +217,7 @@ async fn another_sites_post_of_the_form_is_refused_and_the_link_keeps_working() 
     let app = app_sending_to(&sink).await;
     let owner = app.signed_up(&TestUser::generate()).await;
     invite(&app, &owner, GRACE).await;
-    let token = link_token(&sink.next().await);
+    let token = link_token(&sink.next_about(INVITED).await);
 
     // Act
     let forged = app

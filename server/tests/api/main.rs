@@ -43,4 +43,5 @@ mod sessions;
 mod sign_in;
 mod smtp_sink;
 mod tls;
+mod verify_email;
 mod who_may_call;

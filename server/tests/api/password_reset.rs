@@ -13,6 +13,7 @@ use server::mail::SmtpUrl;
 use crate::helpers::{TestApp, TestUser, location, spawn_app_with};
 use crate::second_factor::{code_now, with_app};
 use crate::smtp_sink::{Received, SmtpSink};
+use crate::verify_email::verified_by_mail;
 
 pub const PUBLIC_URL: &str = "https://latchkey.example.com";
 const NEW_PASSWORD: &str = "a brand new passphrase";
@@ -46,6 +47,7 @@ async fn a_forgotten_password_is_set_again_through_the_mailed_link_and_signs_in(
     let app = app_sending_to(&sink).await;
     let user = TestUser::generate();
     let old_session = app.signed_up(&user).await;
+    verified_by_mail(&app, &mut sink, &user).await;
     let login_page = app
         .get(paths::page::LOGIN, None)
         .await
@@ -126,6 +128,7 @@ async fn an_unknown_address_gets_the_same_answer_and_no_mail() {
     let app = app_sending_to(&sink).await;
     let user = TestUser::generate();
     app.signed_up(&user).await;
+    verified_by_mail(&app, &mut sink, &user).await;
 
     // Act: the unknown one first; the known one's mail shows the courier
     // has been through both.
@@ -149,6 +152,7 @@ async fn a_second_factor_is_asked_for_before_the_new_password_is_set() {
     let app = app_sending_to(&sink).await;
     let user = TestUser::generate();
     let (_, secret, _) = with_app(&app, &user).await;
+    verified_by_mail(&app, &mut sink, &user).await;
     forgot(&app, &user.email).await;
     let token = link_token(&sink.next_about(RESET_SUBJECT).await);
 
@@ -196,6 +200,7 @@ async fn a_forged_host_header_does_not_change_the_link_in_the_mail() {
     let app = app_sending_to(&sink).await;
     let user = TestUser::generate();
     app.signed_up(&user).await;
+    verified_by_mail(&app, &mut sink, &user).await;
 
     // Act
     let asked = app
@@ -273,6 +278,7 @@ async fn a_mail_queued_while_the_mail_server_is_down_goes_out_once_it_is_back() 
     let app = spawn_app_with(|config| config.smtp_url = Some(smtp)).await;
     let user = TestUser::generate();
     app.signed_up(&user).await;
+    app.address_verified(&user.email).await;
 
     // Act: ask while it is down; it comes back; the retry is due.
     forgot(&app, &user.email).await;

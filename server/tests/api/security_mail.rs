@@ -13,6 +13,7 @@ use crate::helpers::{Cred, TestApp, TestUser, location, session_token};
 use crate::live_client::PROMPTLY;
 use crate::password_reset::{PUBLIC_URL, app_sending_to};
 use crate::smtp_sink::{Received, SmtpSink};
+use crate::verify_email::verified_by_mail;
 
 const NEW_DEVICE: &str = "New sign-in to your Latchkey account";
 const ELSEWHERE: &str = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) Chrome/130.0";
@@ -44,6 +45,7 @@ async fn this_wasnt_me_in_the_new_device_mail_ends_that_session_and_its_stream_a
     let app = app_sending_to(&sink).await;
     let user = TestUser::generate();
     let mine = app.signed_up(&user).await;
+    verified_by_mail(&app, &mut sink, &user).await;
     let theirs = signed_in_elsewhere(&app, &user).await;
     let mut stream = app.open_events(Cred::Cookie(&theirs)).await;
     stream.next_event(PROMPTLY).await.expect("the first event");
@@ -99,6 +101,7 @@ async fn this_wasnt_me_answers_a_script_with_the_new_password_link_and_works_onc
     let app = app_sending_to(&sink).await;
     let user = TestUser::generate();
     app.signed_up(&user).await;
+    verified_by_mail(&app, &mut sink, &user).await;
     signed_in_elsewhere(&app, &user).await;
     let token = not_me_token(&sink.next_about(NEW_DEVICE).await);
 
@@ -129,6 +132,7 @@ async fn another_sites_page_cannot_press_this_wasnt_me() {
     let app = app_sending_to(&sink).await;
     let user = TestUser::generate();
     app.signed_up(&user).await;
+    verified_by_mail(&app, &mut sink, &user).await;
     let theirs = signed_in_elsewhere(&app, &user).await;
     let token = not_me_token(&sink.next_about(NEW_DEVICE).await);
 

@@ -9,6 +9,9 @@ use std::time::Duration;
 
 use api::rpc::{MAX_BATCH, Method};
 use api::{Credentials, Proof, Who};
+use app::server_fns::email::{
+    ChangeEmail, LoadEmailStatus, LoadEmailVerification, SendVerificationAgain,
+};
 use app::server_fns::invitations::{
     InviteMember, LoadInvitation, LoadInvitations, RevokeInvitation,
 };
@@ -310,6 +313,8 @@ enum Reaches {
     WaitingSignIn,
     /// The link of an invitation: no caller at all, only its token.
     InvitationLink,
+    /// The link that verifies an address: no caller at all, only its token.
+    VerificationLink,
 }
 
 /// A server function's arguments.
@@ -517,6 +522,29 @@ fn server_functions() -> Vec<(&'static str, Reaches, Arguments)> {
             Action(Method::PasswordConfirm),
             Json(json!({"answer": answer})),
         ),
+        (
+            LoadEmailStatus::PATH,
+            Action(Method::EmailGet),
+            Arguments::None,
+        ),
+        (
+            SendVerificationAgain::PATH,
+            Action(Method::EmailVerificationSend),
+            Arguments::None,
+        ),
+        (
+            ChangeEmail::PATH,
+            Action(Method::EmailChange),
+            Form(vec![
+                ("new_email", "walk-changed@example.com".into()),
+                ("current_password", "not the password".into()),
+            ]),
+        ),
+        (
+            LoadEmailVerification::PATH,
+            Reaches::VerificationLink,
+            Form(vec![("token", "A".repeat(43))]),
+        ),
     ]
 }
 
@@ -581,7 +609,7 @@ async fn every_server_function_answers_each_kind_of_caller_as_the_table_says() {
                     gate => gate_of(error) == gate && !(gate == Gate::Admits && body.is_null()),
                 },
                 Reaches::WaitingSignIn => body["code"] == "sign_in_expired",
-                Reaches::InvitationLink => {
+                Reaches::InvitationLink | Reaches::VerificationLink => {
                     body["code"] == "invalid_params" && body["field"] == "token"
                 }
             };

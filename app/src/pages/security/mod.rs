@@ -5,6 +5,7 @@
 //! the members and the two-step requirement.
 
 mod add_member;
+mod email;
 mod invite_member;
 mod member_actions;
 mod members;

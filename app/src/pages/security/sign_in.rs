@@ -3,13 +3,13 @@
 //! and the API tokens their scripts use. A member also sees the account's
 //! session policy here, read-only.
 
-use api::{Me, Role, SessionInfo, TokenInfo};
+use api::{EmailStatus, Me, Role, SessionInfo, TokenInfo};
 use leptos::prelude::*;
 
-use super::{passkeys, password, policy, second_factor, sessions, tokens};
+use super::{email, passkeys, password, policy, second_factor, sessions, tokens};
 use crate::pages::shell::{ActingPage, Section, SecurityShell};
 use crate::resources::{Loaded, load};
-use crate::server_fns::{list_sessions, list_tokens};
+use crate::server_fns::{list_sessions, list_tokens, load_email_status};
 
 /// Everything the cards show, loaded once per page, at its top (see
 /// [`ActingPage`] for why).
@@ -18,17 +18,23 @@ struct PageData {
     page: ActingPage,
     sessions: Loaded<Vec<SessionInfo>>,
     tokens: Loaded<Vec<TokenInfo>>,
+    /// The address; read again whenever `email_changed` moves.
+    email: Loaded<EmailStatus>,
+    email_changed: RwSignal<u32>,
 }
 
 #[component]
 pub fn SignInPage() -> impl IntoView {
     let page = ActingPage::load();
     let live = page.live;
+    let email_changed = RwSignal::new(0_u32);
     let data = PageData {
         page,
         // A policy change may shorten them.
         sessions: load(move || live.policy_changes.get(), |_| list_sessions()),
         tokens: load(|| (), |()| list_tokens()),
+        email: load(move || email_changed.get(), |_| load_email_status()),
+        email_changed,
     };
     view! {
         {page.dialogs()}
@@ -46,6 +52,7 @@ fn cards(me: &Me, data: &PageData) -> impl IntoView + use<> {
             .then(|| view! { <policy::PolicyCard owner=false policy=page.policy /> })
             .into_any(),
         view! { <sessions::SessionsCard sessions=data.sessions /> }.into_any(),
+        view! { <email::EmailCard status=data.email changed=data.email_changed /> }.into_any(),
         view! { <password::PasswordCard /> }.into_any(),
         view! { <second_factor::SecondFactorCard status=page.second_factor policy=page.policy /> }
             .into_any(),

@@ -113,10 +113,21 @@ fn field(kind: AuditKind, key: &str, value: &Value) -> Option<String> {
         "absolute_minutes" => format!("{} min at most", count?),
         "second_factor_required" if value.as_bool()? => "two-step sign-in required".to_owned(),
         "second_factor_required" => "two-step sign-in up to each person".to_owned(),
+        // An address changing: from the old one to the new.
+        "from" if is_email_change(kind) => format!("from {}", text?),
+        "to" if is_email_change(kind) => format!("to {}", text?),
         "from" | "role" => format!("was {}", text?),
         "to" => format!("now {}", text?),
         other => format!("{}: {}", other.replace('_', " "), plain(value)),
     })
+}
+
+/// Whether the entry is about a change of address.
+fn is_email_change(kind: AuditKind) -> bool {
+    matches!(
+        kind,
+        AuditKind::EmailChangeRequested | AuditKind::EmailChanged
+    )
 }
 
 /// Absent, zero, or an id.
@@ -255,6 +266,24 @@ mod tests {
         assert_eq!(
             details(AuditKind::InvitationAccepted, &by_nobody),
             "grace@example.com"
+        );
+    }
+
+    #[test]
+    fn an_address_verified_or_changed_says_which() {
+        let verified = json!({"email": "ada@example.com"});
+        let change = json!({"from": "ada@example.com", "to": "ada@new.example.com"});
+        assert_eq!(
+            details(AuditKind::EmailVerified, &verified),
+            "ada@example.com"
+        );
+        assert_eq!(
+            details(AuditKind::EmailChangeRequested, &change),
+            "from ada@example.com · to ada@new.example.com"
+        );
+        assert_eq!(
+            details(AuditKind::EmailChanged, &change),
+            "from ada@example.com · to ada@new.example.com"
         );
     }
 

@@ -165,7 +165,10 @@ impl UserActions<'_> {
 
     /// Whether `password` is the caller's current one (the password change
     /// and the confirmation before a sensitive action both ask).
-    pub(super) async fn is_own_password(&self, password: Password) -> Result<bool, AuthError> {
+    pub(in crate::service) async fn is_own_password(
+        &self,
+        password: Password,
+    ) -> Result<bool, AuthError> {
         let (auth, caller) = (self.auth, self.caller);
         let user = users::find_by_id(auth.0.db.reader(), &caller.me.user_id)
             .await?
