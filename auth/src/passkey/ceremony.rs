@@ -94,15 +94,3 @@ pub(crate) async fn take(
     };
     Ok(state)
 }
-
-/// Deletes the ceremonies that were never answered; how many.
-pub(crate) async fn delete_expired(
-    conn: &mut AnyConnection,
-    now: Timestamp,
-) -> Result<u64, AuthError> {
-    let deleted = sqlx::query("DELETE FROM passkey_ceremonies WHERE expires_at <= $1")
-        .bind(now.as_millis())
-        .execute(conn)
-        .await?;
-    Ok(deleted.rows_affected())
-}

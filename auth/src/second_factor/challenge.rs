@@ -122,15 +122,3 @@ pub(crate) async fn count_failure(db: &Db, token: &TokenHash) -> Result<(), Auth
     tx.commit().await?;
     Ok(())
 }
-
-/// Deletes the challenges that have expired; how many.
-pub(crate) async fn delete_expired(
-    conn: &mut AnyConnection,
-    now: Timestamp,
-) -> Result<u64, AuthError> {
-    let deleted = sqlx::query("DELETE FROM sign_in_challenges WHERE expires_at <= $1")
-        .bind(now.as_millis())
-        .execute(conn)
-        .await?;
-    Ok(deleted.rows_affected())
-}

@@ -3,8 +3,8 @@
 
 use super::Auth;
 use crate::AuthError;
-use crate::second_factor::challenge;
 use crate::settings::millis;
+use crate::store::expired::{self, Expiring};
 use crate::store::sessions::{self, Cleanup};
 
 impl Auth {
@@ -20,16 +20,24 @@ impl Auth {
             millis(self.0.settings.ended_session_retention),
         )
         .await?;
-        removed.challenges = challenge::delete_expired(&mut tx, now).await?
-            + crate::passkey::ceremony::delete_expired(&mut tx, now).await?;
+        // Challenges and ceremonies never answered, and ended links from
+        // the mail (to choose a new password, "This wasn't me", to join a
+        // team, to verify an address), counted together.
+        removed.challenges = expired::delete(
+            &mut tx,
+            &[
+                Expiring::SignInChallenges,
+                Expiring::PasskeyCeremonies,
+                Expiring::PasswordResets,
+                Expiring::SessionReports,
+                Expiring::Invitations,
+                Expiring::EmailVerifications,
+            ],
+            now,
+        )
+        .await?;
         removed.device_challenges =
-            crate::store::devices::delete_expired_challenges(&mut tx, now).await?;
-        // Ended links from the mail (to choose a new password, "This wasn't
-        // me", to join a team, to verify an address): counted with the challenges.
-        removed.challenges += crate::store::password_resets::delete_expired(&mut tx, now).await?
-            + crate::store::session_reports::delete_expired(&mut tx, now).await?
-            + crate::store::invitations::delete_expired(&mut tx, now).await?
-            + crate::store::email_verifications::delete_expired(&mut tx, now).await?;
+            expired::delete(&mut tx, &[Expiring::DeviceChallenges], now).await?;
         tx.commit().await?;
         self.0.hashing_limits.forget_idle_keys();
         self.0.sign_in_limits.forget_idle_keys();

@@ -114,12 +114,3 @@ pub(crate) async fn bind(
     ];
     Ok(execute(conn, sql, &values).await? > 0)
 }
-
-/// Deletes the challenges that have expired; how many.
-pub(crate) async fn delete_expired_challenges(
-    conn: &mut AnyConnection,
-    now: Timestamp,
-) -> Result<u64, AuthError> {
-    let sql = "DELETE FROM device_challenges WHERE expires_at <= $1";
-    execute(conn, sql, &[now.into()]).await
-}

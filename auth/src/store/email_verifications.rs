@@ -117,16 +117,3 @@ pub(crate) async fn end_all(conn: &mut AnyConnection, user_id: &UserId) -> Resul
     execute(conn, sql, &[user_id.into()]).await?;
     Ok(())
 }
-
-/// Deletes links that ran out; how many.
-pub(crate) async fn delete_expired(
-    conn: &mut AnyConnection,
-    now: Timestamp,
-) -> Result<u64, AuthError> {
-    execute(
-        conn,
-        "DELETE FROM email_verifications WHERE expires_at <= $1",
-        &[now.into()],
-    )
-    .await
-}

@@ -164,16 +164,3 @@ pub(crate) async fn end_for(
     execute(conn, sql, &[email.into()]).await?;
     Ok(())
 }
-
-/// Deletes invitations that ran out; how many.
-pub(crate) async fn delete_expired(
-    conn: &mut AnyConnection,
-    now: Timestamp,
-) -> Result<u64, AuthError> {
-    execute(
-        conn,
-        "DELETE FROM invitations WHERE expires_at <= $1",
-        &[now.into()],
-    )
-    .await
-}

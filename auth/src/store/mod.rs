@@ -8,6 +8,7 @@ pub(crate) mod accounts;
 mod columns;
 pub(crate) mod devices;
 pub(crate) mod email_verifications;
+pub(crate) mod expired;
 pub(crate) mod invitations;
 pub(crate) mod members;
 pub(crate) mod outbox;

@@ -137,16 +137,3 @@ pub(crate) async fn end_all(conn: &mut AnyConnection, user_id: &UserId) -> Resul
     .await?;
     Ok(())
 }
-
-/// Deletes links that ended by time; how many.
-pub(crate) async fn delete_expired(
-    conn: &mut AnyConnection,
-    now: Timestamp,
-) -> Result<u64, AuthError> {
-    execute(
-        conn,
-        "DELETE FROM password_resets WHERE expires_at <= $1",
-        &[now.into()],
-    )
-    .await
-}

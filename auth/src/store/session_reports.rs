@@ -50,16 +50,3 @@ pub(crate) async fn take(
     row.map(|(session, user)| Ok((session.try_into()?, user.try_into()?)))
         .transpose()
 }
-
-/// Deletes links that ended by time; how many.
-pub(crate) async fn delete_expired(
-    conn: &mut AnyConnection,
-    now: Timestamp,
-) -> Result<u64, AuthError> {
-    execute(
-        conn,
-        "DELETE FROM session_reports WHERE expires_at <= $1",
-        &[now.into()],
-    )
-    .await
-}
