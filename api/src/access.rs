@@ -81,7 +81,8 @@ impl Method {
             | Method::AuditList
             | Method::SecondFactorGet
             | Method::PasskeyList
-            | Method::EmailGet => needs(AnyUser, SessionOrToken, Proof::None, Reads),
+            | Method::EmailGet
+            | Method::SecurityMailGet => needs(AnyUser, SessionOrToken, Proof::None, Reads),
             // Notices are told to the person at a browser.
             Method::NoticeList => needs(AnyUser, BrowserSession, Proof::None, Reads),
             // Ending one's own sessions and tokens.
@@ -91,11 +92,14 @@ impl Method {
             // What the person at a browser does with what the page shows:
             // acknowledging its notices; proving it is them (the proof
             // itself, and what starts one); having the link that proves the
-            // address is theirs mailed again.
+            // address is theirs mailed again; choosing which security mail
+            // they get (the mail that protects the account cannot be
+            // turned off, so no proof is asked).
             Method::NoticeAcknowledge
             | Method::PasswordConfirm
             | Method::PasskeyConfirmStart
-            | Method::EmailVerificationSend => needs(AnyUser, BrowserSession, Proof::None, Changes),
+            | Method::EmailVerificationSend
+            | Method::SecurityMailSet => needs(AnyUser, BrowserSession, Proof::None, Changes),
             // A credential, a password or a sign-in factor: a leaked token
             // must mint nothing and strip nothing.
             Method::TokenCreate
@@ -183,6 +187,7 @@ mod tests {
             Method::NoticeAcknowledge,
             Method::EmailVerificationSend,
             Method::EmailChange,
+            Method::SecurityMailSet,
         ] {
             assert_eq!(
                 method.requires().credentials,
@@ -239,6 +244,16 @@ mod tests {
         );
         assert!(!Method::EmailVerificationSend.owner_only());
         assert!(!Method::EmailVerificationSend.open_to_tokens());
+    }
+
+    #[test]
+    fn a_script_may_read_which_security_mail_is_sent_but_not_choose() {
+        let get = Method::SecurityMailGet;
+        let set = Method::SecurityMailSet;
+
+        assert!(get.open_to_tokens() && get.only_reads() && !get.owner_only());
+        assert!(!set.open_to_tokens() && !set.only_reads() && !set.owner_only());
+        assert_eq!(set.requires().proof, Proof::None);
     }
 
     #[test]

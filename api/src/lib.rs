@@ -39,9 +39,9 @@ pub use account::{
     MemberSecondFactorReset, MemberSecondFactorResetParams, MemberSignOutParams, MemberSignedOut,
     PasswordChange, PasswordChanged, PasswordConfirmParams, PasswordConfirmed, PendingInvitation,
     PendingVerification, PolicyBounds, PolicySet, PolicySetParams, PolicyView, RevokeScope,
-    Revoked, SecurityOverview, SessionInfo, SessionRevokeAllParams, SessionRevokeParams,
-    SessionsRevokeParams, TOKEN_MAX_DAYS, TOKEN_NAME_MAX_CHARS, TokenCreateParams, TokenInfo,
-    TokenRevokeParams, Verified,
+    Revoked, SecurityMail, SecurityMailKind, SecurityMailSetParams, SecurityOverview, SessionInfo,
+    SessionRevokeAllParams, SessionRevokeParams, SessionsRevokeParams, TOKEN_MAX_DAYS,
+    TOKEN_NAME_MAX_CHARS, TokenCreateParams, TokenInfo, TokenRevokeParams, Verified,
 };
 pub use audit::{
     AUDIT_PAGE_DEFAULT, AUDIT_PAGE_MAX, AuditCursor, AuditEntry, AuditKind, AuditListParams,

@@ -199,6 +199,41 @@ impl NoticeKind {
     pub fn parse(raw: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|kind| kind.as_str() == raw)
     }
+
+    /// Whether a person may turn this kind's mail off (the notice in the
+    /// page is told all the same). The mail that protects the account is
+    /// always sent: it is how a person hears that someone else got in, or
+    /// is locking them out, when that someone may be the one signed in.
+    /// The page, the server and docs/email.md give this one answer.
+    pub const fn may_turn_off_mail(self) -> bool {
+        match self {
+            // Someone else used a session of theirs.
+            NoticeKind::SessionTaken
+            // A password changed by someone else locks them out.
+            | NoticeKind::PasswordChanged
+            // A second factor turned off opens the door to a password alone.
+            | NoticeKind::SecondFactorChanged
+            // A passkey added is a way in that needs no password.
+            | NoticeKind::PasskeyChanged
+            // Someone may be watching their authenticator codes.
+            | NoticeKind::CodeReused
+            // The operator ended everything that signed in as them.
+            | NoticeKind::AccountRecovered
+            // They can no longer sign in: the mail is all they get.
+            | NoticeKind::RemovedFromAccount
+            // The old address is the only one that can stop a takeover.
+            | NoticeKind::EmailChanging => false,
+            // They sign in on new devices themselves; a session taken is
+            // mailed all the same, and the page lists every session.
+            NoticeKind::NewDevice
+            // Made only from a browser session that confirmed it lately,
+            // and listed on the page.
+            | NoticeKind::TokenCreated
+            // An owner's decision, told in the page and the security log;
+            // it gives nobody a way in.
+            | NoticeKind::RoleChanged => true,
+        }
+    }
 }
 
 /// Something the user must be told, shown once, in a session other than
@@ -249,5 +284,22 @@ mod tests {
             );
         }
         assert_eq!(SignInMethod::parse("magic"), None);
+    }
+
+    #[test]
+    fn only_new_devices_new_tokens_and_role_changes_may_go_unmailed() {
+        let optional: Vec<NoticeKind> = NoticeKind::ALL
+            .into_iter()
+            .filter(|kind| kind.may_turn_off_mail())
+            .collect();
+
+        assert_eq!(
+            optional,
+            [
+                NoticeKind::TokenCreated,
+                NoticeKind::NewDevice,
+                NoticeKind::RoleChanged
+            ]
+        );
     }
 }

@@ -15,7 +15,7 @@ use crate::error::corrupt;
 use crate::mail::{self, NoticeMail, PublicUrl};
 use crate::secret::{ReportToken, random_bytes};
 use crate::store::session_reports::{self, NewReport};
-use crate::store::{outbox, users};
+use crate::store::{outbox, security_mail, users};
 
 /// How long the "This wasn't me" link of a new device's mail works.
 pub const REPORT_LINK_LIFETIME: Duration = Duration::from_hours(24 * 7);
@@ -40,9 +40,11 @@ impl NewNotice<'_> {
 
 /// Tells the user, inside the caller's transaction: the notice for their
 /// pages, and the same by mail (links from `mail`'s public URL; none with
-/// `--no-mail`, and none to an address not verified yet: no mail but the
-/// link that verifies it goes there). The mail about a sign-in from a new device carries a
-/// "This wasn't me" link that ends that session (the notice's origin).
+/// `--no-mail`, none to an address not verified yet: no mail but the link
+/// that verifies it goes there, and none of a kind the user turned off,
+/// where the kind may be turned off). The mail about a sign-in from a new
+/// device carries a "This wasn't me" link that ends that session (the
+/// notice's origin).
 pub(crate) async fn tell(
     conn: &mut AnyConnection,
     mail: Option<&PublicUrl>,
@@ -57,6 +59,13 @@ pub(crate) async fn tell(
         return Ok(());
     };
     if !verified {
+        return insert(conn, user_id, notice, now).await;
+    }
+    // Only a kind that may be turned off is looked up: a row for one that
+    // protects the account changes nothing.
+    if notice.kind.may_turn_off_mail()
+        && security_mail::is_off(&mut *conn, user_id, notice.kind).await?
+    {
         return insert(conn, user_id, notice, now).await;
     }
     let not_me = match (notice.kind, notice.origin) {

@@ -202,6 +202,15 @@ export async function verifyAddress(request: APIRequestContext, email: string): 
   expect(response.status()).toBe(200);
 }
 
+/** The subjects of every mail to `to` the server's courier has written so far. */
+export function subjectsMailedTo(to: string): string[] {
+  const names = fs.existsSync(mailDir) ? fs.readdirSync(mailDir) : [];
+  return names
+    .map((name) => quotedPrintable(fs.readFileSync(path.join(mailDir, name), 'latin1')))
+    .filter((text) => text.includes(to))
+    .map((text) => text.match(/^Subject: (.*)$/m)?.[1]?.trim() ?? '');
+}
+
 /** The HTML part of the mail to `to` whose subject is `subject`. */
 export async function htmlMailedTo(to: string, subject: string): Promise<string> {
   const [text] = await mailMatching(to, new RegExp(`Subject: ${subject}`));

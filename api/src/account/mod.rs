@@ -8,6 +8,7 @@ mod members;
 mod outcomes;
 mod password;
 mod security;
+mod security_mail;
 mod sessions;
 mod sign_out;
 mod tokens;
@@ -30,6 +31,7 @@ pub use password::{PasswordChange, PasswordChanged, PasswordConfirmParams, Passw
 pub use security::{
     ActiveUser, PolicyBounds, PolicySet, PolicySetParams, PolicyView, SecurityOverview,
 };
+pub use security_mail::{SecurityMail, SecurityMailKind, SecurityMailSetParams};
 pub use sessions::{SessionInfo, SessionRevokeAllParams, SessionRevokeParams};
 pub use sign_out::{AccountSignedOut, RevokeScope, SessionsRevokeParams};
 pub use tokens::{

@@ -55,6 +55,8 @@ pub enum AuditKind {
     EmailChangeRequested,
     /// A user's address changed, by the link mailed to the new one.
     EmailChanged,
+    /// A user turned one kind of security mail on or off.
+    SecurityMailChanged,
 }
 
 /// Whether what an entry records went through.
@@ -70,7 +72,7 @@ pub enum AuditOutcome {
 }
 
 impl AuditKind {
-    pub const ALL: [AuditKind; 29] = [
+    pub const ALL: [AuditKind; 30] = [
         AuditKind::SignedUp,
         AuditKind::SignedIn,
         AuditKind::SignInFailed,
@@ -100,6 +102,7 @@ impl AuditKind {
         AuditKind::EmailVerified,
         AuditKind::EmailChangeRequested,
         AuditKind::EmailChanged,
+        AuditKind::SecurityMailChanged,
     ];
 
     pub const fn as_str(self) -> &'static str {
@@ -133,6 +136,7 @@ impl AuditKind {
             AuditKind::EmailVerified => "email_verified",
             AuditKind::EmailChangeRequested => "email_change_requested",
             AuditKind::EmailChanged => "email_changed",
+            AuditKind::SecurityMailChanged => "security_mail_changed",
         }
     }
 
@@ -172,6 +176,7 @@ impl AuditKind {
             AuditKind::EmailVerified => "Email address verified",
             AuditKind::EmailChangeRequested => "Email change asked for",
             AuditKind::EmailChanged => "Email address changed",
+            AuditKind::SecurityMailChanged => "Security mail changed",
         }
     }
 

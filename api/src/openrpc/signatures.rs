@@ -16,9 +16,10 @@ use crate::{
     PasskeyRegisterParams, PasskeyRemoveParams, PasswordChange, PasswordChanged,
     PasswordConfirmParams, PasswordConfirmed, PendingInvitation, PendingVerification, PolicySet,
     PolicySetParams, PolicyView, RecoveryCodes, Revoked, Role, SecondFactorPolicySet,
-    SecondFactorPolicySetParams, SecondFactorStatus, SecurityNotice, SecurityOverview, SessionInfo,
-    SessionRevokeAllParams, SessionRevokeParams, SessionsRevokeParams, TokenCreateParams,
-    TokenInfo, TokenRevokeParams, TotpConfirmParams, TotpSetup, TotpTurnOffParams, Verified,
+    SecondFactorPolicySetParams, SecondFactorStatus, SecurityMail, SecurityMailKind,
+    SecurityMailSetParams, SecurityNotice, SecurityOverview, SessionInfo, SessionRevokeAllParams,
+    SessionRevokeParams, SessionsRevokeParams, TokenCreateParams, TokenInfo, TokenRevokeParams,
+    TotpConfirmParams, TotpSetup, TotpTurnOffParams, Verified,
 };
 
 /// What the document says of one method.
@@ -146,6 +147,17 @@ pub(super) fn describe(method: Method) -> Described {
         Method::EmailChange => taking::<EmailChangeParams, PendingVerification>(
             json!({"new_email": "ada@new.example.com", "current_password": "correct horse battery"}),
             value(&verification(&ex)),
+        ),
+        Method::SecurityMailGet => plain::<SecurityMail>(value(&SecurityMail {
+            sends_mail: true,
+            kinds: NoticeKind::ALL
+                .into_iter()
+                .map(|kind| SecurityMailKind::new(kind, kind == NoticeKind::NewDevice))
+                .collect(),
+        })),
+        Method::SecurityMailSet => taking::<SecurityMailSetParams, SecurityMailKind>(
+            json!({"kind": "new_device", "on": false}),
+            value(&SecurityMailKind::new(NoticeKind::NewDevice, true)),
         ),
         Method::InvitationRevoke => taking::<InvitationRevokeParams, Revoked>(
             json!({"invitation_id": invitation(&ex).invitation_id}),

@@ -164,6 +164,16 @@ pub(super) const fn summary(method: Method) -> &'static str {
             changes only when the link is used. An address another account has answers \
             `email_taken`, a server without mail `mail_off`."
         }
+        Method::SecurityMailGet => {
+            "Every kind of security notice, whether its mail goes to the caller (`on`), and \
+            whether the caller may turn it off (`may_turn_off`: `false` for the mail that \
+            protects the account, always sent); and whether this server sends mail."
+        }
+        Method::SecurityMailSet => {
+            "Turns one kind's mail on or off for the caller; the notice in the page is told \
+            either way. A kind that protects the account answers `invalid_params` (field \
+            `kind`). Answers the kind as it now is."
+        }
         Method::InvitationRevoke => {
             "Revokes a pending invitation: its link stops working at once. `false` for one \
             that is not pending in the account."

@@ -45,10 +45,12 @@ pub enum Method {
     EmailGet,
     EmailVerificationSend,
     EmailChange,
+    SecurityMailGet,
+    SecurityMailSet,
 }
 
 impl Method {
-    pub const ALL: [Method; 39] = [
+    pub const ALL: [Method; 41] = [
         Method::Verify,
         Method::SessionList,
         Method::SessionRevoke,
@@ -88,6 +90,8 @@ impl Method {
         Method::EmailGet,
         Method::EmailVerificationSend,
         Method::EmailChange,
+        Method::SecurityMailGet,
+        Method::SecurityMailSet,
     ];
 
     pub const fn name(self) -> &'static str {
@@ -131,6 +135,8 @@ impl Method {
             Method::EmailGet => "account_email_get",
             Method::EmailVerificationSend => "account_email_verification_send",
             Method::EmailChange => "account_email_change",
+            Method::SecurityMailGet => "account_security_mail_get",
+            Method::SecurityMailSet => "account_security_mail_set",
         }
     }
 

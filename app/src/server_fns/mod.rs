@@ -24,6 +24,7 @@ pub mod email;
 pub mod invitations;
 pub mod passkeys;
 pub mod second_factor;
+pub mod security_mail;
 
 pub use email::{
     change_email, load_email_status, load_email_verification, send_verification_again,
@@ -33,12 +34,12 @@ pub use passkeys::{
     confirm_with_passkey, finish_passkey_registration, list_passkeys, remove_passkey,
     start_passkey_confirmation, start_passkey_registration,
 };
-
 pub use second_factor::{
     TotpSetupShown, confirm_totp_setup, confirm_with_code, load_second_factor, load_waiting_setup,
     renew_recovery_codes, reset_member_second_factor, set_second_factor_required, start_totp_setup,
     turn_off_totp,
 };
+pub use security_mail::{load_security_mail, set_security_mail};
 
 /// Who is signed in on this browser.
 #[server(prefix = "/api/fn")]

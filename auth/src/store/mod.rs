@@ -14,6 +14,7 @@ pub(crate) mod members;
 pub(crate) mod outbox;
 pub(crate) mod password_resets;
 mod query;
+pub(crate) mod security_mail;
 pub(crate) mod session_reports;
 pub(crate) mod sessions;
 mod sql;

@@ -2,7 +2,7 @@
 //! ([`Value`]); `columns` reads them back.
 
 use api::{
-    AccountId, DisplayName, EmailAddress, InvitationId, RevokeReason, Role, SessionId,
+    AccountId, DisplayName, EmailAddress, InvitationId, NoticeKind, RevokeReason, Role, SessionId,
     SignInMethod, Timestamp, TokenId, UserId,
 };
 
@@ -85,4 +85,4 @@ macro_rules! as_name {
     )*};
 }
 
-as_name!(RevokeReason, Role, SignInMethod);
+as_name!(NoticeKind, RevokeReason, Role, SignInMethod);

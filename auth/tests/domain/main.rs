@@ -34,6 +34,7 @@ mod scopes;
 mod second_factor;
 mod second_step;
 mod security_mail;
+mod security_mail_choices;
 mod sign_in;
 mod tokens;
 mod unbound_policy;

@@ -257,6 +257,14 @@ async fn dispatch(
                     .await?,
             )
         }
+        Method::SecurityMailGet => to_json(user.security_mail().await?),
+        Method::SecurityMailSet => {
+            let session = admitted.session()?;
+            to_json(
+                user.set_security_mail(&session, params_of(params)?, meta)
+                    .await?,
+            )
+        }
         Method::PasskeyConfirmStart => to_json(
             user.start_passkey_confirmation(&admitted.session()?)
                 .await?,

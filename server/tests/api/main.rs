@@ -39,6 +39,7 @@ mod scopes;
 mod second_factor;
 mod security_log;
 mod security_mail;
+mod security_mail_choices;
 mod sessions;
 mod sign_in;
 mod smtp_sink;

@@ -23,6 +23,7 @@ use app::server_fns::second_factor::{
     ConfirmTotpSetup, ConfirmWithCode, LoadSecondFactor, LoadWaitingSetup, RenewRecoveryCodes,
     ResetMemberSecondFactor, SetSecondFactorRequired, StartTotpSetup, TurnOffTotp,
 };
+use app::server_fns::security_mail::{LoadSecurityMail, SetSecurityMail};
 use app::server_fns::{
     AcknowledgeSecurityNotices, ConfirmPassword, CreateToken, CurrentUser, ListSessions,
     ListTokens, LoadMembers, LoadPolicy, LoadSecurityLog, LoadSecurityNotices,
@@ -544,6 +545,16 @@ fn server_functions() -> Vec<(&'static str, Reaches, Arguments)> {
             LoadEmailVerification::PATH,
             Reaches::VerificationLink,
             Form(vec![("token", "A".repeat(43))]),
+        ),
+        (
+            LoadSecurityMail::PATH,
+            Action(Method::SecurityMailGet),
+            Arguments::None,
+        ),
+        (
+            SetSecurityMail::PATH,
+            Action(Method::SecurityMailSet),
+            Form(vec![("kind", "new_device".into()), ("on", "true".into())]),
         ),
     ]
 }

@@ -14,6 +14,7 @@ mod password;
 mod policy;
 mod require_second_factor;
 mod second_factor;
+mod security_mail;
 mod sessions;
 mod sign_in;
 mod team;

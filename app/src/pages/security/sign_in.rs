@@ -3,13 +3,13 @@
 //! and the API tokens their scripts use. A member also sees the account's
 //! session policy here, read-only.
 
-use api::{EmailStatus, Me, Role, SessionInfo, TokenInfo};
+use api::{EmailStatus, Me, Role, SecurityMail, SessionInfo, TokenInfo};
 use leptos::prelude::*;
 
-use super::{email, passkeys, password, policy, second_factor, sessions, tokens};
+use super::{email, passkeys, password, policy, second_factor, security_mail, sessions, tokens};
 use crate::pages::shell::{ActingPage, Section, SecurityShell};
 use crate::resources::{Loaded, load};
-use crate::server_fns::{list_sessions, list_tokens, load_email_status};
+use crate::server_fns::{list_sessions, list_tokens, load_email_status, load_security_mail};
 
 /// Everything the cards show, loaded once per page, at its top (see
 /// [`ActingPage`] for why).
@@ -21,6 +21,8 @@ struct PageData {
     /// The address; read again whenever `email_changed` moves.
     email: Loaded<EmailStatus>,
     email_changed: RwSignal<u32>,
+    /// Which kinds of security mail go to the address.
+    security_mail: Loaded<SecurityMail>,
 }
 
 #[component]
@@ -35,6 +37,7 @@ pub fn SignInPage() -> impl IntoView {
         tokens: load(|| (), |()| list_tokens()),
         email: load(move || email_changed.get(), |_| load_email_status()),
         email_changed,
+        security_mail: load(|| (), |()| load_security_mail()),
     };
     view! {
         {page.dialogs()}
@@ -53,6 +56,7 @@ fn cards(me: &Me, data: &PageData) -> impl IntoView + use<> {
             .into_any(),
         view! { <sessions::SessionsCard sessions=data.sessions /> }.into_any(),
         view! { <email::EmailCard status=data.email changed=data.email_changed /> }.into_any(),
+        view! { <security_mail::SecurityMailCard choices=data.security_mail /> }.into_any(),
         view! { <password::PasswordCard /> }.into_any(),
         view! { <second_factor::SecondFactorCard status=page.second_factor policy=page.policy /> }
             .into_any(),

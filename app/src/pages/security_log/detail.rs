@@ -8,7 +8,7 @@ use serde_json::{Map, Value};
 
 /// The fields an entry may record, in the order they are told (any other
 /// field follows them).
-const ORDER: [&str; 24] = [
+const ORDER: [&str; 26] = [
     "applies_to",
     "name",
     "email",
@@ -33,6 +33,8 @@ const ORDER: [&str; 24] = [
     "by",
     "replaced",
     "invited_by",
+    "notice",
+    "mail",
 ];
 
 /// The entry's details, as "Session on Firefox on Windows, 203.0.113.9 ·
@@ -116,6 +118,9 @@ fn field(kind: AuditKind, key: &str, value: &Value) -> Option<String> {
         // An address changing: from the old one to the new.
         "from" if is_email_change(kind) => format!("from {}", text?),
         "to" if is_email_change(kind) => format!("to {}", text?),
+        // Which kind of security mail was turned on or off.
+        "notice" => text?.replace('_', " "),
+        "mail" => format!("mail {}", text?),
         "from" | "role" => format!("was {}", text?),
         "to" => format!("now {}", text?),
         other => format!("{}: {}", other.replace('_', " "), plain(value)),
@@ -266,6 +271,15 @@ mod tests {
         assert_eq!(
             details(AuditKind::InvitationAccepted, &by_nobody),
             "grace@example.com"
+        );
+    }
+
+    #[test]
+    fn a_kind_of_security_mail_turned_off_says_which() {
+        let off = json!({"notice": "new_device", "mail": "off"});
+        assert_eq!(
+            details(AuditKind::SecurityMailChanged, &off),
+            "new device · mail off"
         );
     }
 

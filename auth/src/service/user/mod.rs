@@ -8,6 +8,7 @@ mod log;
 mod passkeys;
 mod password;
 mod second_factor;
+mod security_mail;
 mod sessions;
 mod tokens;
 
