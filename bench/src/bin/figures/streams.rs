@@ -57,7 +57,7 @@ pub async fn figures(
     let Scale {
         idle_streams,
         fewer,
-    } = Scale::of(open_files);
+    } = Scale::of(open_files)?;
     let all = idle_streams == WANTED_STREAMS;
     eprintln!(
         "{idle_streams} idle streams, {REVOKES} revokes, then one account's {ACCOUNT_STREAMS} at once"
@@ -196,11 +196,21 @@ struct Scale {
 }
 
 impl Scale {
-    fn of(open_files: u64) -> Self {
+    /// Fails where too few files are left for the other account's streams
+    /// and some of the first's.
+    fn of(open_files: u64) -> Result<Self, BoxError> {
         let idle_streams = usize::try_from(open_files)
             .unwrap_or(usize::MAX)
             .saturating_sub(HEADROOM)
             .min(WANTED_STREAMS);
+        if idle_streams <= ACCOUNT_STREAMS {
+            return Err(format!(
+                "the live streams' rows need more than {} open files per process; \
+                 one may open {open_files} here",
+                ACCOUNT_STREAMS + HEADROOM
+            )
+            .into());
+        }
         let fewer = if idle_streams < WANTED_STREAMS {
             format!(
                 "; {idle_streams} of the {WANTED_STREAMS} wanted: one process may open {open_files} \
@@ -209,10 +219,10 @@ impl Scale {
         } else {
             String::new()
         };
-        Self {
+        Ok(Self {
             idle_streams,
             fewer,
-        }
+        })
     }
 }
 
