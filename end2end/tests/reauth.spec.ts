@@ -14,13 +14,13 @@ test('past the window, creating a token asks for the password and then goes on',
 
   const dialog = page.getByTestId('reauth');
   await expect(dialog).toBeVisible();
-  await expect(page.getByLabel('Your password')).toBeFocused();
-  await page.getByLabel('Your password').fill('not my password');
+  await expect(dialog.getByLabel('Your password')).toBeFocused();
+  await dialog.getByLabel('Your password').fill('not my password');
   await page.keyboard.press('Enter');
   await expect(dialog.getByRole('alert')).toHaveText('That password is not correct.');
   await expect(page.getByTestId('token-secret')).toHaveCount(0);
 
-  await page.getByLabel('Your password').fill(PASSWORD);
+  await dialog.getByLabel('Your password').fill(PASSWORD);
   await dialog.getByRole('button', { name: 'Confirm' }).click();
 
   await expect(dialog).toHaveCount(0);
@@ -39,13 +39,13 @@ test('the password dialog keeps focus inside, closes on Escape and does nothing'
   await page.keyboard.press('Enter');
   const dialog = page.getByTestId('reauth');
   await expect(dialog).toBeVisible();
-  await expect(page.getByLabel('Your password')).toBeFocused();
+  await expect(dialog.getByLabel('Your password')).toBeFocused();
   // With the field empty, Confirm is disabled: Tab goes to Cancel, then
   // wraps back to the field.
   await page.keyboard.press('Tab');
   await expect(dialog.getByRole('button', { name: 'Cancel' })).toBeFocused();
   await page.keyboard.press('Tab');
-  await expect(page.getByLabel('Your password')).toBeFocused();
+  await expect(dialog.getByLabel('Your password')).toBeFocused();
   await page.keyboard.press('Shift+Tab');
   await expect(dialog.getByRole('button', { name: 'Cancel' })).toBeFocused();
 
