@@ -54,13 +54,7 @@ pub(crate) async fn find_live(
     let row: Option<(Stored, String)> = select(sql, &[token_hash.into(), now.into()])?
         .fetch_optional(conn)
         .await?;
-    row.map(|(user, email)| {
-        Ok(Verification {
-            user_id: user.try_into()?,
-            email,
-        })
-    })
-    .transpose()
+    verification(row)
 }
 
 /// Uses the link up: its user and address when it still worked and is now
@@ -76,6 +70,11 @@ pub(crate) async fn take(
     let row: Option<(Stored, String)> = select(sql, &[now.into(), token_hash.into()])?
         .fetch_optional(conn)
         .await?;
+    verification(row)
+}
+
+/// A link's row read back: whose it is and the address it verifies.
+fn verification(row: Option<(Stored, String)>) -> Result<Option<Verification>, AuthError> {
     row.map(|(user, email)| {
         Ok(Verification {
             user_id: user.try_into()?,
