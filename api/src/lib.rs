@@ -75,6 +75,7 @@ pub use session::{
 };
 pub use sign_in::{
     ForgotPasswordRequest, NewPasswordRequest, NotMeDone, NotMeRequest, PasswordResetDone,
-    PasswordResetRequest, SignInChallenge, SignInWaitsFor,
+    PasswordResetRequest, ResetLinkShown, ResetPasskeyStartRequest, SignInChallenge,
+    SignInWaitsFor,
 };
 pub use time::{Timestamp, millis};

@@ -84,6 +84,9 @@ pub mod auth {
     pub const FORGOT: &str = "/api/auth/forgot";
     /// A new password, with the link's token.
     pub const RESET: &str = "/api/auth/reset";
+    /// A passkey of the link's user, asked before the new password is set
+    /// (the answer goes with it to `RESET`).
+    pub const RESET_PASSKEY_START: &str = "/api/auth/reset/passkey/start";
     /// "This wasn't me": ends the session a new device's mail was about,
     /// with the link's token.
     pub const NOT_ME: &str = "/api/auth/not-me";
@@ -148,7 +151,7 @@ pub const PASSKEY_JS: &str = "/login/passkey.js";
 mod tests {
     use super::*;
 
-    const EVERY_PATH: [&str; 49] = [
+    const EVERY_PATH: [&str; 50] = [
         page::HOME,
         page::SECURITY,
         page::SECURITY_TEAM,
@@ -174,6 +177,7 @@ mod tests {
         auth::PASSKEY_FINISH,
         auth::FORGOT,
         auth::RESET,
+        auth::RESET_PASSKEY_START,
         auth::NOT_ME,
         auth::INVITATION,
         auth::VERIFY_EMAIL,

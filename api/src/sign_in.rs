@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{Password, Timestamp, TotpSetup};
+use crate::{PasskeyAssertion, Password, Timestamp, TotpSetup};
 
 /// What a sign-in waits for after a right password.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -71,9 +71,11 @@ pub struct ForgotPasswordRequest {
     pub email: String,
 }
 
-/// `POST /api/auth/reset`: the link's token and the new password; a code
-/// from the authenticator app or a recovery code when the user has a
-/// second factor; and whether to revoke every API token too.
+/// `POST /api/auth/reset`: the link's token and the new password; when the
+/// user has a second factor, a code from the authenticator app or a
+/// recovery code, or a passkey's answer to the ceremony
+/// `POST /api/auth/reset/passkey/start` began; and whether to revoke every
+/// API token too.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Deserialize)]
 pub struct PasswordResetRequest {
@@ -82,7 +84,40 @@ pub struct PasswordResetRequest {
     #[serde(default)]
     pub code: Option<String>,
     #[serde(default)]
+    pub passkey: Option<PasskeyAssertion>,
+    #[serde(default)]
     pub revoke_api_tokens: bool,
+}
+
+/// `POST /api/auth/reset/passkey/start`: the link's token, whose user's
+/// passkeys the ceremony asks for.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Deserialize)]
+pub struct ResetPasskeyStartRequest {
+    pub token: String,
+}
+
+impl std::fmt::Debug for ResetPasskeyStartRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ResetPasskeyStartRequest([redacted])")
+    }
+}
+
+/// What a working link to choose a new password asks for besides it: a
+/// code (the user has an authenticator app or recovery codes) or a passkey
+/// (they have one); either does. Neither: the new password alone.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResetLinkShown {
+    pub asks_code: bool,
+    pub asks_passkey: bool,
+}
+
+impl ResetLinkShown {
+    /// Whether the user has a second factor to give.
+    #[must_use]
+    pub fn asks_second_factor(self) -> bool {
+        self.asks_code || self.asks_passkey
+    }
 }
 
 impl std::fmt::Debug for PasswordResetRequest {

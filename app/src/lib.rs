@@ -28,7 +28,7 @@ use pages::{
 };
 
 pub use components::PASSKEY_SCRIPT;
-pub use pages::{INVITATION_ENDED, LINK_ON_ITS_WAY, VERIFY_LINK_ENDED};
+pub use pages::{INVITATION_ENDED, LINK_ON_ITS_WAY, RESET_LINK_ENDED, VERIFY_LINK_ENDED};
 
 /// The pages that load no WASM: plain forms that post to the server, and
 /// the passkey button's small script. They are the first pages a visitor

@@ -150,6 +150,14 @@ export async function virtualAuthenticator(page: Page): Promise<void> {
   });
 }
 
+/** Adds a passkey named `name` on the open security page (with a virtual authenticator). */
+export async function addPasskey(page: Page, name: string): Promise<void> {
+  const card = page.getByRole('region', { name: 'Passkeys' });
+  await card.getByLabel('Passkey name').fill(name);
+  await card.getByRole('button', { name: 'Add a passkey' }).click();
+  await expect(card.getByRole('status')).toContainText(`“${name}” is added`);
+  await expect(card.getByTestId('passkey').filter({ hasText: name })).toContainText('never used');
+}
 
 /** Where the main server writes its mail (scripts/e2e.sh sets a throw-away folder). */
 const mailDir = process.env.E2E_MAIL_DIR ?? path.resolve(__dirname, '../../target/e2e/mail');

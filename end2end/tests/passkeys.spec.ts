@@ -3,6 +3,7 @@ import type { Page } from '@playwright/test';
 import { localhostBaseURL, reauthLocalhostBaseURL, reauthWindowMs } from '../playwright.config';
 import {
   PASSWORD,
+  addPasskey,
   newPage,
   openSecurityPage,
   rpc,
@@ -12,15 +13,6 @@ import {
   uniqueEmail,
   virtualAuthenticator,
 } from './helpers';
-
-/** Adds a passkey named `name` on the open security page. */
-async function addPasskey(page: Page, name: string): Promise<void> {
-  const card = page.getByRole('region', { name: 'Passkeys' });
-  await card.getByLabel('Passkey name').fill(name);
-  await card.getByRole('button', { name: 'Add a passkey' }).click();
-  await expect(card.getByRole('status')).toContainText(`“${name}” is added`);
-  await expect(card.getByTestId('passkey').filter({ hasText: name })).toContainText('never used');
-}
 
 async function signOut(page: Page): Promise<void> {
   await page.getByRole('button', { name: 'Sign out', exact: true }).click();

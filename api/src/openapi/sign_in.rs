@@ -10,8 +10,8 @@ use super::{
 use crate::{
     EmailVerified, EmailVerifyRequest, ForgotPasswordRequest, InvitationAcceptRequest,
     LoginCodeRequest, LoginRequest, NewPasswordRequest, NotMeDone, NotMeRequest, PasskeyAssertion,
-    PasskeyCeremony, PasswordResetDone, PasswordResetRequest, SignInChallenge, SignedIn,
-    SignupRequest,
+    PasskeyCeremony, PasswordResetDone, PasswordResetRequest, ResetPasskeyStartRequest,
+    SignInChallenge, SignedIn, SignupRequest,
 };
 
 /// A made-up challenge, for the examples.
@@ -226,9 +226,11 @@ fn forgot(g: &mut SchemaGenerator, refused: &Refusals) -> Value {
 fn reset(g: &mut SchemaGenerator, refused: &Refusals) -> Value {
     json!({"post": {
         "summary": "Sets a new password with the token of the link from the mail (the same \
-            length rules as everywhere). Where the user has an authenticator app or recovery \
-            codes, `code` is needed too. Ends the link, every session of the user and, with \
-            `revoke_api_tokens`, every API token.",
+            length rules as everywhere). Where the user has a second factor, one of it is \
+            needed too: `code` (an authenticator app's or a recovery code), or `passkey`, the \
+            answer to the ceremony `/api/auth/reset/passkey/start` began (JSON only). Ends \
+            the link, every session of the user and, with `revoke_api_tokens`, every API \
+            token.",
         "requestBody": body::<PasswordResetRequest>(g, &json!({
             "token": CHALLENGE,
             "new_password": "a password of my very own",
@@ -240,8 +242,11 @@ fn reset(g: &mut SchemaGenerator, refused: &Refusals) -> Value {
                 (`/login/reset?token=...&error=CODE&field=...`, `field=code` asking for a \
                 code); or, the link having ended, to `/login/forgot?error=CODE&field=token`.")),
             ("400", refused.bad_body(", the link has ended (`field` is `token`), the \
-                password breaks the rules (`new_password`), or a code is missing or wrong \
-                (`code`)")),
+                password breaks the rules (`new_password`), the second factor is missing or \
+                a code is wrong (`code`; `passkey` where the user has only a passkey), or the \
+                passkey's answer does not check out (`passkey`)")),
+            ("401", refused.because("The passkey's ceremony is unknown, was answered or \
+                ended (`sign_in_expired`).")),
             ("403", refused.forbidden("")),
             ("413", refused.too_large()),
             ("429", refused.rate_limited("tries from this address or for this user")),
@@ -372,6 +377,21 @@ pub(super) fn passkey_paths(g: &mut SchemaGenerator, refused: &Refusals) -> Valu
                 ("403", refused.forbidden("")),
                 ("413", refused.too_large()),
                 ("429", refused.rate_limited("sign-in attempts from this address")),
+                ("500", refused.internal()),
+            ]),
+        }},
+        "/api/auth/reset/passkey/start": {"post": {
+            "summary": "Starts confirming a new password with a passkey: the options for \
+                `navigator.credentials.get()`, for the passkeys of the link's user. The \
+                answer goes with the new password to `/api/auth/reset`, as `passkey`.",
+            "requestBody": json_body::<ResetPasskeyStartRequest>(g, &json!({"token": CHALLENGE})),
+            "responses": responses([
+                ("200", json!({"description": "The ceremony, for five minutes.", "content": ceremony})),
+                ("400", refused.bad_body(", or the link has ended (`field` is `token`)")),
+                ("403", refused.forbidden("")),
+                ("409", refused.because("The user has no passkey (`conflict`).")),
+                ("413", refused.too_large()),
+                ("429", refused.rate_limited("tries from this address")),
                 ("500", refused.internal()),
             ]),
         }},

@@ -9,7 +9,7 @@ mod header;
 mod hydrated;
 mod modal;
 mod notices;
-mod passkey_sign_in;
+mod passkey_button;
 mod reauth;
 mod shown_once;
 mod task;
@@ -26,7 +26,7 @@ pub use header::SignedInHeader;
 pub use hydrated::use_hydrated;
 
 pub use notices::SecurityNotices;
-pub use passkey_sign_in::{PASSKEY_SCRIPT, PasskeySignIn};
+pub use passkey_button::{PASSKEY_SCRIPT, PasskeyButton, PasskeyStep};
 pub use reauth::{ReauthDialog, provide_reauth, use_reauth};
 pub use shown_once::ShownOnce;
 pub use task::{Task, use_local_task, use_task};

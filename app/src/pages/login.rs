@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use crate::components::{FormError, PasskeySignIn, PasswordInput, PasswordKind};
+use crate::components::{FormError, PasskeyButton, PasskeyStep, PasswordInput, PasswordKind};
 
 /// The sign-in page. The form posts straight to `/api/auth/login`, which
 /// redirects back here with `?error=` on failure.
@@ -49,7 +49,7 @@ pub fn LoginPage() -> impl IntoView {
                     <a href=page::LOGIN_FORGOT>"Forgot your password?"</a>
                 </p>
                 <div class="stack">
-                    <PasskeySignIn second_step=false />
+                    <PasskeyButton step=PasskeyStep::First />
                 </div>
                 <p class="muted">"New here? " <a href=page::SIGNUP>"Create an account"</a></p>
             </section>

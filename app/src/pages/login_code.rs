@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use crate::components::{FormError, PasskeySignIn};
+use crate::components::{FormError, PasskeyButton, PasskeyStep};
 
 /// The sign-in's second page, after a right password for a user with an
 /// authenticator app. The form posts to `/api/auth/login/code`; the sign-in
@@ -50,7 +50,7 @@ pub fn LoginCodePage() -> impl IntoView {
                     </button>
                 </form>
                 <div class="stack">
-                    <PasskeySignIn second_step=true />
+                    <PasskeyButton step=PasskeyStep::SecondStep />
                 </div>
                 <p class="muted">
                     <a href=page::LOGIN>"Start again with your password"</a>

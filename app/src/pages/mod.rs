@@ -21,7 +21,7 @@ pub use login_forgot::{LINK_ON_ITS_WAY, LoginForgotPage};
 pub use login_invitation::{INVITATION_ENDED, LoginInvitationPage};
 pub use login_not_me::LoginNotMePage;
 pub use login_password::LoginPasswordPage;
-pub use login_reset::LoginResetPage;
+pub use login_reset::{LoginResetPage, RESET_LINK_ENDED};
 pub use login_setup::LoginSetupPage;
 pub use login_verify_email::{LoginVerifyEmailPage, VERIFY_LINK_ENDED};
 pub use not_found::NotFound;

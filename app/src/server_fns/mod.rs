@@ -23,6 +23,7 @@ use api::rpc::Method;
 pub mod email;
 pub mod invitations;
 pub mod passkeys;
+pub mod recovery;
 pub mod second_factor;
 pub mod security_mail;
 
@@ -34,6 +35,7 @@ pub use passkeys::{
     confirm_with_passkey, finish_passkey_registration, list_passkeys, remove_passkey,
     start_passkey_confirmation, start_passkey_registration,
 };
+pub use recovery::load_reset_link;
 pub use second_factor::{
     TotpSetupShown, confirm_totp_setup, confirm_with_code, load_second_factor, load_waiting_setup,
     renew_recovery_codes, reset_member_second_factor, set_second_factor_required, start_totp_setup,

@@ -22,6 +22,9 @@ pub(crate) enum Purpose {
     SecondFactor,
     /// Confirming it is you before a sensitive action.
     Confirm,
+    /// The second factor of choosing a new password through a link from
+    /// the mail.
+    PasswordReset,
 }
 
 impl Purpose {
@@ -31,6 +34,7 @@ impl Purpose {
             Purpose::SignIn => "sign_in",
             Purpose::SecondFactor => "second_factor",
             Purpose::Confirm => "confirm",
+            Purpose::PasswordReset => "password_reset",
         }
     }
 }

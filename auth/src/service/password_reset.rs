@@ -4,16 +4,16 @@
 //! in the same time; the courier then turns the ask into a link and its
 //! mail, or into nothing (`answer_reset_asks`), never while the request
 //! waits. The link works once, for 30 minutes, and a newer link, a password
-//! change and a sign-in end it. With a second factor (an authenticator app or recovery codes),
-//! the new password also needs a code, so an inbox alone does not open
-//! the account.
+//! change and a sign-in end it. With a second factor (an authenticator app,
+//! recovery codes or a passkey), the new password also needs a code or the
+//! passkey, so an inbox alone does not open the account.
 
 use std::time::Duration;
 
 use api::paths::page;
 use api::{
-    ApiError, EmailAddress, NoticeKind, Password, PasswordResetDone, RevokeReason,
-    SecondFactorCode, UserId,
+    ApiError, EmailAddress, Me, NoticeKind, PasskeyAssertion, PasskeyCeremony, Password,
+    PasswordResetDone, ResetLinkShown, RevokeReason, SecondFactorCode, UserId,
 };
 use serde_json::json;
 
@@ -21,9 +21,11 @@ use super::{Auth, ClientMeta};
 use crate::audit::{AuditEvent, AuditKind};
 use crate::mail;
 use crate::notices::NewNotice;
+use crate::passkey::ceremony::Purpose;
+use crate::passkey::stored;
 use crate::secret::ResetToken;
 use crate::store::{Whose, outbox, password_resets, sessions, tokens, users};
-use crate::{AuthError, describe_device, second_factor};
+use crate::{AuthError, WriteTx, describe_device, second_factor};
 
 /// How long a link to choose a new password works.
 pub const RESET_LINK_LIFETIME: Duration = Duration::from_mins(30);
@@ -31,10 +33,31 @@ pub const RESET_LINK_LIFETIME: Duration = Duration::from_mins(30);
 /// A new password chosen through a link from the mail.
 pub struct NewPasswordByLink {
     pub new_password: Password,
-    /// A code from the authenticator app, or a recovery code: needed when
-    /// the user has either.
+    /// A code from the authenticator app, or a recovery code: one of the
+    /// two ways for a user with either.
     pub code: Option<String>,
+    /// A passkey's answer to [`Auth::start_reset_passkey`]'s ceremony: the
+    /// other way, for a user with a passkey.
+    pub passkey: Option<PasskeyAssertion>,
     pub revoke_api_tokens: bool,
+}
+
+/// What confirms a new password by link for a user with a second factor.
+enum Proof {
+    Code(SecondFactorCode),
+    /// The answer, and the ceremony's state it must match (taken already).
+    Passkey(PasskeyAssertion, String),
+}
+
+impl Proof {
+    /// What the security log calls it.
+    fn name(&self) -> &'static str {
+        match self {
+            Proof::Code(SecondFactorCode::App(_)) => "app",
+            Proof::Code(SecondFactorCode::Recovery(_)) => "recovery_code",
+            Proof::Passkey(..) => "passkey",
+        }
+    }
 }
 
 impl Auth {
@@ -90,20 +113,36 @@ impl Auth {
         Ok(asked.len())
     }
 
-    /// Whether the link's token `raw` works now and, if so, whether its
-    /// user must also give a code (for the page to ask for one). Reads
+    /// Whether the link's token `raw` works now and, if so, what its user
+    /// gives besides the new password (for the page to ask for it). Reads
     /// only: the link is used by [`Auth::reset_password`].
-    pub async fn password_reset_needs_code(&self, raw: &str) -> Result<bool, AuthError> {
+    pub async fn password_reset_link(&self, raw: &str) -> Result<ResetLinkShown, AuthError> {
         let user_id = self.reset_link_holder(raw).await?;
         let mut conn = self.0.db.reader().acquire().await?;
-        needs_code(&mut conn, &user_id).await
+        link_asks(&mut conn, &user_id).await
+    }
+
+    /// The options for confirming a new password by link with one of the
+    /// link's user's passkeys; the answer goes with the new password to
+    /// [`Auth::reset_password`]. Counts toward the reset limits, as each
+    /// start stores a ceremony.
+    #[tracing::instrument(skip_all)]
+    pub async fn start_reset_passkey(
+        &self,
+        raw_token: &str,
+        meta: &ClientMeta,
+    ) -> Result<PasskeyCeremony, AuthError> {
+        self.0.reset_limits.check_attempt(meta, None)?;
+        let user_id = self.reset_link_holder(raw_token).await?;
+        self.start_passkey_ceremony(&user_id, Purpose::PasswordReset)
+            .await
     }
 
     /// Sets the new password of the link's user: ends the link and every
     /// other, every session of theirs (and, when asked, every API token),
     /// in one transaction, and records it in the security log. A user with
-    /// a second factor gives a code too; a wrong one changes nothing and
-    /// keeps the link. A link that ended (used, replaced, expired, or the
+    /// a second factor gives a code or a passkey's answer too; a wrong one
+    /// changes nothing and keeps the link. A link that ended (used, replaced, expired, or the
     /// password changed or a sign-in since) changes nothing.
     #[tracing::instrument(skip_all)]
     pub async fn reset_password(
@@ -118,40 +157,24 @@ impl Auth {
         let user = users::find_by_id(self.0.db.reader(), &user_id)
             .await?
             .ok_or_else(link_ended)?;
-        let me = user.me;
+        let me = &user.me;
         // Codes are limited per user as sign-in's are.
         self.0
             .reset_limits
             .check(None, Some(&me.email))
             .map_err(|wait| AuthError::Rejected(ApiError::too_many_attempts(wait)))?;
-        let code = {
-            let mut conn = self.0.db.reader().acquire().await?;
-            let typed = choice
-                .code
-                .as_deref()
-                .map(str::trim)
-                .filter(|c| !c.is_empty());
-            match (needs_code(&mut conn, &user_id).await?, typed) {
-                (false, _) => None,
-                (true, None) => return Err(code_needed()),
-                (true, Some(raw)) => Some(SecondFactorCode::parse(raw)?),
-            }
-        };
+        let proof = self
+            .reset_proof(&user_id, choice.code, choice.passkey)
+            .await?;
         let new_hash = self.0.passwords.hash(choice.new_password).await?;
         let now = self.now();
         let token_hash = ResetToken::parse(raw_token).ok_or_else(link_ended)?.hash();
         let mut tx = self.0.db.begin_write().await?;
-        if let Some(code) = &code
-            && !second_factor::accept(&mut tx, &user_id, code, now).await?
+        if let Some(proof) = &proof
+            && let Some(refused) = self.reset_proof_refused(&mut tx, &user_id, proof).await?
         {
             drop(tx);
-            let event = AuditEvent::new(AuditKind::PasswordConfirmFailed, now, meta)
-                .by(&me.account_id, &me.user_id)
-                .target(me.user_id.as_str())
-                .detail(json!({"by": "link from the mail"}));
-            self.0.audit.record(event).await;
-            self.tell_if_code_reused(&user_id, code).await?;
-            return Err(AuthError::WrongCode);
+            return Err(self.reset_refused(me, proof, refused, meta).await?);
         }
         if !password_resets::take(&mut tx, &token_hash, &user_id, now).await? {
             return Err(link_ended());
@@ -188,16 +211,85 @@ impl Auth {
             .target(me.user_id.as_str())
             .detail(json!({
                 "by": "link from the mail",
-                "second_factor": code.as_ref().map(|code| match code {
-                    SecondFactorCode::App(_) => "app",
-                    SecondFactorCode::Recovery(_) => "recovery_code",
-                }),
+                "second_factor": proof.as_ref().map(Proof::name),
                 "sessions_ended": done.sessions_ended,
                 "api_tokens_revoked": done.api_tokens_revoked,
             }));
         self.after_revoke(&ended, RevokeReason::PasswordChanged, event)
             .await;
         Ok(done)
+    }
+
+    /// What confirms the new password of `user_id`: nothing when they have
+    /// no second factor; otherwise a passkey's answer (its ceremony taken
+    /// now, whatever the answer) or a code, whichever they have and sent.
+    async fn reset_proof(
+        &self,
+        user_id: &UserId,
+        code: Option<String>,
+        passkey: Option<PasskeyAssertion>,
+    ) -> Result<Option<Proof>, AuthError> {
+        let asks = {
+            let mut conn = self.0.db.reader().acquire().await?;
+            link_asks(&mut conn, user_id).await?
+        };
+        let code = code.filter(|code| !code.trim().is_empty());
+        match (passkey, code) {
+            _ if !asks.asks_second_factor() => Ok(None),
+            (Some(answer), _) if asks.asks_passkey => {
+                let state = self
+                    .take_ceremony(&answer, Purpose::PasswordReset, Some(user_id))
+                    .await?;
+                Ok(Some(Proof::Passkey(answer, state)))
+            }
+            (_, Some(code)) if asks.asks_code => {
+                Ok(Some(Proof::Code(SecondFactorCode::parse(code.trim())?)))
+            }
+            _ => Err(second_factor_needed(asks)),
+        }
+    }
+
+    /// Checks `proof` inside `tx`, using the code up or recording the
+    /// passkey's use: the refusal when it does not hold.
+    async fn reset_proof_refused(
+        &self,
+        tx: &mut WriteTx,
+        user_id: &UserId,
+        proof: &Proof,
+    ) -> Result<Option<AuthError>, AuthError> {
+        match proof {
+            Proof::Code(code) => {
+                let accepted = second_factor::accept(&mut *tx, user_id, code, self.now()).await?;
+                Ok((!accepted).then_some(AuthError::WrongCode))
+            }
+            Proof::Passkey(answer, state) => {
+                match self.check_passkey(&mut *tx, user_id, answer, state).await {
+                    Ok(()) => Ok(None),
+                    Err(AuthError::PasskeyRefused(why)) => Ok(Some(AuthError::PasskeyRefused(why))),
+                    Err(err) => Err(err),
+                }
+            }
+        }
+    }
+
+    /// Records a refused `proof` in the user's security log, and tells
+    /// them when it was a code used before. The error to answer.
+    async fn reset_refused(
+        &self,
+        me: &Me,
+        proof: &Proof,
+        refused: AuthError,
+        meta: &ClientMeta,
+    ) -> Result<AuthError, AuthError> {
+        let event = AuditEvent::new(AuditKind::PasswordConfirmFailed, self.now(), meta)
+            .by(&me.account_id, &me.user_id)
+            .target(me.user_id.as_str())
+            .detail(json!({"by": "link from the mail", "second_factor": proof.name()}));
+        self.0.audit.record(event).await;
+        if let Proof::Code(code) = proof {
+            self.tell_if_code_reused(&me.user_id, code).await?;
+        }
+        Ok(refused)
     }
 
     /// Whose link `raw` is, while it works.
@@ -210,13 +302,22 @@ impl Auth {
     }
 }
 
-/// Whether choosing a new password by link needs a code: the user has an
-/// authenticator app or recovery codes. (Passkeys are not asked for yet.)
-async fn needs_code(conn: &mut sqlx::AnyConnection, user_id: &UserId) -> Result<bool, AuthError> {
-    Ok(second_factor::app_since(&mut *conn, user_id)
+/// What choosing a new password by link asks of the user besides it: a
+/// code when they have an authenticator app or recovery codes, a passkey
+/// when they have one.
+async fn link_asks(
+    conn: &mut sqlx::AnyConnection,
+    user_id: &UserId,
+) -> Result<ResetLinkShown, AuthError> {
+    let asks_code = second_factor::app_since(&mut *conn, user_id)
         .await?
         .is_some()
-        || second_factor::recovery_codes_left(conn, user_id).await? > 0)
+        || second_factor::recovery_codes_left(&mut *conn, user_id).await? > 0;
+    let asks_passkey = !stored::of_user(conn, user_id).await?.is_empty();
+    Ok(ResetLinkShown {
+        asks_code,
+        asks_passkey,
+    })
 }
 
 fn link_ended() -> AuthError {
@@ -229,11 +330,21 @@ fn link_ended() -> AuthError {
     )
 }
 
-fn code_needed() -> AuthError {
-    AuthError::Rejected(
-        ApiError::invalid_params(
+/// The refusal of a new password sent without the second factor the user
+/// has: it names the field to fill (`code`, or `passkey` for a user with
+/// only a passkey).
+fn second_factor_needed(asks: ResetLinkShown) -> AuthError {
+    let (message, field) = match (asks.asks_passkey, asks.asks_code) {
+        (true, true) => (
+            "Confirm with your passkey, or enter a code from your authenticator app or one of \
+             your recovery codes.",
+            "code",
+        ),
+        (true, false) => ("Confirm with your passkey.", "passkey"),
+        _ => (
             "Enter a code from your authenticator app, or one of your recovery codes.",
-        )
-        .with_field("code"),
-    )
+            "code",
+        ),
+    };
+    AuthError::Rejected(ApiError::invalid_params(message).with_field(field))
 }

@@ -28,7 +28,7 @@ use crate::required_second_factor::require;
 
 /// A passkey as a virtual authenticator registered it (public key only).
 const PASSKEY: &str = include_str!("fixtures/passkey.json");
-const CREDENTIAL_ID: &str = "wiJJrMTd1nzh8TybeOg1t_pqUtfAoP07nOJ0J2IH9WM";
+pub const CREDENTIAL_ID: &str = "wiJJrMTd1nzh8TybeOg1t_pqUtfAoP07nOJ0J2IH9WM";
 
 /// Gives `me` the fixture passkey, as a finished registration would.
 pub async fn with_passkey(t: &TestAuth, me: &Caller) -> api::PasskeyId {
@@ -105,7 +105,8 @@ async fn list_passkeys(t: &TestAuth, me: &Caller) -> Vec<api::PasskeyInfo> {
         .unwrap()
 }
 
-fn answer(ceremony: &str) -> PasskeyAssertion {
+/// A made-up answer to `ceremony`: it never checks out.
+pub fn answer(ceremony: &str) -> PasskeyAssertion {
     PasskeyAssertion {
         ceremony: ceremony.to_owned(),
         credential: json!({"id": "x", "rawId": "eA", "type": "public-key", "response": {}}),
@@ -346,7 +347,11 @@ async fn removing_or_registering_a_passkey_needs_a_browser_session_confirmed_rec
 /// A passkey-alone answer from the passkey `credential_id` whose user
 /// handle names `user_id`, as any client may send; its signature checks
 /// nothing.
-fn answer_naming(ceremony: &str, user_id: &api::UserId, credential_id: &str) -> PasskeyAssertion {
+pub fn answer_naming(
+    ceremony: &str,
+    user_id: &api::UserId,
+    credential_id: &str,
+) -> PasskeyAssertion {
     let handle = URL_SAFE_NO_PAD.encode(hex::decode(user_id.as_str()).unwrap());
     PasskeyAssertion {
         ceremony: ceremony.to_owned(),

@@ -1,7 +1,8 @@
 //! A forgotten password: a link by mail, single use, for 30 minutes, ended
 //! by a newer link, a password change or a sign-in; the same answer for
 //! an unknown address; every session ended by the new password; and a
-//! code asked for where the user has a second factor.
+//! code or a passkey asked for where the user has a second factor (a real
+//! passkey's answer is in `end2end/tests/forgot_password.spec.ts`).
 
 use std::time::Duration;
 
@@ -14,6 +15,7 @@ use crate::helpers::{
     logged_in_with, meta, new_token, signed_up, signs_in_with, test_auth, token_in_link, with_app,
 };
 use crate::outbox::delivered;
+use crate::passkeys::{CREDENTIAL_ID, answer, answer_naming, with_passkey};
 
 const NEW_PASSWORD: &str = "a brand new passphrase";
 
@@ -36,6 +38,7 @@ fn choose(password: &str) -> NewPasswordByLink {
     NewPasswordByLink {
         new_password: Password::new(password.into()),
         code: None,
+        passkey: None,
         revoke_api_tokens: false,
     }
 }
@@ -360,10 +363,7 @@ async fn with_an_app_a_reset_asks_for_a_code_and_a_wrong_one_keeps_the_link() {
     assert_eq!(refused_field(without).as_deref(), Some("code"));
     assert_eq!(refused_field(wrong).as_deref(), Some("code"));
     assert!(right.is_ok(), "{right:?}");
-    assert!(
-        t.auth.password_reset_needs_code(&token).await.is_err(),
-        "used"
-    );
+    assert!(t.auth.password_reset_link(&token).await.is_err(), "used");
 }
 
 #[tokio::test]
@@ -375,7 +375,8 @@ async fn with_an_app_a_recovery_code_opens_the_reset_once() {
     let (_, codes) = with_app(&t, &me).await;
     let recovery = codes.codes[0].clone();
     let token = link_token(&t, "ada@example.com").await;
-    assert!(t.auth.password_reset_needs_code(&token).await.unwrap());
+    let asks = t.auth.password_reset_link(&token).await.unwrap();
+    assert!(asks.asks_code && !asks.asks_passkey, "{asks:?}");
 
     // Act
     let done = reset(&t, &token, with_code(&recovery)).await;
@@ -403,10 +404,173 @@ async fn without_a_second_factor_the_reset_asks_for_no_code() {
     let token = link_token(&t, "ada@example.com").await;
 
     // Act
-    let needs = t.auth.password_reset_needs_code(&token).await.unwrap();
+    let asks = t.auth.password_reset_link(&token).await.unwrap();
+    let done = reset(&t, &token, choose(NEW_PASSWORD)).await;
 
     // Assert
-    assert!(!needs);
+    assert!(!asks.asks_second_factor(), "{asks:?}");
+    assert!(done.is_ok(), "{done:?}");
+}
+
+/// Ada with the fixture passkey as her only second factor, and a link:
+/// the link's token and her user id.
+async fn passkey_only_with_a_link(t: &TestAuth) -> (String, api::UserId) {
+    let session = signed_up(t, "ada@example.com").await;
+    with_passkey(t, &caller(t, &session.token).await).await;
+    let token = link_token(t, "ada@example.com").await;
+    (token, session.signed_in.me.user_id)
+}
+
+fn with_passkey_answer(ceremony: &str) -> NewPasswordByLink {
+    NewPasswordByLink {
+        passkey: Some(answer(ceremony)),
+        ..choose(NEW_PASSWORD)
+    }
+}
+
+#[tokio::test]
+async fn with_only_a_passkey_the_reset_asks_for_it_and_a_wrong_answer_keeps_the_link() {
+    // Arrange
+    let t = test_auth().await;
+    let (token, ada) = passkey_only_with_a_link(&t).await;
+
+    // Act
+    let asks = t.auth.password_reset_link(&token).await.unwrap();
+    let without = reset(&t, &token, choose(NEW_PASSWORD)).await;
+    let with_a_code = reset(&t, &token, with_code("000000")).await;
+    let started = t.auth.start_reset_passkey(&token, &meta()).await.unwrap();
+    let unsigned = NewPasswordByLink {
+        passkey: Some(answer_naming(&started.ceremony, &ada, CREDENTIAL_ID)),
+        ..choose(NEW_PASSWORD)
+    };
+    let wrong = reset(&t, &token, unsigned).await;
+    let replayed = reset(&t, &token, with_passkey_answer(&started.ceremony)).await;
+
+    // Assert
+    assert!(asks.asks_passkey && !asks.asks_code, "{asks:?}");
+    assert_eq!(refused_field(without).as_deref(), Some("passkey"));
+    assert_eq!(
+        refused_field(with_a_code).as_deref(),
+        Some("passkey"),
+        "a code is no way in for a user without an app or recovery codes"
+    );
+    assert_eq!(
+        started.options["allowCredentials"][0]["id"], CREDENTIAL_ID,
+        "only the link's user's passkeys"
+    );
+    assert_eq!(
+        refused_field(wrong).as_deref(),
+        Some("passkey"),
+        "her passkey's answer with no signature sets nothing"
+    );
+    assert_eq!(
+        ApiError::from(replayed.expect_err("refused")).code,
+        ErrorCode::SignInExpired,
+        "a ceremony is answered once"
+    );
+    assert!(
+        t.auth.password_reset_link(&token).await.is_ok(),
+        "the link still works"
+    );
+    assert!(signs_in_with(&t, "ada@example.com", PASSWORD).await);
+    assert!(
+        audited_kinds(&t)
+            .await
+            .contains(&"password_confirm_failed".to_owned())
+    );
+}
+
+#[tokio::test]
+async fn a_reset_takes_only_a_passkey_ceremony_started_for_its_own_link() {
+    // Arrange: a ceremony of Ada's sign-in's second step, and one of
+    // Bob's reset.
+    let t = test_auth().await;
+    let (token, _) = passkey_only_with_a_link(&t).await;
+    let bob = signed_up(&t, "bob@example.com").await;
+    with_passkey_of_bob(&t, &bob).await;
+    let bobs_token = link_token(&t, "bob@example.com").await;
+    let bobs = t
+        .auth
+        .start_reset_passkey(&bobs_token, &meta())
+        .await
+        .unwrap();
+    let waiting = crate::helpers::password_step(&t).await;
+    let second_step = t
+        .auth
+        .start_passkey_second_step(&waiting.token, &meta())
+        .await
+        .unwrap();
+
+    // Act
+    let with_bobs = reset(&t, &token, with_passkey_answer(&bobs.ceremony)).await;
+    let with_sign_ins = reset(&t, &token, with_passkey_answer(&second_step.ceremony)).await;
+
+    // Assert
+    for refused in [with_bobs, with_sign_ins] {
+        assert_eq!(
+            ApiError::from(refused.expect_err("refused")).code,
+            ErrorCode::SignInExpired
+        );
+    }
+    assert!(t.auth.password_reset_link(&token).await.is_ok());
+}
+
+/// Bob gets a passkey row of his own (the fixture's key under another id).
+async fn with_passkey_of_bob(t: &TestAuth, bob: &auth::NewSession) {
+    let bob = caller(t, &bob.token).await;
+    t.db.db
+        .execute_write(
+            sqlx::query(
+                "INSERT INTO passkeys (id, user_id, credential_id, name, passkey, created_at) \
+                 SELECT $1, $2, 'bobs-credential', name, passkey, created_at FROM passkeys",
+            )
+            .bind(api::PasskeyId::from_random_bytes([0x78; 16]).as_str())
+            .bind(bob.me().user_id.as_str()),
+        )
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn a_reset_passkey_ceremony_needs_a_working_link_and_a_passkey() {
+    // Arrange
+    let t = test_auth().await;
+    signed_up(&t, "ada@example.com").await;
+    let token = link_token(&t, "ada@example.com").await;
+
+    // Act
+    let made_up = t.auth.start_reset_passkey(&"A".repeat(43), &meta()).await;
+    let no_passkey = t.auth.start_reset_passkey(&token, &meta()).await;
+
+    // Assert
+    let made_up = ApiError::from(made_up.expect_err("refused"));
+    assert_eq!(made_up.field.as_deref(), Some("token"));
+    assert_eq!(
+        ApiError::from(no_passkey.expect_err("refused")).code,
+        ErrorCode::Conflict
+    );
+}
+
+#[tokio::test]
+async fn with_an_app_and_a_passkey_either_confirms_a_reset() {
+    // Arrange
+    let t = test_auth().await;
+    let session = signed_up(&t, "ada@example.com").await;
+    let me = caller(&t, &session.token).await;
+    let (secret, _) = with_app(&t, &me).await;
+    with_passkey(&t, &me).await;
+    let token = link_token(&t, "ada@example.com").await;
+    t.clock.advance(Duration::from_mins(1));
+
+    // Act
+    let asks = t.auth.password_reset_link(&token).await.unwrap();
+    let without = reset(&t, &token, choose(NEW_PASSWORD)).await;
+    let by_code = reset(&t, &token, with_code(&code_at(&secret, t.clock.now()))).await;
+
+    // Assert
+    assert!(asks.asks_passkey && asks.asks_code, "{asks:?}");
+    assert_eq!(refused_field(without).as_deref(), Some("code"));
+    assert!(by_code.is_ok(), "{by_code:?}");
 }
 
 #[tokio::test]

@@ -92,7 +92,7 @@ async fn this_wasnt_me_ends_that_session_at_once_and_opens_a_new_password_link()
     );
     assert!(
         t.auth
-            .password_reset_needs_code(reported.new_password.expose())
+            .password_reset_link(reported.new_password.expose())
             .await
             .is_ok(),
         "the link to choose a new password works"
@@ -159,7 +159,7 @@ async fn a_link_for_a_session_that_already_ended_still_leads_to_a_new_password()
     assert!(!reported.session_ended);
     assert!(
         t.auth
-            .password_reset_needs_code(reported.new_password.expose())
+            .password_reset_link(reported.new_password.expose())
             .await
             .is_ok()
     );

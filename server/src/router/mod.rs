@@ -195,6 +195,10 @@ fn sign_in_routes() -> Router<AppState> {
         )
         .route(paths::auth::FORGOT, post(routes::recovery::forgot))
         .route(paths::auth::RESET, post(routes::recovery::reset))
+        .route(
+            paths::auth::RESET_PASSKEY_START,
+            post(routes::recovery::reset_passkey_start),
+        )
         .route(paths::auth::NOT_ME, post(routes::recovery::not_me))
         .route(paths::auth::INVITATION, post(routes::invitation::accept))
         .route(

@@ -2,9 +2,11 @@
 // asks the server to start a passkey sign-in, the browser for a passkey
 // with the server's options (WebAuthn JSON), and posts the answer back; the
 // server sets the session's cookie and names the page to go to.
-// The button says which sign-in it is in `data-passkey-sign-in`: "first"
-// (the passkey alone) or "second-step" (after the password, the waiting
-// sign-in in this browser's cookie).
+// The button says which step it is in `data-passkey-sign-in`: "first"
+// (the passkey alone), "second-step" (after the password, the waiting
+// sign-in in this browser's cookie) or "reset" (a new password chosen
+// through a link from the mail: the button sends its form, with the
+// passkey's answer, and the page says the password is set).
 // Its wording and where it posts to (start, then finish) for each step.
 const config = /*CONFIG*/ {};
 
@@ -43,21 +45,46 @@ async function post(path, body) {
   return answer;
 }
 
-async function signIn(step) {
-  const [start, finish] = config.paths[step] || config.paths.first;
-  const { ceremony, options } = await post(start, {});
-  let credential;
+// The browser's passkey for the server's `options`, as JSON.
+async function answer(options) {
   try {
     const publicKey = PublicKeyCredential.parseRequestOptionsFromJSON(options);
-    credential = await navigator.credentials.get({ publicKey });
+    const credential = await navigator.credentials.get({ publicKey });
+    return credential.toJSON();
   } catch (err) {
     throw new Error(refused(err));
   }
+}
+
+async function signIn(step) {
+  const [start, finish] = config.paths[step] || config.paths.first;
+  const { ceremony, options } = await post(start, {});
+  const credential = await answer(options);
   // The page of a protected app that sent the browser here, if any; the
   // server checks it before going back.
   const next = new URLSearchParams(window.location.search).get('next');
-  const signedIn = await post(finish, { credential: credential.toJSON(), ceremony, next });
+  const signedIn = await post(finish, { credential, ceremony, next });
   window.location.assign(signedIn.landing || config.home);
+}
+
+// Sends the new password of `form` with the passkey's answer. False when
+// the form is not filled in yet (the browser says what is missing).
+async function reset(form) {
+  if (!form.reportValidity()) {
+    return false;
+  }
+  const [start, finish] = config.paths.reset;
+  const token = form.elements.token.value;
+  const { ceremony, options } = await post(start, { token });
+  const credential = await answer(options);
+  await post(finish, {
+    token,
+    new_password: form.elements.new_password.value,
+    revoke_api_tokens: form.elements.revoke_api_tokens.checked,
+    passkey: { ceremony, credential },
+  });
+  window.location.assign(config.resetDone);
+  return true;
 }
 
 for (const button of document.querySelectorAll('[data-passkey-sign-in]')) {
@@ -66,7 +93,13 @@ for (const button of document.querySelectorAll('[data-passkey-sign-in]')) {
     button.disabled = true;
     error.hidden = true;
     try {
-      await signIn(button.dataset.passkeySignIn);
+      const step = button.dataset.passkeySignIn;
+      if (step === 'reset') {
+        // Sent, it stays disabled while the page goes on.
+        button.disabled = await reset(button.closest('form'));
+      } else {
+        await signIn(step);
+      }
     } catch (err) {
       error.textContent = err.message;
       error.hidden = false;

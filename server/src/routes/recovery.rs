@@ -1,13 +1,17 @@
 //! `POST /api/auth/forgot` and `POST /api/auth/reset`: a forgotten
 //! password, as JSON or form posts. Asking answers the same whether or not
 //! the address is a user's (the mail, if any, is queued for the courier);
-//! the new password needs the link's token, and a code where the user has
-//! a second factor. `POST /api/auth/not-me`: "This wasn't me" from the
+//! the new password needs the link's token, and a code or a passkey where
+//! the user has a second factor (`POST /api/auth/reset/passkey/start`
+//! begins the passkey's ceremony). `POST /api/auth/not-me`: "This wasn't me" from the
 //! mail about a new device's sign-in, which ends that session and goes on
 //! to choosing a new password.
 
 use api::paths::page;
-use api::{ApiError, ForgotPasswordRequest, NotMeDone, NotMeRequest, PasswordResetRequest};
+use api::{
+    ApiError, ForgotPasswordRequest, NotMeDone, NotMeRequest, PasswordResetRequest,
+    ResetPasskeyStartRequest,
+};
 use auth::{ClientMeta, NewPasswordByLink, ResetToken};
 use axum::Json;
 use axum::extract::State;
@@ -15,6 +19,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde_json::json;
 
+use crate::error::HttpError;
 use crate::extract::{Client, Reply, Submission};
 use crate::state::AppState;
 
@@ -69,6 +74,7 @@ pub async fn reset(
     let choice = NewPasswordByLink {
         new_password: form.new_password,
         code: form.code,
+        passkey: form.passkey,
         revoke_api_tokens: form.revoke_api_tokens,
     };
     let done = state
@@ -88,6 +94,28 @@ pub async fn reset(
                 _ => failed(reply, err, page::LOGIN_FORGOT),
             }
         }
+    }
+}
+
+/// `POST /api/auth/reset/passkey/start`: the options for confirming the
+/// new password with a passkey of the link's user (JSON only: the reset
+/// page's script calls it).
+pub async fn reset_passkey_start(
+    State(state): State<AppState>,
+    Client(meta): Client,
+    Submission { body, .. }: Submission<ResetPasskeyStartRequest>,
+) -> Response {
+    let started = match body {
+        Ok(sent) => state
+            .auth
+            .start_reset_passkey(&sent.token, &meta)
+            .await
+            .map_err(ApiError::from),
+        Err(err) => Err(err),
+    };
+    match started {
+        Ok(ceremony) => Json(ceremony).into_response(),
+        Err(err) => HttpError(err).into_response(),
     }
 }
 

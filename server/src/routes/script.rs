@@ -40,7 +40,7 @@ fn script(text: &'static str) -> impl IntoResponse {
 }
 
 /// What the passkey button says when the browser's part or the server
-/// fails, and where it posts to.
+/// fails, where it posts to, and where it goes after a new password.
 fn passkey_config() -> Value {
     json!({
         "notUsed": messages::PASSKEY_NOT_USED,
@@ -51,8 +51,10 @@ fn passkey_config() -> Value {
         "paths": {
             "first": [paths::auth::PASSKEY_START, paths::auth::PASSKEY_FINISH],
             "second-step": [paths::auth::LOGIN_PASSKEY_START, paths::auth::LOGIN_PASSKEY_FINISH],
+            "reset": [paths::auth::RESET_PASSKEY_START, paths::auth::RESET],
         },
         "home": paths::page::SECURITY,
+        "resetDone": format!("{}?done=1", paths::page::LOGIN_RESET),
     })
 }
 

@@ -3,7 +3,8 @@
 //! (built from `--public-url`, never the request's `Host`) sets a new
 //! password, ends the old sessions, and the new password signs in; an
 //! unknown address gets the same answer and no mail; a second factor is
-//! asked for before the password changes.
+//! asked for before the password changes (a passkey's ceremony starts only
+//! for a working link); a link that ended shows only that.
 
 use api::paths;
 use auth::mail::PublicUrl;
@@ -164,6 +165,12 @@ async fn a_second_factor_is_asked_for_before_the_new_password_is_set() {
         )
         .await;
     let password_kept = app.login(&user).await.status();
+    let page = app
+        .get(location(&without_code), None)
+        .await
+        .text()
+        .await
+        .unwrap();
     let code = code_now(&app, &secret);
     let with_code = app
         .post_form(
@@ -189,8 +196,88 @@ async fn a_second_factor_is_asked_for_before_the_new_password_is_set() {
         location(&with_code),
         format!("{}?done=1", paths::page::LOGIN_RESET)
     );
-    let page = app.get(back, None).await.text().await.unwrap();
     assert!(page.contains("name=\"code\""), "the page asks for the code");
+    assert!(
+        !page.contains("data-passkey-sign-in"),
+        "and for no passkey: the user has none"
+    );
+}
+
+#[tokio::test]
+async fn the_page_of_a_link_that_ended_shows_no_form() {
+    // Arrange
+    let mut sink = SmtpSink::start().await;
+    let app = app_sending_to(&sink).await;
+    let user = TestUser::generate();
+    app.signed_up(&user).await;
+    verified_by_mail(&app, &mut sink, &user).await;
+    forgot(&app, &user.email).await;
+    let token = link_token(&sink.next_about(RESET_SUBJECT).await);
+    let page_of = |token: String| {
+        let app = &app;
+        async move {
+            let path = format!("{}?token={token}", paths::page::LOGIN_RESET);
+            app.get(&path, None).await.text().await.unwrap()
+        }
+    };
+
+    // Act
+    let working = page_of(token.clone()).await;
+    app.post_form(
+        paths::auth::RESET,
+        &[("token", &token), ("new_password", NEW_PASSWORD)],
+    )
+    .await;
+    let after_use = page_of(token).await;
+    let made_up = page_of("A".repeat(43)).await;
+
+    // Assert
+    assert!(working.contains("name=\"new_password\""), "{working}");
+    assert!(
+        !working.contains("name=\"code\""),
+        "no second factor to ask"
+    );
+    for page in [after_use, made_up] {
+        assert!(page.contains(app::RESET_LINK_ENDED), "{page}");
+        assert!(!page.contains("name=\"new_password\""), "{page}");
+        assert!(
+            page.contains(paths::page::LOGIN_FORGOT),
+            "a way to a new link"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_passkey_ceremony_for_a_reset_starts_only_for_a_working_link_with_a_passkey() {
+    // Arrange
+    let mut sink = SmtpSink::start().await;
+    let app = app_sending_to(&sink).await;
+    let user = TestUser::generate();
+    app.signed_up(&user).await;
+    verified_by_mail(&app, &mut sink, &user).await;
+    forgot(&app, &user.email).await;
+    let token = link_token(&sink.next_about(RESET_SUBJECT).await);
+    let start = |token: String| {
+        let app = &app;
+        async move {
+            let body = serde_json::json!({ "token": token });
+            let answer = app
+                .post_json(paths::auth::RESET_PASSKEY_START, &body, None)
+                .await;
+            let status = answer.status();
+            (status, answer.json::<serde_json::Value>().await.unwrap())
+        }
+    };
+
+    // Act
+    let (made_up_status, made_up) = start("A".repeat(43)).await;
+    let (no_passkey_status, no_passkey) = start(token).await;
+
+    // Assert
+    assert_eq!(made_up_status, StatusCode::BAD_REQUEST);
+    assert_eq!(made_up["field"], "token");
+    assert_eq!(no_passkey_status, StatusCode::CONFLICT);
+    assert_eq!(no_passkey["code"], "conflict");
 }
 
 #[tokio::test]

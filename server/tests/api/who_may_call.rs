@@ -19,6 +19,7 @@ use app::server_fns::passkeys::{
     ConfirmWithPasskey, FinishPasskeyRegistration, ListPasskeys, RemovePasskey,
     StartPasskeyConfirmation, StartPasskeyRegistration,
 };
+use app::server_fns::recovery::LoadResetLink;
 use app::server_fns::second_factor::{
     ConfirmTotpSetup, ConfirmWithCode, LoadSecondFactor, LoadWaitingSetup, RenewRecoveryCodes,
     ResetMemberSecondFactor, SetSecondFactorRequired, StartTotpSetup, TurnOffTotp,
@@ -316,6 +317,8 @@ enum Reaches {
     InvitationLink,
     /// The link that verifies an address: no caller at all, only its token.
     VerificationLink,
+    /// The link to choose a new password: no caller at all, only its token.
+    ResetLink,
 }
 
 /// A server function's arguments.
@@ -547,6 +550,11 @@ fn server_functions() -> Vec<(&'static str, Reaches, Arguments)> {
             Form(vec![("token", "A".repeat(43))]),
         ),
         (
+            LoadResetLink::PATH,
+            Reaches::ResetLink,
+            Form(vec![("token", "A".repeat(43))]),
+        ),
+        (
             LoadSecurityMail::PATH,
             Action(Method::SecurityMailGet),
             Arguments::None,
@@ -620,7 +628,7 @@ async fn every_server_function_answers_each_kind_of_caller_as_the_table_says() {
                     gate => gate_of(error) == gate && !(gate == Gate::Admits && body.is_null()),
                 },
                 Reaches::WaitingSignIn => body["code"] == "sign_in_expired",
-                Reaches::InvitationLink | Reaches::VerificationLink => {
+                Reaches::InvitationLink | Reaches::VerificationLink | Reaches::ResetLink => {
                     body["code"] == "invalid_params" && body["field"] == "token"
                 }
             };
