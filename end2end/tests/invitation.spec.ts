@@ -3,7 +3,7 @@
  * owner invites an address on the Members card, the mail (written as a
  * file: the main e2e server has no SMTP) carries a link, the person opens
  * it in their own browser, chooses a name and password and is signed in,
- * and the owner's Members card lists them. A revoked invitation's link
+ * and the owner's Members card lists them at once, without a reload. A revoked invitation's link
  * shows only that it has ended.
  */
 import { expect, test } from './fixtures';
@@ -38,7 +38,7 @@ test('an invited person sets a password from the mailed link and is listed on th
     'This invitation link has expired or was already used',
   );
 
-  await openTeamPage(page);
+  // The owner's page, open all along, lists them without a reload.
   const member = page.getByTestId('member').filter({ hasText: invited });
   await expect(member).toContainText('Grace Hopper');
   await expect(member.getByTestId('member-role')).toHaveText('Member');

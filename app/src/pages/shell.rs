@@ -220,9 +220,10 @@ pub struct ActingPage {
 }
 
 impl ActingPage {
-    /// Policy changes announced on the live stream reload the policy.
-    pub fn load() -> Self {
-        let live = provide_live(Follow::Session);
+    /// Policy changes announced on the live stream reload the policy; the
+    /// live link follows what `follow` says.
+    pub fn load(follow: Follow) -> Self {
+        let live = provide_live(follow);
         provide_reauth();
         provide_confirm();
         Self {

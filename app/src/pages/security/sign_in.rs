@@ -7,6 +7,7 @@ use api::{EmailStatus, Me, Role, SecurityMail, SessionInfo, TokenInfo};
 use leptos::prelude::*;
 
 use super::{email, passkeys, password, policy, second_factor, security_mail, sessions, tokens};
+use crate::live::Follow;
 use crate::pages::shell::{ActingPage, Section, SecurityShell};
 use crate::resources::{Loaded, load};
 use crate::server_fns::{list_sessions, list_tokens, load_email_status, load_security_mail};
@@ -27,7 +28,7 @@ struct PageData {
 
 #[component]
 pub fn SignInPage() -> impl IntoView {
-    let page = ActingPage::load();
+    let page = ActingPage::load(Follow::Session);
     let live = page.live;
     let email_changed = RwSignal::new(0_u32);
     let data = PageData {

@@ -1,13 +1,16 @@
 //! `/account/security/team`, "Your team" (owners): how long sessions last
 //! in the account, who is signed in now, who is in the team, and whether
 //! everyone needs two-step sign-in. A member who comes here is told it is
-//! the owners' page.
+//! the owners' page. The page follows the account's security log, so what
+//! another owner or a new member did (an invitation accepted, a member
+//! removed, a sign-in) shows without reloading it.
 
 use api::paths::page;
 use api::{Invitations, Me, MemberInfo, Role, SecurityOverview};
 use leptos::prelude::*;
 
 use super::{members, policy, require_second_factor, users};
+use crate::live::Follow;
 use crate::pages::shell::{ActingPage, Section, SecurityShell};
 use crate::resources::{Loaded, load};
 use crate::server_fns::{load_invitations, load_members, load_security_overview};
@@ -24,17 +27,19 @@ struct PageData {
 
 #[component]
 pub fn TeamPage() -> impl IntoView {
-    let page = ActingPage::load();
+    let page = ActingPage::load(Follow::SessionAndLog);
     let live = page.live;
+    // Every change to the team is in the log, so each new entry reloads.
+    let logged = move || live.audit_entries.get();
     let data = PageData {
         page,
-        // Who is signed in, and until when, follows the policy.
+        // Who is signed in, and until when, follows the policy too.
         overview: load(
-            move || live.policy_changes.get(),
+            move || (live.policy_changes.get(), logged()),
             |_| load_security_overview(),
         ),
-        members: load(|| (), |()| load_members()),
-        invitations: load(|| (), |()| load_invitations()),
+        members: load(logged, |_| load_members()),
+        invitations: load(logged, |_| load_invitations()),
     };
     view! {
         {page.dialogs()}
