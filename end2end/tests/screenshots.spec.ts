@@ -24,6 +24,7 @@ import {
 
 test('the owner page shows other devices, members and tokens (README screenshots)', async ({ page, browser, baseURL }) => {
   const ada = await signUpAs(page.request, 'ada@example.com', 'Ada Lovelace');
+  await verifyAddress(page.request, ada);
   const max = await addMemberAs(page.request, 'max@example.com', 'Max Member');
   await rpc(page.request, 'account_token_create', { name: 'nightly backup', expires_in_days: 90 });
   // Ada on a second device, and Max signed in.

@@ -64,6 +64,8 @@ impl Section {
         match self {
             Section::SignIn => &[
                 ("sessions", "Sessions"),
+                ("email", "Email address"),
+                ("security-mail", "Security mail"),
                 ("password", "Password"),
                 ("second-factor", "Two-step sign-in"),
                 ("passkeys", "Passkeys"),

@@ -5,7 +5,7 @@ use reqwest::StatusCode;
 
 use auth::testing::TestDb;
 
-use crate::helpers::{TestUser, build_and_drop, spawn_app};
+use crate::helpers::{TestUser, build_and_drop, spawn_app, spawn_app_with};
 
 #[tokio::test]
 async fn a_signed_out_visit_to_the_security_page_goes_to_login() {
@@ -31,6 +31,37 @@ async fn the_security_page_shows_who_is_signed_in() {
         html.contains(&user.email),
         "the page does not show the user's email"
     );
+}
+
+#[tokio::test]
+async fn every_card_the_navigation_links_to_is_on_the_page_with_mail_or_without() {
+    for no_mail in [false, true] {
+        // Arrange
+        let app = spawn_app_with(|config| config.no_mail = no_mail).await;
+        let token = app.signed_up(&TestUser::generate()).await;
+
+        // Act
+        let html = app
+            .get(paths::page::SECURITY, Some(&token))
+            .await
+            .text()
+            .await
+            .unwrap();
+
+        // Assert
+        let links: Vec<&str> = html
+            .split(&format!("href=\"{}#", paths::page::SECURITY))
+            .skip(1)
+            .filter_map(|rest| rest.split('"').next())
+            .collect();
+        assert!(links.contains(&"security-mail"), "{links:?}");
+        for id in links {
+            assert!(
+                html.contains(&format!("id=\"{id}\"")),
+                "the link to #{id} leads nowhere (no_mail: {no_mail})"
+            );
+        }
+    }
 }
 
 #[tokio::test]

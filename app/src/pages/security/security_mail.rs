@@ -31,7 +31,17 @@ pub fn SecurityMailCard(choices: Loaded<SecurityMail>) -> impl IntoView {
             {move || Suspend::new(async move {
                 match choices.await {
                     // Without mail there is nothing to choose.
-                    Ok(mail) if !mail.sends_mail => ().into_any(),
+                    Ok(mail) if !mail.sends_mail => {
+                        view! {
+                            <Card id="security-mail" title="Security mail">
+                                <p class="muted" data-testid="security-mail-off">
+                                    "This server sends no mail: every security notice is told \
+                                     on this page only."
+                                </p>
+                            </Card>
+                        }
+                            .into_any()
+                    }
                     Ok(mail) => {
                         view! {
                             <Card id="security-mail" title="Security mail">
