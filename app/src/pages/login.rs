@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
+use super::sent_back::sent_back;
 use crate::components::{FormError, PasskeyButton, PasskeyStep, PasswordInput, PasswordKind};
 
 /// The sign-in page. The form posts straight to `/api/auth/login`, which
@@ -19,12 +20,7 @@ pub fn LoginPage() -> impl IntoView {
             .and_then(|r| SignInReason::parse(&r))
             .map(reason_banner)
     };
-    let error = move || {
-        query
-            .read()
-            .get("error")
-            .map(|code| login_error(ErrorCode::parse(&code)).to_owned())
-    };
+    let error = sent_back(|sent| login_error(sent.code).to_owned());
     // The page of a protected app that sent the browser here; the server
     // checks it before going back.
     let next = move || query.read().get("next");
@@ -34,7 +30,7 @@ pub fn LoginPage() -> impl IntoView {
             <section class="card auth-card">
                 <h1>"Sign in to Latchkey"</h1>
                 {banner}
-                <FormError message=Signal::derive(error) />
+                <FormError message=error />
                 <form method="post" action=auth::LOGIN class="stack">
                     {move || next().map(|next| view! { <input type="hidden" name="next" value=next /> })}
                     <label for="email">"Email"</label>

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
+use super::sent_back::sent_back;
 use crate::components::{FormError, PasskeyButton, PasskeyStep};
 
 /// The sign-in's second page, after a right password for a user with an
@@ -14,12 +15,7 @@ use crate::components::{FormError, PasskeyButton, PasskeyStep};
 #[component]
 pub fn LoginCodePage() -> impl IntoView {
     let query = use_query_map();
-    let error = move || {
-        query
-            .read()
-            .get("error")
-            .map(|code| code_error(ErrorCode::parse(&code)).to_owned())
-    };
+    let error = sent_back(|sent| code_error(sent.code).to_owned());
     let next = move || query.read().get("next");
     view! {
         <Title text="Sign in: code" />
@@ -30,7 +26,7 @@ pub fn LoginCodePage() -> impl IntoView {
                     "Open your authenticator app and enter the six digits it shows for Latchkey, "
                     "or use your passkey. Lost your phone? Enter one of your recovery codes."
                 </p>
-                <FormError message=Signal::derive(error) />
+                <FormError message=error />
                 <form method="post" action=auth::LOGIN_CODE class="stack">
                     {move || next().map(|next| view! { <input type="hidden" name="next" value=next /> })}
                     <label for="code">"Code"</label>

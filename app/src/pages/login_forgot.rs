@@ -4,6 +4,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
+use super::sent_back::sent_back;
 use crate::components::FormError;
 
 /// What the page says once an address was sent: the same for every
@@ -18,12 +19,7 @@ pub const LINK_ON_ITS_WAY: &str = "If that address belongs to an account, a link
 pub fn LoginForgotPage() -> impl IntoView {
     let query = use_query_map();
     let sent = move || query.read().get("sent").is_some();
-    let error = move || {
-        let query = query.read();
-        query
-            .get("error")
-            .map(|code| forgot_error(ErrorCode::parse(&code), query.get("field").as_deref()))
-    };
+    let error = sent_back(|sent| forgot_error(sent.code, sent.field));
     view! {
         <Title text="Forgot your password" />
         <main class="auth-page">
@@ -39,7 +35,7 @@ pub fn LoginForgotPage() -> impl IntoView {
                             }
                         })
                 }}
-                <FormError message=Signal::derive(error) />
+                <FormError message=error />
                 <p class="muted">
                     "Enter the address you sign in with; we send a link to choose a new password."
                 </p>

@@ -4,6 +4,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
+use super::sent_back::sent_back;
 use crate::components::{FormError, NewPasswordField};
 use crate::resources::load_once;
 use crate::server_fns::load_invitation;
@@ -23,12 +24,7 @@ pub fn LoginInvitationPage() -> impl IntoView {
     let query = use_query_map();
     let token = query.read_untracked().get("token").unwrap_or_default();
     let shown = load_once(load_invitation(token.clone()));
-    let error = move || {
-        let query = query.read();
-        query
-            .get("error")
-            .map(|code| join_error(ErrorCode::parse(&code), query.get_str("field")))
-    };
+    let error = sent_back(|sent| join_error(sent.code, sent.field));
     view! {
         <Title text="Join your team" />
         <main class="auth-page">
@@ -53,7 +49,7 @@ pub fn LoginInvitationPage() -> impl IntoView {
 fn join_form(
     shown: InvitationShown,
     token: String,
-    error: impl Fn() -> Option<String> + Send + Sync + 'static,
+    error: Signal<Option<String>>,
 ) -> impl IntoView {
     view! {
         <h1>"Join " {shown.account_name.clone()}</h1>
@@ -61,7 +57,7 @@ fn join_form(
             "You were invited as " <strong data-testid="invited-email">{shown.email}</strong>
             ". Choose your name and a password to sign in with."
         </p>
-        <FormError message=Signal::derive(error) />
+        <FormError message=error />
         <form method="post" action=auth::INVITATION class="stack">
             <input type="hidden" name="token" value=token />
             <label for="name">"Your name"</label>

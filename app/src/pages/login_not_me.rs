@@ -4,6 +4,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
+use super::sent_back::sent_back;
 use crate::components::FormError;
 
 /// "This wasn't me", from the mail about a sign-in from a new device
@@ -15,18 +16,13 @@ pub fn LoginNotMePage() -> impl IntoView {
     let query = use_query_map();
     let token = move || query.read().get("token").unwrap_or_default();
     let has_token = move || query.read().get("token").is_some();
-    let error = move || {
-        let query = query.read();
-        query
-            .get("error")
-            .map(|code| not_me_error(ErrorCode::parse(&code), query.get("field").as_deref()))
-    };
+    let error = sent_back(|sent| not_me_error(sent.code, sent.field));
     view! {
         <Title text="This wasn't me" />
         <main class="auth-page">
             <section class="card auth-card">
                 <h1>"Someone else signed in?"</h1>
-                <FormError message=Signal::derive(error) />
+                <FormError message=error />
                 <Show
                     when=has_token
                     fallback=|| {

@@ -4,6 +4,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
+use super::sent_back::sent_back;
 use crate::components::{FormError, NewPasswordField};
 
 /// The sign-in's page after a right password that the server's operator
@@ -13,12 +14,7 @@ use crate::components::{FormError, NewPasswordField};
 #[component]
 pub fn LoginPasswordPage() -> impl IntoView {
     let query = use_query_map();
-    let error = move || {
-        query
-            .read()
-            .get("error")
-            .map(|code| new_password_error(ErrorCode::parse(&code)))
-    };
+    let error = sent_back(|sent| new_password_error(sent.code));
     let next = move || query.read().get("next");
     view! {
         <Title text="Sign in: choose a new password" />
@@ -29,7 +25,7 @@ pub fn LoginPasswordPage() -> impl IntoView {
                     "The server's operator reset your password; choose a new one. The password "
                     "they gave you stops working once you have, and nobody else knows yours."
                 </p>
-                <FormError message=Signal::derive(error) />
+                <FormError message=error />
                 <form method="post" action=auth::LOGIN_PASSWORD class="stack">
                     {move || next().map(|next| view! { <input type="hidden" name="next" value=next /> })}
                     <NewPasswordField

@@ -4,6 +4,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
+use super::sent_back::sent_back_in;
 use crate::components::{FormError, NewPasswordField, PasskeyButton, PasskeyStep};
 use crate::resources::load_once;
 use crate::server_fns::load_reset_link;
@@ -28,9 +29,7 @@ pub fn LoginResetPage() -> impl IntoView {
     let token = query.get("token").unwrap_or_default();
     let shown = Shown {
         reported: query.get("reported").is_some(),
-        error: query
-            .get("error")
-            .map(|code| reset_error(ErrorCode::parse(&code), query.get("field").as_deref())),
+        error: sent_back_in(&query, |sent| reset_error(sent.code, sent.field)),
     };
     view! {
         <Title text="Choose a new password" />

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
+use super::sent_back::sent_back;
 use crate::components::FormError;
 use crate::server_fns::load_waiting_setup;
 
@@ -18,12 +19,7 @@ use crate::server_fns::load_waiting_setup;
 pub fn LoginSetupPage() -> impl IntoView {
     let query = use_query_map();
     let setup = load_once(load_waiting_setup());
-    let error = move || {
-        query
-            .read()
-            .get("error")
-            .map(|code| setup_error(ErrorCode::parse(&code)).to_owned())
-    };
+    let error = sent_back(|sent| setup_error(sent.code).to_owned());
     let next = move || query.read().get("next");
     view! {
         <Title text="Sign in: set up two-step sign-in" />
@@ -34,7 +30,7 @@ pub fn LoginSetupPage() -> impl IntoView {
                     "Your account requires a code from an authenticator app after the password. "
                     "Scan this QR code with the app on your phone, then enter the code it shows."
                 </p>
-                <FormError message=Signal::derive(error) />
+                <FormError message=error />
                 <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
                     {move || Suspend::new(async move {
                         match setup.await {

@@ -12,6 +12,7 @@ mod login_verify_email;
 mod not_found;
 mod security;
 mod security_log;
+mod sent_back;
 mod shell;
 mod signup;
 

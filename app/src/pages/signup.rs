@@ -2,28 +2,22 @@ use api::paths::{auth, page};
 use api::{ErrorCode, messages};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_query_map;
 
+use super::sent_back::sent_back;
 use crate::components::{FormError, NewPasswordField};
 
 /// Creates an account with its first user as owner. The form posts straight
 /// to `/api/auth/signup`, which redirects back here with `?error=` on failure.
 #[component]
 pub fn SignupPage() -> impl IntoView {
-    let query = use_query_map();
-    let error = move || {
-        let query = query.read();
-        query
-            .get("error")
-            .map(|code| signup_error(ErrorCode::parse(&code), query.get_str("field")))
-    };
+    let error = sent_back(|sent| signup_error(sent.code, sent.field));
     view! {
         <Title text="Create an account" />
         <main class="auth-page">
             <section class="card auth-card">
                 <h1>"Create your team's account"</h1>
                 <p class="muted">"You will be its owner and can add members later."</p>
-                <FormError message=Signal::derive(error) />
+                <FormError message=error />
                 <form method="post" action=auth::SIGNUP class="stack">
                     <label for="account_name">"Team name"</label>
                     <input id="account_name" name="account_name" type="text" maxlength="100" required />
