@@ -16,6 +16,7 @@ mod notices;
 mod outbox;
 mod passkey;
 mod password;
+mod place;
 mod second_factor;
 mod secret;
 mod service;
@@ -39,6 +40,7 @@ pub use limits::{
 pub use live::{LiveChange, LiveSink};
 pub use outbox::OutsideWrites;
 pub use passkey::RelyingParty;
+pub use place::{Places, PlacesError};
 pub use secret::{
     API_TOKEN_PREFIX, ApiTokenSecret, ChallengeToken, DeviceSessionId, InvitationToken,
     ReportToken, ResetToken, SessionToken, TokenHash,

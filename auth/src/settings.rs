@@ -8,6 +8,7 @@ use std::time::Duration;
 use crate::limits::{DEFAULT_ATTEMPTS_PER_EMAIL_HOUR, DEFAULT_ATTEMPTS_PER_IP_MINUTE};
 use crate::mail::PublicUrl;
 use crate::passkey::RelyingParty;
+use crate::place::Places;
 
 /// The origin passkeys belong to unless one is set: this machine.
 const LOCAL_ORIGIN: &str = "http://localhost";
@@ -49,6 +50,9 @@ pub struct SessionSettings {
     /// (members are added with a first password) and no link to choose a
     /// new password is sent.
     pub sends_mail: bool,
+    /// The GeoIP database that tells where a new device signed in from,
+    /// approximately; without one, the notice gives its address alone.
+    pub places: Option<Places>,
 }
 
 impl Default for SessionSettings {
@@ -70,6 +74,7 @@ impl Default for SessionSettings {
                 .unwrap_or_else(|err| unreachable!("{LOCAL_ORIGIN} is an origin: {err}")),
             public_url: PublicUrl::default(),
             sends_mail: true,
+            places: None,
         }
     }
 }

@@ -204,6 +204,14 @@ pub struct Config {
     #[arg(long, env = "LATCHKEY_PUBLIC_URL", value_parser = auth::mail::PublicUrl::parse)]
     pub public_url: Option<auth::mail::PublicUrl>,
 
+    /// A GeoIP database in the MaxMind DB format (GeoLite2-City, GeoIP2-City
+    /// or -Country, or db-ip.com's lite City database), read into memory at
+    /// start: the notice and mail about a sign-in from a new device then
+    /// name the place near its address too. A file that cannot be read
+    /// stops the start. Unset: they name the address alone.
+    #[arg(long, env = "LATCHKEY_GEOIP_DB")]
+    pub geoip_db: Option<PathBuf>,
+
     /// How often ended sessions and retired tokens are cleaned up.
     #[arg(long, env = "LATCHKEY_CLEANUP_INTERVAL", default_value = "10m", value_parser = humantime::parse_duration)]
     pub cleanup_interval: Duration,
@@ -229,8 +237,15 @@ impl Config {
         Self::parse_from(["latchkey"])
     }
 
-    pub fn session_settings(&self) -> auth::SessionSettings {
-        auth::SessionSettings {
+    /// The domain's settings, as the flags give them; reads the GeoIP
+    /// database of `--geoip-db` into memory.
+    pub fn session_settings(&self) -> Result<auth::SessionSettings, auth::PlacesError> {
+        let places = self
+            .geoip_db
+            .as_deref()
+            .map(auth::Places::open)
+            .transpose()?;
+        Ok(auth::SessionSettings {
             max_sessions_per_user: self.max_sessions_per_user,
             max_tokens_per_user: self.max_tokens_per_user,
             default_idle_timeout: self.default_idle_timeout,
@@ -246,7 +261,8 @@ impl Config {
             relying_party: self.relying_party(),
             public_url: self.public_url(),
             sends_mail: !self.no_mail,
-        }
+            places,
+        })
     }
 
     /// `--public-url`, or this server's listening address.
@@ -290,9 +306,24 @@ mod tests {
 
     #[test]
     fn mail_is_on_unless_turned_off() {
-        assert!(Config::defaults().session_settings().sends_mail);
+        assert!(Config::defaults().session_settings().unwrap().sends_mail);
         let off = Config::try_parse_from(["latchkey", "--no-mail"]).unwrap();
-        assert!(!off.session_settings().sends_mail);
+        assert!(!off.session_settings().unwrap().sends_mail);
+    }
+
+    #[test]
+    fn places_come_only_from_a_geoip_database_that_reads() {
+        assert!(
+            Config::defaults()
+                .session_settings()
+                .unwrap()
+                .places
+                .is_none()
+        );
+        let missing =
+            Config::try_parse_from(["latchkey", "--geoip-db", "/nonexistent/City.mmdb"]).unwrap();
+        let err = missing.session_settings().unwrap_err();
+        assert!(err.to_string().contains("/nonexistent/City.mmdb"), "{err}");
     }
 
     #[test]

@@ -37,6 +37,8 @@ pub enum StartupError {
     Database(#[from] auth::DbError),
     #[error("{0}")]
     Auth(#[from] auth::AuthError),
+    #[error("{0}")]
+    GeoIp(#[from] auth::PlacesError),
     #[error("metrics: {0}")]
     Metrics(String),
     #[error("{0}")]
@@ -82,6 +84,9 @@ impl Application {
             }
             None => None,
         };
+        // Before the database is opened (and migrated): a GeoIP database
+        // that cannot be read stops the start.
+        let settings = config.session_settings()?;
         let db = Db::connect(&config.database_url).await?;
         let (clock, database_clock) = match config.clock {
             ClockSource::Local => (clock, None),
@@ -107,7 +112,7 @@ impl Application {
                 ChangeFeed::publishing(hub.clone(), db.clone(), instance_id(), config.feed_retry)
             }
         };
-        let auth = Auth::new(db, clock, config.session_settings(), Arc::new(feed.clone())).await?;
+        let auth = Auth::new(db, clock, settings, Arc::new(feed.clone())).await?;
         if auth.db().backend() == Backend::Postgres {
             tokio::spawn(feed.clone().listen(
                 auth.clone(),

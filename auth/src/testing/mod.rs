@@ -1,15 +1,20 @@
 //! Test helpers: a fresh database per test, on SQLite by default or on the
 //! PostgreSQL server named by `LATCHKEY_TEST_POSTGRES_URL` (which `make test`
-//! starts), and a live sink that records what it is handed.
+//! starts), a live sink that records what it is handed, and a tiny GeoIP
+//! database.
 //!
 //! Helpers here panic when set-up fails: a test cannot go on without its
 //! database.
 #![allow(clippy::expect_used)]
 
+mod geoip;
+
 use std::sync::{Arc, Mutex, PoisonError};
 
 use api::{LiveEvent, RevokeReason, SessionId, TokenId, UserId};
 use tokio::sync::broadcast;
+
+pub use geoip::{GeoIpFile, KnownRange};
 
 use crate::{
     AuditEvent, AuditKind, Auth, Backend, Db, LiveChange, LiveSink, SessionSettings, TestClock,

@@ -24,6 +24,7 @@ mod live_rotation;
 mod logs;
 mod members;
 mod metrics;
+mod new_device_place;
 mod openapi;
 mod openapi_truth;
 mod openrpc;

@@ -1,5 +1,6 @@
 //! The session a sign-in opens: only while the password is still the one
-//! checked; a notice when it comes from a new device; the audit.
+//! checked; a notice when it comes from a new device (its address, and the
+//! place near it where a GeoIP database is set); the audit.
 
 use api::{EmailAddress, NoticeKind, RevokeReason};
 use serde_json::json;
@@ -42,7 +43,7 @@ impl Auth {
             let from = meta
                 .ip
                 .as_deref()
-                .map_or_else(String::new, |ip| format!(", {ip}"));
+                .map_or_else(String::new, |ip| self.where_from(ip));
             let notice = NewNotice {
                 kind: NoticeKind::NewDevice,
                 origin: Some(&session.signed_in.session_id),
@@ -71,5 +72,21 @@ impl Auth {
             )
             .await;
         Ok(session)
+    }
+
+    /// What a new device's notice says of where it signed in from, after
+    /// the device: its address, and the place near it when the GeoIP
+    /// database knows one (", 198.51.100.7 (near Lyon, France)").
+    fn where_from(&self, ip: &str) -> String {
+        let place = self
+            .0
+            .settings
+            .places
+            .as_ref()
+            .and_then(|places| places.place_of(ip));
+        match place {
+            Some(place) => format!(", {ip} (near {place})"),
+            None => format!(", {ip}"),
+        }
     }
 }
