@@ -41,6 +41,14 @@ fn link_token(mail: &Received) -> String {
     mail.token_of_link(&format!("{PUBLIC_URL}{}", paths::page::LOGIN_RESET))
 }
 
+/// Verifies `user`'s address, asks for a link for it and reads the mail:
+/// the link's token.
+async fn link_mailed_to(app: &TestApp, sink: &mut SmtpSink, user: &TestUser) -> String {
+    verified_by_mail(app, sink, user).await;
+    forgot(app, &user.email).await;
+    link_token(&sink.next_about(RESET_SUBJECT).await)
+}
+
 #[tokio::test]
 async fn a_forgotten_password_is_set_again_through_the_mailed_link_and_signs_in() {
     // Arrange
@@ -153,9 +161,7 @@ async fn a_second_factor_is_asked_for_before_the_new_password_is_set() {
     let app = app_sending_to(&sink).await;
     let user = TestUser::generate();
     let (_, secret, _) = with_app(&app, &user).await;
-    verified_by_mail(&app, &mut sink, &user).await;
-    forgot(&app, &user.email).await;
-    let token = link_token(&sink.next_about(RESET_SUBJECT).await);
+    let token = link_mailed_to(&app, &mut sink, &user).await;
 
     // Act
     let without_code = app
@@ -210,9 +216,7 @@ async fn the_page_of_a_link_that_ended_shows_no_form() {
     let app = app_sending_to(&sink).await;
     let user = TestUser::generate();
     app.signed_up(&user).await;
-    verified_by_mail(&app, &mut sink, &user).await;
-    forgot(&app, &user.email).await;
-    let token = link_token(&sink.next_about(RESET_SUBJECT).await);
+    let token = link_mailed_to(&app, &mut sink, &user).await;
     let page_of = |token: String| {
         let app = &app;
         async move {
@@ -254,9 +258,7 @@ async fn a_passkey_ceremony_for_a_reset_starts_only_for_a_working_link_with_a_pa
     let app = app_sending_to(&sink).await;
     let user = TestUser::generate();
     app.signed_up(&user).await;
-    verified_by_mail(&app, &mut sink, &user).await;
-    forgot(&app, &user.email).await;
-    let token = link_token(&sink.next_about(RESET_SUBJECT).await);
+    let token = link_mailed_to(&app, &mut sink, &user).await;
     let start = |token: String| {
         let app = &app;
         async move {
