@@ -40,6 +40,22 @@ async fn set_new_device_mail(app: &TestApp, cookie: &str, on: bool) -> Value {
     .await
 }
 
+/// The caller's choices (`account_security_mail_get`).
+async fn choices(app: &TestApp, cred: Cred<'_>) -> Value {
+    app.rpc_ok("account_security_mail_get", json!({}), cred)
+        .await
+}
+
+/// The caller tries to turn `kind`'s mail off: the status and the answer.
+async fn turn_off(app: &TestApp, cred: Cred<'_>, kind: &str) -> (StatusCode, Value) {
+    app.rpc(
+        "account_security_mail_set",
+        json!({"kind": kind, "on": false}),
+        cred,
+    )
+    .await
+}
+
 /// `kind`'s entry in an `account_security_mail_get` answer.
 fn entry<'a>(choices: &'a Value, kind: &str) -> &'a Value {
     choices["kinds"]
@@ -61,13 +77,7 @@ async fn new_device_mail_turned_off_sends_none_until_it_is_turned_back_on() {
 
     // Act: off, a new browser; on, another new browser.
     let off = set_new_device_mail(&app, &cookie, false).await;
-    let read = app
-        .rpc_ok(
-            "account_security_mail_get",
-            json!({}),
-            Cred::Cookie(&cookie),
-        )
-        .await;
+    let read = choices(&app, Cred::Cookie(&cookie)).await;
     signs_in_as(&app, &user, WINDOWS).await;
     let on = set_new_device_mail(&app, &cookie, true).await;
     signs_in_as(&app, &user, MAC).await;
@@ -96,31 +106,13 @@ async fn an_api_token_reads_the_choices_but_cannot_make_them() {
     let cookie = app.signed_up(&TestUser::generate()).await;
     let (_, secret) = app.api_token(&cookie, "script").await;
 
-    let read = app
-        .rpc_ok(
-            "account_security_mail_get",
-            json!({}),
-            Cred::Bearer(&secret),
-        )
-        .await;
-    let (status, refused) = app
-        .rpc(
-            "account_security_mail_set",
-            json!({"kind": "new_device", "on": false}),
-            Cred::Bearer(&secret),
-        )
-        .await;
+    let read = choices(&app, Cred::Bearer(&secret)).await;
+    let (status, refused) = turn_off(&app, Cred::Bearer(&secret), "new_device").await;
 
     assert_eq!(entry(&read, "new_device")["on"], true);
     assert_eq!(status, StatusCode::FORBIDDEN, "{refused}");
     assert_eq!(refused["error"]["data"]["code"], "forbidden");
-    let after = app
-        .rpc_ok(
-            "account_security_mail_get",
-            json!({}),
-            Cred::Cookie(&cookie),
-        )
-        .await;
+    let after = choices(&app, Cred::Cookie(&cookie)).await;
     assert_eq!(entry(&after, "new_device")["on"], true, "nothing changed");
 }
 
@@ -129,32 +121,14 @@ async fn the_mail_that_protects_the_account_cannot_be_turned_off() {
     let app = spawn_app().await;
     let cookie = app.signed_up(&TestUser::generate()).await;
 
-    let (status, refused) = app
-        .rpc(
-            "account_security_mail_set",
-            json!({"kind": "password_changed", "on": false}),
-            Cred::Cookie(&cookie),
-        )
-        .await;
-    let (_, unknown) = app
-        .rpc(
-            "account_security_mail_set",
-            json!({"kind": "newsletter", "on": false}),
-            Cred::Cookie(&cookie),
-        )
-        .await;
+    let (status, refused) = turn_off(&app, Cred::Cookie(&cookie), "password_changed").await;
+    let (_, unknown) = turn_off(&app, Cred::Cookie(&cookie), "newsletter").await;
 
     assert_eq!(status, StatusCode::BAD_REQUEST, "{refused}");
     assert_eq!(refused["error"]["data"]["code"], "invalid_params");
     assert_eq!(refused["error"]["data"]["field"], "kind");
     assert_eq!(unknown["error"]["data"]["code"], "invalid_params");
-    let read = app
-        .rpc_ok(
-            "account_security_mail_get",
-            json!({}),
-            Cred::Cookie(&cookie),
-        )
-        .await;
+    let read = choices(&app, Cred::Cookie(&cookie)).await;
     let changed = entry(&read, "password_changed");
     assert_eq!(changed["on"], true);
     assert_eq!(changed["may_turn_off"], false);
